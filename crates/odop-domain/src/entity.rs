@@ -1,0 +1,113 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::{Id, Invalid, StateCode};
+
+/// A record's fields by name, as the store, the outbox and the sync protocol see them.
+pub type Fields = serde_json::Map<String, serde_json::Value>;
+
+/// The kinds of record a department edits (states and districts are master data, not entities).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Product,
+    Seller,
+    Workshop,
+    Story,
+    Gap,
+    Action,
+    Policy,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 7] = [
+        EntityKind::Product,
+        EntityKind::Seller,
+        EntityKind::Workshop,
+        EntityKind::Story,
+        EntityKind::Gap,
+        EntityKind::Action,
+        EntityKind::Policy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Product => "product",
+            EntityKind::Seller => "seller",
+            EntityKind::Workshop => "workshop",
+            EntityKind::Story => "story",
+            EntityKind::Gap => "gap",
+            EntityKind::Action => "action",
+            EntityKind::Policy => "policy",
+        }
+    }
+
+    /// The table that holds this kind.
+    pub fn table(self) -> &'static str {
+        match self {
+            EntityKind::Product => "products",
+            EntityKind::Seller => "sellers",
+            EntityKind::Workshop => "workshops",
+            EntityKind::Story => "stories",
+            EntityKind::Gap => "gaps",
+            EntityKind::Action => "actions",
+            EntityKind::Policy => "policies",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EntityKind {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        let key = s.trim().to_ascii_lowercase();
+        EntityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == key || k.table() == key || (key == "stories" && *k == EntityKind::Story))
+            .ok_or_else(|| Invalid::Unknown {
+                field: "entity",
+                value: s.to_owned(),
+                allowed: EntityKind::ALL.map(EntityKind::as_str).join(", "),
+            })
+    }
+}
+
+/// A record a department owns and edits: it has an id, belongs to one state, and checks itself.
+pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug {
+    const KIND: EntityKind;
+
+    fn id(&self) -> Id;
+
+    /// The state whose department may change this record.
+    fn state(&self) -> StateCode;
+
+    /// A short line naming the record for lists and history.
+    fn title(&self) -> String;
+
+    /// Field-level rules; references to other rows are the store's to check.
+    fn validate(&self) -> Result<(), Invalid>;
+
+    fn to_fields(&self) -> Fields {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(map)) => map,
+            // Every entity is a struct, so it serialises to an object.
+            _ => Fields::new(),
+        }
+    }
+
+    fn from_fields(fields: Fields) -> Result<Self, Invalid> {
+        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| Invalid::Format {
+            field: Self::KIND.as_str(),
+            value: String::new(),
+            reason: e.to_string(),
+        })
+    }
+}

@@ -1,0 +1,380 @@
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::text::name_key;
+use crate::Invalid;
+
+/// A state or union territory by its Local Government Directory code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StateCode(pub u16);
+
+/// A district by its Local Government Directory code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DistrictCode(pub u32);
+
+impl fmt::Display for StateCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for DistrictCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+fn parse_code<T: FromStr>(field: &'static str, s: &str) -> Result<T, Invalid> {
+    let t = s.trim();
+    // Spreadsheets turn codes into numbers like "603.0" or pad them like "04".
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Invalid::Format {
+            field,
+            value: s.chars().take(40).collect(),
+            reason: "an LGD code is a whole number".to_owned(),
+        });
+    }
+    t.parse().map_err(|_| Invalid::Range {
+        field,
+        value: t.to_owned(),
+        reason: "too large for an LGD code".to_owned(),
+    })
+}
+
+impl FromStr for StateCode {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        parse_code("state_code", s).map(StateCode)
+    }
+}
+
+impl FromStr for DistrictCode {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        parse_code("district_code", s).map(DistrictCode)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateKind {
+    State,
+    Ut,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub code: StateCode,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_name: Option<String>,
+    pub kind: StateKind,
+    /// Other names the state goes by in spreadsheets (older names, abbreviations).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct District {
+    pub code: DistrictCode,
+    pub state: StateCode,
+    pub name: String,
+    /// Spelling variants and former names that refer to this district.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// What is wrong with a (state, district, code) triple against the LGD master list.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PlaceProblem {
+    #[error("state {name:?} is not in the LGD list")]
+    UnknownState { name: String },
+    #[error("LGD code {code} is not in the LGD district list")]
+    UnknownCode { code: u32 },
+    #[error("LGD code {code} is {actual_district} in {actual_state}, not in {claimed_state}")]
+    CodeInOtherState {
+        code: u32,
+        actual_district: String,
+        actual_state: String,
+        claimed_state: String,
+    },
+    #[error("LGD code {code} is {actual_district}, not {claimed_district}{}", name_hint(.name_matches))]
+    CodeNameMismatch {
+        code: u32,
+        actual_district: String,
+        claimed_district: String,
+        /// A district of the same state whose name does match, if there is one.
+        name_matches: Option<u32>,
+    },
+}
+
+fn name_hint(m: &Option<u32>) -> String {
+    match m {
+        Some(code) => format!(" (that name is LGD code {code})"),
+        None => String::new(),
+    }
+}
+
+/// The LGD master list of states and districts, with name lookups tolerant of the spelling
+/// variants found in departmental spreadsheets.
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    states: Vec<State>,
+    districts: HashMap<DistrictCode, District>,
+    state_keys: HashMap<String, StateCode>,
+}
+
+impl Gazetteer {
+    pub fn new(states: Vec<State>, districts: Vec<District>) -> Gazetteer {
+        let mut state_keys = HashMap::new();
+        for s in &states {
+            state_keys.insert(name_key(&s.name), s.code);
+            for a in &s.aliases {
+                state_keys.insert(name_key(a), s.code);
+            }
+            if let Some(l) = &s.local_name {
+                state_keys.entry(name_key(l)).or_insert(s.code);
+            }
+        }
+        let districts = districts.into_iter().map(|d| (d.code, d)).collect();
+        Gazetteer {
+            states,
+            districts,
+            state_keys,
+        }
+    }
+
+    pub fn states(&self) -> &[State] {
+        &self.states
+    }
+
+    pub fn state(&self, code: StateCode) -> Option<&State> {
+        self.states.iter().find(|s| s.code == code)
+    }
+
+    pub fn district(&self, code: DistrictCode) -> Option<&District> {
+        self.districts.get(&code)
+    }
+
+    pub fn districts(&self) -> impl Iterator<Item = &District> {
+        self.districts.values()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+
+    /// Finds a state by name in any of its spellings, or by its code written as a number.
+    pub fn find_state(&self, name: &str) -> Option<StateCode> {
+        if let Ok(code) = name.parse::<StateCode>() {
+            return self.state(code).map(|s| s.code);
+        }
+        let key = name_key(name);
+        if let Some(code) = self.state_keys.get(&key) {
+            return Some(*code);
+        }
+        // A cell naming two merged territories on two lines names the merged territory.
+        let parts: Vec<&str> = name.lines().filter(|l| !l.trim().is_empty()).collect();
+        if parts.len() > 1 {
+            let keys: Vec<String> = parts.iter().map(|p| name_key(p)).collect();
+            return self
+                .states
+                .iter()
+                .find(|s| {
+                    let sk = name_key(&s.name);
+                    keys.iter().all(|k| sk.contains(k.as_str()))
+                })
+                .map(|s| s.code);
+        }
+        None
+    }
+
+    /// Finds a district of a state by name in any of its spellings.
+    pub fn find_district(&self, state: StateCode, name: &str) -> Option<DistrictCode> {
+        let mut best: Option<(usize, DistrictCode)> = None;
+        for d in self.districts.values().filter(|d| d.state == state) {
+            if let Some(score) = name_distance(d, name) {
+                if best.is_none_or(|(b, _)| score < b) {
+                    best = Some((score, d.code));
+                }
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
+    /// Checks a row's state name, district name and LGD code against each other. The code is the
+    /// key, but only when the names beside it agree with it.
+    pub fn check(
+        &self,
+        state_name: &str,
+        district_name: &str,
+        code: DistrictCode,
+    ) -> Result<DistrictCode, PlaceProblem> {
+        let Some(state) = self.find_state(state_name) else {
+            return Err(PlaceProblem::UnknownState {
+                name: state_name.trim().to_owned(),
+            });
+        };
+        let Some(district) = self.district(code) else {
+            return Err(PlaceProblem::UnknownCode { code: code.0 });
+        };
+        let state_label = |c: StateCode| self.state(c).map_or_else(|| c.to_string(), |s| s.name.clone());
+        if district.state != state {
+            return Err(PlaceProblem::CodeInOtherState {
+                code: code.0,
+                actual_district: district.name.clone(),
+                actual_state: state_label(district.state),
+                claimed_state: state_label(state),
+            });
+        }
+        if name_distance(district, district_name).is_none() {
+            return Err(PlaceProblem::CodeNameMismatch {
+                code: code.0,
+                actual_district: district.name.clone(),
+                claimed_district: district_name.trim().to_owned(),
+                name_matches: self.find_district(state, district_name).map(|c| c.0),
+            });
+        }
+        Ok(code)
+    }
+}
+
+/// How far a written name is from a district's names: `None` if it is not this district.
+/// Parenthesised parts count as alternatives ("Bengaluru (Bangalore) Urban").
+fn name_distance(d: &District, written: &str) -> Option<usize> {
+    let written = variants(written);
+    let mut known: Vec<String> = variants(&d.name);
+    for a in &d.aliases {
+        known.extend(variants(a));
+    }
+    let mut best = None;
+    for w in &written {
+        for k in &known {
+            let dist = edit_distance(w, k);
+            let allowed = match k.chars().count().min(w.chars().count()) {
+                0..=4 => 0,
+                5..=8 => 1,
+                _ => 2,
+            };
+            if dist <= allowed && best.is_none_or(|b| dist < b) {
+                best = Some(dist);
+            }
+        }
+    }
+    best
+}
+
+fn variants(name: &str) -> Vec<String> {
+    let mut out = vec![name_key(name)];
+    if let (Some(open), Some(close)) = (name.find('('), name.rfind(')')) {
+        if open < close {
+            let inside = &name[open + 1..close];
+            let outside = format!("{} {}", &name[..open], &name[close + 1..]);
+            out.push(name_key(&outside));
+            out.push(name_key(inside));
+            // "Bengaluru (Bangalore) Urban" also reads as "Bangalore Urban".
+            out.push(name_key(&format!("{} {}", inside, &name[close + 1..])));
+        }
+    }
+    out.retain(|v| !v.is_empty());
+    out.dedup();
+    out
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Gazetteer {
+        let st = |code, name: &str| State {
+            code: StateCode(code),
+            name: name.to_owned(),
+            local_name: None,
+            kind: StateKind::State,
+            aliases: vec![],
+        };
+        let di = |code, state, name: &str| District {
+            code: DistrictCode(code),
+            state: StateCode(state),
+            name: name.to_owned(),
+            aliases: vec![],
+        };
+        Gazetteer::new(
+            vec![
+                st(29, "KARNATAKA"),
+                st(24, "GUJARAT"),
+                st(38, "THE DADRA AND NAGAR HAVELI AND DAMAN AND DIU"),
+            ],
+            vec![
+                di(525, 29, "BENGALURU URBAN"),
+                di(449, 24, "KACHCHH"),
+                di(450, 24, "KHEDA"),
+                di(1, 38, "DAMAN"),
+            ],
+        )
+    }
+
+    #[test]
+    fn spelling_variants_match() {
+        let g = sample();
+        assert_eq!(g.check("Karnataka", "Bengaluru (Bangalore) Urban", DistrictCode(525)), Ok(DistrictCode(525)));
+        assert_eq!(g.check("Gujarat", "Kachch", DistrictCode(449)), Ok(DistrictCode(449)));
+        assert_eq!(
+            g.find_state("Dadra & Nagar Haveli (UT)\nDaman & Diu (UT)"),
+            Some(StateCode(38))
+        );
+    }
+
+    #[test]
+    fn wrong_codes_are_named() {
+        let g = sample();
+        let err = g.check("Gujarat", "Kheda", DistrictCode(449)).unwrap_err();
+        assert!(matches!(err, PlaceProblem::CodeNameMismatch { name_matches: Some(450), .. }), "{err:?}");
+        assert!(err.to_string().contains("that name is LGD code 450"), "{err}");
+        let err = g.check("Gujarat", "Bengaluru Urban", DistrictCode(525)).unwrap_err();
+        assert!(matches!(err, PlaceProblem::CodeInOtherState { .. }), "{err:?}");
+        let err = g.check("Gujarat", "Kachchh", DistrictCode(999)).unwrap_err();
+        assert_eq!(err, PlaceProblem::UnknownCode { code: 999 });
+        let err = g.check("Atlantis", "Kachchh", DistrictCode(449)).unwrap_err();
+        assert!(matches!(err, PlaceProblem::UnknownState { .. }));
+    }
+
+    #[test]
+    fn codes_parse_from_spreadsheet_cells() {
+        assert_eq!("603.0".parse::<DistrictCode>().unwrap(), DistrictCode(603));
+        assert_eq!(" 04".parse::<StateCode>().unwrap(), StateCode(4));
+        assert!("6o3".parse::<DistrictCode>().is_err());
+        assert!("".parse::<DistrictCode>().is_err());
+    }
+
+    #[test]
+    fn edit_distance_counts() {
+        assert_eq!(edit_distance("kachchh", "kachch"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+}

@@ -1,0 +1,35 @@
+//! The ODOP domain: what a state department records and the rules those records obey.
+//!
+//! This crate owns the vocabulary (states and districts by LGD code, products and their rank and
+//! sector, sellers with GSTIN and Udyam numbers, Sampark workshops, success stories, market-linkage
+//! gaps and their actions, the state's ODOP policy) and validation with typed errors.
+//!
+//! It must not know about storage, files, the network or any user interface: no I/O happens here.
+//! Everything is plain data that serialises with serde, so the store, the sync protocol and the
+//! frontends all speak the same nouns.
+
+mod date;
+mod entity;
+mod geo;
+mod id;
+mod invalid;
+mod records;
+mod seller;
+mod text;
+mod vocab;
+
+pub use date::Date;
+pub use entity::{Entity, EntityKind, Fields};
+pub use geo::{District, DistrictCode, Gazetteer, PlaceProblem, State, StateCode, StateKind};
+pub use id::Id;
+pub use invalid::Invalid;
+pub use records::{
+    Action, ActionKind, ActionStatus, Gap, LocalText, Media, Policy, PolicyStatus, Product, Story,
+    Workshop,
+};
+pub use seller::{
+    Contact, Gstin, Onboarding, OnboardingStatus, PackagingStatus, Platform, Seller, SellerKind,
+    Udyam,
+};
+pub use text::{name_key, Lang};
+pub use vocab::{canonical_ministry, GiStatus, Rank, Sector, SectorEntry, SectorList};

@@ -1,0 +1,379 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::entity::{Entity, EntityKind};
+use crate::text::{check_line, check_opt_line};
+use crate::{DistrictCode, Id, Invalid, StateCode};
+
+macro_rules! word_enum {
+    ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident => $word:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $word)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Invalid;
+            fn from_str(s: &str) -> Result<Self, Invalid> {
+                let key: String = s
+                    .trim()
+                    .to_lowercase()
+                    .chars()
+                    .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+                    .collect();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == key)
+                    .ok_or_else(|| Invalid::Unknown {
+                        field: $field,
+                        value: s.chars().take(60).collect(),
+                        allowed: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                    })
+            }
+        }
+    };
+}
+pub(crate) use word_enum;
+
+word_enum!(
+    /// Who a seller is.
+    SellerKind, "kind" {
+        Artisan => "artisan",
+        Weaver => "weaver",
+        Farmer => "farmer",
+        Fpo => "fpo",
+        Shg => "shg",
+        Msme => "msme",
+        Cooperative => "cooperative",
+        Exporter => "exporter",
+    }
+);
+
+word_enum!(
+    /// Where a seller can be listed.
+    Platform, "platform" {
+        Gem => "gem",
+        Ondc => "ondc",
+        Amazon => "amazon",
+        Flipkart => "flipkart",
+        Meesho => "meesho",
+        OwnWebsite => "own_website",
+        OtherMarketplace => "other_marketplace",
+    }
+);
+
+word_enum!(
+    OnboardingStatus, "onboarding status" {
+        NotStarted => "not_started",
+        InProgress => "in_progress",
+        Onboarded => "onboarded",
+        Suspended => "suspended",
+    }
+);
+
+word_enum!(
+    PackagingStatus, "packaging" {
+        NotAssessed => "not_assessed",
+        Needed => "needed",
+        InProgress => "in_progress",
+        Done => "done",
+    }
+);
+
+/// A Goods and Services Tax identification number, checked by layout and check character.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Gstin(String);
+
+const GSTIN_CHARS: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+impl Gstin {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The check character for the first 14 characters (GSTN's mod-36 scheme).
+    pub fn check_char(first14: &[u8]) -> Option<char> {
+        let mut sum = 0u32;
+        for (i, b) in first14.iter().enumerate() {
+            let v = GSTIN_CHARS.iter().position(|c| c == b)? as u32;
+            let p = v * if i % 2 == 0 { 1 } else { 2 };
+            sum += p / 36 + p % 36;
+        }
+        Some(GSTIN_CHARS[((36 - sum % 36) % 36) as usize] as char)
+    }
+}
+
+impl FromStr for Gstin {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Gstin, Invalid> {
+        let v = s.trim().to_ascii_uppercase();
+        let bad = |reason: &str| Invalid::Format {
+            field: "gstin",
+            value: s.chars().take(40).collect(),
+            reason: reason.to_owned(),
+        };
+        let b = v.as_bytes();
+        if b.len() != 15 {
+            return Err(bad("a GSTIN has 15 characters"));
+        }
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let letters = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_uppercase);
+        if !digits(0..2) {
+            return Err(bad("characters 1-2 are the state's GST code (digits)"));
+        }
+        if !(letters(2..7) && digits(7..11) && letters(11..12)) {
+            return Err(bad("characters 3-12 must be a PAN (5 letters, 4 digits, 1 letter)"));
+        }
+        if !b[12].is_ascii_alphanumeric() || b[12] == b'0' {
+            return Err(bad("character 13 is the registration number (1-9 or A-Z)"));
+        }
+        if b[13] != b'Z' {
+            return Err(bad("character 14 must be Z"));
+        }
+        let want = Gstin::check_char(&b[..14]).ok_or_else(|| bad("unexpected character"))?;
+        if b[14] as char != want {
+            return Err(bad(&format!("the check character should be {want}")));
+        }
+        Ok(Gstin(v))
+    }
+}
+
+impl TryFrom<String> for Gstin {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Gstin, Invalid> {
+        s.parse()
+    }
+}
+
+impl From<Gstin> for String {
+    fn from(g: Gstin) -> String {
+        g.0
+    }
+}
+
+/// An Udyam registration number: `UDYAM-XX-00-0000000`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Udyam(String);
+
+impl Udyam {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Udyam {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Udyam, Invalid> {
+        let v = s.trim().to_ascii_uppercase();
+        let parts: Vec<&str> = v.split('-').collect();
+        let ok = parts.len() == 4
+            && parts[0] == "UDYAM"
+            && parts[1].len() == 2
+            && parts[1].bytes().all(|b| b.is_ascii_uppercase())
+            && parts[2].len() == 2
+            && parts[2].bytes().all(|b| b.is_ascii_digit())
+            && parts[3].len() == 7
+            && parts[3].bytes().all(|b| b.is_ascii_digit());
+        if ok {
+            Ok(Udyam(v))
+        } else {
+            Err(Invalid::Format {
+                field: "udyam",
+                value: s.chars().take(40).collect(),
+                reason: "expected UDYAM-XX-00-0000000 (state letters, district digits, serial)"
+                    .to_owned(),
+            })
+        }
+    }
+}
+
+impl TryFrom<String> for Udyam {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Udyam, Invalid> {
+        s.parse()
+    }
+}
+
+impl From<Udyam> for String {
+    fn from(u: Udyam) -> String {
+        u.0
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+impl Contact {
+    fn validate(&self) -> Result<(), Invalid> {
+        check_opt_line("contact person", self.person.as_deref(), 200)?;
+        check_opt_line("address", self.address.as_deref(), 500)?;
+        if let Some(phone) = &self.phone {
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            let shape_ok = phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+            if !shape_ok || !(10..=13).contains(&digits.len()) {
+                return Err(Invalid::Format {
+                    field: "phone",
+                    value: phone.chars().take(40).collect(),
+                    reason: "expected 10 digits, optionally with +91 or 0 before them".to_owned(),
+                });
+            }
+        }
+        if let Some(email) = &self.email {
+            let at = email.find('@');
+            let ok = matches!(at, Some(i) if i > 0 && email[i + 1..].contains('.') && !email[i + 1..].starts_with('.'))
+                && !email.contains(char::is_whitespace)
+                && email.len() <= 254;
+            if !ok {
+                return Err(Invalid::Format {
+                    field: "email",
+                    value: email.chars().take(60).collect(),
+                    reason: "expected name@domain".to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Onboarding {
+    pub platform: Platform,
+    pub status: OnboardingStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing_url: Option<String>,
+}
+
+/// Someone who makes or sells an ODOP product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seller {
+    pub id: Id,
+    pub state: StateCode,
+    pub district: DistrictCode,
+    pub name: String,
+    pub kind: SellerKind,
+    #[serde(default)]
+    pub contact: Contact,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gstin: Option<Gstin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub udyam: Option<Udyam>,
+    /// The products this seller makes or sells.
+    #[serde(default)]
+    pub products: Vec<Id>,
+    #[serde(default)]
+    pub onboarding: Vec<Onboarding>,
+    pub packaging: PackagingStatus,
+}
+
+impl Entity for Seller {
+    const KIND: EntityKind = EntityKind::Seller;
+    fn id(&self) -> Id {
+        self.id
+    }
+    fn state(&self) -> StateCode {
+        self.state
+    }
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn validate(&self) -> Result<(), Invalid> {
+        check_line("name", &self.name, 300)?;
+        self.contact.validate()?;
+        let mut seen = Vec::new();
+        for o in &self.onboarding {
+            if seen.contains(&o.platform) {
+                return Err(Invalid::Format {
+                    field: "onboarding",
+                    value: o.platform.to_string(),
+                    reason: "a platform is listed twice".to_owned(),
+                });
+            }
+            seen.push(o.platform);
+            check_opt_line("listing_url", o.listing_url.as_deref(), 2000)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_check(first14: &str) -> String {
+        format!("{first14}{}", Gstin::check_char(first14.as_bytes()).unwrap())
+    }
+
+    #[test]
+    fn gstin_check_character() {
+        // A commonly published sample GSTIN whose check character is known.
+        assert_eq!(with_check("27AAPFU0939F1Z"), "27AAPFU0939F1ZV");
+        assert!("27AAPFU0939F1ZV".parse::<Gstin>().is_ok());
+        assert!("27aapfu0939f1zv ".parse::<Gstin>().is_ok());
+        let err = "27AAPFU0939F1ZX".parse::<Gstin>().unwrap_err();
+        assert!(err.to_string().contains("should be V"), "{err}");
+        assert!("27AAPFU0939F1Z".parse::<Gstin>().is_err());
+        assert!("2XAAPFU0939F1ZV".parse::<Gstin>().is_err());
+        assert!("27AAPFU0939F1AV".parse::<Gstin>().is_err());
+    }
+
+    #[test]
+    fn udyam_layout() {
+        assert!("UDYAM-UP-76-0012345".parse::<Udyam>().is_ok());
+        assert!("udyam-up-76-0012345".parse::<Udyam>().is_ok());
+        assert!("UDYAM-UP-76-12345".parse::<Udyam>().is_err());
+        assert!("UDYOG-UP-76-0012345".parse::<Udyam>().is_err());
+    }
+
+    #[test]
+    fn words_parse_loosely() {
+        assert_eq!("FPO".parse::<SellerKind>().unwrap(), SellerKind::Fpo);
+        assert_eq!("not started".parse::<OnboardingStatus>().unwrap(), OnboardingStatus::NotStarted);
+        assert_eq!("own-website".parse::<Platform>().unwrap(), Platform::OwnWebsite);
+        assert!("trader".parse::<SellerKind>().unwrap_err().to_string().contains("artisan"));
+    }
+
+    #[test]
+    fn contacts_are_checked() {
+        let mut c = Contact {
+            phone: Some("+91 98765 43210".into()),
+            email: Some("weaver@example.in".into()),
+            ..Contact::default()
+        };
+        assert!(c.validate().is_ok());
+        c.phone = Some("12345".into());
+        assert_eq!(c.validate().unwrap_err().field(), "phone");
+        c.phone = None;
+        c.email = Some("no-at-sign".into());
+        assert_eq!(c.validate().unwrap_err().field(), "email");
+    }
+}

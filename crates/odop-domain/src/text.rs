@@ -1,0 +1,173 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Invalid;
+
+/// Languages that ODOP material is written in, by ISO 639-1 code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Hi,
+    Bn,
+    Gu,
+    Ta,
+    Te,
+    Mr,
+    Kn,
+    Ml,
+    Pa,
+    Or,
+    As,
+    Ur,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 13] = [
+        Lang::En,
+        Lang::Hi,
+        Lang::Bn,
+        Lang::Gu,
+        Lang::Ta,
+        Lang::Te,
+        Lang::Mr,
+        Lang::Kn,
+        Lang::Ml,
+        Lang::Pa,
+        Lang::Or,
+        Lang::As,
+        Lang::Ur,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Hi => "hi",
+            Lang::Bn => "bn",
+            Lang::Gu => "gu",
+            Lang::Ta => "ta",
+            Lang::Te => "te",
+            Lang::Mr => "mr",
+            Lang::Kn => "kn",
+            Lang::Ml => "ml",
+            Lang::Pa => "pa",
+            Lang::Or => "or",
+            Lang::As => "as",
+            Lang::Ur => "ur",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Lang {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Lang, Invalid> {
+        let want = s.trim().to_ascii_lowercase();
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == want)
+            .ok_or_else(|| Invalid::Unknown {
+                field: "language",
+                value: s.to_owned(),
+                allowed: Lang::ALL.map(Lang::code).join(", "),
+            })
+    }
+}
+
+/// A one-line value: required, bounded, with no control characters.
+pub(crate) fn check_line(field: &'static str, value: &str, max: usize) -> Result<(), Invalid> {
+    if value.trim().is_empty() {
+        return Err(Invalid::Missing { field });
+    }
+    check_len(field, value, max)?;
+    check_controls(field, value, false)
+}
+
+/// A one-line value that may be absent.
+pub(crate) fn check_opt_line(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<(), Invalid> {
+    match value {
+        Some(v) => check_line(field, v, max),
+        None => Ok(()),
+    }
+}
+
+/// Free text: may be empty, may hold line breaks and tabs, nothing else below U+0020.
+pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), Invalid> {
+    check_len(field, value, max)?;
+    check_controls(field, value, true)
+}
+
+fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), Invalid> {
+    let len = value.chars().count();
+    if len > max {
+        return Err(Invalid::TooLong { field, len, max });
+    }
+    Ok(())
+}
+
+fn check_controls(field: &'static str, value: &str, multiline: bool) -> Result<(), Invalid> {
+    for (position, c) in value.chars().enumerate() {
+        let allowed = multiline && matches!(c, '\n' | '\t' | '\r');
+        if c.is_control() && !allowed {
+            return Err(Invalid::ControlCharacter {
+                field,
+                code: c as u32,
+                position,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A comparison key for place names written by hand: case, spacing, punctuation, "&" against
+/// "and" and a trailing "district" or "(UT)" do not matter.
+pub fn name_key(name: &str) -> String {
+    let lowered = name.to_lowercase().replace('&', " and ");
+    let mut words: Vec<String> = lowered
+        .split(|c: char| !c.is_alphanumeric() && !is_combining(c))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    words.retain(|w| !matches!(w.as_str(), "ut" | "district" | "dist" | "the"));
+    words.concat()
+}
+
+/// Indian scripts put vowel signs and viramas in combining categories; they belong to the word.
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0900..=0x0DFF | 0x200C | 0x200D)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_keys_ignore_case_punctuation_and_noise_words() {
+        assert_eq!(name_key("Dr. B. R. Ambedkar Konaseema"), name_key("Dr BR Ambedkar Konaseema"));
+        assert_eq!(name_key("Jammu & Kashmir (UT)"), name_key("JAMMU AND KASHMIR"));
+        assert_eq!(name_key("  North and Middle Andaman "), "northandmiddleandaman");
+        assert_eq!(name_key("वाराणसी"), "वाराणसी");
+    }
+
+    #[test]
+    fn lines_refuse_controls_and_length() {
+        assert!(check_line("name", "Banarasi Saree", 10).is_err());
+        assert!(check_line("name", "a\u{0}b", 10).is_err());
+        assert!(check_line("name", "   ", 10).is_err());
+        assert!(check_line("name", "\u{200F}मलमल", 10).is_ok());
+        assert!(check_text("description", "one\ntwo", 10).is_ok());
+        assert_eq!("HI".parse::<Lang>().unwrap(), Lang::Hi);
+        assert!("xx".parse::<Lang>().is_err());
+    }
+}
