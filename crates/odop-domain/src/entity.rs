@@ -71,7 +71,11 @@ impl FromStr for EntityKind {
         let key = s.trim().to_ascii_lowercase();
         EntityKind::ALL
             .into_iter()
-            .find(|k| k.as_str() == key || k.table() == key || (key == "stories" && *k == EntityKind::Story))
+            .find(|k| {
+                k.as_str() == key
+                    || k.table() == key
+                    || (key == "stories" && *k == EntityKind::Story)
+            })
             .ok_or_else(|| Invalid::Unknown {
                 field: "entity",
                 value: s.to_owned(),

@@ -226,7 +226,10 @@ impl Gazetteer {
         let Some(district) = self.district(code) else {
             return Err(PlaceProblem::UnknownCode { code: code.0 });
         };
-        let state_label = |c: StateCode| self.state(c).map_or_else(|| c.to_string(), |s| s.name.clone());
+        let state_label = |c: StateCode| {
+            self.state(c)
+                .map_or_else(|| c.to_string(), |s| s.name.clone())
+        };
         if district.state != state {
             return Err(PlaceProblem::CodeInOtherState {
                 code: code.0,
@@ -248,61 +251,210 @@ impl Gazetteer {
 }
 
 /// How far a written name is from a district's names: `None` if it is not this district.
-/// Parenthesised parts count as alternatives ("Bengaluru (Bangalore) Urban").
+/// Lower is closer. Slashes and parentheses give alternatives ("Himmatnagar/Sabarkantha",
+/// "Bengaluru (Bangalore) Urban").
 fn name_distance(d: &District, written: &str) -> Option<usize> {
-    let written = variants(written);
-    let mut known: Vec<String> = variants(&d.name);
-    for a in &d.aliases {
-        known.extend(variants(a));
+    // Before the Hindi compass words are read as English ones: "Uttarkashi", "Uttar Kashi".
+    if std::iter::once(&d.name)
+        .chain(&d.aliases)
+        .any(|k| name_key(k) == name_key(written))
+    {
+        return Some(0);
     }
-    let mut best = None;
+    let written = alternatives(written);
+    let mut known = alternatives(&d.name);
+    for a in &d.aliases {
+        known.extend(alternatives(a));
+    }
+    let mut best: Option<usize> = None;
     for w in &written {
         for k in &known {
-            let dist = edit_distance(w, k);
-            let allowed = match k.chars().count().min(w.chars().count()) {
-                0..=4 => 0,
-                5..=8 => 1,
-                _ => 2,
-            };
-            if dist <= allowed && best.is_none_or(|b| dist < b) {
-                best = Some(dist);
+            if let Some(score) = word_match(w, k) {
+                if best.is_none_or(|b| score < b) {
+                    best = Some(score);
+                }
             }
         }
     }
     best
 }
 
-fn variants(name: &str) -> Vec<String> {
-    let mut out = vec![name_key(name)];
+/// A name's alternative spellings, each as a list of normalised words.
+fn alternatives(name: &str) -> Vec<Vec<String>> {
+    let mut texts = vec![name.to_owned()];
     if let (Some(open), Some(close)) = (name.find('('), name.rfind(')')) {
         if open < close {
             let inside = &name[open + 1..close];
-            let outside = format!("{} {}", &name[..open], &name[close + 1..]);
-            out.push(name_key(&outside));
-            out.push(name_key(inside));
-            // "Bengaluru (Bangalore) Urban" also reads as "Bangalore Urban".
-            out.push(name_key(&format!("{} {}", inside, &name[close + 1..])));
+            let after = &name[close + 1..];
+            texts.push(format!("{} {}", &name[..open], after));
+            texts.push(inside.to_owned());
+            texts.push(format!("{inside} {after}"));
         }
     }
-    out.retain(|v| !v.is_empty());
+    for t in texts.clone() {
+        if t.contains('/') {
+            texts.extend(t.split('/').map(str::to_owned));
+        }
+    }
+    let mut out: Vec<Vec<String>> = texts
+        .iter()
+        .map(|t| words(t))
+        .filter(|w| !w.is_empty())
+        .collect();
     out.dedup();
     out
 }
 
+/// Lower-case words with dots dropped ("Y.S.R." is "ysr"), "&" read as "and", noise words
+/// removed and the Hindi compass words read as English ones ("Purbi Champaran").
+fn words(name: &str) -> Vec<String> {
+    let lowered = name.to_lowercase().replace('.', "").replace('&', " and ");
+    lowered
+        .split(|c: char| !c.is_alphanumeric() && !matches!(c as u32, 0x0900..=0x0DFF))
+        .filter(|w| !w.is_empty())
+        .filter(|w| !matches!(*w, "district" | "dist" | "the" | "ut" | "and" | "m"))
+        .map(|w| {
+            match w {
+                "purbi" | "purba" | "poorvi" | "purva" => "east",
+                "pashchim" | "paschim" | "pashchimi" => "west",
+                "uttar" | "uttari" => "north",
+                "dakshin" | "dakshini" => "south",
+                other => other,
+            }
+            .to_owned()
+        })
+        .collect()
+}
+
+const DIRECTIONS: &[&str] = &[
+    "east", "west", "north", "south", "central", "upper", "lower",
+];
+
+/// Whether two word lists name the same place, and how loosely (lower is closer).
+fn word_match(a: &[String], b: &[String]) -> Option<usize> {
+    // "East Sikkim" and "West Sikkim" differ by two letters but are different places.
+    fn dirs(w: &[String]) -> Vec<&str> {
+        let mut d: Vec<&str> = w
+            .iter()
+            .map(String::as_str)
+            .filter(|x| DIRECTIONS.contains(x))
+            .collect();
+        d.sort_unstable();
+        d
+    }
+    if dirs(a) != dirs(b) {
+        return None;
+    }
+    let (a, b) = (expand_initials(a, b), expand_initials(b, a));
+    let (ka, kb) = (a.concat(), b.concat());
+    if ka == kb {
+        return Some(0);
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if short.concat().chars().count() >= 3 && short.iter().all(|w| long.contains(w)) {
+        return Some(1);
+    }
+    let plain = edit_distance(&ka, &kb);
+    let mut sa = a.clone();
+    let mut sb = b.clone();
+    sa.sort();
+    sb.sort();
+    let (sa, sb) = (sa.concat(), sb.concat());
+    let len = sa.chars().count().min(sb.chars().count());
+    let allowed = match len {
+        0..=4 => 0,
+        5..=8 => 1,
+        9..=16 => 2,
+        n => n / 8,
+    };
+    let d = edit_distance(&sa, &sb).min(plain);
+    if d <= allowed {
+        return Some(1 + d);
+    }
+    let (xa, xb) = (skeleton(&sa), skeleton(&sb));
+    let slen = xa.len().min(xb.len());
+    if (slen >= 2 || len >= 5) && !xa.is_empty() && xa == xb {
+        return Some(4);
+    }
+    if slen >= 4 && edit_distance(&xa, &xb) <= 1 {
+        return Some(5);
+    }
+    None
+}
+
+/// Replaces runs of words in `b` whose initials spell a short word of `a` ("S.A.S Nagar"
+/// against "Sahibzada Ajit Singh Nagar") by that word.
+fn expand_initials(b: &[String], a: &[String]) -> Vec<String> {
+    let mut out = b.to_vec();
+    for w in a.iter().filter(|w| (2..=4).contains(&w.chars().count())) {
+        let n = w.chars().count();
+        if out.len() < n {
+            continue;
+        }
+        if let Some(i) = (0..=out.len() - n).find(|&i| {
+            out[i..i + n]
+                .iter()
+                .map(|x| x.chars().next().unwrap_or(' '))
+                .collect::<String>()
+                == *w
+        }) {
+            out.splice(i..i + n, [w.clone()]);
+        }
+    }
+    out
+}
+
+/// The consonants of a romanised name, with the letters that spellings vary on folded away:
+/// "Mehsana" and "Mahesana", "Khurda" and "Khordha", "Korea" and "Koriya" meet here.
+fn skeleton(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = match c {
+            'w' => 'v',
+            'z' => 'j',
+            'q' => 'k',
+            c if c.is_ascii_lowercase() => c,
+            _ => continue,
+        };
+        if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h') {
+            continue;
+        }
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Edit distance counting a swap of neighbours as one edit ("Siaha", "Saiha").
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
     for i in 1..=a.len() {
-        cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
         }
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    d[a.len() * w + b.len()]
 }
 
 #[cfg(test)]
@@ -341,8 +493,18 @@ mod tests {
     #[test]
     fn spelling_variants_match() {
         let g = sample();
-        assert_eq!(g.check("Karnataka", "Bengaluru (Bangalore) Urban", DistrictCode(525)), Ok(DistrictCode(525)));
-        assert_eq!(g.check("Gujarat", "Kachch", DistrictCode(449)), Ok(DistrictCode(449)));
+        assert_eq!(
+            g.check(
+                "Karnataka",
+                "Bengaluru (Bangalore) Urban",
+                DistrictCode(525)
+            ),
+            Ok(DistrictCode(525))
+        );
+        assert_eq!(
+            g.check("Gujarat", "Kachch", DistrictCode(449)),
+            Ok(DistrictCode(449))
+        );
         assert_eq!(
             g.find_state("Dadra & Nagar Haveli (UT)\nDaman & Diu (UT)"),
             Some(StateCode(38))
@@ -353,13 +515,34 @@ mod tests {
     fn wrong_codes_are_named() {
         let g = sample();
         let err = g.check("Gujarat", "Kheda", DistrictCode(449)).unwrap_err();
-        assert!(matches!(err, PlaceProblem::CodeNameMismatch { name_matches: Some(450), .. }), "{err:?}");
-        assert!(err.to_string().contains("that name is LGD code 450"), "{err}");
-        let err = g.check("Gujarat", "Bengaluru Urban", DistrictCode(525)).unwrap_err();
-        assert!(matches!(err, PlaceProblem::CodeInOtherState { .. }), "{err:?}");
-        let err = g.check("Gujarat", "Kachchh", DistrictCode(999)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PlaceProblem::CodeNameMismatch {
+                    name_matches: Some(450),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().contains("that name is LGD code 450"),
+            "{err}"
+        );
+        let err = g
+            .check("Gujarat", "Bengaluru Urban", DistrictCode(525))
+            .unwrap_err();
+        assert!(
+            matches!(err, PlaceProblem::CodeInOtherState { .. }),
+            "{err:?}"
+        );
+        let err = g
+            .check("Gujarat", "Kachchh", DistrictCode(999))
+            .unwrap_err();
         assert_eq!(err, PlaceProblem::UnknownCode { code: 999 });
-        let err = g.check("Atlantis", "Kachchh", DistrictCode(449)).unwrap_err();
+        let err = g
+            .check("Atlantis", "Kachchh", DistrictCode(449))
+            .unwrap_err();
         assert!(matches!(err, PlaceProblem::UnknownState { .. }));
     }
 
@@ -372,7 +555,48 @@ mod tests {
     }
 
     #[test]
+    fn spellings_of_one_place_meet() {
+        let m = |a: &str, b: &str| {
+            alternatives(a)
+                .iter()
+                .any(|x| alternatives(b).iter().any(|y| word_match(x, y).is_some()))
+        };
+        for (a, b) in [
+            ("Mehsana", "MAHESANA"),
+            ("Dahod", "DOHAD"),
+            ("Koriya", "KOREA"),
+            ("Khurda", "KHORDHA"),
+            ("Siaha", "SAIHA"),
+            ("Yadagiri", "YADGIR"),
+            ("Badhwani", "BARWANI"),
+            ("Puducherry", "PONDICHERRY"),
+            ("East Champaran", "PURBI CHAMPARAN"),
+            ("Leh", "LEH LADAKH"),
+            ("YSR Kadapa", "Y.S.R."),
+            ("Sahibzada Ajit Singh Nagar/Mohali", "S.A.S Nagar"),
+            ("Himmatnagar/Sabarkantha", "SABAR KANTHA"),
+            (
+                "Manpur-Mohla- Ambagad Chowki",
+                "Mohla Manpur Ambagarh Chouki",
+            ),
+            ("Dr. B. R. Ambedkar Konaseema", "Konaseema"),
+        ] {
+            assert!(m(a, b), "{a} should match {b}");
+        }
+        for (a, b) in [
+            ("West Sikkim", "East Sikkim"),
+            ("Balasore", "BALANGIR"),
+            ("Bolangir", "KANDHAMAL"),
+            ("Kandhamal", "KALAHANDI"),
+            ("Kheda", "KACHCHH"),
+        ] {
+            assert!(!m(a, b), "{a} must not match {b}");
+        }
+    }
+
+    #[test]
     fn edit_distance_counts() {
+        assert_eq!(edit_distance("siaha", "saiha"), 1);
         assert_eq!(edit_distance("kachchh", "kachch"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);

@@ -73,8 +73,14 @@ mod tests {
 
     #[test]
     fn derived_ids_are_stable() {
-        assert_eq!(Id::derived("product", "603|coconut"), Id::derived("product", "603|coconut"));
-        assert_ne!(Id::derived("product", "603|coconut"), Id::derived("seller", "603|coconut"));
+        assert_eq!(
+            Id::derived("product", "603|coconut"),
+            Id::derived("product", "603|coconut")
+        );
+        assert_ne!(
+            Id::derived("product", "603|coconut"),
+            Id::derived("seller", "603|coconut")
+        );
     }
 
     #[test]

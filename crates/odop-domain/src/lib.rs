@@ -31,5 +31,5 @@ pub use seller::{
     Contact, Gstin, Onboarding, OnboardingStatus, PackagingStatus, Platform, Seller, SellerKind,
     Udyam,
 };
-pub use text::{name_key, Lang};
+pub use text::{display_name, name_key, Lang};
 pub use vocab::{canonical_ministry, GiStatus, Rank, Sector, SectorEntry, SectorList};

@@ -231,7 +231,11 @@ impl Entity for Gap {
         self.description.chars().take(80).collect()
     }
     fn validate(&self) -> Result<(), Invalid> {
-        check_line("description", self.description.lines().next().unwrap_or(""), 2000)?;
+        check_line(
+            "description",
+            self.description.lines().next().unwrap_or(""),
+            2000,
+        )?;
         check_text("description", &self.description, MAX_DESCRIPTION)
     }
 }
@@ -359,7 +363,10 @@ mod tests {
     fn products_refuse_bad_fields() {
         let mut p = product();
         p.name = "x".repeat(301);
-        assert!(matches!(p.validate(), Err(Invalid::TooLong { field: "name", .. })));
+        assert!(matches!(
+            p.validate(),
+            Err(Invalid::TooLong { field: "name", .. })
+        ));
         let mut p = product();
         p.description = "d".repeat(MAX_DESCRIPTION + 1);
         assert_eq!(p.validate().unwrap_err().field(), "description");
@@ -377,9 +384,18 @@ mod tests {
             title: "From loom to ONDC".into(),
             texts: vec![],
         };
-        assert_eq!(s.validate().unwrap_err(), Invalid::Missing { field: "text" });
-        let t = LocalText { lang: Lang::En, text: "..".into() };
-        let s = Story { texts: vec![t.clone(), t], ..s };
+        assert_eq!(
+            s.validate().unwrap_err(),
+            Invalid::Missing { field: "text" }
+        );
+        let t = LocalText {
+            lang: Lang::En,
+            text: "..".into(),
+        };
+        let s = Story {
+            texts: vec![t.clone(), t],
+            ..s
+        };
         assert!(s.validate().is_err());
     }
 

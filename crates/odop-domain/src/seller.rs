@@ -140,7 +140,9 @@ impl FromStr for Gstin {
             return Err(bad("characters 1-2 are the state's GST code (digits)"));
         }
         if !(letters(2..7) && digits(7..11) && letters(11..12)) {
-            return Err(bad("characters 3-12 must be a PAN (5 letters, 4 digits, 1 letter)"));
+            return Err(bad(
+                "characters 3-12 must be a PAN (5 letters, 4 digits, 1 letter)",
+            ));
         }
         if !b[12].is_ascii_alphanumeric() || b[12] == b'0' {
             return Err(bad("character 13 is the registration number (1-9 or A-Z)"));
@@ -330,7 +332,10 @@ mod tests {
     use super::*;
 
     fn with_check(first14: &str) -> String {
-        format!("{first14}{}", Gstin::check_char(first14.as_bytes()).unwrap())
+        format!(
+            "{first14}{}",
+            Gstin::check_char(first14.as_bytes()).unwrap()
+        )
     }
 
     #[test]
@@ -357,9 +362,19 @@ mod tests {
     #[test]
     fn words_parse_loosely() {
         assert_eq!("FPO".parse::<SellerKind>().unwrap(), SellerKind::Fpo);
-        assert_eq!("not started".parse::<OnboardingStatus>().unwrap(), OnboardingStatus::NotStarted);
-        assert_eq!("own-website".parse::<Platform>().unwrap(), Platform::OwnWebsite);
-        assert!("trader".parse::<SellerKind>().unwrap_err().to_string().contains("artisan"));
+        assert_eq!(
+            "not started".parse::<OnboardingStatus>().unwrap(),
+            OnboardingStatus::NotStarted
+        );
+        assert_eq!(
+            "own-website".parse::<Platform>().unwrap(),
+            Platform::OwnWebsite
+        );
+        assert!("trader"
+            .parse::<SellerKind>()
+            .unwrap_err()
+            .to_string()
+            .contains("artisan"));
     }
 
     #[test]

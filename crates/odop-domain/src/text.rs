@@ -154,9 +154,18 @@ mod tests {
 
     #[test]
     fn name_keys_ignore_case_punctuation_and_noise_words() {
-        assert_eq!(name_key("Dr. B. R. Ambedkar Konaseema"), name_key("Dr BR Ambedkar Konaseema"));
-        assert_eq!(name_key("Jammu & Kashmir (UT)"), name_key("JAMMU AND KASHMIR"));
-        assert_eq!(name_key("  North and Middle Andaman "), "northandmiddleandaman");
+        assert_eq!(
+            name_key("Dr. B. R. Ambedkar Konaseema"),
+            name_key("Dr BR Ambedkar Konaseema")
+        );
+        assert_eq!(
+            name_key("Jammu & Kashmir (UT)"),
+            name_key("JAMMU AND KASHMIR")
+        );
+        assert_eq!(
+            name_key("  North and Middle Andaman "),
+            "northandmiddleandaman"
+        );
         assert_eq!(name_key("वाराणसी"), "वाराणसी");
     }
 
@@ -169,5 +178,60 @@ mod tests {
         assert!(check_text("description", "one\ntwo", 10).is_ok());
         assert_eq!("HI".parse::<Lang>().unwrap(), Lang::Hi);
         assert!("xx".parse::<Lang>().is_err());
+    }
+}
+
+/// A name for display: lists that write names in capitals ("NORTH AND MIDDLE ANDAMAN") are
+/// shown in title case; names already in mixed case are kept as written.
+pub fn display_name(name: &str) -> String {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.chars().any(char::is_lowercase) {
+        return name;
+    }
+    let mut out = Vec::new();
+    for (i, word) in name.split(' ').enumerate() {
+        let lower = word.to_lowercase();
+        if i > 0 && matches!(lower.as_str(), "and" | "of" | "the") {
+            out.push(lower);
+            continue;
+        }
+        let mut cased = String::new();
+        let mut start = true;
+        for c in lower.chars() {
+            if start {
+                cased.extend(c.to_uppercase());
+            } else {
+                cased.push(c);
+            }
+            // Letters after a hyphen, a dot or a bracket start a word of their own.
+            start = matches!(c, '-' | '.' | '(' | '/');
+        }
+        out.push(cased);
+    }
+    out.join(" ")
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::display_name;
+
+    #[test]
+    fn capitals_become_title_case() {
+        assert_eq!(
+            display_name("NORTH AND MIDDLE ANDAMAN"),
+            "North and Middle Andaman"
+        );
+        assert_eq!(
+            display_name("THE DADRA AND NAGAR HAVELI AND DAMAN AND DIU"),
+            "The Dadra and Nagar Haveli and Daman and Diu"
+        );
+        assert_eq!(
+            display_name("DEEG-KUMHER (BHARATPUR)"),
+            "Deeg-Kumher (Bharatpur)"
+        );
+        assert_eq!(
+            display_name("Alluri Sitharama Raju"),
+            "Alluri Sitharama Raju"
+        );
     }
 }

@@ -110,7 +110,11 @@ impl Default for SectorList {
                 e("handicraft", "Handicraft", &["handicrafts", "crafts"]),
                 e("handloom", "Handloom", &["handlooms"]),
                 e("textile", "Textile", &["textiles"]),
-                e("food-processing", "Food Processing", &["food processing industries"]),
+                e(
+                    "food-processing",
+                    "Food Processing",
+                    &["food processing industries"],
+                ),
                 e("marine", "Marine", &["fisheries", "marine products"]),
                 e("manufacturing", "Manufacturing", &["manufactured"]),
                 e("dairy", "Dairy", &["dairying"]),
@@ -190,7 +194,10 @@ impl GiStatus {
 const MINISTRIES: &[(&str, &[&str])] = &[
     (
         "Ministry of Agriculture & Farmers' Welfare",
-        &["Ministry of Agriculture & Farmers Welfare", "Ministry of Agriculture"],
+        &[
+            "Ministry of Agriculture & Farmers Welfare",
+            "Ministry of Agriculture",
+        ],
     ),
     (
         "Development Commissioner (Handicrafts)",
@@ -200,14 +207,21 @@ const MINISTRIES: &[(&str, &[&str])] = &[
         "Development Commissioner (Handlooms)",
         &["DC Handloom", "DC Handlooms", "Handlooms"],
     ),
-    ("Ministry of MSME", &["MSME", "Ministry of Micro, Small and Medium Enterprises"]),
+    (
+        "Ministry of MSME",
+        &["MSME", "Ministry of Micro, Small and Medium Enterprises"],
+    ),
     (
         "Ministry of Food Processing Industries",
         &["Ministry of Food Processing", "MoFPI"],
     ),
     (
         "Ministry of Textiles",
-        &["Ministry of Textile", "Minsitry of Textile", "Minsitry of Textiles"],
+        &[
+            "Ministry of Textile",
+            "Minsitry of Textile",
+            "Minsitry of Textiles",
+        ],
     ),
     ("Department of Fisheries", &["Fisheries"]),
     ("Ministry of Fisheries, Animal Husbandry and Dairying", &[]),
@@ -215,9 +229,15 @@ const MINISTRIES: &[(&str, &[&str])] = &[
     ("Department of Pharmaceuticals", &[]),
     ("Department of Chemicals and Petrochemicals", &[]),
     ("Department of Industries", &[]),
-    ("Ministry of Electronics and Information Technology", &["MeitY"]),
+    (
+        "Ministry of Electronics and Information Technology",
+        &["MeitY"],
+    ),
     ("Ministry of Ayush", &["AYUSH"]),
-    ("Ministry of Heavy Industries", &["Minstry of Heavy Industries"]),
+    (
+        "Ministry of Heavy Industries",
+        &["Minstry of Heavy Industries"],
+    ),
     ("Ministry of Petroleum & Natural Gas", &[]),
     ("Ministry of Chemicals & Fertilizers", &[]),
     ("Ministry of Commerce and Industry", &[]),
@@ -265,7 +285,10 @@ mod tests {
         }
         let err = list.resolve("Space").unwrap_err();
         assert!(err.to_string().contains("Handloom"), "{err}");
-        assert_eq!(list.label(&Sector::from_slug("food-processing")), "Food Processing");
+        assert_eq!(
+            list.label(&Sector::from_slug("food-processing")),
+            "Food Processing"
+        );
     }
 
     #[test]
@@ -281,8 +304,14 @@ mod tests {
             canonical_ministry("DC handicraft").unwrap(),
             "Development Commissioner (Handicrafts)"
         );
-        assert_eq!(canonical_ministry("Ministry of Commerce and Industry.").unwrap(), "Ministry of Commerce and Industry");
-        assert_eq!(canonical_ministry("  Board of  Tea ").unwrap(), "Board of Tea");
+        assert_eq!(
+            canonical_ministry("Ministry of Commerce and Industry.").unwrap(),
+            "Ministry of Commerce and Industry"
+        );
+        assert_eq!(
+            canonical_ministry("  Board of  Tea ").unwrap(),
+            "Board of Tea"
+        );
         assert_eq!(canonical_ministry(" "), None);
     }
 }
