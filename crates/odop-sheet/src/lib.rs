@@ -1,0 +1,129 @@
+//! This crate owns reading and writing tabular files (CSV in any of the encodings spreadsheets
+//! produce, and XLSX, XLS and ODS workbooks) as rows of text cells with their source positions.
+//! It must not know about the ODOP domain, the database or any user interface: it sees only
+//! column names, cells and files, and validating cell values is the caller's job.
+//!
+//! A read arranges the cells by a caller-given column spec and keeps each row's source line or
+//! sheet row, so a caller can point a person at the exact place to fix. The header may sit below
+//! title rows and its columns may come in any order. Writing produces UTF-8 CSV or XLSX,
+//! atomically, with formula injection defused.
+//!
+//! CSV encoding is detected once per file: a byte-order mark decides when present; otherwise
+//! valid UTF-8 is read as UTF-8 and anything else as Windows-1252. A file mixing the two
+//! therefore comes out as mojibake in its UTF-8 parts instead of being guessed at line by line;
+//! see the `decode` module.
+
+mod decode;
+mod delimited;
+mod error;
+mod format;
+mod table;
+mod workbook;
+mod write;
+
+use std::path::Path;
+
+pub use error::SheetError;
+pub use format::Format;
+pub use table::{Column, Row, Table};
+pub use write::{escape_formula, write_csv, write_xlsx};
+
+/// Files larger than this are refused before being read, to keep memory use bounded.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Reads a table from a file, deciding the format from its content and then its extension.
+///
+/// A workbook signature in the content wins over the extension (a renamed .xlsx still opens),
+/// and text content is read as delimited text whatever its extension says, since web portals
+/// often label text exports ".xls". Only content that is neither falls back to the extension,
+/// so the reader for that format can say what is wrong with it.
+pub fn read_table(path: &Path, spec: &[Column]) -> Result<Table, SheetError> {
+    let file = path.display().to_string();
+    let read_error = |err| SheetError::read_failed(&file, err);
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(SheetError::TooLarge {
+            file,
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    if bytes.is_empty() {
+        return Err(SheetError::Empty { file });
+    }
+    let format = match Format::sniff(&bytes) {
+        Some(format) => format,
+        None => Format::from_path(path).unwrap_or(Format::Csv),
+    };
+    read_table_bytes(&bytes, format, spec, &file)
+}
+
+/// Reads a table from bytes already in memory; `source` names the file in error messages.
+pub fn read_table_bytes(
+    bytes: &[u8],
+    format: Format,
+    spec: &[Column],
+    source: &str,
+) -> Result<Table, SheetError> {
+    let size = bytes.len() as u64;
+    if size > MAX_FILE_BYTES {
+        return Err(SheetError::TooLarge {
+            file: source.into(),
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(SheetError::Empty {
+            file: source.into(),
+        });
+    }
+    match format {
+        Format::Csv => delimited::read(bytes, spec, source),
+        Format::Xlsx | Format::Xls | Format::Ods => workbook::read(bytes, format, spec, source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &[Column] = &[
+        Column {
+            name: "State",
+            aliases: &[],
+            required: true,
+        },
+        Column {
+            name: "District",
+            aliases: &[],
+            required: true,
+        },
+    ];
+
+    #[test]
+    fn bytes_in_each_format_route_to_their_reader() {
+        let table =
+            read_table_bytes(b"State,District\nGoa,North Goa\n", Format::Csv, SPEC, "m").unwrap();
+        assert_eq!(table.rows.len(), 1);
+        assert_eq!(table.get(&table.rows[0], "District"), "North Goa");
+        let err = read_table_bytes(b"not a zip", Format::Xlsx, SPEC, "m.xlsx").unwrap_err();
+        assert!(matches!(err, SheetError::Workbook { format: "XLSX", .. }));
+    }
+
+    #[test]
+    fn empty_bytes_are_empty_in_every_format() {
+        for format in [Format::Csv, Format::Xlsx, Format::Xls, Format::Ods] {
+            let err = read_table_bytes(b"", format, SPEC, "e").unwrap_err();
+            assert!(matches!(err, SheetError::Empty { .. }), "{format}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn missing_file_is_a_read_error_naming_it() {
+        let err = read_table(Path::new("/no/such/dir/list.csv"), SPEC).unwrap_err();
+        assert!(matches!(err, SheetError::Read { .. }));
+        assert!(err.to_string().contains("/no/such/dir/list.csv"));
+    }
+}
