@@ -1,0 +1,481 @@
+use std::collections::{HashMap, HashSet};
+
+use odop_domain::{Entity, EntityKind, Fields, Id};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::{clock, StoreError};
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Created,
+    /// The names of the fields that changed.
+    Updated {
+        fields: Vec<String>,
+    },
+    /// The record was already exactly so: nothing was written.
+    Unchanged,
+    Deleted,
+}
+
+/// A transaction over the local database in which every change also appends an outbox entry and
+/// a history entry. Dropping it without [`Edit::commit`] rolls everything back.
+#[derive(Debug)]
+pub struct Edit<'c> {
+    tx: Transaction<'c>,
+    who: String,
+    at: String,
+    next_seq: i64,
+    district_states: HashMap<u32, u16>,
+    sectors: HashSet<String>,
+}
+
+impl<'c> Edit<'c> {
+    pub(crate) fn begin(conn: &'c mut Connection, who: &str) -> Result<Edit<'c>, StoreError> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let last: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'outbox_seq'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let next_seq = last.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
+        let mut district_states = HashMap::new();
+        {
+            let mut stmt = tx.prepare("SELECT code, state FROM districts")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u16>(1)?)))?;
+            for row in rows {
+                let (d, s) = row?;
+                district_states.insert(d, s);
+            }
+        }
+        let sectors = {
+            let mut stmt = tx.prepare("SELECT slug FROM sectors")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<HashSet<_>, _>>()?
+        };
+        Ok(Edit {
+            tx,
+            who: who.to_owned(),
+            at: clock::now(),
+            next_seq,
+            district_states,
+            sectors,
+        })
+    }
+
+    /// The transaction, for master-data writes in sibling modules.
+    pub(crate) fn tx(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+
+    pub(crate) fn who(&self) -> &str {
+        &self.who
+    }
+
+    pub(crate) fn at(&self) -> &str {
+        &self.at
+    }
+
+    /// Master data changed inside this edit: reload what checks depend on.
+    pub(crate) fn note_district(&mut self, code: u32, state: u16) {
+        self.district_states.insert(code, state);
+    }
+
+    /// Creates or updates a record. Writing a record exactly as stored changes nothing.
+    pub fn put<E: Entity>(&mut self, record: &E) -> Result<Outcome, StoreError> {
+        let kind = E::KIND;
+        let id = record.id();
+        record
+            .validate()
+            .map_err(|source| StoreError::Invalid { kind, id, source })?;
+        let new = record.to_fields();
+        self.check_references(kind, record.state().0, &new)?;
+
+        let table = kind.table();
+        let old: Option<(i64, String, i64)> = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT rowid, body, version FROM {table} WHERE id = ?1"
+            ))?
+            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let body = Value::Object(new.clone()).to_string();
+        let (outcome, changes, base_version, rowid) = match old {
+            None => {
+                self.tx
+                    .prepare_cached(&format!(
+                        "INSERT INTO {table} (id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)"
+                    ))?
+                    .execute(params![id.to_string(), body, self.at])?;
+                let rowid = self.tx.last_insert_rowid();
+                let changes: Fields = new
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
+                    .collect();
+                (Outcome::Created, changes, 0, rowid)
+            }
+            Some((rowid, old_body, version)) => {
+                let old = parse_body(kind, &id.to_string(), &old_body)?;
+                let changes = diff(&old, &new);
+                if changes.is_empty() {
+                    return Ok(Outcome::Unchanged);
+                }
+                self.tx
+                    .prepare_cached(&format!(
+                        "UPDATE {table} SET body = ?2, version = version + 1, updated_at = ?3 \
+                         WHERE rowid = ?1"
+                    ))?
+                    .execute(params![rowid, body, self.at])?;
+                let fields = changes.keys().cloned().collect();
+                (Outcome::Updated { fields }, changes, version, rowid)
+            }
+        };
+        let op = if base_version == 0 {
+            "create"
+        } else {
+            "update"
+        };
+        self.record(kind, &id, op, &record.title(), &changes, base_version)?;
+        self.index(kind, rowid, &new)?;
+        Ok(outcome)
+    }
+
+    /// Deletes a record that nothing else refers to.
+    pub fn delete(&mut self, kind: EntityKind, id: Id) -> Result<Outcome, StoreError> {
+        let table = kind.table();
+        let old: Option<(i64, String, i64)> = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT rowid, body, version FROM {table} WHERE id = ?1"
+            ))?
+            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some((rowid, body, version)) = old else {
+            return Err(StoreError::NotFound { kind, id });
+        };
+        let used_by = self.referrers(kind, id)?;
+        if !used_by.is_empty() {
+            return Err(StoreError::InUse { kind, id, used_by });
+        }
+        let old = parse_body(kind, &id.to_string(), &body)?;
+        let title = old
+            .get("name")
+            .or_else(|| old.get("title"))
+            .or_else(|| old.get("venue"))
+            .or_else(|| old.get("description"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        self.tx
+            .execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
+        if let Some(fts) = fts_table(kind) {
+            self.tx
+                .prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
+                .execute([rowid])?;
+        }
+        let changes: Fields = old
+            .iter()
+            .map(|(k, v)| (k.clone(), json!({ "old": v, "new": null })))
+            .collect();
+        self.record(kind, &id, "delete", &title, &changes, version)?;
+        Ok(Outcome::Deleted)
+    }
+
+    /// Makes every change in this edit permanent.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('outbox_seq', ?1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [(self.next_seq - 1).to_string()],
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    fn record(
+        &mut self,
+        kind: EntityKind,
+        id: &Id,
+        op: &str,
+        title: &str,
+        changes: &Fields,
+        base_version: i64,
+    ) -> Result<(), StoreError> {
+        let fields = Value::Object(changes.clone()).to_string();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO outbox (seq, entity, row_id, op, fields, base_version) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                self.next_seq,
+                kind.as_str(),
+                id.to_string(),
+                op,
+                fields,
+                base_version
+            ])?;
+        self.next_seq += 1;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                self.at,
+                self.who,
+                kind.as_str(),
+                id.to_string(),
+                op,
+                title,
+                fields
+            ])?;
+        Ok(())
+    }
+
+    fn index(&mut self, kind: EntityKind, rowid: i64, fields: &Fields) -> Result<(), StoreError> {
+        let Some(fts) = fts_table(kind) else {
+            return Ok(());
+        };
+        let (title, body) = search_text(kind, fields);
+        self.tx
+            .prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
+            .execute([rowid])?;
+        self.tx
+            .prepare_cached(&format!(
+                "INSERT INTO {fts} (rowid, title, body) VALUES (?1, ?2, ?3)"
+            ))?
+            .execute(params![rowid, title, body])?;
+        Ok(())
+    }
+
+    fn check_references(
+        &self,
+        kind: EntityKind,
+        state: u16,
+        fields: &Fields,
+    ) -> Result<(), StoreError> {
+        if let Some(district) = fields.get("district").and_then(Value::as_u64) {
+            let district = district as u32;
+            match self.district_states.get(&district) {
+                None => return Err(StoreError::UnknownDistrict { code: district }),
+                Some(&actual) if actual != state => {
+                    return Err(StoreError::DistrictInOtherState {
+                        district,
+                        actual,
+                        claimed: state,
+                    })
+                }
+                Some(_) => {}
+            }
+        } else if !self.district_states.values().any(|s| *s == state) {
+            let known: Option<i64> = self
+                .tx
+                .prepare_cached("SELECT 1 FROM states WHERE code = ?1")?
+                .query_row([state], |r| r.get(0))
+                .optional()?;
+            if known.is_none() {
+                return Err(StoreError::UnknownState { code: state });
+            }
+        }
+        if kind == EntityKind::Product {
+            let sector = fields
+                .get("sector")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !self.sectors.contains(sector) {
+                return Err(StoreError::UnknownSector(sector.to_owned()));
+            }
+        }
+        for (field, target) in references(kind) {
+            let ids: Vec<&str> = match fields.get(*field) {
+                Some(Value::String(s)) => vec![s.as_str()],
+                Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            for raw in ids {
+                let exists: Option<i64> = self
+                    .tx
+                    .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", target.table()))?
+                    .query_row([raw], |r| r.get(0))
+                    .optional()?;
+                if exists.is_none() {
+                    let id = raw.parse().map_err(|source| StoreError::Invalid {
+                        kind,
+                        id: Id::default(),
+                        source,
+                    })?;
+                    return Err(StoreError::MissingReference {
+                        field,
+                        kind: *target,
+                        id,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records of other kinds whose fields name this one.
+    fn referrers(&self, kind: EntityKind, id: Id) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for from in EntityKind::ALL {
+            for (field, target) in references(from) {
+                if *target != kind {
+                    continue;
+                }
+                let sql = format!(
+                    "SELECT id FROM {} WHERE json_extract(body, '$.{field}') = ?1 \
+                     OR EXISTS (SELECT 1 FROM json_each(body, '$.{field}') WHERE value = ?1) \
+                     LIMIT 5",
+                    from.table()
+                );
+                let mut stmt = self.tx.prepare(&sql)?;
+                let rows = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?;
+                for row in rows {
+                    out.push(format!("{from} {}", row?));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The fields of each kind that name another record.
+fn references(kind: EntityKind) -> &'static [(&'static str, EntityKind)] {
+    match kind {
+        EntityKind::Seller => &[("products", EntityKind::Product)],
+        EntityKind::Workshop => &[("sellers_met", EntityKind::Seller)],
+        EntityKind::Story => &[
+            ("seller", EntityKind::Seller),
+            ("product", EntityKind::Product),
+        ],
+        EntityKind::Gap => &[
+            ("workshop", EntityKind::Workshop),
+            ("product", EntityKind::Product),
+            ("seller", EntityKind::Seller),
+        ],
+        EntityKind::Action => &[("gap", EntityKind::Gap)],
+        EntityKind::Product | EntityKind::Policy => &[],
+    }
+}
+
+pub(crate) fn fts_table(kind: EntityKind) -> Option<&'static str> {
+    match kind {
+        EntityKind::Product => Some("products_fts"),
+        EntityKind::Seller => Some("sellers_fts"),
+        EntityKind::Story => Some("stories_fts"),
+        EntityKind::Workshop => Some("workshops_fts"),
+        EntityKind::Gap => Some("gaps_fts"),
+        EntityKind::Action | EntityKind::Policy => None,
+    }
+}
+
+/// The title and body text a record is found by.
+fn search_text(kind: EntityKind, f: &Fields) -> (String, String) {
+    let s = |key: &str| {
+        f.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let nested = |key: &str, inner: &str| {
+        f.get(key)
+            .and_then(|v| v.get(inner))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    match kind {
+        EntityKind::Product => (
+            format!("{} {}", s("name"), nested("local_name", "text")),
+            [
+                s("description"),
+                s("sector"),
+                s("ministry"),
+                nested("gi", "registry_name"),
+            ]
+            .join(" "),
+        ),
+        EntityKind::Seller => (
+            s("name"),
+            [
+                s("kind"),
+                nested("contact", "person"),
+                nested("contact", "address"),
+                s("gstin"),
+                s("udyam"),
+            ]
+            .join(" "),
+        ),
+        EntityKind::Story => {
+            let texts = f
+                .get("texts")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.get("text").and_then(Value::as_str))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .unwrap_or_default();
+            (s("title"), texts)
+        }
+        EntityKind::Workshop => (s("venue"), s("notes")),
+        EntityKind::Gap => (s("description"), s("kind")),
+        EntityKind::Action | EntityKind::Policy => (String::new(), String::new()),
+    }
+}
+
+pub(crate) fn parse_body(kind: EntityKind, id: &str, body: &str) -> Result<Fields, StoreError> {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(StoreError::Corrupt {
+            kind,
+            id: id.to_owned(),
+            reason: "the stored body is not an object".to_owned(),
+        }),
+        Err(e) => Err(StoreError::Corrupt {
+            kind,
+            id: id.to_owned(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// The fields whose values differ, each as `{old, new}`; a field present on one side only
+/// counts as changed from or to null.
+fn diff(old: &Fields, new: &Fields) -> Fields {
+    let mut out = Fields::new();
+    for (k, v) in new {
+        let before = old.get(k).unwrap_or(&Value::Null);
+        if before != v {
+            out.insert(k.clone(), json!({ "old": before, "new": v }));
+        }
+    }
+    for (k, v) in old {
+        if !new.contains_key(k) && !v.is_null() {
+            out.insert(k.clone(), json!({ "old": v, "new": null }));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_names_changed_added_and_removed_fields() {
+        let old: Fields = serde_json::from_str(r#"{"a":1,"b":"x","c":true}"#).unwrap();
+        let new: Fields = serde_json::from_str(r#"{"a":1,"b":"y","d":[1]}"#).unwrap();
+        let d = diff(&old, &new);
+        assert_eq!(d.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
+        assert_eq!(d["b"], json!({"old": "x", "new": "y"}));
+        assert_eq!(d["c"], json!({"old": true, "new": null}));
+        assert!(diff(&new, &new).is_empty());
+    }
+}

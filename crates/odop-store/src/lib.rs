@@ -1,0 +1,72 @@
+//! The local ODOP database: one SQLite file per data directory, fully usable offline.
+//!
+//! This crate owns the schema and its numbered migrations, every write (which, in the same
+//! transaction, also appends an outbox entry for sync and a history entry for audit), full-text
+//! search in any script, and the statistics a department reports.
+//!
+//! It must not know about file formats, the network, the sync protocol's wire types or any user
+//! interface; callers hand it domain values and get domain values back.
+
+mod clock;
+mod edit;
+mod error;
+mod migrate;
+mod places;
+mod read;
+mod sample;
+mod stats;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+pub use edit::{Edit, Outcome};
+pub use error::StoreError;
+pub use migrate::SCHEMA_VERSION;
+pub use places::PlaceCounts;
+pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};
+pub use stats::{Count, DistrictRef, Stats};
+
+/// An open local database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Store::prepare(conn, true)
+    }
+
+    /// A private database in memory, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::prepare(Connection::open_in_memory()?, false)
+    }
+
+    fn prepare(mut conn: Connection, wal: bool) -> Result<Store, StoreError> {
+        // Another process (the app and the CLI at once) may hold the write lock briefly.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        if wal {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Starts an edit: every change inside it commits together or not at all.
+    pub fn edit(&mut self, who: &str) -> Result<Edit<'_>, StoreError> {
+        Edit::begin(&mut self.conn, who)
+    }
+
+    /// The connection, for read-only queries by sibling modules.
+    fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}

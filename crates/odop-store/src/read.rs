@@ -1,0 +1,335 @@
+use odop_domain::{DistrictCode, Entity, EntityKind, Id, Product, Rank, StateCode};
+use rusqlite::types::Value as Sql;
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+use crate::edit::{fts_table, parse_body};
+use crate::{Store, StoreError};
+
+/// One district's line in the district list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistrictSummary {
+    pub code: u32,
+    pub name: String,
+    pub state_code: u16,
+    pub state_name: String,
+    pub products: u32,
+    pub primary: Option<String>,
+}
+
+/// Which products to list; every field left empty matches all.
+#[derive(Debug, Clone, Default)]
+pub struct ProductFilter {
+    pub state: Option<StateCode>,
+    pub district: Option<DistrictCode>,
+    pub sector: Option<String>,
+    pub rank: Option<Rank>,
+    pub gi: Option<bool>,
+    pub limit: Option<usize>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub kind: EntityKind,
+    pub id: String,
+    pub title: String,
+    /// The matching passage with the match between `[` and `]`.
+    pub snippet: String,
+    pub state: Option<u16>,
+    pub district: Option<u32>,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub who: String,
+    pub entity: String,
+    pub row_id: String,
+    pub op: String,
+    pub title: String,
+    pub fields: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub entity: String,
+    pub row_id: String,
+    pub op: String,
+    pub fields: serde_json::Value,
+    pub base_version: i64,
+}
+
+impl Store {
+    /// One record by id.
+    pub fn get<E: Entity>(&self, id: Id) -> Result<Option<E>, StoreError> {
+        let body: Option<String> = self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT body FROM {} WHERE id = ?1",
+                E::KIND.table()
+            ))?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?;
+        body.map(|b| decode::<E>(&id.to_string(), &b)).transpose()
+    }
+
+    /// Records of one kind, optionally of one state and district, ordered by name or date.
+    pub fn list<E: Entity>(
+        &self,
+        state: Option<StateCode>,
+        district: Option<DistrictCode>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<E>, StoreError> {
+        let kind = E::KIND;
+        let order = match kind {
+            EntityKind::Product | EntityKind::Seller => "name",
+            EntityKind::Workshop => "date DESC",
+            _ => "rowid",
+        };
+        let has_district = !matches!(kind, EntityKind::Action | EntityKind::Policy);
+        let mut sql = format!("SELECT id, body FROM {} WHERE 1 = 1", kind.table());
+        let mut args: Vec<Sql> = Vec::new();
+        if let Some(s) = state {
+            sql.push_str(" AND state = ?");
+            args.push(Sql::Integer(s.0.into()));
+        }
+        if let (Some(d), true) = (district, has_district) {
+            sql.push_str(" AND district = ?");
+            args.push(Sql::Integer(d.0.into()));
+        }
+        sql.push_str(&format!(" ORDER BY {order} LIMIT ? OFFSET ?"));
+        args.push(Sql::Integer(limit.min(i64::MAX as usize) as i64));
+        args.push(Sql::Integer(offset as i64));
+        self.decode_rows::<E>(&sql, args)
+    }
+
+    /// Products matching a filter, by district then rank.
+    pub fn products(&self, f: &ProductFilter) -> Result<Vec<Product>, StoreError> {
+        let mut sql = String::from("SELECT id, body FROM products WHERE 1 = 1");
+        let mut args: Vec<Sql> = Vec::new();
+        if let Some(s) = f.state {
+            sql.push_str(" AND state = ?");
+            args.push(Sql::Integer(s.0.into()));
+        }
+        if let Some(d) = f.district {
+            sql.push_str(" AND district = ?");
+            args.push(Sql::Integer(d.0.into()));
+        }
+        if let Some(s) = &f.sector {
+            sql.push_str(" AND sector = ?");
+            args.push(Sql::Text(s.clone()));
+        }
+        if let Some(r) = f.rank {
+            sql.push_str(" AND rank = ?");
+            args.push(Sql::Text(r.as_str().to_owned()));
+        }
+        if let Some(g) = f.gi {
+            sql.push_str(" AND gi = ?");
+            args.push(Sql::Integer(g.into()));
+        }
+        sql.push_str(
+            " ORDER BY district, CASE rank WHEN 'primary' THEN 1 WHEN 'secondary' THEN 2 \
+             WHEN 'tertiary' THEN 3 ELSE 4 END, name LIMIT ?",
+        );
+        args.push(Sql::Integer(f.limit.unwrap_or(100_000) as i64));
+        self.decode_rows::<Product>(&sql, args)
+    }
+
+    fn decode_rows<E: Entity>(&self, sql: &str, args: Vec<Sql>) -> Result<Vec<E>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, body) = row?;
+            out.push(decode::<E>(&id, &body)?);
+        }
+        Ok(out)
+    }
+
+    /// How many records of a kind there are.
+    pub fn count(&self, kind: EntityKind) -> Result<u64, StoreError> {
+        let n: i64 =
+            self.conn()
+                .query_row(&format!("SELECT count(*) FROM {}", kind.table()), [], |r| {
+                    r.get(0)
+                })?;
+        Ok(n as u64)
+    }
+
+    /// True until the first product is stored.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.count(EntityKind::Product)? == 0)
+    }
+
+    /// Full-text search over products, sellers, stories, workshops and gaps. Each word of the
+    /// query must match the start of a word in the record, in any script.
+    pub fn search(
+        &self,
+        query: &str,
+        kinds: &[EntityKind],
+        limit: usize,
+    ) -> Result<Vec<Hit>, StoreError> {
+        let Some(fts_query) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
+        let kinds: Vec<EntityKind> = if kinds.is_empty() {
+            EntityKind::ALL.to_vec()
+        } else {
+            kinds.to_vec()
+        };
+        let mut hits = Vec::new();
+        for kind in kinds {
+            let Some(fts) = fts_table(kind) else { continue };
+            let table = kind.table();
+            // Every searchable kind has a district column (nullable for some kinds).
+            let sql = format!(
+                "SELECT t.id, f.title, snippet({fts}, -1, '[', ']', '…', 12), t.state, t.district, \
+                 bm25({fts}, 5.0, 1.0) FROM {fts} f JOIN {table} t ON t.rowid = f.rowid \
+                 WHERE {fts} MATCH ?1 ORDER BY bm25({fts}, 5.0, 1.0) LIMIT ?2"
+            );
+            let mut stmt = self.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params![fts_query, limit as i64], |r| {
+                Ok(Hit {
+                    kind,
+                    id: r.get(0)?,
+                    title: r.get::<_, String>(1)?.trim().to_owned(),
+                    snippet: r.get(2)?,
+                    state: r.get(3)?,
+                    district: r.get(4)?,
+                    score: -r.get::<_, f64>(5)?,
+                })
+            })?;
+            for row in rows {
+                hits.push(row?);
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// The naive alternative to [`Store::search`], kept for the benchmark that measures the index.
+    pub fn search_by_scan(&self, query: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id FROM sellers WHERE body LIKE '%' || ?1 || '%' LIMIT ?2")?;
+        let rows = stmt.query_map(rusqlite::params![query, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Who changed what, newest first; for one record when `row` is given.
+    pub fn history(
+        &self,
+        row: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT at, who, entity, row_id, op, title, fields FROM history \
+             WHERE ?1 IS NULL OR row_id = ?1 ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![row, limit as i64], |r| {
+            let fields: String = r.get(6)?;
+            Ok(HistoryEntry {
+                at: r.get(0)?,
+                who: r.get(1)?,
+                entity: r.get(2)?,
+                row_id: r.get(3)?,
+                op: r.get(4)?,
+                title: r.get(5)?,
+                fields: serde_json::from_str(&fields).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Changes not yet pushed, oldest first.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT seq, entity, row_id, op, fields, base_version FROM outbox ORDER BY seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            let fields: String = r.get(4)?;
+            Ok(OutboxEntry {
+                seq: r.get(0)?,
+                entity: r.get(1)?,
+                row_id: r.get(2)?,
+                op: r.get(3)?,
+                fields: serde_json::from_str(&fields).unwrap_or_default(),
+                base_version: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Every district of every state that has data, with its product count and primary product.
+    pub fn district_summaries(&self) -> Result<Vec<DistrictSummary>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT d.code, d.name, s.code, s.name, count(p.id), \
+                    min(CASE WHEN p.rank = 'primary' THEN p.name END) \
+             FROM districts d JOIN states s ON s.code = d.state \
+             LEFT JOIN products p ON p.district = d.code \
+             WHERE d.state IN (SELECT DISTINCT state FROM products) \
+                OR NOT EXISTS (SELECT 1 FROM products) \
+             GROUP BY d.code ORDER BY s.name, d.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DistrictSummary {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                state_code: r.get(2)?,
+                state_name: r.get(3)?,
+                products: r.get(4)?,
+                primary: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+fn decode<E: Entity>(id: &str, body: &str) -> Result<E, StoreError> {
+    let fields = parse_body(E::KIND, id, body)?;
+    E::from_fields(fields).map_err(|e| StoreError::Corrupt {
+        kind: E::KIND,
+        id: id.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// Turns what a person typed into an FTS5 query: each word quoted (so operators and punctuation
+/// in the input are plain text) and matched as a prefix.
+fn fts_query(input: &str) -> Option<String> {
+    let words: Vec<String> = input
+        .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    if words.is_empty() {
+        None
+    } else {
+        Some(words.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_quoted_prefixes() {
+        assert_eq!(fts_query("banarasi sa").unwrap(), "\"banarasi\"* \"sa\"*");
+        assert_eq!(
+            fts_query("NEAR(\"x\" OR y)").unwrap(),
+            "\"NEAR\"* \"x\"* \"OR\"* \"y\"*"
+        );
+        assert_eq!(fts_query("बनारसी").unwrap(), "\"बनारसी\"*");
+        assert_eq!(fts_query("  ;; "), None);
+    }
+}

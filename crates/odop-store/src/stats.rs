@@ -1,0 +1,121 @@
+use odop_domain::StateCode;
+use rusqlite::types::Value as Sql;
+use serde::Serialize;
+
+use crate::{Store, StoreError};
+
+/// A labelled count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub key: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistrictRef {
+    pub code: u32,
+    pub name: String,
+    pub state: String,
+}
+
+/// The coverage figures a department reports, for one state or the whole country.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub districts: u64,
+    pub districts_covered: u64,
+    /// Districts with at least one product but none ranked primary.
+    pub without_primary: Vec<DistrictRef>,
+    /// Districts of the states in scope that have no product at all.
+    pub without_products: u64,
+    pub products: u64,
+    pub products_by_sector: Vec<Count>,
+    pub gi_products: u64,
+    /// GI-registered products as a share of all products, 0 to 1.
+    pub gi_share: f64,
+    pub sellers: u64,
+    /// Sellers whose onboarding on a platform is complete, per platform.
+    pub sellers_onboarded: Vec<Count>,
+    pub open_gaps_by_kind: Vec<Count>,
+    pub workshops: u64,
+    pub stories: u64,
+}
+
+impl Store {
+    /// Coverage statistics; for one state when `state` is given.
+    pub fn stats(&self, state: Option<StateCode>) -> Result<Stats, StoreError> {
+        let s: Sql = state.map_or(Sql::Null, |s| Sql::Integer(s.0.into()));
+        let conn = self.conn();
+        let one = |sql: &str| -> Result<u64, StoreError> {
+            Ok(conn.query_row(sql, [&s], |r| r.get::<_, i64>(0))? as u64)
+        };
+        let counts = |sql: &str| -> Result<Vec<Count>, StoreError> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([&s], |r| {
+                Ok(Count {
+                    key: r.get(0)?,
+                    count: r.get::<_, i64>(1)? as u64,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        };
+        // Districts in scope: those of the given state, or of every state that has products.
+        let scope = "(SELECT code FROM districts WHERE (?1 IS NULL AND state IN \
+                     (SELECT DISTINCT state FROM products)) OR state = ?1)";
+        let districts = one(&format!("SELECT count(*) FROM {scope}"))?;
+        let covered = one(&format!(
+            "SELECT count(DISTINCT district) FROM products WHERE district IN {scope}"
+        ))?;
+        let mut stmt = conn.prepare(
+            "SELECT d.code, d.name, s.name FROM districts d JOIN states s ON s.code = d.state \
+             WHERE (?1 IS NULL OR d.state = ?1) \
+               AND EXISTS (SELECT 1 FROM products p WHERE p.district = d.code) \
+               AND NOT EXISTS (SELECT 1 FROM products p WHERE p.district = d.code \
+                               AND p.rank = 'primary') \
+             ORDER BY s.name, d.name",
+        )?;
+        let without_primary = stmt
+            .query_map([&s], |r| {
+                Ok(DistrictRef {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    state: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let products = one("SELECT count(*) FROM products WHERE ?1 IS NULL OR state = ?1")?;
+        let gi_products =
+            one("SELECT count(*) FROM products WHERE (?1 IS NULL OR state = ?1) AND gi = 1")?;
+        Ok(Stats {
+            districts,
+            districts_covered: covered,
+            without_primary,
+            without_products: districts.saturating_sub(covered),
+            products,
+            products_by_sector: counts(
+                "SELECT coalesce(x.label, p.sector), count(*) FROM products p \
+                 LEFT JOIN sectors x ON x.slug = p.sector \
+                 WHERE ?1 IS NULL OR p.state = ?1 GROUP BY p.sector ORDER BY count(*) DESC, 1",
+            )?,
+            gi_products,
+            gi_share: if products == 0 {
+                0.0
+            } else {
+                gi_products as f64 / products as f64
+            },
+            sellers: one("SELECT count(*) FROM sellers WHERE ?1 IS NULL OR state = ?1")?,
+            sellers_onboarded: counts(
+                "SELECT json_extract(o.value, '$.platform'), count(*) FROM sellers s, \
+                 json_each(s.body, '$.onboarding') o \
+                 WHERE (?1 IS NULL OR s.state = ?1) \
+                   AND json_extract(o.value, '$.status') = 'onboarded' \
+                 GROUP BY 1 ORDER BY 2 DESC, 1",
+            )?,
+            open_gaps_by_kind: counts(
+                "SELECT kind, count(*) FROM gaps WHERE (?1 IS NULL OR state = ?1) AND open = 1 \
+                 GROUP BY kind ORDER BY 2 DESC, 1",
+            )?,
+            workshops: one("SELECT count(*) FROM workshops WHERE ?1 IS NULL OR state = ?1")?,
+            stories: one("SELECT count(*) FROM stories WHERE ?1 IS NULL OR state = ?1")?,
+        })
+    }
+}

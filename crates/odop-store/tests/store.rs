@@ -1,0 +1,303 @@
+//! The store's behaviour through its public API, on the built-in sample.
+
+use odop_domain::{
+    DistrictCode, EntityKind, GiStatus, Id, Lang, LocalText, Product, Rank, Sector, StateCode,
+};
+use odop_store::{Outcome, ProductFilter, Store, StoreError};
+
+fn sample() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    store.load_sample("tester").unwrap();
+    store
+}
+
+fn product(name: &str) -> Product {
+    Product {
+        id: Id::new(),
+        state: StateCode(9),
+        district: DistrictCode(187),
+        rank: Rank::Tertiary,
+        sector: Sector::from_slug("handicraft"),
+        name: name.to_owned(),
+        local_name: Some(LocalText {
+            lang: Lang::Hi,
+            text: "गुलाबी मीनाकारी".to_owned(),
+        }),
+        description: "Enamel work on silver.".to_owned(),
+        gi: GiStatus::default(),
+        photo: None,
+        ministry: None,
+    }
+}
+
+#[test]
+fn a_write_appends_outbox_and_history_in_the_same_transaction() {
+    let mut store = sample();
+    let before = store.outbox(100_000).unwrap();
+    let p = product("Gulabi Meenakari");
+    let mut edit = store.edit("officer@up").unwrap();
+    assert_eq!(edit.put(&p).unwrap(), Outcome::Created);
+    edit.commit().unwrap();
+
+    let outbox = store.outbox(100_000).unwrap();
+    assert_eq!(outbox.len(), before.len() + 1);
+    let last = outbox.last().unwrap();
+    assert_eq!(
+        last.seq,
+        before.last().unwrap().seq + 1,
+        "the sequence is dense"
+    );
+    assert_eq!(last.op, "create");
+    assert_eq!(last.row_id, p.id.to_string());
+    assert_eq!(last.fields["name"]["new"], "Gulabi Meenakari");
+    let history = store.history(Some(&p.id.to_string()), 10).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].who, "officer@up");
+    assert_eq!(history[0].op, "create");
+
+    // An edit records only the fields that changed, with their old and new values.
+    let mut changed = p.clone();
+    changed.rank = Rank::Secondary;
+    let mut edit = store.edit("officer@up").unwrap();
+    assert_eq!(
+        edit.put(&changed).unwrap(),
+        Outcome::Updated {
+            fields: vec!["rank".to_owned()]
+        }
+    );
+    assert_eq!(edit.put(&changed).unwrap(), Outcome::Unchanged);
+    edit.commit().unwrap();
+    let last = store.outbox(100_000).unwrap().pop().unwrap();
+    assert_eq!(last.op, "update");
+    assert_eq!(last.base_version, 1);
+    assert_eq!(
+        last.fields,
+        serde_json::json!({"rank": {"old": "tertiary", "new": "secondary"}})
+    );
+    assert_eq!(store.get::<Product>(p.id).unwrap().unwrap(), changed);
+}
+
+#[test]
+fn an_edit_dropped_without_commit_changes_nothing() {
+    let mut store = sample();
+    let outbox = store.outbox(100_000).unwrap().len();
+    let p = product("Rolled back");
+    {
+        let mut edit = store.edit("x").unwrap();
+        edit.put(&p).unwrap();
+    }
+    assert!(store.get::<Product>(p.id).unwrap().is_none());
+    assert_eq!(store.outbox(100_000).unwrap().len(), outbox);
+    assert!(store.search("Rolled", &[], 10).unwrap().is_empty());
+}
+
+#[test]
+fn bad_records_are_refused_with_the_reason() {
+    let mut store = sample();
+    let mut edit = store.edit("x").unwrap();
+
+    let mut p = product("");
+    let err = edit.put(&p).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("name is required"), "{err}");
+
+    p.name = "Wrong state".into();
+    p.state = StateCode(29);
+    let err = edit.put(&p).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::DistrictInOtherState {
+                district: 187,
+                actual: 9,
+                claimed: 29
+            }
+        ),
+        "{err}"
+    );
+
+    p.state = StateCode(9);
+    p.district = DistrictCode(99_999);
+    assert!(matches!(
+        edit.put(&p).unwrap_err(),
+        StoreError::UnknownDistrict { code: 99_999 }
+    ));
+
+    p.district = DistrictCode(187);
+    p.sector = Sector::from_slug("space");
+    assert!(matches!(
+        edit.put(&p).unwrap_err(),
+        StoreError::UnknownSector(_)
+    ));
+}
+
+#[test]
+fn references_are_checked_and_protect_deletes() {
+    let mut store = sample();
+    let banarasi = Id::derived("sample", "banarasi");
+    let mut seller: odop_domain::Seller = store
+        .get(Id::derived("sample", "s-attar"))
+        .unwrap()
+        .unwrap();
+    let mut edit = store.edit("x").unwrap();
+    let err = edit.delete(EntityKind::Product, banarasi).unwrap_err();
+    assert_eq!(err.code(), "in_use");
+    assert!(err.to_string().contains("seller"), "{err}");
+
+    seller.products.push(Id::new());
+    let err = edit.put(&seller).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::MissingReference {
+                field: "products",
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    let lonely = product("Lonely");
+    edit.put(&lonely).unwrap();
+    assert_eq!(
+        edit.delete(EntityKind::Product, lonely.id).unwrap(),
+        Outcome::Deleted
+    );
+    assert!(matches!(
+        edit.delete(EntityKind::Product, lonely.id).unwrap_err(),
+        StoreError::NotFound { .. }
+    ));
+    edit.commit().unwrap();
+    let last = store.outbox(100_000).unwrap().pop().unwrap();
+    assert_eq!(last.op, "delete");
+    assert_eq!(last.fields["name"]["old"], "Lonely");
+}
+
+#[test]
+fn search_finds_words_in_any_script_by_prefix() {
+    let store = sample();
+    let titles = |q: &str| -> Vec<String> {
+        store
+            .search(q, &[], 20)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.title)
+            .collect()
+    };
+    assert!(titles("banarasi")
+        .iter()
+        .any(|t| t.starts_with("Banarasi Silk Saree")));
+    assert!(titles("chikan").iter().any(|t| t.contains("Chikankari")));
+    // Devanagari with a conjunct and vowel signs, whole and as a prefix.
+    assert!(
+        titles("बनारसी").iter().any(|t| t.contains("बनारसी साड़ी")),
+        "{:?}",
+        titles("बनारसी")
+    );
+    assert!(titles("साड़ी").iter().any(|t| t.contains("Banarasi")));
+    assert!(titles("हस्तनि").iter().any(|t| t.contains("Carpet")));
+    assert!(titles("ಚನ್ನಪಟ್ಟಣ").iter().any(|t| t.contains("Channapatna")));
+    assert!(titles("மதுரை").iter().any(|t| t.contains("Malli")));
+    // Story text in Hindi is searchable too.
+    let hits = store.search("बुनकरों", &[EntityKind::Story], 5).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].kind, EntityKind::Story);
+    // Query syntax in the input is plain text, never an error.
+    for hostile in [
+        "\"",
+        "NEAR(a b)",
+        "a OR",
+        "*",
+        "-x",
+        "title:foo",
+        "'; DROP TABLE products; --",
+    ] {
+        store.search(hostile, &[], 5).unwrap();
+    }
+    assert!(titles("zzzzqqq").is_empty());
+}
+
+#[test]
+fn statistics_on_the_sample() {
+    let store = sample();
+    let all = store.stats(None).unwrap();
+    assert_eq!(all.products, 18);
+    assert_eq!(all.districts_covered, 17);
+    assert!(all.without_primary.is_empty());
+    assert_eq!(all.gi_products, 15);
+    assert!((all.gi_share - 15.0 / 18.0).abs() < 1e-9);
+    let ondc = all
+        .sellers_onboarded
+        .iter()
+        .find(|c| c.key == "ondc")
+        .unwrap();
+    assert_eq!(ondc.count, 6);
+    let gem = all
+        .sellers_onboarded
+        .iter()
+        .find(|c| c.key == "gem")
+        .unwrap();
+    assert_eq!(gem.count, 2);
+    assert_eq!(all.open_gaps_by_kind.len(), 2);
+    let up = store.stats(Some(StateCode(9))).unwrap();
+    assert_eq!(up.products, 9);
+    assert_eq!(up.districts, 7);
+    let handicraft = up
+        .products_by_sector
+        .iter()
+        .find(|c| c.key == "Handicraft")
+        .unwrap();
+    assert_eq!(handicraft.count, 4);
+}
+
+#[test]
+fn a_district_without_a_primary_product_is_reported() {
+    let mut store = sample();
+    let mut p = store
+        .products(&ProductFilter {
+            district: Some(DistrictCode(162)),
+            ..ProductFilter::default()
+        })
+        .unwrap()
+        .remove(0);
+    p.rank = Rank::Secondary;
+    let mut edit = store.edit("x").unwrap();
+    edit.put(&p).unwrap();
+    edit.commit().unwrap();
+    let stats = store.stats(None).unwrap();
+    assert_eq!(stats.without_primary.len(), 1);
+    assert_eq!(stats.without_primary[0].name, "Lucknow");
+}
+
+#[test]
+fn district_summaries_name_the_primary_product() {
+    let store = sample();
+    let list = store.district_summaries().unwrap();
+    assert_eq!(list.len(), 17);
+    let varanasi = list.iter().find(|d| d.code == 187).unwrap();
+    assert_eq!(varanasi.products, 2);
+    assert_eq!(varanasi.primary.as_deref(), Some("Banarasi Silk Saree"));
+    assert_eq!(varanasi.state_name, "Uttar Pradesh");
+}
+
+#[test]
+fn a_database_from_a_newer_release_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odop.sqlite3");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store.load_sample("x").unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", odop_store::SCHEMA_VERSION + 5)
+            .unwrap();
+    }
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.code(), "newer_database");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM products", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 18);
+}
