@@ -1,0 +1,39 @@
+use odop_sheet::SheetError;
+use odop_store::StoreError;
+use thiserror::Error;
+
+/// Why an import or export could not be done at all. Problems with single rows are not errors:
+/// they are reported per row in the import report.
+#[derive(Debug, Error)]
+pub enum ExchangeError {
+    #[error(transparent)]
+    Sheet(#[from] SheetError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "the LGD state and district lists are not loaded yet; run `odop import lgd --states \
+         FILE --districts FILE` first"
+    )]
+    NoPlaces,
+    #[error("{file} line {line}: {problem}")]
+    BadRow {
+        file: String,
+        line: usize,
+        problem: String,
+    },
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
+}
+
+impl ExchangeError {
+    /// A stable code for scripts and the app.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExchangeError::Sheet(_) => "bad_file",
+            ExchangeError::Store(e) => e.code(),
+            ExchangeError::NoPlaces => "no_places",
+            ExchangeError::BadRow { .. } => "bad_row",
+            ExchangeError::Write { .. } => "write_failed",
+        }
+    }
+}

@@ -1,0 +1,147 @@
+use std::path::Path;
+
+use odop_domain::{Entity, Platform, Seller};
+use odop_sheet::{write_csv, write_xlsx};
+use odop_store::{ProductFilter, Store};
+
+use crate::national::NATIONAL_COLUMNS;
+use crate::sellers::SELLER_COLUMNS;
+use crate::ExchangeError;
+
+/// The file types an export can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    Xlsx,
+}
+
+impl FileKind {
+    /// From the file's extension; anything but `.xlsx` is CSV.
+    pub fn from_path(path: &Path) -> FileKind {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("xlsx") => FileKind::Xlsx,
+            _ => FileKind::Csv,
+        }
+    }
+}
+
+fn write(
+    path: &Path,
+    sheet: &str,
+    headers: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<usize, ExchangeError> {
+    let n = rows.len();
+    let mut iter = rows.into_iter();
+    match FileKind::from_path(path) {
+        FileKind::Csv => write_csv(path, headers, &mut iter)?,
+        FileKind::Xlsx => write_xlsx(path, sheet, headers, &mut iter)?,
+    }
+    Ok(n)
+}
+
+/// Writes products in the national list's layout (plus local name, GI name and id), so that the
+/// file re-imports without change. Returns the number of rows written.
+pub fn export_products(
+    store: &Store,
+    filter: &ProductFilter,
+    path: &Path,
+) -> Result<usize, ExchangeError> {
+    let gazetteer = store.gazetteer()?;
+    let sectors = store.sectors()?;
+    let headers: Vec<&str> = NATIONAL_COLUMNS.iter().map(|c| c.name).collect();
+    let rows = store
+        .products(filter)?
+        .into_iter()
+        .map(|p| {
+            let state = gazetteer
+                .state(p.state)
+                .map_or_else(|| p.state.to_string(), |s| s.name.clone());
+            let district = gazetteer
+                .district(p.district)
+                .map_or_else(|| p.district.to_string(), |d| d.name.clone());
+            vec![
+                state,
+                p.name.clone(),
+                district,
+                p.district.to_string(),
+                p.rank.label().to_owned(),
+                sectors.label(&p.sector),
+                p.description.clone(),
+                if p.gi.registered { "Yes" } else { "No" }.to_owned(),
+                p.photo.clone().unwrap_or_default(),
+                p.ministry.clone().unwrap_or_default(),
+                p.local_name
+                    .as_ref()
+                    .map(|l| l.text.clone())
+                    .unwrap_or_default(),
+                p.local_name
+                    .as_ref()
+                    .map(|l| l.lang.to_string())
+                    .unwrap_or_default(),
+                p.gi.registry_name.clone().unwrap_or_default(),
+                p.id().to_string(),
+            ]
+        })
+        .collect();
+    write(path, "ODOP products", &headers, rows)
+}
+
+/// Writes sellers in the seller list layout. Returns the number of rows written.
+pub fn export_sellers(
+    store: &Store,
+    state: Option<odop_domain::StateCode>,
+    path: &Path,
+) -> Result<usize, ExchangeError> {
+    let gazetteer = store.gazetteer()?;
+    let headers: Vec<&str> = SELLER_COLUMNS.iter().map(|c| c.name).collect();
+    let sellers: Vec<Seller> = store.list(state, None, usize::MAX, 0)?;
+    let mut rows = Vec::with_capacity(sellers.len());
+    for s in sellers {
+        let state = gazetteer
+            .state(s.state)
+            .map_or_else(|| s.state.to_string(), |x| x.name.clone());
+        let district = gazetteer
+            .district(s.district)
+            .map_or_else(|| s.district.to_string(), |d| d.name.clone());
+        let products = s
+            .products
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut row = vec![
+            s.id.to_string(),
+            s.name.clone(),
+            s.kind.to_string(),
+            state,
+            district,
+            s.district.to_string(),
+            s.contact.person.clone().unwrap_or_default(),
+            s.contact.phone.clone().unwrap_or_default(),
+            s.contact.email.clone().unwrap_or_default(),
+            s.contact.address.clone().unwrap_or_default(),
+            s.gstin
+                .as_ref()
+                .map(|g| g.as_str().to_owned())
+                .unwrap_or_default(),
+            s.udyam
+                .as_ref()
+                .map(|u| u.as_str().to_owned())
+                .unwrap_or_default(),
+            products,
+            s.packaging.to_string(),
+        ];
+        for platform in Platform::ALL {
+            row.push(
+                s.onboarding
+                    .iter()
+                    .find(|o| o.platform == *platform)
+                    .map(|o| o.status.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        rows.push(row);
+    }
+    write(path, "Sellers", &headers, rows)
+}

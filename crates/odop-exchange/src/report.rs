@@ -1,0 +1,88 @@
+use serde::Serialize;
+
+/// What became of one input row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "fate", rename_all = "snake_case")]
+pub enum Fate {
+    /// A new record was created from the row.
+    Imported { id: String },
+    /// The row matched an existing record; `changed` lists the fields it changed (none when the
+    /// record already said the same).
+    Merged { id: String, changed: Vec<String> },
+    /// The row was not imported, for this reason.
+    Flagged {
+        column: Option<String>,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowReport {
+    /// The line (CSV) or row (spreadsheet) in the source file where the row starts.
+    pub line: usize,
+    /// What the row is about, as written: e.g. "Banarasi Saree, Varanasi".
+    pub label: String,
+    #[serde(flatten)]
+    pub fate: Fate,
+    /// Things worth a look that did not stop the row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub rows: usize,
+    pub imported: usize,
+    pub merged: usize,
+    pub changed: usize,
+    pub flagged: usize,
+}
+
+/// The account of an import: every row's fate, and findings about the whole file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub source: String,
+    pub encoding: String,
+    pub header_line: usize,
+    pub dry_run: bool,
+    pub summary: Summary,
+    /// Districts this file speaks of that end up with no primary product.
+    pub districts_without_primary: Vec<String>,
+    pub rows: Vec<RowReport>,
+}
+
+impl ImportReport {
+    pub(crate) fn new(source: &str, encoding: &str, header_line: usize, dry_run: bool) -> Self {
+        ImportReport {
+            source: source.to_owned(),
+            encoding: encoding.to_owned(),
+            header_line,
+            dry_run,
+            summary: Summary::default(),
+            districts_without_primary: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, row: RowReport) {
+        self.summary.rows += 1;
+        match &row.fate {
+            Fate::Imported { .. } => self.summary.imported += 1,
+            Fate::Merged { changed, .. } => {
+                self.summary.merged += 1;
+                if !changed.is_empty() {
+                    self.summary.changed += 1;
+                }
+            }
+            Fate::Flagged { .. } => self.summary.flagged += 1,
+        }
+        self.rows.push(row);
+    }
+
+    /// The flagged rows only.
+    pub fn flagged(&self) -> impl Iterator<Item = &RowReport> {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.fate, Fate::Flagged { .. }))
+    }
+}

@@ -1,0 +1,349 @@
+use std::collections::HashMap;
+use std::path::Path;
+
+use odop_domain::{
+    name_key, Contact, DistrictCode, Entity, Id, Invalid, Onboarding, OnboardingStatus,
+    PackagingStatus, Platform, Seller, SellerKind,
+};
+use odop_sheet::{read_table, Column, Row, Table};
+use odop_store::{Outcome, ProductFilter, Store};
+
+use crate::national::row_problem;
+use crate::report::{Fate, ImportReport, RowReport};
+use crate::{ExchangeError, ImportOptions};
+
+/// A seller list's columns. Platform columns hold an onboarding status (`onboarded`,
+/// `in_progress`, ...); the Products column names products of the seller's district by name or
+/// id, separated by semicolons.
+pub const SELLER_COLUMNS: &[Column] = &[
+    Column {
+        name: "ID",
+        aliases: &["Seller ID"],
+        required: false,
+    },
+    Column {
+        name: "Name",
+        aliases: &["Seller Name", "Seller", "Enterprise Name"],
+        required: true,
+    },
+    Column {
+        name: "Kind",
+        aliases: &["Type", "Seller Type", "Category"],
+        required: true,
+    },
+    Column {
+        name: "State",
+        aliases: &["State Name"],
+        required: true,
+    },
+    Column {
+        name: "District",
+        aliases: &["District Name"],
+        required: true,
+    },
+    Column {
+        name: "LGD Code",
+        aliases: &["District LGD Code", "District Code"],
+        required: true,
+    },
+    Column {
+        name: "Contact Person",
+        aliases: &["Contact"],
+        required: false,
+    },
+    Column {
+        name: "Phone",
+        aliases: &["Mobile", "Phone Number", "Mobile Number"],
+        required: false,
+    },
+    Column {
+        name: "Email",
+        aliases: &["E-mail"],
+        required: false,
+    },
+    Column {
+        name: "Address",
+        aliases: &[],
+        required: false,
+    },
+    Column {
+        name: "GSTIN",
+        aliases: &["GST", "GST Number"],
+        required: false,
+    },
+    Column {
+        name: "Udyam",
+        aliases: &["Udyam Number", "Udyam Registration"],
+        required: false,
+    },
+    Column {
+        name: "Products",
+        aliases: &["Product"],
+        required: false,
+    },
+    Column {
+        name: "Packaging",
+        aliases: &["Packaging Status"],
+        required: false,
+    },
+    Column {
+        name: "GeM",
+        aliases: &[],
+        required: false,
+    },
+    Column {
+        name: "ONDC",
+        aliases: &[],
+        required: false,
+    },
+    Column {
+        name: "Amazon",
+        aliases: &[],
+        required: false,
+    },
+    Column {
+        name: "Flipkart",
+        aliases: &[],
+        required: false,
+    },
+    Column {
+        name: "Meesho",
+        aliases: &[],
+        required: false,
+    },
+    Column {
+        name: "Own Website",
+        aliases: &["Website"],
+        required: false,
+    },
+    Column {
+        name: "Other Marketplace",
+        aliases: &["Other"],
+        required: false,
+    },
+];
+
+fn platform_column(p: Platform) -> &'static str {
+    match p {
+        Platform::Gem => "GeM",
+        Platform::Ondc => "ONDC",
+        Platform::Amazon => "Amazon",
+        Platform::Flipkart => "Flipkart",
+        Platform::Meesho => "Meesho",
+        Platform::OwnWebsite => "Own Website",
+        Platform::OtherMarketplace => "Other Marketplace",
+    }
+}
+
+/// Imports a seller list. A row with an ID updates that seller; otherwise a seller of the same
+/// name in the same district is updated, and anyone else is added.
+pub fn import_sellers(
+    store: &mut Store,
+    path: &Path,
+    mut options: ImportOptions<'_>,
+) -> Result<ImportReport, ExchangeError> {
+    let table = read_table(path, SELLER_COLUMNS)?;
+    let gazetteer = store.gazetteer()?;
+    if gazetteer.is_empty() {
+        return Err(ExchangeError::NoPlaces);
+    }
+    // Products by district and name, to resolve the Products column.
+    let mut products: HashMap<(u32, String), Id> = HashMap::new();
+    let mut product_ids: HashMap<Id, u32> = HashMap::new();
+    for p in store.products(&ProductFilter::default())? {
+        products.insert((p.district.0, name_key(&p.name)), p.id);
+        product_ids.insert(p.id, p.district.0);
+    }
+    let mut existing: HashMap<(u32, String), Id> = HashMap::new();
+    let mut existing_ids: HashMap<Id, ()> = HashMap::new();
+    for s in store.list::<Seller>(None, None, usize::MAX, 0)? {
+        existing.insert((s.district.0, name_key(&s.name)), s.id);
+        existing_ids.insert(s.id, ());
+    }
+
+    let mut report = ImportReport::new(
+        &path.display().to_string(),
+        table.encoding,
+        table.header_line,
+        options.dry_run,
+    );
+    let mut seen: HashMap<(u32, String), usize> = HashMap::new();
+    let total = table.rows.len();
+    let mut edit = store.edit(options.who)?;
+    for (n, row) in table.rows.iter().enumerate() {
+        let label = format!(
+            "{}, {}",
+            table.get(row, "Name").trim(),
+            table.get(row, "District").trim()
+        );
+        let fate = match parse_seller(&table, row, &gazetteer, &products, &product_ids) {
+            Err((column, reason)) => Fate::Flagged {
+                column: Some(column.to_owned()),
+                reason,
+            },
+            Ok((mut seller, named)) => {
+                let key = (seller.district.0, name_key(&seller.name));
+                if let Some(first) = seen.get(&key) {
+                    Fate::Flagged {
+                        column: Some("Name".to_owned()),
+                        reason: format!("duplicate: line {first} already lists this seller"),
+                    }
+                } else {
+                    seen.insert(key.clone(), row.line);
+                    let found = named
+                        .filter(|id| existing_ids.contains_key(id))
+                        .or_else(|| existing.get(&key).copied());
+                    seller.id = found
+                        .or(named)
+                        .unwrap_or_else(|| Id::derived("seller", &format!("{}|{}", key.0, key.1)));
+                    match edit.put(&seller) {
+                        Ok(outcome) => {
+                            existing.insert(key, seller.id);
+                            existing_ids.insert(seller.id, ());
+                            let id = seller.id.to_string();
+                            match (outcome, found) {
+                                (Outcome::Updated { fields }, _) => Fate::Merged {
+                                    id,
+                                    changed: fields,
+                                },
+                                (_, Some(_)) => Fate::Merged {
+                                    id,
+                                    changed: vec![],
+                                },
+                                _ => Fate::Imported { id },
+                            }
+                        }
+                        Err(e) => match row_problem(e) {
+                            Ok(f) => Fate::Flagged {
+                                column: f.column.map(str::to_owned),
+                                reason: f.reason,
+                            },
+                            Err(fatal) => return Err(fatal.into()),
+                        },
+                    }
+                }
+            }
+        };
+        report.push(RowReport {
+            line: row.line,
+            label,
+            fate,
+            warnings: vec![],
+        });
+        options.tick(n + 1, total);
+    }
+    if !options.dry_run {
+        edit.commit()?;
+    }
+    Ok(report)
+}
+
+type RowResult = Result<(Seller, Option<Id>), (&'static str, String)>;
+
+fn parse_seller(
+    table: &Table,
+    row: &Row,
+    gazetteer: &odop_domain::Gazetteer,
+    products: &HashMap<(u32, String), Id>,
+    product_ids: &HashMap<Id, u32>,
+) -> RowResult {
+    let cell = |c: &str| table.get(row, c).trim();
+    let opt = |c: &str| Some(cell(c).to_owned()).filter(|s| !s.is_empty());
+    let named = match cell("ID") {
+        "" => None,
+        raw => Some(raw.parse::<Id>().map_err(|e| ("ID", e.to_string()))?),
+    };
+    let code: DistrictCode = cell("LGD Code")
+        .parse()
+        .map_err(|e: Invalid| ("LGD Code", e.to_string()))?;
+    let district = gazetteer
+        .check(cell("State"), cell("District"), code)
+        .map_err(|p| ("LGD Code", p.to_string()))?;
+    let state = gazetteer
+        .district(district)
+        .map(|d| d.state)
+        .ok_or(("LGD Code", format!("district {district} has no state")))?;
+    let kind: SellerKind = cell("Kind")
+        .parse()
+        .map_err(|e: Invalid| ("Kind", e.to_string()))?;
+    let gstin = opt("GSTIN")
+        .map(|g| g.parse())
+        .transpose()
+        .map_err(|e: Invalid| ("GSTIN", e.to_string()))?;
+    let udyam = opt("Udyam")
+        .map(|u| u.parse())
+        .transpose()
+        .map_err(|e: Invalid| ("Udyam", e.to_string()))?;
+    let packaging = match cell("Packaging") {
+        "" => PackagingStatus::NotAssessed,
+        p => p
+            .parse()
+            .map_err(|e: Invalid| ("Packaging", e.to_string()))?,
+    };
+    let mut linked = Vec::new();
+    for part in cell("Products")
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let id = match part.parse::<Id>() {
+            Ok(id) if product_ids.contains_key(&id) => id,
+            Ok(id) => return Err(("Products", format!("no product has id {id}"))),
+            Err(_) => *products.get(&(district.0, name_key(part))).ok_or((
+                "Products",
+                format!("{part:?} is not a product of district {district}"),
+            ))?,
+        };
+        if !linked.contains(&id) {
+            linked.push(id);
+        }
+    }
+    let mut onboarding = Vec::new();
+    for platform in Platform::ALL {
+        let raw = cell(platform_column(*platform));
+        if raw.is_empty() {
+            continue;
+        }
+        let status: OnboardingStatus = match raw.to_ascii_lowercase().as_str() {
+            "yes" | "y" => OnboardingStatus::Onboarded,
+            "no" | "n" => OnboardingStatus::NotStarted,
+            _ => raw
+                .parse()
+                .map_err(|e: Invalid| (platform_column(*platform), e.to_string()))?,
+        };
+        onboarding.push(Onboarding {
+            platform: *platform,
+            status,
+            listing_url: None,
+        });
+    }
+    let seller = Seller {
+        id: named.unwrap_or_default(),
+        state,
+        district,
+        name: cell("Name").to_owned(),
+        kind,
+        contact: Contact {
+            person: opt("Contact Person"),
+            phone: opt("Phone"),
+            email: opt("Email"),
+            address: opt("Address"),
+        },
+        gstin,
+        udyam,
+        products: linked,
+        onboarding,
+        packaging,
+    };
+    seller.validate().map_err(|e| {
+        let column = match e.field() {
+            "phone" => "Phone",
+            "email" => "Email",
+            "address" => "Address",
+            "contact person" => "Contact Person",
+            _ => "Name",
+        };
+        (column, e.to_string())
+    })?;
+    Ok((seller, named))
+}

@@ -1,0 +1,237 @@
+//! Bad files give a clear error naming the problem, and the database stays as it was.
+
+use std::path::Path;
+
+use odop_domain::{EntityKind, Id, Product};
+use odop_exchange::{export_products, import_national, ExchangeError, Fate, ImportOptions};
+use odop_store::{ProductFilter, Store};
+
+const HEADER: &str = "State,Product,District,LGD Code,Category,Sector,Description,GI Status,Photo,Ministry/ Department\n";
+const ROW: &str = "Uttar Pradesh,Gulabi Meenakari,Varanasi,187,Tertiary,Handicraft,Enamel on silver,No,,DC Handicraft\n";
+
+fn store() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    s.load_sample("test").unwrap();
+    s
+}
+
+/// What must not change when an import fails.
+fn fingerprint(s: &Store) -> (u64, usize, usize) {
+    (
+        s.count(EntityKind::Product).unwrap(),
+        s.outbox(usize::MAX).unwrap().len(),
+        s.history(None, usize::MAX).unwrap().len(),
+    )
+}
+
+fn import_bytes(
+    s: &mut Store,
+    name: &str,
+    bytes: &[u8],
+) -> Result<odop_exchange::ImportReport, ExchangeError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    import_national(s, &path, ImportOptions::new("test"))
+}
+
+fn refused(bytes: &[u8], name: &str, expect: &[&str]) {
+    let mut s = store();
+    let before = fingerprint(&s);
+    let err = import_bytes(&mut s, name, bytes).unwrap_err();
+    let msg = err.to_string();
+    for e in expect {
+        assert!(msg.contains(e), "{msg:?} should mention {e:?}");
+    }
+    assert_eq!(err.code(), "bad_file");
+    assert_eq!(fingerprint(&s), before, "the database changed");
+}
+
+#[test]
+fn an_empty_file() {
+    refused(b"", "empty.csv", &["empty.csv"]);
+}
+
+#[test]
+fn a_truncated_file() {
+    let text =
+        format!("{HEADER}{ROW}Uttar Pradesh,Zari,Varanasi,187,Primary,Textile,\"Woven with gold");
+    refused(text.as_bytes(), "cut.csv", &["cut.csv", "line 3"]);
+}
+
+#[test]
+fn binary_garbage() {
+    let mut bytes = Vec::new();
+    let mut x: u32 = 0x1234_5678;
+    for _ in 0..4096 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        bytes.push(x as u8);
+    }
+    refused(&bytes, "garbage.csv", &["garbage.csv"]);
+}
+
+#[test]
+fn a_truncated_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.xlsx");
+    let s = store();
+    export_products(&s, &ProductFilter::default(), &good).unwrap();
+    let bytes = std::fs::read(&good).unwrap();
+    refused(&bytes[..bytes.len() / 2], "half.xlsx", &["half.xlsx"]);
+}
+
+#[test]
+fn wrong_columns() {
+    refused(
+        b"Name,Age,City\nAsha,30,Pune\n",
+        "people.csv",
+        &["people.csv", "State", "LGD Code"],
+    );
+}
+
+#[test]
+fn a_one_megabyte_cell_flags_its_row_and_keeps_the_others() {
+    let mut s = store();
+    let huge = "x".repeat(1 << 20);
+    let text =
+        format!("{HEADER}{ROW}Uttar Pradesh,Zardozi,Varanasi,187,Other,Handicraft,{huge},No,,\n");
+    let report = import_bytes(&mut s, "huge.csv", text.as_bytes()).unwrap();
+    assert_eq!(report.summary.imported, 1);
+    assert_eq!(report.summary.flagged, 1);
+    let Fate::Flagged { column, reason } = &report.rows[1].fate else {
+        panic!("the huge row was not flagged: {:?}", report.rows[1])
+    };
+    assert_eq!(column.as_deref(), Some("Description"));
+    assert!(reason.contains("1048576 characters"), "{reason}");
+    assert_eq!(report.rows[1].line, 3);
+}
+
+#[test]
+fn rows_with_bad_values_are_flagged_by_column_and_the_rest_imported() {
+    let mut s = store();
+    let text = format!(
+        "{HEADER}{ROW}\
+         Uttar Pradesh,Sitar,Varanasi,18x7,Primary,Handicraft,,No,,\n\
+         Uttar Pradesh,Sitar,Varanasi,187,Best,Handicraft,,No,,\n\
+         Uttar Pradesh,Sitar,Varanasi,187,Primary,Space,,No,,\n\
+         Uttar Pradesh,Sitar,Varanasi,187,Primary,Handicraft,,Maybe,,\n\
+         Uttar Pradesh,Sitar,Bhadohi,187,Primary,Handicraft,,No,,\n\
+         Karnataka,Sitar,Varanasi,187,Primary,Handicraft,,No,,\n\
+         Uttar Pradesh,,Varanasi,187,Primary,Handicraft,,No,,\n\
+         Uttar Pradesh,Gulabi  meenakari,Varanasi,187,Tertiary,Handicraft,,No,,\n"
+    );
+    let report = import_bytes(&mut s, "mixed.csv", text.as_bytes()).unwrap();
+    let columns: Vec<Option<String>> = report
+        .rows
+        .iter()
+        .map(|r| match &r.fate {
+            Fate::Flagged { column, .. } => column.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        columns,
+        vec![
+            None,
+            Some("LGD Code".into()),
+            Some("Category".into()),
+            Some("Sector".into()),
+            Some("GI Status".into()),
+            Some("LGD Code".into()),
+            Some("LGD Code".into()),
+            Some("Product".into()),
+            Some("Product".into()),
+        ]
+    );
+    let Fate::Flagged { reason, .. } = &report.rows[8].fate else {
+        unreachable!()
+    };
+    assert!(reason.contains("duplicate: line 2"), "{reason}");
+    assert_eq!(report.summary.imported, 1);
+}
+
+#[test]
+fn mixed_encodings_are_read_as_windows_1252_without_loss_of_rows() {
+    let mut s = store();
+    // UTF-8 text with one stray Windows-1252 byte (0xE9, é) cannot be UTF-8 as a whole.
+    let mut bytes = format!("{HEADER}{ROW}").into_bytes();
+    bytes.extend_from_slice(
+        b"Uttar Pradesh,Caf\xe9 Masala,Varanasi,187,Other,Food Processing,,No,,\n",
+    );
+    let report = import_bytes(&mut s, "mixed.csv", &bytes).unwrap();
+    assert_eq!(report.encoding, "windows-1252");
+    assert_eq!(report.summary.imported, 2);
+    let names: Vec<String> = s
+        .products(&ProductFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert!(names.contains(&"Café Masala".to_owned()), "{names:?}");
+}
+
+#[test]
+fn formula_strings_are_inert_in_exports_and_come_back_unchanged() {
+    let mut s = store();
+    let hostile = [
+        "=HYPERLINK(\"http://example.invalid\",\"click\")",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "<script>alert(1)</script>",
+        "{{ product.name }} #set($x = 1)",
+        "\u{202E}gnirts desrever",
+    ];
+    let mut edit = s.edit("test").unwrap();
+    let mut ids = Vec::new();
+    for (i, name) in hostile.iter().enumerate() {
+        let p = Product {
+            id: Id::new(),
+            state: odop_domain::StateCode(9),
+            district: odop_domain::DistrictCode(187),
+            rank: odop_domain::Rank::Other,
+            sector: odop_domain::Sector::from_slug("others"),
+            name: (*name).to_owned(),
+            local_name: None,
+            description: format!("hostile {i}: {name}"),
+            gi: Default::default(),
+            photo: None,
+            ministry: None,
+        };
+        ids.push(p.id);
+        edit.put(&p).unwrap();
+    }
+    edit.commit().unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["out.csv", "out.xlsx"] {
+        let path = dir.path().join(file);
+        export_products(&s, &ProductFilter::default(), &path).unwrap();
+        if file.ends_with(".csv") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.contains("'=HYPERLINK"),
+                "the formula is not defused in the CSV"
+            );
+            assert!(!text.contains(",=HYPERLINK"), "a cell starts with =");
+        }
+        let mut copy = store();
+        let report =
+            import_national(&mut copy, Path::new(&path), ImportOptions::new("test")).unwrap();
+        assert_eq!(
+            report.summary.flagged,
+            0,
+            "{file}: {:?}",
+            report.flagged().collect::<Vec<_>>()
+        );
+        for id in &ids {
+            assert_eq!(
+                copy.get::<Product>(*id).unwrap(),
+                s.get::<Product>(*id).unwrap(),
+                "{file}"
+            );
+        }
+    }
+}
