@@ -1,0 +1,522 @@
+//! `odop`: the ODOP Desk core from the command line.
+
+mod fields;
+mod output;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use odop_domain::{
+    Action, DistrictCode, Entity, EntityKind, Gap, Id, Policy, Product, Rank, Seller, StateCode,
+    Story, Workshop,
+};
+use odop_exchange::{ExchangeError, ImportOptions, ImportReport};
+use odop_store::{ProductFilter, Store, StoreError};
+
+use crate::output::Out;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "odop",
+    version,
+    about = "ODOP Desk from the command line: One District One Product data, offline."
+)]
+struct Cli {
+    /// The data directory holding the database (default: the app's data folder).
+    #[arg(long, global = true, env = "ODOP_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    /// The name recorded in the history as the author of changes.
+    #[arg(long = "as", global = true, env = "ODOP_USER")]
+    who: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create the database (if needed), optionally with the built-in sample.
+    Init {
+        #[arg(long)]
+        sample: bool,
+    },
+    /// Import a file: the LGD lists, the national product list, or a seller list.
+    #[command(subcommand)]
+    Import(Import),
+    /// Export products or sellers to CSV or XLSX (by the file's extension).
+    Export {
+        what: ExportWhat,
+        file: PathBuf,
+        #[arg(long)]
+        state: Option<u16>,
+    },
+    /// List records of one kind, or the districts and states.
+    List(ListArgs),
+    /// Show one record.
+    Show { kind: Kind, id: String },
+    /// Add a record: `odop add product district=187 name="Zari" rank=primary sector=textile`.
+    Add {
+        kind: Kind,
+        /// field=value pairs; nested fields with dots (contact.phone=...), lists as JSON.
+        #[arg(required = true)]
+        fields: Vec<String>,
+    },
+    /// Change fields of a record: `odop edit product ID rank=secondary`.
+    Edit {
+        kind: Kind,
+        id: String,
+        #[arg(required = true)]
+        fields: Vec<String>,
+    },
+    /// Delete a record that nothing refers to.
+    Delete { kind: Kind, id: String },
+    /// Search products, sellers, stories, workshops and gaps, in any script.
+    Search {
+        query: String,
+        #[arg(long)]
+        kind: Vec<Kind>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Coverage statistics, for the country or one state.
+    Stats {
+        #[arg(long)]
+        state: Option<u16>,
+    },
+    /// Who changed what and when; for one record when an id is given.
+    History {
+        id: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum Import {
+    /// The LGD state and district lists (the master of places).
+    Lgd {
+        #[arg(long)]
+        states: PathBuf,
+        #[arg(long)]
+        districts: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A product list in the national ODOP layout (CSV or workbook).
+    National(ImportFile),
+    /// A seller list (CSV or workbook).
+    Sellers(ImportFile),
+}
+
+#[derive(Args, Debug)]
+struct ImportFile {
+    file: PathBuf,
+    /// Check everything and report, but change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the full report, every row's fate, as JSON to this file.
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ListArgs {
+    what: ListWhat,
+    #[arg(long)]
+    state: Option<u16>,
+    #[arg(long)]
+    district: Option<u32>,
+    /// Products only: a sector by name or slug.
+    #[arg(long)]
+    sector: Option<String>,
+    /// Products only: primary, secondary, tertiary or other.
+    #[arg(long)]
+    rank: Option<String>,
+    /// Products only: GI-registered (true) or not (false).
+    #[arg(long)]
+    gi: Option<bool>,
+    #[arg(long, default_value_t = 200)]
+    limit: usize,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Product,
+    Seller,
+    Workshop,
+    Story,
+    Gap,
+    Action,
+    Policy,
+}
+
+impl Kind {
+    fn entity(self) -> EntityKind {
+        match self {
+            Kind::Product => EntityKind::Product,
+            Kind::Seller => EntityKind::Seller,
+            Kind::Workshop => EntityKind::Workshop,
+            Kind::Story => EntityKind::Story,
+            Kind::Gap => EntityKind::Gap,
+            Kind::Action => EntityKind::Action,
+            Kind::Policy => EntityKind::Policy,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ListWhat {
+    Products,
+    Sellers,
+    Workshops,
+    Stories,
+    Gaps,
+    Actions,
+    Policies,
+    Districts,
+    States,
+    Sectors,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ExportWhat {
+    Products,
+    Sellers,
+}
+
+/// Runs a generic function for the record type behind a kind.
+macro_rules! per_kind {
+    ($kind:expr, $($f:ident)::+ ( $($arg:expr),* )) => {
+        match $kind {
+            Kind::Product => $($f)::+::<Product>($($arg),*),
+            Kind::Seller => $($f)::+::<Seller>($($arg),*),
+            Kind::Workshop => $($f)::+::<Workshop>($($arg),*),
+            Kind::Story => $($f)::+::<Story>($($arg),*),
+            Kind::Gap => $($f)::+::<Gap>($($arg),*),
+            Kind::Action => $($f)::+::<Action>($($arg),*),
+            Kind::Policy => $($f)::+::<Policy>($($arg),*),
+        }
+    };
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out::new(cli.json);
+    match run(cli, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = exit_code(&e);
+            out.error(&e);
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Exit codes: 1 for a failure of the machine or database, 3 for input that was refused,
+/// 4 for something that does not exist, 5 for a database from a newer release.
+fn exit_code(e: &anyhow::Error) -> u8 {
+    let code = error_code(e);
+    match code {
+        "not_found" => 4,
+        "newer_database" => 5,
+        "database" | "open_failed" | "migration_failed" | "write_failed" | "corrupt" | "error" => 1,
+        _ => 3,
+    }
+}
+
+pub(crate) fn error_code(e: &anyhow::Error) -> &'static str {
+    if let Some(s) = e.downcast_ref::<StoreError>() {
+        s.code()
+    } else if let Some(x) = e.downcast_ref::<ExchangeError>() {
+        x.code()
+    } else if let Some(f) = e.downcast_ref::<fields::FieldError>() {
+        f.code()
+    } else {
+        "error"
+    }
+}
+
+fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    // The same folder the desktop app uses, so both see one database.
+    let base = dirs::data_dir().context("this system has no user data folder; pass --data-dir")?;
+    Ok(base.join("in.gov.odop.desk"))
+}
+
+fn open(dir: &Path) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    Ok(Store::open(&dir.join("odop.sqlite3"))?)
+}
+
+fn who(cli: &Cli) -> String {
+    cli.who
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "odop".to_owned())
+}
+
+fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
+    let dir = data_dir(&cli)?;
+    let who = who(&cli);
+    let mut store = open(&dir)?;
+    match cli.command {
+        Command::Init { sample } => {
+            let added = if sample { store.load_sample(&who)? } else { 0 };
+            out.value(
+                &serde_json::json!({ "database": dir.join("odop.sqlite3"), "sample_records": added }),
+                || {
+                    let mut s = format!("database ready at {}", dir.join("odop.sqlite3").display());
+                    if sample {
+                        s.push_str(&format!("\nsample loaded: {added} records written"));
+                    }
+                    s
+                },
+            );
+        }
+        Command::Import(Import::Lgd {
+            states,
+            districts,
+            dry_run,
+        }) => {
+            let report = odop_exchange::import_lgd(&mut store, &states, &districts, &who, dry_run)?;
+            out.value(&report, || output::lgd_report(&report, dry_run));
+        }
+        Command::Import(Import::National(args)) => {
+            import_with(&mut store, &who, &args, out, odop_exchange::import_national)?;
+        }
+        Command::Import(Import::Sellers(args)) => {
+            import_with(&mut store, &who, &args, out, odop_exchange::import_sellers)?;
+        }
+        Command::Export { what, file, state } => {
+            let state = state.map(StateCode);
+            let n = match what {
+                ExportWhat::Products => odop_exchange::export_products(
+                    &store,
+                    &ProductFilter {
+                        state,
+                        ..ProductFilter::default()
+                    },
+                    &file,
+                )?,
+                ExportWhat::Sellers => odop_exchange::export_sellers(&store, state, &file)?,
+            };
+            out.value(&serde_json::json!({ "file": file, "rows": n }), || {
+                format!("wrote {n} rows to {}", file.display())
+            });
+        }
+        Command::List(args) => list(&store, &args, out)?,
+        Command::Show { kind, id } => {
+            let id: Id = id.parse::<Id>().map_err(fields::FieldError::Invalid)?;
+            per_kind!(kind, show(&store, id, out))?;
+        }
+        Command::Add { kind, fields } => {
+            let sectors = store.sectors()?;
+            let gazetteer = store.gazetteer()?;
+            let record = per_kind!(kind, fields::build(&fields, None, &sectors, &gazetteer))?;
+            let mut edit = store.edit(&who)?;
+            let outcome = per_kind!(kind, put_value(&mut edit, record.clone()))?;
+            edit.commit()?;
+            out.value(
+                &serde_json::json!({ "outcome": outcome, "record": record }),
+                || {
+                    format!(
+                        "added {} {}",
+                        kind.entity(),
+                        record["id"].as_str().unwrap_or_default()
+                    )
+                },
+            );
+        }
+        Command::Edit { kind, id, fields } => {
+            let id: Id = id.parse::<Id>().map_err(fields::FieldError::Invalid)?;
+            let current = per_kind!(kind, current_fields(&store, id))?;
+            let sectors = store.sectors()?;
+            let gazetteer = store.gazetteer()?;
+            let record = per_kind!(
+                kind,
+                fields::build(&fields, Some(current), &sectors, &gazetteer)
+            )?;
+            let mut edit = store.edit(&who)?;
+            let outcome = per_kind!(kind, put_value(&mut edit, record.clone()))?;
+            edit.commit()?;
+            out.value(
+                &serde_json::json!({ "outcome": outcome, "record": record }),
+                || format!("{} {id}: {}", kind.entity(), output::outcome(&outcome)),
+            );
+        }
+        Command::Delete { kind, id } => {
+            let id: Id = id.parse::<Id>().map_err(fields::FieldError::Invalid)?;
+            let mut edit = store.edit(&who)?;
+            edit.delete(kind.entity(), id)?;
+            edit.commit()?;
+            out.value(&serde_json::json!({ "deleted": id }), || {
+                format!("deleted {} {id}", kind.entity())
+            });
+        }
+        Command::Search { query, kind, limit } => {
+            let kinds: Vec<EntityKind> = kind.iter().map(|k| k.entity()).collect();
+            let hits = store.search(&query, &kinds, limit)?;
+            out.value(&hits, || output::hits(&hits));
+        }
+        Command::Stats { state } => {
+            let stats = store.stats(state.map(StateCode))?;
+            out.value(&stats, || output::stats(&stats));
+        }
+        Command::History { id, limit } => {
+            let entries = store.history(id.as_deref(), limit)?;
+            out.value(&entries, || output::history(&entries));
+        }
+    }
+    Ok(())
+}
+
+type Importer = fn(&mut Store, &Path, ImportOptions<'_>) -> Result<ImportReport, ExchangeError>;
+
+fn import_with(
+    store: &mut Store,
+    who: &str,
+    args: &ImportFile,
+    out: &Out,
+    importer: Importer,
+) -> anyhow::Result<()> {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut tick = |done: usize, total: usize| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    };
+    let options = ImportOptions {
+        who,
+        dry_run: args.dry_run,
+        progress: Some(&mut tick),
+    };
+    let report = importer(store, &args.file, options)?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+    }
+    out.value(&report, || output::import_report(&report));
+    Ok(())
+}
+
+fn show<E: Entity>(store: &Store, id: Id, out: &Out) -> anyhow::Result<()> {
+    let record = store
+        .get::<E>(id)?
+        .ok_or(StoreError::NotFound { kind: E::KIND, id })?;
+    out.value(&record, || output::record(&record.to_fields()));
+    Ok(())
+}
+
+fn current_fields<E: Entity>(store: &Store, id: Id) -> anyhow::Result<odop_domain::Fields> {
+    let record = store
+        .get::<E>(id)?
+        .ok_or(StoreError::NotFound { kind: E::KIND, id })?;
+    Ok(record.to_fields())
+}
+
+fn put_value<E: Entity>(
+    edit: &mut odop_store::Edit<'_>,
+    value: serde_json::Value,
+) -> anyhow::Result<odop_store::Outcome> {
+    let record: E = match value {
+        serde_json::Value::Object(map) => {
+            E::from_fields(map).map_err(fields::FieldError::Invalid)?
+        }
+        _ => anyhow::bail!("a record is a set of fields"),
+    };
+    Ok(edit.put(&record)?)
+}
+
+fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
+    let state = a.state.map(StateCode);
+    let district = a.district.map(DistrictCode);
+    fn records<E: Entity>(
+        store: &Store,
+        state: Option<StateCode>,
+        district: Option<DistrictCode>,
+        a: &ListArgs,
+        out: &Out,
+    ) -> anyhow::Result<()> {
+        let rows: Vec<E> = store.list(state, district, a.limit, a.offset)?;
+        out.value(&rows, || output::records(&rows));
+        Ok(())
+    }
+    match a.what {
+        ListWhat::Products => {
+            let sector = match &a.sector {
+                Some(s) => Some(
+                    store
+                        .sectors()?
+                        .resolve(s)
+                        .map_err(fields::FieldError::Invalid)?,
+                ),
+                None => None,
+            };
+            let rank = match &a.rank {
+                Some(r) => Some(r.parse::<Rank>().map_err(fields::FieldError::Invalid)?),
+                None => None,
+            };
+            let rows = store.products(&ProductFilter {
+                state,
+                district,
+                sector: sector.map(|s| s.slug().to_owned()),
+                rank,
+                gi: a.gi,
+                limit: Some(a.limit),
+            })?;
+            out.value(&rows, || output::records(&rows));
+        }
+        ListWhat::Sellers => records::<Seller>(store, state, district, a, out)?,
+        ListWhat::Workshops => records::<Workshop>(store, state, district, a, out)?,
+        ListWhat::Stories => records::<Story>(store, state, district, a, out)?,
+        ListWhat::Gaps => records::<Gap>(store, state, district, a, out)?,
+        ListWhat::Actions => records::<Action>(store, state, district, a, out)?,
+        ListWhat::Policies => records::<Policy>(store, state, district, a, out)?,
+        ListWhat::Districts => {
+            let rows: Vec<_> = store
+                .district_summaries()?
+                .into_iter()
+                .filter(|d| state.is_none_or(|s| s.0 == d.state_code))
+                .collect();
+            out.value(&rows, || output::districts(&rows));
+        }
+        ListWhat::States => {
+            let g = store.gazetteer()?;
+            out.value(&g.states(), || output::states(g.states()));
+        }
+        ListWhat::Sectors => {
+            let s = store.sectors()?;
+            out.value(&s.entries(), || {
+                s.entries()
+                    .iter()
+                    .map(|e| format!("{:<18} {}", e.slug, e.label))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    Ok(())
+}

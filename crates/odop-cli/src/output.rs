@@ -1,0 +1,277 @@
+//! How results are shown: tables for people, JSON for scripts.
+
+use odop_domain::{Entity, Fields, State};
+use odop_exchange::{Fate, ImportReport, LgdReport};
+use odop_store::{DistrictSummary, HistoryEntry, Hit, Outcome, Stats};
+use serde::Serialize;
+
+#[derive(Debug)]
+pub struct Out {
+    json: bool,
+}
+
+impl Out {
+    pub fn new(json: bool) -> Out {
+        Out { json }
+    }
+
+    /// Prints a result: as JSON when asked, otherwise as the human text `human` makes.
+    pub fn value<T: Serialize + ?Sized>(&self, value: &T, human: impl FnOnce() -> String) {
+        if self.json {
+            match serde_json::to_string_pretty(value) {
+                Ok(s) => println!("{s}"),
+                Err(e) => eprintln!("error: cannot write JSON: {e}"),
+            }
+        } else {
+            let text = human();
+            if !text.is_empty() {
+                println!("{text}");
+            }
+        }
+    }
+
+    pub fn error(&self, e: &anyhow::Error) {
+        if self.json {
+            let body = serde_json::json!({
+                "error": { "code": crate::error_code(e), "message": format!("{e:#}") }
+            });
+            eprintln!("{body}");
+        } else {
+            eprintln!("error: {e:#}");
+        }
+    }
+}
+
+/// Cuts a cell to a width for a table, by characters.
+fn cut(s: &str, width: usize) -> String {
+    let one_line = s.replace(['\n', '\r', '\t'], " ");
+    if one_line.chars().count() <= width {
+        one_line
+    } else {
+        let mut t: String = one_line.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn outcome(o: &Outcome) -> String {
+    match o {
+        Outcome::Created => "created".into(),
+        Outcome::Updated { fields } => format!("changed {}", fields.join(", ")),
+        Outcome::Unchanged => "unchanged".into(),
+        Outcome::Deleted => "deleted".into(),
+    }
+}
+
+pub fn import_report(r: &ImportReport) -> String {
+    let s = &r.summary;
+    let mut out =
+        format!(
+        "{}{} ({}, header on line {})\n{} rows: {} imported, {} merged ({} changed), {} flagged\n",
+        if r.dry_run { "dry run, nothing changed: " } else { "" },
+        r.source,
+        r.encoding,
+        r.header_line,
+        s.rows,
+        s.imported,
+        s.merged,
+        s.changed,
+        s.flagged
+    );
+    let flagged: Vec<_> = r.flagged().collect();
+    if !flagged.is_empty() {
+        out.push_str("\nflagged rows:\n");
+        for row in flagged {
+            if let Fate::Flagged { column, reason } = &row.fate {
+                out.push_str(&format!(
+                    "  line {:>5}  {:<40}  {}{}\n",
+                    row.line,
+                    cut(&row.label, 40),
+                    column
+                        .as_ref()
+                        .map(|c| format!("[{c}] "))
+                        .unwrap_or_default(),
+                    reason
+                ));
+            }
+        }
+    }
+    let warned: Vec<_> = r
+        .rows
+        .iter()
+        .filter(|row| !row.warnings.is_empty())
+        .collect();
+    if !warned.is_empty() {
+        out.push_str("\nwarnings:\n");
+        for row in warned {
+            out.push_str(&format!(
+                "  line {:>5}  {:<40}  {}\n",
+                row.line,
+                cut(&row.label, 40),
+                row.warnings.join("; ")
+            ));
+        }
+    }
+    if !r.districts_without_primary.is_empty() {
+        out.push_str(&format!(
+            "\ndistricts without a primary product: {}\n",
+            r.districts_without_primary.join(", ")
+        ));
+    }
+    out
+}
+
+pub fn lgd_report(r: &LgdReport, dry_run: bool) -> String {
+    let c = &r.counts;
+    let mut out = format!(
+        "{}read {} states and {} districts: {} states added, {} changed; {} districts added, {} changed; {} unchanged",
+        if dry_run { "dry run, nothing changed: " } else { "" },
+        r.states_read,
+        r.districts_read,
+        c.states_added,
+        c.states_changed,
+        c.districts_added,
+        c.districts_changed,
+        c.unchanged
+    );
+    for row in &r.flagged {
+        if let Fate::Flagged { column, reason } = &row.fate {
+            out.push_str(&format!(
+                "\n  line {:>5}  {}  [{}] {}",
+                row.line,
+                row.label,
+                column.as_deref().unwrap_or(""),
+                reason
+            ));
+        }
+    }
+    out
+}
+
+pub fn records<E: Entity>(rows: &[E]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        out.push_str(&format!(
+            "{}  {:>3}  {}\n",
+            r.id(),
+            r.state(),
+            cut(&r.title(), 70)
+        ));
+    }
+    out.push_str(&format!("({} {})", rows.len(), E::KIND.table()));
+    out
+}
+
+pub fn record(f: &Fields) -> String {
+    f.iter()
+        .map(|(k, v)| {
+            let shown = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{k:<14} {shown}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn hits(hits: &[Hit]) -> String {
+    let mut out = String::new();
+    for h in hits {
+        out.push_str(&format!(
+            "{:<9} {}  {}\n          {}\n",
+            h.kind.as_str(),
+            h.id,
+            cut(&h.title, 60),
+            cut(&h.snippet, 90)
+        ));
+    }
+    out.push_str(&format!("({} found)", hits.len()));
+    out
+}
+
+pub fn stats(s: &Stats) -> String {
+    let mut out = format!(
+        "districts covered      {} of {}\nwithout a product      {}\nwithout a primary      {}\nproducts               {}\nGI-registered          {} ({:.1}%)\nsellers                {}\nworkshops              {}\nstories                {}\n",
+        s.districts_covered,
+        s.districts,
+        s.without_products,
+        s.without_primary.len(),
+        s.products,
+        s.gi_products,
+        s.gi_share * 100.0,
+        s.sellers,
+        s.workshops,
+        s.stories
+    );
+    let list = |title: &str, items: &[odop_store::Count]| {
+        let mut t = format!("\n{title}\n");
+        for c in items {
+            t.push_str(&format!("  {:<22} {}\n", c.key, c.count));
+        }
+        t
+    };
+    out.push_str(&list("products by sector", &s.products_by_sector));
+    out.push_str(&list("sellers onboarded", &s.sellers_onboarded));
+    out.push_str(&list("open gaps by kind", &s.open_gaps_by_kind));
+    if !s.without_primary.is_empty() {
+        out.push_str("\ndistricts without a primary product\n");
+        for d in &s.without_primary {
+            out.push_str(&format!("  {:>4} {} ({})\n", d.code, d.name, d.state));
+        }
+    }
+    out
+}
+
+pub fn history(entries: &[HistoryEntry]) -> String {
+    entries
+        .iter()
+        .map(|e| {
+            let fields: Vec<&String> = e
+                .fields
+                .as_object()
+                .map(|m| m.keys().collect())
+                .unwrap_or_default();
+            format!(
+                "{}  {:<12} {:<6} {:<8} {}  {}",
+                e.at,
+                cut(&e.who, 12),
+                e.op,
+                e.entity,
+                cut(&e.title, 40),
+                cut(
+                    &fields
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    40
+                )
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn districts(rows: &[DistrictSummary]) -> String {
+    let mut out = String::new();
+    for d in rows {
+        out.push_str(&format!(
+            "{:>4}  {:<24} {:<28} {:>3}  {}\n",
+            d.code,
+            cut(&d.state_name, 24),
+            cut(&d.name, 28),
+            d.products,
+            d.primary.as_deref().unwrap_or("-")
+        ));
+    }
+    out.push_str(&format!("({} districts)", rows.len()));
+    out
+}
+
+pub fn states(rows: &[State]) -> String {
+    rows.iter()
+        .map(|s| format!("{:>3}  {}", s.code, s.name))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
