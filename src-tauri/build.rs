@@ -1,0 +1,23 @@
+//! Runs Tauri's build step against the configuration at the repository root.
+
+/// The app's own commands. Listing them makes Tauri generate an
+/// `allow-<command>` permission for each, and then only a capability that
+/// grants it may call the command (see `capabilities/default.json`).
+const COMMANDS: &[&str] = &["district_summaries", "load_sample", "is_empty"];
+
+fn main() {
+    // The web UI and icons are embedded at compile time: rebuild when they change.
+    println!("cargo:rerun-if-changed=../ui");
+    println!("cargo:rerun-if-changed=../icons");
+
+    // The one `tauri.conf.json` lives at the repository root; the paths inside
+    // it (frontendDist, icons) resolve relative to that file.
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // Cargo shows a build script's output when it fails.
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}

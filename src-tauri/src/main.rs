@@ -1,0 +1,68 @@
+//! ODOP Desk: the desktop shell. It opens the store in the OS app-data
+//! folder and exposes a few thin commands to the web UI in `ui/`.
+
+// No console window on Windows in release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::Context as _;
+use odop_store::Store;
+use tauri::Manager as _;
+
+/// A directory to keep the database in instead of the OS app-data folder
+/// (used by tests to point the app at a temporary directory).
+const DATA_DIR_ENV: &str = "ODOP_DATA_DIR";
+
+/// The database file's name inside the data directory.
+const DB_FILE: &str = "odop.sqlite3";
+
+fn main() -> anyhow::Result<()> {
+    tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![
+            commands::district_summaries,
+            commands::load_sample,
+            commands::is_empty,
+        ])
+        .setup(|app| {
+            // Without its database the app can do nothing: say why and stop,
+            // rather than let Tauri panic on a setup error.
+            match open_store(app.handle()) {
+                Ok(store) => {
+                    app.manage(Mutex::new(store));
+                    Ok(())
+                }
+                Err(error) => {
+                    eprintln!("odop-desk: {error:#}");
+                    std::process::exit(1);
+                }
+            }
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .context("the ODOP Desk window could not run")
+}
+
+/// Opens (creating and migrating if needed) the database in the data directory.
+fn open_store(app: &tauri::AppHandle) -> anyhow::Result<Store> {
+    let path = data_dir(app)?.join(DB_FILE);
+    // The store's message already names the file and the cause.
+    Store::open(&path).map_err(|error| anyhow::anyhow!("{error} ({})", error.code()))
+}
+
+/// The directory that holds the database: `ODOP_DATA_DIR` when set,
+/// otherwise the OS app-data folder. Created when missing.
+fn data_dir(app: &tauri::AppHandle) -> anyhow::Result<PathBuf> {
+    let dir = match std::env::var_os(DATA_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => app
+            .path()
+            .app_data_dir()
+            .context("the OS app-data folder is unknown")?,
+    };
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    Ok(dir)
+}
