@@ -1,0 +1,190 @@
+//! The `odop` binary as a script or a person uses it, on a temporary data directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Odop {
+    dir: tempfile::TempDir,
+}
+
+impl Odop {
+    fn new() -> Odop {
+        Odop {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_odop"))
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env_remove("ODOP_DATA_DIR")
+            .env("ODOP_USER", "cli-test")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs with `--json` and expects success.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        assert!(
+            out.status.success(),
+            "odop {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn data(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(name);
+    assert!(p.exists(), "missing shared data file {}", p.display());
+    p
+}
+
+#[test]
+fn a_department_officers_day_from_the_command_line() {
+    let odop = Odop::new();
+    let init = odop.json(&["init", "--sample"]);
+    assert_eq!(init["sample_records"], 30);
+
+    let lgd = odop.json(&[
+        "import",
+        "lgd",
+        "--states",
+        data("lgd_states_2022-02.csv").to_str().unwrap(),
+        "--districts",
+        data("lgd_districts_2022-12.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(lgd["districts_read"], 763);
+
+    let report_path = odop.dir.path().join("report.json");
+    let report = odop.json(&[
+        "import",
+        "national",
+        data("odop_products_v31_20250707.csv").to_str().unwrap(),
+        "--report",
+        report_path.to_str().unwrap(),
+    ]);
+    assert_eq!(report["summary"]["rows"], 1241);
+    let written: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
+    assert_eq!(written["rows"].as_array().unwrap().len(), 1241);
+
+    // Search in English and Hindi.
+    let hits = odop.json(&["search", "chikan"]);
+    assert!(hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["title"].as_str().unwrap().contains("Chikankari")));
+    let hits = odop.json(&["search", "बनारसी"]);
+    assert!(!hits.as_array().unwrap().is_empty());
+
+    // Add a seller, then an edit that records only the changed field.
+    let added = odop.json(&[
+        "add",
+        "seller",
+        "district=187",
+        "name=Asha Weavers SHG",
+        "kind=SHG",
+        "contact.phone=+91 98765 43210",
+        "onboarding.ondc=onboarded",
+    ]);
+    let id = added["record"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(added["record"]["state"], 9);
+    let edited = odop.json(&["edit", "seller", &id, "packaging=needed"]);
+    assert_eq!(
+        edited["outcome"]["fields"],
+        serde_json::json!(["packaging"])
+    );
+    let history = odop.json(&["history", &id]);
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(history[0]["who"], "cli-test");
+
+    let stats = odop.json(&["stats", "--state", "9"]);
+    assert!(stats["products"].as_u64().unwrap() > 100);
+    assert_eq!(
+        stats["sellers"], 5,
+        "four sample sellers of Uttar Pradesh and the new one"
+    );
+
+    // Export and import back: nothing changes.
+    let file = odop.dir.path().join("products.xlsx");
+    let exported = odop.json(&["export", "products", file.to_str().unwrap()]);
+    let rows = exported["rows"].as_u64().unwrap();
+    let again = odop.json(&["import", "national", file.to_str().unwrap()]);
+    assert_eq!(again["summary"]["rows"].as_u64().unwrap(), rows);
+    assert_eq!(again["summary"]["changed"], 0);
+    assert_eq!(again["summary"]["imported"], 0);
+
+    let deleted = odop.json(&["delete", "seller", &id]);
+    assert_eq!(deleted["deleted"], id.as_str());
+}
+
+#[test]
+fn errors_name_the_problem_and_exit_with_a_code_scripts_can_act_on() {
+    let odop = Odop::new();
+    odop.json(&["init", "--sample"]);
+
+    let bad_gstin = odop.run(&[
+        "add",
+        "seller",
+        "district=187",
+        "name=Broken",
+        "kind=msme",
+        "gstin=09AAACK1234M1ZZ",
+    ]);
+    assert_eq!(bad_gstin.status.code(), Some(3));
+    let msg = String::from_utf8_lossy(&bad_gstin.stderr);
+    assert!(
+        msg.contains("gstin") && msg.contains("check character"),
+        "{msg}"
+    );
+
+    let missing = odop.run(&["show", "product", "01937b3c-0000-7000-8000-000000000000"]);
+    assert_eq!(missing.status.code(), Some(4));
+
+    let not_an_id = odop.run(&["--json", "show", "product", "nope"]);
+    assert_eq!(not_an_id.status.code(), Some(3));
+    let err: Value = serde_json::from_slice(&not_an_id.stderr).unwrap();
+    assert_eq!(err["error"]["code"], "invalid");
+
+    let no_file = odop.run(&["import", "national", "/nonexistent/odop.csv"]);
+    assert_eq!(no_file.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&no_file.stderr).contains("/nonexistent/odop.csv"));
+
+    let usage = odop.run(&["frobnicate"]);
+    assert_eq!(usage.status.code(), Some(2));
+
+    // Nothing above changed the database.
+    let stats = odop.json(&["stats"]);
+    assert_eq!(stats["sellers"], 6);
+}
+
+#[test]
+fn a_database_from_a_newer_release_is_refused() {
+    let odop = Odop::new();
+    odop.json(&["init"]);
+    let db = odop.dir.path().join("odop.sqlite3");
+    bump_user_version(&db);
+    let out = odop.run(&["stats"]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("newer ODOP Desk"));
+}
+
+/// Sets SQLite's user_version (a big-endian u32 at byte 60 of the header) past this build's.
+fn bump_user_version(db: &Path) {
+    let mut bytes = std::fs::read(db).unwrap();
+    assert!(bytes.len() >= 100, "not a SQLite file");
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(db, bytes).unwrap();
+    // The WAL may still hold the header page; remove it so the file's header is what counts.
+    let _ = std::fs::remove_file(db.with_extension("sqlite3-wal"));
+}
