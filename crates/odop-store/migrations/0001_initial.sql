@@ -120,6 +120,8 @@ CREATE TABLE policies (
     state      INTEGER GENERATED ALWAYS AS (json_extract(body, '$.state')) VIRTUAL
 );
 
+-- Only the store writes these two tables, always with JSON it has just serialised, so they
+-- carry no json_valid check: on a bulk import that check alone cost a tenth of the time.
 -- Changes waiting to be pushed, in the order they were made. `seq` is dense: it is assigned as
 -- max + 1 inside the writing transaction, and entries leave only from the front once pushed.
 CREATE TABLE outbox (
@@ -127,7 +129,7 @@ CREATE TABLE outbox (
     entity  TEXT NOT NULL,
     row_id  TEXT NOT NULL,
     op      TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
-    fields  TEXT NOT NULL CHECK (json_valid(fields)),
+    fields  TEXT NOT NULL,
     base_version INTEGER NOT NULL
 );
 
@@ -140,7 +142,7 @@ CREATE TABLE history (
     row_id  TEXT NOT NULL,
     op      TEXT NOT NULL,
     title   TEXT NOT NULL,
-    fields  TEXT NOT NULL CHECK (json_valid(fields))
+    fields  TEXT NOT NULL
 );
 CREATE INDEX history_by_row ON history (row_id);
 
@@ -149,23 +151,23 @@ CREATE INDEX history_by_row ON history (row_id);
 -- viramas are marks, are not cut apart inside a word.
 CREATE VIRTUAL TABLE products_fts USING fts5 (
     title, body,
-    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '1 2 3'
+    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '2 3'
 );
 CREATE VIRTUAL TABLE sellers_fts USING fts5 (
     title, body,
-    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '1 2 3'
+    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '2 3'
 );
 CREATE VIRTUAL TABLE stories_fts USING fts5 (
     title, body,
-    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '1 2 3'
+    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '2 3'
 );
 CREATE VIRTUAL TABLE workshops_fts USING fts5 (
     title, body,
-    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '1 2 3'
+    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '2 3'
 );
 CREATE VIRTUAL TABLE gaps_fts USING fts5 (
     title, body,
-    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '1 2 3'
+    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'", prefix = '2 3'
 );
 
 CREATE TABLE meta (

@@ -178,6 +178,18 @@ impl Store {
         let Some(fts_query) = fts_query(query) else {
             return Ok(Vec::new());
         };
+        // A one- or two-letter prefix matches a large part of the index; ranking every match
+        // would cost tens of milliseconds per keystroke, so such queries take the first matches.
+        let ranked = query
+            .split_whitespace()
+            .any(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 3);
+        let order = |fts: &str| {
+            if ranked {
+                format!("ORDER BY bm25({fts}, 5.0, 1.0)")
+            } else {
+                String::new()
+            }
+        };
         let kinds: Vec<EntityKind> = if kinds.is_empty() {
             EntityKind::ALL.to_vec()
         } else {
@@ -188,10 +200,11 @@ impl Store {
             let Some(fts) = fts_table(kind) else { continue };
             let table = kind.table();
             // Every searchable kind has a district column (nullable for some kinds).
+            let order = order(fts);
             let sql = format!(
                 "SELECT t.id, f.title, snippet({fts}, -1, '[', ']', '…', 12), t.state, t.district, \
-                 bm25({fts}, 5.0, 1.0) FROM {fts} f JOIN {table} t ON t.rowid = f.rowid \
-                 WHERE {fts} MATCH ?1 ORDER BY bm25({fts}, 5.0, 1.0) LIMIT ?2"
+                 -bm25({fts}, 5.0, 1.0) FROM {fts} f JOIN {table} t ON t.rowid = f.rowid \
+                 WHERE {fts} MATCH ?1 {order} LIMIT ?2"
             );
             let mut stmt = self.conn().prepare_cached(&sql)?;
             let rows = stmt.query_map(rusqlite::params![fts_query, limit as i64], |r| {
@@ -202,7 +215,7 @@ impl Store {
                     snippet: r.get(2)?,
                     state: r.get(3)?,
                     district: r.get(4)?,
-                    score: -r.get::<_, f64>(5)?,
+                    score: r.get::<_, f64>(5)?,
                 })
             })?;
             for row in rows {

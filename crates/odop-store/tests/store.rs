@@ -240,7 +240,7 @@ fn statistics_on_the_sample() {
     assert_eq!(gem.count, 2);
     assert_eq!(all.open_gaps_by_kind.len(), 2);
     let up = store.stats(Some(StateCode(9))).unwrap();
-    assert_eq!(up.products, 9);
+    assert_eq!(up.products, 8);
     assert_eq!(up.districts, 7);
     let handicraft = up
         .products_by_sector
