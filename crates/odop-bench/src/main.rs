@@ -1,0 +1,191 @@
+//! `odop-bench`: measures the local ODOP database against plain SQLite, in one run each.
+//!
+//! - `national`: importing the real national ODOP list (1,241 rows) with validation into a fresh
+//!   on-disk store, against raw inserts of the same cells into a one-table database.
+//! - `synthetic`: writing 100,000 generated sellers through the store's edit path (checks,
+//!   outbox, history, full-text index) against raw inserts of the same JSON bodies.
+//! - `search`: latency of full-text search on that synthetic database, against a LIKE scan.
+//!
+//! Every figure is paired with its baseline from the same run, so ratios carry over between
+//! machines better than the absolute numbers do. Build with `--release`: debug figures mean
+//! nothing.
+
+mod gen;
+mod measure;
+mod national;
+mod search;
+mod synthetic;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use clap::{Parser, ValueEnum};
+use serde_json::{json, Map, Value};
+
+use crate::measure::Section;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "odop-bench",
+    about = "Measures the local ODOP database against plain SQLite"
+)]
+struct Cli {
+    /// Which benchmark to run.
+    #[arg(value_enum)]
+    what: What,
+    /// The folder with the national list and the LGD lists (default: shared/data beside the
+    /// repository).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// How many synthetic sellers to generate.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(1..))]
+    sellers: u32,
+    /// How many times the national import is repeated (the median is reported).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// How many search queries to time.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    queries: u32,
+    /// Print the figures as one JSON object on stdout (the table goes to stderr).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum What {
+    All,
+    National,
+    Synthetic,
+    Search,
+}
+
+/// Where the input files are.
+#[derive(Debug)]
+pub struct Data {
+    pub national: PathBuf,
+    pub states: PathBuf,
+    pub districts: PathBuf,
+}
+
+impl Data {
+    fn find(dir: &Path) -> Result<Data> {
+        let data = Data {
+            national: dir.join("odop_products_v31_20250707.csv"),
+            states: dir.join("lgd_states_2022-02.csv"),
+            districts: dir.join("lgd_districts_2022-12.csv"),
+        };
+        for f in [&data.national, &data.states, &data.districts] {
+            if !f.is_file() {
+                bail!(
+                    "{} is missing (point --data at the shared data folder)",
+                    f.display()
+                );
+            }
+        }
+        Ok(data)
+    }
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    // The shared data folder sits beside the repository, never inside it.
+    let dir = cli
+        .data
+        .clone()
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let dir = dir.canonicalize().unwrap_or(dir);
+    let data = Data::find(&dir)?;
+    if cfg!(debug_assertions) {
+        eprintln!("warning: a debug build; run with --release for figures worth reading");
+    }
+
+    let sections = run(&cli, &data)?;
+
+    let header = format!(
+        "odop-bench {}: SQLite {}, {} CPUs, data from {}",
+        env!("CARGO_PKG_VERSION"),
+        rusqlite::version(),
+        std::thread::available_parallelism().map_or(0, usize::from),
+        dir.display()
+    );
+    let table: String = std::iter::once(format!("{header}\n"))
+        .chain(sections.iter().map(Section::render))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if cli.json {
+        eprintln!("\n{table}");
+        let mut out = Map::new();
+        out.insert(
+            "meta".into(),
+            json!({
+                "sqlite": rusqlite::version(),
+                "cpus": std::thread::available_parallelism().map_or(0, usize::from),
+                "data": dir.display().to_string(),
+                "release": !cfg!(debug_assertions),
+            }),
+        );
+        for s in &sections {
+            out.insert(s.name.into(), s.json.clone());
+        }
+        println!("{}", serde_json::to_string_pretty(&Value::Object(out))?);
+    } else {
+        println!("\n{table}");
+    }
+    Ok(())
+}
+
+/// Runs the benchmarks the command line asks for, in the order they are listed.
+fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
+    let mut sections: Vec<Section> = Vec::new();
+    if matches!(cli.what, What::All | What::National) {
+        eprintln!(
+            "national: importing the national list {} times each way…",
+            cli.runs
+        );
+        sections.push(national::run(data, cli.runs as usize)?);
+    }
+    if matches!(cli.what, What::All | What::Synthetic | What::Search) {
+        let measure = cli.what != What::Search;
+        eprintln!("synthetic: generating {} sellers…", cli.sellers);
+        let mut built = synthetic::build(data, cli.sellers as usize, measure)?;
+        sections.extend(built.section.take());
+        if matches!(cli.what, What::All | What::Search) {
+            eprintln!("search: timing {} queries…", cli.queries);
+            sections.push(search::run(&built, cli.queries as usize)?);
+        }
+    }
+    Ok(sections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every benchmark runs end to end on tiny sizes.
+    #[test]
+    fn every_benchmark_runs_on_a_small_scale() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        let data =
+            Data::find(&dir).unwrap_or_else(|e| panic!("no shared data at {}: {e}", dir.display()));
+        for what in [What::All] {
+            let cli = Cli::parse_from([
+                "odop-bench",
+                "all",
+                "--sellers",
+                "300",
+                "--runs",
+                "1",
+                "--queries",
+                "60",
+            ]);
+            let cli = Cli { what, ..cli };
+            let sections = run(&cli, &data).unwrap();
+            let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
+            assert_eq!(names, ["national", "synthetic", "search"]);
+            for s in &sections {
+                assert!(s.json.is_object(), "{}", s.name);
+                assert!(!s.render().contains("NaN"), "{}", s.render());
+            }
+        }
+    }
+}

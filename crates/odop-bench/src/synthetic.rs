@@ -1,0 +1,147 @@
+//! A national-scale synthetic database: sellers written through the store's edit path against
+//! the same JSON bodies inserted raw.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{ensure, Result};
+use odop_exchange::import_lgd;
+use odop_store::{Outcome, Store};
+use serde_json::json;
+use tempfile::TempDir;
+
+use crate::gen::{self, Dataset};
+use crate::measure::{self, fmt_mb, fmt_ms, fmt_rate, ms, rate, round, Section};
+use crate::national::percent;
+use crate::Data;
+
+/// The seed of the dataset; changing it changes every figure a little.
+pub const SEED: u64 = 0x0D0D_2025;
+
+/// A store filled with the synthetic dataset, kept for the search benchmark.
+#[derive(Debug)]
+pub struct Built {
+    pub store: Store,
+    pub data: Dataset,
+    pub section: Option<Section>,
+    _dir: TempDir,
+}
+
+/// Builds the synthetic database; with `measure`, times the seller write and the raw baseline.
+pub fn build(data_files: &Data, sellers: usize, measure: bool) -> Result<Built> {
+    let (dir, path, mut store) = fresh_store(data_files)?;
+    let gazetteer = store.gazetteer()?;
+    let data = gen::dataset(&gazetteer, sellers, SEED);
+    put_products(&mut store, &data)?;
+
+    eprintln!(
+        "writing {} synthetic sellers through the store…",
+        data.sellers.len()
+    );
+    let start = Instant::now();
+    let mut edit = store.edit("bench")?;
+    for s in &data.sellers {
+        let outcome = edit.put(s)?;
+        ensure!(
+            outcome == Outcome::Created,
+            "seller {} was not new: {outcome:?}",
+            s.id
+        );
+    }
+    edit.commit()?;
+    let store_time = start.elapsed();
+    let store_bytes = measure::settled_bytes(&path)?;
+
+    let section = if measure {
+        eprintln!("inserting the same sellers raw…");
+        let raw_dir = tempfile::tempdir()?;
+        let raw_path: PathBuf = raw_dir.path().join("raw.sqlite3");
+        let mut conn = measure::open_raw(&raw_path)?;
+        let raw_time = measure::insert_raw(&mut conn, &data.sellers, |s| {
+            Ok((s.id.to_string(), serde_json::to_string(s)?))
+        })?;
+        let raw_bytes = measure::settled_bytes(&raw_path)?;
+
+        let n = data.sellers.len();
+        let (store_rate, raw_rate) = (rate(n, store_time), rate(n, raw_time));
+        let ratio = store_rate / raw_rate;
+        let devanagari = data.sellers.iter().filter(|s| !s.name.is_ascii()).count();
+        let mut s = Section::new(
+            "synthetic",
+            format!(
+                "{n} generated sellers ({devanagari} with Devanagari names) over {} districts \
+                 and {} products, one edit, on disk, one run",
+                gazetteer.districts().count(),
+                data.products.len()
+            ),
+            json!({
+                "sellers": n,
+                "devanagari_sellers": devanagari,
+                "districts": gazetteer.districts().count(),
+                "products": data.products.len(),
+                "seed": SEED,
+                "store_ms": round(ms(store_time), 1),
+                "store_rows_per_s": round(store_rate, 1),
+                "store_db_bytes": store_bytes,
+                "raw_ms": round(ms(raw_time), 1),
+                "raw_rows_per_s": round(raw_rate, 1),
+                "raw_db_bytes": raw_bytes,
+                "store_over_raw_rate": round(ratio, 4),
+            }),
+        );
+        s.line(
+            "store.edit + put (outbox, history, FTS)",
+            fmt_ms(store_time),
+            fmt_rate(store_rate),
+        );
+        s.line(
+            "raw rusqlite insert of the same JSON",
+            fmt_ms(raw_time),
+            fmt_rate(raw_rate),
+        );
+        s.line(
+            "store rate / raw rate",
+            percent(ratio),
+            format!("{:.1}x slower", 1.0 / ratio),
+        );
+        s.line(
+            "database size: store / raw",
+            fmt_mb(store_bytes),
+            fmt_mb(raw_bytes),
+        );
+        Some(s)
+    } else {
+        None
+    };
+    Ok(Built {
+        store,
+        data,
+        section,
+        _dir: dir,
+    })
+}
+
+/// An on-disk store in a new temporary folder with the LGD lists loaded.
+pub fn fresh_store(data_files: &Data) -> Result<(TempDir, PathBuf, Store)> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("odop.sqlite3");
+    let mut store = Store::open(&path)?;
+    import_lgd(
+        &mut store,
+        &data_files.states,
+        &data_files.districts,
+        "bench",
+        false,
+    )?;
+    Ok((dir, path, store))
+}
+
+/// Products go in first, untimed: the sellers refer to them, and only sellers are compared.
+pub fn put_products(store: &mut Store, data: &Dataset) -> Result<()> {
+    let mut edit = store.edit("bench")?;
+    for p in &data.products {
+        edit.put(p)?;
+    }
+    edit.commit()?;
+    Ok(())
+}
