@@ -6,7 +6,7 @@ use odop_domain::{
     Product, Rank, StateCode,
 };
 use odop_sheet::{read_table, Column, Row, Table};
-use odop_store::{Outcome, ProductFilter, Store, StoreError};
+use odop_store::{ProductFilter, Store, StoreError};
 
 use crate::report::{Fate, ImportReport, RowReport};
 use crate::{ExchangeError, ImportOptions};
@@ -149,10 +149,7 @@ pub fn import_national(
         );
         let parsed = parse_row(&table, row, &gazetteer, &sectors);
         let fate = match parsed {
-            Err(f) => Fate::Flagged {
-                column: f.column.map(str::to_owned),
-                reason: f.reason,
-            },
+            Err(f) => Fate::from(f),
             Ok(parsed) => {
                 let key = (parsed.product.district.0, name_key(&parsed.product.name));
                 if let Some(first) = seen.get(&key) {
@@ -191,25 +188,9 @@ pub fn import_national(
                                 .or_default()
                                 .push((report.rows.len(), product.rank == Rank::Primary));
                             known.insert(key.clone(), product);
-                            match (outcome, existing) {
-                                (Outcome::Updated { fields }, _) => Fate::Merged {
-                                    id,
-                                    changed: fields,
-                                },
-                                (_, Some(_)) => Fate::Merged {
-                                    id,
-                                    changed: vec![],
-                                },
-                                _ => Fate::Imported { id },
-                            }
+                            Fate::written(id, outcome, existing.is_some())
                         }
-                        Err(e) => match row_problem(e) {
-                            Ok(f) => Fate::Flagged {
-                                column: f.column.map(str::to_owned),
-                                reason: f.reason,
-                            },
-                            Err(fatal) => return Err(fatal.into()),
-                        },
+                        Err(e) => Fate::from(row_problem(e)?),
                     }
                 }
             }
@@ -394,6 +375,15 @@ fn column_of(field: &str) -> &'static str {
         "gi registry name" => "GI Name",
         "sector" => "Sector",
         _ => "Product",
+    }
+}
+
+impl From<Flag> for Fate {
+    fn from(f: Flag) -> Fate {
+        Fate::Flagged {
+            column: f.column.map(str::to_owned),
+            reason: f.reason,
+        }
     }
 }
 

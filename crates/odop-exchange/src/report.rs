@@ -1,3 +1,4 @@
+use odop_store::Outcome;
 use serde::Serialize;
 
 /// What became of one input row.
@@ -14,6 +15,23 @@ pub enum Fate {
         column: Option<String>,
         reason: String,
     },
+}
+
+impl Fate {
+    /// The fate of a row whose record was written: new, or merged into the record it matched.
+    pub(crate) fn written(id: String, outcome: Outcome, matched: bool) -> Fate {
+        match outcome {
+            Outcome::Updated { fields } => Fate::Merged {
+                id,
+                changed: fields,
+            },
+            _ if matched => Fate::Merged {
+                id,
+                changed: vec![],
+            },
+            _ => Fate::Imported { id },
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,7 +6,7 @@ use odop_domain::{
     PackagingStatus, Platform, Seller, SellerKind,
 };
 use odop_sheet::{read_table, Column, Row, Table};
-use odop_store::{Outcome, ProductFilter, Store};
+use odop_store::{ProductFilter, Store};
 
 use crate::national::row_problem;
 use crate::report::{Fate, ImportReport, RowReport};
@@ -201,25 +201,9 @@ pub fn import_sellers(
                             existing.insert(key, seller.id);
                             existing_ids.insert(seller.id, ());
                             let id = seller.id.to_string();
-                            match (outcome, found) {
-                                (Outcome::Updated { fields }, _) => Fate::Merged {
-                                    id,
-                                    changed: fields,
-                                },
-                                (_, Some(_)) => Fate::Merged {
-                                    id,
-                                    changed: vec![],
-                                },
-                                _ => Fate::Imported { id },
-                            }
+                            Fate::written(id, outcome, found.is_some())
                         }
-                        Err(e) => match row_problem(e) {
-                            Ok(f) => Fate::Flagged {
-                                column: f.column.map(str::to_owned),
-                                reason: f.reason,
-                            },
-                            Err(fatal) => return Err(fatal.into()),
-                        },
+                        Err(e) => Fate::from(row_problem(e)?),
                     }
                 }
             }

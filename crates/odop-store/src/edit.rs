@@ -95,13 +95,7 @@ impl<'c> Edit<'c> {
         self.check_references(kind, record.state().0, &new)?;
 
         let table = kind.table();
-        let old: Option<(i64, String, i64)> = self
-            .tx
-            .prepare_cached(&format!(
-                "SELECT rowid, body, version FROM {table} WHERE id = ?1"
-            ))?
-            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
+        let old = self.stored(kind, id)?;
         let body = Value::Object(new.clone()).to_string();
         let (outcome, changes, base_version, rowid) = match old {
             None => {
@@ -146,14 +140,7 @@ impl<'c> Edit<'c> {
     /// Deletes a record that nothing else refers to.
     pub fn delete(&mut self, kind: EntityKind, id: Id) -> Result<Outcome, StoreError> {
         let table = kind.table();
-        let old: Option<(i64, String, i64)> = self
-            .tx
-            .prepare_cached(&format!(
-                "SELECT rowid, body, version FROM {table} WHERE id = ?1"
-            ))?
-            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let Some((rowid, body, version)) = old else {
+        let Some((rowid, body, version)) = self.stored(kind, id)? else {
             return Err(StoreError::NotFound { kind, id });
         };
         let used_by = self.referrers(kind, id)?;
@@ -182,6 +169,18 @@ impl<'c> Edit<'c> {
             .collect();
         self.record(kind, &id, "delete", &title, &changes, version)?;
         Ok(Outcome::Deleted)
+    }
+
+    /// The stored row of a record: its rowid, body and version.
+    fn stored(&self, kind: EntityKind, id: Id) -> Result<Option<(i64, String, i64)>, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT rowid, body, version FROM {} WHERE id = ?1",
+                kind.table()
+            ))?
+            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?)
     }
 
     /// Makes every change in this edit permanent.
