@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 
 use odop_domain::{display_name, District, DistrictCode, Invalid, State, StateCode, StateKind};
@@ -154,10 +154,10 @@ pub fn import_lgd(
         });
     }
 
-    let known_states: HashMap<u16, ()> = states
+    let known_states: HashSet<u16> = states
         .iter()
-        .map(|s| (s.code.0, ()))
-        .chain(current.states().iter().map(|s| (s.code.0, ())))
+        .map(|s| s.code.0)
+        .chain(current.states().iter().map(|s| s.code.0))
         .collect();
     let mut districts = Vec::new();
     for row in &districts_table.rows {
@@ -177,7 +177,7 @@ pub fn import_lgd(
                 continue;
             }
         };
-        if !known_states.contains_key(&state.0) {
+        if !known_states.contains(&state.0) {
             bad(
                 row.line,
                 label,

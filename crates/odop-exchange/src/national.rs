@@ -6,9 +6,9 @@ use odop_domain::{
     Product, Rank, StateCode,
 };
 use odop_sheet::{read_table, Column, Row, Table};
-use odop_store::{ProductFilter, Store, StoreError};
+use odop_store::{ProductFilter, Store};
 
-use crate::report::{Fate, ImportReport, RowReport};
+use crate::report::{flag, row_problem, Fate, Flag, ImportReport, RowReport};
 use crate::{ExchangeError, ImportOptions};
 
 /// The national list's columns, with other headings seen in state sheets. The last four are
@@ -98,18 +98,6 @@ struct Parsed {
     named_id: Option<Id>,
 }
 
-pub(crate) struct Flag {
-    pub(crate) column: Option<&'static str>,
-    pub(crate) reason: String,
-}
-
-fn flag(column: &'static str, reason: impl Into<String>) -> Flag {
-    Flag {
-        column: Some(column),
-        reason: reason.into(),
-    }
-}
-
 /// Imports a national-format product list (CSV in any common encoding, or a workbook).
 pub fn import_national(
     store: &mut Store,
@@ -190,7 +178,7 @@ pub fn import_national(
                             known.insert(key.clone(), product);
                             Fate::written(id, outcome, existing.is_some())
                         }
-                        Err(e) => Fate::from(row_problem(e)?),
+                        Err(e) => Fate::from(row_problem(e, column_of)?),
                     }
                 }
             }
@@ -204,12 +192,14 @@ pub fn import_national(
         options.tick(n + 1, total);
     }
 
-    // Findings about whole districts: none or several primary products.
+    // Findings about whole districts: none or several primary products. One pass over the
+    // products counts them all, rather than one pass per district.
+    let mut primaries_in: HashMap<u32, usize> = HashMap::new();
+    for p in known.values().filter(|p| p.rank == Rank::Primary) {
+        *primaries_in.entry(p.district.0).or_default() += 1;
+    }
     for (district, rows) in &touched {
-        let primaries = known
-            .iter()
-            .filter(|((d, _), p)| d == district && p.rank == Rank::Primary)
-            .count();
+        let primaries = primaries_in.get(district).copied().unwrap_or(0);
         let name = gazetteer
             .district(DistrictCode(*district))
             .map_or_else(|| district.to_string(), |d| d.name.clone());
@@ -306,10 +296,9 @@ fn parse_row(
         photo: Some(cell("Photo").split_whitespace().collect::<String>()).filter(|s| !s.is_empty()),
         ministry: canonical_ministry(cell("Ministry/ Department")),
     };
-    product.validate().map_err(|e| Flag {
-        column: Some(column_of(e.field())),
-        reason: e.to_string(),
-    })?;
+    product
+        .validate()
+        .map_err(|e| flag(column_of(e.field()), e.to_string()))?;
     Ok(Parsed { product, named_id })
 }
 
@@ -365,6 +354,7 @@ fn merge(old: &Product, new: Product, table: &Table) -> Product {
     }
 }
 
+/// The national layout's column for a product field.
 fn column_of(field: &str) -> &'static str {
     match field {
         "name" => "Product",
@@ -375,33 +365,5 @@ fn column_of(field: &str) -> &'static str {
         "gi registry name" => "GI Name",
         "sector" => "Sector",
         _ => "Product",
-    }
-}
-
-impl From<Flag> for Fate {
-    fn from(f: Flag) -> Fate {
-        Fate::Flagged {
-            column: f.column.map(str::to_owned),
-            reason: f.reason,
-        }
-    }
-}
-
-/// A store refusal that is about this row (reported) rather than about the database (fatal).
-pub(crate) fn row_problem(e: StoreError) -> Result<Flag, StoreError> {
-    match e {
-        StoreError::Invalid { source, .. } => Ok(Flag {
-            column: Some(column_of(source.field())),
-            reason: source.to_string(),
-        }),
-        StoreError::UnknownDistrict { .. }
-        | StoreError::UnknownState { .. }
-        | StoreError::DistrictInOtherState { .. } => Ok(flag("LGD Code", e.to_string())),
-        StoreError::UnknownSector(_) => Ok(flag("Sector", e.to_string())),
-        StoreError::MissingReference { .. } => Ok(Flag {
-            column: None,
-            reason: e.to_string(),
-        }),
-        other => Err(other),
     }
 }

@@ -1,4 +1,4 @@
-use odop_store::Outcome;
+use odop_store::{Outcome, StoreError};
 use serde::Serialize;
 
 /// What became of one input row.
@@ -102,5 +102,50 @@ impl ImportReport {
         self.rows
             .iter()
             .filter(|r| matches!(r.fate, Fate::Flagged { .. }))
+    }
+}
+
+/// Why a row was not imported, and the column to look in.
+#[derive(Debug)]
+pub(crate) struct Flag {
+    pub(crate) column: Option<&'static str>,
+    pub(crate) reason: String,
+}
+
+pub(crate) fn flag(column: &'static str, reason: impl Into<String>) -> Flag {
+    Flag {
+        column: Some(column),
+        reason: reason.into(),
+    }
+}
+
+impl From<Flag> for Fate {
+    fn from(f: Flag) -> Fate {
+        Fate::Flagged {
+            column: f.column.map(str::to_owned),
+            reason: f.reason,
+        }
+    }
+}
+
+/// A store refusal that is about this row (reported) rather than about the database (fatal).
+/// `column_of` names the file's column for a record field, since each layout names them its way.
+pub(crate) fn row_problem(
+    e: StoreError,
+    column_of: fn(&str) -> &'static str,
+) -> Result<Flag, StoreError> {
+    match e {
+        StoreError::Invalid { source, .. } => {
+            Ok(flag(column_of(source.field()), source.to_string()))
+        }
+        StoreError::UnknownDistrict { .. }
+        | StoreError::UnknownState { .. }
+        | StoreError::DistrictInOtherState { .. } => Ok(flag("LGD Code", e.to_string())),
+        StoreError::UnknownSector(_) => Ok(flag("Sector", e.to_string())),
+        StoreError::MissingReference { .. } => Ok(Flag {
+            column: None,
+            reason: e.to_string(),
+        }),
+        other => Err(other),
     }
 }

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use odop_domain::{
@@ -8,8 +8,7 @@ use odop_domain::{
 use odop_sheet::{read_table, Column, Row, Table};
 use odop_store::{ProductFilter, Store};
 
-use crate::national::row_problem;
-use crate::report::{Fate, ImportReport, RowReport};
+use crate::report::{flag, row_problem, Fate, Flag, ImportReport, RowReport};
 use crate::{ExchangeError, ImportOptions};
 
 /// A seller list's columns. Platform columns hold an onboarding status (`onboarded`,
@@ -155,10 +154,10 @@ pub fn import_sellers(
         product_ids.insert(p.id, p.district.0);
     }
     let mut existing: HashMap<(u32, String), Id> = HashMap::new();
-    let mut existing_ids: HashMap<Id, ()> = HashMap::new();
+    let mut existing_ids: HashSet<Id> = HashSet::new();
     for s in store.list::<Seller>(None, None, usize::MAX, 0)? {
         existing.insert((s.district.0, name_key(&s.name)), s.id);
-        existing_ids.insert(s.id, ());
+        existing_ids.insert(s.id);
     }
 
     let mut report = ImportReport::new(
@@ -177,10 +176,7 @@ pub fn import_sellers(
             table.get(row, "District").trim()
         );
         let fate = match parse_seller(&table, row, &gazetteer, &products, &product_ids) {
-            Err((column, reason)) => Fate::Flagged {
-                column: Some(column.to_owned()),
-                reason,
-            },
+            Err(f) => Fate::from(f),
             Ok((mut seller, named)) => {
                 let key = (seller.district.0, name_key(&seller.name));
                 if let Some(first) = seen.get(&key) {
@@ -191,7 +187,7 @@ pub fn import_sellers(
                 } else {
                     seen.insert(key.clone(), row.line);
                     let found = named
-                        .filter(|id| existing_ids.contains_key(id))
+                        .filter(|id| existing_ids.contains(id))
                         .or_else(|| existing.get(&key).copied());
                     seller.id = found
                         .or(named)
@@ -199,11 +195,11 @@ pub fn import_sellers(
                     match edit.put(&seller) {
                         Ok(outcome) => {
                             existing.insert(key, seller.id);
-                            existing_ids.insert(seller.id, ());
+                            existing_ids.insert(seller.id);
                             let id = seller.id.to_string();
                             Fate::written(id, outcome, found.is_some())
                         }
-                        Err(e) => Fate::from(row_problem(e)?),
+                        Err(e) => Fate::from(row_problem(e, column_of)?),
                     }
                 }
             }
@@ -222,7 +218,7 @@ pub fn import_sellers(
     Ok(report)
 }
 
-type RowResult = Result<(Seller, Option<Id>), (&'static str, String)>;
+type RowResult = Result<(Seller, Option<Id>), Flag>;
 
 fn parse_seller(
     table: &Table,
@@ -235,34 +231,34 @@ fn parse_seller(
     let opt = |c: &str| Some(cell(c).to_owned()).filter(|s| !s.is_empty());
     let named = match cell("ID") {
         "" => None,
-        raw => Some(raw.parse::<Id>().map_err(|e| ("ID", e.to_string()))?),
+        raw => Some(raw.parse::<Id>().map_err(|e| flag("ID", e.to_string()))?),
     };
     let code: DistrictCode = cell("LGD Code")
         .parse()
-        .map_err(|e: Invalid| ("LGD Code", e.to_string()))?;
+        .map_err(|e: Invalid| flag("LGD Code", e.to_string()))?;
     let district = gazetteer
         .check(cell("State"), cell("District"), code)
-        .map_err(|p| ("LGD Code", p.to_string()))?;
+        .map_err(|p| flag("LGD Code", p.to_string()))?;
     let state = gazetteer
         .district(district)
         .map(|d| d.state)
-        .ok_or(("LGD Code", format!("district {district} has no state")))?;
+        .ok_or_else(|| flag("LGD Code", format!("district {district} has no state")))?;
     let kind: SellerKind = cell("Kind")
         .parse()
-        .map_err(|e: Invalid| ("Kind", e.to_string()))?;
+        .map_err(|e: Invalid| flag("Kind", e.to_string()))?;
     let gstin = opt("GSTIN")
         .map(|g| g.parse())
         .transpose()
-        .map_err(|e: Invalid| ("GSTIN", e.to_string()))?;
+        .map_err(|e: Invalid| flag("GSTIN", e.to_string()))?;
     let udyam = opt("Udyam")
         .map(|u| u.parse())
         .transpose()
-        .map_err(|e: Invalid| ("Udyam", e.to_string()))?;
+        .map_err(|e: Invalid| flag("Udyam", e.to_string()))?;
     let packaging = match cell("Packaging") {
         "" => PackagingStatus::NotAssessed,
         p => p
             .parse()
-            .map_err(|e: Invalid| ("Packaging", e.to_string()))?,
+            .map_err(|e: Invalid| flag("Packaging", e.to_string()))?,
     };
     let mut linked = Vec::new();
     for part in cell("Products")
@@ -272,11 +268,13 @@ fn parse_seller(
     {
         let id = match part.parse::<Id>() {
             Ok(id) if product_ids.contains_key(&id) => id,
-            Ok(id) => return Err(("Products", format!("no product has id {id}"))),
-            Err(_) => *products.get(&(district.0, name_key(part))).ok_or((
-                "Products",
-                format!("{part:?} is not a product of district {district}"),
-            ))?,
+            Ok(id) => return Err(flag("Products", format!("no product has id {id}"))),
+            Err(_) => *products.get(&(district.0, name_key(part))).ok_or_else(|| {
+                flag(
+                    "Products",
+                    format!("{part:?} is not a product of district {district}"),
+                )
+            })?,
         };
         if !linked.contains(&id) {
             linked.push(id);
@@ -293,7 +291,7 @@ fn parse_seller(
             "no" | "n" => OnboardingStatus::NotStarted,
             _ => raw
                 .parse()
-                .map_err(|e: Invalid| (platform_column(*platform), e.to_string()))?,
+                .map_err(|e: Invalid| flag(platform_column(*platform), e.to_string()))?,
         };
         onboarding.push(Onboarding {
             platform: *platform,
@@ -319,15 +317,22 @@ fn parse_seller(
         onboarding,
         packaging,
     };
-    seller.validate().map_err(|e| {
-        let column = match e.field() {
-            "phone" => "Phone",
-            "email" => "Email",
-            "address" => "Address",
-            "contact person" => "Contact Person",
-            _ => "Name",
-        };
-        (column, e.to_string())
-    })?;
+    seller
+        .validate()
+        .map_err(|e| flag(column_of(e.field()), e.to_string()))?;
     Ok((seller, named))
+}
+
+/// The seller layout's column for a seller field.
+fn column_of(field: &str) -> &'static str {
+    match field {
+        "phone" => "Phone",
+        "email" => "Email",
+        "address" => "Address",
+        "contact person" => "Contact Person",
+        "gstin" => "GSTIN",
+        "udyam" => "Udyam",
+        "kind" => "Kind",
+        _ => "Name",
+    }
 }
