@@ -58,28 +58,34 @@ enum Command {
     /// List records of one kind, or the districts and states.
     List(ListArgs),
     /// Show one record.
-    Show { kind: Kind, id: String },
+    Show {
+        /// product, seller, workshop, story, gap, action or policy.
+        kind: EntityKind,
+        id: String,
+    },
     /// Add a record: `odop add product district=187 name="Zari" rank=primary sector=textile`.
     Add {
-        kind: Kind,
+        /// product, seller, workshop, story, gap, action or policy.
+        kind: EntityKind,
         /// field=value pairs; nested fields with dots (contact.phone=...), lists as JSON.
         #[arg(required = true)]
         fields: Vec<String>,
     },
     /// Change fields of a record: `odop edit product ID rank=secondary`.
     Edit {
-        kind: Kind,
+        kind: EntityKind,
         id: String,
         #[arg(required = true)]
         fields: Vec<String>,
     },
     /// Delete a record that nothing refers to.
-    Delete { kind: Kind, id: String },
+    Delete { kind: EntityKind, id: String },
     /// Search products, sellers, stories, workshops and gaps, in any script.
     Search {
         query: String,
+        /// Only these kinds (repeat the option for several).
         #[arg(long)]
-        kind: Vec<Kind>,
+        kind: Vec<EntityKind>,
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
@@ -146,31 +152,6 @@ struct ListArgs {
     offset: usize,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Product,
-    Seller,
-    Workshop,
-    Story,
-    Gap,
-    Action,
-    Policy,
-}
-
-impl Kind {
-    fn entity(self) -> EntityKind {
-        match self {
-            Kind::Product => EntityKind::Product,
-            Kind::Seller => EntityKind::Seller,
-            Kind::Workshop => EntityKind::Workshop,
-            Kind::Story => EntityKind::Story,
-            Kind::Gap => EntityKind::Gap,
-            Kind::Action => EntityKind::Action,
-            Kind::Policy => EntityKind::Policy,
-        }
-    }
-}
-
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum ListWhat {
     Products,
@@ -195,13 +176,13 @@ enum ExportWhat {
 macro_rules! per_kind {
     ($kind:expr, $($f:ident)::+ ( $($arg:expr),* )) => {
         match $kind {
-            Kind::Product => $($f)::+::<Product>($($arg),*),
-            Kind::Seller => $($f)::+::<Seller>($($arg),*),
-            Kind::Workshop => $($f)::+::<Workshop>($($arg),*),
-            Kind::Story => $($f)::+::<Story>($($arg),*),
-            Kind::Gap => $($f)::+::<Gap>($($arg),*),
-            Kind::Action => $($f)::+::<Action>($($arg),*),
-            Kind::Policy => $($f)::+::<Policy>($($arg),*),
+            EntityKind::Product => $($f)::+::<Product>($($arg),*),
+            EntityKind::Seller => $($f)::+::<Seller>($($arg),*),
+            EntityKind::Workshop => $($f)::+::<Workshop>($($arg),*),
+            EntityKind::Story => $($f)::+::<Story>($($arg),*),
+            EntityKind::Gap => $($f)::+::<Gap>($($arg),*),
+            EntityKind::Action => $($f)::+::<Action>($($arg),*),
+            EntityKind::Policy => $($f)::+::<Policy>($($arg),*),
         }
     };
 }
@@ -317,56 +298,35 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         }
         Command::List(args) => list(&store, &args, out)?,
         Command::Show { kind, id } => {
-            let id: Id = id.parse::<Id>().map_err(fields::FieldError::Invalid)?;
+            let id = parse_id(&id)?;
             per_kind!(kind, show(&store, id, out))?;
         }
         Command::Add { kind, fields } => {
-            let sectors = store.sectors()?;
-            let gazetteer = store.gazetteer()?;
-            let record = per_kind!(kind, fields::build(&fields, None, &sectors, &gazetteer))?;
-            let mut edit = store.edit(&who)?;
-            let outcome = per_kind!(kind, put_value(&mut edit, record.clone()))?;
-            edit.commit()?;
+            let (outcome, record) = per_kind!(kind, save(&mut store, &who, None, &fields))?;
             out.value(
                 &serde_json::json!({ "outcome": outcome, "record": record }),
-                || {
-                    format!(
-                        "added {} {}",
-                        kind.entity(),
-                        record["id"].as_str().unwrap_or_default()
-                    )
-                },
+                || format!("added {kind} {}", record["id"].as_str().unwrap_or_default()),
             );
         }
         Command::Edit { kind, id, fields } => {
-            let id: Id = id.parse::<Id>().map_err(fields::FieldError::Invalid)?;
-            let current = per_kind!(kind, current_fields(&store, id))?;
-            let sectors = store.sectors()?;
-            let gazetteer = store.gazetteer()?;
-            let record = per_kind!(
-                kind,
-                fields::build(&fields, Some(current), &sectors, &gazetteer)
-            )?;
-            let mut edit = store.edit(&who)?;
-            let outcome = per_kind!(kind, put_value(&mut edit, record.clone()))?;
-            edit.commit()?;
+            let id = parse_id(&id)?;
+            let (outcome, record) = per_kind!(kind, save(&mut store, &who, Some(id), &fields))?;
             out.value(
                 &serde_json::json!({ "outcome": outcome, "record": record }),
-                || format!("{} {id}: {}", kind.entity(), output::outcome(&outcome)),
+                || format!("{kind} {id}: {}", output::outcome(&outcome)),
             );
         }
         Command::Delete { kind, id } => {
-            let id: Id = id.parse::<Id>().map_err(fields::FieldError::Invalid)?;
+            let id = parse_id(&id)?;
             let mut edit = store.edit(&who)?;
-            edit.delete(kind.entity(), id)?;
+            edit.delete(kind, id)?;
             edit.commit()?;
             out.value(&serde_json::json!({ "deleted": id }), || {
-                format!("deleted {} {id}", kind.entity())
+                format!("deleted {} {id}", kind)
             });
         }
         Command::Search { query, kind, limit } => {
-            let kinds: Vec<EntityKind> = kind.iter().map(|k| k.entity()).collect();
-            let hits = store.search(&query, &kinds, limit)?;
+            let hits = store.search(&query, &kind, limit)?;
             out.value(&hits, || output::hits(&hits));
         }
         Command::Stats { state } => {
@@ -430,24 +390,38 @@ fn show<E: Entity>(store: &Store, id: Id, out: &Out) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn current_fields<E: Entity>(store: &Store, id: Id) -> anyhow::Result<odop_domain::Fields> {
-    let record = store
-        .get::<E>(id)?
-        .ok_or(StoreError::NotFound { kind: E::KIND, id })?;
-    Ok(record.to_fields())
+fn parse_id(raw: &str) -> Result<Id, fields::FieldError> {
+    raw.parse::<Id>().map_err(fields::FieldError::Invalid)
 }
 
-fn put_value<E: Entity>(
-    edit: &mut odop_store::Edit<'_>,
-    value: serde_json::Value,
-) -> anyhow::Result<odop_store::Outcome> {
-    let record: E = match value {
+/// Adds a record (no `id`) or changes one, from `field=value` words; returns what the store did
+/// and the record as written.
+fn save<E: Entity>(
+    store: &mut Store,
+    who: &str,
+    id: Option<Id>,
+    pairs: &[String],
+) -> anyhow::Result<(odop_store::Outcome, serde_json::Value)> {
+    let current = match id {
+        Some(id) => Some(
+            store
+                .get::<E>(id)?
+                .ok_or(StoreError::NotFound { kind: E::KIND, id })?
+                .to_fields(),
+        ),
+        None => None,
+    };
+    let value = fields::build::<E>(pairs, current, &store.sectors()?, &store.gazetteer()?)?;
+    let record: E = match &value {
         serde_json::Value::Object(map) => {
-            E::from_fields(map).map_err(fields::FieldError::Invalid)?
+            E::from_fields(map.clone()).map_err(fields::FieldError::Invalid)?
         }
         _ => anyhow::bail!("a record is a set of fields"),
     };
-    Ok(edit.put(&record)?)
+    let mut edit = store.edit(who)?;
+    let outcome = edit.put(&record)?;
+    edit.commit()?;
+    Ok((outcome, value))
 }
 
 fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
