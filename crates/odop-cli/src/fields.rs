@@ -145,27 +145,17 @@ fn set(fields: &mut Fields, kind: EntityKind, key: &str, value: Value) -> Result
         }
         // Onboarding is a list of {platform, status}; `onboarding.gem=onboarded` sets one entry.
         Some(("onboarding", platform)) if kind == EntityKind::Seller => {
-            let list = fields
-                .entry("onboarding")
-                .or_insert_with(|| json!([]))
-                .as_array_mut()
-                .ok_or_else(|| bad("onboarding", "is not a list"))?;
-            list.retain(|o| o["platform"] != platform);
-            if !value.is_null() {
-                list.push(json!({ "platform": platform, "status": value }));
-            }
+            set_entry(
+                fields,
+                "onboarding",
+                ("platform", platform),
+                "status",
+                &value,
+            )?;
         }
         // Stories hold text per language; `text.hi=...` sets the Hindi text.
         Some(("text", lang)) if kind == EntityKind::Story => {
-            let list = fields
-                .entry("texts")
-                .or_insert_with(|| json!([]))
-                .as_array_mut()
-                .ok_or_else(|| bad("texts", "is not a list"))?;
-            list.retain(|t| t["lang"] != lang);
-            if !value.is_null() {
-                list.push(json!({ "lang": lang, "text": value }));
-            }
+            set_entry(fields, "texts", ("lang", lang), "text", &value)?;
         }
         Some((outer, inner)) => {
             let slot = fields.entry(outer.to_owned()).or_insert_with(|| json!({}));
@@ -181,6 +171,27 @@ fn set(fields: &mut Fields, kind: EntityKind, key: &str, value: Value) -> Result
                 map.insert(inner.to_owned(), value);
             }
         }
+    }
+    Ok(())
+}
+
+/// Sets, or with a null value removes, the entry of a keyed list: `list` holds objects told
+/// apart by `key`, and the entry's `field` takes the value.
+fn set_entry(
+    fields: &mut Fields,
+    list: &str,
+    (key, name): (&str, &str),
+    field: &str,
+    value: &Value,
+) -> Result<(), FieldError> {
+    let entries = fields
+        .entry(list)
+        .or_insert_with(|| json!([]))
+        .as_array_mut()
+        .ok_or_else(|| bad(list, "is not a list"))?;
+    entries.retain(|e| e[key] != name);
+    if !value.is_null() {
+        entries.push(json!({ key: name, field: value }));
     }
     Ok(())
 }
