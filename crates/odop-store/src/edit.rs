@@ -95,15 +95,16 @@ impl<'c> Edit<'c> {
         self.check_references(kind, record.state().0, &new)?;
 
         let table = kind.table();
-        let old = self.stored(kind, id)?;
-        let body = Value::Object(new.clone()).to_string();
+        let key = id.to_string();
+        let old = self.stored(kind, &key)?;
         let (outcome, changes, base_version, rowid) = match old {
             None => {
+                let body = encode(&new);
                 self.tx
                     .prepare_cached(&format!(
                         "INSERT INTO {table} (id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)"
                     ))?
-                    .execute(params![id.to_string(), body, self.at])?;
+                    .execute(params![key, body, self.at])?;
                 let rowid = self.tx.last_insert_rowid();
                 let changes: Fields = new
                     .iter()
@@ -112,11 +113,12 @@ impl<'c> Edit<'c> {
                 (Outcome::Created, changes, 0, rowid)
             }
             Some((rowid, old_body, version)) => {
-                let old = parse_body(kind, &id.to_string(), &old_body)?;
+                let old = parse_body(kind, &key, &old_body)?;
                 let changes = diff(&old, &new);
                 if changes.is_empty() {
                     return Ok(Outcome::Unchanged);
                 }
+                let body = encode(&new);
                 self.tx
                     .prepare_cached(&format!(
                         "UPDATE {table} SET body = ?2, version = version + 1, updated_at = ?3 \
@@ -132,7 +134,7 @@ impl<'c> Edit<'c> {
         } else {
             "update"
         };
-        self.record(kind, &id, op, &record.title(), &changes, base_version)?;
+        self.record(kind, &key, op, &record.title(), &changes, base_version)?;
         self.index(kind, rowid, &new)?;
         Ok(outcome)
     }
@@ -140,14 +142,15 @@ impl<'c> Edit<'c> {
     /// Deletes a record that nothing else refers to.
     pub fn delete(&mut self, kind: EntityKind, id: Id) -> Result<Outcome, StoreError> {
         let table = kind.table();
-        let Some((rowid, body, version)) = self.stored(kind, id)? else {
+        let key = id.to_string();
+        let Some((rowid, body, version)) = self.stored(kind, &key)? else {
             return Err(StoreError::NotFound { kind, id });
         };
         let used_by = self.referrers(kind, id)?;
         if !used_by.is_empty() {
             return Err(StoreError::InUse { kind, id, used_by });
         }
-        let old = parse_body(kind, &id.to_string(), &body)?;
+        let old = parse_body(kind, &key, &body)?;
         let title = old
             .get("name")
             .or_else(|| old.get("title"))
@@ -167,19 +170,19 @@ impl<'c> Edit<'c> {
             .iter()
             .map(|(k, v)| (k.clone(), json!({ "old": v, "new": null })))
             .collect();
-        self.record(kind, &id, "delete", &title, &changes, version)?;
+        self.record(kind, &key, "delete", &title, &changes, version)?;
         Ok(Outcome::Deleted)
     }
 
     /// The stored row of a record: its rowid, body and version.
-    fn stored(&self, kind: EntityKind, id: Id) -> Result<Option<(i64, String, i64)>, StoreError> {
+    fn stored(&self, kind: EntityKind, id: &str) -> Result<Option<(i64, String, i64)>, StoreError> {
         Ok(self
             .tx
             .prepare_cached(&format!(
                 "SELECT rowid, body, version FROM {} WHERE id = ?1",
                 kind.table()
             ))?
-            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?)
     }
 
@@ -197,13 +200,13 @@ impl<'c> Edit<'c> {
     fn record(
         &mut self,
         kind: EntityKind,
-        id: &Id,
+        id: &str,
         op: &str,
         title: &str,
         changes: &Fields,
         base_version: i64,
     ) -> Result<(), StoreError> {
-        let fields = Value::Object(changes.clone()).to_string();
+        let fields = encode(changes);
         self.tx
             .prepare_cached(
                 "INSERT INTO outbox (seq, entity, row_id, op, fields, base_version) \
@@ -212,7 +215,7 @@ impl<'c> Edit<'c> {
             .execute(params![
                 self.next_seq,
                 kind.as_str(),
-                id.to_string(),
+                id,
                 op,
                 fields,
                 base_version
@@ -227,7 +230,7 @@ impl<'c> Edit<'c> {
                 self.at,
                 self.who,
                 kind.as_str(),
-                id.to_string(),
+                id,
                 op,
                 title,
                 fields
@@ -427,6 +430,11 @@ fn search_text(kind: EntityKind, f: &Fields) -> (String, String) {
         EntityKind::Gap => (s("description"), s("kind")),
         EntityKind::Action | EntityKind::Policy => (String::new(), String::new()),
     }
+}
+
+/// Fields as stored JSON text. A map of JSON values always serialises.
+fn encode(fields: &Fields) -> String {
+    serde_json::to_string(fields).unwrap_or_else(|_| "{}".to_owned())
 }
 
 pub(crate) fn parse_body(kind: EntityKind, id: &str, body: &str) -> Result<Fields, StoreError> {
