@@ -48,10 +48,9 @@ pub fn read_table(path: &Path, spec: &[Column]) -> Result<Table, SheetError> {
             limit: MAX_FILE_BYTES,
         });
     }
+    // The size is checked before reading so a huge file is never loaded; the bytes are checked
+    // again (and for emptiness) by `read_table_bytes`.
     let bytes = std::fs::read(path).map_err(read_error)?;
-    if bytes.is_empty() {
-        return Err(SheetError::Empty { file });
-    }
     let format = match Format::sniff(&bytes) {
         Some(format) => format,
         None => Format::from_path(path).unwrap_or(Format::Csv),
