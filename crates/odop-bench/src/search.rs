@@ -15,14 +15,36 @@ const LIMIT: usize = 20;
 const SCAN_MIN_QUERIES: usize = 50;
 const SCAN_BUDGET: Duration = Duration::from_secs(30);
 
+/// The naive alternative to the index: a substring scan over the sellers' stored records.
+struct Scan(rusqlite::Connection);
+
+impl Scan {
+    fn open(built: &Built) -> Result<Scan> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &built.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        Ok(Scan(conn))
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT id FROM sellers WHERE body LIKE '%' || ?1 || '%' LIMIT ?2")?;
+        let rows = stmt.query_map(rusqlite::params![query, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
 pub fn run(built: &Built, n: usize) -> Result<Section> {
     let store = &built.store;
+    let scanner = Scan::open(built)?;
     let queries = gen::queries(&built.data, n, QUERY_SEED);
 
     // Warm the page cache and the prepared statements so the first queries are not outliers.
     for q in queries.iter().take(20) {
         store.search(q, &[], LIMIT)?;
-        store.search_by_scan(q, LIMIT)?;
+        scanner.search(q, LIMIT)?;
     }
 
     let mut fts = Vec::with_capacity(queries.len());
@@ -46,7 +68,7 @@ pub fn run(built: &Built, n: usize) -> Result<Section> {
             }
         }
         let start = Instant::now();
-        let hits = store.search_by_scan(q, LIMIT)?;
+        let hits = scanner.search(q, LIMIT)?;
         scan.push(start.elapsed());
         scan_empty += usize::from(hits.is_empty());
     }
@@ -134,7 +156,7 @@ pub fn run(built: &Built, n: usize) -> Result<Section> {
         );
     }
     s.line(
-        &format!("search_by_scan (LIKE over sellers, {scanned} queries)"),
+        &format!("LIKE scan over sellers ({scanned} queries)"),
         format!("p50 {}", fmt_ms(p(&scan, 50.0))),
         format!("p95 {}", fmt_ms(p(&scan, 95.0))),
     );

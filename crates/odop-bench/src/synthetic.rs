@@ -22,6 +22,8 @@ pub const SEED: u64 = 0x0D0D_2025;
 #[derive(Debug)]
 pub struct Built {
     pub store: Store,
+    /// The store's database file, for the baseline that reads it with plain SQL.
+    pub path: PathBuf,
     pub data: Dataset,
     pub section: Option<Section>,
     _dir: TempDir,
@@ -115,6 +117,7 @@ pub fn build(data_files: &Data, sellers: usize, measure: bool) -> Result<Built> 
     };
     Ok(Built {
         store,
+        path,
         data,
         section,
         _dir: dir,

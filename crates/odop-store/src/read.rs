@@ -227,15 +227,6 @@ impl Store {
         Ok(hits)
     }
 
-    /// The naive alternative to [`Store::search`], kept for the benchmark that measures the index.
-    pub fn search_by_scan(&self, query: &str, limit: usize) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id FROM sellers WHERE body LIKE '%' || ?1 || '%' LIMIT ?2")?;
-        let rows = stmt.query_map(rusqlite::params![query, limit as i64], |r| r.get(0))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    }
-
     /// Who changed what, newest first; for one record when `row` is given.
     pub fn history(
         &self,
