@@ -74,7 +74,7 @@ pub fn run(built: &Built, n: usize) -> Result<Section> {
     }
     let scanned = scan.len();
 
-    // Short prefixes match many records, and the index ranks every match before the limit.
+    // Short prefixes match many records; ranked and unranked queries are shown apart.
     let first_len = |q: &str| q.split(' ').next().map_or(0, |w| w.chars().count());
     let by_length: Vec<(&str, Vec<Duration>)> = [("2", 2..=2), ("3", 3..=3), ("4-6", 4..=6)]
         .into_iter()
