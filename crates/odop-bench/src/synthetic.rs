@@ -63,10 +63,14 @@ pub fn build(data_files: &Data, sellers: usize, measure: bool) -> Result<Built> 
             Ok((s.id.to_string(), serde_json::to_string(s)?))
         })?;
         let raw_bytes = measure::settled_bytes(&raw_path)?;
+        eprintln!("writing the store's rows for the same sellers with plain SQL…");
+        let same_time = same_writes_raw(&data.sellers)?;
 
         let n = data.sellers.len();
         let (store_rate, raw_rate) = (rate(n, store_time), rate(n, raw_time));
         let ratio = store_rate / raw_rate;
+        let same_rate = rate(n, same_time);
+        let same_ratio = store_rate / same_rate;
         let devanagari = data.sellers.iter().filter(|s| !s.name.is_ascii()).count();
         let mut s = Section::new(
             "synthetic",
@@ -89,6 +93,9 @@ pub fn build(data_files: &Data, sellers: usize, measure: bool) -> Result<Built> 
                 "raw_rows_per_s": round(raw_rate, 1),
                 "raw_db_bytes": raw_bytes,
                 "store_over_raw_rate": round(ratio, 4),
+                "same_writes_ms": round(ms(same_time), 1),
+                "same_writes_rows_per_s": round(same_rate, 1),
+                "store_over_same_writes_rate": round(same_ratio, 4),
             }),
         );
         s.line(
@@ -105,6 +112,16 @@ pub fn build(data_files: &Data, sellers: usize, measure: bool) -> Result<Built> 
             "store rate / raw rate",
             percent(ratio),
             format!("{:.1}x slower", 1.0 / ratio),
+        );
+        s.line(
+            "plain SQL, the store's 4 rows per seller",
+            fmt_ms(same_time),
+            fmt_rate(same_rate),
+        );
+        s.line(
+            "store rate / same-writes rate",
+            percent(same_ratio),
+            format!("{:.1}x slower", 1.0 / same_ratio),
         );
         s.line(
             "database size: store / raw",
@@ -147,4 +164,60 @@ pub fn put_products(store: &mut Store, data: &Dataset) -> Result<()> {
     }
     edit.commit()?;
     Ok(())
+}
+
+/// The rows the store writes for each new seller (the record, its outbox and history entries and
+/// its search entry) written with plain prepared statements into the store's own schema, with no
+/// validation, reference checks or diffing: the floor of the store's design, against which the
+/// store's own overhead shows.
+fn same_writes_raw(sellers: &[odop_domain::Seller]) -> Result<std::time::Duration> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("same.sqlite3");
+    drop(Store::open(&path)?);
+    let mut conn = rusqlite::Connection::open(&path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let at = "2026-01-01T00:00:00.000Z";
+    let start = Instant::now();
+    let tx = conn.transaction()?;
+    {
+        let mut record = tx.prepare(
+            "INSERT INTO sellers (id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)",
+        )?;
+        let mut outbox = tx.prepare(
+            "INSERT INTO outbox (seq, entity, row_id, op, fields, base_version) \
+             VALUES (?1, 'seller', ?2, 'create', ?3, 0)",
+        )?;
+        let mut history = tx.prepare(
+            "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
+             VALUES (?1, 'bench', 'seller', ?2, 'create', ?3, ?4)",
+        )?;
+        let mut search =
+            tx.prepare("INSERT INTO sellers_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+        for (seq, s) in sellers.iter().enumerate() {
+            let id = s.id.to_string();
+            let value = serde_json::to_value(s)?;
+            let body = value.to_string();
+            let changes: serde_json::Map<String, serde_json::Value> = value
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
+                .collect();
+            let changes = serde_json::to_string(&changes)?;
+            record.execute(rusqlite::params![id, body, at])?;
+            let rowid = tx.last_insert_rowid();
+            outbox.execute(rusqlite::params![seq as i64 + 1, id, changes])?;
+            history.execute(rusqlite::params![at, id, s.name, changes])?;
+            let text = format!(
+                "{} {} {}",
+                s.kind,
+                s.contact.person.as_deref().unwrap_or(""),
+                s.contact.address.as_deref().unwrap_or("")
+            );
+            search.execute(rusqlite::params![rowid, s.name, text])?;
+        }
+    }
+    tx.commit()?;
+    Ok(start.elapsed())
 }
