@@ -184,14 +184,12 @@ fn same_writes_raw(sellers: &[odop_domain::Seller]) -> Result<std::time::Duratio
         let mut record = tx.prepare(
             "INSERT INTO sellers (id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)",
         )?;
-        let mut outbox = tx.prepare(
-            "INSERT INTO outbox (seq, entity, row_id, op, fields, base_version) \
-             VALUES (?1, 'seller', ?2, 'create', ?3, 0)",
-        )?;
         let mut history = tx.prepare(
             "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
              VALUES (?1, 'bench', 'seller', ?2, 'create', ?3, ?4)",
         )?;
+        let mut outbox =
+            tx.prepare("INSERT INTO outbox (seq, history_id, base_version) VALUES (?1, ?2, 0)")?;
         let mut search =
             tx.prepare("INSERT INTO sellers_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
         for (seq, s) in sellers.iter().enumerate() {
@@ -207,8 +205,8 @@ fn same_writes_raw(sellers: &[odop_domain::Seller]) -> Result<std::time::Duratio
             let changes = serde_json::to_string(&changes)?;
             record.execute(rusqlite::params![id, body, at])?;
             let rowid = tx.last_insert_rowid();
-            outbox.execute(rusqlite::params![seq as i64 + 1, id, changes])?;
             history.execute(rusqlite::params![at, id, s.name, changes])?;
+            outbox.execute(rusqlite::params![seq as i64 + 1, tx.last_insert_rowid()])?;
             let text = format!(
                 "{} {} {}",
                 s.kind,

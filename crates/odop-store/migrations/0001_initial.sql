@@ -120,31 +120,29 @@ CREATE TABLE policies (
     state      INTEGER GENERATED ALWAYS AS (json_extract(body, '$.state')) VIRTUAL
 );
 
--- Only the store writes these two tables, always with JSON it has just serialised, so they
--- carry no json_valid check: on a bulk import that check alone cost a tenth of the time.
--- Changes waiting to be pushed, in the order they were made. `seq` is dense: it is assigned as
--- max + 1 inside the writing transaction, and entries leave only from the front once pushed.
-CREATE TABLE outbox (
-    seq     INTEGER PRIMARY KEY,
-    entity  TEXT NOT NULL,
-    row_id  TEXT NOT NULL,
-    op      TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
-    fields  TEXT NOT NULL,
-    base_version INTEGER NOT NULL
-);
-
--- Who changed what and when; kept after the outbox entry has gone.
+-- Who changed what and when, kept for good. Only the store writes this table, always with JSON
+-- it has just serialised, so it carries no json_valid check (on a bulk import that check alone
+-- cost a tenth of the time).
 CREATE TABLE history (
     id      INTEGER PRIMARY KEY,
     at      TEXT NOT NULL,
     who     TEXT NOT NULL,
     entity  TEXT NOT NULL,
     row_id  TEXT NOT NULL,
-    op      TEXT NOT NULL,
+    op      TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
     title   TEXT NOT NULL,
     fields  TEXT NOT NULL
 );
 CREATE INDEX history_by_row ON history (row_id);
+
+-- Changes waiting to be pushed, in the order they were made: each names its history entry, which
+-- holds the change, so a change is stored once. `seq` is dense: it continues from the counter in
+-- `meta` (outbox_seq), and entries leave only from the front once pushed.
+CREATE TABLE outbox (
+    seq          INTEGER PRIMARY KEY,
+    history_id   INTEGER NOT NULL UNIQUE REFERENCES history (id),
+    base_version INTEGER NOT NULL
+);
 
 -- A search index per searchable kind, keyed by the record's rowid so that an edit replaces its
 -- entry in O(log n). Marks (M*) are token characters so that Indian scripts, whose vowel signs and

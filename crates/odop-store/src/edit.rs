@@ -209,20 +209,6 @@ impl<'c> Edit<'c> {
         let fields = encode(changes);
         self.tx
             .prepare_cached(
-                "INSERT INTO outbox (seq, entity, row_id, op, fields, base_version) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                self.next_seq,
-                kind.as_str(),
-                id,
-                op,
-                fields,
-                base_version
-            ])?;
-        self.next_seq += 1;
-        self.tx
-            .prepare_cached(
                 "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
@@ -235,6 +221,13 @@ impl<'c> Edit<'c> {
                 title,
                 fields
             ])?;
+        let history_id = self.tx.last_insert_rowid();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO outbox (seq, history_id, base_version) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![self.next_seq, history_id, base_version])?;
+        self.next_seq += 1;
         Ok(())
     }
 

@@ -255,7 +255,8 @@ impl Store {
     /// Changes not yet pushed, oldest first.
     pub fn outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT seq, entity, row_id, op, fields, base_version FROM outbox ORDER BY seq LIMIT ?1",
+            "SELECT o.seq, h.entity, h.row_id, h.op, h.fields, o.base_version \
+             FROM outbox o JOIN history h ON h.id = o.history_id ORDER BY o.seq LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
             let fields: String = r.get(4)?;
