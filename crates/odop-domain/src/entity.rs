@@ -84,6 +84,37 @@ impl FromStr for EntityKind {
     }
 }
 
+/// What a record says of itself once its fields have been read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub state: StateCode,
+    pub title: String,
+}
+
+impl EntityKind {
+    /// Reads `fields` as a record of this kind and checks its field-level rules, for callers
+    /// (the sync server) that hold records as field maps rather than typed values.
+    pub fn check(self, fields: &Fields) -> Result<Checked, Invalid> {
+        fn read<E: Entity>(fields: &Fields) -> Result<Checked, Invalid> {
+            let record = E::from_fields(fields.clone())?;
+            record.validate()?;
+            Ok(Checked {
+                state: record.state(),
+                title: record.title(),
+            })
+        }
+        match self {
+            EntityKind::Product => read::<crate::Product>(fields),
+            EntityKind::Seller => read::<crate::Seller>(fields),
+            EntityKind::Workshop => read::<crate::Workshop>(fields),
+            EntityKind::Story => read::<crate::Story>(fields),
+            EntityKind::Gap => read::<crate::Gap>(fields),
+            EntityKind::Action => read::<crate::Action>(fields),
+            EntityKind::Policy => read::<crate::Policy>(fields),
+        }
+    }
+}
+
 /// A record a department owns and edits: it has an id, belongs to one state, and checks itself.
 pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug {
     const KIND: EntityKind;

@@ -8,6 +8,7 @@
 //! Everything is plain data that serialises with serde, so the store, the sync protocol and the
 //! frontends all speak the same nouns.
 
+mod clock;
 mod date;
 mod entity;
 mod geo;
@@ -18,8 +19,9 @@ mod seller;
 mod text;
 mod vocab;
 
+pub use clock::format_utc_millis;
 pub use date::Date;
-pub use entity::{Entity, EntityKind, Fields};
+pub use entity::{Checked, Entity, EntityKind, Fields};
 pub use geo::{District, DistrictCode, Gazetteer, PlaceProblem, State, StateCode, StateKind};
 pub use id::Id;
 pub use invalid::Invalid;

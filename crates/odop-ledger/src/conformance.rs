@@ -1,0 +1,809 @@
+//! The conformance suite: what every [`Ledger`] backend must do, run by each backend's tests.
+//!
+//! Each check gets a fresh, empty ledger and panics with a message naming what failed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use odop_protocol::{
+    Change, FieldChange, Mutation, Op, Outcome, PullResponse, PushRequest, PushResponse, Role,
+};
+use serde_json::{json, Value};
+
+use crate::{Account, Ledger, LedgerError, Token};
+
+/// A check of one behaviour, on a fresh ledger.
+pub type Check = fn(&dyn Ledger);
+
+/// Every check, by name.
+pub const CHECKS: &[(&str, Check)] = &[
+    ("accounts_are_unique_hashed_and_revocable", accounts),
+    ("a_created_row_is_pulled_within_read_scope", create_and_pull),
+    ("state_editors_write_only_their_state", authority),
+    ("viewers_write_nothing", viewers),
+    ("a_refused_write_is_recorded_and_blocks_nothing", refusals),
+    ("a_replayed_push_changes_nothing", replay),
+    ("a_sequence_gap_ends_the_batch", gaps),
+    ("different_fields_merge_and_the_same_field_conflicts", merge),
+    ("a_delete_racing_an_edit_is_a_conflict", delete_races),
+    ("resolving_a_conflict_is_an_ordinary_edit", resolution),
+    ("pages_cover_every_change_once", paging),
+    ("a_row_leaving_a_state_departs_from_its_readers", departures),
+    ("an_old_cursor_after_pruning_must_resync", horizon),
+    ("a_client_id_belongs_to_one_account", client_binding),
+    ("an_invalid_row_is_refused_with_its_field", invalid_rows),
+    ("a_cursor_beyond_the_head_is_reported", foreign_cursor),
+];
+
+/// Makes one `#[test]` per check; `$make` is an expression giving `(guard, ledger)`: a fresh
+/// ledger and whatever must live as long as it (a temporary folder, a database).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let (_guard, ledger) = $make;
+                let check = $crate::conformance::CHECKS
+                    .iter()
+                    .find(|(n, _)| *n == stringify!($name))
+                    .expect("a check by this name")
+                    .1;
+                check(&ledger);
+            }
+        )*
+    };
+}
+
+/// Runs every check, each on a ledger from `make`, and names every check that failed.
+pub fn run_all(make: &mut dyn FnMut(&str) -> Box<dyn Ledger>) -> Vec<String> {
+    let mut failed = Vec::new();
+    for (name, check) in CHECKS {
+        let ledger = make(name);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&*ledger)));
+        if outcome.is_err() {
+            failed.push((*name).to_owned());
+        }
+    }
+    failed
+}
+
+// ---- fixtures -------------------------------------------------------------------------------
+
+fn account(ledger: &dyn Ledger, name: &str, role: Role, state: Option<u16>) -> Account {
+    let a = Account::new(name, role, state).expect("a valid account");
+    let token = Token::generate().expect("a token");
+    ledger
+        .insert_account(&a, &token.hash())
+        .expect("account stored");
+    a
+}
+
+struct World {
+    central: Account,
+    up: Account,
+    bihar: Account,
+    up_viewer: Account,
+}
+
+fn world(ledger: &dyn Ledger) -> World {
+    World {
+        central: account(ledger, "dpiit", Role::Central, None),
+        up: account(ledger, "up-editor", Role::StateEditor, Some(9)),
+        bihar: account(ledger, "bihar-editor", Role::StateEditor, Some(10)),
+        up_viewer: account(ledger, "up-viewer", Role::StateViewer, Some(9)),
+    }
+}
+
+fn id(n: u32) -> String {
+    format!("01930000-0000-7000-8000-{n:012}")
+}
+
+fn product(n: u32, state: u16, district: u32, name: &str) -> BTreeMap<String, Value> {
+    let mut f = BTreeMap::new();
+    f.insert("id".into(), json!(id(n)));
+    f.insert("state".into(), json!(state));
+    f.insert("district".into(), json!(district));
+    f.insert("rank".into(), json!("primary"));
+    f.insert("sector".into(), json!("handloom"));
+    f.insert("name".into(), json!(name));
+    f
+}
+
+fn create(seq: u64, fields: BTreeMap<String, Value>) -> Mutation {
+    let id = fields["id"].as_str().unwrap_or_default().to_owned();
+    Mutation {
+        seq,
+        kind: "product".into(),
+        id,
+        op: Op::Put,
+        base_version: 0,
+        fields: fields
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    FieldChange {
+                        base: Value::Null,
+                        new: v,
+                    },
+                )
+            })
+            .collect(),
+        resolves: vec![],
+        at: String::new(),
+    }
+}
+
+fn update(seq: u64, n: u32, base_version: u64, changes: &[(&str, Value, Value)]) -> Mutation {
+    Mutation {
+        seq,
+        kind: "product".into(),
+        id: id(n),
+        op: Op::Put,
+        base_version,
+        fields: changes
+            .iter()
+            .map(|(k, base, new)| {
+                (
+                    (*k).to_owned(),
+                    FieldChange {
+                        base: base.clone(),
+                        new: new.clone(),
+                    },
+                )
+            })
+            .collect(),
+        resolves: vec![],
+        at: String::new(),
+    }
+}
+
+fn delete(seq: u64, n: u32, base_version: u64) -> Mutation {
+    Mutation {
+        seq,
+        kind: "product".into(),
+        id: id(n),
+        op: Op::Delete,
+        base_version,
+        fields: BTreeMap::new(),
+        resolves: vec![],
+        at: String::new(),
+    }
+}
+
+fn push(ledger: &dyn Ledger, who: &Account, client: &str, m: Vec<Mutation>) -> PushResponse {
+    ledger
+        .push(
+            who,
+            &PushRequest {
+                client: client.into(),
+                mutations: m,
+            },
+        )
+        .expect("push taken")
+}
+
+fn outcome(r: &PushResponse, i: usize) -> &Outcome {
+    &r.results[i].outcome
+}
+
+fn applied(r: &PushResponse, i: usize) -> u64 {
+    match outcome(r, i) {
+        Outcome::Applied { version } => *version,
+        other => panic!("mutation {i} should apply, got {other:?}"),
+    }
+}
+
+fn refused(r: &PushResponse, i: usize) -> (String, String) {
+    match outcome(r, i) {
+        Outcome::Refused { code, reason } => (code.clone(), reason.clone()),
+        other => panic!("mutation {i} should be refused, got {other:?}"),
+    }
+}
+
+/// Every change `who` can pull from `cursor`, following pages.
+fn pull_all(ledger: &dyn Ledger, who: &Account, mut cursor: u64) -> (Vec<Change>, u64) {
+    let mut all = Vec::new();
+    for _ in 0..10_000 {
+        let page: PullResponse = ledger.pull(who, cursor, 7).expect("pull");
+        assert!(page.cursor >= cursor, "a cursor never moves back");
+        all.extend(page.changes);
+        cursor = page.cursor;
+        if !page.more {
+            return (all, cursor);
+        }
+    }
+    panic!("pull never ended");
+}
+
+/// The rows `who` sees: id -> fields.
+fn view(ledger: &dyn Ledger, who: &Account) -> BTreeMap<String, Value> {
+    let mut rows = BTreeMap::new();
+    for change in pull_all(ledger, who, 0).0 {
+        match change {
+            Change::Row { id, fields, .. } => {
+                rows.insert(id, Value::Object(fields));
+            }
+            Change::Tombstone { id, .. } | Change::Departed { id, .. } => {
+                rows.remove(&id);
+            }
+            Change::Conflict { .. } => {}
+        }
+    }
+    rows
+}
+
+fn conflicts_of(ledger: &dyn Ledger, who: &Account) -> Vec<odop_protocol::ConflictRecord> {
+    let mut by_id = BTreeMap::new();
+    for change in pull_all(ledger, who, 0).0 {
+        if let Change::Conflict { record, .. } = change {
+            by_id.insert(record.id.clone(), record);
+        }
+    }
+    by_id.into_values().collect()
+}
+
+// ---- checks ---------------------------------------------------------------------------------
+
+fn accounts(ledger: &dyn Ledger) {
+    let a = Account::new("up-editor", Role::StateEditor, Some(9)).unwrap();
+    let token = Token::generate().unwrap();
+    ledger.insert_account(&a, &token.hash()).unwrap();
+    let again = ledger.insert_account(&a, &Token::generate().unwrap().hash());
+    assert!(
+        matches!(again, Err(LedgerError::AccountExists { .. })),
+        "a second account of the same name is refused, got {again:?}"
+    );
+    let found = ledger.account_for(&token.hash()).unwrap();
+    assert_eq!(found.map(|f| f.name), Some("up-editor".to_owned()));
+    assert_eq!(
+        ledger.account_for(&token.0).unwrap(),
+        None,
+        "only hashes match"
+    );
+    assert_eq!(ledger.accounts().unwrap().len(), 1);
+    assert!(ledger.revoke("up-editor").unwrap());
+    assert!(
+        !ledger.revoke("up-editor").unwrap(),
+        "a second revoke changes nothing"
+    );
+    assert_eq!(ledger.account_for(&token.hash()).unwrap(), None);
+    assert!(ledger.accounts().unwrap()[0].revoked_at.is_some());
+    assert!(matches!(
+        ledger.revoke("nobody"),
+        Err(LedgerError::NoSuchAccount { .. })
+    ));
+}
+
+fn create_and_pull(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![create(1, product(1, 9, 187, "Banarasi Saree"))],
+    );
+    assert_eq!(applied(&r, 0), 1);
+    assert_eq!(r.last_seq, 1);
+    for who in [&w.central, &w.up, &w.up_viewer] {
+        let rows = view(ledger, who);
+        assert_eq!(rows.len(), 1, "{} sees the row", who.name);
+        assert_eq!(rows[&id(1)]["name"], json!("Banarasi Saree"));
+    }
+    let (seen, cursor) = pull_all(ledger, &w.bihar, 0);
+    assert!(
+        seen.is_empty(),
+        "another state reads nothing of UP: {seen:?}"
+    );
+    let head = ledger.pull(&w.central, 0, 100).unwrap().head;
+    assert_eq!(
+        cursor, head,
+        "an empty pull still moves the cursor to the head"
+    );
+}
+
+fn authority(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![
+            create(1, product(1, 9, 187, "Up Row")),
+            create(2, product(2, 10, 211, "Bihar Row")),
+        ],
+    );
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            create(1, product(3, 10, 211, "Forged into Bihar")),
+            update(2, 2, 1, &[("name", json!("Bihar Row"), json!("Taken"))]),
+            update(3, 1, 1, &[("state", json!(9), json!(10))]),
+            delete(4, 2, 1),
+            update(5, 2, 1, &[("state", json!(10), json!(9))]),
+            update(
+                6,
+                1,
+                1,
+                &[("name", json!("Up Row"), json!("Up Row, renamed"))],
+            ),
+        ],
+    );
+    for i in 0..5 {
+        let (code, reason) = refused(&r, i);
+        assert_eq!(code, "forbidden", "mutation {i}: {reason}");
+        assert!(
+            reason.contains("state"),
+            "the reason names the state: {reason}"
+        );
+    }
+    assert_eq!(applied(&r, 5), 2);
+    let rows = view(ledger, &w.central);
+    assert_eq!(rows.len(), 2, "nothing was created in Bihar");
+    assert_eq!(rows[&id(2)]["name"], json!("Bihar Row"));
+    assert_eq!(rows[&id(2)]["state"], json!(10));
+    assert_eq!(rows[&id(1)]["state"], json!(9));
+    // DPIIT may move a row between states.
+    let r = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            3,
+            1,
+            2,
+            &[
+                ("state", json!(9), json!(10)),
+                ("district", json!(187), json!(211)),
+            ],
+        )],
+    );
+    assert_eq!(applied(&r, 0), 3);
+    assert_eq!(view(ledger, &w.bihar).len(), 2);
+}
+
+fn viewers(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let r = push(
+        ledger,
+        &w.up_viewer,
+        "c-view",
+        vec![create(1, product(1, 9, 187, "Viewer Row"))],
+    );
+    assert_eq!(refused(&r, 0).0, "read_only");
+    assert!(view(ledger, &w.central).is_empty());
+}
+
+fn refusals(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            create(1, product(1, 10, 211, "Not Ours")),
+            create(2, product(2, 9, 187, "Ours")),
+        ],
+    );
+    refused(&r, 0);
+    applied(&r, 1);
+    assert_eq!(r.last_seq, 2, "the client's sequence moves past a refusal");
+    let kept = ledger.refusals(&w.up, 10).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!((kept[0].seq, kept[0].code.as_str()), (1, "forbidden"));
+    assert_eq!(ledger.refusals(&w.central, 10).unwrap().len(), 1);
+    assert!(ledger.refusals(&w.bihar, 10).unwrap().is_empty());
+}
+
+fn replay(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let batch = vec![
+        create(1, product(1, 9, 187, "Chikankari")),
+        update(2, 1, 1, &[("rank", json!("primary"), json!("secondary"))]),
+        create(3, product(2, 10, 211, "Refused")),
+        delete(4, 1, 2),
+    ];
+    let first = push(ledger, &w.up, "c-up", batch.clone());
+    let after_first = pull_all(ledger, &w.central, 0);
+    for _ in 0..4 {
+        let again = push(ledger, &w.up, "c-up", batch.clone());
+        assert_eq!(again, first, "a replay is answered as the first time");
+        assert_eq!(
+            pull_all(ledger, &w.central, 0),
+            after_first,
+            "and changes nothing"
+        );
+    }
+    // Part of the batch again, then the rest: still the same.
+    let partial = push(ledger, &w.up, "c-up", batch[1..3].to_vec());
+    assert_eq!(partial.results, first.results[1..3].to_vec());
+    assert_eq!(ledger.refusals(&w.central, 10).unwrap().len(), 1);
+}
+
+fn gaps(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            create(1, product(1, 9, 187, "One")),
+            create(3, product(3, 9, 187, "Three")),
+        ],
+    );
+    assert_eq!(r.results.len(), 1, "the batch ends at the gap");
+    assert_eq!(r.last_seq, 1);
+    assert_eq!(view(ledger, &w.up).len(), 1);
+}
+
+fn merge(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let mut fields = product(1, 9, 187, "Banarasi Saree");
+    fields.insert("description".into(), json!("Silk"));
+    push(ledger, &w.up, "c-a", vec![create(1, fields)]);
+    // Another UP desk and DPIIT each edit version 1.
+    let a = push(
+        ledger,
+        &w.up,
+        "c-b",
+        vec![update(
+            1,
+            1,
+            1,
+            &[(
+                "name",
+                json!("Banarasi Saree"),
+                json!("Banarasi Silk Saree"),
+            )],
+        )],
+    );
+    assert_eq!(applied(&a, 0), 2);
+    let b = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            1,
+            1,
+            1,
+            &[
+                ("description", json!("Silk"), json!("Hand-woven silk")),
+                ("name", json!("Banarasi Saree"), json!("Benarasi Saree")),
+            ],
+        )],
+    );
+    let Outcome::Conflict { version, conflicts } = outcome(&b, 0) else {
+        panic!("the same field changed twice is a conflict: {b:?}");
+    };
+    assert_eq!(*version, 3, "the other field still applied");
+    assert_eq!(conflicts.len(), 1);
+    let c = &conflicts[0];
+    assert_eq!(c.field, "name");
+    assert_eq!(
+        (&c.base, &c.server, &c.client),
+        (
+            &json!("Banarasi Saree"),
+            &json!("Banarasi Silk Saree"),
+            &json!("Benarasi Saree")
+        )
+    );
+    assert_eq!(
+        (c.server_author.as_str(), c.client_author.as_str()),
+        ("up-editor", "dpiit")
+    );
+    let rows = view(ledger, &w.up);
+    assert_eq!(
+        rows[&id(1)]["name"],
+        json!("Banarasi Silk Saree"),
+        "the field was left as it was"
+    );
+    assert_eq!(rows[&id(1)]["description"], json!("Hand-woven silk"));
+    assert_eq!(
+        conflicts_seen(ledger, &w.up),
+        1,
+        "the state sees its conflict"
+    );
+    assert_eq!(conflicts_seen(ledger, &w.central), 1, "DPIIT sees it");
+    assert_eq!(
+        conflicts_seen(ledger, &w.bihar),
+        0,
+        "another state does not"
+    );
+    // Setting a field to the value it already holds is no conflict.
+    let same = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            2,
+            1,
+            1,
+            &[(
+                "name",
+                json!("Banarasi Saree"),
+                json!("Banarasi Silk Saree"),
+            )],
+        )],
+    );
+    assert_eq!(applied(&same, 0), 3);
+}
+
+fn conflicts_seen(ledger: &dyn Ledger, who: &Account) -> usize {
+    conflicts_of(ledger, who).len()
+}
+
+fn delete_races(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.up,
+        "c-a",
+        vec![
+            create(1, product(1, 9, 187, "Edited")),
+            create(2, product(2, 9, 187, "Deleted")),
+        ],
+    );
+    // Edit row 1 on one desk while another deletes it from version 1.
+    push(
+        ledger,
+        &w.up,
+        "c-a",
+        vec![update(
+            3,
+            1,
+            1,
+            &[("name", json!("Edited"), json!("Edited again"))],
+        )],
+    );
+    let d = push(ledger, &w.up, "c-b", vec![delete(1, 1, 1)]);
+    let Outcome::Conflict { conflicts, .. } = outcome(&d, 0) else {
+        panic!("a delete against a newer edit is a conflict: {d:?}");
+    };
+    assert_eq!(conflicts[0].field, "*");
+    assert_eq!(conflicts[0].client, Value::Null);
+    assert!(view(ledger, &w.up).contains_key(&id(1)), "the row survives");
+    // A delete at the current version leaves a tombstone.
+    let d = push(ledger, &w.up, "c-b", vec![delete(2, 2, 1)]);
+    assert_eq!(applied(&d, 0), 2);
+    let (changes, _) = pull_all(ledger, &w.up_viewer, 0);
+    assert!(changes
+        .iter()
+        .any(|c| matches!(c, Change::Tombstone { id: t, .. } if *t == id(2))));
+    // An edit made before the delete was seen is a conflict too.
+    let e = push(
+        ledger,
+        &w.up,
+        "c-a",
+        vec![update(
+            4,
+            2,
+            1,
+            &[("name", json!("Deleted"), json!("Revived"))],
+        )],
+    );
+    assert!(matches!(outcome(&e, 0), Outcome::Conflict { .. }), "{e:?}");
+    assert!(!view(ledger, &w.up).contains_key(&id(2)));
+}
+
+fn resolution(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.up,
+        "c-a",
+        vec![create(1, product(1, 9, 187, "Base"))],
+    );
+    push(
+        ledger,
+        &w.up,
+        "c-a",
+        vec![update(2, 1, 1, &[("name", json!("Base"), json!("Mine"))])],
+    );
+    let r = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(1, 1, 1, &[("name", json!("Base"), json!("Theirs"))])],
+    );
+    let Outcome::Conflict { conflicts, .. } = outcome(&r, 0) else {
+        panic!("expected a conflict: {r:?}");
+    };
+    let conflict = conflicts[0].id.clone();
+    // DPIIT settles on a merged value, editing from the server's value.
+    let mut settle = update(
+        2,
+        1,
+        2,
+        &[("name", json!("Mine"), json!("Mine and Theirs"))],
+    );
+    settle.resolves = vec![conflict];
+    let r = push(ledger, &w.central, "c-central", vec![settle]);
+    assert_eq!(applied(&r, 0), 3);
+    let seen = conflicts_of(ledger, &w.up);
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        seen[0].resolved_by.as_deref(),
+        Some("dpiit"),
+        "the state sees it settled"
+    );
+    assert_eq!(
+        view(ledger, &w.up)[&id(1)]["name"],
+        json!("Mine and Theirs")
+    );
+}
+
+fn paging(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let batch: Vec<_> = (1..=25)
+        .map(|n| {
+            create(
+                u64::from(n),
+                product(n, if n % 3 == 0 { 10 } else { 9 }, 187, "Row"),
+            )
+        })
+        .collect();
+    push(ledger, &w.central, "c-central", batch);
+    let (changes, cursor) = pull_all(ledger, &w.central, 0);
+    let ids: BTreeSet<_> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Row { id, .. } => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        (changes.len(), ids.len()),
+        (25, 25),
+        "every row exactly once"
+    );
+    let seqs: Vec<_> = changes.iter().map(Change::seq).collect();
+    assert!(seqs.windows(2).all(|p| p[0] < p[1]), "in sequence order");
+    assert_eq!(view(ledger, &w.up).len(), 17, "UP reads its 17 rows");
+    // Nothing new: an empty page at the same cursor.
+    let again = ledger.pull(&w.central, cursor, 7).unwrap();
+    assert!(again.changes.is_empty() && !again.more && again.cursor == cursor);
+    // A limit of 0 still makes progress.
+    assert_eq!(ledger.pull(&w.central, 0, 0).unwrap().changes.len(), 1);
+}
+
+fn departures(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![create(1, product(1, 9, 187, "Mover"))],
+    );
+    let (_, up_cursor) = pull_all(ledger, &w.up, 0);
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            2,
+            1,
+            1,
+            &[
+                ("state", json!(9), json!(10)),
+                ("district", json!(187), json!(211)),
+            ],
+        )],
+    );
+    let (changes, _) = pull_all(ledger, &w.up, up_cursor);
+    assert!(
+        matches!(changes.as_slice(), [Change::Departed { id: d, .. }] if *d == id(1)),
+        "UP is told the row left: {changes:?}"
+    );
+    assert!(view(ledger, &w.up).is_empty());
+    assert_eq!(view(ledger, &w.bihar).len(), 1);
+    // Back again: UP sees the row, not a departure.
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            3,
+            1,
+            2,
+            &[
+                ("state", json!(10), json!(9)),
+                ("district", json!(211), json!(187)),
+            ],
+        )],
+    );
+    assert_eq!(view(ledger, &w.up).len(), 1);
+}
+
+fn horizon(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            create(1, product(1, 9, 187, "Gone")),
+            create(2, product(2, 9, 187, "Kept")),
+        ],
+    );
+    let (_, old) = pull_all(ledger, &w.up, 0);
+    push(ledger, &w.up, "c-up", vec![delete(3, 1, 1)]);
+    assert_eq!(ledger.prune("9999-01-01T00:00:00.000Z").unwrap(), 1);
+    match ledger.pull(&w.up, old, 100) {
+        Err(LedgerError::ResyncRequired { cursor, .. }) => assert_eq!(cursor, old),
+        other => panic!("a cursor below the horizon must resync: {other:?}"),
+    }
+    let rows = view(ledger, &w.up);
+    assert_eq!(rows.len(), 1, "a full resync from 0 still works");
+    assert_eq!(ledger.prune("9999-01-01T00:00:00.000Z").unwrap(), 0);
+}
+
+fn client_binding(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.up,
+        "shared-id",
+        vec![create(1, product(1, 9, 187, "Mine"))],
+    );
+    let stolen = ledger.push(
+        &w.bihar,
+        &PushRequest {
+            client: "shared-id".into(),
+            mutations: vec![create(2, product(2, 10, 211, "Theirs"))],
+        },
+    );
+    assert!(
+        matches!(stolen, Err(LedgerError::ClientTaken { .. })),
+        "got {stolen:?}"
+    );
+}
+
+fn invalid_rows(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let mut bad = product(1, 9, 187, "x");
+    bad.insert("name".into(), json!(""));
+    // The row's own id field disagrees with the id the mutation names.
+    let mut wrong_id = create(2, product(2, 9, 187, "Wrong id"));
+    wrong_id.id = id(99);
+    let mut unknown = create(3, product(3, 9, 187, "Kind"));
+    unknown.kind = "spaceship".into();
+    let mut bad_id = create(4, product(4, 9, 187, "Id"));
+    bad_id.id = "'; DROP TABLE rows; --".into();
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![create(1, bad), wrong_id, unknown, bad_id],
+    );
+    let (code, reason) = refused(&r, 0);
+    assert_eq!(code, "invalid");
+    assert!(
+        reason.contains("name"),
+        "the reason names the field: {reason}"
+    );
+    assert_eq!(refused(&r, 1).0, "invalid");
+    assert_eq!(refused(&r, 2).0, "unknown_kind");
+    assert_eq!(refused(&r, 3).0, "bad_id");
+    assert!(view(ledger, &w.central).is_empty());
+}
+
+fn foreign_cursor(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![create(1, product(1, 9, 187, "One"))],
+    );
+    let page = ledger.pull(&w.up, 1_000_000, 10).unwrap();
+    assert!(page.changes.is_empty());
+    assert!(
+        page.head < 1_000_000,
+        "the head tells the client it is ahead"
+    );
+    let other = ledger.pull(&w.central, 0, 10).unwrap();
+    assert_eq!(other.epoch, page.epoch);
+    assert!(!page.epoch.is_empty());
+}

@@ -1,0 +1,152 @@
+//! The central server's storage contract and the write rules every backend shares.
+//!
+//! This crate owns the [`Ledger`] trait (accounts, the rows every state has synced, the gap-free
+//! change sequence, conflicts and refusals), the authority rules (who may write which state's
+//! rows) and the per-field merge. A backend implements the small transactional [`Tx`] and
+//! [`Reader`] traits; [`apply_push`] and [`read_pull`] run the same logic on top of any of them,
+//! so SQLite and PostgreSQL cannot disagree on a decision.
+//!
+//! It must not know about HTTP, SQL dialects or the desktop's local database.
+
+mod account;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+mod error;
+mod pull;
+mod push;
+
+use std::fmt;
+
+pub use account::{token_hash, Account, Token};
+pub use error::LedgerError;
+pub use odop_protocol as protocol;
+pub use pull::read_pull;
+pub use push::apply_push;
+
+use odop_protocol::{ConflictRecord, Fields, Outcome, PullResponse, PushRequest, PushResponse};
+
+/// A row as the server holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRow {
+    pub kind: String,
+    pub id: String,
+    pub version: u64,
+    pub state: u16,
+    /// Empty for a tombstone.
+    pub fields: Fields,
+    pub deleted: bool,
+    pub author: String,
+    pub at: String,
+    /// Where the row last entered the change sequence.
+    pub seq: u64,
+}
+
+/// What the server remembers of a client installation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRecord {
+    pub account: String,
+    pub last_seq: u64,
+}
+
+/// A write the server would not take, kept for the state and DPIIT to see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub client: String,
+    pub seq: u64,
+    pub account: String,
+    pub code: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// The storage every server backend provides. Methods are blocking; the HTTP layer calls them
+/// off its async threads.
+pub trait Ledger: Send + Sync + fmt::Debug {
+    /// Stores a new account with its token's hash; names are unique.
+    fn insert_account(&self, account: &Account, token_hash: &str) -> Result<(), LedgerError>;
+    fn accounts(&self) -> Result<Vec<Account>, LedgerError>;
+    /// Revokes every token of the account; `false` when it was already revoked.
+    fn revoke(&self, name: &str) -> Result<bool, LedgerError>;
+    /// The live account a token belongs to.
+    fn account_for(&self, token_hash: &str) -> Result<Option<Account>, LedgerError>;
+
+    /// Takes a push in one transaction: the mutations' effects and the client's sequence
+    /// commit together, so a replay is answered from what was recorded.
+    fn push(&self, who: &Account, request: &PushRequest) -> Result<PushResponse, LedgerError>;
+    /// A page of changes after `cursor` that `who` may read.
+    fn pull(&self, who: &Account, cursor: u64, limit: u32) -> Result<PullResponse, LedgerError>;
+
+    /// Forgets tombstones written before `before` (RFC 3339), moving the horizon past them.
+    fn prune(&self, before: &str) -> Result<u64, LedgerError>;
+    /// Refused writes, newest first, limited to what `who` may read.
+    fn refusals(&self, who: &Account, limit: u32) -> Result<Vec<Refusal>, LedgerError>;
+}
+
+/// One transaction's worth of storage, as [`apply_push`] needs it.
+pub trait Tx {
+    /// The client's record, locked until the transaction ends.
+    fn client(&mut self, client: &str) -> Result<Option<ClientRecord>, LedgerError>;
+    fn save_client(&mut self, client: &str, record: &ClientRecord) -> Result<(), LedgerError>;
+    /// The answer recorded for a mutation already taken.
+    fn recorded(&mut self, client: &str, seq: u64) -> Result<Option<Outcome>, LedgerError>;
+    fn record(&mut self, client: &str, seq: u64, outcome: &Outcome) -> Result<(), LedgerError>;
+    fn refuse(&mut self, refusal: &Refusal, state: Option<u16>) -> Result<(), LedgerError>;
+    /// The row, locked until the transaction ends.
+    fn row(&mut self, kind: &str, id: &str) -> Result<Option<StoredRow>, LedgerError>;
+    /// The next number of the change sequence. Taking it serialises writers until commit, so
+    /// no later commit can appear below a cursor already handed out.
+    fn next_seq(&mut self) -> Result<u64, LedgerError>;
+    fn write_row(&mut self, row: &StoredRow) -> Result<(), LedgerError>;
+    /// Notes that the row left `state` at `seq`, so that state's readers drop it.
+    fn write_departure(
+        &mut self,
+        kind: &str,
+        id: &str,
+        state: u16,
+        seq: u64,
+    ) -> Result<(), LedgerError>;
+    fn write_conflict(&mut self, conflict: &ConflictRecord, seq: u64) -> Result<(), LedgerError>;
+    fn conflict(&mut self, id: &str) -> Result<Option<ConflictRecord>, LedgerError>;
+}
+
+/// One consistent read of the change sequence, as [`read_pull`] needs it.
+pub trait Reader {
+    fn epoch(&mut self) -> Result<String, LedgerError>;
+    fn head(&mut self) -> Result<u64, LedgerError>;
+    /// The highest sequence of a pruned tombstone; cursors below it must resync.
+    fn horizon(&mut self) -> Result<u64, LedgerError>;
+    /// Up to `limit` rows (tombstones included) after `cursor`, in `scope` (a state) or all.
+    fn rows_after(
+        &mut self,
+        cursor: u64,
+        scope: Option<u16>,
+        limit: u32,
+    ) -> Result<Vec<StoredRow>, LedgerError>;
+    /// Up to `limit` departures from `state` after `cursor`: (seq, kind, id).
+    fn departures_after(
+        &mut self,
+        cursor: u64,
+        state: u16,
+        limit: u32,
+    ) -> Result<Vec<(u64, String, String)>, LedgerError>;
+    fn conflicts_after(
+        &mut self,
+        cursor: u64,
+        scope: Option<u16>,
+        limit: u32,
+    ) -> Result<Vec<(u64, ConflictRecord)>, LedgerError>;
+}
+
+/// The current UTC time, RFC 3339 with milliseconds.
+pub fn now() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    odop_domain::format_utc_millis(ms)
+}
+
+/// A new random id for an epoch or a conflict.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,78 @@
+use odop_protocol::{Change, PullResponse, MAX_PULL_LIMIT};
+
+use crate::{Account, LedgerError, Reader};
+
+/// Reads one page of the change sequence after `cursor` that `who` may read: rows and
+/// tombstones of its scope, departures of rows that left its state, and conflicts. The caller
+/// runs it inside one consistent snapshot.
+pub fn read_pull(
+    reader: &mut dyn Reader,
+    who: &Account,
+    cursor: u64,
+    limit: u32,
+) -> Result<PullResponse, LedgerError> {
+    let limit = limit.clamp(1, MAX_PULL_LIMIT);
+    let head = reader.head()?;
+    let epoch = reader.epoch()?;
+    // A cursor beyond the head was handed out by another database (or this one before a
+    // restore); answering "nothing new" would leave the client silently diverged.
+    if cursor > head {
+        return Ok(PullResponse {
+            changes: Vec::new(),
+            cursor,
+            more: false,
+            epoch,
+            head,
+        });
+    }
+    let horizon = reader.horizon()?;
+    if cursor > 0 && cursor < horizon {
+        return Err(LedgerError::ResyncRequired { cursor, horizon });
+    }
+    let scope = who.scope();
+    let mut changes: Vec<Change> = Vec::new();
+    for row in reader.rows_after(cursor, scope, limit)? {
+        changes.push(if row.deleted {
+            Change::Tombstone {
+                seq: row.seq,
+                kind: row.kind,
+                id: row.id,
+                version: row.version,
+                state: row.state,
+            }
+        } else {
+            Change::Row {
+                seq: row.seq,
+                kind: row.kind,
+                id: row.id,
+                version: row.version,
+                state: row.state,
+                fields: row.fields,
+                author: row.author,
+                at: row.at,
+            }
+        });
+    }
+    if let Some(state) = scope {
+        for (seq, kind, id) in reader.departures_after(cursor, state, limit)? {
+            changes.push(Change::Departed { seq, kind, id });
+        }
+    }
+    for (seq, record) in reader.conflicts_after(cursor, scope, limit)? {
+        changes.push(Change::Conflict { seq, record });
+    }
+    changes.sort_by_key(Change::seq);
+    // Each source gave at most `limit`; past the page, a source may have more unread below
+    // what another source returned, so the page ends at `limit` entries.
+    let more = changes.len() > limit as usize;
+    changes.truncate(limit as usize);
+    let next = changes.last().map_or(cursor, Change::seq);
+    let more = more || (changes.len() == limit as usize && next < head);
+    Ok(PullResponse {
+        changes,
+        cursor: if more { next } else { head.max(next) },
+        more,
+        epoch,
+        head,
+    })
+}

@@ -1,0 +1,369 @@
+use std::str::FromStr;
+
+use odop_domain::{EntityKind, Id};
+use odop_protocol::{
+    ConflictRecord, Fields, Mutation, MutationResult, Op, Outcome, PushRequest, PushResponse, Role,
+    MAX_PUSH_MUTATIONS,
+};
+use serde_json::Value;
+
+use crate::{Account, ClientRecord, LedgerError, Refusal, StoredRow, Tx};
+
+/// Takes a push inside the caller's transaction. Mutations already recorded for this client are
+/// answered as they were the first time; a mutation that skips a sequence number ends the batch
+/// (the client sends again from `last_seq + 1`). A refused mutation is recorded and answered,
+/// and the client's sequence moves past it, so it never blocks the writes behind it.
+pub fn apply_push(
+    tx: &mut dyn Tx,
+    who: &Account,
+    request: &PushRequest,
+) -> Result<PushResponse, LedgerError> {
+    let client = request.client.trim();
+    let mut record = match tx.client(client)? {
+        Some(r) if r.account != who.name => {
+            return Err(LedgerError::ClientTaken {
+                client: client.to_owned(),
+                owner: r.account,
+            })
+        }
+        Some(r) => r,
+        None => ClientRecord {
+            account: who.name.clone(),
+            last_seq: 0,
+        },
+    };
+    let at = crate::now();
+    let mut results = Vec::with_capacity(request.mutations.len());
+    for m in request.mutations.iter().take(MAX_PUSH_MUTATIONS) {
+        if m.seq <= record.last_seq {
+            if let Some(outcome) = tx.recorded(client, m.seq)? {
+                results.push(MutationResult {
+                    seq: m.seq,
+                    outcome,
+                });
+            }
+            continue;
+        }
+        if m.seq != record.last_seq + 1 {
+            break;
+        }
+        let outcome = match apply_one(tx, who, m, &at)? {
+            Ok(outcome) => outcome,
+            Err((code, reason, state)) => {
+                tx.refuse(
+                    &Refusal {
+                        client: client.to_owned(),
+                        seq: m.seq,
+                        account: who.name.clone(),
+                        code: code.to_owned(),
+                        reason: reason.clone(),
+                        at: at.clone(),
+                    },
+                    state,
+                )?;
+                Outcome::Refused {
+                    code: code.to_owned(),
+                    reason,
+                }
+            }
+        };
+        tx.record(client, m.seq, &outcome)?;
+        record.last_seq = m.seq;
+        results.push(MutationResult {
+            seq: m.seq,
+            outcome,
+        });
+    }
+    tx.save_client(client, &record)?;
+    Ok(PushResponse {
+        results,
+        last_seq: record.last_seq,
+    })
+}
+
+/// Why a mutation was refused: a code, a reason a person can act on, and the state it touched
+/// (so that state's department sees the refusal).
+type Refused = (&'static str, String, Option<u16>);
+
+fn apply_one(
+    tx: &mut dyn Tx,
+    who: &Account,
+    m: &Mutation,
+    at: &str,
+) -> Result<Result<Outcome, Refused>, LedgerError> {
+    let Ok(kind) = EntityKind::from_str(&m.kind) else {
+        return Ok(Err((
+            "unknown_kind",
+            format!("{:?} is not a kind of record", m.kind),
+            None,
+        )));
+    };
+    if Id::from_str(&m.id).is_err() {
+        return Ok(Err((
+            "bad_id",
+            format!("{:?} is not a record id", m.id),
+            None,
+        )));
+    }
+    if who.role == Role::StateViewer {
+        return Ok(Err((
+            "read_only",
+            format!("account {:?} may read but not write", who.name),
+            who.state,
+        )));
+    }
+    let current = tx.row(kind.as_str(), &m.id)?;
+    let mut conflicts = Vec::new();
+    let merged: Option<Fields> = match (m.op, &current) {
+        (Op::Delete, None) => return Ok(Ok(Outcome::Applied { version: 0 })),
+        (Op::Delete, Some(row)) if row.deleted => {
+            return Ok(Ok(Outcome::Applied {
+                version: row.version,
+            }))
+        }
+        (Op::Delete, Some(row)) => {
+            if let Err(r) = authorise(who, Some(row.state), row.state) {
+                return Ok(Err(r));
+            }
+            if row.version != m.base_version && !settles_row(tx, m, row)? {
+                // Deleting what someone else changed since would lose their edit unseen.
+                conflicts.push(conflict(
+                    who,
+                    row,
+                    "*",
+                    Value::Null,
+                    Value::Object(row.fields.clone()),
+                    Value::Null,
+                    at,
+                ));
+                None
+            } else {
+                Some(Fields::new())
+            }
+        }
+        (Op::Put, Some(row)) if row.deleted => {
+            if settles_row(tx, m, row)? {
+                // Keeping an edit over a deletion brings the row back as the client sent it.
+                Some(
+                    m.fields
+                        .iter()
+                        .map(|(k, c)| (k.clone(), c.new.clone()))
+                        .filter(|(_, v)| !v.is_null())
+                        .collect(),
+                )
+            } else {
+                if let Err(r) = authorise(who, Some(row.state), row.state) {
+                    return Ok(Err(r));
+                }
+                let wanted: Fields = m
+                    .fields
+                    .iter()
+                    .map(|(k, c)| (k.clone(), c.new.clone()))
+                    .collect();
+                conflicts.push(conflict(
+                    who,
+                    row,
+                    "*",
+                    Value::Null,
+                    Value::Null,
+                    Value::Object(wanted),
+                    at,
+                ));
+                None
+            }
+        }
+        (Op::Put, None) => Some(
+            m.fields
+                .iter()
+                .filter(|(_, c)| !c.new.is_null())
+                .map(|(k, c)| (k.clone(), c.new.clone()))
+                .collect(),
+        ),
+        (Op::Put, Some(row)) => {
+            let mut merged = row.fields.clone();
+            for (name, change) in &m.fields {
+                let held = row.fields.get(name).cloned().unwrap_or(Value::Null);
+                if held == change.new {
+                    continue;
+                }
+                if held == change.base {
+                    if change.new.is_null() {
+                        merged.remove(name);
+                    } else {
+                        merged.insert(name.clone(), change.new.clone());
+                    }
+                } else {
+                    conflicts.push(conflict(
+                        who,
+                        row,
+                        name,
+                        change.base.clone(),
+                        held,
+                        change.new.clone(),
+                        at,
+                    ));
+                }
+            }
+            Some(merged)
+        }
+    };
+
+    let before = current.as_ref().filter(|r| !r.deleted).map(|r| r.state);
+    let mut version = current.as_ref().map_or(0, |r| r.version);
+    let mut state = current.as_ref().map(|r| r.state);
+    match merged {
+        Some(fields) if m.op == Op::Delete => {
+            let row = current
+                .as_ref()
+                .expect("a delete reaches here only for a live row");
+            let seq = tx.next_seq()?;
+            version += 1;
+            tx.write_row(&StoredRow {
+                kind: row.kind.clone(),
+                id: row.id.clone(),
+                version,
+                state: row.state,
+                fields,
+                deleted: true,
+                author: who.name.clone(),
+                at: at.to_owned(),
+                seq,
+            })?;
+        }
+        Some(fields) => {
+            let changed = current
+                .as_ref()
+                .is_none_or(|r| r.deleted || r.fields != fields);
+            if fields.get("id").and_then(Value::as_str) != Some(m.id.as_str()) {
+                return Ok(Err((
+                    "invalid",
+                    format!("the row's id field must be {}", m.id),
+                    before,
+                )));
+            }
+            let checked = match kind.check(&fields) {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(("invalid", e.to_string(), before))),
+            };
+            if let Err(r) = authorise(who, before, checked.state.0) {
+                return Ok(Err(r));
+            }
+            if changed {
+                let seq = tx.next_seq()?;
+                version += 1;
+                if let Some(old) = before.filter(|s| *s != checked.state.0) {
+                    tx.write_departure(kind.as_str(), &m.id, old, seq)?;
+                }
+                tx.write_row(&StoredRow {
+                    kind: kind.as_str().to_owned(),
+                    id: m.id.clone(),
+                    version,
+                    state: checked.state.0,
+                    fields,
+                    deleted: false,
+                    author: who.name.clone(),
+                    at: at.to_owned(),
+                    seq,
+                })?;
+            }
+            state = Some(checked.state.0);
+        }
+        None => {}
+    }
+
+    for c in &conflicts {
+        let seq = tx.next_seq()?;
+        tx.write_conflict(c, seq)?;
+    }
+    for id in &m.resolves {
+        if let Some(mut c) = tx.conflict(id)? {
+            let mine = c.kind == kind.as_str() && c.row == m.id;
+            if mine && c.resolved_by.is_none() && state.is_some_and(|s| who.may_read(s)) {
+                c.resolved_by = Some(who.name.clone());
+                let seq = tx.next_seq()?;
+                tx.write_conflict(&c, seq)?;
+            }
+        }
+    }
+    Ok(Ok(if conflicts.is_empty() {
+        Outcome::Applied { version }
+    } else {
+        Outcome::Conflict { version, conflicts }
+    }))
+}
+
+/// Does this mutation settle an open whole-row conflict (a delete racing an edit) on `row`?
+fn settles_row(tx: &mut dyn Tx, m: &Mutation, row: &StoredRow) -> Result<bool, LedgerError> {
+    for id in &m.resolves {
+        if let Some(c) = tx.conflict(id)? {
+            if c.row == row.id && c.field == "*" && c.resolved_by.is_none() {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// May `who` write a row that is in `before` (if it exists) and will be in `after`? Moving a
+/// row between states is a write to both.
+fn authorise(who: &Account, before: Option<u16>, after: u16) -> Result<(), Refused> {
+    match who.role {
+        Role::Central => Ok(()),
+        Role::StateViewer => Err((
+            "read_only",
+            format!("account {:?} may read but not write", who.name),
+            who.state,
+        )),
+        Role::StateEditor => {
+            let own = who.state;
+            if let Some(b) = before.filter(|b| Some(*b) != own) {
+                return Err((
+                    "forbidden",
+                    format!(
+                        "the row belongs to state {b}; account {:?} writes only state {}",
+                        who.name,
+                        own.unwrap_or_default()
+                    ),
+                    own,
+                ));
+            }
+            if Some(after) != own {
+                return Err((
+                    "forbidden",
+                    format!(
+                        "the row would belong to state {after}; account {:?} writes only state {}",
+                        who.name,
+                        own.unwrap_or_default()
+                    ),
+                    own,
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn conflict(
+    who: &Account,
+    row: &StoredRow,
+    field: &str,
+    base: Value,
+    server: Value,
+    client: Value,
+    at: &str,
+) -> ConflictRecord {
+    ConflictRecord {
+        id: crate::new_id(),
+        kind: row.kind.clone(),
+        row: row.id.clone(),
+        field: field.to_owned(),
+        base,
+        server,
+        client,
+        server_author: row.author.clone(),
+        client_author: who.name.clone(),
+        state: row.state,
+        at: at.to_owned(),
+        resolved_by: None,
+    }
+}

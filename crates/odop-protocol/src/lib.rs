@@ -1,0 +1,311 @@
+//! The ODOP sync protocol: every type that crosses the wire between a desktop and the central
+//! server, and the rules both sides read the same way (paths, limits, versions).
+//!
+//! This crate owns names and shapes only. It must not know how either side stores rows, how the
+//! server authorises a write or how the client applies a pull; it has no I/O and no dependency
+//! on the domain, so the wire format changes only when this file does.
+//!
+//! The exchange, in short:
+//! - a client pushes its outbox as [`Mutation`]s, each numbered by a dense per-client sequence;
+//!   the server answers each one [`Outcome::Applied`], [`Outcome::Conflict`] or
+//!   [`Outcome::Refused`], and a mutation sent again is answered as the first time;
+//! - a client pulls every [`Change`] after its cursor from one gap-free sequence, filtered to
+//!   what its account may read; a cursor older than the tombstone horizon is answered
+//!   [`ErrorBody`] with code `resync_required`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The protocol version; the server refuses a client that speaks another.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The header a client sends its protocol version in.
+pub const VERSION_HEADER: &str = "odop-protocol";
+
+/// Paths, relative to the server's base URL.
+pub const PATH_HEALTH: &str = "/health";
+pub const PATH_OPENAPI: &str = "/openapi.json";
+pub const PATH_WHOAMI: &str = "/v1/whoami";
+pub const PATH_PUSH: &str = "/v1/push";
+pub const PATH_PULL: &str = "/v1/pull";
+
+/// At most this many mutations in one push; a client splits a longer outbox.
+pub const MAX_PUSH_MUTATIONS: usize = 500;
+/// At most this many changes in one pull page.
+pub const MAX_PULL_LIMIT: u32 = 1000;
+/// The largest request body the server reads, compressed or not.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// A record's fields by name.
+pub type Fields = serde_json::Map<String, Value>;
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// DPIIT: reads and writes every state.
+    Central,
+    /// A state department that edits its own state's rows.
+    StateEditor,
+    /// Reads its own state's rows, writes nothing.
+    StateViewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Central => "central",
+            Role::StateEditor => "state-editor",
+            Role::StateViewer => "state-viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Central, Role::StateEditor, Role::StateViewer]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// Who the server takes a token's bearer to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub name: String,
+    pub role: Role,
+    /// The LGD state code a state account belongs to; `None` for central.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<u16>,
+    pub protocol: u32,
+}
+
+/// A change to one field: the value the client started from and the value it wants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// `null` when the field was absent (a new row, or an optional field first set).
+    pub base: Value,
+    /// `null` to clear the field.
+    pub new: Value,
+}
+
+/// What a mutation does to its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// Creates the row or changes the named fields.
+    Put,
+    /// Deletes the row, leaving a tombstone.
+    Delete,
+}
+
+/// One local edit, as the client's outbox holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    /// The client's sequence number: dense, starting at 1.
+    pub seq: u64,
+    /// The entity kind, e.g. `product`.
+    pub kind: String,
+    /// The row's id.
+    pub id: String,
+    pub op: Op,
+    /// The row's version the edit was made on; 0 for a row the client created.
+    pub base_version: u64,
+    /// The changed fields; for a delete, the row as the client last saw it.
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldChange>,
+    /// Conflicts this edit settles: a resolution is an ordinary edit that names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolves: Vec<String>,
+    /// When the edit was made on the client (RFC 3339).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub at: String,
+}
+
+/// A batch of mutations from one client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The client installation's id; bound to the first account that uses it.
+    pub client: String,
+    pub mutations: Vec<Mutation>,
+}
+
+/// How the server took one mutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Every field applied (or already held the wanted value); the row is now at `version`.
+    Applied { version: u64 },
+    /// Some fields clashed with a concurrent edit and were left as they were; the others
+    /// applied. The row is now at `version`.
+    Conflict {
+        version: u64,
+        conflicts: Vec<ConflictRecord>,
+    },
+    /// The server would not take the mutation; nothing of it applied.
+    Refused { code: String, reason: String },
+}
+
+/// The answer to one mutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One result per mutation taken, in order.
+    pub results: Vec<MutationResult>,
+    /// The highest sequence the server holds for this client; the client drops its outbox up
+    /// to here and sends the rest again.
+    pub last_seq: u64,
+}
+
+/// A field both sides changed to different values, or a delete racing an edit. The row keeps
+/// the server's value until a person settles it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictRecord {
+    pub id: String,
+    pub kind: String,
+    pub row: String,
+    /// The field, or `*` for a delete against an edit.
+    pub field: String,
+    pub base: Value,
+    /// The value the server holds (for `*`, `null` when the server side deleted the row).
+    pub server: Value,
+    /// The value the client wanted (for `*`, `null` when the client deleted the row).
+    pub client: Value,
+    pub server_author: String,
+    pub client_author: String,
+    pub state: u16,
+    pub at: String,
+    /// Who settled it and when; `None` while open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<String>,
+}
+
+/// One entry of the change sequence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Change {
+    /// A row as it now is.
+    Row {
+        seq: u64,
+        kind: String,
+        id: String,
+        version: u64,
+        state: u16,
+        fields: Fields,
+        author: String,
+        at: String,
+    },
+    /// A deleted row.
+    Tombstone {
+        seq: u64,
+        kind: String,
+        id: String,
+        version: u64,
+        state: u16,
+    },
+    /// A row that moved to a state this account cannot read: drop the local copy.
+    Departed { seq: u64, kind: String, id: String },
+    /// A conflict, opened or settled.
+    Conflict {
+        seq: u64,
+        #[serde(flatten)]
+        record: ConflictRecord,
+    },
+}
+
+impl Change {
+    pub fn seq(&self) -> u64 {
+        match self {
+            Change::Row { seq, .. }
+            | Change::Tombstone { seq, .. }
+            | Change::Departed { seq, .. }
+            | Change::Conflict { seq, .. } => *seq,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// The cursor to ask from next time.
+    pub cursor: u64,
+    /// More changes wait beyond this page.
+    pub more: bool,
+    /// An id the server's database was created with; a different one, or a cursor beyond the
+    /// server's head, means the server is not the one this client last synced with (or was
+    /// restored from an older backup) and the client must resync.
+    pub epoch: String,
+    /// The server's head of the change sequence when this page was read.
+    pub head: u64,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_push_reads_back_as_written() {
+        let mut fields = BTreeMap::new();
+        fields.insert(
+            "rank".to_owned(),
+            FieldChange {
+                base: Value::from("primary"),
+                new: Value::from("secondary"),
+            },
+        );
+        let push = PushRequest {
+            client: "c1".into(),
+            mutations: vec![Mutation {
+                seq: 7,
+                kind: "product".into(),
+                id: "0193".into(),
+                op: Op::Put,
+                base_version: 3,
+                fields,
+                resolves: vec![],
+                at: String::new(),
+            }],
+        };
+        let text = serde_json::to_string(&push).unwrap();
+        insta::assert_snapshot!(text, @r#"{"client":"c1","mutations":[{"seq":7,"kind":"product","id":"0193","op":"put","base_version":3,"fields":{"rank":{"base":"primary","new":"secondary"}}}]}"#);
+        assert_eq!(serde_json::from_str::<PushRequest>(&text).unwrap(), push);
+    }
+
+    #[test]
+    fn outcomes_are_tagged() {
+        let r = MutationResult {
+            seq: 2,
+            outcome: Outcome::Refused {
+                code: "forbidden".into(),
+                reason: "state 9 only".into(),
+            },
+        };
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(
+            text,
+            r#"{"seq":2,"outcome":"refused","code":"forbidden","reason":"state 9 only"}"#
+        );
+        assert_eq!(serde_json::from_str::<MutationResult>(&text).unwrap(), r);
+    }
+
+    #[test]
+    fn roles_parse_from_their_names() {
+        for role in [Role::Central, Role::StateEditor, Role::StateViewer] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}
