@@ -19,7 +19,9 @@ use std::fmt;
 
 pub use account::{token_hash, Account, Token};
 pub use error::LedgerError;
+pub use odop_domain::format_utc_millis;
 pub use odop_protocol as protocol;
+pub use odop_protocol::Refusal;
 pub use pull::read_pull;
 pub use push::apply_push;
 
@@ -46,17 +48,6 @@ pub struct StoredRow {
 pub struct ClientRecord {
     pub account: String,
     pub last_seq: u64,
-}
-
-/// A write the server would not take, kept for the state and DPIIT to see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub client: String,
-    pub seq: u64,
-    pub account: String,
-    pub code: String,
-    pub reason: String,
-    pub at: String,
 }
 
 /// The storage every server backend provides. Methods are blocking; the HTTP layer calls them

@@ -30,6 +30,7 @@ pub const PATH_OPENAPI: &str = "/openapi.json";
 pub const PATH_WHOAMI: &str = "/v1/whoami";
 pub const PATH_PUSH: &str = "/v1/push";
 pub const PATH_PULL: &str = "/v1/pull";
+pub const PATH_REFUSALS: &str = "/v1/refusals";
 
 /// At most this many mutations in one push; a client splits a longer outbox.
 pub const MAX_PUSH_MUTATIONS: usize = 500;
@@ -243,6 +244,17 @@ pub struct PullResponse {
     pub epoch: String,
     /// The server's head of the change sequence when this page was read.
     pub head: u64,
+}
+
+/// A write the server would not take, kept for the state and DPIIT to see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub client: String,
+    pub seq: u64,
+    pub account: String,
+    pub code: String,
+    pub reason: String,
+    pub at: String,
 }
 
 /// The body of every error answer.

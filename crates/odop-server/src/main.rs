@@ -1,0 +1,230 @@
+//! `odop-server`: the ODOP central server and its account administration.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use odop_ledger::{Account, Ledger, Token};
+use odop_protocol::Role;
+use odop_server::{Config, RateLimit};
+
+#[derive(Debug, Parser)]
+#[command(name = "odop-server", version, about = "The ODOP central server")]
+struct Cli {
+    /// The ledger: sqlite:PATH or postgres://USER@HOST:PORT/DB. Default: a SQLite file in the
+    /// OS data folder.
+    #[arg(long, global = true, env = "ODOP_SERVER_DB")]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the sync API until interrupted (Ctrl-C or SIGTERM finish the requests in flight).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8480", env = "ODOP_SERVER_LISTEN")]
+        listen: SocketAddr,
+        /// Requests per second allowed per token, on average.
+        #[arg(long, default_value_t = RateLimit::default().per_second)]
+        rate: f64,
+        /// Requests allowed per token at once.
+        #[arg(long, default_value_t = RateLimit::default().burst)]
+        burst: f64,
+        /// Seconds before a request is abandoned.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// Log lines as JSON (for collectors) instead of text.
+        #[arg(long)]
+        json_logs: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Forget tombstones older than this many days; clients that last synced before then resync.
+    Prune {
+        #[arg(long, default_value_t = 90)]
+        older_than_days: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add an account and print its token once.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// central, state-editor or state-viewer.
+        #[arg(long)]
+        role: String,
+        /// The LGD state code of a state account.
+        #[arg(long)]
+        state: Option<u16>,
+    },
+    /// List accounts (never tokens).
+    List,
+    /// Revoke an account's token.
+    Revoke { name: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("odop-server: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let ledger = open(cli.db.as_deref())?;
+    match cli.command {
+        Command::Serve {
+            listen,
+            rate,
+            burst,
+            timeout,
+            json_logs,
+        } => {
+            logging(json_logs);
+            if !(rate > 0.0 && burst >= 1.0) {
+                bail!("--rate must be above 0 and --burst at least 1");
+            }
+            let config = Config {
+                rate: RateLimit {
+                    per_second: rate,
+                    burst,
+                },
+                timeout: Duration::from_secs(timeout.max(1)),
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                let bound = listener.local_addr()?;
+                // Scripts and tests wait for this line, which names the real port.
+                println!("odop-server listening on http://{bound}");
+                tracing::info!(%bound, "listening");
+                odop_server::serve(listener, ledger, &config, stopped()).await?;
+                tracing::info!("stopped");
+                anyhow::Ok(())
+            })
+        }
+        Command::User { command } => match command {
+            UserCommand::Add { name, role, state } => {
+                let Some(role) = Role::parse(&role) else {
+                    bail!("--role must be central, state-editor or state-viewer, not {role:?}");
+                };
+                let account = Account::new(&name, role, state)?;
+                let token = Token::generate()?;
+                ledger.insert_account(&account, &token.hash())?;
+                eprintln!(
+                    "account {:?} added; its token is shown once, keep it safe:",
+                    account.name
+                );
+                println!("{}", token.0);
+                Ok(())
+            }
+            UserCommand::List => {
+                for a in ledger.accounts()? {
+                    println!(
+                        "{}\t{}\t{}\t{}{}",
+                        a.name,
+                        a.role.as_str(),
+                        a.state.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+                        a.created_at,
+                        a.revoked_at
+                            .map(|r| format!("\trevoked {r}"))
+                            .unwrap_or_default()
+                    );
+                }
+                Ok(())
+            }
+            UserCommand::Revoke { name } => {
+                if ledger.revoke(&name)? {
+                    eprintln!("account {name:?} revoked");
+                } else {
+                    eprintln!("account {name:?} was already revoked");
+                }
+                Ok(())
+            }
+        },
+        Command::Prune { older_than_days } => {
+            let ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_millis() as i64
+                - i64::from(older_than_days) * 86_400_000;
+            let gone = ledger.prune(&odop_ledger::format_utc_millis(ms))?;
+            eprintln!("{gone} tombstones forgotten");
+            Ok(())
+        }
+    }
+}
+
+/// Opens the ledger a `--db` value names.
+fn open(db: Option<&str>) -> anyhow::Result<Arc<dyn Ledger>> {
+    let spec = match db {
+        Some(s) => s.to_owned(),
+        None => {
+            let dir = dirs::data_dir()
+                .context("this system has no data folder; pass --db sqlite:PATH")?
+                .join("in.gov.odop.server");
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            format!("sqlite:{}", dir.join("ledger.sqlite3").display())
+        }
+    };
+    if let Some(path) = spec.strip_prefix("sqlite:") {
+        let path = PathBuf::from(path);
+        let ledger = odop_ledger_sqlite::SqliteLedger::open(&path)
+            .with_context(|| format!("cannot open the ledger {}", path.display()))?;
+        return Ok(Arc::new(ledger));
+    }
+    bail!("--db must be sqlite:PATH or postgres://USER@HOST:PORT/DB, not {spec:?}")
+}
+
+fn logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ODOP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn stopped() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
