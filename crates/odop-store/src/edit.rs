@@ -31,6 +31,10 @@ pub struct Edit<'c> {
     next_seq: i64,
     district_states: HashMap<u32, u16>,
     sectors: HashSet<String>,
+    /// Conflicts the next change settles.
+    resolving: Vec<String>,
+    /// Whether any refusal waits, so bulk writes skip clearing them.
+    has_refusals: bool,
 }
 
 impl<'c> Edit<'c> {
@@ -56,6 +60,10 @@ impl<'c> Edit<'c> {
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<Result<HashSet<_>, _>>()?
         };
+        let has_refusals =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_refusals)", [], |r| {
+                r.get(0)
+            })?;
         Ok(Edit {
             tx,
             who: who.to_owned(),
@@ -63,6 +71,8 @@ impl<'c> Edit<'c> {
             next_seq,
             district_states,
             sectors,
+            resolving: Vec::new(),
+            has_refusals,
         })
     }
 
@@ -102,7 +112,7 @@ impl<'c> Edit<'c> {
                 let body = encode(&new);
                 self.tx
                     .prepare_cached(&format!(
-                        "INSERT INTO {table} (id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)"
+                        "INSERT INTO {table} (id, body, version, updated_at) VALUES (?1, ?2, 0, ?3)"
                     ))?
                     .execute(params![key, body, self.at])?;
                 let rowid = self.tx.last_insert_rowid();
@@ -110,7 +120,7 @@ impl<'c> Edit<'c> {
                     .iter()
                     .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
                     .collect();
-                (Outcome::Created, changes, 0, rowid)
+                (Outcome::Created, changes, None, rowid)
             }
             Some((rowid, old_body, version)) => {
                 let old = parse_body(kind, &key, &old_body)?;
@@ -121,19 +131,19 @@ impl<'c> Edit<'c> {
                 let body = encode(&new);
                 self.tx
                     .prepare_cached(&format!(
-                        "UPDATE {table} SET body = ?2, version = version + 1, updated_at = ?3 \
-                         WHERE rowid = ?1"
+                        "UPDATE {table} SET body = ?2, updated_at = ?3 WHERE rowid = ?1"
                     ))?
                     .execute(params![rowid, body, self.at])?;
                 let fields = changes.keys().cloned().collect();
-                (Outcome::Updated { fields }, changes, version, rowid)
+                (Outcome::Updated { fields }, changes, Some(version), rowid)
             }
         };
-        let op = if base_version == 0 {
+        let op = if base_version.is_none() {
             "create"
         } else {
             "update"
         };
+        let base_version = base_version.unwrap_or(0);
         self.record(kind, &key, op, &record.title(), &changes, base_version)?;
         self.index(kind, rowid, &new)?;
         Ok(outcome)
@@ -175,7 +185,11 @@ impl<'c> Edit<'c> {
     }
 
     /// The stored row of a record: its rowid, body and version.
-    fn stored(&self, kind: EntityKind, id: &str) -> Result<Option<(i64, String, i64)>, StoreError> {
+    pub(crate) fn stored(
+        &self,
+        kind: EntityKind,
+        id: &str,
+    ) -> Result<Option<(i64, String, i64)>, StoreError> {
         Ok(self
             .tx
             .prepare_cached(&format!(
@@ -184,6 +198,12 @@ impl<'c> Edit<'c> {
             ))?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?)
+    }
+
+    /// The next change written in this edit settles these conflicts; a resolution is an
+    /// ordinary edit that syncs like any other.
+    pub fn resolving(&mut self, conflicts: Vec<String>) {
+        self.resolving = conflicts;
     }
 
     /// Makes every change in this edit permanent.
@@ -197,7 +217,7 @@ impl<'c> Edit<'c> {
         Ok(())
     }
 
-    fn record(
+    pub(crate) fn record(
         &mut self,
         kind: EntityKind,
         id: &str,
@@ -222,29 +242,45 @@ impl<'c> Edit<'c> {
                 fields
             ])?;
         let history_id = self.tx.last_insert_rowid();
+        let resolves = std::mem::take(&mut self.resolving);
+        let resolves_json = if resolves.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&resolves).unwrap_or_default())
+        };
         self.tx
             .prepare_cached(
-                "INSERT INTO outbox (seq, history_id, base_version) VALUES (?1, ?2, ?3)",
+                "INSERT INTO outbox (seq, history_id, base_version, resolves) \
+                 VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![self.next_seq, history_id, base_version])?;
+            .execute(params![
+                self.next_seq,
+                history_id,
+                base_version,
+                resolves_json
+            ])?;
         self.next_seq += 1;
+        for conflict in &resolves {
+            self.tx
+                .prepare_cached("UPDATE sync_conflicts SET open = 0 WHERE id = ?1")?
+                .execute([conflict])?;
+        }
+        if self.has_refusals {
+            // Editing a refused row again is how a refusal is fixed and sent again.
+            self.tx
+                .prepare_cached("DELETE FROM sync_refusals WHERE entity = ?1 AND row_id = ?2")?
+                .execute(params![kind.as_str(), id])?;
+        }
         Ok(())
     }
 
-    fn index(&mut self, kind: EntityKind, rowid: i64, fields: &Fields) -> Result<(), StoreError> {
-        let Some(fts) = fts_table(kind) else {
-            return Ok(());
-        };
-        let (title, body) = search_text(kind, fields);
-        self.tx
-            .prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
-            .execute([rowid])?;
-        self.tx
-            .prepare_cached(&format!(
-                "INSERT INTO {fts} (rowid, title, body) VALUES (?1, ?2, ?3)"
-            ))?
-            .execute(params![rowid, title, body])?;
-        Ok(())
+    pub(crate) fn index(
+        &mut self,
+        kind: EntityKind,
+        rowid: i64,
+        fields: &Fields,
+    ) -> Result<(), StoreError> {
+        index_row(&self.tx, kind, rowid, fields)
     }
 
     fn check_references(
@@ -358,6 +394,26 @@ fn references(kind: EntityKind) -> &'static [(&'static str, EntityKind)] {
     }
 }
 
+/// Puts a row's words in its kind's search index, replacing what was there.
+pub(crate) fn index_row(
+    tx: &Transaction<'_>,
+    kind: EntityKind,
+    rowid: i64,
+    fields: &Fields,
+) -> Result<(), StoreError> {
+    let Some(fts) = fts_table(kind) else {
+        return Ok(());
+    };
+    let (title, body) = search_text(kind, fields);
+    tx.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
+        .execute([rowid])?;
+    tx.prepare_cached(&format!(
+        "INSERT INTO {fts} (rowid, title, body) VALUES (?1, ?2, ?3)"
+    ))?
+    .execute(params![rowid, title, body])?;
+    Ok(())
+}
+
 pub(crate) fn fts_table(kind: EntityKind) -> Option<&'static str> {
     match kind {
         EntityKind::Product => Some("products_fts"),
@@ -426,7 +482,7 @@ fn search_text(kind: EntityKind, f: &Fields) -> (String, String) {
 }
 
 /// Fields as stored JSON text. A map of JSON values always serialises.
-fn encode(fields: &Fields) -> String {
+pub(crate) fn encode(fields: &Fields) -> String {
     serde_json::to_string(fields).unwrap_or_else(|_| "{}".to_owned())
 }
 

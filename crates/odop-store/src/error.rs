@@ -57,6 +57,12 @@ pub enum StoreError {
         id: String,
         reason: String,
     },
+    #[error("no conflict has id {id}")]
+    NoConflict { id: String },
+    #[error("conflict {id} is already settled")]
+    ConflictSettled { id: String },
+    #[error("no refused write has sequence number {seq}")]
+    NoRefusal { seq: i64 },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -77,6 +83,9 @@ impl StoreError {
             StoreError::NotFound { .. } => "not_found",
             StoreError::InUse { .. } => "in_use",
             StoreError::Corrupt { .. } => "corrupt",
+            StoreError::NoConflict { .. } => "no_conflict",
+            StoreError::ConflictSettled { .. } => "conflict_settled",
+            StoreError::NoRefusal { .. } => "no_refusal",
             StoreError::Sql(_) => "database",
         }
     }

@@ -15,6 +15,7 @@ mod places;
 mod read;
 mod sample;
 mod stats;
+mod sync;
 
 use std::path::Path;
 
@@ -26,6 +27,10 @@ pub use migrate::SCHEMA_VERSION;
 pub use places::PlaceCounts;
 pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};
 pub use stats::{Count, DistrictRef, Stats};
+pub use sync::{
+    Applied, Conflict, Incoming, Pending, RefusedWrite, Resolution, SyncCounts, SyncPoint,
+    SyncState, Verdict,
+};
 
 /// An open local database.
 #[derive(Debug)]

@@ -4,7 +4,10 @@ use crate::StoreError;
 
 /// The numbered migrations, embedded in the binary. Each runs in its own transaction and bumps
 /// `PRAGMA user_version` inside it, so a failed migration leaves the previous version intact.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (2, include_str!("../migrations/0002_sync.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

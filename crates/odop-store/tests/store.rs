@@ -69,7 +69,8 @@ fn a_write_appends_outbox_and_history_in_the_same_transaction() {
     edit.commit().unwrap();
     let last = store.outbox(100_000).unwrap().pop().unwrap();
     assert_eq!(last.op, "update");
-    assert_eq!(last.base_version, 1);
+    // Never synced: the edit is based on no server version.
+    assert_eq!(last.base_version, 0);
     assert_eq!(
         last.fields,
         serde_json::json!({"rank": {"old": "tertiary", "new": "secondary"}})

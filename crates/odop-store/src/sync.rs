@@ -1,0 +1,815 @@
+//! The local half of sync: what waits to be pushed, what the server said of it, and applying
+//! what the server sends, each in one transaction. The wire format is the sync crate's; this
+//! module speaks in the store's own terms.
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+use odop_domain::{EntityKind, Fields};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::edit::{encode, fts_table, index_row, parse_body};
+use crate::{clock, Store, StoreError};
+
+/// A local change waiting to be pushed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pending {
+    pub seq: i64,
+    pub kind: EntityKind,
+    pub id: String,
+    /// `create`, `update` or `delete`.
+    pub op: String,
+    /// Field name -> `{old, new}`.
+    pub changes: Fields,
+    /// The server version the change was made on (0: a row never synced).
+    pub base_version: i64,
+    pub resolves: Vec<String>,
+    pub who: String,
+    pub at: String,
+}
+
+/// Where this desk stands with the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncPoint {
+    /// This installation's id on the server; made at the first sync.
+    pub client: Option<String>,
+    /// Every server change up to here is applied.
+    pub cursor: u64,
+    /// The server database the cursor belongs to.
+    pub epoch: Option<String>,
+    /// The highest local sequence the server has answered.
+    pub acked: i64,
+}
+
+/// A conflict the server recorded, as it described it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub id: String,
+    pub kind: String,
+    pub row: String,
+    /// The field, or `*` for a delete racing an edit.
+    pub field: String,
+    pub base: Value,
+    pub server: Value,
+    pub client: Value,
+    pub server_author: String,
+    pub client_author: String,
+    pub state: u16,
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<String>,
+}
+
+/// What the server said of one pushed change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Applied {
+        version: i64,
+    },
+    Conflict {
+        version: i64,
+        conflicts: Vec<Conflict>,
+    },
+    Refused {
+        code: String,
+        reason: String,
+    },
+}
+
+/// A change the server sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    /// A row as the server now holds it.
+    Row {
+        kind: EntityKind,
+        id: String,
+        version: i64,
+        fields: Fields,
+    },
+    /// A row deleted, or moved where this desk cannot read it.
+    Gone {
+        kind: EntityKind,
+        id: String,
+    },
+    Conflict(Conflict),
+}
+
+/// What applying a page of incoming changes did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    /// Rows written as the server has them.
+    pub written: u64,
+    /// Rows with unpushed local edits, merged field by field.
+    pub merged: u64,
+    pub removed: u64,
+    pub conflicts: u64,
+}
+
+/// A write the server refused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RefusedWrite {
+    pub seq: i64,
+    pub kind: String,
+    pub row: String,
+    pub op: String,
+    pub changes: Fields,
+    pub code: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// Where one record stands with the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    Synced,
+    Pending,
+    Conflict,
+    Refused,
+}
+
+/// The counts a status line shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SyncCounts {
+    pub pending: u64,
+    pub conflicts: u64,
+    pub refused: u64,
+}
+
+/// How a person settles a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// The value this side wanted (for a delete racing an edit: this side's outcome).
+    Mine,
+    /// The value the server holds.
+    Theirs,
+    /// A merged value typed by the person.
+    Value(Value),
+}
+
+fn meta_get(tx: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+fn meta_set(tx: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, value])?;
+    Ok(())
+}
+
+fn kind_of(s: &str) -> Result<EntityKind, StoreError> {
+    EntityKind::from_str(s).map_err(|e| StoreError::Corrupt {
+        kind: EntityKind::Product,
+        id: s.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// Does this row have changes waiting to be pushed?
+fn is_pending(tx: &rusqlite::Connection, kind: EntityKind, id: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM history h JOIN outbox o ON o.history_id = h.id \
+             WHERE h.entity = ?1 AND h.row_id = ?2)",
+        )?
+        .query_row([kind.as_str(), id], |r| r.get(0))?)
+}
+
+/// The fields that waiting changes of this row touch.
+fn pending_fields(
+    tx: &rusqlite::Connection,
+    kind: EntityKind,
+    id: &str,
+) -> Result<BTreeSet<String>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT h.fields FROM history h JOIN outbox o ON o.history_id = h.id \
+         WHERE h.entity = ?1 AND h.row_id = ?2",
+    )?;
+    let rows = stmt.query_map([kind.as_str(), id], |r| r.get::<_, String>(0))?;
+    let mut out = BTreeSet::new();
+    for r in rows {
+        let fields: Fields = serde_json::from_str(&r?).unwrap_or_default();
+        out.extend(fields.keys().cloned());
+    }
+    Ok(out)
+}
+
+fn local_row(
+    tx: &rusqlite::Connection,
+    kind: EntityKind,
+    id: &str,
+) -> Result<Option<Fields>, StoreError> {
+    let body: Option<String> = tx
+        .prepare_cached(&format!("SELECT body FROM {} WHERE id = ?1", kind.table()))?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    body.map(|b| parse_body(kind, id, &b)).transpose()
+}
+
+/// Writes a row as the server holds it: no outbox entry, no history entry, no reference checks
+/// (the server's rules already held, and this desk may not have every referenced row).
+fn write_server_row(
+    tx: &Transaction<'_>,
+    kind: EntityKind,
+    id: &str,
+    version: i64,
+    fields: &Fields,
+) -> Result<(), StoreError> {
+    let rowid: i64 = tx
+        .prepare_cached(&format!(
+            "INSERT INTO {} (id, body, version, updated_at) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body, version = excluded.version, \
+             updated_at = excluded.updated_at RETURNING rowid",
+            kind.table()
+        ))?
+        .query_row(params![id, encode(fields), version, clock::now()], |r| {
+            r.get(0)
+        })?;
+    index_row(tx, kind, rowid, fields)
+}
+
+fn remove_row(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<bool, StoreError> {
+    let rowid: Option<i64> = tx
+        .prepare_cached(&format!(
+            "DELETE FROM {} WHERE id = ?1 RETURNING rowid",
+            kind.table()
+        ))?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let (Some(rowid), Some(fts)) = (rowid, fts_table(kind)) {
+        tx.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
+            .execute([rowid])?;
+    }
+    Ok(rowid.is_some())
+}
+
+fn save_conflict(tx: &Transaction<'_>, c: &Conflict) -> Result<(), StoreError> {
+    let body = serde_json::to_string(c).unwrap_or_default();
+    tx.prepare_cached(
+        "INSERT INTO sync_conflicts (id, entity, row_id, field, body, open) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body, \
+         open = excluded.open AND sync_conflicts.open",
+    )?
+    .execute(params![
+        c.id,
+        c.kind,
+        c.row,
+        c.field,
+        body,
+        c.resolved_by.is_none()
+    ])?;
+    Ok(())
+}
+
+impl Store {
+    /// Where this desk stands with the server.
+    pub fn sync_point(&self) -> Result<SyncPoint, StoreError> {
+        let c = self.conn();
+        Ok(SyncPoint {
+            client: meta_get(c, "sync_client")?,
+            cursor: meta_get(c, "sync_cursor")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+            epoch: meta_get(c, "sync_epoch")?,
+            acked: meta_get(c, "sync_acked")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        })
+    }
+
+    /// Names this installation to the server.
+    pub fn set_sync_client(&mut self, client: &str) -> Result<(), StoreError> {
+        meta_set(&self.conn, "sync_client", client)
+    }
+
+    /// Up to `limit` waiting changes, oldest first.
+    pub fn pending(&self, limit: usize) -> Result<Vec<Pending>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT o.seq, h.entity, h.row_id, h.op, h.fields, o.base_version, o.resolves, \
+                    h.who, h.at \
+             FROM outbox o JOIN history h ON h.id = o.history_id ORDER BY o.seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, kind, id, op, fields, base_version, resolves, who, at) = row?;
+            out.push(Pending {
+                seq,
+                kind: kind_of(&kind)?,
+                id,
+                op,
+                changes: serde_json::from_str(&fields).unwrap_or_default(),
+                base_version,
+                resolves: resolves
+                    .and_then(|r| serde_json::from_str(&r).ok())
+                    .unwrap_or_default(),
+                who,
+                at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Takes the server's answers to pushed changes, in one transaction: refusals and
+    /// conflicts are kept, answered changes leave the outbox up to `acked`, and rows with no
+    /// more waiting changes take the server's version (and, where a field conflicted, its
+    /// value, which the row keeps until a person settles the conflict).
+    pub fn settle(&mut self, verdicts: &[(i64, Verdict)], acked: i64) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut touched = Vec::new();
+        for (seq, verdict) in verdicts {
+            let entry: Option<(String, String, String, String, String)> = tx
+                .prepare_cached(
+                    "SELECT h.entity, h.row_id, h.op, h.fields, h.at \
+                     FROM outbox o JOIN history h ON h.id = o.history_id WHERE o.seq = ?1",
+                )?
+                .query_row([seq], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()?;
+            let Some((kind, row, op, fields, at)) = entry else {
+                continue;
+            };
+            match verdict {
+                Verdict::Refused { code, reason } => {
+                    tx.prepare_cached(
+                        "INSERT OR REPLACE INTO sync_refusals \
+                         (seq, entity, row_id, op, fields, code, reason, at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    )?
+                    .execute(params![seq, kind, row, op, fields, code, reason, at])?;
+                }
+                Verdict::Conflict { conflicts, .. } => {
+                    for c in conflicts {
+                        save_conflict(&tx, c)?;
+                    }
+                }
+                Verdict::Applied { .. } => {}
+            }
+            touched.push((kind_of(&kind)?, row, verdict));
+        }
+        tx.execute("DELETE FROM outbox WHERE seq <= ?1", [acked])?;
+        meta_set(&tx, "sync_acked", &acked.to_string())?;
+        for (kind, id, verdict) in touched {
+            if is_pending(&tx, kind, &id)? {
+                continue;
+            }
+            let version = match verdict {
+                Verdict::Applied { version } | Verdict::Conflict { version, .. } => *version,
+                Verdict::Refused { .. } => continue,
+            };
+            if let Verdict::Conflict { conflicts, .. } = verdict {
+                for c in conflicts {
+                    match (c.field.as_str(), &c.server) {
+                        ("*", Value::Null) => {
+                            remove_row(&tx, kind, &id)?;
+                        }
+                        ("*", Value::Object(fields)) => {
+                            write_server_row(&tx, kind, &id, version, fields)?;
+                        }
+                        (field, value) => {
+                            if let Some(mut fields) = local_row(&tx, kind, &id)? {
+                                if value.is_null() {
+                                    fields.remove(field);
+                                } else {
+                                    fields.insert(field.to_owned(), value.clone());
+                                }
+                                write_server_row(&tx, kind, &id, version, &fields)?;
+                            }
+                        }
+                    }
+                }
+            }
+            tx.prepare_cached(&format!(
+                "UPDATE {} SET version = max(version, ?2) WHERE id = ?1",
+                kind.table()
+            ))?
+            .execute(params![id, version])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies a page of server changes and moves the cursor, in one transaction. A row with
+    /// unpushed local edits keeps them: it takes the server's values only for the fields those
+    /// edits did not touch. `step` is called after each change (and with `None` before the
+    /// cursor is written), for progress.
+    pub fn apply_incoming(
+        &mut self,
+        changes: &[Incoming],
+        cursor: u64,
+        epoch: &str,
+        step: &mut dyn FnMut(Option<usize>),
+    ) -> Result<Applied, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut applied = Applied::default();
+        for (i, change) in changes.iter().enumerate() {
+            match change {
+                Incoming::Row {
+                    kind,
+                    id,
+                    version,
+                    fields,
+                } => {
+                    if is_pending(&tx, *kind, id)? {
+                        // A local delete waiting to be pushed stays a delete.
+                        if let Some(local) = local_row(&tx, *kind, id)? {
+                            let mut merged = fields.clone();
+                            for f in pending_fields(&tx, *kind, id)? {
+                                match local.get(&f) {
+                                    Some(v) => merged.insert(f, v.clone()),
+                                    None => merged.remove(&f),
+                                };
+                            }
+                            write_server_row(&tx, *kind, id, *version, &merged)?;
+                            applied.merged += 1;
+                        }
+                    } else {
+                        write_server_row(&tx, *kind, id, *version, fields)?;
+                        applied.written += 1;
+                    }
+                }
+                Incoming::Gone { kind, id } => {
+                    if !is_pending(&tx, *kind, id)? && remove_row(&tx, *kind, id)? {
+                        applied.removed += 1;
+                    }
+                }
+                Incoming::Conflict(c) => {
+                    save_conflict(&tx, c)?;
+                    applied.conflicts += 1;
+                }
+            }
+            step(Some(i));
+        }
+        step(None);
+        meta_set(&tx, "sync_cursor", &cursor.to_string())?;
+        meta_set(&tx, "sync_epoch", epoch)?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Starts over with the server from nothing: a new client id, the cursor at 0, and the
+    /// waiting changes renumbered from 1 (keeping their order), for when the server no longer
+    /// knows this desk's history (it was restored from a backup, or replaced).
+    pub fn restart_sync(&mut self, client: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let seqs: Vec<i64> = {
+            let mut stmt = tx.prepare("SELECT seq FROM outbox ORDER BY seq")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        // Move out of the way first so the new numbers never collide with old ones.
+        tx.execute("UPDATE outbox SET seq = -seq", [])?;
+        for (i, old) in seqs.iter().enumerate() {
+            tx.execute(
+                "UPDATE outbox SET seq = ?1 WHERE seq = ?2",
+                params![i as i64 + 1, -old],
+            )?;
+        }
+        meta_set(&tx, "outbox_seq", &seqs.len().to_string())?;
+        meta_set(&tx, "sync_client", client)?;
+        meta_set(&tx, "sync_cursor", "0")?;
+        meta_set(&tx, "sync_acked", "0")?;
+        tx.execute("DELETE FROM meta WHERE key = 'sync_epoch'", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// After a full pull from a server that lost changes: queues as ordinary edits every row
+    /// the server lacks (`missing`) or holds older than this desk (`newer`: local fields that
+    /// differ from the server's), so nothing this desk had is lost.
+    pub fn requeue(
+        &mut self,
+        who: &str,
+        missing: &[(EntityKind, String)],
+        newer: &[(EntityKind, String, i64, Fields)],
+    ) -> Result<usize, StoreError> {
+        let mut edit = self.edit(who)?;
+        let mut queued = 0;
+        for (kind, id) in missing {
+            let Some(fields) = local_row(edit.tx(), *kind, id)? else {
+                continue;
+            };
+            let changes: Fields = fields
+                .iter()
+                .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
+                .collect();
+            let title = fields
+                .get("name")
+                .or_else(|| fields.get("title"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            edit.record(*kind, id, "create", &title, &changes, 0)?;
+            queued += 1;
+        }
+        for (kind, id, server_version, server) in newer {
+            let Some(fields) = local_row(edit.tx(), *kind, id)? else {
+                continue;
+            };
+            let mut changes = Fields::new();
+            for key in fields.keys().chain(server.keys()).collect::<BTreeSet<_>>() {
+                let (old, new) = (server.get(key), fields.get(key));
+                if old != new {
+                    changes.insert(key.clone(), json!({ "old": old, "new": new }));
+                }
+            }
+            if !changes.is_empty() {
+                edit.record(*kind, id, "update", "", &changes, *server_version)?;
+                queued += 1;
+            }
+        }
+        edit.commit()?;
+        Ok(queued)
+    }
+
+    /// Every row id of a kind with its version, for comparing with a full pull.
+    pub fn versions(&self, kind: EntityKind) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT id, version FROM {}", kind.table()))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A row's fields as stored, whatever its kind.
+    pub fn fields(&self, kind: EntityKind, id: &str) -> Result<Option<Fields>, StoreError> {
+        local_row(self.conn(), kind, id)
+    }
+
+    /// Conflicts, newest first; only the open ones unless `all`.
+    pub fn conflicts(&self, all: bool) -> Result<Vec<Conflict>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT body FROM sync_conflicts WHERE ?1 OR open ORDER BY rowid DESC",
+        )?;
+        let rows = stmt.query_map([all], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            if let Ok(c) = serde_json::from_str(&r?) {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn conflict(&self, id: &str) -> Result<Option<(Conflict, bool)>, StoreError> {
+        let found: Option<(String, bool)> = self
+            .conn()
+            .prepare_cached("SELECT body, open FROM sync_conflicts WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(found.and_then(|(b, open)| serde_json::from_str(&b).ok().map(|c| (c, open))))
+    }
+
+    /// Settles a conflict as an ordinary edit that names it, so the settlement syncs. The edit
+    /// is recorded even when the chosen value is already the row's, since the server must
+    /// still learn that the conflict is settled.
+    pub fn resolve(
+        &mut self,
+        who: &str,
+        conflict: &str,
+        choice: &Resolution,
+    ) -> Result<(), StoreError> {
+        let Some((c, open)) = self.conflict(conflict)? else {
+            return Err(StoreError::NoConflict {
+                id: conflict.to_owned(),
+            });
+        };
+        if !open {
+            return Err(StoreError::ConflictSettled {
+                id: conflict.to_owned(),
+            });
+        }
+        let kind = kind_of(&c.kind)?;
+        let version: i64 = self.versions_of(kind, &c.row)?.unwrap_or(0);
+        let current = local_row(self.conn(), kind, &c.row)?;
+        let mut edit = self.edit(who)?;
+        edit.resolving(vec![c.id.clone()]);
+        if c.field == "*" {
+            // A delete racing an edit: `client` null means this side deleted.
+            let deleted_here = c.client.is_null();
+            let keep_row = match choice {
+                Resolution::Mine => !deleted_here,
+                Resolution::Theirs => deleted_here,
+                Resolution::Value(v) => !v.is_null(),
+            };
+            let wanted = match (choice, &current) {
+                (Resolution::Value(Value::Object(f)), _) => Some(f.clone()),
+                (_, Some(f)) => Some(f.clone()),
+                (_, None) => c.server.as_object().or(c.client.as_object()).cloned(),
+            };
+            if keep_row {
+                let fields = wanted.unwrap_or_default();
+                let changes: Fields = fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
+                    .collect();
+                let tx = edit.tx();
+                write_local_row(tx, kind, &c.row, version, &fields)?;
+                edit.record(kind, &c.row, "update", "", &changes, version)?;
+            } else {
+                let old = current.unwrap_or_default();
+                let changes: Fields = old
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!({ "old": v, "new": null })))
+                    .collect();
+                remove_row(edit.tx(), kind, &c.row)?;
+                edit.record(kind, &c.row, "delete", "", &changes, version)?;
+            }
+        } else {
+            let Some(mut fields) = current else {
+                return Err(StoreError::NotFound {
+                    kind,
+                    id: c.row.parse().unwrap_or_default(),
+                });
+            };
+            let held = fields.get(&c.field).cloned().unwrap_or(Value::Null);
+            let value = match choice {
+                Resolution::Mine => c.client.clone(),
+                Resolution::Theirs => c.server.clone(),
+                Resolution::Value(v) => v.clone(),
+            };
+            if value.is_null() {
+                fields.remove(&c.field);
+            } else {
+                fields.insert(c.field.clone(), value.clone());
+            }
+            let record_kind = kind;
+            check_fields(record_kind, &c.row, &fields)?;
+            write_local_row(edit.tx(), kind, &c.row, version, &fields)?;
+            let mut changes = Fields::new();
+            changes.insert(c.field.clone(), json!({ "old": held, "new": value }));
+            edit.record(kind, &c.row, "update", "", &changes, version)?;
+        }
+        edit.commit()
+    }
+
+    fn versions_of(&self, kind: EntityKind, id: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT version FROM {} WHERE id = ?1",
+                kind.table()
+            ))?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Writes the server refused, oldest first.
+    pub fn refusals(&self) -> Result<Vec<RefusedWrite>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT seq, entity, row_id, op, fields, code, reason, at FROM sync_refusals \
+             ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let fields: String = r.get(4)?;
+            Ok(RefusedWrite {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                row: r.get(2)?,
+                op: r.get(3)?,
+                changes: serde_json::from_str(&fields).unwrap_or_default(),
+                code: r.get(5)?,
+                reason: r.get(6)?,
+                at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Gives up a refused write: the row goes back to how it was before it (a refused create
+    /// is removed), locally only, since the server never took it.
+    pub fn discard_refusal(&mut self, seq: i64) -> Result<(), StoreError> {
+        let Some(r) = self.refusals()?.into_iter().find(|r| r.seq == seq) else {
+            return Err(StoreError::NoRefusal { seq });
+        };
+        let kind = kind_of(&r.kind)?;
+        let tx = self.conn.transaction()?;
+        let version: i64 = tx
+            .prepare_cached(&format!(
+                "SELECT version FROM {} WHERE id = ?1",
+                kind.table()
+            ))?
+            .query_row([&r.row], |row| row.get(0))
+            .optional()?
+            .unwrap_or(0);
+        match r.op.as_str() {
+            "create" => {
+                remove_row(&tx, kind, &r.row)?;
+            }
+            _ => {
+                let mut fields = local_row(&tx, kind, &r.row)?.unwrap_or_default();
+                for (name, change) in &r.changes {
+                    let old = change.get("old").cloned().unwrap_or(Value::Null);
+                    let new = change.get("new").cloned().unwrap_or(Value::Null);
+                    // Only undo what still stands; a later edit of the field stays.
+                    if fields.get(name).cloned().unwrap_or(Value::Null) == new {
+                        if old.is_null() {
+                            fields.remove(name);
+                        } else {
+                            fields.insert(name.clone(), old);
+                        }
+                    }
+                }
+                if !fields.is_empty() {
+                    write_server_row(&tx, kind, &r.row, version, &fields)?;
+                }
+            }
+        }
+        tx.execute("DELETE FROM sync_refusals WHERE seq = ?1", [seq])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Where one record stands with the server.
+    pub fn sync_state(&self, kind: EntityKind, id: &str) -> Result<SyncState, StoreError> {
+        let c = self.conn();
+        let refused: bool = c
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM sync_refusals WHERE entity = ?1 AND row_id = ?2)",
+            )?
+            .query_row([kind.as_str(), id], |r| r.get(0))?;
+        if refused {
+            return Ok(SyncState::Refused);
+        }
+        let conflict: bool = c
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM sync_conflicts \
+                 WHERE entity = ?1 AND row_id = ?2 AND open)",
+            )?
+            .query_row([kind.as_str(), id], |r| r.get(0))?;
+        if conflict {
+            return Ok(SyncState::Conflict);
+        }
+        Ok(if is_pending(c, kind, id)? {
+            SyncState::Pending
+        } else {
+            SyncState::Synced
+        })
+    }
+
+    pub fn sync_counts(&self) -> Result<SyncCounts, StoreError> {
+        let c = self.conn();
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            Ok(c.prepare_cached(sql)?
+                .query_row([], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(SyncCounts {
+            pending: count("SELECT count(*) FROM outbox")?,
+            conflicts: count("SELECT count(*) FROM sync_conflicts WHERE open")?,
+            refused: count("SELECT count(*) FROM sync_refusals")?,
+        })
+    }
+
+    /// Keeps the last sync's report (JSON) for the app and the CLI.
+    pub fn save_sync_report(&mut self, report: &str) -> Result<(), StoreError> {
+        meta_set(&self.conn, "sync_report", report)
+    }
+
+    pub fn sync_report(&self) -> Result<Option<String>, StoreError> {
+        meta_get(self.conn(), "sync_report")
+    }
+}
+
+/// Writes a row locally as part of an edit, keeping its version.
+fn write_local_row(
+    tx: &Transaction<'_>,
+    kind: EntityKind,
+    id: &str,
+    version: i64,
+    fields: &Fields,
+) -> Result<(), StoreError> {
+    write_server_row(tx, kind, id, version, fields)
+}
+
+/// Checks a settled row against the domain's rules before it is written.
+fn check_fields(kind: EntityKind, id: &str, fields: &Fields) -> Result<(), StoreError> {
+    kind.check(fields)
+        .map(|_| ())
+        .map_err(|source| StoreError::Invalid {
+            kind,
+            id: id.parse().unwrap_or_default(),
+            source,
+        })
+}
