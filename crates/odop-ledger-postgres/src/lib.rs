@@ -12,10 +12,11 @@
 //! sequence numbers; a pull is one REPEATABLE READ, READ ONLY transaction, so the head, the
 //! horizon and the page it reads agree.
 
+mod pool;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use odop_ledger::protocol::{
@@ -26,14 +27,13 @@ use odop_ledger::{
     Tx,
 };
 use postgres::types::ToSql;
-use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
+use postgres::{Client, IsolationLevel, Statement, Transaction};
+
+use pool::{Conn, Pool};
 use thiserror::Error;
 
 /// Each migration runs in its own transaction; the list only grows.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_ledger.sql"))];
-
-/// At most this many connections are open at once; a caller beyond them waits for one.
-const POOL_SIZE: usize = 16;
 
 /// The advisory lock that keeps two servers starting together from migrating at once.
 const MIGRATION_LOCK: i64 = 0x6f64_6f70_6c65_6467;
@@ -123,12 +123,8 @@ impl PostgresLedger {
         if config.get_application_name().is_none() {
             config.application_name("odop-server");
         }
-        let pool = Pool {
-            target: target(&config),
-            config,
-            state: Mutex::new(PoolState::default()),
-            returned: Condvar::new(),
-        };
+        let target = target(&config);
+        let pool = Pool::new(config, target);
         {
             let mut lease = pool.take()?;
             let client = &mut lease.conn().client;
@@ -271,108 +267,6 @@ fn migrate(client: &mut Client) -> Result<(), LedgerError> {
         )
         .map_err(sql)?;
         tx.commit().map_err(sql)?;
-    }
-}
-
-// ---- the pool -------------------------------------------------------------------------------
-
-/// One connection and the statements prepared on it.
-struct Conn {
-    client: Client,
-    statements: HashMap<&'static str, Statement>,
-}
-
-#[derive(Default)]
-struct PoolState {
-    idle: Vec<Conn>,
-    /// Connections open, idle or lent.
-    open: usize,
-}
-
-struct Pool {
-    config: postgres::Config,
-    target: String,
-    state: Mutex<PoolState>,
-    returned: Condvar,
-}
-
-impl Pool {
-    fn lock(&self) -> MutexGuard<'_, PoolState> {
-        // The guarded state is a list and a count, each changed in one step, so a panic
-        // elsewhere cannot leave it half-changed.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// An idle connection, a new one while fewer than [`POOL_SIZE`] are open, or the next one
-    /// given back.
-    fn take(&self) -> Result<Lease<'_>, LedgerError> {
-        let mut state = self.lock();
-        loop {
-            while let Some(conn) = state.idle.pop() {
-                if !conn.client.is_closed() {
-                    return Ok(Lease {
-                        pool: self,
-                        conn: Some(conn),
-                    });
-                }
-                state.open -= 1;
-            }
-            if state.open < POOL_SIZE {
-                state.open += 1;
-                break;
-            }
-            state = self
-                .returned
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        drop(state);
-        match self.config.connect(NoTls) {
-            Ok(client) => Ok(Lease {
-                pool: self,
-                conn: Some(Conn {
-                    client,
-                    statements: HashMap::new(),
-                }),
-            }),
-            Err(source) => {
-                self.lock().open -= 1;
-                self.returned.notify_one();
-                Err(PostgresLedgerError::Connect {
-                    target: self.target.clone(),
-                    source,
-                }
-                .into())
-            }
-        }
-    }
-}
-
-/// A connection lent from the pool; it goes back when dropped, or is closed if it broke.
-struct Lease<'p> {
-    pool: &'p Pool,
-    conn: Option<Conn>,
-}
-
-impl Lease<'_> {
-    fn conn(&mut self) -> &mut Conn {
-        self.conn
-            .as_mut()
-            .expect("a lease holds its connection until dropped")
-    }
-}
-
-impl Drop for Lease<'_> {
-    fn drop(&mut self) {
-        let Some(conn) = self.conn.take() else { return };
-        let mut state = self.pool.lock();
-        if conn.client.is_closed() {
-            state.open -= 1;
-        } else {
-            state.idle.push(conn);
-        }
-        drop(state);
-        self.pool.returned.notify_one();
     }
 }
 
