@@ -191,6 +191,11 @@ fn open(db: Option<&str>) -> anyhow::Result<Arc<dyn Ledger>> {
             .with_context(|| format!("cannot open the ledger {}", path.display()))?;
         return Ok(Arc::new(ledger));
     }
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        let ledger = odop_ledger_postgres::PostgresLedger::open(&spec)
+            .context("cannot open the PostgreSQL ledger")?;
+        return Ok(Arc::new(ledger));
+    }
     bail!("--db must be sqlite:PATH or postgres://USER@HOST:PORT/DB, not {spec:?}")
 }
 
