@@ -130,6 +130,14 @@ impl PostgresLedger {
             let client = &mut lease.conn().client;
             check_encoding(client)?;
             migrate(client)?;
+            // A new epoch at every start: a ledger restored from a backup is then always
+            // noticed by clients, which compare everything with it once.
+            client
+                .execute(
+                    "UPDATE ledger_meta SET epoch = $1",
+                    &[&odop_ledger::new_id()],
+                )
+                .map_err(PostgresLedgerError::from)?;
         }
         Ok(PostgresLedger { pool })
     }

@@ -64,6 +64,14 @@ impl SqliteLedger {
     pub fn open(path: &Path) -> Result<SqliteLedger, LedgerError> {
         let mut writer = connect(path)?;
         migrate(&mut writer)?;
+        // A new epoch at every start: a ledger restored from a backup is then always noticed
+        // by clients, which compare everything with it once.
+        writer
+            .execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'epoch'",
+                [odop_ledger::new_id()],
+            )
+            .map_err(sql)?;
         Ok(SqliteLedger {
             path: path.to_owned(),
             writer: Mutex::new(writer),

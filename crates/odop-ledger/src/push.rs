@@ -117,9 +117,14 @@ fn apply_one(
     let merged: Option<Fields> = match (m.op, &current) {
         (Op::Delete, None) => return Ok(Ok(Outcome::Applied { version: 0 })),
         (Op::Delete, Some(row)) if row.deleted => {
+            // Already gone; a delete that settles a conflict still settles it.
+            if let Err(r) = authorise(who, Some(row.state), row.state) {
+                return Ok(Err(r));
+            }
+            settle_named(tx, who, m, kind, Some(row.state))?;
             return Ok(Ok(Outcome::Applied {
                 version: row.version,
-            }))
+            }));
         }
         (Op::Delete, Some(row)) => {
             if let Err(r) = authorise(who, Some(row.state), row.state) {
@@ -275,6 +280,22 @@ fn apply_one(
         let seq = tx.next_seq()?;
         tx.write_conflict(c, seq)?;
     }
+    settle_named(tx, who, m, kind, state)?;
+    Ok(Ok(if conflicts.is_empty() {
+        Outcome::Applied { version }
+    } else {
+        Outcome::Conflict { version, conflicts }
+    }))
+}
+
+/// Marks the conflicts a mutation names as settled, when they are open and on its row.
+fn settle_named(
+    tx: &mut dyn Tx,
+    who: &Account,
+    m: &Mutation,
+    kind: EntityKind,
+    state: Option<u16>,
+) -> Result<(), LedgerError> {
     for id in &m.resolves {
         if let Some(mut c) = tx.conflict(id)? {
             let mine = c.kind == kind.as_str() && c.row == m.id;
@@ -285,11 +306,7 @@ fn apply_one(
             }
         }
     }
-    Ok(Ok(if conflicts.is_empty() {
-        Outcome::Applied { version }
-    } else {
-        Outcome::Conflict { version, conflicts }
-    }))
+    Ok(())
 }
 
 /// Does this mutation settle an open whole-row conflict (a delete racing an edit) on `row`?

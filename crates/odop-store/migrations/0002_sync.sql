@@ -23,7 +23,9 @@ CREATE TABLE sync_conflicts (
     row_id TEXT NOT NULL,
     field  TEXT NOT NULL,
     body   TEXT NOT NULL,
-    open   INTEGER NOT NULL
+    open   INTEGER NOT NULL,
+    -- This desk's push met the conflict: its `client` side is this desk's.
+    ours   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX sync_conflicts_by_row ON sync_conflicts (entity, row_id);
 

@@ -28,8 +28,8 @@ pub use places::PlaceCounts;
 pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};
 pub use stats::{Count, DistrictRef, Stats};
 pub use sync::{
-    Applied, Conflict, Incoming, Pending, RefusedWrite, Resolution, SyncCounts, SyncPoint,
-    SyncState, Verdict,
+    Applied, Conflict, ConflictView, Incoming, Pending, RefusedWrite, Resolution, SyncCounts,
+    SyncPoint, SyncState, Verdict,
 };
 
 /// An open local database.

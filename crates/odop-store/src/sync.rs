@@ -62,6 +62,36 @@ pub struct Conflict {
     pub resolved_by: Option<String>,
 }
 
+/// A conflict as this desk sees it: which value is its own and which the other side's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictView {
+    pub conflict: Conflict,
+    pub open: bool,
+    /// This desk's value (for `*`: `null` when this side deleted the row).
+    pub mine: Value,
+    pub theirs: Value,
+    pub base: Value,
+}
+
+impl ConflictView {
+    fn new(conflict: Conflict, open: bool, ours: bool) -> ConflictView {
+        // The desk whose push met the conflict is its client side; everyone else sees the
+        // server's kept value as their own state's.
+        let (mine, theirs) = if ours {
+            (conflict.client.clone(), conflict.server.clone())
+        } else {
+            (conflict.server.clone(), conflict.client.clone())
+        };
+        ConflictView {
+            base: conflict.base.clone(),
+            conflict,
+            open,
+            mine,
+            theirs,
+        }
+    }
+}
+
 /// What the server said of one pushed change.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
@@ -93,7 +123,7 @@ pub enum Incoming {
         kind: EntityKind,
         id: String,
     },
-    Conflict(Conflict),
+    Conflict(Box<Conflict>),
 }
 
 /// What applying a page of incoming changes did.
@@ -251,13 +281,13 @@ fn remove_row(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<bool, 
     Ok(rowid.is_some())
 }
 
-fn save_conflict(tx: &Transaction<'_>, c: &Conflict) -> Result<(), StoreError> {
+fn save_conflict(tx: &Transaction<'_>, c: &Conflict, ours: bool) -> Result<(), StoreError> {
     let body = serde_json::to_string(c).unwrap_or_default();
     tx.prepare_cached(
-        "INSERT INTO sync_conflicts (id, entity, row_id, field, body, open) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+        "INSERT INTO sync_conflicts (id, entity, row_id, field, body, open, ours) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
          ON CONFLICT (id) DO UPDATE SET body = excluded.body, \
-         open = excluded.open AND sync_conflicts.open",
+         open = excluded.open AND sync_conflicts.open, ours = excluded.ours OR sync_conflicts.ours",
     )?
     .execute(params![
         c.id,
@@ -265,7 +295,8 @@ fn save_conflict(tx: &Transaction<'_>, c: &Conflict) -> Result<(), StoreError> {
         c.row,
         c.field,
         body,
-        c.resolved_by.is_none()
+        c.resolved_by.is_none(),
+        ours
     ])?;
     Ok(())
 }
@@ -362,7 +393,7 @@ impl Store {
                 }
                 Verdict::Conflict { conflicts, .. } => {
                     for c in conflicts {
-                        save_conflict(&tx, c)?;
+                        save_conflict(&tx, c, true)?;
                     }
                 }
                 Verdict::Applied { .. } => {}
@@ -456,7 +487,7 @@ impl Store {
                     }
                 }
                 Incoming::Conflict(c) => {
-                    save_conflict(&tx, c)?;
+                    save_conflict(&tx, c.as_ref(), false)?;
                     applied.conflicts += 1;
                 }
             }
@@ -559,27 +590,39 @@ impl Store {
     }
 
     /// Conflicts, newest first; only the open ones unless `all`.
-    pub fn conflicts(&self, all: bool) -> Result<Vec<Conflict>, StoreError> {
+    pub fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT body FROM sync_conflicts WHERE ?1 OR open ORDER BY rowid DESC",
+            "SELECT body, open, ours FROM sync_conflicts WHERE ?1 OR open ORDER BY rowid DESC",
         )?;
-        let rows = stmt.query_map([all], |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map([all], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for r in rows {
-            if let Ok(c) = serde_json::from_str(&r?) {
-                out.push(c);
+            let (body, open, ours) = r?;
+            if let Ok(c) = serde_json::from_str(&body) {
+                out.push(ConflictView::new(c, open, ours));
             }
         }
         Ok(out)
     }
 
-    pub fn conflict(&self, id: &str) -> Result<Option<(Conflict, bool)>, StoreError> {
-        let found: Option<(String, bool)> = self
+    /// A conflict, whether it is open, and this desk's side of it.
+    pub fn conflict(&self, id: &str) -> Result<Option<ConflictView>, StoreError> {
+        let found: Option<(String, bool, bool)> = self
             .conn()
-            .prepare_cached("SELECT body, open FROM sync_conflicts WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached("SELECT body, open, ours FROM sync_conflicts WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        Ok(found.and_then(|(b, open)| serde_json::from_str(&b).ok().map(|c| (c, open))))
+        Ok(found.and_then(|(b, open, ours)| {
+            serde_json::from_str::<Conflict>(&b)
+                .ok()
+                .map(|c| ConflictView::new(c, open, ours))
+        }))
     }
 
     /// Settles a conflict as an ordinary edit that names it, so the settlement syncs. The edit
@@ -591,24 +634,31 @@ impl Store {
         conflict: &str,
         choice: &Resolution,
     ) -> Result<(), StoreError> {
-        let Some((c, open)) = self.conflict(conflict)? else {
+        let Some(view) = self.conflict(conflict)? else {
             return Err(StoreError::NoConflict {
                 id: conflict.to_owned(),
             });
         };
+        let ConflictView {
+            conflict: c,
+            open,
+            mine,
+            theirs,
+            ..
+        } = view;
         if !open {
             return Err(StoreError::ConflictSettled {
                 id: conflict.to_owned(),
             });
         }
         let kind = kind_of(&c.kind)?;
-        let version: i64 = self.versions_of(kind, &c.row)?.unwrap_or(0);
+        let version: i64 = self.version_of(kind, &c.row)?.unwrap_or(0);
         let current = local_row(self.conn(), kind, &c.row)?;
         let mut edit = self.edit(who)?;
         edit.resolving(vec![c.id.clone()]);
         if c.field == "*" {
-            // A delete racing an edit: `client` null means this side deleted.
-            let deleted_here = c.client.is_null();
+            // A delete racing an edit: a null side is the one that deleted.
+            let deleted_here = mine.is_null();
             let keep_row = match choice {
                 Resolution::Mine => !deleted_here,
                 Resolution::Theirs => deleted_here,
@@ -646,8 +696,8 @@ impl Store {
             };
             let held = fields.get(&c.field).cloned().unwrap_or(Value::Null);
             let value = match choice {
-                Resolution::Mine => c.client.clone(),
-                Resolution::Theirs => c.server.clone(),
+                Resolution::Mine => mine,
+                Resolution::Theirs => theirs,
                 Resolution::Value(v) => v.clone(),
             };
             if value.is_null() {
@@ -665,7 +715,8 @@ impl Store {
         edit.commit()
     }
 
-    fn versions_of(&self, kind: EntityKind, id: &str) -> Result<Option<i64>, StoreError> {
+    /// The server version a row was last synced at; `None` when there is no such row.
+    pub fn version_of(&self, kind: EntityKind, id: &str) -> Result<Option<i64>, StoreError> {
         Ok(self
             .conn()
             .prepare_cached(&format!(
@@ -698,46 +749,20 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Gives up a refused write: the row goes back to how it was before it (a refused create
-    /// is removed), locally only, since the server never took it.
+    /// Gives up a refused write. The server never took it, so the row is dropped locally
+    /// (unless later edits of it wait to be pushed) and the next sync pulls from the start,
+    /// bringing back the row as the server holds it, if this desk may read it.
     pub fn discard_refusal(&mut self, seq: i64) -> Result<(), StoreError> {
         let Some(r) = self.refusals()?.into_iter().find(|r| r.seq == seq) else {
             return Err(StoreError::NoRefusal { seq });
         };
         let kind = kind_of(&r.kind)?;
         let tx = self.conn.transaction()?;
-        let version: i64 = tx
-            .prepare_cached(&format!(
-                "SELECT version FROM {} WHERE id = ?1",
-                kind.table()
-            ))?
-            .query_row([&r.row], |row| row.get(0))
-            .optional()?
-            .unwrap_or(0);
-        match r.op.as_str() {
-            "create" => {
-                remove_row(&tx, kind, &r.row)?;
-            }
-            _ => {
-                let mut fields = local_row(&tx, kind, &r.row)?.unwrap_or_default();
-                for (name, change) in &r.changes {
-                    let old = change.get("old").cloned().unwrap_or(Value::Null);
-                    let new = change.get("new").cloned().unwrap_or(Value::Null);
-                    // Only undo what still stands; a later edit of the field stays.
-                    if fields.get(name).cloned().unwrap_or(Value::Null) == new {
-                        if old.is_null() {
-                            fields.remove(name);
-                        } else {
-                            fields.insert(name.clone(), old);
-                        }
-                    }
-                }
-                if !fields.is_empty() {
-                    write_server_row(&tx, kind, &r.row, version, &fields)?;
-                }
-            }
+        if !is_pending(&tx, kind, &r.row)? {
+            remove_row(&tx, kind, &r.row)?;
         }
         tx.execute("DELETE FROM sync_refusals WHERE seq = ?1", [seq])?;
+        meta_set(&tx, "sync_cursor", "0")?;
         tx.commit()?;
         Ok(())
     }

@@ -1,0 +1,58 @@
+use thiserror::Error;
+
+/// What a caller of sync can be told went wrong.
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error("no server is set: run `odop login --server URL --token TOKEN` first")]
+    NotLoggedIn,
+
+    #[error("the server at {url} cannot be reached: {reason}")]
+    Unreachable { url: String, reason: String },
+
+    #[error("the server refused the request ({status} {code}): {message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+
+    #[error("the server's answer could not be read: {0}")]
+    Answer(String),
+
+    #[error("another sync of this database is running")]
+    Busy,
+
+    #[error("sync was cancelled")]
+    Cancelled,
+
+    #[error("the sync settings at {path} cannot be used: {reason}")]
+    Settings { path: String, reason: String },
+
+    #[error(transparent)]
+    Store(#[from] odop_store::StoreError),
+}
+
+impl SyncError {
+    /// A stable code for the app and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::NotLoggedIn => "not_logged_in",
+            SyncError::Unreachable { .. } => "unreachable",
+            SyncError::Server { .. } => "server_refused",
+            SyncError::Answer(_) => "bad_answer",
+            SyncError::Busy => "busy",
+            SyncError::Cancelled => "cancelled",
+            SyncError::Settings { .. } => "settings",
+            SyncError::Store(e) => e.code(),
+        }
+    }
+
+    /// Worth trying again later without anyone changing anything.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Unreachable { .. } | SyncError::Busy | SyncError::Answer(_) => true,
+            SyncError::Server { status, .. } => *status == 429 || *status >= 500 || *status == 408,
+            _ => false,
+        }
+    }
+}

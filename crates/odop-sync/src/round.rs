@@ -1,0 +1,419 @@
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use odop_domain::EntityKind;
+use odop_protocol::{
+    Change, ConflictRecord, FieldChange, Mutation, Op, Outcome, PullResponse, PushRequest,
+    MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
+};
+use odop_store::{Conflict, Incoming, Pending, Store, Verdict};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{crash_point, Remote, SyncError};
+
+/// What one sync round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub started: String,
+    pub finished: String,
+    pub pushed: u64,
+    pub applied: u64,
+    pub conflicts: u64,
+    pub refused: u64,
+    pub pulled: u64,
+    pub merged: u64,
+    pub removed: u64,
+    /// The server did not know this desk's history (restored from a backup, or replaced)
+    /// and everything was compared again.
+    pub resynced: bool,
+    /// Local changes queued again because the server had lost them.
+    pub requeued: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What a sync round is doing, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Progress {
+    Pushing { sent: u64, waiting: u64 },
+    Pulling { received: u64 },
+}
+
+/// Why a full pull from the start is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Restart {
+    /// Deletions older than the cursor were forgotten: rows missing from the server are gone.
+    Horizon,
+    /// The server lost changes this desk has: rows missing or older there are sent again.
+    Restored,
+}
+
+/// Holds the per-database sync lock; another process syncing the same database gets `Busy`.
+#[derive(Debug)]
+struct Lock(#[allow(dead_code)] std::fs::File);
+
+fn lock(db: &Path) -> Result<Lock, SyncError> {
+    let path: PathBuf = db.with_extension("sync-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| SyncError::Settings {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Lock(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(SyncError::Busy),
+        Err(std::fs::TryLockError::Error(e)) => Err(SyncError::Settings {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// One sync round against `remote`: push the outbox in order, then pull every change after the
+/// cursor. Every step that changes the database is one transaction, so the round can be
+/// stopped (or the process killed) anywhere and the next round carries on: a push whose answer
+/// was lost is sent again and answered as before.
+pub async fn sync_once<R: Remote>(
+    db: &Path,
+    remote: &R,
+    who: &str,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Report, SyncError> {
+    let _lock = lock(db)?;
+    let mut store = Store::open(db)?;
+    let mut report = Report {
+        started: now(),
+        ..Report::default()
+    };
+    if store.sync_point()?.client.is_none() {
+        store.set_sync_client(&new_client_id())?;
+    }
+    let result = round(&mut store, remote, who, progress, &mut report).await;
+    report.finished = now();
+    if let Err(e) = &result {
+        report.error = Some(e.to_string());
+    }
+    store.save_sync_report(&serde_json::to_string(&report).unwrap_or_default())?;
+    result.map(|()| report)
+}
+
+async fn round<R: Remote>(
+    store: &mut Store,
+    remote: &R,
+    who: &str,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+    report: &mut Report,
+) -> Result<(), SyncError> {
+    if let Some(restart) = push_all(store, remote, progress, report).await? {
+        resync(store, remote, who, restart, progress, report).await?;
+        push_all(store, remote, progress, report).await?;
+        return Ok(());
+    }
+    match pull_all(store, remote, progress, report).await? {
+        None => Ok(()),
+        Some(restart) => {
+            resync(store, remote, who, restart, progress, report).await?;
+            push_all(store, remote, progress, report).await?;
+            Ok(())
+        }
+    }
+}
+
+/// Pushes until the outbox is empty. Says when the server no longer knows this desk.
+async fn push_all<R: Remote>(
+    store: &mut Store,
+    remote: &R,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+    report: &mut Report,
+) -> Result<Option<Restart>, SyncError> {
+    loop {
+        let pending = store.pending(MAX_PUSH_MUTATIONS)?;
+        let (Some(first), Some(last)) = (pending.first(), pending.last()) else {
+            return Ok(None);
+        };
+        let (first_seq, last_seq) = (first.seq, last.seq);
+        let point = store.sync_point()?;
+        let client = point.client.clone().unwrap_or_default();
+        progress(Progress::Pushing {
+            sent: report.pushed,
+            waiting: store.sync_counts()?.pending,
+        });
+        let request = PushRequest {
+            client,
+            mutations: pending.iter().map(mutation).collect(),
+        };
+        crash_point("before_push");
+        let answer = remote.push(&request).await?;
+        crash_point("push_answered");
+        // The server remembers more of this client than it ever sent, or less than it was
+        // told it had: the two no longer share a history, and answers cannot be matched up.
+        if answer.last_seq > last_seq.max(point.acked) as u64
+            || (answer.last_seq as i64) < first_seq - 1
+        {
+            let client = new_client_id();
+            store.restart_sync(&client)?;
+            return Ok(Some(Restart::Restored));
+        }
+        let verdicts: Vec<(i64, Verdict)> = answer
+            .results
+            .iter()
+            .map(|r| (r.seq as i64, verdict(&r.outcome)))
+            .collect();
+        for (_, v) in &verdicts {
+            match v {
+                Verdict::Applied { .. } => report.applied += 1,
+                Verdict::Conflict { .. } => report.conflicts += 1,
+                Verdict::Refused { .. } => report.refused += 1,
+            }
+        }
+        report.pushed += verdicts.len() as u64;
+        store.settle(&verdicts, answer.last_seq as i64)?;
+        if (answer.last_seq as i64) < last_seq {
+            // A gap in what was sent (should not happen): stop rather than spin.
+            return Err(SyncError::Answer(format!(
+                "the server took changes up to {} of {first_seq}..{last_seq}",
+                answer.last_seq
+            )));
+        }
+    }
+}
+
+/// Pulls every page after the cursor. Says when a full pull from the start is needed.
+async fn pull_all<R: Remote>(
+    store: &mut Store,
+    remote: &R,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+    report: &mut Report,
+) -> Result<Option<Restart>, SyncError> {
+    let point = store.sync_point()?;
+    let mut cursor = point.cursor;
+    loop {
+        let page = match remote.pull(cursor, MAX_PULL_LIMIT).await {
+            Ok(page) => page,
+            Err(SyncError::Server { status: 410, .. }) => return Ok(Some(Restart::Horizon)),
+            Err(e) => return Err(e),
+        };
+        if point.epoch.as_ref().is_some_and(|e| *e != page.epoch) || cursor > page.head {
+            return Ok(Some(Restart::Restored));
+        }
+        apply_page(store, &page, None, report)?;
+        progress(Progress::Pulling {
+            received: report.pulled,
+        });
+        cursor = page.cursor;
+        if !page.more {
+            return Ok(None);
+        }
+    }
+}
+
+/// Rows a full pull compares with the local database.
+#[derive(Debug, Default)]
+struct Compare {
+    seen: HashSet<(EntityKind, String)>,
+    /// Rows the server holds older than this desk: (kind, id, server version, server fields).
+    newer: Vec<(EntityKind, String, i64, odop_domain::Fields)>,
+}
+
+fn apply_page(
+    store: &mut Store,
+    page: &PullResponse,
+    mut compare: Option<&mut Compare>,
+    report: &mut Report,
+) -> Result<(), SyncError> {
+    let mut incoming = Vec::with_capacity(page.changes.len());
+    for change in &page.changes {
+        match change {
+            Change::Row {
+                kind,
+                id,
+                version,
+                fields,
+                ..
+            } => {
+                let Ok(kind) = EntityKind::from_str(kind) else {
+                    continue;
+                };
+                if let Some(c) = compare.as_deref_mut() {
+                    c.seen.insert((kind, id.clone()));
+                    let local = store.version_of(kind, id)?.filter(|v| *v > *version as i64);
+                    if local.is_some() {
+                        c.newer
+                            .push((kind, id.clone(), *version as i64, fields.clone()));
+                        continue;
+                    }
+                }
+                incoming.push(Incoming::Row {
+                    kind,
+                    id: id.clone(),
+                    version: *version as i64,
+                    fields: fields.clone(),
+                });
+            }
+            Change::Tombstone { kind, id, .. } | Change::Departed { kind, id, .. } => {
+                if let Ok(kind) = EntityKind::from_str(kind) {
+                    incoming.push(Incoming::Gone {
+                        kind,
+                        id: id.clone(),
+                    });
+                }
+            }
+            Change::Conflict { record, .. } => {
+                incoming.push(Incoming::Conflict(Box::new(conflict(record))));
+            }
+        }
+    }
+    let half = incoming.len() / 2;
+    let applied = store.apply_incoming(
+        &incoming,
+        page.cursor,
+        &page.epoch,
+        &mut |step| match step {
+            Some(i) if i == half => crash_point("mid_pull"),
+            None => crash_point("before_cursor"),
+            Some(_) => {}
+        },
+    )?;
+    report.pulled += applied.written + applied.merged + applied.removed + applied.conflicts;
+    report.merged += applied.merged;
+    report.removed += applied.removed;
+    Ok(())
+}
+
+/// Pulls everything from the start and reconciles: after a restored server, rows it lacks or
+/// holds older are queued to be sent again; after a pruned horizon, rows it lacks are removed.
+async fn resync<R: Remote>(
+    store: &mut Store,
+    remote: &R,
+    who: &str,
+    restart: Restart,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+    report: &mut Report,
+) -> Result<(), SyncError> {
+    report.resynced = true;
+    let mut compare = Compare::default();
+    let mut cursor = 0;
+    loop {
+        let page = remote.pull(cursor, MAX_PULL_LIMIT).await?;
+        apply_page(store, &page, Some(&mut compare), report)?;
+        progress(Progress::Pulling {
+            received: report.pulled,
+        });
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    let mut missing = Vec::new();
+    for kind in EntityKind::ALL {
+        for (id, version) in store.versions(kind)? {
+            if version > 0 && !compare.seen.contains(&(kind, id.clone())) {
+                missing.push((kind, id));
+            }
+        }
+    }
+    match restart {
+        Restart::Restored => {
+            report.requeued += store.requeue(who, &missing, &compare.newer)? as u64;
+        }
+        Restart::Horizon => {
+            let gone: Vec<Incoming> = missing
+                .into_iter()
+                .map(|(kind, id)| Incoming::Gone { kind, id })
+                .collect();
+            let point = store.sync_point()?;
+            let epoch = point.epoch.unwrap_or_default();
+            let applied = store.apply_incoming(&gone, point.cursor, &epoch, &mut |_| {})?;
+            report.removed += applied.removed;
+            // Rows the server holds older cannot happen here; keep any the comparison found.
+            report.requeued += store.requeue(who, &[], &compare.newer)? as u64;
+        }
+    }
+    Ok(())
+}
+
+fn mutation(p: &Pending) -> Mutation {
+    let op = if p.op == "delete" {
+        Op::Delete
+    } else {
+        Op::Put
+    };
+    let fields: BTreeMap<String, FieldChange> = if op == Op::Delete {
+        BTreeMap::new()
+    } else {
+        p.changes
+            .iter()
+            .map(|(k, c)| {
+                (
+                    k.clone(),
+                    FieldChange {
+                        base: c.get("old").cloned().unwrap_or(Value::Null),
+                        new: c.get("new").cloned().unwrap_or(Value::Null),
+                    },
+                )
+            })
+            .collect()
+    };
+    Mutation {
+        seq: p.seq as u64,
+        kind: p.kind.as_str().to_owned(),
+        id: p.id.clone(),
+        op,
+        base_version: p.base_version.max(0) as u64,
+        fields,
+        resolves: p.resolves.clone(),
+        at: p.at.clone(),
+    }
+}
+
+fn conflict(r: &ConflictRecord) -> Conflict {
+    Conflict {
+        id: r.id.clone(),
+        kind: r.kind.clone(),
+        row: r.row.clone(),
+        field: r.field.clone(),
+        base: r.base.clone(),
+        server: r.server.clone(),
+        client: r.client.clone(),
+        server_author: r.server_author.clone(),
+        client_author: r.client_author.clone(),
+        state: r.state,
+        at: r.at.clone(),
+        resolved_by: r.resolved_by.clone(),
+    }
+}
+
+fn verdict(o: &Outcome) -> Verdict {
+    match o {
+        Outcome::Applied { version } => Verdict::Applied {
+            version: *version as i64,
+        },
+        Outcome::Conflict { version, conflicts } => Verdict::Conflict {
+            version: *version as i64,
+            conflicts: conflicts.iter().map(conflict).collect(),
+        },
+        Outcome::Refused { code, reason } => Verdict::Refused {
+            code: code.clone(),
+            reason: reason.clone(),
+        },
+    }
+}
+
+fn new_client_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn now() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    odop_domain::format_utc_millis(ms)
+}

@@ -1,0 +1,344 @@
+//! Sync against a real odop-server in the same test: the everyday cases and the awkward ones.
+
+mod support;
+
+use std::path::PathBuf;
+
+use odop_domain::{EntityKind, Product, Rank};
+use odop_protocol::Role;
+use odop_store::{Resolution, Store, SyncState};
+use odop_sync::{sync_once, Report};
+use support::{desk_store, local_view, product, Fault, Flaky, Hub};
+
+struct Desk {
+    path: PathBuf,
+    remote: Flaky,
+    account: odop_ledger::Account,
+    name: String,
+}
+
+impl Desk {
+    fn new(dir: &tempfile::TempDir, hub: &Hub, name: &str, role: Role, state: Option<u16>) -> Desk {
+        let path = dir.path().join(format!("{name}.sqlite3"));
+        drop(desk_store(&path));
+        let (account, token) = hub.account(name, role, state);
+        Desk {
+            path,
+            remote: Flaky::new(hub.base.clone(), &token),
+            account,
+            name: name.to_owned(),
+        }
+    }
+
+    fn store(&self) -> Store {
+        Store::open(&self.path).unwrap()
+    }
+
+    async fn sync(&self) -> Report {
+        sync_once(&self.path, &self.remote, &self.name, &|_| {})
+            .await
+            .unwrap()
+    }
+
+    fn add(&self, p: &Product) {
+        let mut store = self.store();
+        let mut edit = store.edit(&self.name).unwrap();
+        edit.put(p).unwrap();
+        edit.commit().unwrap();
+    }
+
+    fn get(&self, id: odop_domain::Id) -> Option<Product> {
+        self.store().get::<Product>(id).unwrap()
+    }
+
+    fn agrees_with(&self, hub: &Hub) {
+        let store = self.store();
+        assert_eq!(
+            local_view(&store),
+            hub.view(&self.account),
+            "{} differs from the server",
+            self.name
+        );
+        assert_eq!(
+            store.sync_counts().unwrap().pending,
+            0,
+            "{} has unpushed edits",
+            self.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn edits_travel_between_desks_and_stay_within_their_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let up = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let up2 = Desk::new(&dir, &hub, "up-second", Role::StateEditor, Some(9));
+    let bihar = Desk::new(&dir, &hub, "bihar", Role::StateEditor, Some(10));
+    let dpiit = Desk::new(&dir, &hub, "dpiit", Role::Central, None);
+
+    let saree = product(9, 187, "Banarasi Saree");
+    up.add(&saree);
+    assert_eq!(
+        up.store()
+            .sync_state(EntityKind::Product, &saree.id.to_string())
+            .unwrap(),
+        SyncState::Pending
+    );
+    let r = up.sync().await;
+    assert_eq!((r.pushed, r.applied), (1, 1));
+    assert_eq!(
+        up.store()
+            .sync_state(EntityKind::Product, &saree.id.to_string())
+            .unwrap(),
+        SyncState::Synced
+    );
+
+    up2.sync().await;
+    assert_eq!(up2.get(saree.id).unwrap().name, "Banarasi Saree");
+    bihar.sync().await;
+    assert!(
+        bihar.get(saree.id).is_none(),
+        "Bihar does not read UP's rows"
+    );
+    dpiit.sync().await;
+    assert!(dpiit.get(saree.id).is_some());
+
+    // A Bihar desk that writes into UP is refused, with the reason, and blocks nothing.
+    let forged = product(9, 188, "Forged");
+    let own = product(10, 211, "Madhubani Painting");
+    bihar.add(&forged);
+    bihar.add(&own);
+    let r = bihar.sync().await;
+    assert_eq!((r.applied, r.refused), (1, 1));
+    let refusals = bihar.store().refusals().unwrap();
+    assert_eq!(refusals.len(), 1);
+    assert!(
+        refusals[0].reason.contains("state 9"),
+        "{}",
+        refusals[0].reason
+    );
+    assert_eq!(
+        bihar
+            .store()
+            .sync_state(EntityKind::Product, &forged.id.to_string())
+            .unwrap(),
+        SyncState::Refused
+    );
+    bihar.store().discard_refusal(refusals[0].seq).unwrap();
+    bihar.sync().await;
+    for desk in [&up, &up2, &bihar, &dpiit] {
+        desk.sync().await;
+        desk.agrees_with(&hub);
+    }
+}
+
+#[tokio::test]
+async fn days_offline_then_one_sync_brings_both_sides_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let field = Desk::new(&dir, &hub, "field-office", Role::StateEditor, Some(9));
+    let hq = Desk::new(&dir, &hub, "hq", Role::StateEditor, Some(9));
+    *field.remote.fault.lock().unwrap() = Fault::Unreachable;
+    let mut ids = Vec::new();
+    for day in 0..5 {
+        for n in 0..20 {
+            let p = product(9, 187 + (n % 2), &format!("Day {day} product {n}"));
+            ids.push(p.id);
+            field.add(&p);
+        }
+        // Each day's attempt fails without harm.
+        let err = sync_once(&field.path, &field.remote, "field-office", &|_| {})
+            .await
+            .unwrap_err();
+        assert!(err.is_transient(), "{err}");
+        // Meanwhile HQ keeps working online.
+        hq.add(&product(9, 188, &format!("HQ day {day}")));
+        hq.sync().await;
+    }
+    assert_eq!(field.store().sync_counts().unwrap().pending, 100);
+    *field.remote.fault.lock().unwrap() = Fault::None;
+    let r = field.sync().await;
+    assert_eq!(r.applied, 100);
+    assert_eq!(field.store().count(EntityKind::Product).unwrap(), 105);
+    hq.sync().await;
+    field.agrees_with(&hub);
+    hq.agrees_with(&hub);
+}
+
+#[tokio::test]
+async fn two_states_and_central_edit_at_once_and_a_person_settles_the_clash() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let up = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let bihar = Desk::new(&dir, &hub, "bihar", Role::StateEditor, Some(10));
+    let dpiit = Desk::new(&dir, &hub, "dpiit", Role::Central, None);
+    let up_list: Vec<Product> = (0..4)
+        .map(|n| product(9, 187, &format!("UP {n}")))
+        .collect();
+    let bihar_list: Vec<Product> = (0..4)
+        .map(|n| product(10, 211, &format!("Bihar {n}")))
+        .collect();
+    for p in &up_list {
+        up.add(p);
+    }
+    for p in &bihar_list {
+        bihar.add(p);
+    }
+    up.sync().await;
+    bihar.sync().await;
+    dpiit.sync().await;
+    // All three edit the same district lists offline.
+    let mut a = up.get(up_list[0].id).unwrap();
+    a.rank = Rank::Secondary;
+    a.description = "From the state".into();
+    up.add(&a);
+    let mut b = dpiit.get(up_list[0].id).unwrap();
+    b.rank = Rank::Tertiary;
+    b.name = "UP 0, renamed by DPIIT".into();
+    dpiit.add(&b);
+    let mut c = bihar.get(bihar_list[1].id).unwrap();
+    c.description = "Bihar's words".into();
+    bihar.add(&c);
+    let mut d = dpiit.get(bihar_list[1].id).unwrap();
+    d.name = "Bihar 1, renamed".into();
+    dpiit.add(&d);
+    up.sync().await;
+    bihar.sync().await;
+    let r = dpiit.sync().await;
+    assert_eq!(r.conflicts, 1, "only the rank clashed");
+    // Different fields merged; the clashing one kept the state's value until settled.
+    let merged = dpiit.get(up_list[0].id).unwrap();
+    assert_eq!(merged.name, "UP 0, renamed by DPIIT");
+    assert_eq!(merged.description, "From the state");
+    assert_eq!(merged.rank, Rank::Secondary);
+    up.sync().await;
+    let conflicts = up.store().conflicts(false).unwrap();
+    assert_eq!(conflicts.len(), 1, "the state sees the conflict");
+    assert_eq!(conflicts[0].conflict.field, "rank");
+    assert_eq!(
+        conflicts[0].mine,
+        serde_json::json!("secondary"),
+        "UP's own value"
+    );
+    assert!(bihar.store().conflicts(false).unwrap().is_empty());
+    assert_eq!(
+        up.store()
+            .sync_state(EntityKind::Product, &up_list[0].id.to_string())
+            .unwrap(),
+        SyncState::Conflict
+    );
+    // UP takes DPIIT's value; the settlement syncs like any edit.
+    up.store()
+        .resolve("up", &conflicts[0].conflict.id, &Resolution::Theirs)
+        .unwrap();
+    assert!(up.store().conflicts(false).unwrap().is_empty());
+    up.sync().await;
+    dpiit.sync().await;
+    let settled = dpiit.store().conflicts(true).unwrap();
+    assert_eq!(settled[0].conflict.resolved_by.as_deref(), Some("up"));
+    assert_eq!(dpiit.get(up_list[0].id).unwrap().rank, Rank::Tertiary);
+    for desk in [&up, &bihar, &dpiit] {
+        desk.sync().await;
+        desk.agrees_with(&hub);
+    }
+}
+
+#[tokio::test]
+async fn a_delete_racing_an_edit_becomes_a_conflict_not_a_silent_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
+    let two = Desk::new(&dir, &hub, "two", Role::StateEditor, Some(9));
+    let p = product(9, 187, "Zari Work");
+    one.add(&p);
+    one.sync().await;
+    two.sync().await;
+    let mut edited = one.get(p.id).unwrap();
+    edited.description = "Gold thread".into();
+    one.add(&edited);
+    one.sync().await;
+    {
+        let mut store = two.store();
+        let mut edit = store.edit("two").unwrap();
+        edit.delete(EntityKind::Product, p.id).unwrap();
+        edit.commit().unwrap();
+    }
+    let r = two.sync().await;
+    assert_eq!(r.conflicts, 1);
+    assert_eq!(
+        two.get(p.id).unwrap().description,
+        "Gold thread",
+        "the edited row came back"
+    );
+    let c = &two.store().conflicts(false).unwrap()[0];
+    assert_eq!(c.conflict.field, "*");
+    assert!(c.mine.is_null(), "this desk deleted");
+    // The deleting side insists: the row goes.
+    two.store()
+        .resolve("two", &c.conflict.id, &Resolution::Mine)
+        .unwrap();
+    assert!(two.get(p.id).is_none());
+    two.sync().await;
+    one.sync().await;
+    assert!(one.get(p.id).is_none());
+    one.agrees_with(&hub);
+    two.agrees_with(&hub);
+}
+
+#[tokio::test]
+async fn a_server_restored_from_an_older_backup_is_noticed_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger_path = dir.path().join("ledger.sqlite3");
+    let mut hub = Hub::start(&ledger_path).await;
+    let desk = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let other = Desk::new(&dir, &hub, "up-two", Role::StateEditor, Some(9));
+    let early = product(9, 187, "Before the backup");
+    desk.add(&early);
+    desk.sync().await;
+    // The operator backs up the ledger...
+    hub.halt().await;
+    let backup = dir.path().join("backup.sqlite3");
+    copy_ledger(&ledger_path, &backup);
+    hub.restart().await;
+    // ...work goes on...
+    let late = product(9, 188, "After the backup");
+    desk.add(&late);
+    let mut changed = desk.get(early.id).unwrap();
+    changed.description = "Edited after the backup".into();
+    desk.add(&changed);
+    desk.sync().await;
+    other.sync().await;
+    // ...and the server is restored from the older copy.
+    hub.halt().await;
+    copy_ledger(&backup, &ledger_path);
+    hub.restart().await;
+    let r = desk.sync().await;
+    assert!(r.resynced, "the desk noticed: {r:?}");
+    assert!(r.requeued >= 2, "{r:?}");
+    let r = other.sync().await;
+    assert!(r.resynced, "{r:?}");
+    for d in [&desk, &other] {
+        d.sync().await;
+    }
+    for d in [&desk, &other] {
+        assert_eq!(d.get(late.id).unwrap().name, "After the backup");
+        assert_eq!(
+            d.get(early.id).unwrap().description,
+            "Edited after the backup"
+        );
+        d.agrees_with(&hub);
+    }
+}
+
+/// Copies a SQLite ledger with its write-ahead log, as a backup tool would.
+fn copy_ledger(from: &std::path::Path, to: &std::path::Path) {
+    for ext in ["", "-wal", "-shm"] {
+        let src = PathBuf::from(format!("{}{ext}", from.display()));
+        let dst = PathBuf::from(format!("{}{ext}", to.display()));
+        let _ = std::fs::remove_file(&dst);
+        if src.exists() {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
