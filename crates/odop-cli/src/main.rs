@@ -2,6 +2,7 @@
 
 mod fields;
 mod output;
+mod sync;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -100,6 +101,29 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Remember the central server and this desk's token (checked with the server first).
+    Login {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        token: String,
+    },
+    /// Push local changes and pull the server's, once.
+    Sync {
+        /// The server, if not the one `odop login` remembered.
+        #[arg(long)]
+        server: Option<String>,
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// Where this desk stands with the server: waiting changes, conflicts, the last sync.
+    Status,
+    /// Conflicts between this desk's edits and others'.
+    #[command(subcommand)]
+    Conflicts(sync::ConflictsCmd),
+    /// Writes the server refused.
+    #[command(subcommand)]
+    Refused(sync::RefusedCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -207,7 +231,8 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     match code {
         "not_found" => 4,
         "newer_database" => 5,
-        "database" | "open_failed" | "migration_failed" | "write_failed" | "corrupt" | "error" => 1,
+        "database" | "open_failed" | "migration_failed" | "write_failed" | "corrupt" | "error"
+        | "unreachable" | "server_refused" | "bad_answer" | "busy" | "settings" => 1,
         _ => 3,
     }
 }
@@ -219,6 +244,8 @@ pub(crate) fn error_code(e: &anyhow::Error) -> &'static str {
         x.code()
     } else if let Some(f) = e.downcast_ref::<fields::FieldError>() {
         f.code()
+    } else if let Some(s) = e.downcast_ref::<odop_sync::SyncError>() {
+        s.code()
     } else {
         "error"
     }
@@ -333,6 +360,15 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let stats = store.stats(state.map(StateCode))?;
             out.value(&stats, || output::stats(&stats));
         }
+        Command::Login { server, token } => sync::login(&dir, &server, &token, out)?,
+        Command::Sync { server, token } => {
+            drop(store);
+            sync::sync(&dir, server.as_deref(), token.as_deref(), &who, out)?;
+            return Ok(());
+        }
+        Command::Status => sync::status(&dir, &store, out)?,
+        Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,
+        Command::Refused(cmd) => sync::refused(&mut store, cmd, out)?,
         Command::History { id, limit } => {
             let entries = store.history(id.as_deref(), limit)?;
             out.value(&entries, || output::history(&entries));

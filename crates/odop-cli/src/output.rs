@@ -16,6 +16,11 @@ impl Out {
     }
 
     /// Prints a result: as JSON when asked, otherwise as the human text `human` makes.
+    /// Whether output is JSON for a machine.
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
     pub fn value<T: Serialize + ?Sized>(&self, value: &T, human: impl FnOnce() -> String) {
         if self.json {
             match serde_json::to_string_pretty(value) {

@@ -1,0 +1,285 @@
+//! `odop login`, `odop sync`, `odop status`, `odop conflicts` and `odop refused`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::Context;
+use clap::Subcommand;
+use odop_store::{Resolution, Store};
+use odop_sync::{sync_once, HttpRemote, Progress, Remote, Report, Settings, SyncError};
+use serde_json::{json, Value};
+
+use crate::output::Out;
+
+#[derive(Subcommand, Debug)]
+pub enum ConflictsCmd {
+    /// Conflicts waiting for a person (all of them with --all).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// One conflict: the base value, this desk's and the other side's.
+    Show { id: String },
+    /// Settle a conflict; the settlement syncs like any edit.
+    Resolve {
+        id: String,
+        /// Keep this desk's value.
+        #[arg(long, conflicts_with_all = ["theirs", "value"])]
+        mine: bool,
+        /// Take the other side's value.
+        #[arg(long, conflicts_with_all = ["mine", "value"])]
+        theirs: bool,
+        /// A merged value, as JSON (a plain word is taken as text).
+        #[arg(long, conflicts_with_all = ["mine", "theirs"])]
+        value: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RefusedCmd {
+    /// Writes the server refused, with its reasons.
+    List,
+    /// Give up a refused write; the record returns to the server's version at the next sync.
+    Discard { seq: i64 },
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+pub fn login(dir: &Path, server: &str, token: &str, out: &Out) -> anyhow::Result<()> {
+    let remote = HttpRemote::new(server, token)?;
+    let who = runtime()?.block_on(remote.whoami())?;
+    let interval = Settings::load(dir)?.map_or(15, |s| s.interval_minutes);
+    Settings {
+        server: remote.base().to_owned(),
+        token: token.trim().to_owned(),
+        interval_minutes: interval,
+    }
+    .save(dir)?;
+    out.value(&who, || {
+        format!(
+            "logged in to {} as {} ({}{})",
+            remote.base(),
+            who.name,
+            who.role.as_str(),
+            who.state
+                .map(|s| format!(", state {s}"))
+                .unwrap_or_default()
+        )
+    });
+    Ok(())
+}
+
+pub fn sync(
+    dir: &Path,
+    server: Option<&str>,
+    token: Option<&str>,
+    who: &str,
+    out: &Out,
+) -> anyhow::Result<()> {
+    let saved = Settings::load(dir)?;
+    let server = server
+        .map(str::to_owned)
+        .or_else(|| saved.as_ref().map(|s| s.server.clone()))
+        .ok_or(SyncError::NotLoggedIn)?;
+    let token = token
+        .map(str::to_owned)
+        .or_else(|| saved.as_ref().map(|s| s.token.clone()))
+        .ok_or(SyncError::NotLoggedIn)?;
+    let remote = HttpRemote::new(&server, &token)?;
+    let bar = (std::io::stderr().is_terminal() && !out.json()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let progress = |p: Progress| {
+        if let Some(bar) = &bar {
+            bar.set_message(match p {
+                Progress::Pushing { sent, waiting } => {
+                    format!("pushing: {sent} sent, {waiting} waiting")
+                }
+                Progress::Pulling { received } => format!("pulling: {received} received"),
+            });
+        }
+    };
+    let db = dir.join("odop.sqlite3");
+    let report = runtime()?.block_on(sync_once(&db, &remote, who, &progress));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
+    out.value(&report, || report_line(&report));
+    Ok(())
+}
+
+fn report_line(r: &Report) -> String {
+    let mut s = format!(
+        "pushed {} ({} applied, {} conflicts, {} refused); pulled {} ({} merged with local edits, {} removed)",
+        r.pushed, r.applied, r.conflicts, r.refused, r.pulled, r.merged, r.removed
+    );
+    if r.resynced {
+        s.push_str(&format!(
+            "\nthe server did not know this desk's history (restored or replaced): everything was compared, {} local changes sent again",
+            r.requeued
+        ));
+    }
+    if r.conflicts > 0 {
+        s.push_str("\nsee `odop conflicts list`");
+    }
+    if r.refused > 0 {
+        s.push_str("\nsee `odop refused list`");
+    }
+    s
+}
+
+pub fn status(dir: &Path, store: &Store, out: &Out) -> anyhow::Result<()> {
+    let settings = Settings::load(dir)?;
+    let point = store.sync_point()?;
+    let counts = store.sync_counts()?;
+    let last: Option<Report> = store
+        .sync_report()?
+        .and_then(|r| serde_json::from_str(&r).ok());
+    let value = json!({
+        "server": settings.as_ref().map(|s| s.server.clone()),
+        "interval_minutes": settings.as_ref().map(|s| s.interval_minutes),
+        "client": point.client,
+        "cursor": point.cursor,
+        "pending": counts.pending,
+        "conflicts": counts.conflicts,
+        "refused": counts.refused,
+        "last": last,
+    });
+    out.value(&value, || {
+        let mut s = match &settings {
+            Some(st) => format!("server: {}\n", st.server),
+            None => "server: none (run `odop login --server URL --token TOKEN`)\n".to_owned(),
+        };
+        s.push_str(&format!(
+            "waiting to push: {}\nconflicts: {}\nrefused writes: {}\n",
+            counts.pending, counts.conflicts, counts.refused
+        ));
+        match &last {
+            Some(r) => {
+                s.push_str(&format!("last sync: {}", r.finished));
+                match &r.error {
+                    Some(e) => s.push_str(&format!(" failed: {e}")),
+                    None => s.push_str(&format!("\n  {}", report_line(r).replace('\n', "\n  "))),
+                }
+            }
+            None => s.push_str("last sync: never"),
+        }
+        s
+    });
+    Ok(())
+}
+
+pub fn conflicts(store: &mut Store, who: &str, cmd: ConflictsCmd, out: &Out) -> anyhow::Result<()> {
+    match cmd {
+        ConflictsCmd::List { all } => {
+            let list = store.conflicts(all)?;
+            out.value(&list, || {
+                if list.is_empty() {
+                    return "no conflicts".to_owned();
+                }
+                list.iter()
+                    .map(|v| {
+                        format!(
+                            "{}  {} {} {}: mine {} / theirs {}{}",
+                            v.conflict.id,
+                            v.conflict.kind,
+                            v.conflict.row,
+                            v.conflict.field,
+                            short(&v.mine),
+                            short(&v.theirs),
+                            if v.open { "" } else { "  (settled)" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        ConflictsCmd::Show { id } => {
+            let view = store
+                .conflict(&id)?
+                .with_context(|| format!("no conflict has id {id}"))?;
+            out.value(&view, || {
+                format!(
+                    "{} {}, field {}\n  base:   {}\n  mine:   {}\n  theirs: {} (by {})\n  {}",
+                    view.conflict.kind,
+                    view.conflict.row,
+                    view.conflict.field,
+                    view.base,
+                    view.mine,
+                    view.theirs,
+                    if view.mine == view.conflict.client {
+                        &view.conflict.server_author
+                    } else {
+                        &view.conflict.client_author
+                    },
+                    if view.open { "open" } else { "settled" }
+                )
+            });
+        }
+        ConflictsCmd::Resolve {
+            id,
+            mine,
+            theirs,
+            value,
+        } => {
+            let choice = match (mine, theirs, value) {
+                (true, _, _) => Resolution::Mine,
+                (_, true, _) => Resolution::Theirs,
+                (_, _, Some(v)) => {
+                    Resolution::Value(serde_json::from_str(&v).unwrap_or(Value::String(v)))
+                }
+                _ => anyhow::bail!("say how to settle it: --mine, --theirs or --value JSON"),
+            };
+            store.resolve(who, &id, &choice)?;
+            out.value(&json!({ "resolved": id }), || {
+                format!("settled {id}; the settlement is sent at the next sync")
+            });
+        }
+    }
+    Ok(())
+}
+
+pub fn refused(store: &mut Store, cmd: RefusedCmd, out: &Out) -> anyhow::Result<()> {
+    match cmd {
+        RefusedCmd::List => {
+            let list = store.refusals()?;
+            out.value(&list, || {
+                if list.is_empty() {
+                    return "no refused writes".to_owned();
+                }
+                list.iter()
+                    .map(|r| {
+                        format!(
+                            "{}  {} {} {} ({}): {}",
+                            r.seq, r.op, r.kind, r.row, r.code, r.reason
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        RefusedCmd::Discard { seq } => {
+            store.discard_refusal(seq)?;
+            out.value(&json!({ "discarded": seq }), || {
+                format!("discarded refused write {seq}; the record returns to the server's version at the next sync")
+            });
+        }
+    }
+    Ok(())
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(39).collect::<String>())
+    } else {
+        s
+    }
+}
