@@ -246,7 +246,7 @@ pub fn conflicts(store: &mut Store, who: &str, cmd: ConflictsCmd, out: &Out) -> 
     Ok(())
 }
 
-pub fn refused(store: &mut Store, cmd: RefusedCmd, out: &Out) -> anyhow::Result<()> {
+pub fn refused(store: &mut Store, cmd: &RefusedCmd, out: &Out) -> anyhow::Result<()> {
     match cmd {
         RefusedCmd::List => {
             let list = store.refusals()?;
@@ -265,7 +265,7 @@ pub fn refused(store: &mut Store, cmd: RefusedCmd, out: &Out) -> anyhow::Result<
                     .join("\n")
             });
         }
-        RefusedCmd::Discard { seq } => {
+        &RefusedCmd::Discard { seq } => {
             store.discard_refusal(seq)?;
             out.value(&json!({ "discarded": seq }), || {
                 format!("discarded refused write {seq}; the record returns to the server's version at the next sync")
