@@ -259,6 +259,10 @@ fn apply_page(
             }
             Change::Tombstone { kind, id, .. } | Change::Departed { kind, id, .. } => {
                 if let Ok(kind) = EntityKind::from_str(kind) {
+                    if let Some(c) = compare.as_deref_mut() {
+                        // The server knows the row: gone is not lost.
+                        c.seen.insert((kind, id.clone()));
+                    }
                     incoming.push(Incoming::Gone {
                         kind,
                         id: id.clone(),
@@ -314,7 +318,9 @@ async fn resync<R: Remote>(
     let mut missing = Vec::new();
     for kind in EntityKind::ALL {
         for (id, version) in store.versions(kind)? {
-            if version > 0 && !compare.seen.contains(&(kind, id.clone())) {
+            let unknown = version > 0 && !compare.seen.contains(&(kind, id.clone()));
+            // A row with waiting edits is sent by them.
+            if unknown && store.sync_state(kind, &id)? != odop_store::SyncState::Pending {
                 missing.push((kind, id));
             }
         }

@@ -1,0 +1,262 @@
+//! The property: desks of two states and DPIIT make random creates, edits, moves, deletes and
+//! conflict resolutions, and sync in random order through a network that drops and repeats
+//! answers while the server restarts. Once the faults stop and every desk syncs twice, every
+//! desk equals the server within what it may read, and no desk has an unpushed edit left.
+//!
+//! `ODOP_SYNC_CASES` sets the number of cases (the default suite runs a few dozen; the long
+//! mode, e.g. `ODOP_SYNC_CASES=10000`, runs as many as asked).
+
+mod support;
+
+use odop_domain::{Entity, EntityKind, Product, Rank};
+use odop_protocol::Role;
+use odop_store::{Resolution, Store};
+use odop_sync::sync_once;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use support::{desk_store, local_view, product, Fault, Flaky, Hub, PLACES};
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create {
+        desk: usize,
+        state: usize,
+        district: usize,
+    },
+    Edit {
+        desk: usize,
+        pick: usize,
+        field: u8,
+        value: u8,
+    },
+    Move {
+        desk: usize,
+        pick: usize,
+    },
+    Delete {
+        desk: usize,
+        pick: usize,
+    },
+    Resolve {
+        desk: usize,
+        pick: usize,
+        how: u8,
+    },
+    Sync {
+        desk: usize,
+        fault: u8,
+    },
+    Restart,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        5 => (0..8usize, 0..2usize, 0..2usize).prop_map(|(desk, state, district)| Op::Create { desk, state, district }),
+        20 => (0..8usize, 0..4usize, 0..3u8, 0..3u8).prop_map(|(desk, pick, field, value)| Op::Edit { desk, pick, field, value }),
+        2 => (0..8usize, 0..8usize).prop_map(|(desk, pick)| Op::Move { desk, pick }),
+        2 => (0..8usize, 0..8usize).prop_map(|(desk, pick)| Op::Delete { desk, pick }),
+        4 => (0..8usize, 0..16usize, 0..3u8).prop_map(|(desk, pick, how)| Op::Resolve { desk, pick, how }),
+        14 => (0..8usize, 0..6u8).prop_map(|(desk, fault)| Op::Sync { desk, fault }),
+        1 => Just(Op::Restart),
+    ]
+}
+
+struct Desk {
+    name: String,
+    path: std::path::PathBuf,
+    remote: Flaky,
+    account: odop_ledger::Account,
+}
+
+fn roles(n: usize) -> Vec<(Role, Option<u16>)> {
+    (0..n)
+        .map(|i| match i {
+            0 => (Role::Central, None),
+            3 => (Role::StateViewer, Some(9)),
+            i if i % 2 == 1 => (Role::StateEditor, Some(9)),
+            _ => (Role::StateEditor, Some(10)),
+        })
+        .collect()
+}
+
+fn pick<T: Clone>(items: &[T], n: usize) -> Option<T> {
+    (!items.is_empty()).then(|| items[n % items.len()].clone())
+}
+
+fn write(store: &mut Store, who: &str, p: &Product) {
+    let mut edit = store.edit(who).unwrap();
+    // Local rules may refuse (nothing to see here); the server's refusals are what matter.
+    if edit.put(p).is_ok() {
+        edit.commit().unwrap();
+    }
+}
+
+async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let desks: Vec<Desk> = roles(desks_n)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (role, state))| {
+            let name = format!("desk{i}");
+            let path = dir.path().join(format!("{name}.sqlite3"));
+            drop(desk_store(&path));
+            let (account, token) = hub.account(&name, role, state);
+            Desk {
+                remote: Flaky::new(hub.base.clone(), &token),
+                name,
+                path,
+                account,
+            }
+        })
+        .collect();
+
+    for op in ops {
+        match op {
+            Op::Restart => hub.restart().await,
+            Op::Sync { desk, fault } => {
+                let d = &desks[desk % desks_n];
+                *d.remote.fault.lock().unwrap() = match fault {
+                    2 => Fault::DropAnswer,
+                    3 => Fault::Duplicate,
+                    4 => Fault::Unreachable,
+                    _ => Fault::None,
+                };
+                // Failures are expected here; convergence is checked after the faults stop.
+                let _ = sync_once(&d.path, &d.remote, &d.name, &|_| {}).await;
+            }
+            Op::Create {
+                desk,
+                state,
+                district,
+            } => {
+                let d = &desks[desk % desks_n];
+                let (code, districts) = PLACES[state];
+                let mut store = Store::open(&d.path).unwrap();
+                write(
+                    &mut store,
+                    &d.name,
+                    &product(code, districts[district], &format!("{} item", d.name)),
+                );
+            }
+            Op::Edit {
+                desk,
+                pick: n,
+                field,
+                value,
+            } => {
+                let d = &desks[desk % desks_n];
+                let mut store = Store::open(&d.path).unwrap();
+                let rows: Vec<Product> = store.list(None, None, 1000, 0).unwrap();
+                if let Some(mut p) = pick(&rows, n) {
+                    match field {
+                        0 => p.name = format!("Name {value}"),
+                        1 => p.description = format!("Description {value}"),
+                        _ => {
+                            p.rank =
+                                [Rank::Primary, Rank::Secondary, Rank::Tertiary][value as usize % 3]
+                        }
+                    }
+                    write(&mut store, &d.name, &p);
+                }
+            }
+            Op::Move { desk, pick: n } => {
+                let d = &desks[desk % desks_n];
+                let mut store = Store::open(&d.path).unwrap();
+                let rows: Vec<Product> = store.list(None, None, 1000, 0).unwrap();
+                if let Some(mut p) = pick(&rows, n) {
+                    let (code, districts) = PLACES
+                        .iter()
+                        .find(|(s, _)| *s != p.state.0)
+                        .copied()
+                        .unwrap();
+                    p.state = odop_domain::StateCode(code);
+                    p.district = odop_domain::DistrictCode(districts[0]);
+                    write(&mut store, &d.name, &p);
+                }
+            }
+            Op::Delete { desk, pick: n } => {
+                let d = &desks[desk % desks_n];
+                let mut store = Store::open(&d.path).unwrap();
+                let rows: Vec<Product> = store.list(None, None, 1000, 0).unwrap();
+                if let Some(p) = pick(&rows, n) {
+                    let mut edit = store.edit(&d.name).unwrap();
+                    if edit.delete(EntityKind::Product, p.id()).is_ok() {
+                        edit.commit().unwrap();
+                    }
+                }
+            }
+            Op::Resolve { desk, pick: n, how } => {
+                let d = &desks[desk % desks_n];
+                let mut store = Store::open(&d.path).unwrap();
+                let open = store.conflicts(false).unwrap();
+                if let Some(c) = pick(&open, n) {
+                    let choice = match how {
+                        0 => Resolution::Mine,
+                        1 => Resolution::Theirs,
+                        _ => match c.conflict.field.as_str() {
+                            "name" => Resolution::Value("Merged name".into()),
+                            "description" => Resolution::Value("Merged description".into()),
+                            _ => Resolution::Theirs,
+                        },
+                    };
+                    // A row gone since may make a choice impossible; that is the person's to see.
+                    let _ = store.resolve(&d.name, &c.conflict.id, &choice);
+                }
+            }
+        }
+    }
+
+    // The faults stop; every desk gives up refused writes and syncs, twice over.
+    for _ in 0..2 {
+        for d in &desks {
+            *d.remote.fault.lock().unwrap() = Fault::None;
+            let mut store = Store::open(&d.path).unwrap();
+            for r in store.refusals().unwrap() {
+                store.discard_refusal(r.seq).unwrap();
+            }
+            drop(store);
+            sync_once(&d.path, &d.remote, &d.name, &|_| {})
+                .await
+                .map_err(|e| TestCaseError::fail(format!("{} could not sync: {e}", d.name)))?;
+        }
+    }
+    for d in &desks {
+        let store = Store::open(&d.path).unwrap();
+        prop_assert_eq!(
+            store.sync_counts().unwrap().pending,
+            0,
+            "{} kept unpushed edits",
+            &d.name
+        );
+        prop_assert_eq!(
+            local_view(&store),
+            hub.view(&d.account),
+            "{} diverged from the server",
+            &d.name
+        );
+    }
+    hub.halt().await;
+    Ok(())
+}
+
+#[test]
+fn every_desk_converges_with_the_server_whatever_the_network_does() {
+    let cases = std::env::var("ODOP_SYNC_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let strategy = (2..=8usize, proptest::collection::vec(op(), 10..60));
+    runner
+        .run(&strategy, |(desks, ops)| runtime.block_on(run(desks, ops)))
+        .unwrap();
+}
