@@ -153,8 +153,8 @@ async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
                         0 => p.name = format!("Name {value}"),
                         1 => p.description = format!("Description {value}"),
                         _ => {
-                            p.rank =
-                                [Rank::Primary, Rank::Secondary, Rank::Tertiary][value as usize % 3]
+                            p.rank = [Rank::Primary, Rank::Secondary, Rank::Tertiary]
+                                [value as usize % 3];
                         }
                     }
                     write(&mut store, &d.name, &p);
