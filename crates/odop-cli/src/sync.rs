@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use clap::Subcommand;
 use odop_store::{Resolution, Store};
-use odop_sync::{sync_once, HttpRemote, Progress, Remote, Report, Settings, SyncError};
+use odop_sync::{sync_once, HttpRemote, Progress, Report, Settings, SyncError};
 use serde_json::{json, Value};
 
 use crate::output::Out;
@@ -50,19 +50,11 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 pub fn login(dir: &Path, server: &str, token: &str, out: &Out) -> anyhow::Result<()> {
-    let remote = HttpRemote::new(server, token)?;
-    let who = runtime()?.block_on(remote.whoami())?;
-    let interval = Settings::load(dir)?.map_or(15, |s| s.interval_minutes);
-    Settings {
-        server: remote.base().to_owned(),
-        token: token.trim().to_owned(),
-        interval_minutes: interval,
-    }
-    .save(dir)?;
+    let who = runtime()?.block_on(odop_sync::login(dir, server, token))?;
     out.value(&who, || {
         format!(
             "logged in to {} as {} ({}{})",
-            remote.base(),
+            server.trim().trim_end_matches('/'),
             who.name,
             who.role.as_str(),
             who.state
@@ -136,32 +128,17 @@ fn report_line(r: &Report) -> String {
 }
 
 pub fn status(dir: &Path, store: &Store, out: &Out) -> anyhow::Result<()> {
-    let settings = Settings::load(dir)?;
-    let point = store.sync_point()?;
-    let counts = store.sync_counts()?;
-    let last: Option<Report> = store
-        .sync_report()?
-        .and_then(|r| serde_json::from_str(&r).ok());
-    let value = json!({
-        "server": settings.as_ref().map(|s| s.server.clone()),
-        "interval_minutes": settings.as_ref().map(|s| s.interval_minutes),
-        "client": point.client,
-        "cursor": point.cursor,
-        "pending": counts.pending,
-        "conflicts": counts.conflicts,
-        "refused": counts.refused,
-        "last": last,
-    });
-    out.value(&value, || {
-        let mut s = match &settings {
-            Some(st) => format!("server: {}\n", st.server),
+    let o = odop_sync::overview(dir, store, None)?;
+    out.value(&o, || {
+        let mut s = match &o.server {
+            Some(server) => format!("server: {server}\n"),
             None => "server: none (run `odop login --server URL --token TOKEN`)\n".to_owned(),
         };
         s.push_str(&format!(
             "waiting to push: {}\nconflicts: {}\nrefused writes: {}\n",
-            counts.pending, counts.conflicts, counts.refused
+            o.counts.pending, o.counts.conflicts, o.counts.refused
         ));
-        match &last {
+        match &o.last {
             Some(r) => {
                 s.push_str(&format!("last sync: {}", r.finished));
                 match &r.error {

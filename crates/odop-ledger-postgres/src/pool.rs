@@ -33,6 +33,24 @@ pub(crate) struct Pool {
     returned: Condvar,
 }
 
+impl Drop for Pool {
+    /// Closing a connection blocks on the client's own runtime, which panics on a thread
+    /// that already drives async tasks; an async server may drop the last handle to the ledger
+    /// on such a thread, so the connections close on a thread of their own.
+    fn drop(&mut self) {
+        let state = self
+            .state
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let idle = std::mem::take(&mut state.idle);
+        if idle.is_empty() {
+            return;
+        }
+        let closer = std::thread::spawn(move || drop(idle));
+        let _ = closer.join();
+    }
+}
+
 impl Pool {
     /// An empty pool; connections are made when first needed.
     pub(crate) fn new(config: postgres::Config, target: String) -> Pool {

@@ -18,6 +18,8 @@ use serde_json::{json, Value};
 
 struct Server {
     base: String,
+    /// A PostgreSQL cluster the ledger lives in, kept until the server stops.
+    _cluster: Option<Arc<odop_pgtest::Cluster>>,
     ledger: Arc<dyn Ledger>,
     http: reqwest::Client,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -30,6 +32,33 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let ledger: Arc<dyn Ledger> =
             Arc::new(SqliteLedger::open(&dir.path().join("ledger.sqlite3")).unwrap());
+        Server::over(ledger, dir, None, config).await
+    }
+
+    /// The same server over a PostgreSQL ledger in a throwaway cluster.
+    async fn start_postgres(config: Config) -> Server {
+        let cluster = tokio::task::spawn_blocking(|| {
+            odop_pgtest::Cluster::start().expect("a PostgreSQL cluster for the test")
+        })
+        .await
+        .unwrap();
+        let (cluster, ledger) = tokio::task::spawn_blocking(move || {
+            let url = cluster.create_database("ledger").unwrap();
+            let ledger = odop_ledger_postgres::PostgresLedger::open(&url).unwrap();
+            (cluster, Arc::new(ledger) as Arc<dyn Ledger>)
+        })
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        Server::over(ledger, dir, Some(Arc::new(cluster)), config).await
+    }
+
+    async fn over(
+        ledger: Arc<dyn Ledger>,
+        dir: tempfile::TempDir,
+        cluster: Option<Arc<odop_pgtest::Cluster>>,
+        config: Config,
+    ) -> Server {
         // Bound before the server task starts, so it accepts from the first request on.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
@@ -42,9 +71,15 @@ impl Server {
             .await
         });
         Server {
+            _cluster: cluster,
             base: format!("http://{addr}"),
             ledger,
-            http: reqwest::Client::new(),
+            // A fresh connection per request: after refusing an oversized body the server
+            // closes its side, and a pooled connection could race that close.
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap(),
             stop: Some(stop),
             done: Some(done),
             _dir: dir,
@@ -54,7 +89,13 @@ impl Server {
     fn account(&self, name: &str, role: Role, state: Option<u16>) -> String {
         let account = Account::new(name, role, state).unwrap();
         let token = Token::generate().unwrap();
-        self.ledger.insert_account(&account, &token.hash()).unwrap();
+        // The ledger is blocking; PostgreSQL's client must not run on an async thread.
+        let insert = || self.ledger.insert_account(&account, &token.hash()).unwrap();
+        if self._cluster.is_some() {
+            tokio::task::block_in_place(insert);
+        } else {
+            insert();
+        }
         token.0
     }
 
@@ -126,6 +167,10 @@ impl Server {
     async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
         self.done.take().unwrap().await.unwrap().unwrap();
+        // Closing PostgreSQL connections blocks, so it happens off the async threads.
+        tokio::task::spawn_blocking(move || drop(self))
+            .await
+            .unwrap();
     }
 }
 
@@ -238,7 +283,15 @@ fn verdict(o: &Outcome) -> String {
 
 #[tokio::test]
 async fn the_authority_matrix_holds_for_every_role_kind_and_operation() {
-    let s = Server::start(Config::default()).await;
+    authority_matrix(Server::start(Config::default()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_authority_matrix_holds_on_postgres_too() {
+    authority_matrix(Server::start_postgres(Config::default()).await).await;
+}
+
+async fn authority_matrix(s: Server) {
     let central = s.account("dpiit", Role::Central, None);
     let up = s.account("up-editor", Role::StateEditor, Some(9));
     let up_viewer = s.account("up-viewer", Role::StateViewer, Some(9));
@@ -566,7 +619,15 @@ async fn a_push_sent_one_to_five_times_leaves_the_same_state() {
 
 #[tokio::test]
 async fn hostile_requests_get_a_clear_4xx_never_a_500() {
-    let s = Server::start(Config::default()).await;
+    hostile_requests(Server::start(Config::default()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_requests_get_a_clear_4xx_on_postgres_too() {
+    hostile_requests(Server::start_postgres(Config::default()).await).await;
+}
+
+async fn hostile_requests(s: Server) {
     let token = s.account("up-editor", Role::StateEditor, Some(9));
     let push = || {
         s.http

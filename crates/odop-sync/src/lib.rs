@@ -7,12 +7,14 @@
 //! It must not know SQL (the store applies each step in one transaction) or any user
 //! interface; the app and the CLI call it and show what it reports.
 
+mod desk;
 mod error;
 mod remote;
 mod round;
 mod schedule;
 mod settings;
 
+pub use desk::{login, overview, set_interval, Overview};
 pub use error::SyncError;
 pub use remote::{HttpRemote, Remote};
 pub use round::{sync_once, Progress, Report};

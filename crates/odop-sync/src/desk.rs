@@ -1,0 +1,78 @@
+//! What a desk's front ends (the app and the CLI) ask of sync, each as one call.
+
+use std::path::Path;
+
+use odop_protocol::Identity;
+use odop_store::{Store, SyncCounts, SyncPoint};
+use serde::Serialize;
+
+use crate::{HttpRemote, Remote, Report, Settings, Status, SyncError};
+
+/// Checks the token with the server and remembers both, keeping the sync interval.
+pub async fn login(data_dir: &Path, server: &str, token: &str) -> Result<Identity, SyncError> {
+    let remote = HttpRemote::new(server, token)?;
+    let who = remote.whoami().await?;
+    let interval = Settings::load(data_dir)?.map_or(15, |s| s.interval_minutes);
+    Settings {
+        server: remote.base().to_owned(),
+        token: token.trim().to_owned(),
+        interval_minutes: interval,
+    }
+    .save(data_dir)?;
+    Ok(who)
+}
+
+/// Changes the minutes between periodic syncs (1 to 1440).
+pub fn set_interval(data_dir: &Path, minutes: u32) -> Result<Settings, SyncError> {
+    let Some(mut settings) = Settings::load(data_dir)? else {
+        return Err(SyncError::NotLoggedIn);
+    };
+    if !(1..=1440).contains(&minutes) {
+        return Err(SyncError::Settings {
+            path: Settings::path(data_dir).display().to_string(),
+            reason: format!("the interval must be 1 to 1440 minutes, not {minutes}"),
+        });
+    }
+    settings.interval_minutes = minutes;
+    settings.save(data_dir)?;
+    Ok(settings)
+}
+
+/// Everything a status line or a sync screen shows, in one value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overview {
+    /// The server, when logged in (never the token).
+    pub server: Option<String>,
+    pub interval_minutes: Option<u32>,
+    pub point: SyncPoint,
+    pub counts: SyncCounts,
+    /// The last finished round, from this process or an earlier one.
+    pub last: Option<Report>,
+    /// The periodic sync's live state, when one runs in this process.
+    pub live: Option<Status>,
+}
+
+/// Where this desk stands with the server.
+pub fn overview(
+    data_dir: &Path,
+    store: &Store,
+    live: Option<Status>,
+) -> Result<Overview, SyncError> {
+    let settings = Settings::load(data_dir)?;
+    let stored: Option<Report> = store
+        .sync_report()?
+        .and_then(|r| serde_json::from_str(&r).ok());
+    let last = live
+        .as_ref()
+        .and_then(|s| s.last.clone())
+        .filter(|r| !r.finished.is_empty())
+        .or(stored);
+    Ok(Overview {
+        server: settings.as_ref().map(|s| s.server.clone()),
+        interval_minutes: settings.as_ref().map(|s| s.interval_minutes),
+        point: store.sync_point()?,
+        counts: store.sync_counts()?,
+        last,
+        live,
+    })
+}
