@@ -1,0 +1,184 @@
+//! `odop login`, `sync`, `status`, `conflicts` and `refused` against a real server.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use odop_domain::{District, DistrictCode, State, StateCode, StateKind};
+use odop_ledger::{Account, Ledger, Token};
+use odop_ledger_sqlite::SqliteLedger;
+use odop_protocol::Role;
+use odop_store::Store;
+use serde_json::Value;
+
+fn odop(dir: &Path, user: &str, args: &[&str]) -> (bool, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_odop"))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--json")
+        .args(args)
+        .env("ODOP_USER", user)
+        .env_remove("ODOP_CRASH_AT")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let value = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    (
+        out.status.success(),
+        value,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn desk(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut store = Store::open(&dir.join("odop.sqlite3")).unwrap();
+    let states = [State {
+        code: StateCode(9),
+        name: "Uttar Pradesh".into(),
+        local_name: None,
+        kind: StateKind::State,
+        aliases: vec![],
+    }];
+    let districts = [District {
+        code: DistrictCode(187),
+        state: StateCode(9),
+        name: "Varanasi".into(),
+        aliases: vec![],
+    }];
+    let mut edit = store.edit("setup").unwrap();
+    edit.put_places(&states, &districts).unwrap();
+    edit.commit().unwrap();
+}
+
+#[test]
+fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let ledger: Arc<dyn Ledger> =
+        Arc::new(SqliteLedger::open(&root.path().join("ledger.sqlite3")).unwrap());
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let serving = Arc::clone(&ledger);
+    runtime.spawn(async move {
+        odop_server::serve(
+            listener,
+            serving,
+            &odop_server::Config::default(),
+            std::future::pending(),
+        )
+        .await
+    });
+    let mut tokens = Vec::new();
+    for (name, role, state) in [
+        ("up-a", Role::StateEditor, Some(9)),
+        ("dpiit", Role::Central, None),
+    ] {
+        let token = Token::generate().unwrap();
+        ledger
+            .insert_account(&Account::new(name, role, state).unwrap(), &token.hash())
+            .unwrap();
+        tokens.push(token.0);
+    }
+    let a = root.path().join("a");
+    let b = root.path().join("b");
+    desk(&a);
+    desk(&b);
+
+    // Before login, sync says what to do.
+    let (ok, _, err) = odop(&a, "up-a", &["sync"]);
+    assert!(!ok && err.contains("odop login"), "{err}");
+    let (ok, who, err) = odop(
+        &a,
+        "up-a",
+        &["login", "--server", &url, "--token", &tokens[0]],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        (who["name"].as_str(), who["state"].as_u64()),
+        (Some("up-a"), Some(9))
+    );
+    let (ok, _, err) = odop(
+        &b,
+        "dpiit",
+        &["login", "--server", &url, "--token", "odop_wrong"],
+    );
+    assert!(!ok && err.contains("unknown or revoked"), "{err}");
+    assert!(
+        odop(
+            &b,
+            "dpiit",
+            &["login", "--server", &url, "--token", &tokens[1]]
+        )
+        .0
+    );
+
+    let (ok, added, err) = odop(
+        &a,
+        "up-a",
+        &[
+            "add",
+            "product",
+            "district=187",
+            "name=Banarasi Saree",
+            "rank=primary",
+            "sector=handloom",
+        ],
+    );
+    assert!(ok, "{err}");
+    let id = added["record"]["id"].as_str().unwrap().to_owned();
+    let (_, status, _) = odop(&a, "up-a", &["status"]);
+    assert_eq!(status["counts"]["pending"], 1);
+    assert!(odop(&a, "up-a", &["sync"]).0);
+    assert!(odop(&b, "dpiit", &["sync"]).0);
+    // Both change the rank offline; A syncs first.
+    assert!(odop(&a, "up-a", &["edit", "product", &id, "rank=secondary"]).0);
+    assert!(odop(&b, "dpiit", &["edit", "product", &id, "rank=tertiary"]).0);
+    assert!(odop(&a, "up-a", &["sync"]).0);
+    let (ok, report, err) = odop(&b, "dpiit", &["sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(report["conflicts"], 1);
+    let (_, list, _) = odop(&b, "dpiit", &["conflicts", "list"]);
+    let conflict = list[0]["conflict"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(list[0]["mine"], "tertiary");
+    assert_eq!(list[0]["theirs"], "secondary");
+    let (ok, _, err) = odop(&b, "dpiit", &["conflicts", "resolve", &conflict]);
+    assert!(
+        !ok && err.contains("--mine"),
+        "a resolution needs a choice: {err}"
+    );
+    assert!(odop(&b, "dpiit", &["conflicts", "resolve", &conflict, "--mine"]).0);
+    let (ok, _, err) = odop(
+        &b,
+        "dpiit",
+        &["conflicts", "resolve", &conflict, "--theirs"],
+    );
+    assert!(!ok && err.contains("already settled"), "{err}");
+    assert!(odop(&b, "dpiit", &["sync"]).0);
+    assert!(odop(&a, "up-a", &["sync"]).0);
+    let (_, shown, _) = odop(&a, "up-a", &["show", "product", &id]);
+    assert_eq!(
+        shown["rank"], "tertiary",
+        "DPIIT's settlement reached the state"
+    );
+    let (_, all, _) = odop(&a, "up-a", &["conflicts", "list", "--all"]);
+    assert_eq!(all[0]["conflict"]["resolved_by"], "dpiit");
+
+    // A desk of UP that writes outside its state is refused, and can give the write up.
+    assert!(odop(&a, "up-a", &["edit", "product", &id, "name=Renamed"]).0);
+    ledger.revoke("up-a").unwrap();
+    let (ok, _, err) = odop(&a, "up-a", &["sync"]);
+    assert!(!ok && err.contains("unknown or revoked"), "{err}");
+    let (_, status, _) = odop(&a, "up-a", &["status"]);
+    assert_eq!(
+        status["counts"]["pending"], 1,
+        "nothing lost while refused at the door"
+    );
+    let (_, refused, _) = odop(&a, "up-a", &["refused", "list"]);
+    assert_eq!(refused, serde_json::json!([]));
+}
