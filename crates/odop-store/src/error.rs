@@ -57,6 +57,8 @@ pub enum StoreError {
         id: String,
         reason: String,
     },
+    #[error("{field}: {reason}")]
+    Field { field: String, reason: String },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -77,6 +79,7 @@ impl StoreError {
             StoreError::NotFound { .. } => "not_found",
             StoreError::InUse { .. } => "in_use",
             StoreError::Corrupt { .. } => "corrupt",
+            StoreError::Field { .. } => "invalid",
             StoreError::Sql(_) => "database",
         }
     }
