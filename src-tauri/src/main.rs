@@ -1,5 +1,6 @@
 //! ODOP Desk: the desktop shell. It opens the store in the OS app-data
-//! folder and exposes a few thin commands to the web UI in `ui/`.
+//! folder, keeps one window (one instance, its size remembered) and exposes
+//! thin commands to the web UI in `ui/`.
 
 // No console window on Windows in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -22,10 +23,34 @@ const DB_FILE: &str = "odop.sqlite3";
 
 fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
+        // First, so that a second launch hands over to the running window before anything else
+        // starts: two processes writing one database would only wait on each other.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::district_summaries,
             commands::load_sample,
             commands::is_empty,
+            commands::stats,
+            commands::recent_activity,
+            commands::district_rows,
+            commands::district_detail,
+            commands::product_detail,
+            commands::seller_page,
+            commands::record_page,
+            commands::record_fields,
+            commands::save_record,
+            commands::delete_record,
+            commands::search,
+            commands::choices,
+            commands::import_file,
+            commands::export_file,
         ])
         .setup(|app| {
             // Without its database the app can do nothing: say why and stop,

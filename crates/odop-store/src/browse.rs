@@ -7,7 +7,7 @@ use odop_domain::{
     Story, Workshop,
 };
 use rusqlite::types::Value as Sql;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::edit::parse_body;
 use crate::{ProductFilter, Store, StoreError};
@@ -22,7 +22,8 @@ pub struct Page<T> {
 }
 
 /// Which sellers to list; every field left empty matches all.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct SellerQuery {
     pub district: Option<DistrictCode>,
     /// A seller kind word (`shg`, `weaver`, ...).
@@ -49,7 +50,8 @@ pub struct SellerRow {
 }
 
 /// Which workshops, stories, gaps or actions to list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct RecordQuery {
     pub district: Option<DistrictCode>,
     /// Stories and gaps about this product.
@@ -73,7 +75,8 @@ pub struct RecordRow {
 }
 
 /// Which districts to list: those with at least one product matching every given field.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct DistrictQuery {
     pub sector: Option<String>,
     pub rank: Option<Rank>,
