@@ -3,7 +3,34 @@
 /// The app's own commands. Listing them makes Tauri generate an
 /// `allow-<command>` permission for each, and then only a capability that
 /// grants it may call the command (see `capabilities/default.json`).
-const COMMANDS: &[&str] = &["district_summaries", "load_sample", "is_empty"];
+const COMMANDS: &[&str] = &[
+    "district_summaries",
+    "load_sample",
+    "is_empty",
+    "stats",
+    "recent_activity",
+    "district_rows",
+    "district_detail",
+    "product_detail",
+    "seller_page",
+    "record_page",
+    "record_fields",
+    "save_record",
+    "delete_record",
+    "search",
+    "choices",
+    "import_file",
+    "export_file",
+    "sync_overview",
+    "sync_login",
+    "sync_now",
+    "sync_set_interval",
+    "sync_conflicts",
+    "sync_resolve",
+    "sync_refusals",
+    "sync_discard",
+    "sync_state",
+];
 
 fn main() {
     // The web UI and icons are embedded at compile time: rebuild when they change.

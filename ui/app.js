@@ -1,170 +1,171 @@
-// ODOP Desk: the main window. Talks to the Rust side only through the
-// app's commands (district_summaries, load_sample, is_empty) and renders
-// every data string as text, never as HTML.
+// ODOP Desk: the main window. A hash router shows one screen at a time in #view; each screen is
+// a module in js/views/ that talks to the Rust side only through the app's commands.
+
+import { call, asCommandError } from "./js/api.js";
+import { h, fill } from "./js/dom.js";
+import { loadLanguages, applyStatic, setLang, onLangChange, lang, t } from "./js/i18n.js";
+import * as dashboard from "./js/views/dashboard.js";
+import * as districts from "./js/views/districts.js";
+import * as district from "./js/views/district.js";
+import * as product from "./js/views/product.js";
+import * as sellers from "./js/views/sellers.js";
+import * as records from "./js/views/records.js";
+import * as search from "./js/views/search.js";
+import * as importer from "./js/views/importer.js";
+import * as firstRun from "./js/views/first-run.js";
+import * as sync from "./js/views/sync.js";
 
 const $ = (id) => document.getElementById(id);
+const view = $("view");
 
-const ui = {
-  loading: $("loading"),
-  firstRun: $("first-run"),
-  loadSample: $("load-sample"),
-  checkAgain: $("check-again"),
-  districts: $("districts"),
-  filter: $("district-filter"),
-  count: $("district-count"),
-  rows: $("district-rows"),
-  noMatch: $("no-match"),
-  errorBanner: $("error-banner"),
-  errorMessage: $("error-message"),
-  errorCode: $("error-code"),
-  errorDismiss: $("error-dismiss"),
-  notice: $("notice"),
+/** Screens by route name; a route is `#/name` or `#/name/argument`. */
+const ROUTES = {
+  dashboard: (arg, ctx) => dashboard.render(view, ctx),
+  districts: (arg, ctx) => districts.render(view, ctx),
+  district: (arg, ctx) => district.render(view, Number(arg), ctx),
+  product: (arg, ctx) => product.render(view, arg, ctx),
+  sellers: (arg, ctx) => sellers.render(view, ctx),
+  workshops: (arg, ctx) => records.render(view, "workshop", ctx),
+  stories: (arg, ctx) => records.render(view, "story", ctx),
+  gaps: (arg, ctx) => records.render(view, "gap", ctx),
+  actions: (arg, ctx) => records.render(view, "action", ctx),
+  search: (arg, ctx) => search.render(view, ctx, $("global-search")),
+  import: (arg, ctx) => importer.render(view, ctx),
+  welcome: (arg, ctx) => firstRun.render(view, ctx),
+  sync: (arg, ctx) => sync.render(view, ctx),
 };
+const NAV_ORDER = ["dashboard", "districts", "sellers", "workshops", "stories", "gaps", "actions", "search", "import"];
 
-/** The rendered rows, each with the lower-cased text the filter searches. */
-let rendered = [];
+let choicesCache = null;
+/** Bumped on each navigation, so a slow screen does not draw over a newer one. */
+let generation = 0;
 
-/** Calls a command; rejects with `{ code, message }` whatever went wrong. */
-async function call(command, args) {
-  const invoke = window.__TAURI__?.core?.invoke;
-  if (typeof invoke !== "function") {
-    throw { code: "ui.no_backend", message: "This page only works inside the ODOP Desk app." };
-  }
-  try {
-    return await invoke(command, args);
-  } catch (error) {
-    throw asCommandError(error);
-  }
-}
-
-/** Commands reject with `{ code, message }`; Tauri itself may reject with a string. */
-function asCommandError(error) {
-  if (error && typeof error === "object" && typeof error.message === "string") {
-    return { code: typeof error.code === "string" ? error.code : "", message: error.message };
-  }
-  return { code: "", message: String(error) };
-}
+const ctx = {
+  call,
+  showError,
+  clearError,
+  notice: showNotice,
+  navigate: (hash) => {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  /** Sectors, states and districts, loaded once and again after an import. */
+  async choices() {
+    choicesCache ??= await call("choices");
+    return choicesCache;
+  },
+  forgetChoices() {
+    choicesCache = null;
+  },
+  /** True while the screen drawn for `gen` is still the current one. */
+  current: (gen) => gen === generation,
+  generation: () => generation,
+};
 
 function showError(error) {
   const { code, message } = asCommandError(error);
-  ui.errorMessage.textContent = message;
-  ui.errorCode.textContent = code;
-  ui.errorCode.hidden = code === "";
-  ui.errorBanner.hidden = false;
+  $("error-message").textContent = message;
+  $("error-code").textContent = code;
+  $("error-code").hidden = code === "";
+  $("error-banner").hidden = false;
 }
 
 function clearError() {
-  ui.errorBanner.hidden = true;
-  ui.errorMessage.textContent = "";
-  ui.errorCode.textContent = "";
+  $("error-banner").hidden = true;
+  $("error-message").textContent = "";
+  $("error-code").textContent = "";
 }
+
+/** A notice stays up on the screen it was given for and the one it leads to, then goes. */
+let noticeUntil = 0;
 
 function showNotice(text) {
-  ui.notice.textContent = text;
-  ui.notice.hidden = text === "";
+  $("notice").textContent = text ?? "";
+  $("notice").hidden = !text;
+  noticeUntil = generation + 1;
 }
 
-/** Shows exactly one of the loading line, the first-run panel and the table. */
-function showView(view) {
-  ui.loading.hidden = view !== "loading";
-  ui.firstRun.hidden = view !== "first-run";
-  ui.districts.hidden = view !== "districts";
+function parseHash() {
+  const [, name = "dashboard", arg = ""] = location.hash.match(/^#\/([\w-]+)(?:\/(.*))?$/) ?? [];
+  return { name: ROUTES[name] ? name : "dashboard", arg: decodeURIComponent(arg) };
 }
 
-function cell(text, className) {
-  const td = document.createElement("td");
-  if (className) td.className = className;
-  td.textContent = text;
-  return td;
-}
-
-const byStateThenDistrict = (a, b) =>
-  a.state_name.localeCompare(b.state_name, "en-IN") || a.name.localeCompare(b.name, "en-IN");
-
-function renderDistricts(summaries) {
-  const sorted = [...summaries].sort(byStateThenDistrict);
-  rendered = sorted.map((d) => {
-    const tr = document.createElement("tr");
-    tr.dataset.testid = "district-row";
-    tr.dataset.code = String(d.code);
-    tr.append(
-      cell(d.state_name),
-      cell(d.name),
-      cell(String(d.code), "num code"),
-      cell(String(d.products), "num"),
-      d.primary ? cell(d.primary) : cell("—", "none"),
-    );
-    const text = [d.state_name, d.name, String(d.code), d.primary ?? ""].join("\n").toLowerCase();
-    return { tr, text };
-  });
-  ui.rows.replaceChildren(...rendered.map((r) => r.tr));
-  applyFilter();
-}
-
-/** Client-side, as-you-type: every word typed must appear in the row. */
-function applyFilter() {
-  const words = ui.filter.value.toLowerCase().split(/\s+/).filter(Boolean);
-  let shown = 0;
-  for (const { tr, text } of rendered) {
-    const match = words.every((w) => text.includes(w));
-    tr.hidden = !match;
-    if (match) shown += 1;
+async function route() {
+  generation += 1;
+  if (generation > noticeUntil) showNotice("");
+  const { name, arg } = parseHash();
+  for (const a of document.querySelectorAll(".side-nav a")) {
+    const active = a.dataset.route === name || (name === "district" && a.dataset.route === "districts") ||
+      (name === "product" && a.dataset.route === "districts");
+    if (active) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
   }
-  const total = rendered.length;
-  const noun = total === 1 ? "district" : "districts";
-  ui.count.textContent = words.length ? `${shown} of ${total} ${noun}` : `${total} ${noun}`;
-  ui.noMatch.hidden = shown > 0 || total === 0;
-}
-
-/** Decides between the first-run panel and the table, and fills the table. */
-async function refresh() {
-  if (await call("is_empty")) {
-    showView("first-run");
-    return;
-  }
-  renderDistricts(await call("district_summaries"));
-  showView("districts");
-}
-
-async function loadSample() {
-  clearError();
-  showNotice("");
-  ui.loadSample.disabled = true;
-  const label = ui.loadSample.textContent;
-  ui.loadSample.textContent = "Loading sample data…";
+  document.body.dataset.route = name;
+  view.dataset.route = name;
+  view.dataset.state = "loading";
   try {
-    const added = await call("load_sample");
-    await refresh();
-    showNotice(`Sample data loaded: ${added} ${added === 1 ? "row" : "rows"} added.`);
+    await ROUTES[name](arg, ctx);
   } catch (error) {
     showError(error);
-  } finally {
-    ui.loadSample.disabled = false;
-    ui.loadSample.textContent = label;
+    fill(view, h("p", { class: "loading" }, t("app.unreadable")));
+  }
+  view.dataset.state = "ready";
+}
+
+function keyboard(event) {
+  const target = event.target;
+  const typing = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement;
+  if (event.altKey && /^[1-9]$/.test(event.key)) {
+    event.preventDefault();
+    ctx.navigate(`#/${NAV_ORDER[Number(event.key) - 1]}`);
+  } else if ((event.key === "/" && !typing) || (event.ctrlKey && event.key.toLowerCase() === "k")) {
+    event.preventDefault();
+    $("global-search").focus();
+    $("global-search").select();
   }
 }
 
-async function checkAgain() {
-  clearError();
-  try {
-    await refresh();
-  } catch (error) {
-    showError(error);
+function showLang() {
+  for (const b of document.querySelectorAll(".lang-button")) {
+    b.setAttribute("aria-pressed", String(b.dataset.lang === lang()));
   }
 }
 
 async function start() {
-  ui.loadSample.addEventListener("click", loadSample);
-  ui.checkAgain.addEventListener("click", checkAgain);
-  ui.filter.addEventListener("input", applyFilter);
-  ui.errorDismiss.addEventListener("click", clearError);
-  showView("loading");
+  $("error-dismiss").addEventListener("click", clearError);
+  document.addEventListener("keydown", keyboard);
   try {
-    await refresh();
+    await loadLanguages();
   } catch (error) {
-    ui.loading.textContent = "The data could not be read.";
     showError(error);
   }
+  applyStatic();
+  showLang();
+  for (const b of document.querySelectorAll(".lang-button")) {
+    b.addEventListener("click", () => setLang(b.dataset.lang));
+  }
+  onLangChange(() => {
+    showLang();
+    route();
+  });
+  const searchBox = $("global-search");
+  searchBox.addEventListener("input", () => {
+    if (parseHash().name !== "search") ctx.navigate("#/search");
+  });
+  window.addEventListener("hashchange", route);
+  try {
+    if (await call("is_empty")) {
+      if (parseHash().name === "dashboard") history.replaceState(null, "", "#/welcome");
+    }
+  } catch (error) {
+    showError(error);
+  }
+  await route();
+  const refreshSync = sync.mountStatus($("sync-slot"), ctx);
+  onLangChange(refreshSync);
+  // The first screen is drawn: the start-up measurement reads this.
+  window.__odopFirstScreenAt ??= performance.timeOrigin + performance.now();
 }
 
 start();

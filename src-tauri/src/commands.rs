@@ -1,44 +1,105 @@
-//! Thin adapters from the web UI to `odop_store`: each command calls one
-//! store function and turns its error into `{ code, message }`.
+//! Thin adapters from the web UI to the core: each command takes its arguments, calls one core
+//! function and turns its error into `{ code, message, field }`.
 //!
-//! The commands are `async` so that Tauri runs them off the main thread and
-//! a slow store call (loading the sample) does not freeze the window.
+//! The commands are `async` so that Tauri runs them off the main thread: a slow call (an import,
+//! loading the sample) does not freeze the window.
 
-// Tauri hands a command its `State` by value.
+// Tauri hands a command its `State` and arguments by value.
 #![allow(clippy::needless_pass_by_value)]
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use odop_store::{DistrictSummary, Store, StoreError};
-use serde::Serialize;
-use tauri::State;
+use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid};
+use odop_exchange::{ExchangeError, ImportOptions, ImportReport, LgdReport};
+use odop_store::{
+    Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, HistoryEntry, Hit,
+    Outcome, Page, ProductDetail, ProductFilter, RecordQuery, RecordRow, Saved, SellerQuery,
+    SellerRow, Stats, Store, StoreError,
+};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter as _, State};
 
 /// Who the desktop app records as the author of the rows it adds.
 const WHO: &str = "odop-desk";
 
-/// The error a command hands the UI: a stable machine code and a message
-/// for people.
+/// The event that carries an import's progress to the window.
+pub const IMPORT_PROGRESS: &str = "import-progress";
+
+/// The error a command hands the UI: a stable machine code, a message for people and, when the
+/// problem is one form field's, that field's key.
 #[derive(Debug, Serialize)]
 pub struct CommandError {
     code: &'static str,
     message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
 }
 
 impl From<StoreError> for CommandError {
     fn from(error: StoreError) -> Self {
         CommandError {
             code: error.code(),
+            field: error.form_key(),
             message: error.to_string(),
         }
     }
 }
 
-type Shared<'a> = State<'a, Mutex<Store>>;
+impl From<ExchangeError> for CommandError {
+    fn from(error: ExchangeError) -> Self {
+        match error {
+            ExchangeError::Store(e) => e.into(),
+            other => CommandError {
+                code: other.code(),
+                message: other.to_string(),
+                field: None,
+            },
+        }
+    }
+}
+
+impl From<odop_sync::SyncError> for CommandError {
+    fn from(error: odop_sync::SyncError) -> Self {
+        match error {
+            odop_sync::SyncError::Store(e) => e.into(),
+            other => CommandError {
+                code: other.code(),
+                message: other.to_string(),
+                field: None,
+            },
+        }
+    }
+}
+
+impl CommandError {
+    /// An argument the UI sent that the command cannot use.
+    pub(crate) fn bad_argument(field: &str, expected: &str) -> CommandError {
+        CommandError {
+            code: "bad_argument",
+            message: format!("{field} must be {expected}"),
+            field: Some(field.to_owned()),
+        }
+    }
+}
+
+impl From<Invalid> for CommandError {
+    fn from(error: Invalid) -> Self {
+        CommandError {
+            code: "invalid",
+            field: Some(error.field().to_owned()),
+            message: error.to_string(),
+        }
+    }
+}
+
+pub(crate) type Shared<'a> = State<'a, Mutex<Store>>;
 
 /// The store, even if an earlier command panicked while holding the lock:
 /// the store keeps no state between calls that a panic could leave half-made
 /// (SQLite rolls back an unfinished transaction), so carrying on is safe.
-fn lock(store: Shared<'_>) -> MutexGuard<'_, Store> {
+pub(crate) fn lock(store: Shared<'_>) -> MutexGuard<'_, Store> {
     store
         .inner()
         .lock()
@@ -63,6 +124,179 @@ pub fn is_empty(store: Shared<'_>) -> Result<bool, CommandError> {
     Ok(lock(store).is_empty()?)
 }
 
+/// The dashboard's figures, for the whole country.
+#[tauri::command(async)]
+pub fn stats(store: Shared<'_>) -> Result<Stats, CommandError> {
+    Ok(lock(store).stats(None)?)
+}
+
+/// The latest changes, newest first.
+#[tauri::command(async)]
+pub fn recent_activity(store: Shared<'_>, limit: usize) -> Result<Vec<HistoryEntry>, CommandError> {
+    Ok(lock(store).history(None, limit)?)
+}
+
+/// Districts with a product matching the filter.
+#[tauri::command(async)]
+pub fn district_rows(
+    store: Shared<'_>,
+    query: DistrictQuery,
+) -> Result<Vec<DistrictRow>, CommandError> {
+    Ok(lock(store).district_rows(&query)?)
+}
+
+/// One district with its products.
+#[tauri::command(async)]
+pub fn district_detail(store: Shared<'_>, code: u32) -> Result<DistrictDetail, CommandError> {
+    Ok(lock(store).district_detail(DistrictCode(code))?)
+}
+
+/// One product with its place and sector names.
+#[tauri::command(async)]
+pub fn product_detail(store: Shared<'_>, id: Id) -> Result<ProductDetail, CommandError> {
+    Ok(lock(store).product_detail(id)?)
+}
+
+/// A window of the seller list with the total.
+#[tauri::command(async)]
+pub fn seller_page(store: Shared<'_>, query: SellerQuery) -> Result<Page<SellerRow>, CommandError> {
+    Ok(lock(store).seller_page(&query)?)
+}
+
+/// A window of workshops, stories, gaps or actions with the total.
+#[tauri::command(async)]
+pub fn record_page(
+    store: Shared<'_>,
+    kind: EntityKind,
+    query: RecordQuery,
+) -> Result<Page<RecordRow>, CommandError> {
+    Ok(lock(store).record_page(kind, &query)?)
+}
+
+/// One record's fields, for its edit form.
+#[tauri::command(async)]
+pub fn record_fields(store: Shared<'_>, kind: EntityKind, id: Id) -> Result<Fields, CommandError> {
+    Ok(lock(store).record_fields(kind, id)?)
+}
+
+/// Adds (no id) or changes a record from its form's keys and values.
+#[tauri::command(async)]
+pub fn save_record(
+    store: Shared<'_>,
+    kind: EntityKind,
+    id: Option<Id>,
+    fields: BTreeMap<String, String>,
+) -> Result<Saved, CommandError> {
+    let pairs: Vec<(String, String)> = fields.into_iter().collect();
+    Ok(lock(store).save_form(kind, id, &pairs, WHO)?)
+}
+
+/// Deletes a record.
+#[tauri::command(async)]
+pub fn delete_record(store: Shared<'_>, kind: EntityKind, id: Id) -> Result<Outcome, CommandError> {
+    Ok(lock(store).delete_record(kind, id, WHO)?)
+}
+
+/// Full-text search over every searchable kind.
+#[tauri::command(async)]
+pub fn search(store: Shared<'_>, query: String, limit: usize) -> Result<Vec<Hit>, CommandError> {
+    Ok(lock(store).search(&query, &[], limit)?)
+}
+
+/// Sectors, states and districts for forms and filters.
+#[tauri::command(async)]
+pub fn choices(store: Shared<'_>) -> Result<Choices, CommandError> {
+    Ok(lock(store).choices()?)
+}
+
+/// What an import reads.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "layout", rename_all = "snake_case")]
+pub enum ImportSource {
+    National { path: PathBuf },
+    Sellers { path: PathBuf },
+    Lgd { states: PathBuf, districts: PathBuf },
+}
+
+/// What an import reports: rows in a file's layout, or the LGD lists' own report.
+#[derive(Debug, Serialize)]
+#[serde(tag = "layout", rename_all = "snake_case")]
+pub enum ImportResult {
+    Rows(ImportReport),
+    Lgd(LgdReport),
+}
+
+/// Progress of an import, as the window's progress bar shows it.
+#[derive(Debug, Clone, Serialize)]
+struct Progress {
+    done: usize,
+    total: usize,
+}
+
+/// Imports a file, or checks it without changing anything (`dry_run`), sending progress
+/// events as rows are done.
+#[tauri::command(async)]
+pub fn import_file(
+    app: AppHandle,
+    store: Shared<'_>,
+    source: ImportSource,
+    dry_run: bool,
+) -> Result<ImportResult, CommandError> {
+    let mut store = lock(store);
+    // One event per percent is enough for a progress bar and keeps the IPC quiet.
+    let mut shown = usize::MAX;
+    let mut progress = |done: usize, total: usize| {
+        let percent = done * 100 / total.max(1);
+        if percent != shown {
+            shown = percent;
+            // A window that is gone cannot show progress; the import goes on.
+            let _ = app.emit(IMPORT_PROGRESS, Progress { done, total });
+        }
+    };
+    let options = ImportOptions {
+        who: WHO,
+        dry_run,
+        progress: Some(&mut progress),
+    };
+    Ok(match source {
+        ImportSource::National { path } => {
+            ImportResult::Rows(odop_exchange::import_national(&mut store, &path, options)?)
+        }
+        ImportSource::Sellers { path } => {
+            ImportResult::Rows(odop_exchange::import_sellers(&mut store, &path, options)?)
+        }
+        ImportSource::Lgd { states, districts } => ImportResult::Lgd(odop_exchange::import_lgd(
+            &mut store, &states, &districts, WHO, dry_run,
+        )?),
+    })
+}
+
+/// What an export writes.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportWhat {
+    Products,
+    Sellers,
+}
+
+/// Writes every product or seller to a CSV or XLSX file (by its extension); returns the rows
+/// written.
+#[tauri::command(async)]
+pub fn export_file(
+    store: Shared<'_>,
+    what: ExportWhat,
+    path: PathBuf,
+) -> Result<usize, CommandError> {
+    let store = lock(store);
+    let path: &Path = &path;
+    Ok(match what {
+        ExportWhat::Products => {
+            odop_exchange::export_products(&store, &ProductFilter::default(), path)?
+        }
+        ExportWhat::Sellers => odop_exchange::export_sellers(&store, None, path)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +316,35 @@ mod tests {
             serde_json::json!({ "code": code, "message": message })
         );
         assert!(!code.is_empty());
+    }
+
+    #[test]
+    fn a_refused_form_names_its_field() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.load_sample("test").unwrap();
+        let pairs = vec![
+            ("district".to_owned(), "187".to_owned()),
+            ("name".to_owned(), "Asha".to_owned()),
+            ("kind".to_owned(), "shg".to_owned()),
+            ("contact.phone".to_owned(), "12".to_owned()),
+        ];
+        let error = store
+            .save_form(EntityKind::Seller, None, &pairs, WHO)
+            .unwrap_err();
+
+        let json = serde_json::to_value(CommandError::from(error)).unwrap();
+
+        assert_eq!(json["code"], "invalid");
+        assert_eq!(json["field"], "contact.phone");
+        assert!(json["message"].as_str().unwrap().contains("10 digits"));
+    }
+
+    #[test]
+    fn import_sources_read_as_the_window_sends_them() {
+        let source: ImportSource = serde_json::from_value(serde_json::json!({
+            "layout": "lgd", "states": "/s.csv", "districts": "/d.csv"
+        }))
+        .unwrap();
+        assert!(matches!(source, ImportSource::Lgd { .. }));
     }
 }

@@ -1,10 +1,12 @@
 //! ODOP Desk: the desktop shell. It opens the store in the OS app-data
-//! folder and exposes a few thin commands to the web UI in `ui/`.
+//! folder, keeps one window (one instance, its size remembered) and exposes
+//! thin commands to the web UI in `ui/`.
 
 // No console window on Windows in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod sync;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -18,21 +20,62 @@ use tauri::Manager as _;
 const DATA_DIR_ENV: &str = "ODOP_DATA_DIR";
 
 /// The database file's name inside the data directory.
-const DB_FILE: &str = "odop.sqlite3";
+pub(crate) const DB_FILE: &str = "odop.sqlite3";
 
 fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
+        // First, so that a second launch hands over to the running window before anything else
+        // starts: two processes writing one database would only wait on each other.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::district_summaries,
             commands::load_sample,
             commands::is_empty,
+            commands::stats,
+            commands::recent_activity,
+            commands::district_rows,
+            commands::district_detail,
+            commands::product_detail,
+            commands::seller_page,
+            commands::record_page,
+            commands::record_fields,
+            commands::save_record,
+            commands::delete_record,
+            commands::search,
+            commands::choices,
+            commands::import_file,
+            commands::export_file,
+            sync::sync_overview,
+            sync::sync_login,
+            sync::sync_now,
+            sync::sync_set_interval,
+            sync::sync_conflicts,
+            sync::sync_resolve,
+            sync::sync_refusals,
+            sync::sync_discard,
+            sync::sync_state,
         ])
         .setup(|app| {
             // Without its database the app can do nothing: say why and stop,
             // rather than let Tauri panic on a setup error.
-            match open_store(app.handle()) {
-                Ok(store) => {
+            match open_store(app.handle()).and_then(|store| Ok((store, data_dir(app.handle())?))) {
+                Ok((store, dir)) => {
                     app.manage(Mutex::new(store));
+                    app.manage(sync::SyncDesk::new(dir));
+                    // Periodic sync starts on the async runtime once the window is up.
+                    let handle = app.handle().clone();
+                    tauri::async_runtime::spawn(async move {
+                        if let Err(error) = handle.state::<sync::SyncDesk>().restart() {
+                            eprintln!("odop-desk: sync cannot start: {error:?}");
+                        }
+                    });
                     Ok(())
                 }
                 Err(error) => {

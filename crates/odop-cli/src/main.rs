@@ -447,13 +447,11 @@ fn save<E: Entity>(
         ),
         None => None,
     };
-    let value = fields::build::<E>(pairs, current, &store.sectors()?, &store.gazetteer()?)?;
-    let record: E = match &value {
-        serde_json::Value::Object(map) => {
-            E::from_fields(map.clone()).map_err(fields::FieldError::Invalid)?
-        }
-        _ => anyhow::bail!("a record is a set of fields"),
-    };
+    let pairs = fields::pairs(pairs)?;
+    let built =
+        odop_store::build_fields::<E>(&pairs, current, &store.sectors()?, &store.gazetteer()?)?;
+    let value = serde_json::Value::Object(built.clone());
+    let record: E = odop_store::record_from(built)?;
     let mut edit = store.edit(who)?;
     let outcome = edit.put(&record)?;
     edit.commit()?;

@@ -63,6 +63,8 @@ pub enum StoreError {
     ConflictSettled { id: String },
     #[error("no refused write has sequence number {seq}")]
     NoRefusal { seq: i64 },
+    #[error("{field}: {reason}")]
+    Field { field: String, reason: String },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -86,6 +88,7 @@ impl StoreError {
             StoreError::NoConflict { .. } => "no_conflict",
             StoreError::ConflictSettled { .. } => "conflict_settled",
             StoreError::NoRefusal { .. } => "no_refusal",
+            StoreError::Field { .. } => "invalid",
             StoreError::Sql(_) => "database",
         }
     }

@@ -7,9 +7,11 @@
 //! It must not know about file formats, the network, the sync protocol's wire types or any user
 //! interface; callers hand it domain values and get domain values back.
 
+mod browse;
 mod clock;
 mod edit;
 mod error;
+mod form;
 mod migrate;
 mod places;
 mod read;
@@ -21,8 +23,13 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use browse::{
+    Choices, DistrictDetail, DistrictQuery, DistrictRow, Page, PlaceChoice, ProductDetail,
+    RecordQuery, RecordRow, SellerQuery, SellerRow,
+};
 pub use edit::{Edit, Outcome};
 pub use error::StoreError;
+pub use form::{build_fields, record_from, Saved};
 pub use migrate::SCHEMA_VERSION;
 pub use places::PlaceCounts;
 pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};

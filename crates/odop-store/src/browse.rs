@@ -1,0 +1,535 @@
+//! Reads shaped for browsing screens: pages of rows with their total (so a list of 100,000
+//! sellers can be scrolled without loading it), districts filtered by their products, one
+//! district's or product's page, and the choices a form offers.
+
+use odop_domain::{
+    Action, DistrictCode, Entity, EntityKind, Fields, Gap, Id, Policy, Product, Rank, Seller,
+    Story, Workshop,
+};
+use rusqlite::types::Value as Sql;
+use serde::{Deserialize, Serialize};
+
+use crate::edit::parse_body;
+use crate::{ProductFilter, Store, StoreError};
+
+/// One window of a longer list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    /// How many rows the whole list has.
+    pub total: u64,
+    pub offset: usize,
+    pub rows: Vec<T>,
+}
+
+/// Which sellers to list; every field left empty matches all.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SellerQuery {
+    pub district: Option<DistrictCode>,
+    /// A seller kind word (`shg`, `weaver`, ...).
+    pub kind: Option<String>,
+    /// Sellers who make this product.
+    pub product: Option<Id>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// A seller's line in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SellerRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub district: u32,
+    pub district_name: Option<String>,
+    pub state_name: Option<String>,
+    pub packaging: String,
+    pub phone: Option<String>,
+    /// Platforms the seller is onboarded on.
+    pub onboarded: Vec<String>,
+}
+
+/// Which workshops, stories, gaps or actions to list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RecordQuery {
+    pub district: Option<DistrictCode>,
+    /// Stories and gaps about this product.
+    pub product: Option<Id>,
+    /// Actions on this gap.
+    pub gap: Option<Id>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// A record's line in a list: its title and place, and all its fields for the columns and the
+/// edit form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordRow {
+    pub id: String,
+    pub title: String,
+    pub district_name: Option<String>,
+    pub state_name: Option<String>,
+    pub updated_at: String,
+    pub fields: Fields,
+}
+
+/// Which districts to list: those with at least one product matching every given field.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DistrictQuery {
+    pub sector: Option<String>,
+    pub rank: Option<Rank>,
+    pub gi: Option<bool>,
+}
+
+/// A district's line in the district list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistrictRow {
+    pub code: u32,
+    pub name: String,
+    pub state_code: u16,
+    pub state_name: String,
+    pub products: u32,
+    pub primary: Option<String>,
+    /// Sector slugs of the district's products.
+    pub sectors: Vec<String>,
+    pub gi_products: u32,
+}
+
+/// One district with its products and how much else is recorded there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistrictDetail {
+    pub code: u32,
+    pub name: String,
+    pub state_code: u16,
+    pub state_name: String,
+    pub products: Vec<Product>,
+    pub sellers: u64,
+    pub workshops: u64,
+    pub stories: u64,
+    pub open_gaps: u64,
+}
+
+/// One product with the names of its place and sector.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductDetail {
+    pub product: Product,
+    pub district_name: String,
+    pub state_name: String,
+    pub sector_label: String,
+}
+
+/// A place or sector as a form offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlaceChoice {
+    pub code: u32,
+    pub name: String,
+    /// The district's state; none for a state.
+    pub state: Option<u16>,
+}
+
+/// What forms and filters offer: sectors, states and districts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choices {
+    /// (slug, label) in display order.
+    pub sectors: Vec<(String, String)>,
+    pub states: Vec<PlaceChoice>,
+    pub districts: Vec<PlaceChoice>,
+}
+
+impl Store {
+    /// A window of the seller list, by name, with the number of sellers that match.
+    pub fn seller_page(&self, q: &SellerQuery) -> Result<Page<SellerRow>, StoreError> {
+        let mut filter = String::from(" WHERE 1 = 1");
+        let mut args: Vec<Sql> = Vec::new();
+        if let Some(d) = q.district {
+            filter.push_str(" AND s.district = ?");
+            args.push(Sql::Integer(d.0.into()));
+        }
+        if let Some(k) = &q.kind {
+            filter.push_str(" AND s.kind = ?");
+            args.push(Sql::Text(k.clone()));
+        }
+        if let Some(p) = q.product {
+            filter.push_str(
+                " AND EXISTS (SELECT 1 FROM json_each(s.body, '$.products') x WHERE x.value = ?)",
+            );
+            args.push(Sql::Text(p.to_string()));
+        }
+        let total: i64 = self
+            .conn()
+            .prepare_cached(&format!("SELECT count(*) FROM sellers s{filter}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let sql = format!(
+            "SELECT s.id, s.name, s.kind, s.district, d.name, st.name, \
+                    json_extract(s.body, '$.packaging'), json_extract(s.body, '$.contact.phone'), \
+                    (SELECT group_concat(json_extract(o.value, '$.platform')) \
+                     FROM json_each(s.body, '$.onboarding') o \
+                     WHERE json_extract(o.value, '$.status') = 'onboarded') \
+             FROM sellers s LEFT JOIN districts d ON d.code = s.district \
+             LEFT JOIN states st ON st.code = s.state{filter} \
+             ORDER BY s.name LIMIT ? OFFSET ?"
+        );
+        args.push(Sql::Integer(q.limit.min(10_000) as i64));
+        args.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+            let onboarded: Option<String> = r.get(8)?;
+            Ok(SellerRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                district: r.get(3)?,
+                district_name: r.get(4)?,
+                state_name: r.get(5)?,
+                packaging: r.get(6)?,
+                phone: r.get(7)?,
+                onboarded: onboarded
+                    .map(|o| o.split(',').map(str::to_owned).collect())
+                    .unwrap_or_default(),
+            })
+        })?;
+        Ok(Page {
+            total: total as u64,
+            offset: q.offset,
+            rows: rows.collect::<Result<Vec<_>, _>>()?,
+        })
+    }
+
+    /// A window of one kind of record (not products or sellers, which have their own lists),
+    /// newest first, with the number that match.
+    pub fn record_page(
+        &self,
+        kind: EntityKind,
+        q: &RecordQuery,
+    ) -> Result<Page<RecordRow>, StoreError> {
+        match kind {
+            EntityKind::Product => self.rows_of::<Product>(q),
+            EntityKind::Seller => self.rows_of::<Seller>(q),
+            EntityKind::Workshop => self.rows_of::<Workshop>(q),
+            EntityKind::Story => self.rows_of::<Story>(q),
+            EntityKind::Gap => self.rows_of::<Gap>(q),
+            EntityKind::Action => self.rows_of::<Action>(q),
+            EntityKind::Policy => self.rows_of::<Policy>(q),
+        }
+    }
+
+    fn rows_of<E: Entity>(&self, q: &RecordQuery) -> Result<Page<RecordRow>, StoreError> {
+        let kind = E::KIND;
+        let table = kind.table();
+        let mut filter = String::from(" WHERE 1 = 1");
+        let mut args: Vec<Sql> = Vec::new();
+        let has_district = !matches!(kind, EntityKind::Action | EntityKind::Policy);
+        if let (Some(d), true) = (q.district, has_district) {
+            filter.push_str(" AND t.district = ?");
+            args.push(Sql::Integer(d.0.into()));
+        }
+        if let Some(p) = q.product {
+            filter.push_str(" AND json_extract(t.body, '$.product') = ?");
+            args.push(Sql::Text(p.to_string()));
+        }
+        if let Some(g) = q.gap {
+            filter.push_str(" AND json_extract(t.body, '$.gap') = ?");
+            args.push(Sql::Text(g.to_string()));
+        }
+        let total: i64 = self
+            .conn()
+            .prepare_cached(&format!("SELECT count(*) FROM {table} t{filter}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let district = if has_district { "t.district" } else { "NULL" };
+        let order = if kind == EntityKind::Workshop {
+            "t.date DESC, t.rowid DESC"
+        } else {
+            "t.rowid DESC"
+        };
+        let sql = format!(
+            "SELECT t.id, t.body, t.updated_at, d.name, st.name FROM {table} t \
+             LEFT JOIN districts d ON d.code = {district} \
+             LEFT JOIN states st ON st.code = t.state{filter} \
+             ORDER BY {order} LIMIT ? OFFSET ?"
+        );
+        args.push(Sql::Integer(q.limit.min(10_000) as i64));
+        args.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let raw = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut rows = Vec::with_capacity(raw.len());
+        for (id, body, updated_at, district_name, state_name) in raw {
+            let fields = parse_body(kind, &id, &body)?;
+            let record = E::from_fields(fields.clone()).map_err(|e| StoreError::Corrupt {
+                kind,
+                id: id.clone(),
+                reason: e.to_string(),
+            })?;
+            rows.push(RecordRow {
+                id,
+                title: record.title(),
+                district_name,
+                state_name,
+                updated_at,
+                fields,
+            });
+        }
+        Ok(Page {
+            total: total as u64,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// One record's fields, as an edit form starts from them.
+    pub fn record_fields(&self, kind: EntityKind, id: Id) -> Result<Fields, StoreError> {
+        let body: Option<String> = rusqlite::OptionalExtension::optional(
+            self.conn()
+                .prepare_cached(&format!("SELECT body FROM {} WHERE id = ?1", kind.table()))?
+                .query_row([id.to_string()], |r| r.get(0)),
+        )?;
+        let body = body.ok_or(StoreError::NotFound { kind, id })?;
+        parse_body(kind, &id.to_string(), &body)
+    }
+
+    /// Districts of every state that has data, those with a product matching the query.
+    pub fn district_rows(&self, q: &DistrictQuery) -> Result<Vec<DistrictRow>, StoreError> {
+        let any = q.sector.is_none() && q.rank.is_none() && q.gi.is_none();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT d.code, d.name, s.code, s.name, count(p.id), \
+                    min(CASE WHEN p.rank = 'primary' THEN p.name END), \
+                    group_concat(DISTINCT p.sector), coalesce(sum(p.gi), 0) \
+             FROM districts d JOIN states s ON s.code = d.state \
+             LEFT JOIN products p ON p.district = d.code \
+             WHERE d.state IN (SELECT DISTINCT state FROM products) \
+                OR NOT EXISTS (SELECT 1 FROM products) \
+             GROUP BY d.code \
+             HAVING ?1 OR sum((?2 IS NULL OR p.sector = ?2) AND (?3 IS NULL OR p.rank = ?3) \
+                              AND (?4 IS NULL OR p.gi = ?4)) > 0 \
+             ORDER BY s.name, d.name",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![any, q.sector, q.rank.map(Rank::as_str), q.gi],
+            |r| {
+                let sectors: Option<String> = r.get(6)?;
+                Ok(DistrictRow {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    state_code: r.get(2)?,
+                    state_name: r.get(3)?,
+                    products: r.get(4)?,
+                    primary: r.get(5)?,
+                    sectors: sectors
+                        .map(|s| s.split(',').map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                    gi_products: r.get(7)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// One district's page: its products and the counts of what else is recorded there.
+    pub fn district_detail(&self, code: DistrictCode) -> Result<DistrictDetail, StoreError> {
+        let gazetteer = self.gazetteer()?;
+        let district = gazetteer
+            .district(code)
+            .ok_or(StoreError::UnknownDistrict { code: code.0 })?;
+        let state_name = gazetteer
+            .state(district.state)
+            .map_or_else(|| district.state.to_string(), |s| s.name.clone());
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            let n: i64 = self.conn().query_row(sql, [code.0], |r| r.get(0))?;
+            Ok(n as u64)
+        };
+        Ok(DistrictDetail {
+            code: code.0,
+            name: district.name.clone(),
+            state_code: district.state.0,
+            state_name,
+            products: self.products(&ProductFilter {
+                district: Some(code),
+                ..ProductFilter::default()
+            })?,
+            sellers: count("SELECT count(*) FROM sellers WHERE district = ?1")?,
+            workshops: count("SELECT count(*) FROM workshops WHERE district = ?1")?,
+            stories: count("SELECT count(*) FROM stories WHERE district = ?1")?,
+            open_gaps: count("SELECT count(*) FROM gaps WHERE district = ?1 AND open = 1")?,
+        })
+    }
+
+    /// One product with the names of its district, state and sector.
+    pub fn product_detail(&self, id: Id) -> Result<ProductDetail, StoreError> {
+        let product = self.get::<Product>(id)?.ok_or(StoreError::NotFound {
+            kind: EntityKind::Product,
+            id,
+        })?;
+        let gazetteer = self.gazetteer()?;
+        let district_name = gazetteer
+            .district(product.district)
+            .map_or_else(|| product.district.to_string(), |d| d.name.clone());
+        let state_name = gazetteer
+            .state(product.state)
+            .map_or_else(|| product.state.to_string(), |s| s.name.clone());
+        let sector_label = self.sectors()?.label(&product.sector);
+        Ok(ProductDetail {
+            product,
+            district_name,
+            state_name,
+            sector_label,
+        })
+    }
+
+    /// The sectors, states and districts a form or filter offers, by name.
+    pub fn choices(&self) -> Result<Choices, StoreError> {
+        let gazetteer = self.gazetteer()?;
+        let mut states: Vec<PlaceChoice> = gazetteer
+            .states()
+            .iter()
+            .map(|s| PlaceChoice {
+                code: s.code.0.into(),
+                name: s.name.clone(),
+                state: None,
+            })
+            .collect();
+        states.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut districts: Vec<PlaceChoice> = gazetteer
+            .districts()
+            .map(|d| PlaceChoice {
+                code: d.code.0,
+                name: d.name.clone(),
+                state: Some(d.state.0),
+            })
+            .collect();
+        districts.sort_by(|a, b| a.name.cmp(&b.name));
+        let sectors = self
+            .sectors()?
+            .entries()
+            .iter()
+            .map(|e| (e.slug.clone(), e.label.clone()))
+            .collect();
+        Ok(Choices {
+            sectors,
+            states,
+            districts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        store.load_sample("test").unwrap();
+        store
+    }
+
+    #[test]
+    fn a_seller_page_is_a_window_with_the_full_count() {
+        let store = sample();
+        let all = store
+            .seller_page(&SellerQuery {
+                limit: 1000,
+                ..SellerQuery::default()
+            })
+            .unwrap();
+        assert!(all.total >= 3, "the sample has sellers");
+        assert_eq!(all.rows.len() as u64, all.total);
+        let window = store
+            .seller_page(&SellerQuery {
+                offset: 1,
+                limit: 2,
+                ..SellerQuery::default()
+            })
+            .unwrap();
+        assert_eq!(window.total, all.total);
+        assert_eq!(window.rows, all.rows[1..3].to_vec());
+        let names: Vec<_> = all.rows.iter().map(|r| r.name.clone()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn sellers_of_a_product_are_those_that_name_it() {
+        let store = sample();
+        let all = store
+            .seller_page(&SellerQuery {
+                limit: 1000,
+                ..SellerQuery::default()
+            })
+            .unwrap();
+        let seller: Seller = store.get(all.rows[0].id.parse().unwrap()).unwrap().unwrap();
+        let product = *seller
+            .products
+            .first()
+            .expect("sample sellers make products");
+        let page = store
+            .seller_page(&SellerQuery {
+                product: Some(product),
+                limit: 1000,
+                ..SellerQuery::default()
+            })
+            .unwrap();
+        assert!(page.rows.iter().any(|r| r.id == seller.id.to_string()));
+        for row in &page.rows {
+            let s: Seller = store.get(row.id.parse().unwrap()).unwrap().unwrap();
+            assert!(s.products.contains(&product));
+        }
+    }
+
+    #[test]
+    fn districts_filter_by_their_products() {
+        let store = sample();
+        let all = store.district_rows(&DistrictQuery::default()).unwrap();
+        let handloom = store
+            .district_rows(&DistrictQuery {
+                sector: Some("handloom".into()),
+                ..DistrictQuery::default()
+            })
+            .unwrap();
+        assert!(!handloom.is_empty() && handloom.len() < all.len());
+        assert!(handloom
+            .iter()
+            .all(|d| d.sectors.contains(&"handloom".into())));
+        let varanasi = all.iter().find(|d| d.code == 187).unwrap();
+        assert_eq!(varanasi.primary.as_deref(), Some("Banarasi Silk Saree"));
+        assert_eq!(varanasi.gi_products, 2);
+    }
+
+    #[test]
+    fn record_pages_and_details() {
+        let store = sample();
+        let stories = store
+            .record_page(
+                EntityKind::Story,
+                &RecordQuery {
+                    limit: 100,
+                    ..RecordQuery::default()
+                },
+            )
+            .unwrap();
+        assert!(stories.total > 0);
+        assert!(!stories.rows[0].title.is_empty());
+        let detail = store.district_detail(DistrictCode(187)).unwrap();
+        assert_eq!(detail.name, "Varanasi");
+        assert_eq!(detail.products.len(), 2);
+        let product = store.product_detail(detail.products[0].id).unwrap();
+        assert_eq!(product.district_name, "Varanasi");
+        assert_eq!(product.sector_label, "Handloom");
+        let choices = store.choices().unwrap();
+        assert!(choices.districts.iter().any(|d| d.code == 187));
+        assert!(matches!(
+            store.district_detail(DistrictCode(99_999)),
+            Err(StoreError::UnknownDistrict { .. })
+        ));
+    }
+}

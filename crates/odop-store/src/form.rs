@@ -1,0 +1,523 @@
+//! Records from forms: a flat list of `field` or `group.field` keys with typed text, as the CLI's
+//! `field=value` words and the app's edit forms give them. Each value is parsed for its field, so
+//! a refusal names the key the person typed into.
+
+use std::str::FromStr;
+
+use odop_domain::{
+    Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap,
+    Gazetteer, Gstin, Id, Invalid, Lang, OnboardingStatus, PackagingStatus, Policy, PolicyStatus,
+    Product, Rank, SectorList, Seller, SellerKind, StateCode, Story, Udyam, Workshop,
+};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::{Outcome, Store, StoreError};
+
+/// What a save did to which record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Saved {
+    pub id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+const NUMBERS: &[&str] = &["state", "district", "attendance"];
+const BOOLS: &[&str] = &["open", "gi.registered"];
+const DATES: &[&str] = &["date", "due", "notified_on"];
+const REFERENCES: &[&str] = &["gap", "workshop", "product", "seller"];
+
+impl Store {
+    /// Adds a record (`id` is `None`) or changes one from form keys and values. An empty value
+    /// clears the field. The error names the key at fault where there is one
+    /// ([`StoreError::form_key`]).
+    pub fn save_form(
+        &mut self,
+        kind: EntityKind,
+        id: Option<Id>,
+        pairs: &[(String, String)],
+        who: &str,
+    ) -> Result<Saved, StoreError> {
+        match kind {
+            EntityKind::Product => self.save_as::<Product>(id, pairs, who),
+            EntityKind::Seller => self.save_as::<Seller>(id, pairs, who),
+            EntityKind::Workshop => self.save_as::<Workshop>(id, pairs, who),
+            EntityKind::Story => self.save_as::<Story>(id, pairs, who),
+            EntityKind::Gap => self.save_as::<Gap>(id, pairs, who),
+            EntityKind::Action => self.save_as::<Action>(id, pairs, who),
+            EntityKind::Policy => self.save_as::<Policy>(id, pairs, who),
+        }
+    }
+
+    /// Deletes one record, with its history and outbox entries.
+    pub fn delete_record(
+        &mut self,
+        kind: EntityKind,
+        id: Id,
+        who: &str,
+    ) -> Result<Outcome, StoreError> {
+        let mut edit = self.edit(who)?;
+        let outcome = edit.delete(kind, id)?;
+        edit.commit()?;
+        Ok(outcome)
+    }
+
+    fn save_as<E: Entity>(
+        &mut self,
+        id: Option<Id>,
+        pairs: &[(String, String)],
+        who: &str,
+    ) -> Result<Saved, StoreError> {
+        let current = match id {
+            Some(id) => Some(
+                self.get::<E>(id)?
+                    .ok_or(StoreError::NotFound { kind: E::KIND, id })?
+                    .to_fields(),
+            ),
+            None => None,
+        };
+        let mut fields = build_fields::<E>(pairs, current, &self.sectors()?, &self.gazetteer()?)?;
+        // An action belongs to its gap's state.
+        if E::KIND == EntityKind::Action && fields.get("state").is_none_or(Value::is_null) {
+            if let Some(gap) = fields.get("gap").and_then(Value::as_str) {
+                let gap_id: Id = gap.parse().map_err(|e: Invalid| field_error("gap", &e))?;
+                let gap = self
+                    .get::<Gap>(gap_id)?
+                    .ok_or(StoreError::MissingReference {
+                        field: "gap",
+                        kind: EntityKind::Gap,
+                        id: gap_id,
+                    })?;
+                fields.insert("state".into(), json!(gap.state.0));
+            }
+        }
+        let record = record_from::<E>(fields)?;
+        let mut edit = self.edit(who)?;
+        let outcome = edit.put(&record)?;
+        edit.commit()?;
+        Ok(Saved {
+            id: record.id().to_string(),
+            outcome,
+        })
+    }
+}
+
+impl StoreError {
+    /// The form key a refusal is about (`name`, `contact.phone`, `district`), for showing the
+    /// message beside that input; `None` when the problem is not one field's.
+    pub fn form_key(&self) -> Option<String> {
+        let key = match self {
+            StoreError::Field { field, .. } => return Some(field.clone()),
+            StoreError::Invalid { source, .. } => source.field(),
+            StoreError::UnknownDistrict { .. } | StoreError::DistrictInOtherState { .. } => {
+                "district"
+            }
+            StoreError::UnknownState { .. } => "state",
+            StoreError::UnknownSector(_) => "sector",
+            StoreError::MissingReference { field, .. } => field,
+            _ => return None,
+        };
+        Some(
+            match key {
+                "phone" | "email" | "address" => format!("contact.{key}"),
+                "contact person" => "contact.person".to_owned(),
+                "gi registry name" => "gi.registry_name".to_owned(),
+                "local_name" => "local_name.text".to_owned(),
+                "listing_url" | "onboarding status" => "onboarding".to_owned(),
+                "media outlet" | "media url" => "media".to_owned(),
+                other => other.replace(' ', "_"),
+            }
+            .replace(' ', "_"),
+        )
+    }
+}
+
+/// Fields required before a record can be made at all; the rest have defaults or are optional.
+fn required(kind: EntityKind) -> &'static [&'static str] {
+    match kind {
+        EntityKind::Product => &["district", "name", "rank", "sector"],
+        EntityKind::Seller => &["district", "name", "kind"],
+        EntityKind::Workshop => &["state", "date", "venue"],
+        EntityKind::Story => &["state", "title"],
+        EntityKind::Gap => &["state", "kind", "description"],
+        EntityKind::Action => &["gap", "kind", "owner"],
+        EntityKind::Policy => &["state", "status"],
+    }
+}
+
+fn field_error(field: &str, problem: &dyn std::fmt::Display) -> StoreError {
+    StoreError::Field {
+        field: field.to_owned(),
+        reason: problem.to_string(),
+    }
+}
+
+/// Turns built fields into a record, naming a missing or malformed field where serde can.
+pub fn record_from<E: Entity>(fields: Fields) -> Result<E, StoreError> {
+    for key in required(E::KIND) {
+        if fields.get(*key).is_none_or(Value::is_null) {
+            // The state follows from the district: ask for the district.
+            let key = if *key == "state" { "district" } else { key };
+            return Err(field_error(key, &"is required"));
+        }
+    }
+    E::from_fields(fields).map_err(|e| {
+        let text = e.to_string();
+        // serde names a missing field as "missing field `name`".
+        let field = text
+            .split('`')
+            .nth(1)
+            .filter(|_| text.contains("missing field"))
+            .unwrap_or(E::KIND.as_str())
+            .to_owned();
+        StoreError::Field {
+            field,
+            reason: text,
+        }
+    })
+}
+
+/// Builds a record's fields from form keys and values over `current` (for an edit) or over the
+/// defaults of a new record.
+pub fn build_fields<E: Entity>(
+    pairs: &[(String, String)],
+    current: Option<Fields>,
+    sectors: &SectorList,
+    gazetteer: &Gazetteer,
+) -> Result<Fields, StoreError> {
+    let is_new = current.is_none();
+    let mut fields = current.unwrap_or_else(|| defaults(E::KIND));
+    for (key, raw) in pairs {
+        let key = key.trim();
+        if key == "id" && !is_new {
+            return Err(field_error("id", &"the id of a record cannot be changed"));
+        }
+        let value = value_for(E::KIND, key, raw, sectors)?;
+        set(&mut fields, E::KIND, key, value)?;
+    }
+    // The state follows from the district whenever a district is given.
+    if let Some(d) = fields.get("district").and_then(Value::as_u64) {
+        let district = gazetteer
+            .district(DistrictCode(d as u32))
+            .ok_or_else(|| field_error("district", &format!("{d} is not in the LGD list")))?;
+        let given = fields.get("state").and_then(Value::as_u64);
+        if given.is_none() || !pairs.iter().any(|(k, _)| k.trim() == "state") {
+            fields.insert("state".into(), json!(district.state.0));
+        }
+    }
+    if E::KIND == EntityKind::Policy && is_new {
+        if let Some(s) = fields.get("state").and_then(Value::as_u64) {
+            fields.insert("id".into(), json!(Policy::id_for(StateCode(s as u16))));
+        }
+    }
+    if !fields.contains_key("id") {
+        fields.insert("id".into(), json!(Id::new()));
+    }
+    Ok(fields)
+}
+
+fn defaults(kind: EntityKind) -> Fields {
+    let v = match kind {
+        EntityKind::Product => json!({ "description": "", "gi": { "registered": false } }),
+        EntityKind::Seller => {
+            json!({ "packaging": "not_assessed", "products": [], "onboarding": [] })
+        }
+        EntityKind::Workshop => {
+            json!({ "attendance": 0, "sellers_met": [], "media": [], "notes": "" })
+        }
+        EntityKind::Story => json!({ "texts": [] }),
+        EntityKind::Gap => json!({ "open": true }),
+        EntityKind::Action => json!({ "status": "open", "note": "" }),
+        EntityKind::Policy => json!({ "status": "none", "note": "" }),
+    };
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// A word of a fixed list, checked against that list.
+fn word<T: FromStr<Err = Invalid>>(
+    key: &str,
+    raw: &str,
+    show: fn(&T) -> &str,
+) -> Result<Value, StoreError> {
+    raw.parse::<T>()
+        .map(|v| json!(show(&v)))
+        .map_err(|e| field_error(key, &e))
+}
+
+fn value_for(
+    kind: EntityKind,
+    key: &str,
+    raw: &str,
+    sectors: &SectorList,
+) -> Result<Value, StoreError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(Value::Null);
+    }
+    let invalid = |e: Invalid| field_error(key, &e);
+    if NUMBERS.contains(&key) {
+        return raw
+            .parse::<u64>()
+            .map(|n| json!(n))
+            .map_err(|_| field_error(key, &format!("{raw:?} is not a whole number")));
+    }
+    if BOOLS.contains(&key) {
+        return match raw.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Ok(json!(true)),
+            "false" | "no" | "0" => Ok(json!(false)),
+            _ => Err(field_error(key, &format!("{raw:?} is not yes or no"))),
+        };
+    }
+    if DATES.contains(&key) {
+        return raw.parse::<Date>().map(|d| json!(d)).map_err(invalid);
+    }
+    if REFERENCES.contains(&key) {
+        return raw.parse::<Id>().map(|id| json!(id)).map_err(invalid);
+    }
+    if let Some(platform) = key.strip_prefix("onboarding.") {
+        platform
+            .parse::<odop_domain::Platform>()
+            .map_err(|e| field_error(key, &e))?;
+        return word::<OnboardingStatus>(key, raw, |v| v.as_str());
+    }
+    if let Some(lang) = key.strip_prefix("text.") {
+        lang.parse::<Lang>().map_err(invalid)?;
+        return Ok(json!(raw));
+    }
+    match (kind, key) {
+        (EntityKind::Product, "rank") => raw
+            .parse::<Rank>()
+            .map(|r| json!(r.as_str()))
+            .map_err(invalid),
+        (EntityKind::Product, "sector") => sectors
+            .resolve(raw)
+            .map(|s| json!(s.slug()))
+            .map_err(invalid),
+        (EntityKind::Seller, "kind") => word::<SellerKind>(key, raw, |v| v.as_str()),
+        (EntityKind::Seller, "packaging") => word::<PackagingStatus>(key, raw, |v| v.as_str()),
+        (EntityKind::Seller, "gstin") => raw
+            .parse::<Gstin>()
+            .map(|g| json!(g.as_str()))
+            .map_err(invalid),
+        (EntityKind::Seller, "udyam") => raw
+            .parse::<Udyam>()
+            .map(|u| json!(u.as_str()))
+            .map_err(invalid),
+        (EntityKind::Gap | EntityKind::Action, "kind") => {
+            word::<ActionKind>(key, raw, |v| v.as_str())
+        }
+        (EntityKind::Action, "status") => word::<ActionStatus>(key, raw, |v| v.as_str()),
+        (EntityKind::Policy, "status") => word::<PolicyStatus>(key, raw, |v| v.as_str()),
+        (_, "lang" | "local_name.lang") => raw
+            .parse::<Lang>()
+            .map(|l| json!(l.code()))
+            .map_err(invalid),
+        _ if raw.starts_with('[') || raw.starts_with('{') => {
+            serde_json::from_str(raw).map_err(|e| field_error(key, &e))
+        }
+        _ => Ok(json!(raw)),
+    }
+}
+
+fn set(fields: &mut Fields, kind: EntityKind, key: &str, value: Value) -> Result<(), StoreError> {
+    match key.split_once('.') {
+        None => {
+            if value.is_null() {
+                fields.remove(key);
+            } else {
+                fields.insert(key.to_owned(), value);
+            }
+        }
+        // Onboarding is a list of {platform, status}; `onboarding.gem=onboarded` sets one entry.
+        Some(("onboarding", platform)) if kind == EntityKind::Seller => {
+            set_entry(
+                fields,
+                "onboarding",
+                ("platform", platform),
+                "status",
+                &value,
+            )?;
+        }
+        // Stories hold text per language; `text.hi=...` sets the Hindi text.
+        Some(("text", lang)) if kind == EntityKind::Story => {
+            set_entry(fields, "texts", ("lang", lang), "text", &value)?;
+        }
+        Some((outer, inner)) => {
+            let slot = fields.entry(outer.to_owned()).or_insert_with(|| json!({}));
+            if slot.is_null() {
+                *slot = json!({});
+            }
+            let map = slot
+                .as_object_mut()
+                .ok_or_else(|| field_error(outer, &"is not a group of fields"))?;
+            if value.is_null() {
+                map.remove(inner);
+            } else {
+                map.insert(inner.to_owned(), value);
+            }
+            // A group left empty is no group: an optional one (the local name) disappears.
+            if map.is_empty() && outer != "contact" && outer != "gi" {
+                fields.remove(outer);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sets, or with a null value removes, the entry of a keyed list: `list` holds objects told
+/// apart by `key`, and the entry's `field` takes the value. An entry keeps its place.
+fn set_entry(
+    fields: &mut Fields,
+    list: &str,
+    (key, name): (&str, &str),
+    field: &str,
+    value: &Value,
+) -> Result<(), StoreError> {
+    let entries = fields
+        .entry(list)
+        .or_insert_with(|| json!([]))
+        .as_array_mut()
+        .ok_or_else(|| field_error(list, &"is not a list"))?;
+    match entries.iter().position(|e| e[key] == name) {
+        Some(i) if value.is_null() => {
+            entries.remove(i);
+        }
+        Some(i) => entries[i][field] = value.clone(),
+        None if value.is_null() => {}
+        None => entries.push(json!({ key: name, field: value })),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use odop_domain::{District, State, StateKind};
+
+    fn places() -> Gazetteer {
+        Gazetteer::new(
+            vec![State {
+                code: StateCode(9),
+                name: "Uttar Pradesh".into(),
+                local_name: None,
+                kind: StateKind::State,
+                aliases: vec![],
+            }],
+            vec![District {
+                code: DistrictCode(187),
+                state: StateCode(9),
+                name: "Varanasi".into(),
+                aliases: vec![],
+            }],
+        )
+    }
+
+    fn pairs(s: &[(&str, &str)]) -> Vec<(String, String)> {
+        s.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn build<E: Entity>(s: &[(&str, &str)]) -> Result<E, StoreError> {
+        let fields = build_fields::<E>(&pairs(s), None, &SectorList::default(), &places())?;
+        record_from::<E>(fields)
+    }
+
+    #[test]
+    fn a_product_from_form_values() {
+        let p = build::<Product>(&[
+            ("district", "187"),
+            ("name", "Zardozi"),
+            ("rank", "Secondary"),
+            ("sector", "Food processing"),
+            ("local_name.lang", "hi"),
+            ("local_name.text", "ज़रदोज़ी"),
+            ("gi.registered", "yes"),
+        ])
+        .unwrap();
+        assert_eq!(p.state, StateCode(9));
+        assert_eq!(p.rank, Rank::Secondary);
+        assert_eq!(p.sector.slug(), "food-processing");
+        assert!(p.gi.registered);
+        assert_eq!(p.local_name.unwrap().text, "ज़रदोज़ी");
+    }
+
+    #[test]
+    fn a_seller_with_onboarding_keeps_the_order_of_platforms() {
+        let s = build::<Seller>(&[
+            ("district", "187"),
+            ("name", "Asha"),
+            ("kind", "SHG"),
+            ("onboarding.gem", "In Progress"),
+            ("onboarding.ondc", "onboarded"),
+            ("onboarding.gem", "onboarded"),
+            ("contact.phone", "9876543210"),
+        ])
+        .unwrap();
+        let platforms: Vec<_> = s.onboarding.iter().map(|o| o.platform.as_str()).collect();
+        assert_eq!(platforms, ["gem", "ondc"]);
+        assert_eq!(s.onboarding[0].status, OnboardingStatus::Onboarded);
+        assert_eq!(s.contact.phone.as_deref(), Some("9876543210"));
+    }
+
+    #[test]
+    fn each_refusal_names_the_key_typed_into() {
+        let key = |s: &[(&str, &str)]| build::<Seller>(s).unwrap_err().form_key();
+        let base = [("district", "187"), ("name", "Asha"), ("kind", "shg")];
+        assert_eq!(key(&[("district", "abc")]), Some("district".into()));
+        assert_eq!(key(&[("district", "999")]), Some("district".into()));
+        assert_eq!(
+            key(&[("district", "187"), ("kind", "shg")]),
+            Some("name".into())
+        );
+        let mut bad_kind = base.to_vec();
+        bad_kind[2] = ("kind", "trader");
+        assert_eq!(key(&bad_kind), Some("kind".into()));
+        let mut bad_status = base.to_vec();
+        bad_status.push(("onboarding.gem", "maybe"));
+        assert_eq!(key(&bad_status), Some("onboarding.gem".into()));
+        let mut bad_gstin = base.to_vec();
+        bad_gstin.push(("gstin", "123"));
+        assert_eq!(key(&bad_gstin), Some("gstin".into()));
+        let err =
+            build::<Product>(&[("district", "187"), ("name", "X"), ("rank", "best")]).unwrap_err();
+        assert_eq!(err.form_key(), Some("rank".into()));
+        assert!(err.to_string().contains("Primary"), "{err}");
+    }
+
+    #[test]
+    fn validation_errors_map_to_their_form_key() {
+        // The phone is only checked by the record's own rules, after it is built.
+        let seller = build::<Seller>(&[
+            ("district", "187"),
+            ("name", "Asha"),
+            ("kind", "shg"),
+            ("contact.phone", "12"),
+        ])
+        .unwrap();
+        let source = seller.validate().unwrap_err();
+        let error = StoreError::Invalid {
+            kind: EntityKind::Seller,
+            id: seller.id,
+            source,
+        };
+        assert_eq!(error.form_key(), Some("contact.phone".into()));
+    }
+
+    #[test]
+    fn clearing_the_local_name_removes_it() {
+        let p = build::<Product>(&[
+            ("district", "187"),
+            ("name", "Zardozi"),
+            ("rank", "primary"),
+            ("sector", "handicraft"),
+            ("local_name.lang", ""),
+            ("local_name.text", ""),
+        ])
+        .unwrap();
+        assert_eq!(p.local_name, None);
+    }
+}

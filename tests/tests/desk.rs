@@ -1,0 +1,463 @@
+//! The desktop app end to end: the real `odop-desk` binary under a virtual display, driven over
+//! WebDriver through every screen, in English and then in Hindi. Screenshots of each screen are
+//! saved under `<target>/e2e-screenshots/desk/`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{ensure, Context as _, Result};
+use odop_e2e::{build_app, screenshot_dir, shared_data, Harness, Window};
+use serde_json::{json, Value};
+
+/// The screens reachable from the navigation, in its order.
+const ROUTES: [&str; 9] = [
+    "dashboard",
+    "districts",
+    "sellers",
+    "workshops",
+    "stories",
+    "gaps",
+    "actions",
+    "search",
+    "import",
+];
+
+/// A figure shown in a stat card, read back as a number (digits of any script are not expected
+/// in English).
+async fn figure(w: &Window, testid: &str) -> Result<u64> {
+    let text = w
+        .text(&format!("[data-testid=\"{testid}\"] .stat-value"))
+        .await?;
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits
+        .parse()
+        .with_context(|| format!("{testid} shows {text:?}, not a number"))
+}
+
+async fn visible_rows(w: &Window, testid: &str) -> Result<u64> {
+    let n = w
+        .eval(
+            "return [...document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)]\
+             .filter((r) => !r.hidden).length;",
+            vec![json!(testid)],
+        )
+        .await?;
+    Ok(n.as_u64().unwrap_or(0))
+}
+
+async fn dialog_closed(w: &Window) -> Result<()> {
+    w.wait_until(
+        "!document.getElementById('record-dialog').open",
+        "the form to close",
+    )
+    .await
+}
+
+fn path_text(path: &Path) -> Result<String> {
+    let path = path
+        .canonicalize()
+        .with_context(|| format!("{} is missing", path.display()))?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+async fn first_run_and_sample(w: &Window, shots: &Path) -> Result<()> {
+    w.find("first-run").await?;
+    w.shot(shots, "01-first-run").await?;
+    w.click("load-sample").await?;
+    w.wait_until(
+        "document.body.dataset.ready === 'true' && document.body.dataset.route === 'dashboard'",
+        "the dashboard after loading the sample",
+    )
+    .await?;
+    ensure!(
+        figure(w, "stat-products").await? > 0,
+        "the sample has no products"
+    );
+    ensure!(
+        w.count("activity-row").await? > 0,
+        "no recent activity shown"
+    );
+    w.shot(shots, "02-dashboard").await?;
+    Ok(())
+}
+
+async fn districts_to_product(w: &Window, shots: &Path) -> Result<()> {
+    w.go("districts").await?;
+    let all = visible_rows(w, "district-row").await?;
+    ensure!(all > 1, "the district list shows {all} rows");
+    w.type_into("district-filter", "varanasi").await?;
+    w.wait_until(
+        "[...document.querySelectorAll('[data-testid=district-row]')].filter((r) => !r.hidden).length === 1",
+        "the text filter to leave Varanasi alone",
+    )
+    .await?;
+    w.shot(shots, "03-districts-filtered").await?;
+    w.type_into("district-filter", "").await?;
+    w.select("filter-sector", "handloom").await?;
+    w.wait_until(
+        &format!("document.querySelectorAll('[data-testid=district-row]').length < {all}"),
+        "the sector filter",
+    )
+    .await?;
+    let sectors = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=district-row] td:last-child')]\
+             .map((td) => td.textContent);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        sectors.as_array().is_some_and(|a| a
+            .iter()
+            .all(|s| s.as_str().unwrap_or("").contains("Handloom"))),
+        "a district without handloom passed the sector filter: {sectors}"
+    );
+    w.shot(shots, "04-districts-handloom").await?;
+    w.select("filter-sector", "").await?;
+    w.wait_until(
+        &format!("document.querySelectorAll('[data-testid=district-row]').length === {all}"),
+        "every district back",
+    )
+    .await?;
+    w.click("[data-testid=\"district-row\"][data-code=\"187\"] td:nth-child(2)")
+        .await?;
+    w.settled().await?;
+    ensure!(w.text("district-name").await? == "Varanasi");
+    w.shot(shots, "05-district").await?;
+    w.click("[data-testid=\"product-row\"] td").await?;
+    w.settled().await?;
+    ensure!(w.text("product-name").await? == "Banarasi Silk Saree");
+    ensure!(
+        w.count("product-seller").await? > 0,
+        "no seller on the product page"
+    );
+    ensure!(
+        w.count("[data-testid=\"product-stories\"] li").await? > 0,
+        "no story on the product page"
+    );
+    w.shot(shots, "06-product").await?;
+    Ok(())
+}
+
+/// Edits the product (the app works offline: nothing but the local store is involved), first
+/// with a mistake that the form must point at.
+async fn edit_product(w: &Window, shots: &Path) -> Result<()> {
+    w.click("edit-product").await?;
+    w.find("form-product").await?;
+    w.type_into("field-name", "").await?;
+    w.click("form-save").await?;
+    w.find("field-name-error").await?;
+    w.shot(shots, "07-product-form-error").await?;
+    w.type_into("field-name", "Banarasi Silk Saree").await?;
+    w.type_into(
+        "field-description",
+        "Edited offline: silk woven with zari on pit looms.",
+    )
+    .await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=product-description]')?.textContent.startsWith('Edited offline')",
+        "the product page to show the new description",
+    )
+    .await?;
+    w.shot(shots, "08-product-edited").await?;
+    Ok(())
+}
+
+async fn sellers(w: &Window, shots: &Path) -> Result<()> {
+    w.go("sellers").await?;
+    w.find("seller-row").await?;
+    let before: u64 = w
+        .text("seller-count")
+        .await?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()?;
+    // Keyboard: the list takes focus and moves its selection with the arrow keys.
+    let list = w.find("seller-list").await?;
+    list.send_keys(&format!(
+        "{}{}",
+        fantoccini::key::Key::Down,
+        fantoccini::key::Key::Down
+    ))
+    .await?;
+    w.wait_until(
+        "document.querySelector('.vlist-row.selected')?.dataset.index === '1'",
+        "the arrow keys to move the selection",
+    )
+    .await?;
+    w.shot(shots, "09-sellers").await?;
+    w.click("add-seller").await?;
+    w.find("form-seller").await?;
+    w.select("field-district", "187").await?;
+    w.type_into("field-name", "Kashi Weavers Collective")
+        .await?;
+    w.select("field-kind", "weaver").await?;
+    w.type_into("field-contact-phone", "12").await?;
+    w.click("form-save").await?;
+    let message = w.text("field-contact-phone-error").await?;
+    ensure!(
+        message.contains("10 digits"),
+        "the phone error says {message:?}"
+    );
+    w.shot(shots, "10-seller-form-error").await?;
+    w.type_into("field-contact-phone", "9876543210").await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{}'",
+            before + 1
+        ),
+        "the new seller to be counted",
+    )
+    .await?;
+    Ok(())
+}
+
+async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> {
+    for (route, row, shot) in [
+        ("workshops", "workshop-row", "11-workshops"),
+        ("stories", "story-row", "12-stories"),
+        ("gaps", "gap-row", "13-gaps"),
+    ] {
+        w.go(route).await?;
+        w.find(row).await?;
+        w.shot(shots, shot).await?;
+    }
+    // A new action on the first gap, then deleted again.
+    w.click("add-action-for-gap").await?;
+    w.find("form-action").await?;
+    w.type_into("field-owner", "District Industries Centre")
+        .await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.settled().await?;
+    w.wait_until(
+        "document.body.dataset.route === 'actions' && [...document.querySelectorAll('[data-testid=action-row]')]\
+         .some((r) => r.textContent.includes('District Industries Centre'))",
+        "the new action in the list",
+    )
+    .await?;
+    w.shot(shots, "14-actions").await?;
+    let before = w.count("action-row").await?;
+    w.eval(
+        "[...document.querySelectorAll('[data-testid=action-row]')]\
+         .find((r) => r.textContent.includes('District Industries Centre'))\
+         .querySelector('[data-testid=row-delete]').click();",
+        vec![],
+    )
+    .await?;
+    w.click("confirm-delete").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelectorAll('[data-testid=action-row]').length === {}",
+            before - 1
+        ),
+        "the action to be deleted",
+    )
+    .await?;
+    Ok(())
+}
+
+async fn search(w: &Window, shots: &Path) -> Result<()> {
+    w.type_into("global-search", "बनारसी").await?;
+    w.wait_until(
+        "document.body.dataset.route === 'search' && \
+         document.querySelector('[data-testid=search-results]')?.dataset.query === 'बनारसी' && \
+         document.querySelectorAll('[data-testid=search-hit]').length > 0",
+        "results for a Devanagari query",
+    )
+    .await?;
+    w.shot(shots, "15-search-devanagari").await?;
+    w.type_into("global-search", "chik").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=search-results]')?.dataset.query === 'chik' && \
+         [...document.querySelectorAll('[data-testid=search-hit]')].some((h) => h.textContent.includes('Chikankari'))",
+        "a prefix to find Chikankari",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Loads the LGD lists and the national list through the wizard, reading each report.
+async fn import(w: &Window, shots: &Path) -> Result<u64> {
+    let data = shared_data();
+    w.go("import").await?;
+    w.select("import-layout", "lgd").await?;
+    w.type_into(
+        "import-states",
+        &path_text(&data.join("lgd_states_2022-02.csv"))?,
+    )
+    .await?;
+    w.type_into(
+        "import-districts",
+        &path_text(&data.join("lgd_districts_2022-12.csv"))?,
+    )
+    .await?;
+    w.click("import-check").await?;
+    w.find("import-preview").await?;
+    w.click("import-run").await?;
+    w.find("import-report").await?;
+    w.shot(shots, "16-import-lgd-report").await?;
+
+    w.select("import-layout", "national").await?;
+    w.type_into(
+        "import-path",
+        &path_text(&data.join("odop_products_v31_20250707.csv"))?,
+    )
+    .await?;
+    w.click("import-check").await?;
+    w.find("import-preview").await?;
+    let rows = figure(w, "report-rows").await?;
+    let new = figure(w, "report-imported").await?;
+    ensure!(rows > 1000, "the national list shows {rows} rows");
+    ensure!(
+        new > 1000,
+        "a dry run of the national list would add {new} products"
+    );
+    w.shot(shots, "17-import-national-preview").await?;
+    w.click("import-run").await?;
+    w.find("import-report").await?;
+    let imported = figure(w, "report-imported").await?;
+    let merged = figure(w, "report-merged").await?;
+    let flagged = figure(w, "report-flagged").await?;
+    ensure!(
+        imported + merged + flagged == rows,
+        "the report's {imported} imported, {merged} merged and {flagged} flagged rows are not its {rows} rows"
+    );
+    if flagged > 0 {
+        ensure!(
+            w.count("flagged-row").await? > 0,
+            "flagged rows are counted but not listed"
+        );
+    }
+    w.shot(shots, "18-import-national-report").await?;
+    Ok(imported)
+}
+
+async fn export(w: &Window, scratch: &Path) -> Result<()> {
+    let file = scratch.join("products.csv");
+    w.select("export-what", "products").await?;
+    w.type_into("export-path", &file.to_string_lossy()).await?;
+    w.click("export-run").await?;
+    w.wait_until(
+        "/\\d/.test(document.querySelector('[data-testid=export-out]').textContent)",
+        "the export to finish",
+    )
+    .await?;
+    let text = std::fs::read_to_string(&file).context("the export wrote no file")?;
+    ensure!(
+        text.lines().count() > 1000,
+        "the export has {} lines",
+        text.lines().count()
+    );
+    Ok(())
+}
+
+/// Every screen in Hindi, with no untranslated key left on it.
+async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> Result<()> {
+    w.click("lang-hi").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=nav-dashboard]').textContent.includes('डैशबोर्ड')",
+        "the navigation in Hindi",
+    )
+    .await?;
+    w.type_into("global-search", "बनारसी").await?;
+    let mut screens: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|r| (format!("#/{r}"), format!("hi-{r}")))
+        .collect();
+    screens.push(("#/district/187".into(), "hi-district".into()));
+    screens.push((format!("#/product/{product}"), "hi-product".into()));
+    for (hash, name) in screens {
+        w.eval("location.hash = arguments[0];", vec![json!(hash)])
+            .await?;
+        w.wait_until(
+            &format!("location.hash === '{hash}'"),
+            &format!("{hash} to open"),
+        )
+        .await?;
+        w.settled().await?;
+        let leaked = w
+            .eval(
+                "const text = document.body.innerText; return arguments[0].filter((k) => text.includes(k));",
+                vec![json!(keys)],
+            )
+            .await?;
+        ensure!(
+            leaked.as_array().is_some_and(Vec::is_empty),
+            "{hash} shows untranslated keys: {leaked}"
+        );
+        w.shot(shots, &name).await?;
+    }
+    Ok(())
+}
+
+fn interface_keys() -> Result<Vec<String>> {
+    let path = odop_e2e::repo_root().join("ui/i18n/en.json");
+    let map: serde_json::Map<String, Value> =
+        serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    // Keys with a dot cannot be mistaken for ordinary words on the page.
+    Ok(map.keys().filter(|k| k.contains('.')).cloned().collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_works_in_english_and_hindi() -> Result<()> {
+    let app: PathBuf = build_app(false)?;
+    let harness = Harness::start(&app)?;
+    let shots = screenshot_dir("desk")?;
+    let keys = interface_keys()?;
+
+    let w = harness.open().await?;
+    let run = async {
+        first_run_and_sample(&w, &shots).await?;
+        districts_to_product(&w, &shots).await?;
+        let product = w
+            .eval("return location.hash.split('/')[2];", vec![])
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        edit_product(&w, &shots).await?;
+        sellers(&w, &shots).await?;
+        workshops_stories_gaps_actions(&w, &shots).await?;
+        search(&w, &shots).await?;
+        let imported = import(&w, &shots).await?;
+        export(&w, &harness.scratch()?).await?;
+        w.go("dashboard").await?;
+        let products = figure(&w, "stat-products").await?;
+        ensure!(
+            products >= imported,
+            "the dashboard counts {products} products after importing {imported}"
+        );
+        w.shot(&shots, "19-dashboard-after-import").await?;
+        in_hindi(&w, &shots, &keys, &product).await
+    }
+    .await;
+    if run.is_err() {
+        let _ = w.shot(&shots, "failure").await;
+    }
+    w.close().await?;
+    run?;
+
+    // The language chosen is remembered across a restart.
+    let w = harness.open().await?;
+    let again = async {
+        w.wait_until(
+            "document.body.dataset.ready === 'true'",
+            "the dashboard after a restart",
+        )
+        .await?;
+        ensure!(
+            w.text("nav-dashboard").await?.contains("डैशबोर्ड"),
+            "the app forgot it was in Hindi"
+        );
+        w.shot(&shots, "hi-restart").await?;
+        Ok(())
+    }
+    .await;
+    w.close().await?;
+    again
+}

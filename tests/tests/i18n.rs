@@ -1,0 +1,144 @@
+//! The interface's two languages say the same things: the same keys, the same placeholders,
+//! Hindi written in Devanagari, and every key the UI asks for present.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use odop_e2e::repo_root;
+
+fn dictionary(lang: &str) -> BTreeMap<String, String> {
+    let path = repo_root().join(format!("ui/i18n/{lang}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The `{name}` places in a string.
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+fn without_placeholders(text: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in text.chars() {
+        match c {
+            '{' => inside = true,
+            '}' => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn english_and_hindi_have_the_same_keys_and_placeholders() {
+    let en = dictionary("en");
+    let hi = dictionary("hi");
+    let en_keys: BTreeSet<_> = en.keys().collect();
+    let hi_keys: BTreeSet<_> = hi.keys().collect();
+    assert_eq!(
+        en_keys.symmetric_difference(&hi_keys).collect::<Vec<_>>(),
+        Vec::<&&String>::new(),
+        "keys in one language only"
+    );
+    for (key, english) in &en {
+        let hindi = &hi[key];
+        assert!(
+            !english.trim().is_empty() && !hindi.trim().is_empty(),
+            "{key} is empty"
+        );
+        assert_eq!(
+            placeholders(english),
+            placeholders(hindi),
+            "{key}: placeholders differ"
+        );
+    }
+}
+
+#[test]
+fn hindi_is_written_in_devanagari() {
+    for (key, hindi) in dictionary("hi") {
+        let letters: Vec<char> = without_placeholders(&hindi)
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .collect();
+        if letters.is_empty() {
+            continue;
+        }
+        assert!(
+            letters
+                .iter()
+                .any(|c| ('\u{0900}'..='\u{097F}').contains(c)),
+            "{key}: {hindi:?} has no Devanagari"
+        );
+    }
+}
+
+/// Keys the UI names literally: `t("key"` in scripts and `data-i18n*="key"` in the page.
+fn keys_in(path: &Path, out: &mut BTreeSet<String>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for marker in [
+        "t(\"",
+        "data-i18n=\"",
+        "data-i18n-placeholder=\"",
+        "data-i18n-aria=\"",
+        "[\"col.",
+    ] {
+        for (at, _) in text.match_indices(marker) {
+            // `t(` alone, not the end of `select(` or `closest(`.
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let rest = &text[at + marker.len()..];
+            let key: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+                .collect();
+            if key.is_empty() {
+                continue;
+            }
+            out.insert(if marker == "[\"col." {
+                format!("col.{key}")
+            } else {
+                key
+            });
+        }
+    }
+}
+
+fn scripts(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            scripts(&path, out);
+        } else if path.extension().is_some_and(|e| e == "js" || e == "html") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_key_the_interface_asks_for_exists() {
+    let en = dictionary("en");
+    let mut files = Vec::new();
+    scripts(&repo_root().join("ui"), &mut files);
+    let mut keys = BTreeSet::new();
+    for file in &files {
+        keys_in(file, &mut keys);
+    }
+    assert!(
+        keys.len() > 100,
+        "only {} keys found: the scan is broken",
+        keys.len()
+    );
+    let missing: Vec<_> = keys.iter().filter(|k| !en.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "keys used but not translated: {missing:?}"
+    );
+}

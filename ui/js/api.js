@@ -1,0 +1,47 @@
+// The one door to the Rust side: the app's commands, the file pickers and import progress.
+
+/** Calls a command; rejects with `{ code, message, field? }` whatever went wrong. */
+export async function call(command, args) {
+  const invoke = window.__TAURI__?.core?.invoke;
+  if (typeof invoke !== "function") {
+    throw { code: "ui.no_backend", message: "This page only works inside the ODOP Desk app." };
+  }
+  try {
+    return await invoke(command, args);
+  } catch (error) {
+    throw asCommandError(error);
+  }
+}
+
+/** Commands reject with `{ code, message }`; Tauri itself may reject with a string. */
+export function asCommandError(error) {
+  if (error && typeof error === "object" && typeof error.message === "string") {
+    return {
+      code: typeof error.code === "string" ? error.code : "",
+      message: error.message,
+      field: typeof error.field === "string" ? error.field : null,
+    };
+  }
+  return { code: "", message: String(error), field: null };
+}
+
+/** Listens to an event from the Rust side; resolves to a function that stops listening. */
+export async function listen(event, handler) {
+  const listenFn = window.__TAURI__?.event?.listen;
+  if (typeof listenFn !== "function") return () => {};
+  return listenFn(event, (e) => handler(e.payload));
+}
+
+const SHEETS = [{ name: "CSV / Excel / ODS", extensions: ["csv", "xlsx", "xls", "ods"] }];
+
+/** The system's file picker; resolves to a path, or null when cancelled. */
+export function pickFile() {
+  return call("plugin:dialog|open", { options: { multiple: false, directory: false, filters: SHEETS } });
+}
+
+/** The system's save dialog; resolves to a path, or null when cancelled. */
+export function pickSaveFile(defaultPath) {
+  return call("plugin:dialog|save", {
+    options: { defaultPath, filters: [{ name: "CSV / Excel", extensions: ["csv", "xlsx"] }] },
+  });
+}

@@ -1,0 +1,74 @@
+// Every string of the interface comes from ui/i18n/<lang>.json through `t`. The chosen
+// language is remembered in local storage.
+
+const LANGS = ["en", "hi"];
+const STORAGE_KEY = "odop.lang";
+const dictionaries = {};
+let current = "en";
+const listeners = [];
+
+export async function loadLanguages() {
+  await Promise.all(
+    LANGS.map(async (lang) => {
+      const response = await fetch(`i18n/${lang}.json`);
+      if (!response.ok) throw { code: "ui.i18n", message: `i18n/${lang}.json: ${response.status}` };
+      dictionaries[lang] = await response.json();
+    }),
+  );
+  const saved = localStorage.getItem(STORAGE_KEY);
+  current = LANGS.includes(saved) ? saved : "en";
+}
+
+export function lang() {
+  return current;
+}
+
+/** The locale for numbers and dates in the current language. */
+export function locale() {
+  return current === "hi" ? "hi-IN" : "en-IN";
+}
+
+/** A string by key, with `{name}` places filled from `vars`. A missing key shows as itself. */
+export function t(key, vars) {
+  const text = dictionaries[current]?.[key] ?? dictionaries.en?.[key] ?? key;
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+}
+
+/** A number in the current language's way of writing numbers. */
+export function num(n) {
+  return new Intl.NumberFormat(locale()).format(n);
+}
+
+/** A word of a fixed list (sector, rank, seller kind...) in the current language. */
+export function word(group, value) {
+  if (value === null || value === undefined || value === "") return "";
+  const key = `${group}.${value}`;
+  const text = t(key);
+  return text === key ? String(value) : text;
+}
+
+/** Translates the static page: text, placeholders and labels marked with data-i18n*. */
+export function applyStatic(root = document) {
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-placeholder]")) {
+    el.setAttribute("placeholder", t(el.dataset.i18nPlaceholder));
+  }
+  for (const el of root.querySelectorAll("[data-i18n-aria]")) {
+    el.setAttribute("aria-label", t(el.dataset.i18nAria));
+  }
+  document.documentElement.lang = current;
+  document.title = t("app.title");
+}
+
+export function setLang(next) {
+  if (!LANGS.includes(next) || next === current) return;
+  current = next;
+  localStorage.setItem(STORAGE_KEY, next);
+  applyStatic();
+  for (const fn of listeners) fn(next);
+}
+
+export function onLangChange(fn) {
+  listeners.push(fn);
+}

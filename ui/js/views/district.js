@@ -1,0 +1,50 @@
+// One district: its products, and how much else is recorded there.
+
+import { h, fill, arrowKeys, linkRow } from "../dom.js";
+import { t, num, word } from "../i18n.js";
+import { openForm } from "./form.js";
+
+export async function render(view, code, ctx) {
+  const gen = ctx.generation();
+  const d = await ctx.call("district_detail", { code });
+  if (!ctx.current(gen)) return;
+  const add = h("button", { type: "button", class: "button button-primary", "data-testid": "add-product" }, t("product.add"));
+  add.addEventListener("click", () =>
+    openForm(ctx, "product", null, { district: String(d.code) }, (saved) => ctx.navigate(`#/product/${saved.id}`)));
+  const body = h("tbody", { "data-testid": "product-rows" },
+    d.products.map((p) => linkRow(
+      h("tr", { "data-testid": "product-row", "data-id": p.id },
+        h("td", {}, p.name),
+        h("td", { lang: p.local_name?.lang ?? null }, p.local_name?.text ?? ""),
+        h("td", {}, word("rank", p.rank)),
+        h("td", {}, word("sector", p.sector)),
+        h("td", {}, p.gi?.registered ? t("yes") : t("no"))),
+      () => ctx.navigate(`#/product/${p.id}`))));
+  arrowKeys(body, "tr");
+  fill(view,
+    h("section", { class: "panel detail", "data-testid": "district-page" },
+      h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") },
+        h("a", { href: "#/districts" }, t("districts.title")), " › ", d.state_name),
+      h("div", { class: "detail-head" },
+        h("h2", { "data-testid": "district-name" }, d.name),
+        h("span", { class: "badge" }, t("district.lgd", { code: d.code })),
+        h("span", { class: "spacer" }),
+        add),
+      h("div", { class: "stat-row small" },
+        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.products")), h("strong", { class: "stat-value" }, num(d.products.length))),
+        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.sellers")), h("strong", { class: "stat-value" }, num(d.sellers))),
+        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.workshops")), h("strong", { class: "stat-value" }, num(d.workshops))),
+        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("nav.stories")), h("strong", { class: "stat-value" }, num(d.stories))),
+        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.open_gaps")), h("strong", { class: "stat-value" }, num(d.open_gaps)))),
+      h("h3", {}, t("district.products")),
+      d.products.length
+        ? h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
+            h("thead", {}, h("tr", {},
+              h("th", { scope: "col" }, t("col.product")),
+              h("th", { scope: "col" }, t("col.local_name")),
+              h("th", { scope: "col" }, t("col.rank")),
+              h("th", { scope: "col" }, t("col.sector")),
+              h("th", { scope: "col" }, t("col.gi")))),
+            body))
+        : h("p", { class: "empty" }, t("district.no_products"))));
+}

@@ -1,0 +1,292 @@
+// The record form: one dialog for adding and editing every kind of record. The store parses and
+// checks each value; a refusal comes back naming the field's key and is shown beside that input.
+
+import { h, fill } from "../dom.js";
+import { t, word } from "../i18n.js";
+
+const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
+const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
+const ONBOARDING = ["not_started", "in_progress", "onboarded", "suspended"];
+const SELLER_KINDS = ["artisan", "weaver", "farmer", "fpo", "shg", "msme", "cooperative", "exporter"];
+const PACKAGING = ["not_assessed", "needed", "in_progress", "done"];
+const ACTION_KINDS = ["ecommerce_onboarding", "state_policy", "packaging", "seller_connection", "buyer_connection", "other"];
+const ACTION_STATUS = ["open", "in_progress", "done", "dropped"];
+
+const words = (group, list) => list.map((v) => [v, word(group, v)]);
+
+/** Each kind's inputs: key (as the store reads it), type, and for lists their options. */
+const SCHEMAS = {
+  product: [
+    { key: "district", type: "district", required: true },
+    { key: "name", type: "text", required: true },
+    { key: "local_name.text", type: "text" },
+    { key: "local_name.lang", type: "select", options: () => words("lang", LANGS), blank: true },
+    { key: "rank", type: "select", required: true, options: () => words("rank", ["primary", "secondary", "tertiary"]) },
+    { key: "sector", type: "select", required: true, options: (c) => c.sectors.map(([slug]) => [slug, word("sector", slug)]) },
+    { key: "description", type: "textarea" },
+    { key: "gi.registered", type: "check" },
+    { key: "gi.registry_name", type: "text" },
+    { key: "ministry", type: "text" },
+  ],
+  seller: [
+    { key: "district", type: "district", required: true },
+    { key: "name", type: "text", required: true },
+    { key: "kind", type: "select", required: true, options: () => words("seller_kind", SELLER_KINDS) },
+    { key: "contact.person", type: "text" },
+    { key: "contact.phone", type: "text", inputmode: "tel" },
+    { key: "contact.email", type: "text", inputmode: "email" },
+    { key: "contact.address", type: "text" },
+    { key: "gstin", type: "text" },
+    { key: "udyam", type: "text" },
+    { key: "packaging", type: "select", options: () => words("packaging", PACKAGING) },
+    ...PLATFORMS.map((p) => ({ key: `onboarding.${p}`, label: word("platform", p), type: "select", blank: true, options: () => words("onboarding", ONBOARDING) })),
+  ],
+  workshop: [
+    { key: "district", type: "district", required: true },
+    { key: "date", type: "date", required: true },
+    { key: "venue", type: "text", required: true },
+    { key: "attendance", type: "number" },
+    { key: "notes", type: "textarea" },
+  ],
+  story: [
+    { key: "district", type: "district", required: true },
+    { key: "product", type: "product", blank: true },
+    { key: "title", type: "text", required: true },
+    { key: "text.en", type: "textarea" },
+    { key: "text.hi", type: "textarea" },
+  ],
+  gap: [
+    { key: "district", type: "district", required: true },
+    { key: "kind", type: "select", required: true, options: () => words("action_kind", ACTION_KINDS) },
+    { key: "description", type: "textarea", required: true },
+    { key: "open", type: "check" },
+    { key: "workshop", type: "records", of: "workshop", blank: true },
+    { key: "product", type: "product", blank: true },
+  ],
+  action: [
+    { key: "gap", type: "records", of: "gap", required: true },
+    { key: "kind", type: "select", required: true, options: () => words("action_kind", ACTION_KINDS) },
+    { key: "owner", type: "text", required: true },
+    { key: "status", type: "select", options: () => words("action_status", ACTION_STATUS) },
+    { key: "due", type: "date" },
+    { key: "note", type: "textarea" },
+  ],
+};
+
+/** A stored record's fields as the form's flat keys and text values. */
+export function flatten(fields) {
+  const out = {};
+  for (const [key, value] of Object.entries(fields ?? {})) {
+    if (key === "onboarding" && Array.isArray(value)) {
+      for (const o of value) out[`onboarding.${o.platform}`] = o.status;
+    } else if (key === "texts" && Array.isArray(value)) {
+      for (const x of value) out[`text.${x.lang}`] = x.text;
+    } else if (value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [inner, v] of Object.entries(value)) {
+        out[`${key}.${inner}`] = typeof v === "boolean" ? (v ? "yes" : "no") : String(v ?? "");
+      }
+    } else if (typeof value === "boolean") {
+      out[key] = value ? "yes" : "no";
+    } else if (value !== null && typeof value !== "object") {
+      out[key] = String(value);
+    }
+  }
+  return out;
+}
+
+function options(list, value, blank) {
+  return [
+    blank ? h("option", { value: "" }, t("form.none")) : null,
+    ...list.map(([v, text]) => h("option", { value: v, selected: String(v) === String(value ?? "") }, text)),
+  ];
+}
+
+function districtOptions(choices, value) {
+  const states = new Map(choices.states.map((s) => [s.code, s.name]));
+  const byState = new Map();
+  for (const d of choices.districts) {
+    const name = states.get(d.state) ?? String(d.state);
+    if (!byState.has(name)) byState.set(name, []);
+    byState.get(name).push(d);
+  }
+  return [
+    h("option", { value: "" }, t("form.choose")),
+    ...[...byState.keys()].sort().map((state) =>
+      h("optgroup", { label: state },
+        byState.get(state).map((d) => h("option", { value: d.code, selected: String(d.code) === String(value ?? "") }, d.name)))),
+  ];
+}
+
+async function control(ctx, spec, value, choices) {
+  const id = `field-${spec.key.replace(/\W/g, "-")}`;
+  const common = { id, name: spec.key, "data-testid": id, "aria-describedby": `${id}-error` };
+  switch (spec.type) {
+    case "textarea":
+      return h("textarea", { ...common, rows: 3 }, value ?? "");
+    case "check":
+      return h("input", { ...common, type: "checkbox", checked: value === "yes" || (value === undefined && spec.key === "open") });
+    case "select":
+      return h("select", common, options(spec.options(choices), value, spec.blank));
+    case "district":
+      return h("select", common, districtOptions(choices, value));
+    case "records": {
+      const page = await ctx.call("record_page", { kind: spec.of, query: { limit: 500 } });
+      const list = page.rows.map((r) => [r.id, r.title]);
+      return h("select", common, options(list, value, !spec.required || value === undefined));
+    }
+    case "product":
+      // Filled from the chosen district's products (see `productsFor`).
+      return h("select", { ...common, "data-value": value ?? "" }, options([], value, true));
+    default:
+      return h("input", {
+        ...common,
+        type: spec.type === "number" ? "number" : spec.type === "date" ? "date" : "text",
+        inputmode: spec.inputmode ?? null,
+        min: spec.type === "number" ? 0 : null,
+        value: value ?? "",
+        autocomplete: "off",
+      });
+  }
+}
+
+/** Offers the products of the district chosen in the form. */
+async function productsFor(ctx, form) {
+  const select = form.querySelector('select[name="product"]');
+  const district = form.querySelector('select[name="district"]')?.value;
+  if (!select) return;
+  const want = select.value || select.dataset.value;
+  let list = [];
+  if (district) {
+    const d = await ctx.call("district_detail", { code: Number(district) });
+    list = d.products.map((p) => [p.id, p.name]);
+  }
+  fill(select, options(list, want, true));
+}
+
+function showFieldError(form, key, message) {
+  const input = form.querySelector(`[name="${CSS.escape(key)}"]`) ??
+    form.querySelector(`[name^="${CSS.escape(key)}."]`);
+  if (!input) return false;
+  const slot = form.querySelector(`#${input.id}-error`);
+  slot.textContent = message;
+  slot.hidden = false;
+  input.setAttribute("aria-invalid", "true");
+  input.closest(".form-field")?.classList.add("has-error");
+  return input;
+}
+
+function clearFieldErrors(form) {
+  for (const slot of form.querySelectorAll(".field-error")) {
+    slot.textContent = "";
+    slot.hidden = true;
+  }
+  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  for (const f of form.querySelectorAll(".has-error")) f.classList.remove("has-error");
+}
+
+/**
+ * Opens the form for a new record (`id` null, `preset` giving starting values) or for editing
+ * one; calls `after(saved)` once the store has accepted it.
+ */
+export async function openForm(ctx, kind, id, preset, after) {
+  const dialog = document.getElementById("record-dialog");
+  const choices = await ctx.choices();
+  const current = id ? flatten(await ctx.call("record_fields", { kind, id })) : { ...(preset ?? {}) };
+  const schema = SCHEMAS[kind];
+  const fields = [];
+  for (const spec of schema) {
+    const input = await control(ctx, spec, current[spec.key], choices);
+    const errorId = `${input.id}-error`;
+    const label = spec.label ?? t(`field.${spec.key}`);
+    fields.push(h("div", { class: `form-field form-${spec.type}` },
+      spec.type === "check"
+        ? h("label", { for: input.id, class: "check" }, input, h("span", {}, label))
+        : [h("label", { for: input.id }, label, spec.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null), input],
+      h("span", { id: errorId, class: "field-error", role: "alert", "data-testid": errorId, hidden: true })));
+  }
+  const formError = h("p", { class: "form-error", role: "alert", "data-testid": "form-error", hidden: true });
+  const save = h("button", { type: "submit", class: "button button-primary", "data-testid": "form-save" }, t("action.save"));
+  const cancel = h("button", { type: "button", class: "button", "data-testid": "form-cancel" }, t("action.cancel"));
+  const form = h("form", { class: "record-form", "data-testid": `form-${kind}`, novalidate: true },
+    h("h2", {}, t(id ? `form.edit.${kind}` : `form.new.${kind}`)),
+    h("div", { class: "form-grid" }, fields),
+    formError,
+    h("div", { class: "form-buttons" }, cancel, save));
+  fill(dialog, form);
+  cancel.addEventListener("click", () => dialog.close());
+  form.addEventListener("input", (event) => {
+    const slot = form.querySelector(`#${event.target.id}-error`);
+    if (slot && !slot.hidden) {
+      slot.hidden = true;
+      event.target.removeAttribute("aria-invalid");
+      event.target.closest(".form-field")?.classList.remove("has-error");
+    }
+  });
+  form.querySelector('select[name="district"]')?.addEventListener("change", () => productsFor(ctx, form).catch(ctx.showError));
+  await productsFor(ctx, form);
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    formError.hidden = true;
+    const values = {};
+    let firstMissing = null;
+    for (const spec of schema) {
+      const input = form.elements.namedItem(spec.key);
+      values[spec.key] = input.type === "checkbox" ? (input.checked ? "yes" : "no") : input.value;
+      if (spec.required && !values[spec.key].trim()) {
+        const el = showFieldError(form, spec.key, t("form.required"));
+        firstMissing ??= el;
+      }
+    }
+    if (firstMissing) {
+      firstMissing.focus();
+      return;
+    }
+    save.disabled = true;
+    try {
+      const saved = await ctx.call("save_record", { kind, id, fields: values });
+      dialog.close();
+      ctx.notice(t(`form.saved.${saved.outcome}`));
+      after?.(saved);
+    } catch (error) {
+      const input = error.field ? showFieldError(form, error.field, error.message) : null;
+      if (input) input.focus();
+      else {
+        formError.textContent = error.message;
+        formError.hidden = false;
+      }
+    } finally {
+      save.disabled = false;
+    }
+  });
+  dialog.showModal();
+  form.querySelector("input, select, textarea")?.focus();
+}
+
+/** Asks before deleting; calls `after` once deleted. */
+export function confirmDelete(ctx, kind, id, title, after) {
+  const dialog = document.getElementById("record-dialog");
+  const message = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "delete-error" });
+  const yes = h("button", { type: "button", class: "button button-danger", "data-testid": "confirm-delete" }, t("action.delete"));
+  const no = h("button", { type: "button", class: "button", "data-testid": "cancel-delete" }, t("action.cancel"));
+  fill(dialog, h("div", { class: "record-form confirm" },
+    h("h2", {}, t("delete.title", { what: word("kind", kind) })),
+    h("p", {}, t("delete.text", { title })),
+    message,
+    h("div", { class: "form-buttons" }, no, yes)));
+  no.addEventListener("click", () => dialog.close());
+  yes.addEventListener("click", async () => {
+    try {
+      await ctx.call("delete_record", { kind, id });
+      dialog.close();
+      ctx.notice(t("delete.done"));
+      after?.();
+    } catch (error) {
+      message.textContent = error.message;
+      message.hidden = false;
+    }
+  });
+  dialog.showModal();
+  no.focus();
+}

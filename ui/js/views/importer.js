@@ -1,0 +1,205 @@
+// The import wizard (choose a file, check it without changing anything, read the report, import
+// with progress, read the final report) and the export form. Paths can be picked with the
+// system's dialog or typed.
+
+import { h, fill } from "../dom.js";
+import { t, num } from "../i18n.js";
+import { listen, pickFile, pickSaveFile } from "../api.js";
+
+const LAYOUTS = ["national", "sellers", "lgd"];
+const REPORT_ROWS = 300;
+
+function pathField(testid, label, save) {
+  const input = h("input", { type: "text", class: "path-input", "data-testid": testid, spellcheck: "false", autocomplete: "off" });
+  const browse = h("button", { type: "button", class: "button", "data-testid": `${testid}-browse` }, t("import.browse"));
+  return {
+    input,
+    element: h("div", { class: "path-field" },
+      h("label", {}, h("span", {}, label), input),
+      browse),
+    bind(ctx) {
+      browse.addEventListener("click", async () => {
+        try {
+          const path = save ? await pickSaveFile(input.value || save) : await pickFile();
+          if (path) input.value = path;
+        } catch (error) {
+          ctx.showError(error);
+        }
+      });
+    },
+  };
+}
+
+/** The summary and the flagged rows of an import report. */
+function report(result, testid) {
+  if (result.layout === "lgd") {
+    const c = result.counts ?? {};
+    return h("div", { class: "report", "data-testid": testid },
+      h("div", { class: "stat-row small" },
+        stat(t("import.states_read"), result.states_read),
+        stat(t("import.districts_read"), result.districts_read),
+        stat(t("import.flagged"), result.flagged.length, "report-flagged")),
+      h("p", {}, t("import.lgd_counts", {
+        states: num((c.states_added ?? 0) + (c.states_changed ?? 0)),
+        districts: num((c.districts_added ?? 0) + (c.districts_changed ?? 0)),
+      })),
+      flaggedTable(result.flagged));
+  }
+  const s = result.summary;
+  const flagged = result.rows.filter((r) => r.fate === "flagged");
+  return h("div", { class: "report", "data-testid": testid },
+    h("p", { class: "report-source" }, t("import.source", { file: result.source, encoding: result.encoding })),
+    h("div", { class: "stat-row small" },
+      stat(t("import.rows"), s.rows, "report-rows"),
+      stat(result.dry_run ? t("import.would_import") : t("import.imported"), s.imported, "report-imported"),
+      stat(t("import.merged"), s.merged, "report-merged"),
+      stat(t("import.changed"), s.changed),
+      stat(t("import.flagged"), s.flagged, "report-flagged")),
+    result.districts_without_primary.length
+      ? h("p", { class: "warning" }, t("import.without_primary", { n: num(result.districts_without_primary.length) }),
+          " ", result.districts_without_primary.slice(0, 12).join(", "))
+      : null,
+    flaggedTable(flagged));
+}
+
+function stat(label, value, testid) {
+  return h("div", { class: "stat-card", "data-testid": testid ?? null },
+    h("span", { class: "stat-label" }, label),
+    h("strong", { class: "stat-value" }, num(value)));
+}
+
+function flaggedTable(rows) {
+  if (!rows.length) return h("p", { class: "ok" }, t("import.none_flagged"));
+  return h("div", {},
+    h("h3", {}, t("import.flagged_rows")),
+    h("div", { class: "table-wrap short" }, h("table", { class: "data-table", "data-testid": "flagged-rows" },
+      h("thead", {}, h("tr", {},
+        h("th", { scope: "col", class: "num" }, t("col.line")),
+        h("th", { scope: "col" }, t("col.row")),
+        h("th", { scope: "col" }, t("col.column")),
+        h("th", { scope: "col" }, t("col.reason")))),
+      h("tbody", {}, rows.slice(0, REPORT_ROWS).map((r) => h("tr", { "data-testid": "flagged-row" },
+        h("td", { class: "num" }, String(r.line)),
+        h("td", {}, r.label),
+        h("td", {}, r.column ?? ""),
+        h("td", {}, r.reason)))))),
+    rows.length > REPORT_ROWS ? h("p", { class: "more" }, t("dash.more", { n: num(rows.length - REPORT_ROWS) })) : null);
+}
+
+export async function render(view, ctx) {
+  const layout = h("select", { "data-testid": "import-layout", id: "import-layout" },
+    LAYOUTS.map((l) => h("option", { value: l }, t(`import.layout.${l}`))));
+  const file = pathField("import-path", t("import.file"));
+  const states = pathField("import-states", t("import.states_file"));
+  const districts = pathField("import-districts", t("import.districts_file"));
+  const check = h("button", { type: "button", class: "button button-primary", "data-testid": "import-check" }, t("import.check"));
+  const run = h("button", { type: "button", class: "button button-primary", "data-testid": "import-run", hidden: true }, t("import.run"));
+  const progress = h("progress", { max: 100, value: 0, "data-testid": "import-progress", hidden: true });
+  const progressText = h("span", { class: "count", "data-testid": "import-progress-text" });
+  const out = h("div", { class: "import-out", "data-testid": "import-out" });
+  const steps = h("ol", { class: "steps" },
+    ["import.step.choose", "import.step.check", "import.step.import"].map((k, i) => h("li", { "data-step": i + 1 }, t(k))));
+
+  const step = (n) => {
+    for (const li of steps.children) li.classList.toggle("current", Number(li.dataset.step) === n);
+  };
+  const showLayout = () => {
+    const lgd = layout.value === "lgd";
+    file.element.hidden = lgd;
+    states.element.hidden = !lgd;
+    districts.element.hidden = !lgd;
+    run.hidden = true;
+    fill(out);
+    step(1);
+  };
+  const source = () => layout.value === "lgd"
+    ? { layout: "lgd", states: states.input.value.trim(), districts: districts.input.value.trim() }
+    : { layout: layout.value, path: file.input.value.trim() };
+
+  async function go(dryRun) {
+    ctx.clearError();
+    const src = source();
+    if ((src.path ?? src.states) === "" || src.districts === "") {
+      fill(out, h("p", { class: "form-error", role: "alert", "data-testid": "import-missing" }, t("import.need_file")));
+      return;
+    }
+    check.disabled = true;
+    run.disabled = true;
+    progress.hidden = false;
+    progress.value = 0;
+    progressText.textContent = dryRun ? t("import.checking") : t("import.importing");
+    const stop = await listen("import-progress", ({ done, total }) => {
+      progress.value = total ? Math.round((done / total) * 100) : 0;
+      progressText.textContent = t("import.progress", { done: num(done), total: num(total) });
+    });
+    try {
+      const result = await ctx.call("import_file", { source: src, dryRun });
+      progress.value = 100;
+      progressText.textContent = dryRun ? t("import.checked") : t("import.done");
+      fill(out,
+        h("h3", {}, dryRun ? t("import.preview") : t("import.final")),
+        report(result, dryRun ? "import-preview" : "import-report"));
+      step(dryRun ? 2 : 3);
+      run.hidden = !dryRun;
+      if (!dryRun) {
+        ctx.forgetChoices();
+        ctx.notice(t("import.notice"));
+      }
+    } catch (error) {
+      progress.hidden = true;
+      progressText.textContent = "";
+      fill(out, h("p", { class: "form-error", role: "alert", "data-testid": "import-error" }, error.message));
+    } finally {
+      stop();
+      check.disabled = false;
+      run.disabled = false;
+    }
+  }
+
+  layout.addEventListener("change", showLayout);
+  check.addEventListener("click", () => go(true));
+  run.addEventListener("click", () => go(false));
+  for (const f of [file, states, districts]) f.bind(ctx);
+
+  // Export
+  const what = h("select", { "data-testid": "export-what", id: "export-what" },
+    h("option", { value: "products" }, t("export.products")),
+    h("option", { value: "sellers" }, t("export.sellers")));
+  const target = pathField("export-path", t("export.file"), "odop.xlsx");
+  const exportButton = h("button", { type: "button", class: "button button-primary", "data-testid": "export-run" }, t("export.run"));
+  const exportOut = h("p", { class: "count", "data-testid": "export-out", "aria-live": "polite" });
+  target.bind(ctx);
+  exportButton.addEventListener("click", async () => {
+    const path = target.input.value.trim();
+    if (!path) {
+      exportOut.textContent = t("import.need_file");
+      return;
+    }
+    exportButton.disabled = true;
+    try {
+      const n = await ctx.call("export_file", { what: what.value, path });
+      exportOut.textContent = t("export.done", { n: num(n), file: path });
+    } catch (error) {
+      exportOut.textContent = error.message;
+    } finally {
+      exportButton.disabled = false;
+    }
+  });
+
+  fill(view,
+    h("div", { class: "import-screen", "data-testid": "import" },
+      h("section", { class: "panel wizard", "aria-labelledby": "import-title" },
+        h("h2", { id: "import-title" }, t("import.title")),
+        steps,
+        h("div", { class: "wizard-row" },
+          h("label", { for: "import-layout" }, t("import.layout")), layout),
+        file.element, states.element, districts.element,
+        h("div", { class: "wizard-row" }, check, run, progress, progressText),
+        out),
+      h("section", { class: "panel wizard export", "aria-labelledby": "export-title" },
+        h("h2", { id: "export-title" }, t("export.title")),
+        h("div", { class: "wizard-row" }, h("label", { for: "export-what" }, t("export.what")), what),
+        target.element,
+        h("div", { class: "wizard-row" }, exportButton, exportOut))));
+  showLayout();
+}

@@ -1,0 +1,76 @@
+// One product: what it is, who sells it and the stories told about it.
+
+import { h, fill, arrowKeys } from "../dom.js";
+import { t, num, word } from "../i18n.js";
+import { openForm, confirmDelete } from "./form.js";
+
+function fact(label, value, testid) {
+  if (value === null || value === undefined || value === "") return null;
+  return [h("dt", {}, label), h("dd", { "data-testid": testid ?? null }, value)];
+}
+
+export async function render(view, id, ctx) {
+  const gen = ctx.generation();
+  const [detail, sellers, stories] = await Promise.all([
+    ctx.call("product_detail", { id }),
+    ctx.call("seller_page", { query: { product: id, limit: 200 } }),
+    ctx.call("record_page", { kind: "story", query: { product: id, limit: 50 } }),
+  ]);
+  if (!ctx.current(gen)) return;
+  const p = detail.product;
+  const edit = h("button", { type: "button", class: "button", "data-testid": "edit-product" }, t("action.edit"));
+  edit.addEventListener("click", () => openForm(ctx, "product", p.id, null, () => ctx.navigate(`#/product/${p.id}`)));
+  const remove = h("button", { type: "button", class: "button button-danger", "data-testid": "delete-product" }, t("action.delete"));
+  remove.addEventListener("click", () =>
+    confirmDelete(ctx, "product", p.id, p.name, () => ctx.navigate(`#/district/${p.district}`)));
+  const addStory = h("button", { type: "button", class: "button", "data-testid": "add-story" }, t("story.add"));
+  addStory.addEventListener("click", () =>
+    openForm(ctx, "story", null, { district: String(p.district), product: p.id }, () => ctx.navigate(`#/product/${p.id}`)));
+
+  const sellerRows = h("tbody", {}, sellers.rows.map((s) =>
+    h("tr", { "data-testid": "product-seller", tabindex: 0 },
+      h("td", {}, s.name),
+      h("td", {}, word("seller_kind", s.kind)),
+      h("td", {}, s.phone ?? ""),
+      h("td", {}, s.onboarded.map((o) => word("platform", o)).join(", ")))));
+  arrowKeys(sellerRows, "tr");
+
+  fill(view,
+    h("section", { class: "panel detail", "data-testid": "product-page" },
+      h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") },
+        h("a", { href: "#/districts" }, t("districts.title")), " › ",
+        h("a", { href: `#/district/${p.district}` }, `${detail.district_name}, ${detail.state_name}`)),
+      h("div", { class: "detail-head" },
+        h("h2", { "data-testid": "product-name" }, p.name),
+        p.local_name ? h("span", { class: "local-name", lang: p.local_name.lang }, p.local_name.text) : null,
+        h("span", { class: `badge rank-${p.rank}` }, word("rank", p.rank)),
+        p.gi?.registered ? h("span", { class: "badge badge-gi" }, t("product.gi")) : null,
+        h("span", { class: "spacer" }),
+        edit, remove),
+      h("div", { class: "detail-grid" },
+        h("dl", { class: "facts" },
+          fact(t("col.sector"), word("sector", p.sector)),
+          fact(t("col.district"), `${detail.district_name} (${p.district})`),
+          fact(t("product.description"), p.description, "product-description"),
+          fact(t("product.gi_name"), p.gi?.registry_name),
+          fact(t("product.ministry"), p.ministry)),
+        // Brochure buttons go here once the brochure crate exists.
+        h("div", { class: "brochure-slot", "data-testid": "brochure-slot", "data-slot": "brochure", hidden: true })),
+      h("h3", {}, t("product.sellers", { n: num(sellers.total) })),
+      sellers.rows.length
+        ? h("div", { class: "table-wrap short" }, h("table", { class: "data-table" },
+            h("thead", {}, h("tr", {},
+              h("th", { scope: "col" }, t("col.name")),
+              h("th", { scope: "col" }, t("col.kind")),
+              h("th", { scope: "col" }, t("col.phone")),
+              h("th", { scope: "col" }, t("col.onboarded")))),
+            sellerRows))
+        : h("p", { class: "empty" }, t("product.no_sellers")),
+      h("div", { class: "section-head" }, h("h3", {}, t("product.stories", { n: num(stories.total) })), addStory),
+      stories.rows.length
+        ? h("ul", { class: "story-list", "data-testid": "product-stories" }, stories.rows.map((s) =>
+            h("li", {},
+              h("strong", {}, s.title),
+              (s.fields.texts ?? []).map((x) => h("p", { lang: x.lang }, x.text)))))
+        : h("p", { class: "empty" }, t("product.no_stories"))));
+}

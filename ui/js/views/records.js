@@ -1,0 +1,101 @@
+// Lists of workshops, success stories, gaps and actions, with add, edit and delete.
+
+import { h, fill, arrowKeys } from "../dom.js";
+import { t, num, word } from "../i18n.js";
+import { openForm, confirmDelete } from "./form.js";
+
+const STEP = 200;
+
+/** Each kind's columns: a heading key and how to show a row's value. */
+const COLUMNS = {
+  workshop: [
+    ["col.date", (r) => r.fields.date],
+    ["col.venue", (r) => r.fields.venue],
+    ["col.district", (r) => r.district_name ?? ""],
+    ["col.attendance", (r) => num(r.fields.attendance ?? 0)],
+  ],
+  story: [
+    ["col.title", (r) => r.title],
+    ["col.district", (r) => r.district_name ?? ""],
+    ["col.languages", (r) => (r.fields.texts ?? []).map((x) => word("lang", x.lang)).join(", ")],
+  ],
+  gap: [
+    ["col.description", (r) => r.title],
+    ["col.kind", (r) => word("action_kind", r.fields.kind)],
+    ["col.district", (r) => r.district_name ?? ""],
+    ["col.open", (r) => (r.fields.open ? t("gap.open") : t("gap.closed"))],
+  ],
+  action: [
+    ["col.kind", (r) => word("action_kind", r.fields.kind)],
+    ["col.owner", (r) => r.fields.owner],
+    ["col.status", (r) => word("action_status", r.fields.status)],
+    ["col.due", (r) => r.fields.due ?? ""],
+    ["col.state", (r) => r.state_name ?? ""],
+  ],
+};
+
+const TITLES = { workshop: "nav.workshops", story: "nav.stories", gap: "nav.gaps", action: "nav.actions" };
+
+export async function render(view, kind, ctx) {
+  const gen = ctx.generation();
+  let limit = STEP;
+  const body = h("tbody", { "data-testid": `${kind}-rows` });
+  const count = h("span", { class: "count", "data-testid": `${kind}-count`, "aria-live": "polite" });
+  const more = h("button", { type: "button", class: "button", hidden: true, "data-testid": "show-more" }, t("list.more"));
+  const empty = h("p", { class: "empty", hidden: true, "data-testid": `${kind}-empty` }, t("list.none"));
+  const add = h("button", { type: "button", class: "button button-primary", "data-testid": `add-${kind}` }, t(`form.new.${kind}`));
+  const reload = () => load().catch(ctx.showError);
+
+  async function load() {
+    const page = await ctx.call("record_page", { kind, query: { limit } });
+    if (!ctx.current(gen)) return;
+    count.textContent = t("list.count", { n: num(page.total) });
+    more.hidden = page.rows.length >= page.total;
+    empty.hidden = page.total > 0;
+    body.replaceChildren(...page.rows.map((r) => {
+      const edit = () => openForm(ctx, kind, r.id, null, reload);
+      const del = h("button", { type: "button", class: "button button-small button-danger", "data-testid": "row-delete" }, t("action.delete"));
+      del.addEventListener("click", (event) => {
+        event.stopPropagation();
+        confirmDelete(ctx, kind, r.id, r.title, reload);
+      });
+      const extra = kind === "gap"
+        ? h("button", { type: "button", class: "button button-small", "data-testid": "add-action-for-gap" }, t("gap.add_action"))
+        : null;
+      extra?.addEventListener("click", (event) => {
+        event.stopPropagation();
+        openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => ctx.navigate("#/actions"));
+      });
+      const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: "link-row" },
+        COLUMNS[kind].map(([, show]) => h("td", {}, show(r) ?? "")),
+        h("td", { class: "row-buttons" }, extra, del));
+      tr.addEventListener("click", edit);
+      tr.addEventListener("keydown", (event) => {
+        if (event.target !== tr) return;
+        if (event.key === "Enter") edit();
+        else if (event.key === "Delete") confirmDelete(ctx, kind, r.id, r.title, reload);
+      });
+      return tr;
+    }));
+  }
+
+  more.addEventListener("click", () => {
+    limit += STEP;
+    reload();
+  });
+  add.addEventListener("click", () => openForm(ctx, kind, null, {}, reload));
+  arrowKeys(body, "tr");
+  fill(view,
+    h("section", { class: "panel list-screen", "data-testid": `${kind}-list`, "aria-labelledby": "records-title" },
+      h("div", { class: "toolbar" },
+        h("h2", { id: "records-title" }, t(TITLES[kind])),
+        count, add),
+      h("div", { class: "table-wrap" },
+        h("table", { class: "data-table" },
+          h("thead", {}, h("tr", {},
+            COLUMNS[kind].map(([key]) => h("th", { scope: "col" }, t(key))),
+            h("th", { scope: "col", class: "visually-hidden" }, t("col.buttons")))),
+          body),
+        empty, more)));
+  await load();
+}

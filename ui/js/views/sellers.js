@@ -1,0 +1,175 @@
+// The seller list. It may hold 100,000 rows, so only the rows in view are drawn, and rows are
+// fetched from the store a page at a time as the list scrolls.
+
+import { h, fill } from "../dom.js";
+import { t, num, word } from "../i18n.js";
+import { openForm, confirmDelete } from "./form.js";
+
+const ROW = 36;
+const PAGE = 100;
+const OVERSCAN = 6;
+const KINDS = ["artisan", "weaver", "farmer", "fpo", "shg", "msme", "cooperative", "exporter"];
+
+const kept = { district: "", kind: "" };
+
+export async function render(view, ctx) {
+  const gen = ctx.generation();
+  const choices = await ctx.choices();
+  if (!ctx.current(gen)) return;
+  let total = 0;
+  let pages = new Map();
+  let selected = -1;
+  let query = {};
+
+  const count = h("span", { class: "count", "data-testid": "seller-count", "aria-live": "polite" });
+  const spacer = h("div", { class: "vlist-spacer" });
+  const rowsBox = h("div", { class: "vlist-rows", role: "rowgroup" });
+  const viewport = h("div", {
+    class: "vlist", tabindex: 0, role: "grid", "aria-label": t("sellers.title"),
+    "data-testid": "seller-list", "aria-rowcount": 0,
+  }, spacer, rowsBox);
+  const empty = h("p", { class: "empty", hidden: true, "data-testid": "seller-empty" }, t("sellers.none"));
+
+  const district = h("select", { "data-testid": "seller-district", "aria-label": t("col.district") },
+    h("option", { value: "" }, t("filter.all_districts")),
+    [...choices.districts].map((d) => h("option", { value: d.code, selected: String(d.code) === kept.district }, d.name)));
+  const kind = h("select", { "data-testid": "seller-kind", "aria-label": t("col.kind") },
+    h("option", { value: "" }, t("filter.any")),
+    KINDS.map((k) => h("option", { value: k, selected: k === kept.kind }, word("seller_kind", k))));
+  const add = h("button", { type: "button", class: "button button-primary", "data-testid": "add-seller" }, t("sellers.add"));
+
+  /** Rows already fetched, by page index. */
+  const loaded = new Map();
+
+  /** Fetches a page once; a page of an earlier filter is dropped when it arrives. */
+  const page = (index) => {
+    if (!pages.has(index)) {
+      const mine = pages;
+      const request = ctx.call("seller_page", { query: { ...query, offset: index * PAGE, limit: PAGE } })
+        .then((p) => {
+          if (pages !== mine) return;
+          total = p.total;
+          loaded.set(index, p.rows);
+          draw();
+        }, (error) => {
+          mine.delete(index);
+          ctx.showError(error);
+        });
+      pages.set(index, request);
+    }
+    return pages.get(index);
+  };
+
+  function rowAt(i) {
+    const pageRows = loaded.get(Math.floor(i / PAGE));
+    return pageRows ? pageRows[i % PAGE] : null;
+  }
+
+  function draw() {
+    if (!ctx.current(gen)) return;
+    spacer.style.height = `${total * ROW}px`;
+    viewport.setAttribute("aria-rowcount", String(total));
+    count.textContent = t("sellers.count", { n: num(total) });
+    empty.hidden = total > 0;
+    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW) - OVERSCAN);
+    const last = Math.min(total - 1, Math.ceil((viewport.scrollTop + viewport.clientHeight) / ROW) + OVERSCAN);
+    const cells = [];
+    for (let i = first; i <= last; i += 1) {
+      const index = Math.floor(i / PAGE);
+      if (!loaded.has(index)) page(index);
+      const s = rowAt(i);
+      const tr = h("div", {
+        class: `vlist-row${i === selected ? " selected" : ""}`, role: "row", "aria-rowindex": i + 1,
+        "aria-selected": String(i === selected), "data-testid": "seller-row", "data-index": i,
+      },
+      s
+        ? [
+            h("span", { role: "gridcell", class: "c-name" }, s.name),
+            h("span", { role: "gridcell" }, word("seller_kind", s.kind)),
+            h("span", { role: "gridcell" }, s.district_name ?? String(s.district)),
+            h("span", { role: "gridcell" }, s.phone ?? ""),
+            h("span", { role: "gridcell" }, s.onboarded.map((o) => word("platform", o)).join(", ")),
+            h("span", { role: "gridcell" }, word("packaging", s.packaging)),
+          ]
+        : h("span", { role: "gridcell", class: "c-loading" }, "…"));
+      tr.style.transform = `translateY(${i * ROW}px)`;
+      cells.push(tr);
+    }
+    rowsBox.replaceChildren(...cells);
+  }
+
+  async function reload() {
+    kept.district = district.value;
+    kept.kind = kind.value;
+    query = {
+      district: district.value ? Number(district.value) : null,
+      kind: kind.value || null,
+    };
+    pages = new Map();
+    loaded.clear();
+    selected = -1;
+    viewport.scrollTop = 0;
+    await page(0);
+  }
+
+  function open(i) {
+    const s = rowAt(i);
+    if (s) openForm(ctx, "seller", s.id, null, () => reload().catch(ctx.showError));
+  }
+
+  function select(i) {
+    selected = Math.max(0, Math.min(total - 1, i));
+    const top = selected * ROW;
+    if (top < viewport.scrollTop) viewport.scrollTop = top;
+    else if (top + ROW > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW - viewport.clientHeight;
+    draw();
+  }
+
+  let frame = 0;
+  viewport.addEventListener("scroll", () => {
+    if (!frame) frame = requestAnimationFrame(() => {
+      frame = 0;
+      draw();
+    });
+  });
+  viewport.addEventListener("click", (event) => {
+    const row = event.target.closest(".vlist-row");
+    if (row) {
+      select(Number(row.dataset.index));
+      open(selected);
+    }
+  });
+  viewport.addEventListener("keydown", (event) => {
+    const visible = Math.max(1, Math.floor(viewport.clientHeight / ROW) - 1);
+    const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: visible, PageUp: -visible };
+    if (event.key in moves) select((selected < 0 ? -1 : selected) + moves[event.key]);
+    else if (event.key === "Home") select(0);
+    else if (event.key === "End") select(total - 1);
+    else if (event.key === "Enter" && selected >= 0) open(selected);
+    else if (event.key === "Delete" && selected >= 0) {
+      const s = rowAt(selected);
+      if (s) confirmDelete(ctx, "seller", s.id, s.name, () => reload().catch(ctx.showError));
+    } else return;
+    event.preventDefault();
+  });
+  district.addEventListener("change", () => reload().catch(ctx.showError));
+  kind.addEventListener("change", () => reload().catch(ctx.showError));
+  add.addEventListener("click", () =>
+    openForm(ctx, "seller", null, { district: district.value }, () => reload().catch(ctx.showError)));
+
+  fill(view,
+    h("section", { class: "panel list-screen", "data-testid": "sellers", "aria-labelledby": "sellers-title" },
+      h("div", { class: "toolbar" },
+        h("h2", { id: "sellers-title" }, t("sellers.title")),
+        district, kind, count, add),
+      h("div", { class: "vlist-head", role: "row" },
+        h("span", { role: "columnheader" }, t("col.name")),
+        h("span", { role: "columnheader" }, t("col.kind")),
+        h("span", { role: "columnheader" }, t("col.district")),
+        h("span", { role: "columnheader" }, t("col.phone")),
+        h("span", { role: "columnheader" }, t("col.onboarded")),
+        h("span", { role: "columnheader" }, t("col.packaging"))),
+      viewport, empty,
+      h("p", { class: "hint" }, t("sellers.keys"))));
+  await reload();
+}

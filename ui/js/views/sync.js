@@ -1,0 +1,204 @@
+// Sync: the server and login, the interval, "sync now" with progress, conflicts side by side
+// (base, mine, theirs) settled field by field, and refused writes with the server's reason.
+
+import { h, fill } from "../dom.js";
+import { t, num } from "../i18n.js";
+
+/** A value as a person reads it: text as is, anything else as compact JSON. */
+function shown(value) {
+  if (value === null || value === undefined) return t("sync.none");
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
+function describe(report) {
+  if (!report) return t("sync.never");
+  if (report.error) return t("sync.failed", { when: report.finished || report.started || "", error: report.error });
+  return t("sync.last", {
+    when: report.finished,
+    pushed: num(report.pushed),
+    pulled: num(report.pulled),
+    conflicts: num(report.conflicts),
+    refused: num(report.refused),
+  });
+}
+
+export async function render(view, ctx) {
+  const gen = ctx.generation();
+  const overview = await ctx.call("sync_overview");
+  const [conflicts, refusals] = await Promise.all([ctx.call("sync_conflicts"), ctx.call("sync_refusals")]);
+  if (!ctx.current(gen)) return;
+
+  const server = h("input", { id: "sync-server", type: "url", required: true, value: overview.server ?? "", placeholder: "https://", "data-testid": "sync-server" });
+  const token = h("input", { id: "sync-token", type: "password", autocomplete: "off", "data-testid": "sync-token" });
+  const login = h("button", { type: "submit", class: "button button-primary", "data-testid": "sync-login" }, t("sync.login"));
+  const loginForm = h("form", { class: "form sync-login", "data-testid": "sync-login-form" },
+    h("label", { for: "sync-server" }, t("sync.server")), server,
+    h("label", { for: "sync-token" }, t("sync.token")), token,
+    login);
+  loginForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    ctx.clearError();
+    login.disabled = true;
+    try {
+      const who = await ctx.call("sync_login", { server: server.value, token: token.value });
+      token.value = "";
+      ctx.notice(t("sync.logged_in", { name: who.name }));
+      ctx.navigate("#/sync");
+    } catch (error) {
+      ctx.showError(error);
+    } finally {
+      login.disabled = false;
+    }
+  });
+
+  const interval = h("input", { id: "sync-interval", type: "number", min: 1, max: 1440, value: overview.interval_minutes ?? 15, "data-testid": "sync-interval" });
+  const saveInterval = h("button", { type: "button", class: "button" }, t("sync.interval.save"));
+  saveInterval.addEventListener("click", async () => {
+    ctx.clearError();
+    try {
+      await ctx.call("sync_set_interval", { minutes: Number(interval.value) });
+      ctx.notice(t("sync.interval.saved"));
+    } catch (error) {
+      ctx.showError(error);
+    }
+  });
+
+  const state = h("p", { class: "sync-state", "data-testid": "sync-state", role: "status" }, describe(overview.last));
+  const now = h("button", { type: "button", class: "button button-primary", "data-testid": "sync-now", disabled: !overview.server }, t("sync.now"));
+  now.addEventListener("click", async () => {
+    ctx.clearError();
+    now.disabled = true;
+    try {
+      const before = overview.last?.finished ?? "";
+      await ctx.call("sync_now");
+      state.textContent = t("sync.running");
+      // Follow the round until it reports, then show the screen afresh.
+      for (let i = 0; i < 600; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        if (!ctx.current(gen)) return;
+        const o = await ctx.call("sync_overview");
+        const p = o.live?.progress;
+        if (p) state.textContent = p.phase === "pushing" ? t("sync.pushing", { sent: num(p.sent), waiting: num(p.waiting) }) : t("sync.pulling", { received: num(p.received) });
+        const finished = o.live?.last?.finished ?? o.last?.finished ?? "";
+        if (!o.live?.running && finished !== before) break;
+      }
+      ctx.navigate("#/sync");
+    } catch (error) {
+      ctx.showError(error);
+      now.disabled = false;
+    }
+  });
+
+  const counts = overview.counts;
+  fill(
+    view,
+    h("section", { class: "panel sync", "data-testid": "sync-screen", "aria-labelledby": "sync-title" },
+      h("h2", { id: "sync-title" }, t("sync.title")),
+      h("dl", { class: "sync-counts" },
+        h("dt", {}, t("sync.pending")), h("dd", { "data-testid": "sync-pending" }, num(counts.pending)),
+        h("dt", {}, t("sync.conflicts")), h("dd", { "data-testid": "sync-conflict-count" }, num(counts.conflicts)),
+        h("dt", {}, t("sync.refused")), h("dd", { "data-testid": "sync-refused-count" }, num(counts.refused))),
+      state,
+      h("div", { class: "actions" }, now),
+      h("h3", {}, t("sync.settings")),
+      overview.server ? h("p", {}, t("sync.connected", { server: overview.server })) : h("p", {}, t("sync.not_connected")),
+      loginForm,
+      h("div", { class: "form-row" }, h("label", { for: "sync-interval" }, t("sync.interval")), interval, saveInterval),
+    ),
+    conflictsPanel(conflicts, ctx),
+    refusalsPanel(refusals, ctx),
+  );
+}
+
+function conflictsPanel(conflicts, ctx) {
+  if (conflicts.length === 0) {
+    return h("section", { class: "panel", "data-testid": "sync-conflicts" }, h("h3", {}, t("sync.conflicts")), h("p", {}, t("sync.no_conflicts")));
+  }
+  const rows = conflicts.map((view) => {
+    const c = view.conflict;
+    const merged = h("input", { type: "text", value: typeof view.mine === "string" ? view.mine : shown(view.mine), "aria-label": t("sync.merged"), "data-testid": "conflict-merged" });
+    const settle = async (choice, value) => {
+      ctx.clearError();
+      try {
+        await ctx.call("sync_resolve", { id: c.id, choice, value });
+        ctx.notice(t("sync.settled"));
+        ctx.navigate("#/sync");
+      } catch (error) {
+        ctx.showError(error);
+      }
+    };
+    const whole = c.field === "*";
+    return h("tr", { "data-testid": "conflict-row", dataset: { id: c.id } },
+      h("td", {}, `${c.kind} · ${c.row.slice(-8)}`),
+      h("td", {}, whole ? t("sync.whole_row") : c.field),
+      h("td", { class: "conflict-base" }, shown(view.base)),
+      h("td", { class: "conflict-mine" }, shown(view.mine)),
+      h("td", { class: "conflict-theirs" }, shown(view.theirs)),
+      h("td", { class: "conflict-actions" },
+        h("button", { type: "button", class: "button", "data-testid": "keep-mine", on: { click: () => settle("mine") } }, t("sync.keep_mine")),
+        h("button", { type: "button", class: "button", "data-testid": "take-theirs", on: { click: () => settle("theirs") } }, t("sync.take_theirs")),
+        whole ? null : merged,
+        whole ? null : h("button", { type: "button", class: "button", "data-testid": "use-merged", on: { click: () => settle("value", merged.value) } }, t("sync.use_merged"))));
+  });
+  return h("section", { class: "panel", "data-testid": "sync-conflicts" },
+    h("h3", {}, t("sync.conflicts")),
+    h("table", { class: "table conflicts" },
+      h("thead", {}, h("tr", {},
+        h("th", {}, t("sync.record")), h("th", {}, t("sync.field")), h("th", {}, t("sync.base")),
+        h("th", {}, t("sync.mine")), h("th", {}, t("sync.theirs")), h("th", {}, t("sync.settle")))),
+      h("tbody", {}, rows)));
+}
+
+function refusalsPanel(refusals, ctx) {
+  const rows = refusals.map((r) => h("tr", { "data-testid": "refusal-row" },
+    h("td", {}, `${r.op} ${r.kind} · ${r.row.slice(-8)}`),
+    h("td", {}, r.reason),
+    h("td", {}, h("button", {
+      type: "button", class: "button", "data-testid": "discard-refusal",
+      on: { click: async () => {
+        ctx.clearError();
+        try {
+          await ctx.call("sync_discard", { seq: r.seq });
+          ctx.navigate("#/sync");
+        } catch (error) {
+          ctx.showError(error);
+        }
+      } },
+    }, t("sync.discard")))));
+  return h("section", { class: "panel", "data-testid": "sync-refusals" },
+    h("h3", {}, t("sync.refused")),
+    refusals.length === 0 ? h("p", {}, t("sync.no_refused")) : h("table", { class: "table" },
+      h("thead", {}, h("tr", {}, h("th", {}, t("sync.record")), h("th", {}, t("sync.reason")), h("th", {}, ""))),
+      h("tbody", {}, rows)),
+    h("p", { class: "hint" }, t("sync.refused_hint")));
+}
+
+/** The header's sync status: last sync, waiting changes, conflicts, refused writes. */
+export function mountStatus(slot, ctx) {
+  const line = h("a", { href: "#/sync", class: "sync-status", "data-testid": "sync-status" });
+  fill(slot, line);
+  slot.hidden = false;
+  const refresh = async () => {
+    try {
+      const o = await ctx.call("sync_overview");
+      const parts = [];
+      if (!o.server) parts.push(t("sync.status.offline"));
+      else if (o.live?.running) parts.push(t("sync.running"));
+      else if (o.last?.error) parts.push(t("sync.status.failed"));
+      else if (o.last) parts.push(t("sync.status.synced", { when: (o.last.finished || "").slice(11, 16) }));
+      else parts.push(t("sync.never"));
+      parts.push(t("sync.status.pending", { n: num(o.counts.pending) }));
+      if (o.counts.conflicts) parts.push(t("sync.status.conflicts", { n: num(o.counts.conflicts) }));
+      if (o.counts.refused) parts.push(t("sync.status.refused", { n: num(o.counts.refused) }));
+      line.textContent = parts.join(" · ");
+      line.dataset.conflicts = String(o.counts.conflicts);
+      line.dataset.pending = String(o.counts.pending);
+    } catch {
+      line.textContent = t("sync.status.unknown");
+    }
+  };
+  refresh();
+  setInterval(refresh, 3000);
+  return refresh;
+}
