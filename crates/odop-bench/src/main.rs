@@ -6,6 +6,8 @@
 //! - `synthetic`: writing 100,000 generated sellers through the store's edit path (checks,
 //!   outbox, history, full-text index) against raw inserts of the same JSON bodies.
 //! - `search`: latency of full-text search on that synthetic database, against a LIKE scan.
+//! - `sync`: a desk's first sync of a national dataset against raw inserts of the same rows,
+//!   one change synced into a small and a large desk, and bytes per row against gzip'd JSON.
 //! - `load`: many simulated desks syncing at once against the real `odop-server` process on
 //!   SQLite and PostgreSQL: throughput, latency, errors, bytes and the server's memory.
 //!
@@ -19,6 +21,7 @@ mod measure;
 mod national;
 mod search;
 mod server;
+mod sync;
 mod synthetic;
 
 use std::path::{Path, PathBuf};
@@ -35,18 +38,19 @@ use crate::measure::Section;
     about = "Measures ODOP Desk against baselines from the same run, and the server under load"
 )]
 struct Cli {
-    /// Which benchmark to run (`all` is national, synthetic and search; `load` runs on its
-    /// own).
+    /// Which benchmark to run (`all` is national, synthetic and search; `sync` and `load` run
+    /// on their own).
     #[arg(value_enum)]
     what: What,
     /// The folder with the national list and the LGD lists (default: shared/data beside the
     /// repository).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// How many synthetic sellers to generate (default 100,000).
+    /// How many synthetic sellers to generate (default 100,000; 80,000 for `sync`).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     sellers: Option<u32>,
-    /// How many times the national import is repeated (the median is reported; default 5).
+    /// How many times a timing is repeated, the median reported (default 5 for the national
+    /// import, 15 for each incremental sync).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     runs: Option<u32>,
     /// How many search queries to time.
@@ -78,6 +82,7 @@ enum What {
     National,
     Synthetic,
     Search,
+    Sync,
     Load,
 }
 
@@ -159,6 +164,12 @@ fn main() -> Result<()> {
 /// Runs the benchmarks the command line asks for, in the order they are listed.
 fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
     let mut sections: Vec<Section> = Vec::new();
+    if cli.what == What::Sync {
+        let sellers = cli.sellers.unwrap_or(80_000) as usize;
+        let runs = cli.runs.unwrap_or(15) as usize;
+        eprintln!("sync: generating a dataset of {sellers} sellers…");
+        sections.push(sync::run(data, sellers, runs)?);
+    }
     if cli.what == What::Load {
         if !cli.seconds.is_finite() || cli.seconds <= 0.0 {
             bail!("--seconds must be above 0");
