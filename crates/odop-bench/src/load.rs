@@ -387,6 +387,15 @@ fn run_one(backend: Backend, places: &[(u16, Vec<u32>)], plan: &Plan) -> Result<
     let mut section = outcome?;
     section.json["server_stopped_cleanly"] = json!(clean);
     section.json["rss_after_wire_kb"] = json!(end.rss_kb);
+    section.line(
+        "server RSS after the full pull / SIGTERM",
+        format!("{:.1} MB", mb(end.rss_kb)),
+        if clean {
+            "stopped cleanly"
+        } else {
+            "did NOT stop cleanly"
+        },
+    );
     Ok(section)
 }
 
