@@ -229,4 +229,25 @@ mod tests {
             assert!(!s.render().contains("NaN"), "{}", s.render());
         }
     }
+
+    /// The sync benchmark runs end to end on a small scale: every row arrives, one change each
+    /// way syncs, and the wire carries some bytes per row.
+    #[test]
+    fn the_sync_benchmark_runs_on_a_small_scale() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        let data =
+            Data::find(&dir).unwrap_or_else(|e| panic!("no shared data at {}: {e}", dir.display()));
+        let cli = Cli::parse_from(["odop-bench", "sync", "--sellers", "200", "--runs", "2"]);
+        let sections = run(&cli, &data).unwrap();
+        assert_eq!(sections.len(), 1);
+        let json = &sections[0].json;
+        assert_eq!(json["sellers"], 200, "{json}");
+        assert!(json["rows"].as_u64().unwrap() > 200, "{json}");
+        assert!(json["wire_bytes_per_row"].as_f64().unwrap() > 0.0, "{json}");
+        assert!(
+            !sections[0].render().contains("NaN"),
+            "{}",
+            sections[0].render()
+        );
+    }
 }
