@@ -603,15 +603,17 @@ fn report(
     let mut s = Section::new(
         name,
         format!(
-            "{} clients over {} state accounts, {:.0} s, a push of 1–3 products every {} \
-             rounds per client",
+            "{} clients over {} state accounts, {:.0} s, {}",
             plan.clients,
             STATES,
             window_s,
             if plan.push_every == 0 {
-                "∞".to_owned()
+                "no pushes".to_owned()
             } else {
-                plan.push_every.to_string()
+                format!(
+                    "a push of 1–3 products every {} rounds per client",
+                    plan.push_every
+                )
             }
         ),
         json!({
