@@ -4,9 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use odop_domain::{
-    Contact, District, DistrictCode, Gazetteer, Gstin, Id, Lang, LocalText, Onboarding,
-    OnboardingStatus, PackagingStatus, Platform, Product, Rank, Sector, Seller, SellerKind,
-    StateCode, Udyam,
+    Contact, Date, District, DistrictCode, Gazetteer, Gstin, Id, Lang, LocalText, Media,
+    Onboarding, OnboardingStatus, PackagingStatus, Platform, Product, Rank, Sector, Seller,
+    SellerKind, StateCode, Story, Udyam, Workshop,
 };
 
 /// xorshift64*: tiny and deterministic, which is all test data needs.
@@ -375,6 +375,114 @@ fn udyam(rng: &mut Rng) -> Option<Udyam> {
     .ok()
 }
 
+/// Success stories about generated sellers (one per seller drawn, so sellers repeat only when
+/// `n` is larger than the dataset) and ODOP Sampark workshops in their districts, from `seed`.
+pub fn stories_and_workshops(
+    data: &Dataset,
+    stories: usize,
+    workshops: usize,
+    seed: u64,
+) -> (Vec<Story>, Vec<Workshop>) {
+    let mut rng = Rng::new(seed);
+    if data.sellers.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let mut by_district: HashMap<DistrictCode, Vec<&Seller>> = HashMap::new();
+    for s in &data.sellers {
+        by_district.entry(s.district).or_default().push(s);
+    }
+    let outcomes = [
+        "now sells on ONDC to buyers in three states",
+        "won a GeM order for district offices",
+        "doubled monthly sales after new packaging",
+        "trained twenty women of the village in the craft",
+        "exported a first consignment through the district export hub",
+    ];
+    let stories = (0..stories)
+        .map(|_| {
+            let s = rng.pick(&data.sellers);
+            let outcome = *rng.pick(&outcomes);
+            let mut texts = vec![LocalText {
+                lang: Lang::En,
+                text: format!(
+                    "{} of {} {outcome}. The district ODOP cell helped with registration, \
+                     photographs of the products and a first listing; orders now arrive every week.",
+                    s.name,
+                    s.contact.address.as_deref().unwrap_or_default()
+                ),
+            }];
+            if rng.percent(30) {
+                texts.push(LocalText {
+                    lang: Lang::Hi,
+                    text: format!(
+                        "{} ने ओडीओपी प्रकोष्ठ की सहायता से नए खरीदार पाए और बिक्री बढ़ाई।",
+                        rng.pick(&data.devanagari.first)
+                    ),
+                });
+            }
+            Story {
+                id: Id::new(),
+                state: s.state,
+                district: Some(s.district),
+                seller: Some(s.id),
+                product: s.products.first().copied(),
+                title: format!("{} {outcome}", s.name),
+                texts,
+            }
+        })
+        .collect();
+    let workshops = (0..workshops)
+        .map(|_| {
+            let s = rng.pick(&data.sellers);
+            let local = &by_district[&s.district];
+            let met = (0..rng.between(0, 6).min(local.len()))
+                .map(|_| rng.pick(local).id)
+                .collect::<BTreeSet<Id>>()
+                .into_iter()
+                .collect();
+            let media = (0..rng.between(0, 2))
+                .map(|n| Media {
+                    outlet: format!("{} Samachar", rng.pick(&data.latin.villages)),
+                    lang: if n == 0 { Lang::Hi } else { Lang::En },
+                    url: rng
+                        .percent(50)
+                        .then(|| format!("https://news.example.in/{}", rng.next_u64() % 100_000)),
+                })
+                .collect();
+            let date = Date::new(
+                2023 + rng.below(3) as u16,
+                1 + rng.below(12) as u8,
+                1 + rng.below(28) as u8,
+            )
+            .unwrap_or_else(|_| unreachable!("day 1..=28 exists in every month"));
+            Workshop {
+                id: Id::new(),
+                state: s.state,
+                district: Some(s.district),
+                date,
+                venue: format!(
+                    "{} Collectorate Hall",
+                    s.contact.address.as_deref().unwrap_or("District")
+                ),
+                attendance: rng.between(15, 300) as u32,
+                sellers_met: met,
+                media,
+                notes: format!(
+                    "Sellers asked for help with {} and with listing on {}.",
+                    rng.pick(&[
+                        "packaging",
+                        "GST registration",
+                        "bank credit",
+                        "photography"
+                    ]),
+                    rng.pick(&["GeM", "ONDC", "Amazon", "Flipkart"])
+                ),
+            }
+        })
+        .collect();
+    (stories, workshops)
+}
+
 /// Search queries as people type them: prefixes of 2–6 letters, lower case, about one in ten in
 /// Devanagari. Most are one word from the vocabulary; one in five is two words of a real seller's
 /// contact person, since each word must match the same record.
@@ -459,5 +567,17 @@ mod tests {
         assert!(a.sellers.iter().any(|s| s.gstin.is_some()));
         assert!(a.sellers.iter().any(|s| !s.name.is_ascii()));
         assert_eq!(queries(&a, 50, 3), queries(&b, 50, 3));
+        let (stories, workshops) = stories_and_workshops(&a, 40, 30, 5);
+        assert_eq!((stories.len(), workshops.len()), (40, 30));
+        for s in &stories {
+            s.validate().unwrap();
+        }
+        for w in &workshops {
+            w.validate().unwrap();
+            assert!(w.sellers_met.iter().all(|id| a
+                .sellers
+                .iter()
+                .any(|s| s.id == *id && Some(s.district) == w.district)));
+        }
     }
 }

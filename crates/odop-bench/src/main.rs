@@ -1,19 +1,27 @@
-//! `odop-bench`: measures the local ODOP database against plain SQLite, in one run each.
+//! `odop-bench`: measures ODOP Desk against baselines from the same run, and the central
+//! server under load.
 //!
 //! - `national`: importing the real national ODOP list (1,241 rows) with validation into a fresh
 //!   on-disk store, against raw inserts of the same cells into a one-table database.
 //! - `synthetic`: writing 100,000 generated sellers through the store's edit path (checks,
 //!   outbox, history, full-text index) against raw inserts of the same JSON bodies.
 //! - `search`: latency of full-text search on that synthetic database, against a LIKE scan.
+//! - `sync`: a desk's first sync of a national dataset against raw inserts of the same rows,
+//!   one change synced into a small and a large desk, and bytes per row against gzip'd JSON.
+//! - `load`: many simulated desks syncing at once against the real `odop-server` process on
+//!   SQLite and PostgreSQL: throughput, latency, errors, bytes and the server's memory.
 //!
 //! Every figure is paired with its baseline from the same run, so ratios carry over between
 //! machines better than the absolute numbers do. Build with `--release`: debug figures mean
 //! nothing.
 
 mod gen;
+mod load;
 mod measure;
 mod national;
 mod search;
+mod server;
+mod sync;
 mod synthetic;
 
 use std::path::{Path, PathBuf};
@@ -27,25 +35,42 @@ use crate::measure::Section;
 #[derive(Debug, Parser)]
 #[command(
     name = "odop-bench",
-    about = "Measures the local ODOP database against plain SQLite"
+    about = "Measures ODOP Desk against baselines from the same run, and the server under load"
 )]
 struct Cli {
-    /// Which benchmark to run.
+    /// Which benchmark to run (`all` is national, synthetic and search; `sync` and `load` run
+    /// on their own).
     #[arg(value_enum)]
     what: What,
     /// The folder with the national list and the LGD lists (default: shared/data beside the
     /// repository).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// How many synthetic sellers to generate.
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(1..))]
-    sellers: u32,
-    /// How many times the national import is repeated (the median is reported).
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    runs: u32,
+    /// How many synthetic sellers to generate (default 100,000; 80,000 for `sync`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    sellers: Option<u32>,
+    /// How many times a timing is repeated, the median reported (default 5 for the national
+    /// import, 15 for each incremental sync).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: Option<u32>,
     /// How many search queries to time.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     queries: u32,
+    /// `load`: the server's ledger.
+    #[arg(long, value_enum, default_value_t = load::Backend::Both)]
+    backend: load::Backend,
+    /// `load`: simulated desks syncing at once.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    clients: u32,
+    /// `load`: seconds of load per backend, after a short warm-up.
+    #[arg(long, default_value_t = 20.0)]
+    seconds: f64,
+    /// `load`: every K-th round a client pushes 1–3 products before its pull (0: never).
+    #[arg(long, value_name = "K", default_value_t = 50)]
+    push_every: u32,
+    /// `load`: the odop-server binary (default: beside this program).
+    #[arg(long, value_name = "PATH")]
+    server_bin: Option<PathBuf>,
     /// Print the figures as one JSON object on stdout (the table goes to stderr).
     #[arg(long)]
     json: bool,
@@ -57,6 +82,8 @@ enum What {
     National,
     Synthetic,
     Search,
+    Sync,
+    Load,
 }
 
 /// Where the input files are.
@@ -137,17 +164,34 @@ fn main() -> Result<()> {
 /// Runs the benchmarks the command line asks for, in the order they are listed.
 fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
     let mut sections: Vec<Section> = Vec::new();
+    if cli.what == What::Sync {
+        let sellers = cli.sellers.unwrap_or(80_000) as usize;
+        let runs = cli.runs.unwrap_or(15) as usize;
+        eprintln!("sync: generating a dataset of {sellers} sellers…");
+        sections.push(sync::run(data, sellers, runs)?);
+    }
+    if cli.what == What::Load {
+        if !cli.seconds.is_finite() || cli.seconds <= 0.0 {
+            bail!("--seconds must be above 0");
+        }
+        let plan = load::Plan {
+            clients: cli.clients as usize,
+            seconds: cli.seconds,
+            push_every: cli.push_every,
+            server: server::binary(cli.server_bin.as_deref())?,
+        };
+        sections.extend(load::run(data, cli.backend, &plan)?);
+    }
     if matches!(cli.what, What::All | What::National) {
-        eprintln!(
-            "national: importing the national list {} times each way…",
-            cli.runs
-        );
-        sections.push(national::run(data, cli.runs as usize)?);
+        let runs = cli.runs.unwrap_or(5);
+        eprintln!("national: importing the national list {runs} times each way…");
+        sections.push(national::run(data, runs as usize)?);
     }
     if matches!(cli.what, What::All | What::Synthetic | What::Search) {
         let measure = cli.what != What::Search;
-        eprintln!("synthetic: generating {} sellers…", cli.sellers);
-        let mut built = synthetic::build(data, cli.sellers as usize, measure)?;
+        let sellers = cli.sellers.unwrap_or(100_000);
+        eprintln!("synthetic: generating {sellers} sellers…");
+        let mut built = synthetic::build(data, sellers as usize, measure)?;
         sections.extend(built.section.take());
         if matches!(cli.what, What::All | What::Search) {
             eprintln!("search: timing {} queries…", cli.queries);
@@ -184,5 +228,26 @@ mod tests {
             assert!(s.json.is_object(), "{}", s.name);
             assert!(!s.render().contains("NaN"), "{}", s.render());
         }
+    }
+
+    /// The sync benchmark runs end to end on a small scale: every row arrives, one change each
+    /// way syncs, and the wire carries some bytes per row.
+    #[test]
+    fn the_sync_benchmark_runs_on_a_small_scale() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        let data =
+            Data::find(&dir).unwrap_or_else(|e| panic!("no shared data at {}: {e}", dir.display()));
+        let cli = Cli::parse_from(["odop-bench", "sync", "--sellers", "200", "--runs", "2"]);
+        let sections = run(&cli, &data).unwrap();
+        assert_eq!(sections.len(), 1);
+        let json = &sections[0].json;
+        assert_eq!(json["sellers"], 200, "{json}");
+        assert!(json["rows"].as_u64().unwrap() > 200, "{json}");
+        assert!(json["wire_bytes_per_row"].as_f64().unwrap() > 0.0, "{json}");
+        assert!(
+            !sections[0].render().contains("NaN"),
+            "{}",
+            sections[0].render()
+        );
     }
 }
