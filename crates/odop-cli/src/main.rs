@@ -1,5 +1,6 @@
 //! `odop`: the ODOP Desk core from the command line.
 
+mod brochure;
 mod fields;
 mod output;
 
@@ -94,6 +95,8 @@ enum Command {
         #[arg(long)]
         state: Option<u16>,
     },
+    /// Print a brochure to PDF: `--product ID | --district LGD | --state CODE`, `--lang en|hi|both`.
+    Brochure(brochure::BrochureArgs),
     /// Who changed what and when; for one record when an id is given.
     History {
         id: Option<String>,
@@ -207,7 +210,8 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     match code {
         "not_found" => 4,
         "newer_database" => 5,
-        "database" | "open_failed" | "migration_failed" | "write_failed" | "corrupt" | "error" => 1,
+        "database" | "open_failed" | "migration_failed" | "write_failed" | "corrupt" | "error"
+        | "missing_font" | "no_fonts" | "typeset_failed" | "read_failed" => 1,
         _ => 3,
     }
 }
@@ -219,6 +223,8 @@ pub(crate) fn error_code(e: &anyhow::Error) -> &'static str {
         x.code()
     } else if let Some(f) = e.downcast_ref::<fields::FieldError>() {
         f.code()
+    } else if let Some(b) = e.downcast_ref::<odop_brochure::BrochureError>() {
+        b.code()
     } else {
         "error"
     }
@@ -333,6 +339,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let stats = store.stats(state.map(StateCode))?;
             out.value(&stats, || output::stats(&stats));
         }
+        Command::Brochure(args) => brochure::run(&store, &dir, &args, out)?,
         Command::History { id, limit } => {
             let entries = store.history(id.as_deref(), limit)?;
             out.value(&entries, || output::history(&entries));
