@@ -118,6 +118,9 @@ pub struct Manuscript {
     /// Photos and QR codes by the virtual path the template loads them from.
     #[serde(skip)]
     pub(crate) files: BTreeMap<String, Vec<u8>>,
+    /// The file each photo was read from, by virtual path.
+    #[serde(skip)]
+    pub(crate) sources: BTreeMap<String, PathBuf>,
     /// The date the brochure is printed on, for the template's `datetime.today()`.
     #[serde(skip)]
     pub(crate) printed: Date,
@@ -281,6 +284,7 @@ impl Manuscript {
             labels: labels(),
             notes: Vec::new(),
             files: BTreeMap::new(),
+            sources: BTreeMap::new(),
             printed: options.date,
         };
         for p in products {
@@ -334,6 +338,7 @@ impl Manuscript {
         let photo = photo.map(|ph| {
             let path = format!("/photos/{n}.{}", ph.extension);
             self.files.insert(path.clone(), ph.bytes);
+            self.sources.insert(path.clone(), ph.source);
             path
         });
         let listing = listing(p, &sellers, &options.search_url);
@@ -420,6 +425,33 @@ impl Manuscript {
         out
     }
 
+    /// Leaves out the photos that do not decode, with a note for each; returns how many.
+    pub(crate) fn drop_damaged_photos(&mut self) -> usize {
+        let mut dropped = 0;
+        for d in &mut self.districts {
+            for p in &mut d.products {
+                let Some(path) = p.photo.clone() else {
+                    continue;
+                };
+                let bytes = self.files.get(&path).map_or(&[][..], Vec::as_slice);
+                if let Err(reason) = photo::decodes(bytes) {
+                    let file = self
+                        .sources
+                        .get(&path)
+                        .map_or_else(|| path.clone(), |f| f.display().to_string());
+                    self.notes.push(format!(
+                        "the photo of {:?} was not printed: {file} is a damaged image ({reason})",
+                        p.name
+                    ));
+                    self.files.remove(&path);
+                    p.photo = None;
+                    dropped += 1;
+                }
+            }
+        }
+        dropped
+    }
+
     /// The virtual files (photos, QR codes) the template loads, by path.
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
@@ -469,7 +501,11 @@ fn listing(p: &Product, sellers: &[&Seller], search_url: &str) -> (String, bool)
         .min_by_key(|(rank, _)| *rank);
     match direct {
         Some((_, url)) => (url.trim().to_owned(), true),
-        None => (search_url.replace("{query}", &query_escape(&p.name)), false),
+        // A name of any length still gives a link short enough for a QR code.
+        None => {
+            let name: String = p.name.chars().take(80).collect();
+            (search_url.replace("{query}", &query_escape(&name)), false)
+        }
     }
 }
 
@@ -533,13 +569,17 @@ pub(crate) fn clean(s: &str, max: usize) -> String {
     out.trim().to_owned()
 }
 
-/// An address with break opportunities after its slashes and dots, for narrow columns.
+/// An address with break opportunities after its punctuation, and within any long stretch
+/// without any, so that it fits a narrow column.
 fn breakable(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
+    let mut run = 0;
     for c in s.chars() {
         out.push(c);
-        if matches!(c, '/' | '.' | '?' | '&' | '=' | '@') {
+        run += 1;
+        if matches!(c, '/' | '.' | '?' | '&' | '=' | '@' | '+' | '-' | '_') || run >= 24 {
             out.push('\u{200B}');
+            run = 0;
         }
     }
     out

@@ -16,6 +16,8 @@ const SCALED_SIDE: u32 = 1200;
 pub(crate) struct Photo {
     pub bytes: Vec<u8>,
     pub extension: &'static str,
+    /// Where it was read from, for notes.
+    pub source: PathBuf,
 }
 
 /// Finds a product's photo: the file its record names (absolute, or relative to the photos
@@ -62,7 +64,14 @@ pub(crate) fn find(product: &Product, photos: Option<&Path>) -> (Option<Photo>, 
             }
         };
         return match prepare(bytes) {
-            Ok(photo) => (Some(photo), note),
+            Ok((bytes, extension)) => (
+                Some(Photo {
+                    bytes,
+                    extension,
+                    source: path.clone(),
+                }),
+                note,
+            ),
             Err(reason) => (
                 None,
                 Some(format!(
@@ -77,7 +86,7 @@ pub(crate) fn find(product: &Product, photos: Option<&Path>) -> (Option<Photo>, 
 }
 
 /// Checks that the bytes are a photo in a format the page takes, and scales down large ones.
-fn prepare(bytes: Vec<u8>) -> Result<Photo, String> {
+fn prepare(bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), String> {
     let reader = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| format!("cannot be read: {e}"))?;
@@ -94,7 +103,7 @@ fn prepare(bytes: Vec<u8>) -> Result<Photo, String> {
         return Err("is an empty image".to_owned());
     }
     if bytes.len() <= MAX_BYTES && w.max(h) <= MAX_SIDE {
-        return Ok(Photo { bytes, extension });
+        return Ok((bytes, extension));
     }
     let full = image::load_from_memory(&bytes).map_err(|e| format!("is a damaged image: {e}"))?;
     let small = full.thumbnail(SCALED_SIDE, SCALED_SIDE).into_rgb8();
@@ -102,10 +111,16 @@ fn prepare(bytes: Vec<u8>) -> Result<Photo, String> {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
         .encode_image(&small)
         .map_err(|e| format!("cannot be scaled down: {e}"))?;
-    Ok(Photo {
-        bytes: out,
-        extension: "jpg",
-    })
+    Ok((out, "jpg"))
+}
+
+/// Whether the whole photo decodes. Only the header is read before typesetting, since a full
+/// decode of every photo would double the cost of a catalogue; this is the check for when
+/// typesetting has failed.
+pub(crate) fn decodes(bytes: &[u8]) -> Result<(), String> {
+    image::load_from_memory(bytes)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 fn shorten(s: &str) -> String {
@@ -131,11 +146,10 @@ mod tests {
     #[test]
     fn small_photos_pass_unchanged_and_large_ones_shrink() {
         let small = png(40, 30);
-        let p = prepare(small.clone()).unwrap();
-        assert_eq!((p.bytes, p.extension), (small, "png"));
-        let big = prepare(png(2400, 1000)).unwrap();
-        assert_eq!(big.extension, "jpg");
-        let (w, h) = ImageReader::new(Cursor::new(&big.bytes))
+        assert_eq!(prepare(small.clone()).unwrap(), (small, "png"));
+        let (big, extension) = prepare(png(2400, 1000)).unwrap();
+        assert_eq!(extension, "jpg");
+        let (w, h) = ImageReader::new(Cursor::new(&big))
             .with_guessed_format()
             .unwrap()
             .into_dimensions()
@@ -151,5 +165,9 @@ mod tests {
         let mut cut = png(40, 30);
         cut.truncate(20);
         assert!(prepare(cut).is_err());
+        let mut half = png(40, 30);
+        half.truncate(half.len() / 2);
+        assert!(prepare(half.clone()).is_ok(), "the header alone looks fine");
+        assert!(decodes(&half).is_err());
     }
 }

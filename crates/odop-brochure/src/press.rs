@@ -129,7 +129,7 @@ impl Press {
 
     /// Typesets a manuscript into a PDF.
     pub fn print(&self, m: &Manuscript) -> Result<Brochure, BrochureError> {
-        let doc = self.typeset(m)?;
+        let (doc, notes) = self.typeset_noting(m)?;
         let date = Datetime::from_ymd(2000, 1, 1);
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("odop-{}-{}", m.kind, m.title.en)),
@@ -141,7 +141,7 @@ impl Press {
         Ok(Brochure {
             pdf,
             pages: doc.pages().len(),
-            notes: m.notes.clone(),
+            notes,
         })
     }
 
@@ -153,7 +153,7 @@ impl Press {
         page: usize,
         scale: f32,
     ) -> Result<Vec<u8>, BrochureError> {
-        let doc = self.typeset(m)?;
+        let (doc, _) = self.typeset_noting(m)?;
         let pages = doc.pages().len();
         let Some(p) = page.checked_sub(1).and_then(|i| doc.pages().get(i)) else {
             return Err(BrochureError::NoSuchPage { page, pages });
@@ -169,6 +169,29 @@ impl Press {
 
     /// Lays a manuscript out into pages, after checking that every character has a font.
     pub fn typeset(&self, m: &Manuscript) -> Result<PagedDocument, BrochureError> {
+        self.typeset_noting(m).map(|(doc, _)| doc)
+    }
+
+    /// Typesets, and when that fails on a photo whose header looked fine but whose body is
+    /// damaged, leaves that photo out with a note and typesets again.
+    fn typeset_noting(
+        &self,
+        m: &Manuscript,
+    ) -> Result<(PagedDocument, Vec<String>), BrochureError> {
+        match self.compile(m) {
+            Ok(doc) => Ok((doc, m.notes.clone())),
+            Err(e) => {
+                let mut without = m.clone();
+                if without.drop_damaged_photos() == 0 {
+                    return Err(e);
+                }
+                let doc = self.compile(&without)?;
+                Ok((doc, without.notes))
+            }
+        }
+    }
+
+    fn compile(&self, m: &Manuscript) -> Result<PagedDocument, BrochureError> {
         self.fonts.check(m.texts())?;
         let data = serde_json::to_vec(m).map_err(|e| {
             BrochureError::Typeset(format!("the manuscript cannot be written: {e}"))

@@ -39,8 +39,17 @@ fn print(store: &Store, subject: Subject, lang: Language) -> Brochure {
     odop_brochure::brochure(store, press(), subject, &options(lang)).unwrap()
 }
 
-/// The PDF's text as `pdftotext` extracts it.
+/// The PDF's text as `pdftotext` extracts it. With `ODOP_KEEP_PDFS=DIR` the PDF is also kept
+/// there, named after the test, to look at.
 fn text_of(pdf: &[u8]) -> String {
+    if let Some(keep) = std::env::var_os("ODOP_KEEP_PDFS") {
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("test")
+            .replace("::", "-");
+        let n = std::fs::read_dir(&keep).map_or(0, |d| d.count());
+        std::fs::write(Path::new(&keep).join(format!("{name}-{n}.pdf")), pdf).unwrap();
+    }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("b.pdf");
     std::fs::write(&file, pdf).unwrap();
@@ -361,7 +370,9 @@ fn a_ten_kilobyte_name_is_shortened_not_fatal() {
     let mut s = seller(1, p.id);
     s.name = "S".repeat(10_240);
     let m = compose(&[p], &[s], &options(Language::En));
-    assert!(m.districts[0].products[0].name.chars().count() <= 301);
+    let page = &m.districts[0].products[0];
+    assert!(page.name.chars().count() <= 301);
+    assert!(page.listing.url.len() < 300, "{}", page.listing.url);
     let b = press().print(&m).unwrap();
     assert!(b.pages <= 2, "{} pages", b.pages);
     assert_contains(&text_of(&b.pdf), &["Very long name Very long name"]);
@@ -422,6 +433,28 @@ fn photos_missing_broken_and_present() {
     assert_eq!(b.pages, 4);
     assert_eq!(b.notes, m.notes);
     assert_eq!(text_of(&b.pdf).matches("No photo").count(), 3);
+}
+
+#[test]
+fn a_photo_cut_short_is_left_out_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = product("Cut photo", "x");
+    let whole = std::fs::read(png_file(dir.path(), "whole.png")).unwrap();
+    // The header survives, so the photo looks fine until it is decoded.
+    std::fs::write(
+        dir.path().join(format!("{}.png", p.id)),
+        &whole[..whole.len() / 2],
+    )
+    .unwrap();
+    let opts = Options {
+        photos: Some(dir.path().to_path_buf()),
+        ..options(Language::En)
+    };
+    let b = press().print(&compose(&[p], &[], &opts)).unwrap();
+    assert_eq!(b.pages, 1);
+    assert_eq!(b.notes.len(), 1, "{:?}", b.notes);
+    assert!(b.notes[0].contains("Cut photo"), "{}", b.notes[0]);
+    assert_contains(&text_of(&b.pdf), &["No photo"]);
 }
 
 #[test]
