@@ -287,6 +287,7 @@ impl Manuscript {
             sources: BTreeMap::new(),
             printed: options.date,
         };
+        let mut web_links: Vec<&Product> = Vec::new();
         for p in products {
             let district_name = places
                 .district(p.district)
@@ -298,10 +299,24 @@ impl Manuscript {
                     products: Vec::new(),
                 });
             }
-            let page = m.product_page(p, by_product.get(&p.id), sectors, options);
+            let page = m.product_page(p, &mut web_links, by_product.get(&p.id), sectors, options);
             if let Some(d) = m.districts.last_mut() {
                 d.products.push(page);
             }
+        }
+        if let Some(first) = web_links.first() {
+            let dir = options.photos.as_ref().map_or_else(
+                || "the photos folder".to_owned(),
+                |d| d.display().to_string(),
+            );
+            m.notes.push(format!(
+                "{} of the products (such as {:?}) have only a web link for a photo; brochures are \
+                 printed offline, so they were printed without one: put each photo in {dir} as \
+                 <product id>.jpg (for that one, {}.jpg)",
+                web_links.len(),
+                first.name,
+                first.id
+            ));
         }
         // A catalogue lists its districts by name, as readers look them up.
         if kind == "state" {
@@ -324,9 +339,10 @@ impl Manuscript {
         m
     }
 
-    fn product_page(
+    fn product_page<'p>(
         &mut self,
-        p: &Product,
+        p: &'p Product,
+        web_links: &mut Vec<&'p Product>,
         sellers: Option<&Vec<&Seller>>,
         sectors: &SectorList,
         options: &Options,
@@ -334,7 +350,11 @@ impl Manuscript {
         let n = self.files.len();
         let sellers: Vec<&Seller> = sellers.cloned().unwrap_or_default();
         let (photo, note) = photo::find(p, options.photos.as_deref());
-        self.notes.extend(note);
+        match note {
+            Some(photo::Note::WebLink) => web_links.push(p),
+            Some(photo::Note::Problem(text)) => self.notes.push(text),
+            None => {}
+        }
         let photo = photo.map(|ph| {
             let path = format!("/photos/{n}.{}", ph.extension);
             self.files.insert(path.clone(), ph.bytes);

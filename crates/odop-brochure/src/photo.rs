@@ -20,21 +20,25 @@ pub(crate) struct Photo {
     pub source: PathBuf,
 }
 
+/// What the person printing should hear about a photo.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Note {
+    /// The record names only a web link, and no local file was found; brochures are printed
+    /// offline. These are counted, not listed one by one.
+    WebLink,
+    /// A named or found file could not be used, and why.
+    Problem(String),
+}
+
 /// Finds a product's photo: the file its record names (absolute, or relative to the photos
 /// folder), else `<photos>/<product id>.jpg|jpeg|png|webp`. Returns the photo, if any, and a
-/// note for the person printing when a named photo is missing or unusable.
-pub(crate) fn find(product: &Product, photos: Option<&Path>) -> (Option<Photo>, Option<String>) {
+/// note when a named photo is missing or unusable.
+pub(crate) fn find(product: &Product, photos: Option<&Path>) -> (Option<Photo>, Option<Note>) {
     let mut note = None;
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(named) = product.photo.as_deref().map(str::trim) {
         if named.contains("://") {
-            note = Some(format!(
-                "the photo of {:?} is a web link ({}); brochures are printed offline from local \
-                 files, so put the photo at photos/{}.jpg in the data folder",
-                product.name,
-                shorten(named),
-                product.id
-            ));
+            note = Some(Note::WebLink);
         } else {
             let path = Path::new(named);
             match (path.is_absolute(), photos) {
@@ -54,31 +58,32 @@ pub(crate) fn find(product: &Product, photos: Option<&Path>) -> (Option<Photo>, 
             Ok(b) => b,
             Err(e) => {
                 if i < named_count {
-                    note = Some(format!(
+                    note = Some(Note::Problem(format!(
                         "the photo of {:?} was not printed: {} cannot be read ({e})",
                         product.name,
                         path.display()
-                    ));
+                    )));
                 }
                 continue;
             }
         };
         return match prepare(bytes) {
+            // A local photo found by the product's id stands in for a web link.
             Ok((bytes, extension)) => (
                 Some(Photo {
                     bytes,
                     extension,
                     source: path.clone(),
                 }),
-                note,
+                note.filter(|n| *n != Note::WebLink),
             ),
             Err(reason) => (
                 None,
-                Some(format!(
+                Some(Note::Problem(format!(
                     "the photo of {:?} was not printed: {} {reason}",
                     product.name,
                     path.display()
-                )),
+                ))),
             ),
         };
     }
@@ -121,14 +126,6 @@ pub(crate) fn decodes(bytes: &[u8]) -> Result<(), String> {
     image::load_from_memory(bytes)
         .map(drop)
         .map_err(|e| e.to_string())
-}
-
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 80 {
-        format!("{}…", s.chars().take(80).collect::<String>())
-    } else {
-        s.to_owned()
-    }
 }
 
 #[cfg(test)]

@@ -298,3 +298,9 @@ impl World for Job<'_> {
         self.today
     }
 }
+
+// The app keeps one press in its managed state and prints from several commands.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Press>();
+};
