@@ -288,7 +288,8 @@ impl Manuscript {
             printed: options.date,
         };
         let mut web_links: Vec<&Product> = Vec::new();
-        for p in products {
+        let photos = photo::find_all(products, options.photos.as_deref());
+        for (p, found) in products.iter().zip(photos) {
             let district_name = places
                 .district(p.district)
                 .map_or(p.district.to_string(), |d| display_name(&d.name));
@@ -299,7 +300,14 @@ impl Manuscript {
                     products: Vec::new(),
                 });
             }
-            let page = m.product_page(p, &mut web_links, by_product.get(&p.id), sectors, options);
+            let page = m.product_page(
+                p,
+                found,
+                &mut web_links,
+                by_product.get(&p.id),
+                sectors,
+                options,
+            );
             if let Some(d) = m.districts.last_mut() {
                 d.products.push(page);
             }
@@ -342,6 +350,7 @@ impl Manuscript {
     fn product_page<'p>(
         &mut self,
         p: &'p Product,
+        (photo, note): (Option<photo::Photo>, Option<photo::Note>),
         web_links: &mut Vec<&'p Product>,
         sellers: Option<&Vec<&Seller>>,
         sectors: &SectorList,
@@ -349,7 +358,6 @@ impl Manuscript {
     ) -> ProductPage {
         let n = self.files.len();
         let sellers: Vec<&Seller> = sellers.cloned().unwrap_or_default();
-        let (photo, note) = photo::find(p, options.photos.as_deref());
         match note {
             Some(photo::Note::WebLink) => web_links.push(p),
             Some(photo::Note::Problem(text)) => self.notes.push(text),

@@ -1,15 +1,21 @@
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 use image::{ImageFormat, ImageReader};
 use odop_domain::Product;
 
 /// Photos larger than this (in bytes or pixels on the long side) are scaled down before they
-/// go into a PDF, so that a catalogue stays small enough to send by e-mail.
-const MAX_BYTES: usize = 600 * 1024;
-const MAX_SIDE: u32 = 1600;
-/// The long side of a scaled-down photo: sharp at the size it is printed (about 8 cm).
-const SCALED_SIDE: u32 = 1200;
+/// go into a PDF, so that a catalogue of a hundred products stays small enough to e-mail
+/// (under 10 MB).
+const MAX_BYTES: usize = 80 * 1024;
+const MAX_SIDE: u32 = 1000;
+/// The long side of a scaled-down photo: 170 pixels per inch at the size it is printed
+/// (the photo panel is about 12 cm wide).
+const SCALED_SIDE: u32 = 800;
+const SCALED_QUALITY: u8 = 72;
 
 /// A product's photo, ready for the page.
 #[derive(Debug)]
@@ -28,6 +34,31 @@ pub(crate) enum Note {
     WebLink,
     /// A named or found file could not be used, and why.
     Problem(String),
+}
+
+/// Finds the photos of many products, on every core: scaling a photo down takes milliseconds,
+/// and a catalogue has a hundred of them.
+pub(crate) fn find_all(
+    products: &[Product],
+    photos: Option<&Path>,
+) -> Vec<(Option<Photo>, Option<Note>)> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if photos.is_none() || threads < 2 || products.len() < 4 {
+        return products.iter().map(|p| find(p, photos)).collect();
+    }
+    let chunk = products.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = products
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|p| find(p, photos)).collect::<Vec<_>>())
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// Finds a product's photo: the file its record names (absolute, or relative to the photos
@@ -67,7 +98,7 @@ pub(crate) fn find(product: &Product, photos: Option<&Path>) -> (Option<Photo>, 
                 continue;
             }
         };
-        return match prepare(bytes) {
+        return match prepare_cached(path, bytes) {
             // A local photo found by the product's id stands in for a web link.
             Ok((bytes, extension)) => (
                 Some(Photo {
@@ -88,6 +119,42 @@ pub(crate) fn find(product: &Product, photos: Option<&Path>) -> (Option<Photo>, 
         };
     }
     (None, note)
+}
+
+/// Photos already checked and scaled in this process, by file, size and modification time: the
+/// app prints the same photos again and again, and scaling is most of a catalogue's cost.
+type Prepared = (Vec<u8>, &'static str);
+/// A photo file as it was when read: path, length, modification time.
+type FileState = (PathBuf, u64, Option<SystemTime>);
+static PREPARED: Mutex<Option<HashMap<FileState, Prepared>>> = Mutex::new(None);
+/// Enough for the largest state's catalogue; past it the cache starts afresh.
+const CACHED_PHOTOS: usize = 2000;
+
+fn prepare_cached(path: &Path, bytes: Vec<u8>) -> Result<Prepared, String> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let key = (path.to_path_buf(), bytes.len() as u64, modified);
+    let lock = |f: &mut dyn FnMut(&mut HashMap<_, Prepared>)| {
+        // A poisoned cache only loses speed, never correctness: start it afresh.
+        let mut guard = PREPARED.lock().unwrap_or_else(|e| {
+            let mut g = e.into_inner();
+            *g = None;
+            g
+        });
+        f(guard.get_or_insert_with(HashMap::new));
+    };
+    let mut hit = None;
+    lock(&mut |cache| hit = cache.get(&key).cloned());
+    if let Some(prepared) = hit {
+        return Ok(prepared);
+    }
+    let prepared = prepare(bytes)?;
+    lock(&mut |cache| {
+        if cache.len() >= CACHED_PHOTOS {
+            cache.clear();
+        }
+        cache.insert(key.clone(), prepared.clone());
+    });
+    Ok(prepared)
 }
 
 /// Checks that the bytes are a photo in a format the page takes, and scales down large ones.
@@ -113,7 +180,7 @@ fn prepare(bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), String> {
     let full = image::load_from_memory(&bytes).map_err(|e| format!("is a damaged image: {e}"))?;
     let small = full.thumbnail(SCALED_SIDE, SCALED_SIDE).into_rgb8();
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, SCALED_QUALITY)
         .encode_image(&small)
         .map_err(|e| format!("cannot be scaled down: {e}"))?;
     Ok((out, "jpg"))
@@ -151,7 +218,7 @@ mod tests {
             .unwrap()
             .into_dimensions()
             .unwrap();
-        assert_eq!((w, h), (1200, 500));
+        assert_eq!((w, h), (SCALED_SIDE, SCALED_SIDE * 5 / 12));
     }
 
     #[test]
