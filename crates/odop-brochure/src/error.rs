@@ -42,7 +42,7 @@ pub enum BrochureError {
         path: String,
         source: std::io::Error,
     },
-    #[error("page {page} does not exist; the brochure has {pages} pages")]
+    #[error("there is no page {page}: the brochure has {pages} page(s)")]
     NoSuchPage { page: usize, pages: usize },
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -197,6 +197,28 @@ fn the_manuscript_is_stable() {
 }
 
 #[test]
+fn a_page_previews_as_png() {
+    let store = sample();
+    let m = Manuscript::gather(
+        &store,
+        Subject::Product(sample_id("banarasi")),
+        &options(Language::Hi),
+    )
+    .unwrap();
+    let png = press().preview(&m, 1, 1.0).unwrap();
+    let info = png::Decoder::new(std::io::Cursor::new(&png))
+        .read_info()
+        .unwrap()
+        .info()
+        .clone();
+    // A4 is 595 × 842 points.
+    assert_eq!((info.width, info.height), (595, 842));
+    let err = press().preview(&m, 2, 1.0).unwrap_err();
+    assert_eq!(err.code(), "no_such_page");
+    assert!(err.to_string().contains("has 1 page(s)"), "{err}");
+}
+
+#[test]
 fn unknown_subjects_are_named() {
     let store = sample();
     let press = press();
