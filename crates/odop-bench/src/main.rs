@@ -5,12 +5,16 @@
 //! - `synthetic`: writing 100,000 generated sellers through the store's edit path (checks,
 //!   outbox, history, full-text index) against raw inserts of the same JSON bodies.
 //! - `search`: latency of full-text search on that synthetic database, against a LIKE scan.
+//! - `brochure`: a one-page product brochure and Uttar Pradesh's 75-district catalogue, time and
+//!   size, against headless Chromium printing the same content as HTML.
 //!
 //! Every figure is paired with its baseline from the same run, so ratios carry over between
 //! machines better than the absolute numbers do. Build with `--release`: debug figures mean
 //! nothing.
 
+mod brochure;
 mod gen;
+mod html;
 mod measure;
 mod national;
 mod search;
@@ -27,7 +31,7 @@ use crate::measure::Section;
 #[derive(Debug, Parser)]
 #[command(
     name = "odop-bench",
-    about = "Measures the local ODOP database against plain SQLite"
+    about = "Measures the local ODOP database against plain SQLite, and brochures against Chromium"
 )]
 struct Cli {
     /// Which benchmark to run.
@@ -57,6 +61,7 @@ enum What {
     National,
     Synthetic,
     Search,
+    Brochure,
 }
 
 /// Where the input files are.
@@ -144,6 +149,10 @@ fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
         );
         sections.push(national::run(data, cli.runs as usize)?);
     }
+    if matches!(cli.what, What::All | What::Brochure) {
+        eprintln!("brochure: typesetting Uttar Pradesh's brochures…");
+        sections.push(brochure::run(data, cli.runs as usize)?);
+    }
     if matches!(cli.what, What::All | What::Synthetic | What::Search) {
         let measure = cli.what != What::Search;
         eprintln!("synthetic: generating {} sellers…", cli.sellers);
@@ -179,7 +188,7 @@ mod tests {
         ]);
         let sections = run(&cli, &data).unwrap();
         let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
-        assert_eq!(names, ["national", "synthetic", "search"]);
+        assert_eq!(names, ["national", "brochure", "synthetic", "search"]);
         for s in &sections {
             assert!(s.json.is_object(), "{}", s.name);
             assert!(!s.render().contains("NaN"), "{}", s.render());
