@@ -10,13 +10,17 @@
 //!   one change synced into a small and a large desk, and bytes per row against gzip'd JSON.
 //! - `load`: many simulated desks syncing at once against the real `odop-server` process on
 //!   SQLite and PostgreSQL: throughput, latency, errors, bytes and the server's memory.
+//! - `brochure`: a one-page product brochure and Uttar Pradesh's 75-district catalogue, time and
+//!   size, against headless Chromium printing the same content as HTML.
 //!
 //! Every figure is paired with its baseline from the same run, so ratios carry over between
 //! machines better than the absolute numbers do. Build with `--release`: debug figures mean
 //! nothing.
 
+mod brochure;
 mod gen;
 mod load;
+mod html;
 mod measure;
 mod national;
 mod search;
@@ -84,6 +88,7 @@ enum What {
     Search,
     Sync,
     Load,
+    Brochure,
 }
 
 /// Where the input files are.
@@ -187,6 +192,10 @@ fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
         eprintln!("national: importing the national list {runs} times each way…");
         sections.push(national::run(data, runs as usize)?);
     }
+    if matches!(cli.what, What::All | What::Brochure) {
+        eprintln!("brochure: typesetting Uttar Pradesh's brochures…");
+        sections.push(brochure::run(data, cli.runs as usize)?);
+    }
     if matches!(cli.what, What::All | What::Synthetic | What::Search) {
         let measure = cli.what != What::Search;
         let sellers = cli.sellers.unwrap_or(100_000);
@@ -223,7 +232,7 @@ mod tests {
         ]);
         let sections = run(&cli, &data).unwrap();
         let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
-        assert_eq!(names, ["national", "synthetic", "search"]);
+        assert_eq!(names, ["national", "brochure", "synthetic", "search"]);
         for s in &sections {
             assert!(s.json.is_object(), "{}", s.name);
             assert!(!s.render().contains("NaN"), "{}", s.render());

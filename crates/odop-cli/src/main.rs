@@ -1,5 +1,6 @@
 //! `odop`: the ODOP Desk core from the command line.
 
+mod brochure;
 mod fields;
 mod output;
 mod sync;
@@ -95,6 +96,8 @@ enum Command {
         #[arg(long)]
         state: Option<u16>,
     },
+    /// Print a brochure to PDF: `--product ID | --district LGD | --state CODE`, `--lang en|hi|both`.
+    Brochure(brochure::BrochureArgs),
     /// Who changed what and when; for one record when an id is given.
     History {
         id: Option<String>,
@@ -232,7 +235,8 @@ fn exit_code(e: &anyhow::Error) -> u8 {
         "not_found" => 4,
         "newer_database" => 5,
         "database" | "open_failed" | "migration_failed" | "write_failed" | "corrupt" | "error"
-        | "unreachable" | "server_refused" | "bad_answer" | "busy" | "settings" => 1,
+        | "unreachable" | "server_refused" | "bad_answer" | "busy" | "settings"
+        | "missing_font" | "no_fonts" | "typeset_failed" | "read_failed" => 1,
         _ => 3,
     }
 }
@@ -246,6 +250,8 @@ pub(crate) fn error_code(e: &anyhow::Error) -> &'static str {
         f.code()
     } else if let Some(s) = e.downcast_ref::<odop_sync::SyncError>() {
         s.code()
+    } else if let Some(b) = e.downcast_ref::<odop_brochure::BrochureError>() {
+        b.code()
     } else {
         "error"
     }
@@ -369,6 +375,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         Command::Status => sync::status(&dir, &store, out)?,
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,
         Command::Refused(cmd) => sync::refused(&mut store, &cmd, out)?,
+        Command::Brochure(args) => brochure::run(&store, &dir, &args, out)?,
         Command::History { id, limit } => {
             let entries = store.history(id.as_deref(), limit)?;
             out.value(&entries, || output::history(&entries));

@@ -1,0 +1,38 @@
+//! PDF brochures of ODOP products: one product on an A4 page, a district's products, and a
+//! state's catalogue with cover, contents and a section per district, in English, Hindi or
+//! both.
+//!
+//! This crate owns gathering what a brochure says from the store (the [`Manuscript`], handed
+//! to the template as JSON so that no stored text is ever read as markup), the fonts for the
+//! Indian scripts (found once and kept in memory), and typesetting with Typst from a template
+//! a department can replace without a new release.
+//!
+//! It must not know about the terminal, the desktop app or the network: callers get PDF bytes
+//! (and PNG previews) and decide where they go.
+
+mod error;
+mod fonts;
+mod manuscript;
+mod photo;
+mod press;
+
+pub use error::BrochureError;
+pub use fonts::{system_font_dirs, Fonts, Script};
+pub use manuscript::{
+    today, DistrictPart, Language, Listing, LocalName, Manuscript, Options, Place, ProductPage,
+    SellerLine, Subject, Text, DEFAULT_SEARCH_URL,
+};
+pub use press::{Brochure, Press, Template};
+
+use odop_store::Store;
+
+/// Gathers and prints one brochure: what the app and the CLI call.
+pub fn brochure(
+    store: &Store,
+    press: &Press,
+    subject: Subject,
+    options: &Options,
+) -> Result<Brochure, BrochureError> {
+    let m = Manuscript::gather(store, subject, options)?;
+    press.print(&m)
+}

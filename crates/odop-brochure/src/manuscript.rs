@@ -1,0 +1,789 @@
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use odop_domain::{
+    display_name, Date, DistrictCode, Gazetteer, Id, Lang, OnboardingStatus, Platform, Product,
+    Rank, SectorList, Seller, SellerKind, StateCode,
+};
+use odop_store::{ProductFilter, Store};
+use serde::{Deserialize, Serialize};
+
+use crate::{photo, BrochureError};
+
+/// The language a brochure is printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    En,
+    Hi,
+    /// Hindi and English side by side.
+    Both,
+}
+
+impl FromStr for Language {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Language, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" | "english" => Ok(Language::En),
+            "hi" | "hindi" => Ok(Language::Hi),
+            "both" | "bilingual" => Ok(Language::Both),
+            _ => Err(format!(
+                "unknown brochure language {s:?}; use en, hi or both"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Language::En => "en",
+            Language::Hi => "hi",
+            Language::Both => "both",
+        })
+    }
+}
+
+/// What a brochure is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// One product on one A4 page (more when it has many sellers).
+    Product(Id),
+    /// Every product of a district.
+    District(DistrictCode),
+    /// A state's catalogue: cover, contents, a section per district.
+    State(StateCode),
+}
+
+/// How a brochure is gathered.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: Language,
+    /// The folder with product photos (`<product id>.jpg`, or the file a product names).
+    pub photos: Option<PathBuf>,
+    /// The date printed on the brochure.
+    pub date: Date,
+    /// Where the QR code points when no seller has a listing link: `{query}` is replaced by
+    /// the product's name.
+    pub search_url: String,
+}
+
+/// The QR code's fallback: a search for the product on the Government e-Marketplace.
+pub const DEFAULT_SEARCH_URL: &str = "https://mkp.gem.gov.in/search?q={query}";
+
+impl Options {
+    pub fn new(lang: Language) -> Options {
+        Options {
+            lang,
+            photos: None,
+            date: today(),
+            search_url: DEFAULT_SEARCH_URL.to_owned(),
+        }
+    }
+}
+
+/// A text in English and, where there is one, Hindi. The template picks by the language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub en: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hi: Option<String>,
+}
+
+impl Text {
+    fn new(en: &str, hi: Option<&str>) -> Text {
+        Text {
+            en: clean(en, MAX_LINE),
+            hi: hi.map(|h| clean(h, MAX_LINE)),
+        }
+    }
+}
+
+/// Everything a brochure says, gathered from the store: what the template is given as
+/// `data.json`. Strings here are data, never markup.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manuscript {
+    /// `product`, `district` or `state`.
+    pub kind: &'static str,
+    pub lang: Language,
+    pub date: Text,
+    pub title: Text,
+    pub state: Place,
+    pub districts: Vec<DistrictPart>,
+    pub labels: BTreeMap<&'static str, Text>,
+    /// What the person printing should know: photos left out and why.
+    pub notes: Vec<String>,
+    /// Photos and QR codes by the virtual path the template loads them from.
+    #[serde(skip)]
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    /// The file each photo was read from, by virtual path.
+    #[serde(skip)]
+    pub(crate) sources: BTreeMap<String, PathBuf>,
+    /// The date the brochure is printed on, for the template's `datetime.today()`.
+    #[serde(skip)]
+    pub(crate) printed: Date,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    pub code: u32,
+    pub name: Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictPart {
+    pub code: u32,
+    pub name: Text,
+    pub products: Vec<ProductPage>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductPage {
+    pub id: String,
+    pub name: String,
+    /// The name in the district's language, with its ISO 639-1 code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_name: Option<LocalName>,
+    pub rank: Text,
+    pub sector: Text,
+    /// The GI registry's name of the product, when it is GI-registered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gi: Option<String>,
+    pub description: String,
+    /// The photo's virtual path, when there is a photo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    pub listing: Listing,
+    pub sellers: Vec<SellerLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalName {
+    pub lang: Lang,
+    pub text: String,
+}
+
+/// Where the QR code leads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    pub url: String,
+    /// The same address, breakable for print.
+    pub shown: String,
+    /// Whether it is a seller's own listing (else a marketplace search).
+    pub direct: bool,
+    /// The QR code's virtual path.
+    pub qr: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SellerLine {
+    pub name: String,
+    pub kind: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The platforms the seller is onboarded on.
+    pub online: Vec<String>,
+}
+
+const MAX_LINE: usize = 300;
+const MAX_DESCRIPTION: usize = 10_000;
+
+impl Manuscript {
+    /// Gathers what a brochure about `subject` says, from the store.
+    pub fn gather(
+        store: &Store,
+        subject: Subject,
+        options: &Options,
+    ) -> Result<Manuscript, BrochureError> {
+        let places = store.gazetteer()?;
+        let sectors = store.sectors()?;
+        let (kind, state, products) = match subject {
+            Subject::Product(id) => {
+                let p = store
+                    .get::<Product>(id)?
+                    .ok_or(BrochureError::UnknownProduct(id))?;
+                ("product", p.state, vec![p])
+            }
+            Subject::District(code) => {
+                let d = places
+                    .district(code)
+                    .ok_or(BrochureError::UnknownDistrict(code))?;
+                let products = store.products(&ProductFilter {
+                    district: Some(code),
+                    ..ProductFilter::default()
+                })?;
+                ("district", d.state, products)
+            }
+            Subject::State(code) => {
+                places
+                    .state(code)
+                    .ok_or(BrochureError::UnknownState(code))?;
+                let products = store.products(&ProductFilter {
+                    state: Some(code),
+                    ..ProductFilter::default()
+                })?;
+                ("state", code, products)
+            }
+        };
+        if products.is_empty() {
+            let place = match subject {
+                Subject::District(code) => places
+                    .district(code)
+                    .map_or(code.to_string(), |d| display_name(&d.name)),
+                _ => places
+                    .state(state)
+                    .map_or(state.to_string(), |s| display_name(&s.name)),
+            };
+            return Err(BrochureError::NoProducts { place });
+        }
+        let sellers: Vec<Seller> = store.list(Some(state), None, usize::MAX, 0)?;
+        Ok(Manuscript::compose(
+            kind, state, &products, &sellers, &places, &sectors, options,
+        ))
+    }
+
+    /// Lays the records out as a manuscript; `gather` without the store, for any records.
+    pub fn compose(
+        kind: &'static str,
+        state: StateCode,
+        products: &[Product],
+        sellers: &[Seller],
+        places: &Gazetteer,
+        sectors: &SectorList,
+        options: &Options,
+    ) -> Manuscript {
+        let mut by_product: HashMap<Id, Vec<&Seller>> = HashMap::new();
+        for s in sellers {
+            for p in &s.products {
+                by_product.entry(*p).or_default().push(s);
+            }
+        }
+        let state_place = places.state(state);
+        let state_name = Text::new(
+            &state_place.map_or(state.to_string(), |s| display_name(&s.name)),
+            state_place.and_then(|s| s.local_name.as_deref()),
+        );
+        let mut m = Manuscript {
+            kind,
+            lang: options.lang,
+            date: date_text(options.date),
+            title: Text::new("", None),
+            state: Place {
+                code: state.0.into(),
+                name: state_name,
+            },
+            districts: Vec::new(),
+            labels: labels(),
+            notes: Vec::new(),
+            files: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            printed: options.date,
+        };
+        let mut web_links: Vec<&Product> = Vec::new();
+        let photos = photo::find_all(products, options.photos.as_deref());
+        for (p, found) in products.iter().zip(photos) {
+            let district_name = places
+                .district(p.district)
+                .map_or(p.district.to_string(), |d| display_name(&d.name));
+            if m.districts.last().is_none_or(|d| d.code != p.district.0) {
+                m.districts.push(DistrictPart {
+                    code: p.district.0,
+                    name: Text::new(&district_name, None),
+                    products: Vec::new(),
+                });
+            }
+            let page = m.product_page(
+                p,
+                found,
+                &mut web_links,
+                by_product.get(&p.id),
+                sectors,
+                options,
+            );
+            if let Some(d) = m.districts.last_mut() {
+                d.products.push(page);
+            }
+        }
+        if let Some(first) = web_links.first() {
+            let dir = options.photos.as_ref().map_or_else(
+                || "the photos folder".to_owned(),
+                |d| d.display().to_string(),
+            );
+            m.notes.push(format!(
+                "{} of the products (such as {:?}) have only a web link for a photo; brochures are \
+                 printed offline, so they were printed without one: put each photo in {dir} as \
+                 <product id>.jpg (for that one, {}.jpg)",
+                web_links.len(),
+                first.name,
+                first.id
+            ));
+        }
+        // A catalogue lists its districts by name, as readers look them up.
+        if kind == "state" {
+            m.districts.sort_by(|a, b| a.name.en.cmp(&b.name.en));
+        }
+        m.title = match kind {
+            "product" => Text::new(&products[0].name, None),
+            "district" => {
+                let name = &m.districts[0].name.en;
+                Text::new(&format!("{name} district"), Some(&format!("{name} ज़िला")))
+            }
+            _ => Text::new(
+                &format!("{} ODOP catalogue", m.state.name.en),
+                Some(&format!(
+                    "{} ओडीओपी उत्पाद सूची",
+                    m.state.name.hi.as_deref().unwrap_or(&m.state.name.en)
+                )),
+            ),
+        };
+        m
+    }
+
+    fn product_page<'p>(
+        &mut self,
+        p: &'p Product,
+        (photo, note): (Option<photo::Photo>, Option<photo::Note>),
+        web_links: &mut Vec<&'p Product>,
+        sellers: Option<&Vec<&Seller>>,
+        sectors: &SectorList,
+        options: &Options,
+    ) -> ProductPage {
+        let n = self.files.len();
+        let sellers: Vec<&Seller> = sellers.cloned().unwrap_or_default();
+        match note {
+            Some(photo::Note::WebLink) => web_links.push(p),
+            Some(photo::Note::Problem(text)) => self.notes.push(text),
+            None => {}
+        }
+        let photo = photo.map(|ph| {
+            let path = format!("/photos/{n}.{}", ph.extension);
+            self.files.insert(path.clone(), ph.bytes);
+            self.sources.insert(path.clone(), ph.source);
+            path
+        });
+        let listing = listing(p, &sellers, &options.search_url);
+        let qr = format!("/qr/{n}.svg");
+        self.files.insert(qr.clone(), qr_svg(&listing.0));
+        let sector_label = sectors
+            .entries()
+            .iter()
+            .find(|e| e.slug == p.sector.slug())
+            .map_or_else(|| p.sector.slug().to_owned(), |e| e.label.clone());
+        ProductPage {
+            id: p.id.to_string(),
+            name: clean(&p.name, MAX_LINE),
+            local_name: p.local_name.as_ref().map(|l| LocalName {
+                lang: l.lang,
+                text: clean(&l.text, MAX_LINE),
+            }),
+            rank: rank_text(p.rank),
+            sector: Text::new(&sector_label, sector_hindi(p.sector.slug())),
+            gi: p
+                .gi
+                .registered
+                .then(|| clean(p.gi.registry_name.as_deref().unwrap_or(&p.name), MAX_LINE)),
+            description: clean(&p.description, MAX_DESCRIPTION),
+            photo,
+            listing: Listing {
+                shown: breakable(&listing.0),
+                url: listing.0,
+                direct: listing.1,
+                qr,
+            },
+            sellers: sellers.iter().map(|s| seller_line(s)).collect(),
+        }
+    }
+
+    /// Every text the brochure prints, with where it comes from, for the font check.
+    pub(crate) fn texts(&self) -> Vec<(String, &str)> {
+        // Hindi forms are printed only when the brochure is in Hindi or both languages.
+        fn both<'a>(out: &mut Vec<(String, &'a str)>, hindi: bool, what: String, t: &'a Text) {
+            if let (true, Some(h)) = (hindi, &t.hi) {
+                out.push((what.clone(), h.as_str()));
+            }
+            out.push((what, t.en.as_str()));
+        }
+        let hindi = self.lang != Language::En;
+        let mut out: Vec<(String, &str)> = Vec::new();
+        both(&mut out, hindi, "the title".into(), &self.title);
+        both(&mut out, hindi, "the state's name".into(), &self.state.name);
+        both(&mut out, hindi, "the date".into(), &self.date);
+        for (key, label) in &self.labels {
+            both(&mut out, hindi, format!("the label {key}"), label);
+        }
+        for d in &self.districts {
+            both(&mut out, hindi, "a district's name".into(), &d.name);
+            for p in &d.products {
+                let of = |field: &str| format!("the {field} of product {:?}", p.name);
+                out.push((of("name"), &p.name));
+                if let Some(l) = &p.local_name {
+                    out.push((of("local name"), &l.text));
+                }
+                out.push((of("description"), &p.description));
+                if let Some(gi) = &p.gi {
+                    out.push((of("GI name"), gi));
+                }
+                out.push((of("listing address"), &p.listing.shown));
+                both(&mut out, hindi, of("rank"), &p.rank);
+                both(&mut out, hindi, of("sector"), &p.sector);
+                for s in &p.sellers {
+                    let of = |field: &str| format!("the {field} of seller {:?}", s.name);
+                    out.push((of("name"), &s.name));
+                    both(&mut out, hindi, of("kind"), &s.kind);
+                    for v in [&s.person, &s.phone, &s.email, &s.address]
+                        .into_iter()
+                        .flatten()
+                    {
+                        out.push((of("contact"), v));
+                    }
+                    for o in &s.online {
+                        out.push((of("platforms"), o));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Leaves out the photos that do not decode, with a note for each; returns how many.
+    pub(crate) fn drop_damaged_photos(&mut self) -> usize {
+        let mut dropped = 0;
+        for d in &mut self.districts {
+            for p in &mut d.products {
+                let Some(path) = p.photo.clone() else {
+                    continue;
+                };
+                let bytes = self.files.get(&path).map_or(&[][..], Vec::as_slice);
+                if let Err(reason) = photo::decodes(bytes) {
+                    let file = self
+                        .sources
+                        .get(&path)
+                        .map_or_else(|| path.clone(), |f| f.display().to_string());
+                    self.notes.push(format!(
+                        "the photo of {:?} was not printed: {file} is a damaged image ({reason})",
+                        p.name
+                    ));
+                    self.files.remove(&path);
+                    p.photo = None;
+                    dropped += 1;
+                }
+            }
+        }
+        dropped
+    }
+
+    /// The virtual files (photos, QR codes) the template loads, by path.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
+fn seller_line(s: &Seller) -> SellerLine {
+    let opt = |v: &Option<String>| v.as_deref().map(|v| clean(v, 500));
+    SellerLine {
+        name: clean(&s.name, MAX_LINE),
+        kind: kind_text(s.kind),
+        person: opt(&s.contact.person),
+        phone: opt(&s.contact.phone),
+        email: s
+            .contact
+            .email
+            .as_deref()
+            .map(|e| breakable(&clean(e, 300))),
+        address: opt(&s.contact.address),
+        online: s
+            .onboarding
+            .iter()
+            .filter(|o| o.status == OnboardingStatus::Onboarded)
+            .map(|o| platform_name(o.platform).to_owned())
+            .collect(),
+    }
+}
+
+/// The address the QR code leads to: a seller's own listing where one is recorded (ONDC first,
+/// then GeM, then the rest), else a marketplace search for the product's name.
+fn listing(p: &Product, sellers: &[&Seller], search_url: &str) -> (String, bool) {
+    let order = |platform: Platform| match platform {
+        Platform::Ondc => 0,
+        Platform::Gem => 1,
+        _ => 2,
+    };
+    let direct = sellers
+        .iter()
+        .flat_map(|s| &s.onboarding)
+        .filter(|o| o.status == OnboardingStatus::Onboarded)
+        .filter_map(|o| {
+            o.listing_url
+                .as_deref()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                .map(|u| (order(o.platform), u))
+        })
+        .min_by_key(|(rank, _)| *rank);
+    match direct {
+        Some((_, url)) => (url.trim().to_owned(), true),
+        // A name of any length still gives a link short enough for a QR code.
+        None => {
+            let name: String = p.name.chars().take(80).collect();
+            (search_url.replace("{query}", &query_escape(&name)), false)
+        }
+    }
+}
+
+/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
+fn query_escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.trim().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char);
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn qr_svg(url: &str) -> Vec<u8> {
+    use qrcode::render::svg;
+    // Links are short; a link too long for a QR code gets a blank square rather than no page.
+    match qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<svg::Color<'_>>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build()
+            .into_bytes(),
+        Err(_) => br#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"/>"#.to_vec(),
+    }
+}
+
+/// Makes a value safe to print: no bidirectional overrides or isolates (a right-to-left
+/// override would reverse everything after it), no control characters but line breaks, at
+/// most `max` characters, and very long unbroken runs given places to wrap.
+pub(crate) fn clean(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    let mut run = 0;
+    for (count, c) in s.chars().enumerate() {
+        if count >= max {
+            out.push('…');
+            break;
+        }
+        if matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069)
+            || (c.is_control() && c != '\n' && c != '\t')
+        {
+            continue;
+        }
+        if c.is_whitespace() {
+            run = 0;
+        } else {
+            run += 1;
+            // A zero-width space lets a line break inside a run no page could hold.
+            if run > 40 {
+                out.push('\u{200B}');
+                run = 1;
+            }
+        }
+        out.push(c);
+    }
+    out.trim().to_owned()
+}
+
+/// An address with break opportunities after its punctuation, and within any long stretch
+/// without any, so that it fits a narrow column.
+fn breakable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut run = 0;
+    for c in s.chars() {
+        out.push(c);
+        run += 1;
+        if matches!(c, '/' | '.' | '?' | '&' | '=' | '@' | '+' | '-' | '_') || run >= 24 {
+            out.push('\u{200B}');
+            run = 0;
+        }
+    }
+    out
+}
+
+fn rank_text(r: Rank) -> Text {
+    let hi = match r {
+        Rank::Primary => "प्राथमिक",
+        Rank::Secondary => "द्वितीयक",
+        Rank::Tertiary => "तृतीयक",
+        Rank::Other => "अन्य",
+    };
+    Text::new(r.label(), Some(hi))
+}
+
+/// Hindi names of the default sectors; a department's own sectors print in English.
+fn sector_hindi(slug: &str) -> Option<&'static str> {
+    Some(match slug {
+        "agriculture" => "कृषि",
+        "handicraft" => "हस्तशिल्प",
+        "handloom" => "हथकरघा",
+        "textile" => "वस्त्र",
+        "food-processing" => "खाद्य प्रसंस्करण",
+        "marine" => "समुद्री उत्पाद",
+        "manufacturing" => "विनिर्माण",
+        "dairy" => "डेयरी",
+        "services" => "सेवाएँ",
+        "others" => "अन्य",
+        _ => return None,
+    })
+}
+
+fn kind_text(k: SellerKind) -> Text {
+    let (en, hi) = match k {
+        SellerKind::Artisan => ("Artisan", "कारीगर"),
+        SellerKind::Weaver => ("Weaver", "बुनकर"),
+        SellerKind::Farmer => ("Farmer", "किसान"),
+        SellerKind::Fpo => ("Farmer producer organisation", "किसान उत्पादक संगठन"),
+        SellerKind::Shg => ("Self-help group", "स्वयं सहायता समूह"),
+        SellerKind::Msme => ("MSME", "एमएसएमई"),
+        SellerKind::Cooperative => ("Cooperative", "सहकारी समिति"),
+        SellerKind::Exporter => ("Exporter", "निर्यातक"),
+    };
+    Text::new(en, Some(hi))
+}
+
+fn platform_name(p: Platform) -> &'static str {
+    match p {
+        Platform::Gem => "GeM",
+        Platform::Ondc => "ONDC",
+        Platform::Amazon => "Amazon",
+        Platform::Flipkart => "Flipkart",
+        Platform::Meesho => "Meesho",
+        Platform::OwnWebsite => "Own website",
+        Platform::OtherMarketplace => "Other marketplace",
+    }
+}
+
+/// The words every brochure prints, in English and Hindi. Templates may word them differently.
+fn labels() -> BTreeMap<&'static str, Text> {
+    [
+        ("odop", "One District One Product", "एक ज़िला एक उत्पाद"),
+        ("district", "District", "ज़िला"),
+        ("state", "State", "राज्य"),
+        ("sector", "Sector", "क्षेत्र"),
+        ("rank", "Rank", "श्रेणी"),
+        ("gi", "GI registered", "जीआई पंजीकृत"),
+        ("gi_long", "Geographical Indication", "भौगोलिक संकेतक"),
+        ("about", "About the product", "उत्पाद के बारे में"),
+        ("sellers", "Sellers", "विक्रेता"),
+        ("seller", "Seller", "विक्रेता"),
+        ("contact", "Contact", "संपर्क"),
+        ("online", "Online on", "ऑनलाइन उपलब्ध"),
+        (
+            "no_sellers",
+            "No sellers are recorded yet; contact the District Industries Centre.",
+            "अभी कोई विक्रेता दर्ज नहीं है; ज़िला उद्योग केंद्र से संपर्क करें।",
+        ),
+        ("no_photo", "No photo", "फ़ोटो उपलब्ध नहीं"),
+        ("scan", "Scan to buy online", "ऑनलाइन खरीदने के लिए स्कैन करें"),
+        (
+            "scan_search",
+            "Scan to find it online",
+            "ऑनलाइन खोजने के लिए स्कैन करें",
+        ),
+        ("contents", "Contents", "विषय-सूची"),
+        ("products", "Products", "उत्पाद"),
+        ("districts", "Districts", "ज़िले"),
+        ("page", "Page", "पृष्ठ"),
+        ("catalogue", "ODOP catalogue", "ओडीओपी उत्पाद सूची"),
+        ("printed", "Printed", "मुद्रित"),
+    ]
+    .into_iter()
+    .map(|(key, en, hi)| (key, Text::new(en, Some(hi))))
+    .collect()
+}
+
+const MONTHS: [(&str, &str); 12] = [
+    ("January", "जनवरी"),
+    ("February", "फ़रवरी"),
+    ("March", "मार्च"),
+    ("April", "अप्रैल"),
+    ("May", "मई"),
+    ("June", "जून"),
+    ("July", "जुलाई"),
+    ("August", "अगस्त"),
+    ("September", "सितंबर"),
+    ("October", "अक्टूबर"),
+    ("November", "नवंबर"),
+    ("December", "दिसंबर"),
+];
+
+fn date_text(d: Date) -> Text {
+    let (en, hi) = MONTHS[usize::from(d.month().clamp(1, 12)) - 1];
+    Text::new(
+        &format!("{} {en} {}", d.day(), d.year()),
+        Some(&format!("{} {hi} {}", d.day(), d.year())),
+    )
+}
+
+/// Today's date in UTC.
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    // Days since 1970-01-01 to a civil date (the days-from-civil inverse).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    Date::new(year, month, day).unwrap_or_else(|_| {
+        Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!("a fixed valid date"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning_drops_overrides_and_bounds_length() {
+        assert_eq!(clean("abc\u{202E}def", 100), "abcdef");
+        assert_eq!(clean("\u{200F}मलमल", 100), "\u{200F}मलमल");
+        assert_eq!(clean("a\u{7}b\nc", 100), "ab\nc");
+        assert_eq!(clean(&"x".repeat(500), 10).chars().count(), 11);
+        let long = clean(&"y".repeat(100), 1000);
+        assert_eq!(long.matches('\u{200B}').count(), 2);
+        assert_eq!(long.replace('\u{200B}', ""), "y".repeat(100));
+    }
+
+    #[test]
+    fn search_links_escape_the_product_name() {
+        assert_eq!(query_escape("Attar (Perfume)"), "Attar+%28Perfume%29");
+        assert_eq!(query_escape("इत्र"), "%E0%A4%87%E0%A4%A4%E0%A5%8D%E0%A4%B0");
+    }
+
+    #[test]
+    fn dates_print_in_both_languages() {
+        let t = date_text(Date::new(2026, 11, 24).unwrap());
+        assert_eq!(t.en, "24 November 2026");
+        assert_eq!(t.hi.as_deref(), Some("24 नवंबर 2026"));
+        assert!(today().year() >= 2024);
+    }
+
+    #[test]
+    fn languages_parse() {
+        assert_eq!("HI".parse::<Language>().unwrap(), Language::Hi);
+        assert_eq!("both".parse::<Language>().unwrap(), Language::Both);
+        assert!("fr"
+            .parse::<Language>()
+            .unwrap_err()
+            .contains("en, hi or both"));
+    }
+}

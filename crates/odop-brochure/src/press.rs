@@ -1,0 +1,306 @@
+use std::collections::HashMap;
+use std::path::Path;
+
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Array, Bytes, Datetime, Dict, IntoValue, Smart, Value};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+
+use crate::{BrochureError, Fonts, Manuscript};
+
+/// The built-in template, used when the data folder has no `brochure.typ`.
+const BUILTIN: &str = include_str!("brochure.typ");
+
+/// A brochure template in Typst markup. It reads the manuscript from `/data.json`, the font
+/// families from `sys.inputs.fonts`, and photos and QR codes from the paths the manuscript
+/// names; it can reach no other file.
+#[derive(Debug, Clone)]
+pub struct Template {
+    name: String,
+    text: String,
+}
+
+impl Template {
+    /// The template that ships with ODOP Desk.
+    pub fn builtin() -> Template {
+        Template {
+            name: "the built-in template".to_owned(),
+            text: BUILTIN.to_owned(),
+        }
+    }
+
+    /// A department's own template, read from a file.
+    pub fn load(path: &Path) -> Result<Template, BrochureError> {
+        let text = std::fs::read_to_string(path).map_err(|source| BrochureError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(Template {
+            name: path.display().to_string(),
+            text,
+        })
+    }
+
+    /// `brochure.typ` in the data folder when there is one, else the built-in template: a
+    /// department restyles its brochures without a new release.
+    pub fn for_data_dir(dir: &Path) -> Result<Template, BrochureError> {
+        let own = dir.join("brochure.typ");
+        if own.is_file() {
+            Template::load(&own)
+        } else {
+            Ok(Template::builtin())
+        }
+    }
+
+    /// A template from text, named for error messages.
+    pub fn from_text(name: &str, text: &str) -> Template {
+        Template {
+            name: name.to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The built-in template's text, for a department to start its own from.
+    pub fn builtin_text() -> &'static str {
+        BUILTIN
+    }
+}
+
+/// A printed brochure.
+#[derive(Debug, Clone)]
+pub struct Brochure {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// What the person printing should know (photos left out and why).
+    pub notes: Vec<String>,
+}
+
+/// Typesets manuscripts with one template and one set of fonts. Make it once and print many
+/// brochures with it: the fonts and Typst's standard library are loaded only once.
+#[derive(Debug)]
+pub struct Press {
+    fonts: Fonts,
+    library: LazyHash<Library>,
+    template: Template,
+    main: Source,
+    builtin: bool,
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| unreachable!("fixed paths are valid"));
+    FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
+}
+
+impl Press {
+    pub fn new(fonts: Fonts) -> Press {
+        Press::with_template(fonts, Template::builtin())
+    }
+
+    pub fn with_template(fonts: Fonts, template: Template) -> Press {
+        let families: Array = fonts
+            .families()
+            .iter()
+            .map(|f| f.as_str().into_value())
+            .collect();
+        let mut inputs = Dict::new();
+        inputs.insert("fonts".into(), Value::Array(families));
+        let library = Library::builder().with_inputs(inputs).build();
+        let builtin = template.text == BUILTIN;
+        let main = Source::new(file_id("/brochure.typ"), template.text.clone());
+        Press {
+            fonts,
+            library: LazyHash::new(library),
+            template,
+            main,
+            builtin,
+        }
+    }
+
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+
+    /// Typesets a manuscript into a PDF.
+    pub fn print(&self, m: &Manuscript) -> Result<Brochure, BrochureError> {
+        let (doc, notes) = self.typeset_noting(m)?;
+        let date = Datetime::from_ymd(2000, 1, 1);
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(format!("odop-{}-{}", m.kind, m.title.en)),
+            creator: Smart::Custom(Some("ODOP Desk".to_owned())),
+            timestamp: date.map(typst_pdf::Timestamp::new_utc),
+            ..typst_pdf::PdfOptions::default()
+        };
+        let pdf = typst_pdf::pdf(&doc, &options).map_err(|e| self.failure(&e))?;
+        Ok(Brochure {
+            pdf,
+            pages: doc.pages().len(),
+            notes,
+        })
+    }
+
+    /// A PNG image of one page (numbered from 1) for the app's preview, at `scale` pixels per
+    /// point (1.0 is 595 × 842 pixels for A4; 2.0 suits a sharp screen).
+    pub fn preview(
+        &self,
+        m: &Manuscript,
+        page: usize,
+        scale: f32,
+    ) -> Result<Vec<u8>, BrochureError> {
+        let (doc, _) = self.typeset_noting(m)?;
+        let pages = doc.pages().len();
+        let Some(p) = page.checked_sub(1).and_then(|i| doc.pages().get(i)) else {
+            return Err(BrochureError::NoSuchPage { page, pages });
+        };
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(f64::from(scale.clamp(0.1, 8.0))),
+            render_bleed: false,
+        };
+        typst_render::render(p, &options)
+            .encode_png()
+            .map_err(|e| BrochureError::Typeset(format!("the preview cannot be encoded: {e}")))
+    }
+
+    /// Lays a manuscript out into pages, after checking that every character has a font.
+    pub fn typeset(&self, m: &Manuscript) -> Result<PagedDocument, BrochureError> {
+        self.typeset_noting(m).map(|(doc, _)| doc)
+    }
+
+    /// Typesets, and when that fails on a photo whose header looked fine but whose body is
+    /// damaged, leaves that photo out with a note and typesets again.
+    fn typeset_noting(
+        &self,
+        m: &Manuscript,
+    ) -> Result<(PagedDocument, Vec<String>), BrochureError> {
+        match self.compile(m) {
+            Ok(doc) => Ok((doc, m.notes.clone())),
+            Err(e) => {
+                let mut without = m.clone();
+                if without.drop_damaged_photos() == 0 {
+                    return Err(e);
+                }
+                let doc = self.compile(&without)?;
+                Ok((doc, without.notes))
+            }
+        }
+    }
+
+    fn compile(&self, m: &Manuscript) -> Result<PagedDocument, BrochureError> {
+        self.fonts.check(m.texts())?;
+        let data = serde_json::to_vec(m).map_err(|e| {
+            BrochureError::Typeset(format!("the manuscript cannot be written: {e}"))
+        })?;
+        let mut files: HashMap<FileId, Bytes> = HashMap::new();
+        files.insert(file_id("/data.json"), Bytes::new(data));
+        for (path, bytes) in m.files() {
+            files.insert(file_id(path), Bytes::new(bytes.to_vec()));
+        }
+        let job = Job {
+            press: self,
+            files,
+            today: Datetime::from_ymd(
+                i32::from(m.printed.year()),
+                m.printed.month(),
+                m.printed.day(),
+            ),
+        };
+        let result = typst::compile::<PagedDocument>(&job);
+        result
+            .output
+            .map_err(|errors| self.failure_in(&job, &errors))
+    }
+
+    fn failure(&self, errors: &[SourceDiagnostic]) -> BrochureError {
+        let message = errors
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        BrochureError::Typeset(message)
+    }
+
+    fn failure_in(&self, job: &Job<'_>, errors: &[SourceDiagnostic]) -> BrochureError {
+        let Some(first) = errors.iter().find(|d| d.severity == Severity::Error) else {
+            return self.failure(errors);
+        };
+        let mut message = first.message.to_string();
+        for hint in &first.hints {
+            message.push_str(&format!(" (hint: {})", hint.v));
+        }
+        // A department's template is theirs to fix, so say where; a failure of the built-in
+        // template is ours, and the line number would only confuse.
+        if self.builtin || first.span.id() != Some(self.main.id()) {
+            return BrochureError::Typeset(message);
+        }
+        let line = job
+            .range(first.span)
+            .and_then(|r| self.main.lines().byte_to_line(r.start))
+            .map_or(0, |l| l + 1);
+        BrochureError::Template {
+            template: self.template.name.clone(),
+            line,
+            message,
+        }
+    }
+}
+
+/// One brochure's view of the world: the template, its data and images, the fonts. Nothing
+/// on disk or the network is reachable from a template.
+struct Job<'a> {
+    press: &'a Press,
+    files: HashMap<FileId, Bytes>,
+    today: Option<Datetime>,
+}
+
+impl World for Job<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.press.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.press.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.press.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.press.main.id() {
+            Ok(self.press.main.clone())
+        } else {
+            Err(FileError::NotFound(id.vpath().get_without_slash().into()))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.press.main.id() {
+            return Ok(Bytes::from_string(self.press.main.clone()));
+        }
+        self.files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.press.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+// The app keeps one press in its managed state and prints from several commands.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Press>();
+};

@@ -1,0 +1,629 @@
+//! Brochures printed from the built-in sample and from awkward records, read back with
+//! poppler's `pdftotext` and `pdftoppm` as a person's PDF viewer would.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use odop_brochure::{Brochure, Fonts, Language, Manuscript, Options, Press, Subject, Template};
+use odop_domain::{
+    Contact, Date, District, DistrictCode, Gazetteer, GiStatus, Id, Lang, LocalText, Onboarding,
+    OnboardingStatus, PackagingStatus, Platform, Product, Rank, Sector, SectorList, Seller,
+    SellerKind, State, StateCode, StateKind,
+};
+use odop_store::Store;
+
+fn press() -> &'static Press {
+    static PRESS: OnceLock<Press> = OnceLock::new();
+    PRESS.get_or_init(|| Press::new(Fonts::system().expect("fonts-noto-core is installed")))
+}
+
+fn sample() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    store.load_sample("test").unwrap();
+    store
+}
+
+fn options(lang: Language) -> Options {
+    Options {
+        date: Date::new(2026, 11, 24).unwrap(),
+        ..Options::new(lang)
+    }
+}
+
+fn sample_id(key: &str) -> Id {
+    Id::derived("sample", key)
+}
+
+fn print(store: &Store, subject: Subject, lang: Language) -> Brochure {
+    odop_brochure::brochure(store, press(), subject, &options(lang)).unwrap()
+}
+
+/// The PDF's text as `pdftotext` extracts it. With `ODOP_KEEP_PDFS=DIR` the PDF is also kept
+/// there, named after the test, to look at.
+fn text_of(pdf: &[u8]) -> String {
+    if let Some(keep) = std::env::var_os("ODOP_KEEP_PDFS") {
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("test")
+            .replace("::", "-");
+        let n = std::fs::read_dir(&keep).map_or(0, |d| d.count());
+        std::fs::write(Path::new(&keep).join(format!("{name}-{n}.pdf")), pdf).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/setup");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Text for comparison: runs of white space as one space, and no space between a Devanagari
+/// vowel sign and the letter after it. Poppler splits a word there when the sign is drawn back
+/// over its consonant (क्रे, कृ, कै): the PDF's ActualText holds the word whole, but
+/// pdftotext's word-gap guess adds a space, and line breaks fall where the layout put them.
+fn normal(s: &str) -> String {
+    let words = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = words.chars().collect();
+    let mut out = String::with_capacity(words.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let sign_before = i > 0 && matches!(chars[i - 1] as u32, 0x093E..=0x094C);
+        let letter_after = chars
+            .get(i + 1)
+            .is_some_and(|&n| matches!(n as u32, 0x0915..=0x0939));
+        if c == ' ' && sign_before && letter_after {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn assert_contains(text: &str, wanted: &[&str]) {
+    let text = normal(text);
+    for w in wanted {
+        assert!(
+            text.contains(&normal(w)),
+            "{w:?} is not in the extracted text:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_product_page_extracts_in_both_scripts() {
+    let store = sample();
+    let b = print(
+        &store,
+        Subject::Product(sample_id("banarasi")),
+        Language::Both,
+    );
+    assert_eq!(b.pages, 1);
+    assert!(b.notes.is_empty(), "{:?}", b.notes);
+    let text = text_of(&b.pdf);
+    assert_contains(
+        &text,
+        &[
+            "Banarasi Silk Saree",
+            "बनारसी साड़ी",
+            "Varanasi",
+            "उत्तर प्रदेश",
+            "Uttar Pradesh",
+            "हथकरघा",
+            "Handloom",
+            "Banaras Brocades and Sarees",
+            "Kashi Silk Weavers Cooperative",
+            "+91 94150 11223",
+            "सहकारी समिति",
+            "विक्रेता",
+        ],
+    );
+    // Conjuncts and vowel signs come back exactly as stored, with nothing to forgive.
+    assert!(text.contains("बनारसी साड़ी"), "{text}");
+
+    let b = print(
+        &store,
+        Subject::Product(sample_id("moradabad-brass")),
+        Language::Hi,
+    );
+    let text = text_of(&b.pdf);
+    assert_contains(&text, &["पीतल हस्तशिल्प", "Moradabad", "ज़िला"]);
+    assert!(text.contains("हस्तशिल्प"), "{text}");
+}
+
+#[test]
+fn other_indian_scripts_print_where_the_data_has_them() {
+    let store = sample();
+    for (key, local) in [
+        ("madurai-jasmine", "மதுரை மல்லி"),
+        ("mysuru-silk", "ಮೈಸೂರು ರೇಷ್ಮೆ"),
+        ("murshidabad-silk", "মুর্শিদাবাদ সিল্ক"),
+        ("patan-patola", "પાટણ પટોળા"),
+    ] {
+        let b = print(&store, Subject::Product(sample_id(key)), Language::En);
+        assert_contains(&text_of(&b.pdf), &[local]);
+    }
+}
+
+#[test]
+fn a_district_and_a_state_catalogue() {
+    let store = sample();
+    let d = print(&store, Subject::District(DistrictCode(187)), Language::En);
+    assert_eq!(d.pages, 2, "one page per product");
+    assert_contains(
+        &text_of(&d.pdf),
+        &[
+            "Varanasi district",
+            "Banarasi Silk Saree",
+            "Wooden Lacquerware and Toys",
+        ],
+    );
+
+    let s = print(&store, Subject::State(StateCode(9)), Language::Both);
+    let text = text_of(&s.pdf);
+    assert_contains(
+        &text,
+        &[
+            "उत्तर प्रदेश",
+            "विषय-सूची / Contents",
+            "Bhadohi",
+            "Varanasi",
+            "Gorakhpur",
+            "हस्तनिर्मित कालीन",
+        ],
+    );
+    // Cover, contents, then a page per product: 8 products in 7 districts.
+    assert_eq!(s.pages, 2 + 8);
+}
+
+#[test]
+fn the_manuscript_is_stable() {
+    let store = sample();
+    let m = Manuscript::gather(
+        &store,
+        Subject::Product(sample_id("banarasi")),
+        &options(Language::Both),
+    )
+    .unwrap();
+    insta::assert_json_snapshot!(m);
+}
+
+#[test]
+fn a_page_previews_as_png() {
+    let store = sample();
+    let m = Manuscript::gather(
+        &store,
+        Subject::Product(sample_id("banarasi")),
+        &options(Language::Hi),
+    )
+    .unwrap();
+    let png = press().preview(&m, 1, 1.0).unwrap();
+    let info = png::Decoder::new(std::io::Cursor::new(&png))
+        .read_info()
+        .unwrap()
+        .info()
+        .clone();
+    // A4 is 595 × 842 points.
+    assert_eq!((info.width, info.height), (595, 842));
+    let err = press().preview(&m, 2, 1.0).unwrap_err();
+    assert_eq!(err.code(), "no_such_page");
+    assert!(err.to_string().contains("has 1 page(s)"), "{err}");
+}
+
+#[test]
+fn unknown_subjects_are_named() {
+    let store = sample();
+    let press = press();
+    let err = odop_brochure::brochure(
+        &store,
+        press,
+        Subject::District(DistrictCode(999_999)),
+        &options(Language::En),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "not_found");
+    assert!(err.to_string().contains("999999"), "{err}");
+    let err = odop_brochure::brochure(
+        &store,
+        press,
+        Subject::Product(Id::new()),
+        &options(Language::En),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "not_found");
+}
+
+// ---- Awkward records, composed without the store (which would refuse some of them). ----
+
+fn places() -> Gazetteer {
+    Gazetteer::new(
+        vec![State {
+            code: StateCode(9),
+            name: "Uttar Pradesh".into(),
+            local_name: Some("उत्तर प्रदेश".into()),
+            kind: StateKind::State,
+            aliases: vec![],
+        }],
+        vec![District {
+            code: DistrictCode(187),
+            state: StateCode(9),
+            name: "Varanasi".into(),
+            aliases: vec![],
+        }],
+    )
+}
+
+fn product(name: &str, description: &str) -> Product {
+    Product {
+        id: Id::derived("test", name),
+        state: StateCode(9),
+        district: DistrictCode(187),
+        rank: Rank::Primary,
+        sector: Sector::from_slug("handicraft"),
+        name: name.to_owned(),
+        local_name: Some(LocalText {
+            lang: Lang::Hi,
+            text: "हस्तशिल्प".into(),
+        }),
+        description: description.to_owned(),
+        gi: GiStatus::default(),
+        photo: None,
+        ministry: None,
+    }
+}
+
+fn seller(n: usize, product: Id) -> Seller {
+    Seller {
+        id: Id::derived("test-seller", &n.to_string()),
+        state: StateCode(9),
+        district: DistrictCode(187),
+        name: format!("Seller number {n:03}"),
+        kind: SellerKind::Artisan,
+        contact: Contact {
+            person: Some(format!("Person {n}")),
+            phone: Some(format!("+91 98390 {:05}", n)),
+            email: Some(format!("seller{n}@example.in")),
+            address: None,
+        },
+        gstin: None,
+        udyam: None,
+        products: vec![product],
+        onboarding: vec![Onboarding {
+            platform: Platform::Ondc,
+            status: OnboardingStatus::Onboarded,
+            listing_url: None,
+        }],
+        packaging: PackagingStatus::Done,
+    }
+}
+
+fn compose(products: &[Product], sellers: &[Seller], options: &Options) -> Manuscript {
+    Manuscript::compose(
+        "product",
+        StateCode(9),
+        products,
+        sellers,
+        &places(),
+        &SectorList::default(),
+        options,
+    )
+}
+
+#[test]
+fn two_hundred_sellers_run_over_pages_and_none_is_lost() {
+    let p = product("Zardozi", "Gold thread embroidery.");
+    let sellers: Vec<Seller> = (1..=200).map(|n| seller(n, p.id)).collect();
+    let b = press()
+        .print(&compose(&[p], &sellers, &options(Language::En)))
+        .unwrap();
+    assert!(b.pages >= 4, "{} pages", b.pages);
+    let text = text_of(&b.pdf);
+    for n in [1, 2, 99, 100, 199, 200] {
+        assert_contains(&text, &[&format!("Seller number {n:03}")]);
+    }
+    assert_eq!(text.matches("Seller number").count(), 200);
+}
+
+#[test]
+fn a_product_without_sellers_says_so() {
+    let p = product("Zardozi", "Gold thread embroidery.");
+    let b = press()
+        .print(&compose(&[p], &[], &options(Language::Both)))
+        .unwrap();
+    assert_eq!(b.pages, 1);
+    let text = text_of(&b.pdf).replace('\n', " ");
+    assert_contains(&text, &["No sellers are recorded yet", "Sellers (0)"]);
+}
+
+#[test]
+fn a_long_description_stays_whole() {
+    let sentence = "Each piece is worked by hand over several weeks. ";
+    let long: String = sentence.repeat(17).chars().take(800).collect();
+    let p = product("Zardozi", &long);
+    let b = press()
+        .print(&compose(&[p], &[], &options(Language::En)))
+        .unwrap();
+    let text = text_of(&b.pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = long.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&words), "{text}");
+}
+
+#[test]
+fn hostile_strings_print_as_written() {
+    let hostile = [
+        "#panic(\"boom\")",
+        "*bold* _under_ $x^2$",
+        "<script>alert(1)</script>",
+        "] [ } { #let x = 1",
+        "#read(\"/etc/passwd\")",
+        "{{ name }} ${name} %s",
+        "\\ // /* @label <label>",
+    ];
+    let name = hostile.join(" ");
+    let p = product(&name, &hostile.join("\n"));
+    let mut s = seller(1, p.id);
+    s.name = "\u{200F}عطر\u{200F} RLM and \u{202E}override".into();
+    let b = press()
+        .print(&compose(&[p], &[s], &options(Language::Both)))
+        .unwrap();
+    let text = text_of(&b.pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for h in hostile {
+        assert!(flat.contains(h), "{h:?} is not in:\n{text}");
+    }
+    // The override is dropped, so the text after it is not reversed.
+    assert_contains(&flat, &["override", "RLM and"]);
+}
+
+#[test]
+fn a_ten_kilobyte_name_is_shortened_not_fatal() {
+    let p = product(&"Very long name ".repeat(700), "Short.");
+    let mut s = seller(1, p.id);
+    s.name = "S".repeat(10_240);
+    let m = compose(&[p], &[s], &options(Language::En));
+    let page = &m.districts[0].products[0];
+    assert!(page.name.chars().count() <= 301);
+    assert!(page.listing.url.len() < 300, "{}", page.listing.url);
+    let b = press().print(&m).unwrap();
+    assert!(b.pages <= 2, "{} pages", b.pages);
+    assert_contains(&text_of(&b.pdf), &["Very long name Very long name"]);
+}
+
+fn png_file(dir: &Path, name: &str) -> PathBuf {
+    let img = image_rgb(120, 80);
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).unwrap();
+    let mut enc = png::Encoder::new(file, 120, 80);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.write_header().unwrap().write_image_data(&img).unwrap();
+    path
+}
+
+fn image_rgb(w: usize, h: usize) -> Vec<u8> {
+    (0..w * h)
+        .flat_map(|i| [(i % w * 2) as u8, (i / w * 3) as u8, 150])
+        .collect()
+}
+
+#[test]
+fn photos_missing_broken_and_present() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut good = product("Good photo", "x");
+    png_file(dir.path(), &format!("{}.png", good.id));
+    good.photo = None;
+    let mut missing = product("Missing photo", "x");
+    missing.photo = Some("nowhere.jpg".into());
+    let mut broken = product("Broken photo", "x");
+    std::fs::write(dir.path().join("broken.jpg"), b"\xFF\xD8\xFF garbage").unwrap();
+    broken.photo = Some("broken.jpg".into());
+    let mut web = product("Web photo", "x");
+    web.photo = Some("https://example.in/p.jpg".into());
+
+    let opts = Options {
+        photos: Some(dir.path().to_path_buf()),
+        ..options(Language::En)
+    };
+    let m = Manuscript::compose(
+        "district",
+        StateCode(9),
+        &[good, missing, broken, web],
+        &[],
+        &places(),
+        &SectorList::default(),
+        &opts,
+    );
+    let pages = &m.districts[0].products;
+    assert!(pages[0].photo.is_some());
+    assert!(pages[1..].iter().all(|p| p.photo.is_none()));
+    assert_eq!(m.notes.len(), 3, "{:#?}", m.notes);
+    assert!(m.notes[0].contains("nowhere.jpg"), "{}", m.notes[0]);
+    assert!(m.notes[1].contains("broken.jpg"), "{}", m.notes[1]);
+    assert!(
+        m.notes[2].starts_with("1 of the products"),
+        "{}",
+        m.notes[2]
+    );
+    assert!(m.notes[2].contains("Web photo"), "{}", m.notes[2]);
+    let b = press().print(&m).unwrap();
+    assert_eq!(b.pages, 4);
+    assert_eq!(b.notes, m.notes);
+    assert_eq!(text_of(&b.pdf).matches("No photo").count(), 3);
+}
+
+#[test]
+fn a_photo_cut_short_is_left_out_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = product("Cut photo", "x");
+    let whole = std::fs::read(png_file(dir.path(), "whole.png")).unwrap();
+    // The header survives, so the photo looks fine until it is decoded.
+    std::fs::write(
+        dir.path().join(format!("{}.png", p.id)),
+        &whole[..whole.len() / 2],
+    )
+    .unwrap();
+    let opts = Options {
+        photos: Some(dir.path().to_path_buf()),
+        ..options(Language::En)
+    };
+    let b = press().print(&compose(&[p], &[], &opts)).unwrap();
+    assert_eq!(b.pages, 1);
+    assert_eq!(b.notes.len(), 1, "{:?}", b.notes);
+    assert!(b.notes[0].contains("Cut photo"), "{}", b.notes[0]);
+    assert_contains(&text_of(&b.pdf), &["No photo"]);
+}
+
+#[test]
+fn a_missing_font_names_the_script() {
+    // Only a Latin font: Hindi cannot be printed, and the error says so.
+    let dir = tempfile::tempdir().unwrap();
+    let latin = Path::new("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf");
+    std::fs::copy(latin, dir.path().join("NotoSans-Regular.ttf")).unwrap();
+    let fonts = Fonts::from_dirs(&[dir.path().to_path_buf()]).unwrap();
+    assert_eq!(fonts.families(), ["Noto Sans"]);
+    let press = Press::new(fonts);
+    let store = sample();
+    let err = odop_brochure::brochure(
+        &store,
+        &press,
+        Subject::Product(sample_id("madurai-jasmine")),
+        &options(Language::En),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "missing_font");
+    let msg = err.to_string();
+    assert!(msg.contains("Tamil"), "{msg}");
+    assert!(msg.contains("fonts-noto-core"), "{msg}");
+}
+
+#[test]
+fn a_departments_template_is_used_and_its_errors_located() {
+    let store = sample();
+    let m = Manuscript::gather(
+        &store,
+        Subject::Product(sample_id("banarasi")),
+        &options(Language::En),
+    )
+    .unwrap();
+    let fonts = Fonts::system().unwrap();
+    let own = Template::from_text(
+        "brochure.typ",
+        "#let data = json(\"/data.json\")\n#set text(font: sys.inputs.fonts)\n\
+         Restyled: #data.districts.at(0).products.at(0).name\n",
+    );
+    let b = Press::with_template(fonts, own).print(&m).unwrap();
+    assert_contains(&text_of(&b.pdf), &["Restyled: Banarasi Silk Saree"]);
+
+    let fonts = Fonts::system().unwrap();
+    let broken = Template::from_text("brochure.typ", "= Title\n\n#undefined-thing\n");
+    let err = Press::with_template(fonts, broken).print(&m).unwrap_err();
+    assert_eq!(err.code(), "template");
+    assert!(err.to_string().contains("line 3"), "{err}");
+
+    // A template reaches no file but its data.
+    let fonts = Fonts::system().unwrap();
+    let snoop = Template::from_text("brochure.typ", "#read(\"/etc/passwd\")\n");
+    let err = Press::with_template(fonts, snoop).print(&m).unwrap_err();
+    assert_eq!(err.code(), "template");
+}
+
+// ---- Pages compared with approved images. ----
+
+/// Renders each page at 50 dpi and compares it with `tests/approved/<name>-<n>.png`;
+/// `ODOP_APPROVE=1` writes the current pages as the approved ones.
+fn compare_pages(name: &str, pdf: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-r", "50", "-png"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed by scripts/setup");
+    assert!(status.success());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    pages.sort();
+    let approved = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/approved");
+    let approve = std::env::var_os("ODOP_APPROVE").is_some();
+    for (i, page) in pages.iter().enumerate() {
+        let want = approved.join(format!("{name}-{}.png", i + 1));
+        if approve {
+            std::fs::create_dir_all(&approved).unwrap();
+            std::fs::copy(page, &want).unwrap();
+            continue;
+        }
+        assert!(
+            want.exists(),
+            "no approved image {}; run with ODOP_APPROVE=1 and look at it",
+            want.display()
+        );
+        let (got_size, got) = rgb(page);
+        let (want_size, expected) = rgb(&want);
+        assert_eq!(got_size, want_size, "page {} of {name} changed size", i + 1);
+        // Anti-aliasing and font versions move a few pixels; a changed layout moves many.
+        let differing = got
+            .chunks(3)
+            .zip(expected.chunks(3))
+            .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 48))
+            .count();
+        let share = differing as f64 / (got.len() / 3) as f64;
+        if share > 0.01 {
+            let kept = std::env::temp_dir().join(format!("{name}-{}-actual.png", i + 1));
+            std::fs::copy(page, &kept).unwrap();
+            panic!(
+                "page {} of {name} differs from the approved image in {:.1}% of pixels; \
+                 the page is at {}",
+                i + 1,
+                share * 100.0,
+                kept.display()
+            );
+        }
+    }
+}
+
+fn rgb(path: &Path) -> ((u32, u32), Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    let rgb = match info.color_type {
+        png::ColorType::Rgb => buf,
+        png::ColorType::Rgba => buf.chunks(4).flat_map(|p| [p[0], p[1], p[2]]).collect(),
+        png::ColorType::Grayscale => buf.iter().flat_map(|&g| [g, g, g]).collect(),
+        other => panic!("unexpected colour type {other:?} in {}", path.display()),
+    };
+    ((info.width, info.height), rgb)
+}
+
+#[test]
+fn pages_look_as_approved() {
+    let store = sample();
+    for (name, key, lang) in [
+        ("banarasi-en", "banarasi", Language::En),
+        ("banarasi-hi", "banarasi", Language::Hi),
+        ("banarasi-both", "banarasi", Language::Both),
+        ("madurai-en", "madurai-jasmine", Language::En),
+    ] {
+        let b = print(&store, Subject::Product(sample_id(key)), lang);
+        compare_pages(name, &b.pdf);
+    }
+    let s = print(&store, Subject::State(StateCode(9)), Language::Both);
+    compare_pages("up-catalogue-both", &s.pdf[..]);
+}

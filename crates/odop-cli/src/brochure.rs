@@ -1,0 +1,99 @@
+//! `odop brochure`: prints a product, district or state brochure to a PDF file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use odop_brochure::{Fonts, Language, Options, Press, Subject, Template};
+use odop_domain::{DistrictCode, Id, StateCode};
+use odop_store::Store;
+
+use crate::output::Out;
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state"])))]
+pub(crate) struct BrochureArgs {
+    /// One product, by id: an A4 page.
+    #[arg(long)]
+    product: Option<String>,
+    /// Every product of a district, by LGD code.
+    #[arg(long)]
+    district: Option<u32>,
+    /// A state's catalogue, by LGD code or name.
+    #[arg(long)]
+    state: Option<String>,
+    /// en, hi or both.
+    #[arg(long, default_value = "en")]
+    lang: Language,
+    /// The PDF file to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// The folder of product photos (default: `photos` in the data directory).
+    #[arg(long)]
+    photos: Option<PathBuf>,
+    /// A Typst template (default: `brochure.typ` in the data directory, else the built-in one).
+    #[arg(long)]
+    template: Option<PathBuf>,
+}
+
+pub(crate) fn run(store: &Store, dir: &Path, args: &BrochureArgs, out: &Out) -> anyhow::Result<()> {
+    let subject = subject(store, args)?;
+    let template = match &args.template {
+        Some(path) => Template::load(path)?,
+        None => Template::for_data_dir(dir)?,
+    };
+    let press = Press::with_template(Fonts::system()?, template);
+    let options = Options {
+        photos: Some(args.photos.clone().unwrap_or_else(|| dir.join("photos"))),
+        ..Options::new(args.lang)
+    };
+    let brochure = odop_brochure::brochure(store, &press, subject, &options)?;
+    // Written beside the target and renamed, so a failure never leaves half a PDF behind.
+    let partial = args.out.with_extension("pdf.partial");
+    std::fs::write(&partial, &brochure.pdf)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, &args.out)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    for note in &brochure.notes {
+        eprintln!("note: {note}");
+    }
+    out.value(
+        &serde_json::json!({
+            "file": args.out,
+            "pages": brochure.pages,
+            "bytes": brochure.pdf.len(),
+            "notes": brochure.notes,
+        }),
+        || {
+            let pages = match brochure.pages {
+                1 => "1 page".to_owned(),
+                n => format!("{n} pages"),
+            };
+            format!(
+                "wrote {} ({pages}, {} KB)",
+                args.out.display(),
+                brochure.pdf.len().div_ceil(1024)
+            )
+        },
+    );
+    Ok(())
+}
+
+fn subject(store: &Store, args: &BrochureArgs) -> anyhow::Result<Subject> {
+    if let Some(id) = &args.product {
+        let id: Id = id.parse().map_err(crate::fields::FieldError::Invalid)?;
+        return Ok(Subject::Product(id));
+    }
+    if let Some(code) = args.district {
+        return Ok(Subject::District(DistrictCode(code)));
+    }
+    let state = args.state.as_deref().unwrap_or_default();
+    match store.gazetteer()?.find_state(state) {
+        Some(code) => Ok(Subject::State(code)),
+        None => match state.parse::<u16>() {
+            // A code the gazetteer lacks: let the brochure say it is not in the LGD list.
+            Ok(code) => Ok(Subject::State(StateCode(code))),
+            Err(_) => anyhow::bail!("no state is named {state:?}; give its LGD code or name"),
+        },
+    }
+}

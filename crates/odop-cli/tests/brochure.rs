@@ -1,0 +1,152 @@
+//! `odop brochure` as a person or a script runs it, on the built-in sample.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn odop(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_odop"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("ODOP_DATA_DIR")
+        .env("ODOP_USER", "cli-test")
+        .output()
+        .unwrap()
+}
+
+fn ok_json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = odop(dir, &all);
+    assert!(
+        out.status.success(),
+        "odop {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn pdf_text(file: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/setup");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn brochures_of_a_product_a_district_and_a_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok_json(d, &["init", "--sample"]);
+    let products = ok_json(d, &["list", "products", "--district", "187"]);
+    let banarasi = products
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Banarasi Silk Saree")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let file = d.join("banarasi.pdf");
+    let done = ok_json(
+        d,
+        &[
+            "brochure",
+            "--product",
+            &banarasi,
+            "--lang",
+            "both",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(done["pages"], 1);
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
+    let text = pdf_text(&file);
+    for want in [
+        "Banarasi Silk Saree",
+        "बनारसी साड़ी",
+        "हथकरघा",
+        "Lalita Devi",
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+
+    let file = d.join("varanasi.pdf");
+    let out = odop(
+        d,
+        &[
+            "brochure",
+            "--district",
+            "187",
+            "--lang",
+            "hi",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 pages"));
+    assert!(pdf_text(&file).contains("लकड़ी के खिलौने"));
+
+    // A state by name as well as by code.
+    let file = d.join("up.pdf");
+    let done = ok_json(
+        d,
+        &[
+            "brochure",
+            "--state",
+            "Uttar Pradesh",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(done["pages"], 10);
+    assert!(pdf_text(&file).contains("Contents"));
+}
+
+#[test]
+fn brochure_errors_name_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok_json(d, &["init", "--sample"]);
+    let out_file = d.join("x.pdf");
+    let out = out_file.to_str().unwrap();
+
+    let unknown = odop(d, &["brochure", "--district", "999999", "--out", out]);
+    assert_eq!(unknown.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("999999"));
+
+    let no_subject = odop(d, &["brochure", "--out", out]);
+    assert_eq!(no_subject.status.code(), Some(2));
+    let bad_lang = odop(
+        d,
+        &["brochure", "--state", "9", "--lang", "fr", "--out", out],
+    );
+    assert_eq!(bad_lang.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_lang.stderr).contains("en, hi or both"));
+
+    // A department's template with a mistake: refused, with the file and line, and no PDF.
+    std::fs::write(d.join("brochure.typ"), "= Brochure\n\n#nonexistent()\n").unwrap();
+    let broken = odop(d, &["--json", "brochure", "--state", "9", "--out", out]);
+    assert_eq!(broken.status.code(), Some(3));
+    let err: Value = serde_json::from_slice(&broken.stderr).unwrap();
+    assert_eq!(err["error"]["code"], "template");
+    let msg = err["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("brochure.typ") && msg.contains("line 3"),
+        "{msg}"
+    );
+    assert!(!out_file.exists());
+}
