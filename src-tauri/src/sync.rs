@@ -120,7 +120,12 @@ pub fn sync_resolve(
         ("mine", _) => Resolution::Mine,
         ("theirs", _) => Resolution::Theirs,
         ("value", Some(v)) => Resolution::Value(v),
-        _ => return Err(CommandError::bad_argument("choice", "mine, theirs or value with a value")),
+        _ => {
+            return Err(CommandError::bad_argument(
+                "choice",
+                "mine, theirs or value with a value",
+            ))
+        }
     };
     Ok(lock(store).resolve(WHO, &id, &resolution)?)
 }

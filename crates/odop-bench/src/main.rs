@@ -19,8 +19,8 @@
 
 mod brochure;
 mod gen;
-mod load;
 mod html;
+mod load;
 mod measure;
 mod national;
 mod search;

@@ -39,19 +39,41 @@ async fn sync_now_runs_a_round_and_an_unreachable_server_backs_off() {
 
     let remote = Arc::new(Flaky::new(hub.base.clone(), &token));
     // An hour between rounds: only "sync now" can make one happen within the test.
-    let mut schedule = Schedule::start(db.clone(), Arc::clone(&remote), "up".into(), Duration::from_secs(3600));
+    let mut schedule = Schedule::start(
+        db.clone(),
+        Arc::clone(&remote),
+        "up".into(),
+        Duration::from_secs(3600),
+    );
     schedule.sync_now();
-    let status = until(&mut schedule, "a round to finish", |s| !s.running && s.last.is_some()).await;
+    let status = until(&mut schedule, "a round to finish", |s| {
+        !s.running && s.last.is_some()
+    })
+    .await;
     let last = status.last.unwrap();
     assert_eq!((last.pushed, last.error), (1, None));
     assert_eq!(Store::open(&db).unwrap().sync_counts().unwrap().pending, 0);
 
     *remote.fault.lock().unwrap() = Fault::Unreachable;
     schedule.sync_now();
-    let status = until(&mut schedule, "a failed round", |s| s.failures == 1 && !s.running).await;
-    assert!(status.last.unwrap().error.unwrap().contains("cannot be reached"));
-    let next = until(&mut schedule, "the backoff to be set", |s| s.failures == 1 && s.next_in_secs < 3600).await;
-    assert!(next.next_in_secs <= 7, "the first retry comes within seconds, not the hour: {next:?}");
+    let status = until(&mut schedule, "a failed round", |s| {
+        s.failures == 1 && !s.running
+    })
+    .await;
+    assert!(status
+        .last
+        .unwrap()
+        .error
+        .unwrap()
+        .contains("cannot be reached"));
+    let next = until(&mut schedule, "the backoff to be set", |s| {
+        s.failures == 1 && s.next_in_secs < 3600
+    })
+    .await;
+    assert!(
+        next.next_in_secs <= 7,
+        "the first retry comes within seconds, not the hour: {next:?}"
+    );
 
     schedule.stop();
     // A stopped schedule runs nothing more; the database is whole and usable.
