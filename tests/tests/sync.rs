@@ -1,0 +1,163 @@
+//! The app syncing with a real `odop-server` started by the test: log in from the sync screen,
+//! send the sample, meet a conflict made by a second desk, and settle it in the UI, in English
+//! and in Hindi. Screenshots go to `<target>/e2e-screenshots/sync/`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{ensure, Context as _, Result};
+use odop_e2e::{build_app, screenshot_dir, Harness};
+use odop_ledger::{Account, Ledger, Token};
+use odop_ledger_sqlite::SqliteLedger;
+use odop_protocol::{Change, FieldChange, Mutation, Op, PushRequest, Role};
+use odop_sync::{HttpRemote, Remote};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
+    let app: PathBuf = build_app(false)?;
+    let shots = screenshot_dir("sync")?;
+    let server_dir = tempfile::tempdir()?;
+    let ledger: Arc<dyn Ledger> = Arc::new(SqliteLedger::open(
+        &server_dir.path().join("ledger.sqlite3"),
+    )?);
+    let mut tokens = Vec::new();
+    for name in ["dpiit-desk", "dpiit-other"] {
+        let token = Token::generate()?;
+        ledger.insert_account(&Account::new(name, Role::Central, None)?, &token.hash())?;
+        tokens.push(token.0);
+    }
+    // Bound before the app is told the address, so the first request is answered.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let serving = Arc::clone(&ledger);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        odop_server::serve(listener, serving, &odop_server::Config::default(), async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+
+    let harness = Harness::start(&app)?;
+    let w = harness.open().await?;
+    let run = async {
+        w.find("first-run").await?;
+        w.click("load-sample").await?;
+        w.wait_until("document.body.dataset.route === 'dashboard'", "the dashboard").await?;
+        w.wait_until(
+            "(document.querySelector('[data-testid=sync-status]')?.textContent ?? '').length > 0",
+            "the sync status in the header",
+        )
+        .await?;
+        w.go("sync").await?;
+        w.find("sync-screen").await?;
+        w.shot(&shots, "01-sync-offline").await?;
+        w.type_into("sync-server", &url).await?;
+        w.type_into("sync-token", &tokens[0]).await?;
+        w.click("sync-login").await?;
+        // Logging in starts a round at once; the sample's 30 records go up.
+        w.wait_until(
+            "document.querySelector('[data-testid=sync-status]')?.dataset.pending === '0'",
+            "the sample to be sent",
+        )
+        .await?;
+        let head = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 1000))?;
+        let (id, name) = head
+            .changes
+            .iter()
+            .find_map(|c| match c {
+                Change::Row { kind, id, fields, .. } if kind == "product" => {
+                    Some((id.clone(), fields["name"].as_str()?.to_owned()))
+                }
+                _ => None,
+            })
+            .context("the server has the sample's products")?;
+        w.go("sync").await?;
+        w.find("sync-screen").await?;
+        w.shot(&shots, "02-synced").await?;
+
+        // A second desk renames the product on the server...
+        let other = HttpRemote::new(&url, &tokens[1])?;
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("name".to_owned(), FieldChange { base: json!(name), new: json!("Renamed at DPIIT") });
+        other
+            .push(&PushRequest {
+                client: "second-desk".into(),
+                mutations: vec![Mutation {
+                    seq: 1,
+                    kind: "product".into(),
+                    id: id.clone(),
+                    op: Op::Put,
+                    base_version: 1,
+                    fields,
+                    resolves: vec![],
+                    at: String::new(),
+                }],
+            })
+            .await?;
+        // ...while this desk renames it too, offline of that change.
+        w.eval(&format!("location.hash = '#/product/{id}'"), vec![]).await?;
+        w.click("edit-product").await?;
+        w.find("form-product").await?;
+        w.type_into("field-name", "Renamed at the state").await?;
+        w.click("form-save").await?;
+        w.wait_until("!document.getElementById('record-dialog').open", "the form to close").await?;
+        w.go("sync").await?;
+        w.click("sync-now").await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=sync-status]')?.dataset.conflicts === '1'",
+            "the conflict to arrive",
+        )
+        .await?;
+        w.go("sync").await?;
+        w.find("conflict-row").await?;
+        let mine = w.text(".conflict-mine").await?;
+        let theirs = w.text(".conflict-theirs").await?;
+        ensure!(mine == "Renamed at the state" && theirs == "Renamed at DPIIT", "mine {mine:?}, theirs {theirs:?}");
+        w.shot(&shots, "03-conflict").await?;
+        // In Hindi the same screen reads in Hindi.
+        w.click("lang-hi").await?;
+        w.find("conflict-row").await?;
+        ensure!(w.text("keep-mine").await? == "मेरा रखें", "the conflict screen is not in Hindi");
+        w.shot(&shots, "04-conflict-hi").await?;
+        w.click("lang-en").await?;
+        w.find("conflict-row").await?;
+        w.click("keep-mine").await?;
+        w.wait_until(
+            "!document.querySelector('[data-testid=conflict-row]') && document.querySelector('[data-testid=sync-pending]')?.textContent === '1'",
+            "the conflict to be settled, waiting to be sent",
+        )
+        .await?;
+        w.click("sync-now").await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=sync-pending]')?.textContent === '0'",
+            "the settlement to be sent",
+        )
+        .await?;
+        w.shot(&shots, "05-settled").await?;
+        let after = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 1000))?;
+        let settled = after.changes.iter().any(|c| {
+            matches!(c, Change::Row { id: r, fields, .. } if *r == id && fields["name"] == "Renamed at the state")
+        });
+        ensure!(settled, "the server did not take the state's name");
+        let resolved = after.changes.iter().any(|c| {
+            matches!(c, Change::Conflict { record, .. } if record.row == id && record.resolved_by.as_deref() == Some("dpiit-desk"))
+        });
+        ensure!(resolved, "the conflict is not settled on the server");
+        Ok(())
+    }
+    .await;
+    if run.is_err() {
+        let _ = w.shot(&shots, "failure").await;
+    }
+    w.close().await?;
+    let _ = stop.send(());
+    server.await??;
+    run
+}
+
+/// DPIIT's view, for reading the server's rows.
+fn reader() -> Account {
+    Account::new("reader", Role::Central, None).expect("a valid account")
+}
