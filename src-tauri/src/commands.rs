@@ -39,10 +39,16 @@ pub struct CommandError {
 
 impl From<StoreError> for CommandError {
     fn from(error: StoreError) -> Self {
+        let field = error.form_key();
         CommandError {
             code: error.code(),
-            field: error.form_key(),
-            message: error.to_string(),
+            // Shown beside its field, the message need not name the record again.
+            message: if field.is_some() {
+                error.form_message()
+            } else {
+                error.to_string()
+            },
+            field,
         }
     }
 }
@@ -312,7 +318,10 @@ mod tests {
 
         assert_eq!(json["code"], "invalid");
         assert_eq!(json["field"], "contact.phone");
-        assert!(json["message"].as_str().unwrap().contains("10 digits"));
+        let message = json["message"].as_str().unwrap();
+        assert!(message.contains("10 digits"), "{message}");
+        // Beside its field the message need not name the record.
+        assert!(message.starts_with("phone"), "{message}");
     }
 
     #[test]
