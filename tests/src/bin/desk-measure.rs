@@ -9,7 +9,8 @@
 //!   store's own search for the same prefixes, called in this process on the same file);
 //! - installer sizes, when `cargo tauri build` has made them.
 //!
-//! Run: `cargo run --release -p odop-e2e --bin desk-measure -- [--sellers N] [--json]`.
+//! Run: `cargo run --release -p odop-e2e --bin desk-measure -- [--sellers N] [--json]
+//! [--app PATH]`; without `--app` it builds the release app first.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -320,7 +321,11 @@ async fn main() -> Result<()> {
         .context("--sellers takes a number")?;
     let as_json = args.iter().any(|a| a == "--json");
 
-    let app: PathBuf = build_app(true)?.canonicalize()?;
+    let app: PathBuf = match args.iter().position(|a| a == "--app") {
+        Some(i) => PathBuf::from(args.get(i + 1).context("--app takes a path")?),
+        None => build_app(true)?,
+    }
+    .canonicalize()?;
     let scratch = tempfile::tempdir()?;
     let seller_file = scratch.path().join("sellers.csv");
     write_sellers(&seller_file, sellers)?;
