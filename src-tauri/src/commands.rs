@@ -240,13 +240,15 @@ pub fn import_file(
         dry_run,
         progress: Some(&mut progress),
     };
+    // The window shows the counts and the rows worth a look; the rows that simply went in stay
+    // here rather than crossing to the window by the hundred thousand.
     Ok(match source {
-        ImportSource::National { path } => {
-            ImportResult::Rows(odop_exchange::import_national(&mut store, &path, options)?)
-        }
-        ImportSource::Sellers { path } => {
-            ImportResult::Rows(odop_exchange::import_sellers(&mut store, &path, options)?)
-        }
+        ImportSource::National { path } => ImportResult::Rows(
+            odop_exchange::import_national(&mut store, &path, options)?.into_findings(),
+        ),
+        ImportSource::Sellers { path } => ImportResult::Rows(
+            odop_exchange::import_sellers(&mut store, &path, options)?.into_findings(),
+        ),
         ImportSource::Lgd { states, districts } => ImportResult::Lgd(odop_exchange::import_lgd(
             &mut store, &states, &districts, WHO, dry_run,
         )?),
