@@ -45,7 +45,9 @@ const ctx = {
   showError,
   clearError,
   notice: showNotice,
-  navigate: (hash) => {
+  /** Opens a screen, with a notice to show there. */
+  navigate: (hash, notice) => {
+    arrivalNotice = notice ?? null;
     if (location.hash === hash) route();
     else location.hash = hash;
   },
@@ -76,14 +78,13 @@ function clearError() {
   $("error-code").textContent = "";
 }
 
-/** A notice stays up on the screen it was given for and the one it leads to, then goes. */
-let noticeUntil = 0;
-
 function showNotice(text) {
   $("notice").textContent = text ?? "";
   $("notice").hidden = !text;
-  noticeUntil = generation + 1;
 }
+
+/** A notice to show on the screen being navigated to; any other goes at the next screen. */
+let arrivalNotice = null;
 
 function parseHash() {
   const [, name = "dashboard", arg = ""] = location.hash.match(/^#\/([\w-]+)(?:\/(.*))?$/) ?? [];
@@ -92,7 +93,8 @@ function parseHash() {
 
 async function route() {
   generation += 1;
-  if (generation > noticeUntil) showNotice("");
+  showNotice(arrivalNotice ?? "");
+  arrivalNotice = null;
   const { name, arg } = parseHash();
   for (const a of document.querySelectorAll(".side-nav a")) {
     const active = a.dataset.route === name || (name === "district" && a.dataset.route === "districts") ||

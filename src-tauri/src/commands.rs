@@ -39,10 +39,16 @@ pub struct CommandError {
 
 impl From<StoreError> for CommandError {
     fn from(error: StoreError) -> Self {
+        let field = error.form_key();
         CommandError {
             code: error.code(),
-            field: error.form_key(),
-            message: error.to_string(),
+            // Shown beside its field, the message need not name the record again.
+            message: if field.is_some() {
+                error.form_message()
+            } else {
+                error.to_string()
+            },
+            field,
         }
     }
 }
@@ -258,13 +264,15 @@ pub fn import_file(
         dry_run,
         progress: Some(&mut progress),
     };
+    // The window shows the counts and the rows worth a look; the rows that simply went in stay
+    // here rather than crossing to the window by the hundred thousand.
     Ok(match source {
-        ImportSource::National { path } => {
-            ImportResult::Rows(odop_exchange::import_national(&mut store, &path, options)?)
-        }
-        ImportSource::Sellers { path } => {
-            ImportResult::Rows(odop_exchange::import_sellers(&mut store, &path, options)?)
-        }
+        ImportSource::National { path } => ImportResult::Rows(
+            odop_exchange::import_national(&mut store, &path, options)?.into_findings(),
+        ),
+        ImportSource::Sellers { path } => ImportResult::Rows(
+            odop_exchange::import_sellers(&mut store, &path, options)?.into_findings(),
+        ),
         ImportSource::Lgd { states, districts } => ImportResult::Lgd(odop_exchange::import_lgd(
             &mut store, &states, &districts, WHO, dry_run,
         )?),
@@ -336,7 +344,10 @@ mod tests {
 
         assert_eq!(json["code"], "invalid");
         assert_eq!(json["field"], "contact.phone");
-        assert!(json["message"].as_str().unwrap().contains("10 digits"));
+        let message = json["message"].as_str().unwrap();
+        assert!(message.contains("10 digits"), "{message}");
+        // Beside its field the message need not name the record.
+        assert!(message.starts_with("phone"), "{message}");
     }
 
     #[test]

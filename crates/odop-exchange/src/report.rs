@@ -97,6 +97,15 @@ impl ImportReport {
         self.rows.push(row);
     }
 
+    /// The report with only the rows worth a look (flagged, or with warnings); the summary still
+    /// counts every row. A window shows these, and need not carry 100,000 imported rows.
+    pub fn into_findings(mut self) -> ImportReport {
+        self.rows
+            .retain(|r| matches!(r.fate, Fate::Flagged { .. }) || !r.warnings.is_empty());
+        self.rows.shrink_to_fit();
+        self
+    }
+
     /// The flagged rows only.
     pub fn flagged(&self) -> impl Iterator<Item = &RowReport> {
         self.rows
@@ -147,5 +156,50 @@ pub(crate) fn row_problem(
             reason: e.to_string(),
         }),
         other => Err(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: usize, fate: Fate, warnings: Vec<String>) -> RowReport {
+        RowReport {
+            line,
+            label: format!("row {line}"),
+            fate,
+            warnings,
+        }
+    }
+
+    #[test]
+    fn findings_keep_flagged_and_warned_rows_and_every_count() {
+        let mut report = ImportReport::new("f.csv", "utf-8", 1, false);
+        report.push(row(2, Fate::Imported { id: "a".into() }, vec![]));
+        report.push(row(
+            3,
+            Fate::Flagged {
+                column: Some("LGD Code".into()),
+                reason: "unknown".into(),
+            },
+            vec![],
+        ));
+        report.push(row(
+            4,
+            Fate::Merged {
+                id: "b".into(),
+                changed: vec![],
+            },
+            vec!["spelling".into()],
+        ));
+        let summary = report.summary.clone();
+
+        let findings = report.into_findings();
+
+        assert_eq!(findings.summary, summary);
+        assert_eq!(
+            findings.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [3, 4]
+        );
     }
 }

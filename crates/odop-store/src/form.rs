@@ -132,6 +132,18 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// The message to show beside the field [`StoreError::form_key`] names: the problem alone,
+    /// without the record's kind and id, which the form already makes plain.
+    pub fn form_message(&self) -> String {
+        match self {
+            StoreError::Field { reason, .. } => reason.clone(),
+            StoreError::Invalid { source, .. } => source.to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Fields required before a record can be made at all; the rest have defaults or are optional.
 fn required(kind: EntityKind) -> &'static [&'static str] {
     match kind {

@@ -10,7 +10,7 @@ export async function render(view, code, ctx) {
   if (!ctx.current(gen)) return;
   const add = h("button", { type: "button", class: "button button-primary", "data-testid": "add-product" }, t("product.add"));
   add.addEventListener("click", () =>
-    openForm(ctx, "product", null, { district: String(d.code) }, (saved) => ctx.navigate(`#/product/${saved.id}`)));
+    openForm(ctx, "product", null, { district: String(d.code) }, (saved) => `#/product/${saved.id}`));
   const body = h("tbody", { "data-testid": "product-rows" },
     d.products.map((p) => linkRow(
       h("tr", { "data-testid": "product-row", "data-id": p.id },
@@ -35,7 +35,7 @@ export async function render(view, code, ctx) {
         h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.sellers")), h("strong", { class: "stat-value" }, num(d.sellers))),
         h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.workshops")), h("strong", { class: "stat-value" }, num(d.workshops))),
         h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("nav.stories")), h("strong", { class: "stat-value" }, num(d.stories))),
-        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.open_gaps")), h("strong", { class: "stat-value" }, num(d.open_gaps)))),
+        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("district.open_gaps")), h("strong", { class: "stat-value" }, num(d.open_gaps)))),
       h("h3", {}, t("district.products")),
       d.products.length
         ? h("div", { class: "table-wrap" }, h("table", { class: "data-table" },

@@ -12,8 +12,7 @@ export async function render(view, ctx) {
     try {
       const added = await ctx.call("load_sample");
       ctx.forgetChoices();
-      ctx.notice(t("first.sample.done", { n: num(added) }));
-      ctx.navigate("#/dashboard");
+      ctx.navigate("#/dashboard", t("first.sample.done", { n: num(added) }));
     } catch (error) {
       ctx.showError(error);
       load.disabled = false;

@@ -39,7 +39,7 @@ const SCHEMAS = {
     { key: "gstin", type: "text" },
     { key: "udyam", type: "text" },
     { key: "packaging", type: "select", options: () => words("packaging", PACKAGING) },
-    ...PLATFORMS.map((p) => ({ key: `onboarding.${p}`, label: word("platform", p), type: "select", blank: true, options: () => words("onboarding", ONBOARDING) })),
+    ...PLATFORMS.map((p) => ({ key: `onboarding.${p}`, label: () => word("platform", p), type: "select", blank: true, options: () => words("onboarding", ONBOARDING) })),
   ],
   workshop: [
     { key: "district", type: "district", required: true },
@@ -184,9 +184,16 @@ function clearFieldErrors(form) {
   for (const f of form.querySelectorAll(".has-error")) f.classList.remove("has-error");
 }
 
+/** After a save: `next` is a screen to go to (a hash) or anything else to stay. */
+function arrive(ctx, next, notice) {
+  if (typeof next === "string") ctx.navigate(next, notice);
+  else ctx.notice(notice);
+}
+
 /**
  * Opens the form for a new record (`id` null, `preset` giving starting values) or for editing
- * one; calls `after(saved)` once the store has accepted it.
+ * one; calls `after(saved)` once the store has accepted it, which may return the hash of the
+ * screen to go to.
  */
 export async function openForm(ctx, kind, id, preset, after) {
   const dialog = document.getElementById("record-dialog");
@@ -197,7 +204,7 @@ export async function openForm(ctx, kind, id, preset, after) {
   for (const spec of schema) {
     const input = await control(ctx, spec, current[spec.key], choices);
     const errorId = `${input.id}-error`;
-    const label = spec.label ?? t(`field.${spec.key}`);
+    const label = spec.label ? spec.label() : t(`field.${spec.key}`);
     fields.push(h("div", { class: `form-field form-${spec.type}` },
       spec.type === "check"
         ? h("label", { for: input.id, class: "check" }, input, h("span", {}, label))
@@ -247,8 +254,7 @@ export async function openForm(ctx, kind, id, preset, after) {
     try {
       const saved = await ctx.call("save_record", { kind, id, fields: values });
       dialog.close();
-      ctx.notice(t(`form.saved.${saved.outcome}`));
-      after?.(saved);
+      arrive(ctx, after?.(saved), t(`form.saved.${saved.outcome}`));
     } catch (error) {
       const input = error.field ? showFieldError(form, error.field, error.message) : null;
       if (input) input.focus();
@@ -280,8 +286,7 @@ export function confirmDelete(ctx, kind, id, title, after) {
     try {
       await ctx.call("delete_record", { kind, id });
       dialog.close();
-      ctx.notice(t("delete.done"));
-      after?.();
+      arrive(ctx, after?.(), t("delete.done"));
     } catch (error) {
       message.textContent = error.message;
       message.hidden = false;

@@ -118,6 +118,7 @@ export async function render(view, ctx) {
 
   async function go(dryRun) {
     ctx.clearError();
+    ctx.notice("");
     const src = source();
     if ((src.path ?? src.states) === "" || src.districts === "") {
       fill(out, h("p", { class: "form-error", role: "alert", "data-testid": "import-missing" }, t("import.need_file")));

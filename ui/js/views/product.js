@@ -19,13 +19,13 @@ export async function render(view, id, ctx) {
   if (!ctx.current(gen)) return;
   const p = detail.product;
   const edit = h("button", { type: "button", class: "button", "data-testid": "edit-product" }, t("action.edit"));
-  edit.addEventListener("click", () => openForm(ctx, "product", p.id, null, () => ctx.navigate(`#/product/${p.id}`)));
+  edit.addEventListener("click", () => openForm(ctx, "product", p.id, null, () => `#/product/${p.id}`));
   const remove = h("button", { type: "button", class: "button button-danger", "data-testid": "delete-product" }, t("action.delete"));
   remove.addEventListener("click", () =>
-    confirmDelete(ctx, "product", p.id, p.name, () => ctx.navigate(`#/district/${p.district}`)));
+    confirmDelete(ctx, "product", p.id, p.name, () => `#/district/${p.district}`));
   const addStory = h("button", { type: "button", class: "button", "data-testid": "add-story" }, t("story.add"));
   addStory.addEventListener("click", () =>
-    openForm(ctx, "story", null, { district: String(p.district), product: p.id }, () => ctx.navigate(`#/product/${p.id}`)));
+    openForm(ctx, "story", null, { district: String(p.district), product: p.id }, () => `#/product/${p.id}`));
 
   const sellerRows = h("tbody", {}, sellers.rows.map((s) =>
     h("tr", { "data-testid": "product-seller", tabindex: 0 },

@@ -64,7 +64,7 @@ export async function render(view, kind, ctx) {
         : null;
       extra?.addEventListener("click", (event) => {
         event.stopPropagation();
-        openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => ctx.navigate("#/actions"));
+        openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => "#/actions");
       });
       const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: "link-row" },
         COLUMNS[kind].map(([, show]) => h("td", {}, show(r) ?? "")),
@@ -94,7 +94,7 @@ export async function render(view, kind, ctx) {
         h("table", { class: "data-table" },
           h("thead", {}, h("tr", {},
             COLUMNS[kind].map(([key]) => h("th", { scope: "col" }, t(key))),
-            h("th", { scope: "col", class: "visually-hidden" }, t("col.buttons")))),
+            h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.buttons"))))),
           body),
         empty, more)));
   await load();

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{ensure, Context as _, Result};
-use odop_e2e::{build_app, screenshot_dir, shared_data, Harness, Window};
+use odop_e2e::{screenshot_dir, shared_data, Harness, Window};
 use serde_json::{json, Value};
 
 /// The screens reachable from the navigation, in its order.
@@ -405,7 +405,8 @@ fn interface_keys() -> Result<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_works_in_english_and_hindi() -> Result<()> {
-    let app: PathBuf = build_app(false)?;
+    // Cargo builds the app's binary for its integration tests.
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
     let harness = Harness::start(&app)?;
     let shots = screenshot_dir("desk")?;
     let keys = interface_keys()?;
