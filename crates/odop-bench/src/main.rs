@@ -194,7 +194,7 @@ fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
     }
     if matches!(cli.what, What::All | What::Brochure) {
         eprintln!("brochure: typesetting Uttar Pradesh's brochures…");
-        sections.push(brochure::run(data, cli.runs as usize)?);
+        sections.push(brochure::run(data, cli.runs.unwrap_or(5) as usize)?);
     }
     if matches!(cli.what, What::All | What::Synthetic | What::Search) {
         let measure = cli.what != What::Search;
