@@ -56,23 +56,28 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         w.type_into("sync-server", &url).await?;
         w.type_into("sync-token", &tokens[0]).await?;
         w.click("sync-login").await?;
-        // Logging in starts a round at once; the sample's 30 records go up.
+        // Logging in starts a round at once; the sample's records go up. The server is the
+        // one to ask: the header's count may still show the moment before the sample.
+        let mut found = None;
+        for _ in 0..600 {
+            let page = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 1000))?;
+            found = page.changes.iter().find_map(|c| match c {
+                Change::Row { kind, id, fields, .. } if kind == "product" => {
+                    Some((id.clone(), fields["name"].as_str()?.to_owned()))
+                }
+                _ => None,
+            });
+            if found.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let (id, name) = found.context("the server has the sample's products")?;
         w.wait_until(
             "document.querySelector('[data-testid=sync-status]')?.dataset.pending === '0'",
             "the sample to be sent",
         )
         .await?;
-        let head = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 1000))?;
-        let (id, name) = head
-            .changes
-            .iter()
-            .find_map(|c| match c {
-                Change::Row { kind, id, fields, .. } if kind == "product" => {
-                    Some((id.clone(), fields["name"].as_str()?.to_owned()))
-                }
-                _ => None,
-            })
-            .context("the server has the sample's products")?;
         w.go("sync").await?;
         w.find("sync-screen").await?;
         w.shot(&shots, "02-synced").await?;
