@@ -30,6 +30,9 @@ const COMMANDS: &[&str] = &[
     "sync_refusals",
     "sync_discard",
     "sync_state",
+    "brochure_proof",
+    "brochure_page",
+    "brochure_save",
 ];
 
 fn main() {

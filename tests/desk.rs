@@ -164,6 +164,135 @@ async fn edit_product(w: &Window, shots: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Waits for the brochure screen to finish typesetting and to draw its first page.
+async fn brochure_shown(w: &Window) -> Result<u64> {
+    w.wait_until(
+        "document.getElementById('view').dataset.route === 'brochure' && \
+         document.getElementById('view').dataset.state === 'ready' && \
+         !document.getElementById('view').dataset.busy && \
+         document.querySelector('[data-testid=brochure-page]')?.dataset.state === 'ready'",
+        "the brochure's first page",
+    )
+    .await?;
+    let pages = w
+        .eval(
+            "return document.querySelectorAll('[data-testid=brochure-page]').length;",
+            vec![],
+        )
+        .await?;
+    pages.as_u64().context("no page count")
+}
+
+/// Text a PDF holds, as a reader extracting it would get it.
+fn pdf_text(path: &Path) -> Result<String> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", &path.to_string_lossy(), "-"])
+        .output()
+        .context("pdftotext (Debian package poppler-utils) must be installed")?;
+    ensure!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// The product's brochure: previewed, switched to Hindi, saved as PDF (holding the offline
+/// edit), and readied for printing; then the district's and the state's.
+async fn brochures(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
+    w.click("product-brochure").await?;
+    let pages = brochure_shown(w).await?;
+    ensure!(pages >= 1, "the product brochure has {pages} pages");
+    let width = w
+        .eval(
+            "return document.querySelector('[data-testid=brochure-page]').naturalWidth;",
+            vec![],
+        )
+        .await?;
+    // A4 is 595.28 points wide, drawn at two pixels a point.
+    ensure!(
+        width.as_u64().is_some_and(|w| (1190..=1191).contains(&w)),
+        "the preview is {width} pixels wide, not 2 × 595.28"
+    );
+    w.shot(shots, "09-brochure").await?;
+
+    let file = scratch.join("saree.pdf");
+    w.type_into("brochure-path", &file.to_string_lossy())
+        .await?;
+    w.click("brochure-save").await?;
+    w.wait_until(
+        "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
+        "the brochure to be saved",
+    )
+    .await?;
+    let text = pdf_text(&file)?;
+    ensure!(
+        text.contains("Banarasi Silk Saree") && text.contains("Edited offline"),
+        "the saved brochure does not hold the edited product: {text}"
+    );
+
+    w.select("brochure-lang", "both").await?;
+    brochure_shown(w).await?;
+    w.click("brochure-save").await?;
+    w.wait_until(
+        "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
+        "the bilingual brochure to be saved",
+    )
+    .await?;
+    let text = pdf_text(&file)?;
+    ensure!(
+        text.contains("बनारसी") && text.contains("Banarasi"),
+        "the bilingual brochure lacks Hindi or English: {text}"
+    );
+    w.shot(shots, "10-brochure-bilingual").await?;
+
+    // The native print dialog is out of WebDriver's reach: record what would be printed.
+    w.eval(
+        "window.__printed = null; window.print = () => { window.__printed = \
+         [...document.querySelectorAll('[data-testid=brochure-page]')] \
+         .filter((i) => i.dataset.state === 'ready' && i.complete && i.naturalWidth > 0).length; };",
+        vec![],
+    )
+    .await?;
+    w.click("brochure-print").await?;
+    w.wait_until("window.__printed !== null", "the print to start")
+        .await?;
+    let printed = w.eval("return window.__printed;", vec![]).await?;
+    let pages = w
+        .eval(
+            "return document.querySelectorAll('[data-testid=brochure-page]').length;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        printed == pages,
+        "printing started with {printed} of {pages} pages drawn"
+    );
+
+    // The state catalogue from the district page: cover, contents and a section per district.
+    w.click("brochure-back").await?;
+    w.wait_until(
+        "document.getElementById('view').dataset.route === 'product' && \
+         document.getElementById('view').dataset.state === 'ready'",
+        "the product page again",
+    )
+    .await?;
+    w.click("district-brochure").await?;
+    brochure_shown(w).await?;
+    w.eval("location.hash = '#/district/187';", vec![]).await?;
+    w.wait_until(
+        "document.getElementById('view').dataset.route === 'district' && \
+         document.getElementById('view').dataset.state === 'ready'",
+        "the district page",
+    )
+    .await?;
+    w.click("state-brochure").await?;
+    let pages = brochure_shown(w).await?;
+    ensure!(pages >= 3, "the state catalogue has {pages} pages");
+    w.shot(shots, "11-state-catalogue").await?;
+    Ok(())
+}
+
 async fn sellers(w: &Window, shots: &Path) -> Result<()> {
     w.go("sellers").await?;
     w.find("seller-row").await?;
@@ -371,6 +500,10 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         .collect();
     screens.push(("#/district/187".into(), "hi-district".into()));
     screens.push((format!("#/product/{product}"), "hi-product".into()));
+    screens.push((
+        format!("#/brochure/product/{product}"),
+        "hi-brochure".into(),
+    ));
     for (hash, name) in screens {
         w.eval("location.hash = arguments[0];", vec![json!(hash)])
             .await?;
@@ -422,6 +555,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
             .unwrap_or_default()
             .to_owned();
         edit_product(&w, &shots).await?;
+        brochures(&w, &shots, &harness.scratch()?).await?;
         sellers(&w, &shots).await?;
         workshops_stories_gaps_actions(&w, &shots).await?;
         search(&w, &shots).await?;

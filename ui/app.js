@@ -14,6 +14,7 @@ import * as search from "./js/views/search.js";
 import * as importer from "./js/views/importer.js";
 import * as firstRun from "./js/views/first-run.js";
 import * as sync from "./js/views/sync.js";
+import * as brochure from "./js/views/brochure.js";
 
 const $ = (id) => document.getElementById(id);
 const view = $("view");
@@ -33,6 +34,7 @@ const ROUTES = {
   import: (arg, ctx) => importer.render(view, ctx),
   welcome: (arg, ctx) => firstRun.render(view, ctx),
   sync: (arg, ctx) => sync.render(view, ctx),
+  brochure: (arg, ctx) => brochure.render(view, arg, ctx),
 };
 const NAV_ORDER = ["dashboard", "districts", "sellers", "workshops", "stories", "gaps", "actions", "search", "import"];
 
@@ -98,7 +100,7 @@ async function route() {
   const { name, arg } = parseHash();
   for (const a of document.querySelectorAll(".side-nav a")) {
     const active = a.dataset.route === name || (name === "district" && a.dataset.route === "districts") ||
-      (name === "product" && a.dataset.route === "districts");
+      (["product", "brochure"].includes(name) && a.dataset.route === "districts");
     if (active) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }

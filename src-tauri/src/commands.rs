@@ -80,6 +80,15 @@ impl From<odop_sync::SyncError> for CommandError {
 }
 
 impl CommandError {
+    /// An error with no form field to point at.
+    pub(crate) fn new(code: &'static str, message: String) -> CommandError {
+        CommandError {
+            code,
+            message,
+            field: None,
+        }
+    }
+
     /// An argument the UI sent that the command cannot use.
     pub(crate) fn bad_argument(field: &str, expected: &str) -> CommandError {
         CommandError {

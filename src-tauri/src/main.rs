@@ -5,6 +5,7 @@
 // No console window on Windows in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod brochure;
 mod commands;
 mod sync;
 
@@ -61,6 +62,9 @@ fn main() -> anyhow::Result<()> {
             sync::sync_refusals,
             sync::sync_discard,
             sync::sync_state,
+            brochure::brochure_proof,
+            brochure::brochure_page,
+            brochure::brochure_save,
         ])
         .setup(|app| {
             // Without its database the app can do nothing: say why and stop,
@@ -68,6 +72,7 @@ fn main() -> anyhow::Result<()> {
             match open_store(app.handle()).and_then(|store| Ok((store, data_dir(app.handle())?))) {
                 Ok((store, dir)) => {
                     app.manage(Mutex::new(store));
+                    app.manage(brochure::BrochureDesk::new(dir.clone()));
                     app.manage(sync::SyncDesk::new(dir));
                     // Periodic sync starts on the async runtime once the window is up.
                     let handle = app.handle().clone();

@@ -39,9 +39,9 @@ export function pickFile() {
   return call("plugin:dialog|open", { options: { multiple: false, directory: false, filters: SHEETS } });
 }
 
+const SAVED_SHEETS = [{ name: "CSV / Excel", extensions: ["csv", "xlsx"] }];
+
 /** The system's save dialog; resolves to a path, or null when cancelled. */
-export function pickSaveFile(defaultPath) {
-  return call("plugin:dialog|save", {
-    options: { defaultPath, filters: [{ name: "CSV / Excel", extensions: ["csv", "xlsx"] }] },
-  });
+export function pickSaveFile(defaultPath, filters = SAVED_SHEETS) {
+  return call("plugin:dialog|save", { options: { defaultPath, filters } });
 }

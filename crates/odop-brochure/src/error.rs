@@ -42,6 +42,11 @@ pub enum BrochureError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot write the brochure to {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("there is no page {page}: the brochure has {pages} page(s)")]
     NoSuchPage { page: usize, pages: usize },
     #[error(transparent)]
@@ -61,6 +66,7 @@ impl BrochureError {
             BrochureError::Template { .. } => "template",
             BrochureError::Typeset(_) => "typeset_failed",
             BrochureError::Read { .. } => "read_failed",
+            BrochureError::Write { .. } => "write_failed",
             BrochureError::NoSuchPage { .. } => "no_such_page",
             BrochureError::Store(e) => e.code(),
         }

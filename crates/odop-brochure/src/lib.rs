@@ -22,7 +22,7 @@ pub use manuscript::{
     today, DistrictPart, Language, Listing, LocalName, Manuscript, Options, Place, ProductPage,
     SellerLine, Subject, Text, DEFAULT_SEARCH_URL,
 };
-pub use press::{Brochure, Press, Template};
+pub use press::{Brochure, Press, Proof, Template};
 
 use odop_store::Store;
 
@@ -35,4 +35,15 @@ pub fn brochure(
 ) -> Result<Brochure, BrochureError> {
     let m = Manuscript::gather(store, subject, options)?;
     press.print(&m)
+}
+
+/// Gathers and typesets one brochure, keeping its pages for previews, saving and printing.
+pub fn proof(
+    store: &Store,
+    press: &Press,
+    subject: Subject,
+    options: &Options,
+) -> Result<Proof, BrochureError> {
+    let m = Manuscript::gather(store, subject, options)?;
+    press.proof(&m)
 }

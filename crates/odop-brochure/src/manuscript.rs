@@ -197,6 +197,25 @@ const MAX_LINE: usize = 300;
 const MAX_DESCRIPTION: usize = 10_000;
 
 impl Manuscript {
+    /// A file name for the PDF from the brochure's English title and language, in plain
+    /// lower-case ASCII so that any file system and any mail client take it.
+    pub fn file_name(&self) -> String {
+        let mut slug = String::new();
+        for c in self.title.en.chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+            if slug.len() >= 80 {
+                break;
+            }
+        }
+        let slug = slug.trim_end_matches('-');
+        let slug = if slug.is_empty() { self.kind } else { slug };
+        format!("odop-{slug}-{}.pdf", self.lang)
+    }
+
     /// Gathers what a brochure about `subject` says, from the store.
     pub fn gather(
         store: &Store,
@@ -785,5 +804,39 @@ mod tests {
             .parse::<Language>()
             .unwrap_err()
             .contains("en, hi or both"));
+    }
+
+    #[test]
+    fn file_names_are_plain_ascii_whatever_the_title() {
+        let mut m = Manuscript {
+            kind: "product",
+            lang: Language::Hi,
+            date: Text::new("", None),
+            title: Text::new("", None),
+            state: Place {
+                code: 9,
+                name: Text::new("Uttar Pradesh", None),
+            },
+            districts: Vec::new(),
+            labels: BTreeMap::new(),
+            notes: Vec::new(),
+            files: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            printed: Date::new(2026, 11, 24).unwrap(),
+        };
+        m.title = Text::new(
+            "Banarasi Silk Saree — Varanasi, Uttar Pradesh",
+            Some("बनारसी साड़ी"),
+        );
+        assert_eq!(
+            m.file_name(),
+            "odop-banarasi-silk-saree-varanasi-uttar-pradesh-hi.pdf"
+        );
+        m.title = Text::new("../../etc/passwd\\0", None);
+        assert_eq!(m.file_name(), "odop-etc-passwd-0-hi.pdf");
+        m.title = Text::new("हस्तशिल्प", None);
+        assert_eq!(m.file_name(), "odop-product-hi.pdf");
+        m.title = Text::new(&"x".repeat(10_000), None);
+        assert!(m.file_name().len() < 100);
     }
 }

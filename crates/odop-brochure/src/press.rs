@@ -129,19 +129,22 @@ impl Press {
 
     /// Typesets a manuscript into a PDF.
     pub fn print(&self, m: &Manuscript) -> Result<Brochure, BrochureError> {
-        let (doc, notes) = self.typeset_noting(m)?;
-        let date = Datetime::from_ymd(2000, 1, 1);
-        let options = typst_pdf::PdfOptions {
-            ident: Smart::Custom(format!("odop-{}-{}", m.kind, m.title.en)),
-            creator: Smart::Custom(Some("ODOP Desk".to_owned())),
-            timestamp: date.map(typst_pdf::Timestamp::new_utc),
-            ..typst_pdf::PdfOptions::default()
-        };
-        let pdf = typst_pdf::pdf(&doc, &options).map_err(|e| self.failure(&e))?;
+        let proof = self.proof(m)?;
         Ok(Brochure {
-            pdf,
-            pages: doc.pages().len(),
+            pdf: proof.pdf()?,
+            pages: proof.pages(),
+            notes: proof.notes,
+        })
+    }
+
+    /// Typesets a manuscript once and keeps the pages, so that the app can show any page and
+    /// then save or print the very pages shown without laying them out again.
+    pub fn proof(&self, m: &Manuscript) -> Result<Proof, BrochureError> {
+        let (doc, notes) = self.typeset_noting(m)?;
+        Ok(Proof {
+            doc,
             notes,
+            ident: format!("odop-{}-{}", m.kind, m.title.en),
         })
     }
 
@@ -153,18 +156,7 @@ impl Press {
         page: usize,
         scale: f32,
     ) -> Result<Vec<u8>, BrochureError> {
-        let (doc, _) = self.typeset_noting(m)?;
-        let pages = doc.pages().len();
-        let Some(p) = page.checked_sub(1).and_then(|i| doc.pages().get(i)) else {
-            return Err(BrochureError::NoSuchPage { page, pages });
-        };
-        let options = typst_render::RenderOptions {
-            pixel_per_pt: typst::utils::Scalar::new(f64::from(scale.clamp(0.1, 8.0))),
-            render_bleed: false,
-        };
-        typst_render::render(p, &options)
-            .encode_png()
-            .map_err(|e| BrochureError::Typeset(format!("the preview cannot be encoded: {e}")))
+        self.proof(m)?.page_png(page, scale)
     }
 
     /// Lays a manuscript out into pages, after checking that every character has a font.
@@ -217,13 +209,7 @@ impl Press {
     }
 
     fn failure(&self, errors: &[SourceDiagnostic]) -> BrochureError {
-        let message = errors
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| d.message.to_string())
-            .collect::<Vec<_>>()
-            .join("; ");
-        BrochureError::Typeset(message)
+        failure(errors)
     }
 
     fn failure_in(&self, job: &Job<'_>, errors: &[SourceDiagnostic]) -> BrochureError {
@@ -248,6 +234,79 @@ impl Press {
             line,
             message,
         }
+    }
+}
+
+fn failure(errors: &[SourceDiagnostic]) -> BrochureError {
+    let message = errors
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.message.to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    BrochureError::Typeset(message)
+}
+
+/// A typeset brochure: its pages laid out, ready to be shown page by page, saved as PDF or
+/// printed.
+#[derive(Debug, Clone)]
+pub struct Proof {
+    doc: PagedDocument,
+    /// What the person printing should know (photos left out and why).
+    pub notes: Vec<String>,
+    ident: String,
+}
+
+impl Proof {
+    /// How many pages the brochure has.
+    pub fn pages(&self) -> usize {
+        self.doc.pages().len()
+    }
+
+    /// The PDF. Its timestamp is fixed so that the same brochure makes the same bytes.
+    pub fn pdf(&self) -> Result<Vec<u8>, BrochureError> {
+        let date = Datetime::from_ymd(2000, 1, 1);
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(self.ident.clone()),
+            creator: Smart::Custom(Some("ODOP Desk".to_owned())),
+            timestamp: date.map(typst_pdf::Timestamp::new_utc),
+            ..typst_pdf::PdfOptions::default()
+        };
+        typst_pdf::pdf(&self.doc, &options).map_err(|e| failure(&e))
+    }
+
+    /// Writes the PDF to `path` through a file beside it that is renamed into place, so a
+    /// failure never leaves half a PDF under the name asked for. Returns the bytes written.
+    pub fn save(&self, path: &Path) -> Result<usize, BrochureError> {
+        let pdf = self.pdf()?;
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        let written = std::fs::write(&partial, &pdf).and_then(|()| std::fs::rename(&partial, path));
+        if let Err(source) = written {
+            let _ = std::fs::remove_file(&partial);
+            return Err(BrochureError::Write {
+                path: path.display().to_string(),
+                source,
+            });
+        }
+        Ok(pdf.len())
+    }
+
+    /// A PNG image of one page (numbered from 1) at `scale` pixels per point (1.0 is 595 × 842
+    /// pixels for A4; 2.0 suits a sharp screen or a draft print).
+    pub fn page_png(&self, page: usize, scale: f32) -> Result<Vec<u8>, BrochureError> {
+        let pages = self.pages();
+        let Some(p) = page.checked_sub(1).and_then(|i| self.doc.pages().get(i)) else {
+            return Err(BrochureError::NoSuchPage { page, pages });
+        };
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(f64::from(scale.clamp(0.1, 8.0))),
+            render_bleed: false,
+        };
+        typst_render::render(p, &options)
+            .encode_png()
+            .map_err(|e| BrochureError::Typeset(format!("the preview cannot be encoded: {e}")))
     }
 }
 
@@ -303,4 +362,5 @@ impl World for Job<'_> {
 const _: fn() = || {
     fn shareable<T: Send + Sync>() {}
     shareable::<Press>();
+    shareable::<Proof>();
 };

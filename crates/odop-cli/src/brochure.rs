@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::Args;
 use odop_brochure::{Fonts, Language, Options, Press, Subject, Template};
 use odop_domain::{DistrictCode, Id, StateCode};
@@ -47,32 +46,27 @@ pub(crate) fn run(store: &Store, dir: &Path, args: &BrochureArgs, out: &Out) -> 
         photos: Some(args.photos.clone().unwrap_or_else(|| dir.join("photos"))),
         ..Options::new(args.lang)
     };
-    let brochure = odop_brochure::brochure(store, &press, subject, &options)?;
-    // Written beside the target and renamed, so a failure never leaves half a PDF behind.
-    let partial = args.out.with_extension("pdf.partial");
-    std::fs::write(&partial, &brochure.pdf)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, &args.out)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    for note in &brochure.notes {
+    let proof = odop_brochure::proof(store, &press, subject, &options)?;
+    let bytes = proof.save(&args.out)?;
+    for note in &proof.notes {
         eprintln!("note: {note}");
     }
     out.value(
         &serde_json::json!({
             "file": args.out,
-            "pages": brochure.pages,
-            "bytes": brochure.pdf.len(),
-            "notes": brochure.notes,
+            "pages": proof.pages(),
+            "bytes": bytes,
+            "notes": proof.notes,
         }),
         || {
-            let pages = match brochure.pages {
+            let pages = match proof.pages() {
                 1 => "1 page".to_owned(),
                 n => format!("{n} pages"),
             };
             format!(
                 "wrote {} ({pages}, {} KB)",
                 args.out.display(),
-                brochure.pdf.len().div_ceil(1024)
+                bytes.div_ceil(1024)
             )
         },
     );

@@ -29,6 +29,10 @@ export async function render(view, code, ctx) {
         h("h2", { "data-testid": "district-name" }, d.name),
         h("span", { class: "badge" }, t("district.lgd", { code: d.code })),
         h("span", { class: "spacer" }),
+        d.products.length
+          ? h("a", { class: "button", href: `#/brochure/district/${d.code}`, "data-testid": "district-brochure" }, t("brochure.district"))
+          : null,
+        h("a", { class: "button", href: `#/brochure/state/${d.state_code}`, "data-testid": "state-brochure" }, t("brochure.state", { state: d.state_name })),
         add),
       h("div", { class: "stat-row small" },
         h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.products")), h("strong", { class: "stat-value" }, num(d.products.length))),

@@ -54,8 +54,9 @@ export async function render(view, id, ctx) {
           fact(t("product.description"), p.description, "product-description"),
           fact(t("product.gi_name"), p.gi?.registry_name),
           fact(t("product.ministry"), p.ministry)),
-        // Brochure buttons go here once the brochure crate exists.
-        h("div", { class: "brochure-slot", "data-testid": "brochure-slot", "data-slot": "brochure", hidden: true })),
+        h("div", { class: "brochure-slot", "data-testid": "brochure-slot" },
+          h("a", { class: "button", href: `#/brochure/product/${p.id}`, "data-testid": "product-brochure" }, t("brochure.product")),
+          h("a", { class: "button", href: `#/brochure/district/${p.district}`, "data-testid": "district-brochure" }, t("brochure.district")))),
       h("h3", {}, t("product.sellers", { n: num(sellers.total) })),
       sellers.rows.length
         ? h("div", { class: "table-wrap short" }, h("table", { class: "data-table" },

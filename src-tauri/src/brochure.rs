@@ -1,0 +1,185 @@
+//! Thin adapters from the web UI to brochures: typeset one (a proof), show its pages, save it.
+//! Printing happens in the window, from the pages shown.
+
+// Tauri hands a command its `State` and arguments by value.
+#![allow(clippy::needless_pass_by_value)]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use odop_brochure::{
+    BrochureError, Fonts, Language, Manuscript, Options, Press, Proof, Subject, Template,
+};
+use odop_domain::{DistrictCode, Id, StateCode};
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Response;
+use tauri::{AppHandle, Manager as _, State};
+
+use crate::commands::{lock, CommandError, Shared};
+
+impl From<BrochureError> for CommandError {
+    fn from(error: BrochureError) -> Self {
+        match error {
+            BrochureError::Store(e) => e.into(),
+            other => CommandError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+/// The desk's press (fonts found once, on the first brochure) and the proof last typeset.
+#[derive(Debug)]
+pub struct BrochureDesk {
+    data_dir: PathBuf,
+    press: Mutex<Option<Arc<Press>>>,
+    proof: Mutex<Option<(u64, Arc<Proof>)>>,
+}
+
+fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl BrochureDesk {
+    pub fn new(data_dir: PathBuf) -> BrochureDesk {
+        BrochureDesk {
+            data_dir,
+            press: Mutex::new(None),
+            proof: Mutex::new(None),
+        }
+    }
+
+    /// The press, made on first use: finding the fonts takes a moment the app need not spend
+    /// at start-up. A department's `brochure.typ` in the data folder replaces the built-in
+    /// template.
+    fn press(&self) -> Result<Arc<Press>, CommandError> {
+        let mut slot = guard(&self.press);
+        if let Some(press) = slot.as_ref() {
+            return Ok(Arc::clone(press));
+        }
+        let template = Template::for_data_dir(&self.data_dir)?;
+        let press = Arc::new(Press::with_template(Fonts::system()?, template));
+        *slot = Some(Arc::clone(&press));
+        Ok(press)
+    }
+
+    /// The proof the UI names; a page or save asked for an older one is refused rather than
+    /// answered from a different brochure.
+    fn proof(&self, id: u64) -> Result<Arc<Proof>, CommandError> {
+        match guard(&self.proof).as_ref() {
+            Some((current, proof)) if *current == id => Ok(Arc::clone(proof)),
+            _ => Err(CommandError::new(
+                "stale_proof",
+                "this brochure preview has been replaced; open the brochure again".to_owned(),
+            )),
+        }
+    }
+}
+
+/// What a brochure is of, as the UI names it.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum BrochureOf {
+    Product(Id),
+    District(u32),
+    State(u16),
+}
+
+impl From<BrochureOf> for Subject {
+    fn from(of: BrochureOf) -> Subject {
+        match of {
+            BrochureOf::Product(id) => Subject::Product(id),
+            BrochureOf::District(code) => Subject::District(DistrictCode(code)),
+            BrochureOf::State(code) => Subject::State(StateCode(code)),
+        }
+    }
+}
+
+/// A typeset brochure as the UI sees it.
+#[derive(Debug, Serialize)]
+pub struct ProofSummary {
+    /// Names this proof in later page and save requests.
+    proof: u64,
+    pages: usize,
+    title: String,
+    notes: Vec<String>,
+    /// Where "Save" proposes to write the PDF.
+    suggested_path: PathBuf,
+}
+
+/// Typesets a brochure and keeps it for previews, saving and printing.
+#[tauri::command(async)]
+pub fn brochure_proof(
+    app: AppHandle,
+    store: Shared<'_>,
+    desk: State<'_, BrochureDesk>,
+    of: BrochureOf,
+    lang: String,
+) -> Result<ProofSummary, CommandError> {
+    let lang: Language = lang
+        .parse()
+        .map_err(|_| CommandError::bad_argument("lang", "en, hi or both"))?;
+    let options = Options {
+        photos: Some(desk.data_dir.join("photos")),
+        ..Options::new(lang)
+    };
+    // Only gathering needs the store; typesetting a catalogue takes seconds, and the rest of
+    // the app should not wait on it.
+    let manuscript = Manuscript::gather(&lock(store), of.into(), &options)?;
+    let proof = Arc::new(desk.press()?.proof(&manuscript)?);
+    let dir = app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .unwrap_or_else(|_| desk.data_dir.clone());
+    let mut slot = guard(&desk.proof);
+    let id = slot.as_ref().map_or(1, |(id, _)| id + 1);
+    *slot = Some((id, Arc::clone(&proof)));
+    Ok(ProofSummary {
+        proof: id,
+        pages: proof.pages(),
+        title: manuscript.title.en.clone(),
+        notes: proof.notes.clone(),
+        suggested_path: dir.join(manuscript.file_name()),
+    })
+}
+
+/// One page of the current proof as a PNG, sent as bytes rather than JSON.
+#[tauri::command(async)]
+pub fn brochure_page(
+    desk: State<'_, BrochureDesk>,
+    proof: u64,
+    page: usize,
+    scale: f32,
+) -> Result<Response, CommandError> {
+    Ok(Response::new(desk.proof(proof)?.page_png(page, scale)?))
+}
+
+/// What was saved, for the UI to confirm.
+#[derive(Debug, Serialize)]
+pub struct SavedPdf {
+    path: PathBuf,
+    bytes: usize,
+    pages: usize,
+}
+
+/// Saves the current proof as a PDF.
+#[tauri::command(async)]
+pub fn brochure_save(
+    desk: State<'_, BrochureDesk>,
+    proof: u64,
+    path: String,
+) -> Result<SavedPdf, CommandError> {
+    let path = PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() {
+        return Err(CommandError::bad_argument(
+            "path",
+            "a file to save the PDF in",
+        ));
+    }
+    let proof = desk.proof(proof)?;
+    let bytes = proof.save(&path)?;
+    Ok(SavedPdf {
+        path,
+        bytes,
+        pages: proof.pages(),
+    })
+}
