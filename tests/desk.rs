@@ -197,6 +197,22 @@ fn pdf_text(path: &Path) -> Result<String> {
     Ok(String::from_utf8(out.stdout)?)
 }
 
+/// Saves the brochure shown to the path in its field, `file`, and returns the PDF's text.
+async fn save_brochure(w: &Window, file: &Path) -> Result<String> {
+    w.eval(
+        "document.querySelector('[data-testid=brochure-saved]').textContent = '';",
+        vec![],
+    )
+    .await?;
+    w.click("brochure-save").await?;
+    w.wait_until(
+        "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
+        "the brochure to be saved",
+    )
+    .await?;
+    pdf_text(file)
+}
+
 /// The product's brochure: previewed, switched to Hindi, saved as PDF (holding the offline
 /// edit), and readied for printing; then the district's and the state's.
 async fn brochures(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
@@ -219,13 +235,7 @@ async fn brochures(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     let file = scratch.join("saree.pdf");
     w.type_into("brochure-path", &file.to_string_lossy())
         .await?;
-    w.click("brochure-save").await?;
-    w.wait_until(
-        "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
-        "the brochure to be saved",
-    )
-    .await?;
-    let text = pdf_text(&file)?;
+    let text = save_brochure(w, &file).await?;
     ensure!(
         text.contains("Banarasi Silk Saree") && text.contains("Edited offline"),
         "the saved brochure does not hold the edited product: {text}"
@@ -233,13 +243,7 @@ async fn brochures(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
 
     w.select("brochure-lang", "both").await?;
     brochure_shown(w).await?;
-    w.click("brochure-save").await?;
-    w.wait_until(
-        "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
-        "the bilingual brochure to be saved",
-    )
-    .await?;
-    let text = pdf_text(&file)?;
+    let text = save_brochure(w, &file).await?;
     ensure!(
         text.contains("बनारसी") && text.contains("Banarasi"),
         "the bilingual brochure lacks Hindi or English: {text}"

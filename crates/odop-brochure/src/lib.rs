@@ -33,8 +33,7 @@ pub fn brochure(
     subject: Subject,
     options: &Options,
 ) -> Result<Brochure, BrochureError> {
-    let m = Manuscript::gather(store, subject, options)?;
-    press.print(&m)
+    proof(store, press, subject, options)?.into_brochure()
 }
 
 /// Gathers and typesets one brochure, keeping its pages for previews, saving and printing.

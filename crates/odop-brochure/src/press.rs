@@ -129,12 +129,7 @@ impl Press {
 
     /// Typesets a manuscript into a PDF.
     pub fn print(&self, m: &Manuscript) -> Result<Brochure, BrochureError> {
-        let proof = self.proof(m)?;
-        Ok(Brochure {
-            pdf: proof.pdf()?,
-            pages: proof.pages(),
-            notes: proof.notes,
-        })
+        self.proof(m)?.into_brochure()
     }
 
     /// Typesets a manuscript once and keeps the pages, so that the app can show any page and
@@ -261,6 +256,15 @@ impl Proof {
     /// How many pages the brochure has.
     pub fn pages(&self) -> usize {
         self.doc.pages().len()
+    }
+
+    /// The PDF with its page count and notes.
+    pub fn into_brochure(self) -> Result<Brochure, BrochureError> {
+        Ok(Brochure {
+            pdf: self.pdf()?,
+            pages: self.pages(),
+            notes: self.notes,
+        })
     }
 
     /// The PDF. Its timestamp is fixed so that the same brochure makes the same bytes.

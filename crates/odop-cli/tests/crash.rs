@@ -1,38 +1,21 @@
 //! The `odop` process killed with SIGKILL at each point of a sync round, then run again: no
 //! local edit is lost, nothing is applied twice, and the outbox drains within two rounds.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
-use odop_domain::{
-    District, DistrictCode, Entity, EntityKind, Id, Product, State, StateCode, StateKind,
-};
+use odop_domain::{Entity, EntityKind, Id, Product};
 use odop_ledger::{Account, Ledger, Token};
-use odop_ledger_sqlite::SqliteLedger;
 use odop_protocol::{Change, Role};
 use odop_store::Store;
 use serde_json::Value;
 
 fn places(store: &mut Store) {
-    let states = [State {
-        code: StateCode(9),
-        name: "Uttar Pradesh".into(),
-        local_name: None,
-        kind: StateKind::State,
-        aliases: vec![],
-    }];
-    let districts = [187, 188].map(|d| District {
-        code: DistrictCode(d),
-        state: StateCode(9),
-        name: format!("District {d}"),
-        aliases: vec![],
-    });
-    let mut edit = store.edit("setup").unwrap();
-    edit.put_places(&states, &districts).unwrap();
-    edit.commit().unwrap();
+    support::places(store, &[(187, "District 187"), (188, "District 188")]);
 }
 
 fn product(name: &str) -> Product {
@@ -96,22 +79,7 @@ fn a_sync_killed_at_any_point_loses_nothing_and_repeats_nothing() {
         .unwrap();
     for point in ["before_push", "push_answered", "mid_pull", "before_cursor"] {
         let dir = tempfile::tempdir().unwrap();
-        let ledger: Arc<dyn Ledger> =
-            Arc::new(SqliteLedger::open(&dir.path().join("ledger.sqlite3")).unwrap());
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let serving = Arc::clone(&ledger);
-        runtime.spawn(async move {
-            odop_server::serve(
-                listener,
-                serving,
-                &odop_server::Config::default(),
-                std::future::pending(),
-            )
-            .await
-        });
+        let (ledger, url) = support::server(&runtime, dir.path());
         let account = Account::new("up", Role::StateEditor, Some(9)).unwrap();
         let token = Token::generate().unwrap();
         ledger.insert_account(&account, &token.hash()).unwrap();

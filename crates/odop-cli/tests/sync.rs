@@ -1,12 +1,11 @@
 //! `odop login`, `sync`, `status`, `conflicts` and `refused` against a real server.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
-use odop_domain::{District, DistrictCode, State, StateCode, StateKind};
-use odop_ledger::{Account, Ledger, Token};
-use odop_ledger_sqlite::SqliteLedger;
+use odop_ledger::{Account, Token};
 use odop_protocol::Role;
 use odop_store::Store;
 use serde_json::Value;
@@ -33,22 +32,7 @@ fn odop(dir: &Path, user: &str, args: &[&str]) -> (bool, Value, String) {
 fn desk(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     let mut store = Store::open(&dir.join("odop.sqlite3")).unwrap();
-    let states = [State {
-        code: StateCode(9),
-        name: "Uttar Pradesh".into(),
-        local_name: None,
-        kind: StateKind::State,
-        aliases: vec![],
-    }];
-    let districts = [District {
-        code: DistrictCode(187),
-        state: StateCode(9),
-        name: "Varanasi".into(),
-        aliases: vec![],
-    }];
-    let mut edit = store.edit("setup").unwrap();
-    edit.put_places(&states, &districts).unwrap();
-    edit.commit().unwrap();
+    support::places(&mut store, &[(187, "Varanasi")]);
 }
 
 #[test]
@@ -58,22 +42,7 @@ fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
         .build()
         .unwrap();
     let root = tempfile::tempdir().unwrap();
-    let ledger: Arc<dyn Ledger> =
-        Arc::new(SqliteLedger::open(&root.path().join("ledger.sqlite3")).unwrap());
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let serving = Arc::clone(&ledger);
-    runtime.spawn(async move {
-        odop_server::serve(
-            listener,
-            serving,
-            &odop_server::Config::default(),
-            std::future::pending(),
-        )
-        .await
-    });
+    let (ledger, url) = support::server(&runtime, root.path());
     let mut tokens = Vec::new();
     for (name, role, state) in [
         ("up-a", Role::StateEditor, Some(9)),
