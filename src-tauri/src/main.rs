@@ -16,6 +16,11 @@ use anyhow::Context as _;
 use odop_store::Store;
 use tauri::Manager as _;
 
+/// mimalloc hands memory back to the system soon after a large job (an import of 100,000
+/// rows) frees it; glibc's allocator keeps it in per-thread arenas for as long as the app runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A directory to keep the database in instead of the OS app-data folder
 /// (used by tests to point the app at a temporary directory).
 const DATA_DIR_ENV: &str = "ODOP_DATA_DIR";
