@@ -177,13 +177,47 @@ fn prepare(bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), String> {
     if bytes.len() <= MAX_BYTES && w.max(h) <= MAX_SIDE {
         return Ok((bytes, extension));
     }
-    let full = image::load_from_memory(&bytes).map_err(|e| format!("is a damaged image: {e}"))?;
-    let small = full.thumbnail(SCALED_SIDE, SCALED_SIDE).into_rgb8();
+    let full = image::load_from_memory(&bytes)
+        .map_err(|e| format!("is a damaged image: {e}"))?
+        .into_rgb8();
+    let (tw, th) = scaled_size(w, h);
+    scale_and_encode(full, tw, th)
+        .map(|out| (out, "jpg"))
+        .map_err(|e| format!("cannot be scaled down: {e}"))
+}
+
+/// The size a `w` × `h` photo is scaled to: its long side `SCALED_SIDE`, its shape kept.
+fn scaled_size(w: u32, h: u32) -> (u32, u32) {
+    let long = w.max(h);
+    let side = |s: u32| (u64::from(s) * u64::from(SCALED_SIDE) / u64::from(long)).max(1) as u32;
+    (side(w), side(h))
+}
+
+/// Scales with SIMD convolution and encodes with a SIMD JPEG encoder: a catalogue scales a
+/// hundred photos on its first print, and the `image` crate's own thumbnail and encoder took
+/// three times as long.
+fn scale_and_encode(full: image::RgbImage, tw: u32, th: u32) -> Result<Vec<u8>, String> {
+    use fast_image_resize::{images::Image, FilterType, PixelType, ResizeAlg, ResizeOptions};
+    let (w, h) = full.dimensions();
+    let src =
+        Image::from_vec_u8(w, h, full.into_raw(), PixelType::U8x3).map_err(|e| e.to_string())?;
+    let mut dst = Image::new(tw, th, PixelType::U8x3);
+    fast_image_resize::Resizer::new()
+        .resize(
+            &src,
+            &mut dst,
+            &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear)),
+        )
+        .map_err(|e| e.to_string())?;
+    let (tw, th) = (
+        u16::try_from(tw).map_err(|e| e.to_string())?,
+        u16::try_from(th).map_err(|e| e.to_string())?,
+    );
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, SCALED_QUALITY)
-        .encode_image(&small)
-        .map_err(|e| format!("cannot be scaled down: {e}"))?;
-    Ok((out, "jpg"))
+    jpeg_encoder::Encoder::new(&mut out, SCALED_QUALITY)
+        .encode(dst.buffer(), tw, th, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// Whether the whole photo decodes. Only the header is read before typesetting, since a full
@@ -233,5 +267,13 @@ mod tests {
         half.truncate(half.len() / 2);
         assert!(prepare(half.clone()).is_ok(), "the header alone looks fine");
         assert!(decodes(&half).is_err());
+    }
+
+    #[test]
+    fn scaled_photos_keep_their_shape_and_never_lose_a_side() {
+        assert_eq!(scaled_size(900, 600), (800, 533));
+        assert_eq!(scaled_size(600, 900), (533, 800));
+        assert_eq!(scaled_size(20_000, 3), (800, 1));
+        assert_eq!(scaled_size(4000, 4000), (800, 800));
     }
 }
