@@ -107,20 +107,19 @@ impl<'c> Edit<'c> {
         let table = kind.table();
         let key = id.to_string();
         let old = self.stored(kind, &key)?;
-        let (outcome, changes, base_version, rowid) = match old {
+        match old {
             None => {
-                let body = encode(&new);
+                // The body and the history's changes (every field from null) in one pass.
+                let (body, changes) = encode_created(&new);
                 self.tx
                     .prepare_cached(&format!(
                         "INSERT INTO {table} (id, body, version, updated_at) VALUES (?1, ?2, 0, ?3)"
                     ))?
                     .execute(params![key, body, self.at])?;
                 let rowid = self.tx.last_insert_rowid();
-                let changes: Fields = new
-                    .iter()
-                    .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
-                    .collect();
-                (Outcome::Created, changes, None, rowid)
+                self.record_encoded(kind, &key, "create", &record.title(), &changes, 0)?;
+                index_new_row(&self.tx, kind, rowid, &new)?;
+                Ok(Outcome::Created)
             }
             Some((rowid, old_body, version)) => {
                 let old = parse_body(kind, &key, &old_body)?;
@@ -134,19 +133,12 @@ impl<'c> Edit<'c> {
                         "UPDATE {table} SET body = ?2, updated_at = ?3 WHERE rowid = ?1"
                     ))?
                     .execute(params![rowid, body, self.at])?;
+                self.record(kind, &key, "update", &record.title(), &changes, version)?;
+                self.index(kind, rowid, &new)?;
                 let fields = changes.keys().cloned().collect();
-                (Outcome::Updated { fields }, changes, Some(version), rowid)
+                Ok(Outcome::Updated { fields })
             }
-        };
-        let op = if base_version.is_none() {
-            "create"
-        } else {
-            "update"
-        };
-        let base_version = base_version.unwrap_or(0);
-        self.record(kind, &key, op, &record.title(), &changes, base_version)?;
-        self.index(kind, rowid, &new)?;
-        Ok(outcome)
+        }
     }
 
     /// Deletes a record that nothing else refers to.
@@ -226,7 +218,19 @@ impl<'c> Edit<'c> {
         changes: &Fields,
         base_version: i64,
     ) -> Result<(), StoreError> {
-        let fields = encode(changes);
+        self.record_encoded(kind, id, op, title, &encode(changes), base_version)
+    }
+
+    /// [`Edit::record`] with the changes already as JSON text.
+    fn record_encoded(
+        &mut self,
+        kind: EntityKind,
+        id: &str,
+        op: &str,
+        title: &str,
+        fields: &str,
+        base_version: i64,
+    ) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(
                 "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
@@ -414,6 +418,25 @@ pub(crate) fn index_row(
     Ok(())
 }
 
+/// Puts a new row's words in its kind's search index. A new rowid has no entry to replace: a
+/// row's entry leaves the index with the row.
+pub(crate) fn index_new_row(
+    tx: &Transaction<'_>,
+    kind: EntityKind,
+    rowid: i64,
+    fields: &Fields,
+) -> Result<(), StoreError> {
+    let Some(fts) = fts_table(kind) else {
+        return Ok(());
+    };
+    let (title, body) = search_text(kind, fields);
+    tx.prepare_cached(&format!(
+        "INSERT INTO {fts} (rowid, title, body) VALUES (?1, ?2, ?3)"
+    ))?
+    .execute(params![rowid, title, body])?;
+    Ok(())
+}
+
 pub(crate) fn fts_table(kind: EntityKind) -> Option<&'static str> {
     match kind {
         EntityKind::Product => Some("products_fts"),
@@ -486,6 +509,43 @@ pub(crate) fn encode(fields: &Fields) -> String {
     serde_json::to_string(fields).unwrap_or_else(|_| "{}".to_owned())
 }
 
+/// A new record's body and its history's changes, `{field: {"new": value, "old": null}}`, as
+/// JSON text: what [`encode`] makes of the fields and of that map of changes, with each value
+/// serialised once and no map of changes built.
+fn encode_created(fields: &Fields) -> (String, String) {
+    let mut body = Vec::with_capacity(512);
+    let mut changes = Vec::with_capacity(768);
+    let mut value = Vec::with_capacity(128);
+    body.push(b'{');
+    changes.push(b'{');
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+            changes.push(b',');
+        }
+        value.clear();
+        // Writing JSON to a Vec fails only for a map with non-string keys, which JSON values
+        // never have.
+        let _ = serde_json::to_writer(&mut value, k);
+        body.extend_from_slice(&value);
+        changes.extend_from_slice(&value);
+        value.clear();
+        let _ = serde_json::to_writer(&mut value, v);
+        body.push(b':');
+        body.extend_from_slice(&value);
+        changes.extend_from_slice(b":{\"new\":");
+        changes.extend_from_slice(&value);
+        changes.extend_from_slice(b",\"old\":null}");
+    }
+    body.push(b'}');
+    changes.push(b'}');
+    // serde_json writes only UTF-8.
+    (
+        String::from_utf8(body).unwrap_or_default(),
+        String::from_utf8(changes).unwrap_or_default(),
+    )
+}
+
 pub(crate) fn parse_body(kind: EntityKind, id: &str, body: &str) -> Result<Fields, StoreError> {
     match serde_json::from_str::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
@@ -523,6 +583,23 @@ fn diff(old: &Fields, new: &Fields) -> Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_record_is_encoded_as_its_fields_and_its_changes_would_be() {
+        let fields: Fields = serde_json::from_str(
+            r#"{"a":1,"b":"x \"q\" \u0928","c":{"z":[1,null,{"k":true}],"d":null},"e":null}"#,
+        )
+        .unwrap();
+        let changes: Fields = fields
+            .iter()
+            .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
+            .collect();
+        assert_eq!(encode_created(&fields), (encode(&fields), encode(&changes)));
+        assert_eq!(
+            encode_created(&Fields::new()),
+            ("{}".to_owned(), "{}".to_owned())
+        );
+    }
 
     #[test]
     fn diff_names_changed_added_and_removed_fields() {

@@ -36,7 +36,7 @@ pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};
 pub use stats::{Count, DistrictRef, Stats};
 pub use sync::{
     Applied, Conflict, ConflictView, Incoming, Pending, RefusedWrite, Resolution, SyncCounts,
-    SyncPoint, SyncState, Verdict,
+    SyncPoint, SyncState, Verdict, PULL_CHECKPOINT_PAGES,
 };
 
 /// An open local database.

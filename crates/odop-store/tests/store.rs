@@ -302,3 +302,83 @@ fn a_database_from_a_newer_release_is_refused_and_left_alone() {
         .unwrap();
     assert_eq!(n, 18);
 }
+
+/// A pull writes the server's rows with no outbox or history entry, indexes them for search,
+/// replaces the search entry of a row it updates, and keeps the fields an unpushed edit touched.
+#[test]
+fn a_pulled_page_writes_rows_indexes_them_and_keeps_unpushed_edits() {
+    use odop_domain::Entity;
+    use odop_store::Incoming;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("odop.sqlite3")).unwrap();
+    store.load_sample("tester").unwrap();
+    let mine = product("Gulabi Meenakari");
+    let mut edit = store.edit("officer@up").unwrap();
+    edit.put(&mine).unwrap();
+    edit.commit().unwrap();
+    let mut renamed = mine.clone();
+    renamed.name = "Pink Enamel".to_owned();
+    renamed.description = "Enamel on silver, from the server.".to_owned();
+    let theirs = product("Zardozi Embroidery");
+    let outbox = store.outbox(100_000).unwrap().len();
+
+    let page = [
+        Incoming::Row {
+            kind: EntityKind::Product,
+            id: mine.id.to_string(),
+            version: 3,
+            fields: renamed.to_fields(),
+        },
+        Incoming::Row {
+            kind: EntityKind::Product,
+            id: theirs.id.to_string(),
+            version: 4,
+            fields: theirs.to_fields(),
+        },
+    ];
+    let applied = store
+        .apply_incoming(&page, 7, "epoch", &mut |_| {})
+        .unwrap();
+    assert_eq!((applied.written, applied.merged), (1, 1));
+    assert_eq!(store.outbox(100_000).unwrap().len(), outbox);
+    assert_eq!(store.sync_point().unwrap().cursor, 7);
+    // The unpushed create touched every field, so the local values stay.
+    assert_eq!(store.get::<Product>(mine.id).unwrap().unwrap(), mine);
+    assert_eq!(store.get::<Product>(theirs.id).unwrap().unwrap(), theirs);
+    let hits = store.search("zardozi", &[EntityKind::Product], 10).unwrap();
+    assert!(
+        hits.iter().any(|h| h.id == theirs.id.to_string()),
+        "{hits:?}"
+    );
+
+    // The server's row changes again: its search entry is replaced, not doubled.
+    let mut again = theirs.clone();
+    again.name = "Xylowood Inlay".to_owned();
+    let page = [Incoming::Row {
+        kind: EntityKind::Product,
+        id: theirs.id.to_string(),
+        version: 5,
+        fields: again.to_fields(),
+    }];
+    store
+        .apply_incoming(&page, 8, "epoch", &mut |_| {})
+        .unwrap();
+    assert!(store
+        .search("zardozi", &[EntityKind::Product], 10)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .search("xylowood", &[EntityKind::Product], 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .version_of(EntityKind::Product, &theirs.id.to_string())
+            .unwrap(),
+        Some(5)
+    );
+}

@@ -1,6 +1,8 @@
 use std::collections::{BTreeMap, HashSet};
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::task::Poll;
 
 use odop_domain::EntityKind;
 use odop_protocol::{
@@ -194,8 +196,14 @@ async fn pull_all<R: Remote>(
 ) -> Result<Option<Restart>, SyncError> {
     let point = store.sync_point()?;
     let mut cursor = point.cursor;
+    // The answer to the next page's request, asked for while this page was applied.
+    let mut fetched = None;
     loop {
-        let page = match remote.pull(cursor, MAX_PULL_LIMIT).await {
+        let answer = match fetched.take() {
+            Some(answer) => answer,
+            None => remote.pull(cursor, MAX_PULL_LIMIT).await,
+        };
+        let page = match answer {
             Ok(page) => page,
             Err(SyncError::Server { status: 410, .. }) => return Ok(Some(Restart::Horizon)),
             Err(e) => return Err(e),
@@ -203,14 +211,28 @@ async fn pull_all<R: Remote>(
         if point.epoch.as_ref().is_some_and(|e| *e != page.epoch) || cursor > page.head {
             return Ok(Some(Restart::Restored));
         }
-        apply_page(store, &page, None, report)?;
+        cursor = page.cursor;
+        let more = page.more;
+        if !more {
+            apply_page(store, page, None, report)?;
+            progress(Progress::Pulling {
+                received: report.pulled,
+            });
+            return Ok(None);
+        }
+        // Ask for the next page before writing this one, so the server reads, encodes and
+        // sends it while this desk writes (on a runtime with other threads to carry the
+        // request). Its answer is looked at only after this page is applied, as before.
+        let mut next = std::pin::pin!(remote.pull(cursor, MAX_PULL_LIMIT));
+        let early = std::future::poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await;
+        apply_page(store, page, None, report)?;
         progress(Progress::Pulling {
             received: report.pulled,
         });
-        cursor = page.cursor;
-        if !page.more {
-            return Ok(None);
-        }
+        fetched = Some(match early {
+            Poll::Ready(answer) => answer,
+            Poll::Pending => next.await,
+        });
     }
 }
 
@@ -224,12 +246,12 @@ struct Compare {
 
 fn apply_page(
     store: &mut Store,
-    page: &PullResponse,
+    page: PullResponse,
     mut compare: Option<&mut Compare>,
     report: &mut Report,
 ) -> Result<(), SyncError> {
     let mut incoming = Vec::with_capacity(page.changes.len());
-    for change in &page.changes {
+    for change in page.changes {
         match change {
             Change::Row {
                 kind,
@@ -238,39 +260,36 @@ fn apply_page(
                 fields,
                 ..
             } => {
-                let Ok(kind) = EntityKind::from_str(kind) else {
+                let Ok(kind) = EntityKind::from_str(&kind) else {
                     continue;
                 };
+                let version = version as i64;
                 if let Some(c) = compare.as_deref_mut() {
                     c.seen.insert((kind, id.clone()));
-                    let local = store.version_of(kind, id)?.filter(|v| *v > *version as i64);
+                    let local = store.version_of(kind, &id)?.filter(|v| *v > version);
                     if local.is_some() {
-                        c.newer
-                            .push((kind, id.clone(), *version as i64, fields.clone()));
+                        c.newer.push((kind, id, version, fields));
                         continue;
                     }
                 }
                 incoming.push(Incoming::Row {
                     kind,
-                    id: id.clone(),
-                    version: *version as i64,
-                    fields: fields.clone(),
+                    id,
+                    version,
+                    fields,
                 });
             }
             Change::Tombstone { kind, id, .. } | Change::Departed { kind, id, .. } => {
-                if let Ok(kind) = EntityKind::from_str(kind) {
+                if let Ok(kind) = EntityKind::from_str(&kind) {
                     if let Some(c) = compare.as_deref_mut() {
                         // The server knows the row: gone is not lost.
                         c.seen.insert((kind, id.clone()));
                     }
-                    incoming.push(Incoming::Gone {
-                        kind,
-                        id: id.clone(),
-                    });
+                    incoming.push(Incoming::Gone { kind, id });
                 }
             }
             Change::Conflict { record, .. } => {
-                incoming.push(Incoming::Conflict(Box::new(conflict(record))));
+                incoming.push(Incoming::Conflict(Box::new(conflict(&record))));
             }
         }
     }
@@ -306,12 +325,13 @@ async fn resync<R: Remote>(
     let mut cursor = 0;
     loop {
         let page = remote.pull(cursor, MAX_PULL_LIMIT).await?;
-        apply_page(store, &page, Some(&mut compare), report)?;
+        cursor = page.cursor;
+        let more = page.more;
+        apply_page(store, page, Some(&mut compare), report)?;
         progress(Progress::Pulling {
             received: report.pulled,
         });
-        cursor = page.cursor;
-        if !page.more {
+        if !more {
             break;
         }
     }
