@@ -23,9 +23,13 @@ const SESSION_TIMEOUT: Duration = Duration::from_secs(90);
 /// How often a condition is looked at while waiting for it.
 const POLL: Duration = Duration::from_millis(40);
 
-/// The repository root (this package lives in `tests/`).
+/// The repository root: the folder above the package whose test is running (`tests/` or
+/// `src-tauri/`), asked of cargo at run time, since a test built from another checkout that
+/// shares the target directory would otherwise read that checkout's files.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let package = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    package
         .parent()
         .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
 }

@@ -118,13 +118,20 @@ impl Data {
     }
 }
 
+/// This package's folder, asked of cargo at run time: a test built from another checkout that
+/// shares the target directory would otherwise read that checkout's files.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     // The shared data folder sits beside the repository, never inside it.
     let dir = cli
         .data
         .clone()
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+        .unwrap_or_else(|| manifest_dir().join("../../../shared/data"));
     let dir = dir.canonicalize().unwrap_or(dir);
     let data = Data::find(&dir)?;
     if cfg!(debug_assertions) {
@@ -217,7 +224,7 @@ mod tests {
     /// Every benchmark runs end to end on tiny sizes.
     #[test]
     fn every_benchmark_runs_on_a_small_scale() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        let dir = manifest_dir().join("../../../shared/data");
         let data =
             Data::find(&dir).unwrap_or_else(|e| panic!("no shared data at {}: {e}", dir.display()));
         let cli = Cli::parse_from([
@@ -243,7 +250,7 @@ mod tests {
     /// way syncs, and the wire carries some bytes per row.
     #[test]
     fn the_sync_benchmark_runs_on_a_small_scale() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        let dir = manifest_dir().join("../../../shared/data");
         let data =
             Data::find(&dir).unwrap_or_else(|e| panic!("no shared data at {}: {e}", dir.display()));
         let cli = Cli::parse_from(["odop-bench", "sync", "--sellers", "200", "--runs", "2"]);

@@ -13,6 +13,13 @@ use odop_domain::{
 };
 use odop_store::Store;
 
+/// This package's folder, asked of cargo at run time: a test built from another checkout that
+/// shares the target directory would otherwise read that checkout's files.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 fn press() -> &'static Press {
     static PRESS: OnceLock<Press> = OnceLock::new();
     PRESS.get_or_init(|| Press::new(Fonts::system().expect("fonts-noto-core is installed")))
@@ -559,7 +566,7 @@ fn compare_pages(name: &str, pdf: &[u8]) {
         .filter(|p| p.extension().is_some_and(|e| e == "png"))
         .collect();
     pages.sort();
-    let approved = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/approved");
+    let approved = manifest_dir().join("tests/approved");
     let approve = std::env::var_os("ODOP_APPROVE").is_some();
     for (i, page) in pages.iter().enumerate() {
         let want = approved.join(format!("{name}-{}.png", i + 1));

@@ -41,10 +41,15 @@ impl Odop {
     }
 }
 
+/// This package's folder, asked of cargo at run time: a test built from another checkout that
+/// shares the target directory would otherwise read that checkout's files.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 fn data(name: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(name);
+    let p = manifest_dir().join("../../../shared/data").join(name);
     assert!(p.exists(), "missing shared data file {}", p.display());
     p
 }

@@ -8,10 +8,15 @@ use odop_exchange::{import_lgd, import_national, Fate, ImportOptions, ImportRepo
 use odop_sheet::{read_table, Column};
 use odop_store::Store;
 
+/// This package's folder, asked of cargo at run time: a test built from another checkout that
+/// shares the target directory would otherwise read that checkout's files.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 fn data(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(name);
+    let path = manifest_dir().join("../../../shared/data").join(name);
     assert!(
         path.exists(),
         "the shared data file {} is missing: the tests read it from ../shared/data beside the repository",
