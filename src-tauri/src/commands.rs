@@ -257,6 +257,22 @@ pub fn import_file(
     source: ImportSource,
     dry_run: bool,
 ) -> Result<ImportResult, CommandError> {
+    // On a thread of its own: when it ends, the allocator gives the memory of a large import
+    // back to the system at once, rather than whenever a pooled worker thread retires.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| import_on(&app, store, source, dry_run))
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn import_on(
+    app: &AppHandle,
+    store: Shared<'_>,
+    source: ImportSource,
+    dry_run: bool,
+) -> Result<ImportResult, CommandError> {
     let mut store = lock(store);
     // One event per percent is enough for a progress bar and keeps the IPC quiet.
     let mut shown = usize::MAX;
