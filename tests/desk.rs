@@ -275,21 +275,11 @@ async fn brochures(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
 
     // The state catalogue from the district page: cover, contents and a section per district.
     w.click("brochure-back").await?;
-    w.wait_until(
-        "document.getElementById('view').dataset.route === 'product' && \
-         document.getElementById('view').dataset.state === 'ready'",
-        "the product page again",
-    )
-    .await?;
+    w.shown("product").await?;
     w.click("district-brochure").await?;
     brochure_shown(w).await?;
     w.eval("location.hash = '#/district/187';", vec![]).await?;
-    w.wait_until(
-        "document.getElementById('view').dataset.route === 'district' && \
-         document.getElementById('view').dataset.state === 'ready'",
-        "the district page",
-    )
-    .await?;
+    w.shown("district").await?;
     w.click("state-brochure").await?;
     let pages = brochure_shown(w).await?;
     ensure!(pages >= 3, "the state catalogue has {pages} pages");

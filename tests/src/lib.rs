@@ -381,6 +381,11 @@ impl Window {
     /// Goes to a screen by its navigation link and waits until it has drawn.
     pub async fn go(&self, route: &str) -> Result<()> {
         self.click(&format!("nav-{route}")).await?;
+        self.shown(route).await
+    }
+
+    /// Waits until the screen of `route` is shown and has finished drawing.
+    pub async fn shown(&self, route: &str) -> Result<()> {
         self.wait_until(
             &format!(
                 "document.getElementById('view').dataset.route === '{route}' && \

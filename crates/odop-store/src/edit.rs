@@ -408,14 +408,9 @@ pub(crate) fn index_row(
     let Some(fts) = fts_table(kind) else {
         return Ok(());
     };
-    let (title, body) = search_text(kind, fields);
     tx.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
         .execute([rowid])?;
-    tx.prepare_cached(&format!(
-        "INSERT INTO {fts} (rowid, title, body) VALUES (?1, ?2, ?3)"
-    ))?
-    .execute(params![rowid, title, body])?;
-    Ok(())
+    index_new_row(tx, kind, rowid, fields)
 }
 
 /// Puts a new row's words in its kind's search index. A new rowid has no entry to replace: a
