@@ -1,7 +1,8 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The current UTC time as RFC 3339 with milliseconds, e.g. `2026-11-24T03:15:09.120Z`.
-pub(crate) fn now() -> String {
+/// The current UTC time as RFC 3339 with milliseconds (what the desk stamps history and sync
+/// reports with), e.g. `2026-11-24T03:15:09.120Z`.
+pub fn now() -> String {
     let since = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();

@@ -27,6 +27,7 @@ pub use browse::{
     Choices, DistrictDetail, DistrictQuery, DistrictRow, Page, PlaceChoice, ProductDetail,
     RecordQuery, RecordRow, SellerQuery, SellerRow,
 };
+pub use clock::now;
 pub use edit::{Edit, Outcome};
 pub use error::StoreError;
 pub use form::{build_fields, record_from, Saved};

@@ -91,14 +91,14 @@ pub async fn sync_once<R: Remote>(
     let _lock = lock(db)?;
     let mut store = Store::open(db)?;
     let mut report = Report {
-        started: now(),
+        started: odop_store::now(),
         ..Report::default()
     };
     if store.sync_point()?.client.is_none() {
         store.set_sync_client(&new_client_id())?;
     }
     let result = round(&mut store, remote, who, progress, &mut report).await;
-    report.finished = now();
+    report.finished = odop_store::now();
     if let Err(e) = &result {
         report.error = Some(e.to_string());
     }
@@ -434,12 +434,4 @@ fn verdict(o: &Outcome) -> Verdict {
 
 fn new_client_id() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-fn now() -> String {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default();
-    odop_domain::format_utc_millis(ms)
 }
