@@ -293,9 +293,8 @@ fn apply_all(path: &Path, pages: &[PullResponse]) -> Result<u64> {
 
 /// The same rows written with plain prepared statements into a desk's own schema: each
 /// record into its kind's table (with the table's JSON check and indexes) and its words into
-/// the kind's search index, with no sync bookkeeping and no checks in Rust. It is the floor the
-/// desk's schema sets for any way of filling it; the search text is the record's string fields,
-/// close to what the store indexes.
+/// the kind's search index (the text the store itself indexes), with no lookups, no sync
+/// bookkeeping and no checks in Rust: the floor the desk's schema sets for any way of filling it.
 fn same_writes(data: &Data, rows: &[Row]) -> Result<Duration> {
     let (_dir, path) = new_desk(data)?;
     let mut conn = rusqlite::Connection::open(&path)?;
@@ -307,18 +306,13 @@ fn same_writes(data: &Data, rows: &[Row]) -> Result<Duration> {
     for (kind, fields) in rows {
         let table = kind.table();
         let body = serde_json::to_string(fields)?;
-        let rowid: i64 = tx
-            .prepare_cached(&format!(
-                "INSERT INTO {table} (id, body, version, updated_at) VALUES (?1, ?2, 1, ?3) \
-                 RETURNING rowid"
-            ))?
-            .query_row(rusqlite::params![id_of(fields), body, at], |r| r.get(0))?;
-        let title = ["name", "title", "venue"]
-            .iter()
-            .find_map(|k| fields.get(*k).and_then(Value::as_str))
-            .unwrap_or_default();
-        let mut text = String::new();
-        words(fields, &mut text);
+        tx.prepare_cached(&format!(
+            "INSERT INTO {table} (id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)"
+        ))?
+        .execute(rusqlite::params![id_of(fields), body, at])?;
+        let rowid = tx.last_insert_rowid();
+        // The same search text the store indexes, so only the writes differ.
+        let (title, text) = odop_store::search_text(*kind, fields);
         tx.prepare_cached(&format!(
             "INSERT INTO {table}_fts (rowid, title, body) VALUES (?1, ?2, ?3)"
         ))?
@@ -326,42 +320,6 @@ fn same_writes(data: &Data, rows: &[Row]) -> Result<Duration> {
     }
     tx.commit()?;
     Ok(start.elapsed())
-}
-
-/// The text of a record's fields for the search index: every string but ids, references,
-/// codes and addresses of things.
-fn words(fields: &Fields, out: &mut String) {
-    for (k, v) in fields {
-        let skipped = matches!(
-            k.as_str(),
-            "id" | "name"
-                | "title"
-                | "products"
-                | "product"
-                | "seller"
-                | "sellers_met"
-                | "lang"
-                | "url"
-                | "listing_url"
-                | "phone"
-                | "email"
-        );
-        if !skipped {
-            value_words(v, out);
-        }
-    }
-}
-
-fn value_words(value: &Value, out: &mut String) {
-    match value {
-        Value::String(s) => {
-            out.push_str(s);
-            out.push(' ');
-        }
-        Value::Array(items) => items.iter().for_each(|v| value_words(v, out)),
-        Value::Object(map) => words(map, out),
-        _ => {}
-    }
 }
 
 /// gzip (level 6, as the server's compression uses by default) of the rows' fields as JSON

@@ -194,18 +194,11 @@ fn same_writes_raw(sellers: &[odop_domain::Seller]) -> Result<std::time::Duratio
             tx.prepare("INSERT INTO sellers_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
         for (seq, s) in sellers.iter().enumerate() {
             let id = s.id.to_string();
-            let value = serde_json::to_value(s)?;
-            let body = value.to_string();
-            let changes: serde_json::Map<String, serde_json::Value> = value
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
-                .collect();
-            let changes = serde_json::to_string(&changes)?;
+            let body = serde_json::to_string(s)?;
             record.execute(rusqlite::params![id, body, at])?;
             let rowid = tx.last_insert_rowid();
-            history.execute(rusqlite::params![at, id, s.name, changes])?;
+            // A create's history entry holds the new fields: the body's text.
+            history.execute(rusqlite::params![at, id, s.name, body])?;
             outbox.execute(rusqlite::params![seq as i64 + 1, tx.last_insert_rowid()])?;
             let text = format!(
                 "{} {} {}",

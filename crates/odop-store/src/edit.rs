@@ -109,15 +109,15 @@ impl<'c> Edit<'c> {
         let old = self.stored(kind, &key)?;
         match old {
             None => {
-                // The body and the history's changes (every field from null) in one pass.
-                let (body, changes) = encode_created(&new);
+                // A create's history holds the new fields as they are: the body's own text.
+                let body = encode(&new);
                 self.tx
                     .prepare_cached(&format!(
                         "INSERT INTO {table} (id, body, version, updated_at) VALUES (?1, ?2, 0, ?3)"
                     ))?
                     .execute(params![key, body, self.at])?;
                 let rowid = self.tx.last_insert_rowid();
-                self.record_encoded(kind, &key, "create", &record.title(), &changes, 0)?;
+                self.record_encoded(kind, &key, "create", &record.title(), &body, 0)?;
                 index_new_row(&self.tx, kind, rowid, &new)?;
                 Ok(Outcome::Created)
             }
@@ -218,7 +218,12 @@ impl<'c> Edit<'c> {
         changes: &Fields,
         base_version: i64,
     ) -> Result<(), StoreError> {
-        self.record_encoded(kind, id, op, title, &encode(changes), base_version)
+        let fields = if op == "create" {
+            encode(&created_fields(changes))
+        } else {
+            encode(changes)
+        };
+        self.record_encoded(kind, id, op, title, &fields, base_version)
     }
 
     /// [`Edit::record`] with the changes already as JSON text.
@@ -443,8 +448,8 @@ pub(crate) fn fts_table(kind: EntityKind) -> Option<&'static str> {
     }
 }
 
-/// The title and body text a record is found by.
-fn search_text(kind: EntityKind, f: &Fields) -> (String, String) {
+/// The title and body text a record is found by (empty for kinds that are not searched).
+pub fn search_text(kind: EntityKind, f: &Fields) -> (String, String) {
     let s = |key: &str| {
         f.get(key)
             .and_then(Value::as_str)
@@ -504,41 +509,27 @@ pub(crate) fn encode(fields: &Fields) -> String {
     serde_json::to_string(fields).unwrap_or_else(|_| "{}".to_owned())
 }
 
-/// A new record's body and its history's changes, `{field: {"new": value, "old": null}}`, as
-/// JSON text: what [`encode`] makes of the fields and of that map of changes, with each value
-/// serialised once and no map of changes built.
-fn encode_created(fields: &Fields) -> (String, String) {
-    let mut body = Vec::with_capacity(512);
-    let mut changes = Vec::with_capacity(768);
-    let mut value = Vec::with_capacity(128);
-    body.push(b'{');
-    changes.push(b'{');
-    for (i, (k, v)) in fields.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-            changes.push(b',');
-        }
-        value.clear();
-        // Writing JSON to a Vec fails only for a map with non-string keys, which JSON values
-        // never have.
-        let _ = serde_json::to_writer(&mut value, k);
-        body.extend_from_slice(&value);
-        changes.extend_from_slice(&value);
-        value.clear();
-        let _ = serde_json::to_writer(&mut value, v);
-        body.push(b':');
-        body.extend_from_slice(&value);
-        changes.extend_from_slice(b":{\"new\":");
-        changes.extend_from_slice(&value);
-        changes.extend_from_slice(b",\"old\":null}");
+/// The changes a history entry holds, as `{field: {old, new}}`. A create's entry stores only the
+/// new values (its old side is always empty), so they are wrapped here; text that is not a JSON
+/// object reads as no changes.
+pub(crate) fn history_changes(op: &str, text: &str) -> Fields {
+    let fields: Fields = serde_json::from_str(text).unwrap_or_default();
+    if op == "create" {
+        fields
+            .into_iter()
+            .map(|(k, v)| (k, json!({ "old": null, "new": v })))
+            .collect()
+    } else {
+        fields
     }
-    body.push(b'}');
-    changes.push(b'}');
-    // serde_json writes only UTF-8.
-    (
-        String::from_utf8(body).unwrap_or_default(),
-        String::from_utf8(changes).unwrap_or_default(),
-    )
+}
+
+/// What a create's history entry stores of its changes: each field's new value.
+fn created_fields(changes: &Fields) -> Fields {
+    changes
+        .iter()
+        .map(|(k, c)| (k.clone(), c.get("new").cloned().unwrap_or(Value::Null)))
+        .collect()
 }
 
 pub(crate) fn parse_body(kind: EntityKind, id: &str, body: &str) -> Result<Fields, StoreError> {
@@ -580,7 +571,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_new_record_is_encoded_as_its_fields_and_its_changes_would_be() {
+    fn a_create_is_stored_as_its_new_values_and_read_back_as_changes() {
         let fields: Fields = serde_json::from_str(
             r#"{"a":1,"b":"x \"q\" \u0928","c":{"z":[1,null,{"k":true}],"d":null},"e":null}"#,
         )
@@ -589,11 +580,11 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
             .collect();
-        assert_eq!(encode_created(&fields), (encode(&fields), encode(&changes)));
-        assert_eq!(
-            encode_created(&Fields::new()),
-            ("{}".to_owned(), "{}".to_owned())
-        );
+        assert_eq!(created_fields(&changes), fields);
+        assert_eq!(history_changes("create", &encode(&fields)), changes);
+        // Other entries are stored as their changes already.
+        assert_eq!(history_changes("update", &encode(&changes)), changes);
+        assert_eq!(history_changes("create", "not json"), Fields::new());
     }
 
     #[test]

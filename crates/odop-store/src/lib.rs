@@ -28,7 +28,7 @@ pub use browse::{
     RecordQuery, RecordRow, SellerQuery, SellerRow,
 };
 pub use clock::now;
-pub use edit::{Edit, Outcome};
+pub use edit::{search_text, Edit, Outcome};
 pub use error::StoreError;
 pub use form::{build_fields, record_from, Saved};
 pub use migrate::SCHEMA_VERSION;

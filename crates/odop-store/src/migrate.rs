@@ -7,6 +7,7 @@ use crate::StoreError;
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_sync.sql")),
+    (3, include_str!("../migrations/0003_compact_creates.sql")),
 ];
 
 /// The schema version this build writes.
@@ -62,5 +63,46 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn creates_written_before_0003_keep_only_their_new_values() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (n, sql) in &MIGRATIONS[..2] {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", n).unwrap();
+        }
+        conn.execute_batch(
+            r#"INSERT INTO history (at, who, entity, row_id, op, title, fields) VALUES
+                 ('t', 'w', 'seller', 's1', 'create', 'S',
+                  '{"name":{"new":"नाम \"q\"","old":null},"contact":{"new":{"phone":"1","tags":[1,null]},"old":null},"gstin":{"new":null,"old":null},"ok":{"new":true,"old":null}}'),
+                 ('t', 'w', 'seller', 's1', 'update', 'S', '{"name":{"new":"b","old":"a"}}'),
+                 ('t', 'w', 'district', '9', 'create', 'D', '{"name":"Agra"}'),
+                 ('t', 'w', 'product', 'p1', 'create', 'P', '{}');
+               INSERT INTO sync_refusals (seq, entity, row_id, op, fields, code, reason, at)
+               VALUES (1, 'seller', 's1', 'create', '{"name":{"new":"x","old":null}}', 'c', 'r', 't');"#,
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+
+        let json = |sql: &str| -> Vec<serde_json::Value> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            rows.map(|t| serde_json::from_str(&t.unwrap()).unwrap())
+                .collect()
+        };
+        assert_eq!(
+            json("SELECT fields FROM history ORDER BY id"),
+            [
+                serde_json::json!({"name": "नाम \"q\"", "contact": {"phone": "1", "tags": [1, null]}, "gstin": null, "ok": true}),
+                serde_json::json!({"name": {"new": "b", "old": "a"}}),
+                serde_json::json!({"name": "Agra"}),
+                serde_json::json!({}),
+            ]
+        );
+        assert_eq!(
+            json("SELECT fields FROM sync_refusals"),
+            [serde_json::json!({"name": "x"})]
+        );
     }
 }

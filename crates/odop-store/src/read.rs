@@ -3,7 +3,7 @@ use rusqlite::types::Value as Sql;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use crate::edit::{fts_table, parse_body};
+use crate::edit::{fts_table, history_changes, parse_body};
 use crate::{Store, StoreError};
 
 /// One district's line in the district list.
@@ -238,15 +238,16 @@ impl Store {
              WHERE ?1 IS NULL OR row_id = ?1 ORDER BY id DESC LIMIT ?2",
         )?;
         let rows = stmt.query_map(rusqlite::params![row, limit as i64], |r| {
-            let fields: String = r.get(6)?;
+            let op: String = r.get(4)?;
+            let fields = serde_json::Value::Object(history_changes(&op, &r.get::<_, String>(6)?));
             Ok(HistoryEntry {
                 at: r.get(0)?,
                 who: r.get(1)?,
                 entity: r.get(2)?,
                 row_id: r.get(3)?,
-                op: r.get(4)?,
+                op,
                 title: r.get(5)?,
-                fields: serde_json::from_str(&fields).unwrap_or_default(),
+                fields,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -259,13 +260,14 @@ impl Store {
              FROM outbox o JOIN history h ON h.id = o.history_id ORDER BY o.seq LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
-            let fields: String = r.get(4)?;
+            let op: String = r.get(3)?;
+            let fields = serde_json::Value::Object(history_changes(&op, &r.get::<_, String>(4)?));
             Ok(OutboxEntry {
                 seq: r.get(0)?,
                 entity: r.get(1)?,
                 row_id: r.get(2)?,
-                op: r.get(3)?,
-                fields: serde_json::from_str(&fields).unwrap_or_default(),
+                op,
+                fields,
                 base_version: r.get(5)?,
             })
         })?;
