@@ -519,6 +519,29 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         );
         w.shot(shots, &name).await?;
     }
+
+    // A refusal leads with a Hindi headline for its code; the core's detail follows.
+    let hindi: serde_json::Map<String, Value> = serde_json::from_str(&std::fs::read_to_string(
+        odop_e2e::repo_root().join("ui/i18n/hi.json"),
+    )?)?;
+    let headline = hindi["error.code.invalid"].as_str().unwrap_or_default();
+    w.eval("location.hash = '#/sellers';", vec![]).await?;
+    w.settled().await?;
+    w.click("add-seller").await?;
+    w.find("form-seller").await?;
+    w.select("field-district", "187").await?;
+    w.type_into("field-name", "काशी बुनकर").await?;
+    w.select("field-kind", "weaver").await?;
+    w.type_into("field-contact-phone", "12").await?;
+    w.click("form-save").await?;
+    let message = w.text("field-contact-phone-error").await?;
+    ensure!(
+        !headline.is_empty() && message.starts_with(headline) && message.contains("10 digits"),
+        "the Hindi phone error says {message:?}"
+    );
+    w.shot(shots, "hi-seller-form-error").await?;
+    w.click("form-cancel").await?;
+    dialog_closed(w).await?;
     Ok(())
 }
 

@@ -142,3 +142,75 @@ fn every_key_the_interface_asks_for_exists() {
         "keys used but not translated: {missing:?}"
     );
 }
+
+/// The string literals after each `=> ` in the body of every `fn code(&self)` of a file.
+fn codes_in(path: &str, out: &mut BTreeSet<String>) {
+    let text = std::fs::read_to_string(repo_root().join(path)).unwrap();
+    let (_, body) = text
+        .split_once("fn code(&self)")
+        .unwrap_or_else(|| panic!("{path} has no fn code"));
+    let body = &body[..body.find("\n    }\n").expect("the end of fn code")];
+    for arm in body.split("=> \"").skip(1) {
+        out.insert(arm.split('"').next().unwrap().to_owned());
+    }
+}
+
+/// The first string literal after each `marker` in a file.
+fn literals_after(path: &Path, marker: &str, out: &mut BTreeSet<String>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    for (at, _) in text.match_indices(marker) {
+        let rest = text[at + marker.len()..].trim_start();
+        if let Some(rest) = rest.strip_prefix('"') {
+            out.insert(rest.split('"').next().unwrap().to_owned());
+        }
+    }
+}
+
+#[test]
+fn every_error_code_the_app_can_show_has_a_headline() {
+    let en = dictionary("en");
+    let mut codes = BTreeSet::new();
+    for path in [
+        "crates/odop-store/src/error.rs",
+        "crates/odop-exchange/src/error.rs",
+        "crates/odop-sync/src/error.rs",
+        "crates/odop-brochure/src/error.rs",
+    ] {
+        codes_in(path, &mut codes);
+    }
+    for entry in std::fs::read_dir(repo_root().join("src-tauri/src")).unwrap() {
+        let path = entry.unwrap().path();
+        literals_after(&path, "CommandError::new(", &mut codes);
+        literals_after(&path, "code: ", &mut codes);
+    }
+    assert!(
+        codes.len() > 30,
+        "only {} codes found: the scan is broken",
+        codes.len()
+    );
+    let missing: Vec<_> = codes
+        .iter()
+        .filter(|c| !en.contains_key(&format!("error.code.{c}")))
+        .collect();
+    assert!(missing.is_empty(), "codes with no headline: {missing:?}");
+
+    // What the server answers when it refuses a write.
+    let mut refusals = BTreeSet::new();
+    literals_after(
+        &repo_root().join("crates/odop-ledger/src/push.rs"),
+        "Err((",
+        &mut refusals,
+    );
+    assert!(
+        refusals.len() >= 5,
+        "only {refusals:?} found: the scan is broken"
+    );
+    let missing: Vec<_> = refusals
+        .iter()
+        .filter(|c| !en.contains_key(&format!("sync.refusal.{c}")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "refusal codes with no headline: {missing:?}"
+    );
+}

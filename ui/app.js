@@ -3,7 +3,7 @@
 
 import { call, asCommandError } from "./js/api.js";
 import { h, fill } from "./js/dom.js";
-import { loadLanguages, applyStatic, setLang, onLangChange, lang, t } from "./js/i18n.js";
+import { loadLanguages, applyStatic, setLang, onLangChange, lang, t, errorHeadline } from "./js/i18n.js";
 import * as dashboard from "./js/views/dashboard.js";
 import * as districts from "./js/views/districts.js";
 import * as district from "./js/views/district.js";
@@ -66,8 +66,13 @@ const ctx = {
   generation: () => generation,
 };
 
+// The error on show, so a change of language can say it again.
+let shownError = null;
+
 function showError(error) {
-  const { code, message } = asCommandError(error);
+  shownError = asCommandError(error);
+  const { code, message } = shownError;
+  $("error-headline").textContent = errorHeadline(code);
   $("error-message").textContent = message;
   $("error-code").textContent = code;
   $("error-code").hidden = code === "";
@@ -75,6 +80,7 @@ function showError(error) {
 }
 
 function clearError() {
+  shownError = null;
   $("error-banner").hidden = true;
   $("error-message").textContent = "";
   $("error-code").textContent = "";
@@ -151,6 +157,7 @@ async function start() {
   }
   onLangChange(() => {
     showLang();
+    if (shownError) $("error-headline").textContent = errorHeadline(shownError.code);
     route();
   });
   const searchBox = $("global-search");

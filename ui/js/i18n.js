@@ -35,6 +35,24 @@ export function t(key, vars) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** The headline for an error's code in the current language, or the general one. The core's
+ * own message, in English, stays the detail: it names the value and where it is. */
+export function errorHeadline(code) {
+  const key = `error.code.${code}`;
+  const text = t(key);
+  return text === key ? t("error.title") : text;
+}
+
+/** An error in a line of its own: the headline, then the core's message. */
+export function errorText(error) {
+  return `${errorHeadline(error.code)} ${error.message}`;
+}
+
+/** An error beside a form field: the core's message, led in other languages by the headline. */
+export function fieldErrorText(error) {
+  return current === "en" ? error.message : `${errorHeadline(error.code)} ${error.message}`;
+}
+
 /** A number in the current language's way of writing numbers. */
 export function num(n) {
   return new Intl.NumberFormat(locale()).format(n);

@@ -2,7 +2,7 @@
 // saved as PDF or printed. The pages printed are the pages shown.
 
 import { h, fill } from "../dom.js";
-import { t, num, lang } from "../i18n.js";
+import { t, num, lang, errorText } from "../i18n.js";
 import { pickSaveFile } from "../api.js";
 
 const KINDS = ["product", "district", "state"];
@@ -141,7 +141,7 @@ export async function render(view, arg, ctx) {
       save.disabled = print.disabled = false;
     } catch (error) {
       if (ctx.current(gen)) {
-        status.textContent = error.message;
+        status.textContent = errorText(error);
         ctx.showError(error);
       }
     } finally {
@@ -178,7 +178,7 @@ export async function render(view, arg, ctx) {
       const s = await ctx.call("brochure_save", { proof: proof.proof, path });
       saved.textContent = t("brochure.saved", { file: s.path, kb: num(Math.ceil(s.bytes / 1024)) });
     } catch (error) {
-      saved.textContent = error.message;
+      saved.textContent = errorText(error);
     } finally {
       save.disabled = false;
     }

@@ -2,7 +2,7 @@
 // checks each value; a refusal comes back naming the field's key and is shown beside that input.
 
 import { h, fill } from "../dom.js";
-import { t, word } from "../i18n.js";
+import { t, word, fieldErrorText, errorText } from "../i18n.js";
 
 const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
@@ -256,10 +256,10 @@ export async function openForm(ctx, kind, id, preset, after) {
       dialog.close();
       arrive(ctx, after?.(saved), t(`form.saved.${saved.outcome}`));
     } catch (error) {
-      const input = error.field ? showFieldError(form, error.field, error.message) : null;
+      const input = error.field ? showFieldError(form, error.field, fieldErrorText(error)) : null;
       if (input) input.focus();
       else {
-        formError.textContent = error.message;
+        formError.textContent = errorText(error);
         formError.hidden = false;
       }
     } finally {
@@ -288,7 +288,7 @@ export function confirmDelete(ctx, kind, id, title, after) {
       dialog.close();
       arrive(ctx, after?.(), t("delete.done"));
     } catch (error) {
-      message.textContent = error.message;
+      message.textContent = errorText(error);
       message.hidden = false;
     }
   });

@@ -3,7 +3,7 @@
 // system's dialog or typed.
 
 import { h, fill } from "../dom.js";
-import { t, num } from "../i18n.js";
+import { t, num, errorText } from "../i18n.js";
 import { listen, pickFile, pickSaveFile } from "../api.js";
 
 const LAYOUTS = ["national", "sellers", "lgd"];
@@ -149,7 +149,7 @@ export async function render(view, ctx) {
     } catch (error) {
       progress.hidden = true;
       progressText.textContent = "";
-      fill(out, h("p", { class: "form-error", role: "alert", "data-testid": "import-error" }, error.message));
+      fill(out, h("p", { class: "form-error", role: "alert", "data-testid": "import-error" }, errorText(error)));
     } finally {
       stop();
       check.disabled = false;
@@ -181,7 +181,7 @@ export async function render(view, ctx) {
       const n = await ctx.call("export_file", { what: what.value, path });
       exportOut.textContent = t("export.done", { n: num(n), file: path });
     } catch (error) {
-      exportOut.textContent = error.message;
+      exportOut.textContent = errorText(error);
     } finally {
       exportButton.disabled = false;
     }

@@ -2,7 +2,7 @@
 // (base, mine, theirs) settled field by field, and refused writes with the server's reason.
 
 import { h, fill } from "../dom.js";
-import { t, num } from "../i18n.js";
+import { t, num, word } from "../i18n.js";
 
 /** A value as a person reads it: text as is, anything else as compact JSON. */
 function shown(value) {
@@ -150,10 +150,17 @@ function conflictsPanel(conflicts, ctx) {
       h("tbody", {}, rows)));
 }
 
+/** Why the server refused a write, in the current language; its own words follow. */
+function refusalHeadline(code) {
+  const key = `sync.refusal.${code}`;
+  const text = t(key);
+  return text === key ? "" : text;
+}
+
 function refusalsPanel(refusals, ctx) {
   const rows = refusals.map((r) => h("tr", { "data-testid": "refusal-row" },
-    h("td", {}, `${r.op} ${r.kind} · ${r.row.slice(-8)}`),
-    h("td", {}, r.reason),
+    h("td", {}, `${word("op", r.op)} · ${word("kind", r.kind)} · ${r.row.slice(-8)}`),
+    h("td", {}, h("strong", { "data-testid": "refusal-headline" }, refusalHeadline(r.code)), " ", r.reason),
     h("td", {}, h("button", {
       type: "button", class: "button", "data-testid": "discard-refusal",
       on: { click: async () => {
