@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "brochure_proof",
     "brochure_page",
     "brochure_save",
+    "brochure_open",
 ];
 
 fn main() {

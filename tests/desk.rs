@@ -215,7 +215,8 @@ async fn save_brochure(w: &Window, file: &Path) -> Result<String> {
 
 /// The product's brochure: previewed, switched to Hindi, saved as PDF (holding the offline
 /// edit), and readied for printing; then the district's and the state's.
-async fn brochures(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
+async fn brochures(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
+    let scratch = harness.scratch()?;
     w.click("product-brochure").await?;
     let pages = brochure_shown(w).await?;
     ensure!(pages >= 1, "the product brochure has {pages} pages");
@@ -249,6 +250,15 @@ async fn brochures(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
         "the bilingual brochure lacks Hindi or English: {text}"
     );
     w.shot(shots, "10-brochure-bilingual").await?;
+
+    // The saved PDF goes to the system's viewer, which prints it at full quality.
+    w.click("brochure-open").await?;
+    let opened = harness.opened(1)?;
+    ensure!(
+        opened == [file.canonicalize()?],
+        "the app asked the desktop to open {opened:?}, not {}",
+        file.display()
+    );
 
     // The native print dialog is out of WebDriver's reach: record what would be printed.
     w.eval(
@@ -572,7 +582,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
             .unwrap_or_default()
             .to_owned();
         edit_product(&w, &shots).await?;
-        brochures(&w, &shots, &harness.scratch()?).await?;
+        brochures(&w, &shots, &harness).await?;
         sellers(&w, &shots).await?;
         workshops_stories_gaps_actions(&w, &shots).await?;
         search(&w, &shots).await?;

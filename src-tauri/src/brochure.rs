@@ -32,6 +32,8 @@ pub struct BrochureDesk {
     data_dir: PathBuf,
     press: Mutex<Option<Arc<Press>>>,
     proof: Mutex<Option<(u64, Arc<Proof>)>>,
+    /// The last PDF this app saved: the only file it will hand to the system's viewer.
+    saved: Mutex<Option<PathBuf>>,
 }
 
 fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -44,6 +46,7 @@ impl BrochureDesk {
             data_dir,
             press: Mutex::new(None),
             proof: Mutex::new(None),
+            saved: Mutex::new(None),
         }
     }
 
@@ -177,9 +180,34 @@ pub fn brochure_save(
     }
     let proof = desk.proof(proof)?;
     let bytes = proof.save(&path)?;
+    *guard(&desk.saved) = Some(path.clone());
     Ok(SavedPdf {
         path,
         bytes,
         pages: proof.pages(),
+    })
+}
+
+/// Opens the last PDF this app saved in the system's PDF viewer, which prints it at full
+/// quality. The window names no path: it cannot make the app open any other file.
+#[tauri::command(async)]
+pub fn brochure_open(desk: State<'_, BrochureDesk>) -> Result<(), CommandError> {
+    let Some(path) = guard(&desk.saved).clone() else {
+        return Err(CommandError::new(
+            "nothing_saved",
+            "save the brochure as PDF first".to_owned(),
+        ));
+    };
+    let path = path.canonicalize().map_err(|e| {
+        CommandError::new(
+            "not_found",
+            format!("{} is no longer there: {e}", path.display()),
+        )
+    })?;
+    open::that_detached(&path).map_err(|e| {
+        CommandError::new(
+            "no_viewer",
+            format!("no program could open {}: {e}", path.display()),
+        )
     })
 }

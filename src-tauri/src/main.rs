@@ -70,6 +70,7 @@ fn main() -> anyhow::Result<()> {
             brochure::brochure_proof,
             brochure::brochure_page,
             brochure::brochure_save,
+            brochure::brochure_open,
         ])
         .setup(|app| {
             // Without its database the app can do nothing: say why and stop,

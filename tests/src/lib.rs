@@ -170,6 +170,21 @@ impl Harness {
         let home = tempfile::tempdir()?;
         let port = free_port()?;
         let native_port = free_port()?;
+        // Under Xvfb no PDF viewer should start: a stand-in for the desktop's opener, first on
+        // the PATH the app inherits, writes down each file the app hands it.
+        let bin = home.path().join("bin");
+        std::fs::create_dir_all(&bin)?;
+        let opener = bin.join("xdg-open");
+        std::fs::write(
+            &opener,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                home.path().join("opened").display()
+            ),
+        )?;
+        std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))?;
         let child = Command::new(tauri_driver())
             .args([
                 "--port",
@@ -178,6 +193,7 @@ impl Harness {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display.name)
+            .env("PATH", path)
             .env("ODOP_DATA_DIR", home.path().join("data"))
             // Settings, window state and web storage stay inside this run.
             .env("XDG_CONFIG_HOME", home.path().join("config"))
@@ -210,6 +226,21 @@ impl Harness {
     /// The app's data folder in this run.
     pub fn data_dir(&self) -> PathBuf {
         self.home.path().join("data")
+    }
+
+    /// The files the app has asked the desktop to open so far, waiting up to a step's time for
+    /// at least `count` (the opener runs apart from the app).
+    pub fn opened(&self, count: usize) -> Result<Vec<PathBuf>> {
+        let record = self.home.path().join("opened");
+        let started = Instant::now();
+        loop {
+            let text = std::fs::read_to_string(&record).unwrap_or_default();
+            let files: Vec<PathBuf> = text.lines().map(PathBuf::from).collect();
+            if files.len() >= count || started.elapsed() > STEP_TIMEOUT {
+                return Ok(files);
+            }
+            std::thread::sleep(POLL);
+        }
     }
 
     /// A scratch folder for files the test writes (exports).

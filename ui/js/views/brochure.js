@@ -48,6 +48,8 @@ export async function render(view, arg, ctx) {
   const save = h("button", { type: "button", class: "button button-primary", "data-testid": "brochure-save" }, t("brochure.save"));
   const print = h("button", { type: "button", class: "button", "data-testid": "brochure-print" }, t("brochure.print"));
   const saved = h("p", { class: "count brochure-saved", "data-testid": "brochure-saved", "aria-live": "polite" });
+  // The system's PDF viewer prints the saved file at full quality.
+  const openPdf = h("button", { type: "button", class: "button", "data-testid": "brochure-open", hidden: true }, t("brochure.open"));
   const pages = h("div", { class: "brochure-pages", "data-testid": "brochure-pages" });
   const title = h("h2", { "data-testid": "brochure-title" }, t("brochure.title"));
 
@@ -63,7 +65,7 @@ export async function render(view, arg, ctx) {
       h("div", { class: "path-field" },
         h("label", { for: "brochure-path" }, h("span", {}, t("brochure.save_to")), pathInput),
         browse, save),
-      saved, status, notes, pages));
+      h("div", { class: "brochure-saved-line" }, saved, openPdf), status, notes, pages));
 
   // The proof on screen; replaced when the language changes.
   let proof = null;
@@ -153,6 +155,7 @@ export async function render(view, arg, ctx) {
   language.addEventListener("change", () => {
     chosen = language.value;
     saved.textContent = "";
+    openPdf.hidden = true;
     typeset();
   });
 
@@ -174,13 +177,24 @@ export async function render(view, arg, ctx) {
     }
     save.disabled = true;
     saved.textContent = "";
+    openPdf.hidden = true;
     try {
       const s = await ctx.call("brochure_save", { proof: proof.proof, path });
       saved.textContent = t("brochure.saved", { file: s.path, kb: num(Math.ceil(s.bytes / 1024)) });
+      openPdf.hidden = false;
     } catch (error) {
       saved.textContent = errorText(error);
     } finally {
       save.disabled = false;
+    }
+  });
+
+  openPdf.addEventListener("click", async () => {
+    ctx.clearError();
+    try {
+      await ctx.call("brochure_open");
+    } catch (error) {
+      ctx.showError(error);
     }
   });
 
