@@ -23,8 +23,8 @@ use odop_ledger::protocol::{
     ConflictRecord, Fields, Outcome, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
-    apply_push, read_pull, Account, ClientRecord, Ledger, LedgerError, Reader, Refusal, StoredRow,
-    Tx,
+    apply_push, read_pull, Account, ClientRecord, Ledger, LedgerError, Reader, Refusal, RowPage,
+    StoredRow, Tx,
 };
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, Statement, Transaction};
@@ -730,19 +730,37 @@ impl Reader for PgTx<'_> {
         cursor: u64,
         scope: Option<u16>,
         limit: u32,
-    ) -> Result<Vec<StoredRow>, LedgerError> {
-        self.query(
+        bytes: usize,
+    ) -> Result<RowPage, LedgerError> {
+        // The server leaves out the rows after the one that passes the size, so they are
+        // neither sent nor parsed.
+        let found = self.query(
             concat!(
                 "SELECT ",
                 row_columns!(),
+                " FROM (SELECT ",
+                row_columns!(),
+                ", sum(octet_length(fields)) OVER (ORDER BY seq) - octet_length(fields) AS before \
+                 FROM (SELECT ",
+                row_columns!(),
                 " FROM rows WHERE seq > $1 AND ($2::integer IS NULL OR state = $2) \
-                 ORDER BY seq LIMIT $3"
+                 ORDER BY seq LIMIT $3) AS first) AS sized WHERE before < $4 ORDER BY seq"
             ),
-            &[&big(cursor), &state_param(scope), &i64::from(limit)],
-        )?
-        .iter()
-        .map(row_from)
-        .collect()
+            &[
+                &big(cursor),
+                &state_param(scope),
+                &i64::from(limit),
+                &i64::try_from(bytes).unwrap_or(i64::MAX),
+            ],
+        )?;
+        RowPage::gather(
+            found.iter().map(|r| {
+                let size = r.try_get::<_, &str>(4).map_err(sql)?.len();
+                Ok((row_from(r)?, size))
+            }),
+            limit,
+            bytes,
+        )
     }
 
     fn departures_after(

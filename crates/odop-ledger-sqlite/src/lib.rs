@@ -15,8 +15,8 @@ use odop_ledger::protocol::{
     ConflictRecord, Outcome, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
-    apply_push, read_pull, Account, ClientRecord, Ledger, LedgerError, Reader, Refusal, StoredRow,
-    Tx,
+    apply_push, read_pull, Account, ClientRecord, Ledger, LedgerError, Reader, Refusal, RowPage,
+    StoredRow, Tx,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use thiserror::Error;
@@ -527,7 +527,8 @@ impl Reader for SqliteTx<'_, '_> {
         cursor: u64,
         scope: Option<u16>,
         limit: u32,
-    ) -> Result<Vec<StoredRow>, LedgerError> {
+        bytes: usize,
+    ) -> Result<RowPage, LedgerError> {
         let mut stmt = self
             .tx
             .prepare_cached(&format!(
@@ -538,11 +539,16 @@ impl Reader for SqliteTx<'_, '_> {
         let rows = stmt
             .query_map(params![cursor as i64, scope, limit], row_from)
             .map_err(sql)?;
-        let mut out = Vec::new();
-        for r in rows {
-            out.push(with_fields(r.map_err(sql)?)?);
-        }
-        Ok(out)
+        // Rows are read one at a time, so those past the size are never parsed.
+        RowPage::gather(
+            rows.map(|r| {
+                let (row, text) = r.map_err(sql)?;
+                let size = text.len();
+                Ok((with_fields((row, text))?, size))
+            }),
+            limit,
+            bytes,
+        )
     }
 
     fn departures_after(

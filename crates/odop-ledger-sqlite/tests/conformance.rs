@@ -22,6 +22,7 @@ conformance_tests!(
     a_delete_racing_an_edit_is_a_conflict,
     resolving_a_conflict_is_an_ordinary_edit,
     pages_cover_every_change_once,
+    a_page_of_long_rows_ends_by_size_and_loses_nothing,
     a_row_leaving_a_state_departs_from_its_readers,
     an_old_cursor_after_pruning_must_resync,
     a_client_id_belongs_to_one_account,

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use odop_protocol::{
     Change, FieldChange, Mutation, Op, Outcome, PullResponse, PushRequest, PushResponse, Role,
+    MAX_PULL_LIMIT, PULL_PAGE_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -27,6 +28,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("a_delete_racing_an_edit_is_a_conflict", delete_races),
     ("resolving_a_conflict_is_an_ordinary_edit", resolution),
     ("pages_cover_every_change_once", paging),
+    (
+        "a_page_of_long_rows_ends_by_size_and_loses_nothing",
+        long_rows,
+    ),
     ("a_row_leaving_a_state_departs_from_its_readers", departures),
     ("an_old_cursor_after_pruning_must_resync", horizon),
     ("a_client_id_belongs_to_one_account", client_binding),
@@ -202,10 +207,20 @@ fn refused(r: &PushResponse, i: usize) -> (String, String) {
 }
 
 /// Every change `who` can pull from `cursor`, following pages.
-fn pull_all(ledger: &dyn Ledger, who: &Account, mut cursor: u64) -> (Vec<Change>, u64) {
+fn pull_all(ledger: &dyn Ledger, who: &Account, cursor: u64) -> (Vec<Change>, u64) {
+    pull_all_by(ledger, who, cursor, 7)
+}
+
+/// [`pull_all`] with pages of up to `limit` changes.
+fn pull_all_by(
+    ledger: &dyn Ledger,
+    who: &Account,
+    mut cursor: u64,
+    limit: u32,
+) -> (Vec<Change>, u64) {
     let mut all = Vec::new();
     for _ in 0..10_000 {
-        let page: PullResponse = ledger.pull(who, cursor, 7).expect("pull");
+        let page: PullResponse = ledger.pull(who, cursor, limit).expect("pull");
         assert!(page.cursor >= cursor, "a cursor never moves back");
         all.extend(page.changes);
         cursor = page.cursor;
@@ -666,6 +681,79 @@ fn paging(ledger: &dyn Ledger) {
     assert!(again.changes.is_empty() && !again.more && again.cursor == cursor);
     // A limit of 0 still makes progress.
     assert_eq!(ledger.pull(&w.central, 0, 0).unwrap().changes.len(), 1);
+}
+
+fn long_rows(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    // 200 products with 9,000-letter Devanagari descriptions: about 27 KB of JSON each, so
+    // more than a page's size in all.
+    let description = "क".repeat(9_000);
+    let rows: u32 = 200;
+    for first in (1..=rows).step_by(50) {
+        let batch = (first..first + 50)
+            .map(|n| {
+                let mut f = product(n, 9, 187, "Long");
+                f.insert("description".into(), json!(description));
+                create(u64::from(n), f)
+            })
+            .collect();
+        push(ledger, &w.central, "c-central", batch);
+    }
+    // The first row leaves UP after everything else was written: its departure comes last.
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            u64::from(rows) + 1,
+            1,
+            1,
+            &[
+                ("state", json!(9), json!(10)),
+                ("district", json!(187), json!(211)),
+            ],
+        )],
+    );
+
+    let first = ledger.pull(&w.up, 0, MAX_PULL_LIMIT).expect("pull");
+    let size: usize = first
+        .changes
+        .iter()
+        .map(|c| match c {
+            Change::Row { fields, .. } => serde_json::to_string(fields).map_or(0, |t| t.len()),
+            _ => 0,
+        })
+        .sum();
+    assert!(
+        first.more && first.changes.len() < rows as usize,
+        "a page of {} changes ({size} bytes) should have ended by size",
+        first.changes.len()
+    );
+    assert!(
+        (PULL_PAGE_BYTES..PULL_PAGE_BYTES + 40_000).contains(&size),
+        "the page holds {size} bytes of fields, not just past {PULL_PAGE_BYTES}"
+    );
+    assert!(
+        first
+            .changes
+            .iter()
+            .all(|c| matches!(c, Change::Row { .. })),
+        "the departure, written last, waits for its page"
+    );
+
+    let mut changes = first.changes;
+    let (rest, _) = pull_all_by(ledger, &w.up, first.cursor, MAX_PULL_LIMIT);
+    changes.extend(rest);
+    let seqs: Vec<_> = changes.iter().map(Change::seq).collect();
+    assert!(
+        seqs.windows(2).all(|p| p[0] < p[1]),
+        "in sequence order, none twice"
+    );
+    assert!(
+        matches!(changes.last(), Some(Change::Departed { id: d, .. }) if *d == id(1)),
+        "UP is told the first row left"
+    );
+    assert_eq!(view(ledger, &w.up).len(), rows as usize - 1);
 }
 
 fn departures(ledger: &dyn Ledger) {

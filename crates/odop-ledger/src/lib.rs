@@ -43,6 +43,37 @@ pub struct StoredRow {
     pub seq: u64,
 }
 
+/// Rows of the change sequence as a [`Reader`] hands them out.
+#[derive(Debug, Default)]
+pub struct RowPage {
+    pub rows: Vec<StoredRow>,
+    /// The rows stopped at their count or their size: more may follow the last one.
+    pub full: bool,
+}
+
+impl RowPage {
+    /// Rows read in order, each with the length of its fields' JSON, taken up to `limit` or
+    /// until their total passes `bytes`.
+    pub fn gather(
+        rows: impl IntoIterator<Item = Result<(StoredRow, usize), LedgerError>>,
+        limit: u32,
+        bytes: usize,
+    ) -> Result<RowPage, LedgerError> {
+        let mut page = RowPage::default();
+        let mut total = 0usize;
+        for row in rows {
+            let (row, size) = row?;
+            page.rows.push(row);
+            total += size;
+            if page.rows.len() >= limit as usize || total >= bytes {
+                page.full = true;
+                break;
+            }
+        }
+        Ok(page)
+    }
+}
+
 /// What the server remembers of a client installation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRecord {
@@ -106,13 +137,16 @@ pub trait Reader {
     fn head(&mut self) -> Result<u64, LedgerError>;
     /// The highest sequence of a pruned tombstone; cursors below it must resync.
     fn horizon(&mut self) -> Result<u64, LedgerError>;
-    /// Up to `limit` rows (tombstones included) after `cursor`, in `scope` (a state) or all.
+    /// Rows (tombstones included) after `cursor`, in `scope` (a state) or all, in sequence
+    /// order: at most `limit`, and none after the row whose fields take the total past `bytes`
+    /// (that row is included, so a page always moves on).
     fn rows_after(
         &mut self,
         cursor: u64,
         scope: Option<u16>,
         limit: u32,
-    ) -> Result<Vec<StoredRow>, LedgerError>;
+        bytes: usize,
+    ) -> Result<RowPage, LedgerError>;
     /// Up to `limit` departures from `state` after `cursor`: (seq, kind, id).
     fn departures_after(
         &mut self,

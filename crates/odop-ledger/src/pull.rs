@@ -1,4 +1,4 @@
-use odop_protocol::{Change, PullResponse, MAX_PULL_LIMIT};
+use odop_protocol::{Change, PullResponse, MAX_PULL_LIMIT, PULL_PAGE_BYTES};
 
 use crate::{Account, LedgerError, Reader};
 
@@ -31,7 +31,14 @@ pub fn read_pull(
     }
     let scope = who.scope();
     let mut changes: Vec<Change> = Vec::new();
-    for row in reader.rows_after(cursor, scope, limit)? {
+    let rows = reader.rows_after(cursor, scope, limit, PULL_PAGE_BYTES)?;
+    // Past the last row of a full set of rows, unread rows may lie; the page ends there.
+    let rows_end = if rows.full {
+        rows.rows.last().map(|r| r.seq)
+    } else {
+        None
+    };
+    for row in rows.rows {
         changes.push(if row.deleted {
             Change::Tombstone {
                 seq: row.seq,
@@ -62,12 +69,19 @@ pub fn read_pull(
         changes.push(Change::Conflict { seq, record });
     }
     changes.sort_by_key(Change::seq);
+    let mut more = false;
+    if let Some(end) = rows_end {
+        changes.retain(|c| c.seq() <= end);
+        more = true;
+    }
     // Each source gave at most `limit`; past the page, a source may have more unread below
     // what another source returned, so the page ends at `limit` entries.
-    let more = changes.len() > limit as usize;
-    changes.truncate(limit as usize);
+    if changes.len() > limit as usize {
+        changes.truncate(limit as usize);
+        more = true;
+    }
     let next = changes.last().map_or(cursor, Change::seq);
-    let more = more || (changes.len() == limit as usize && next < head);
+    let more = (more || changes.len() == limit as usize) && next < head;
     Ok(PullResponse {
         changes,
         cursor: if more { next } else { head.max(next) },

@@ -34,8 +34,12 @@ pub const PATH_REFUSALS: &str = "/v1/refusals";
 
 /// At most this many mutations in one push; a client splits a longer outbox.
 pub const MAX_PUSH_MUTATIONS: usize = 500;
-/// At most this many changes in one pull page.
-pub const MAX_PULL_LIMIT: u32 = 1000;
+/// At most this many changes in one pull page. A desk's first sync takes as many pages as this
+/// allows: each page is a request and a transaction on the desk.
+pub const MAX_PULL_LIMIT: u32 = 5000;
+/// A pull page takes no more rows once their fields pass this many bytes of JSON, so a page of
+/// long stories stays as small as a page of short rows.
+pub const PULL_PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// The largest request body the server reads, compressed or not.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
