@@ -39,7 +39,7 @@ pub const MAX_PUSH_MUTATIONS: usize = 500;
 pub const MAX_PULL_LIMIT: u32 = 5000;
 /// A pull page takes no more rows once their fields pass this many bytes of JSON, so a page of
 /// long stories stays as small as a page of short rows.
-pub const PULL_PAGE_BYTES: usize = 4 * 1024 * 1024;
+pub const PULL_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// The largest request body the server reads, compressed or not.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
