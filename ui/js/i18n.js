@@ -35,12 +35,21 @@ export function t(key, vars) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** A string by key, or `fallback` when no language has the key. */
+function tOr(key, fallback) {
+  const text = t(key);
+  return text === key ? fallback : text;
+}
+
 /** The headline for an error's code in the current language, or the general one. The core's
  * own message, in English, stays the detail: it names the value and where it is. */
 export function errorHeadline(code) {
-  const key = `error.code.${code}`;
-  const text = t(key);
-  return text === key ? t("error.title") : text;
+  return tOr(`error.code.${code}`, t("error.title"));
+}
+
+/** Why the server refused a write, in the current language; empty for a code it does not know. */
+export function refusalHeadline(code) {
+  return tOr(`sync.refusal.${code}`, "");
 }
 
 /** An error in a line of its own: the headline, then the core's message. */
@@ -50,7 +59,7 @@ export function errorText(error) {
 
 /** An error beside a form field: the core's message, led in other languages by the headline. */
 export function fieldErrorText(error) {
-  return current === "en" ? error.message : `${errorHeadline(error.code)} ${error.message}`;
+  return current === "en" ? error.message : errorText(error);
 }
 
 /** A number in the current language's way of writing numbers. */
@@ -61,9 +70,7 @@ export function num(n) {
 /** A word of a fixed list (sector, rank, seller kind...) in the current language. */
 export function word(group, value) {
   if (value === null || value === undefined || value === "") return "";
-  const key = `${group}.${value}`;
-  const text = t(key);
-  return text === key ? String(value) : text;
+  return tOr(`${group}.${value}`, String(value));
 }
 
 /** Translates the static page: text, placeholders and labels marked with data-i18n*. */

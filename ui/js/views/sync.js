@@ -2,7 +2,7 @@
 // (base, mine, theirs) settled field by field, and refused writes with the server's reason.
 
 import { h, fill } from "../dom.js";
-import { t, num, word } from "../i18n.js";
+import { t, num, word, refusalHeadline } from "../i18n.js";
 
 /** A value as a person reads it: text as is, anything else as compact JSON. */
 function shown(value) {
@@ -148,13 +148,6 @@ function conflictsPanel(conflicts, ctx) {
         h("th", {}, t("sync.record")), h("th", {}, t("sync.field")), h("th", {}, t("sync.base")),
         h("th", {}, t("sync.mine")), h("th", {}, t("sync.theirs")), h("th", {}, t("sync.settle")))),
       h("tbody", {}, rows)));
-}
-
-/** Why the server refused a write, in the current language; its own words follow. */
-function refusalHeadline(code) {
-  const key = `sync.refusal.${code}`;
-  const text = t(key);
-  return text === key ? "" : text;
 }
 
 function refusalsPanel(refusals, ctx) {
