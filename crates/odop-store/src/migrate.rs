@@ -8,6 +8,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_sync.sql")),
     (3, include_str!("../migrations/0003_compact_creates.sql")),
+    (4, include_str!("../migrations/0004_leaner_bulk_writes.sql")),
 ];
 
 /// The schema version this build writes.
@@ -104,5 +105,40 @@ mod tests {
             json("SELECT fields FROM sync_refusals"),
             [serde_json::json!({"name": "x"})]
         );
+    }
+
+    #[test]
+    fn after_0004_history_is_found_by_one_index_and_search_writes_larger_segments() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        // The lookups a pull makes for each row it applies, and the one `history` makes.
+        for sql in [
+            "SELECT EXISTS (SELECT 1 FROM history h JOIN outbox o ON o.history_id = h.id \
+             WHERE h.entity = 'seller' AND h.row_id = 'x')",
+            "SELECT fields FROM history WHERE row_id = 'x'",
+        ] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let plan: Vec<String> = stmt
+                .query_map([], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("INDEX history_by_row (row_id=?)")),
+                "{sql}: {plan:?}"
+            );
+        }
+        // Every search index gathers 4 MiB of words before writing a segment.
+        for fts in ["products", "sellers", "stories", "workshops", "gaps"] {
+            let size: i64 = conn
+                .query_row(
+                    &format!("SELECT v FROM {fts}_fts_config WHERE k = 'hashsize'"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(size, 4 << 20, "{fts}");
+        }
     }
 }
