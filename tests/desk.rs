@@ -466,6 +466,8 @@ async fn import(w: &Window, shots: &Path) -> Result<u64> {
             "flagged rows are counted but not listed"
         );
     }
+    // The national list's flags are all disagreements with the LGD list, each named in words.
+    flag_problems_read(w, "en", &[("unknown_code", 12), ("code_in_other_state", 9)]).await?;
     w.shot(shots, "18-import-national-report").await?;
     Ok(imported)
 }
@@ -552,6 +554,58 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     w.shot(shots, "hi-seller-form-error").await?;
     w.click("form-cancel").await?;
     dialog_closed(w).await?;
+
+    // A check of the national list names each flagged row's problem in Hindi.
+    w.eval("location.hash = '#/import';", vec![]).await?;
+    w.settled().await?;
+    w.select("import-layout", "national").await?;
+    w.type_into(
+        "import-path",
+        &path_text(&shared_data().join("odop_products_v31_20250707.csv"))?,
+    )
+    .await?;
+    w.click("import-check").await?;
+    w.find("import-preview").await?;
+    flag_problems_read(
+        w,
+        "hi",
+        &[
+            ("unknown_code", 12),
+            ("code_in_other_state", 9),
+            ("code_name_mismatch", 6),
+        ],
+    )
+    .await?;
+    w.shot(shots, "hi-import-flagged").await?;
+    Ok(())
+}
+
+/// The flagged rows of the report on screen: `expected` rows of each problem code, each showing
+/// the problem's headline in `lang`, and the count above the table saying so too.
+async fn flag_problems_read(w: &Window, lang: &str, expected: &[(&str, usize)]) -> Result<()> {
+    let words: serde_json::Map<String, Value> = serde_json::from_str(&std::fs::read_to_string(
+        odop_e2e::repo_root().join(format!("ui/i18n/{lang}.json")),
+    )?)?;
+    for (code, n) in expected {
+        let headline = words[&format!("import.problem.{code}")]
+            .as_str()
+            .unwrap_or_default();
+        let shown = w
+            .eval(
+                "const rows = [...document.querySelectorAll(`[data-testid=flagged-row][data-code=${arguments[0]}]`)]; \
+                 const count = document.querySelector(`[data-testid=flag-problems] [data-code=${arguments[0]}]`); \
+                 return { rows: rows.length, \
+                          named: rows.filter((r) => r.querySelector('[data-testid=flag-problem]').textContent === arguments[1]).length, \
+                          count: count ? count.textContent : null };",
+                vec![json!(code), json!(headline)],
+            )
+            .await?;
+        let want = json!({ "rows": n, "named": n, "count": format!("{n} {headline}") });
+        ensure!(
+            !headline.is_empty() && shown == want,
+            "flagged {code} rows in {lang}: {shown}, expected {want}"
+        );
+    }
     Ok(())
 }
 

@@ -214,3 +214,26 @@ fn every_error_code_the_app_can_show_has_a_headline() {
         "refusal codes with no headline: {missing:?}"
     );
 }
+
+#[test]
+fn every_problem_an_import_can_flag_has_a_headline() {
+    let en = dictionary("en");
+    let mut codes = BTreeSet::new();
+    codes_in("crates/odop-exchange/src/report.rs", &mut codes);
+    assert!(
+        codes.len() >= 15,
+        "only {codes:?} found: the scan is broken"
+    );
+    let missing: Vec<_> = codes
+        .iter()
+        .filter(|c| !en.contains_key(&format!("import.problem.{c}")))
+        .collect();
+    assert!(missing.is_empty(), "problems with no headline: {missing:?}");
+    // No headline is left for a problem that no longer exists.
+    let stale: Vec<_> = en
+        .keys()
+        .filter_map(|k| k.strip_prefix("import.problem."))
+        .filter(|c| !codes.contains(*c))
+        .collect();
+    assert!(stale.is_empty(), "headlines for no problem: {stale:?}");
+}

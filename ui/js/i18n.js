@@ -52,6 +52,12 @@ export function refusalHeadline(code) {
   return tOr(`sync.refusal.${code}`, "");
 }
 
+/** What kind of problem stopped an imported row, in the current language; empty for a code the
+ * interface does not know, where the core's English reason still says it. */
+export function problemHeadline(code) {
+  return tOr(`import.problem.${code}`, "");
+}
+
 /** An error in a line of its own: the headline, then the core's message. */
 export function errorText(error) {
   return `${errorHeadline(error.code)} ${error.message}`;

@@ -85,9 +85,14 @@ pub fn import_report(r: &ImportReport) -> String {
     );
     let flagged: Vec<_> = r.flagged().collect();
     if !flagged.is_empty() {
-        out.push_str("\nflagged rows:\n");
+        let by: Vec<String> = s
+            .flagged_by
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        out.push_str(&format!("\nflagged rows ({}):\n", by.join(", ")));
         for row in flagged {
-            if let Fate::Flagged { column, reason } = &row.fate {
+            if let Fate::Flagged { column, reason, .. } = &row.fate {
                 out.push_str(&format!(
                     "  line {:>5}  {:<40}  {}{}\n",
                     row.line,
@@ -140,7 +145,7 @@ pub fn lgd_report(r: &LgdReport, dry_run: bool) -> String {
         c.unchanged
     );
     for row in &r.flagged {
-        if let Fate::Flagged { column, reason } = &row.fate {
+        if let Fate::Flagged { column, reason, .. } = &row.fate {
             out.push_str(&format!(
                 "\n  line {:>5}  {}  [{}] {}",
                 row.line,

@@ -1,12 +1,12 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use odop_domain::{display_name, District, DistrictCode, Invalid, State, StateCode, StateKind};
+use odop_domain::{display_name, District, DistrictCode, State, StateCode, StateKind};
 use odop_sheet::{read_table, Column};
 use odop_store::{PlaceCounts, Store};
 use serde::Serialize;
 
-use crate::report::{Fate, RowReport};
+use crate::report::{Fate, Problem, RowReport};
 use crate::ExchangeError;
 
 const STATE_COLUMNS: &[Column] = &[
@@ -100,12 +100,13 @@ pub fn import_lgd(
     let states_table = read_table(states_path, STATE_COLUMNS)?;
     let districts_table = read_table(districts_path, DISTRICT_COLUMNS)?;
     let mut flagged = Vec::new();
-    let mut bad = |line: usize, label: String, column: &str, reason: String| {
+    let mut bad = |line: usize, label: String, column: &str, code: Problem, reason: String| {
         flagged.push(RowReport {
             line,
             label,
             fate: Fate::Flagged {
                 column: Some(column.to_owned()),
+                code,
                 reason,
             },
             warnings: vec![],
@@ -122,7 +123,8 @@ pub fn import_lgd(
                     row.line,
                     name.to_owned(),
                     "State Code",
-                    Invalid::to_string(&e),
+                    Problem::from(&e),
+                    e.to_string(),
                 );
                 continue;
             }
@@ -132,6 +134,7 @@ pub fn import_lgd(
                 row.line,
                 code.to_string(),
                 "State Name",
+                Problem::Missing,
                 "the name is empty".into(),
             );
             continue;
@@ -166,14 +169,14 @@ pub fn import_lgd(
         let state: StateCode = match districts_table.get(row, "State Code").parse() {
             Ok(c) => c,
             Err(e) => {
-                bad(row.line, label, "State Code", Invalid::to_string(&e));
+                bad(row.line, label, "State Code", (&e).into(), e.to_string());
                 continue;
             }
         };
         let code: DistrictCode = match districts_table.get(row, "District Code").parse() {
             Ok(c) => c,
             Err(e) => {
-                bad(row.line, label, "District Code", Invalid::to_string(&e));
+                bad(row.line, label, "District Code", (&e).into(), e.to_string());
                 continue;
             }
         };
@@ -182,6 +185,7 @@ pub fn import_lgd(
                 row.line,
                 label,
                 "State Code",
+                Problem::UnknownState,
                 format!("state {state} is not in the state list"),
             );
             continue;
@@ -191,6 +195,7 @@ pub fn import_lgd(
                 row.line,
                 code.to_string(),
                 "District Name",
+                Problem::Missing,
                 "the name is empty".into(),
             );
             continue;

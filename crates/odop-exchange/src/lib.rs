@@ -19,7 +19,7 @@ pub use error::ExchangeError;
 pub use export::{export_products, export_sellers, FileKind};
 pub use lgd::{import_lgd, LgdReport};
 pub use national::{import_national, NATIONAL_COLUMNS};
-pub use report::{Fate, ImportReport, RowReport, Summary};
+pub use report::{Fate, ImportReport, Problem, RowReport, Summary};
 pub use sellers::{import_sellers, SELLER_COLUMNS};
 
 /// How an import runs.

@@ -8,7 +8,9 @@ use odop_domain::{
 use odop_sheet::{read_table, Column, Row, Table};
 use odop_store::{ProductFilter, Store};
 
-use crate::report::{flag, row_problem, Fate, Flag, ImportReport, RowReport};
+use crate::report::{
+    flag, invalid, misplaced, row_problem, Fate, Flag, ImportReport, Problem, RowReport,
+};
 use crate::{ExchangeError, ImportOptions};
 
 /// The national list's columns, with other headings seen in state sheets. The last four are
@@ -143,6 +145,7 @@ pub fn import_national(
                 if let Some(first) = seen.get(&key) {
                     Fate::Flagged {
                         column: Some("Product".to_owned()),
+                        code: Problem::Duplicate,
                         reason: format!(
                             "duplicate: line {first} already lists this product for this district"
                         ),
@@ -239,33 +242,36 @@ fn parse_row(
     let cell = |c: &str| table.get(row, c).trim();
     let name = cell("Product");
     if name.is_empty() {
-        return Err(flag("Product", "the product name is empty"));
+        return Err(flag(
+            "Product",
+            Problem::Missing,
+            "the product name is empty",
+        ));
     }
     let code: DistrictCode = cell("LGD Code")
         .parse()
-        .map_err(|e: Invalid| flag("LGD Code", e.to_string()))?;
+        .map_err(|e| invalid("LGD Code", &e))?;
     let district = gazetteer
         .check(cell("State"), cell("District"), code)
-        .map_err(|p| flag("LGD Code", p.to_string()))?;
+        .map_err(|p| misplaced("LGD Code", &p))?;
     let state = gazetteer
         .district(district)
         .map_or(StateCode(0), |d| d.state);
     let rank: Rank = cell("Category")
         .parse()
-        .map_err(|e: Invalid| flag("Category", e.to_string()))?;
+        .map_err(|e| invalid("Category", &e))?;
     let sector = sectors
         .resolve(cell("Sector"))
-        .map_err(|e| flag("Sector", e.to_string()))?;
+        .map_err(|e| invalid("Sector", &e))?;
     let registered =
-        GiStatus::parse_flag(cell("GI Status")).map_err(|e| flag("GI Status", e.to_string()))?;
+        GiStatus::parse_flag(cell("GI Status")).map_err(|e| invalid("GI Status", &e))?;
     let local_name = match (cell("Local Name"), cell("Local Language")) {
         ("", _) => None,
         (text, lang) => {
             let lang: Lang = if lang.is_empty() {
                 Lang::Hi
             } else {
-                lang.parse()
-                    .map_err(|e: Invalid| flag("Local Language", e.to_string()))?
+                lang.parse().map_err(|e| invalid("Local Language", &e))?
             };
             Some(LocalText {
                 lang,
@@ -275,7 +281,7 @@ fn parse_row(
     };
     let named_id = match cell("ID") {
         "" => None,
-        raw => Some(raw.parse::<Id>().map_err(|e| flag("ID", e.to_string()))?),
+        raw => Some(raw.parse::<Id>().map_err(|e| invalid("ID", &e))?),
     };
     let opt = |c: &str| Some(cell(c).to_owned()).filter(|s| !s.is_empty());
     let product = Product {
@@ -298,7 +304,7 @@ fn parse_row(
     };
     product
         .validate()
-        .map_err(|e| flag(column_of(e.field()), e.to_string()))?;
+        .map_err(|e| invalid(column_of(e.field()), &e))?;
     Ok(Parsed { product, named_id })
 }
 

@@ -1,3 +1,6 @@
+use std::collections::BTreeMap;
+
+use odop_domain::{Invalid, PlaceProblem};
 use odop_store::{Outcome, StoreError};
 use serde::Serialize;
 
@@ -13,8 +16,111 @@ pub enum Fate {
     /// The row was not imported, for this reason.
     Flagged {
         column: Option<String>,
+        /// The kind of problem, stable for scripts and translations.
+        code: Problem,
         reason: String,
     },
+}
+
+/// The kinds of problem that stop a row, each with a stable code: scripts key on it, and the
+/// app shows a headline for it in the reader's language before the English reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "&'static str")]
+pub enum Problem {
+    /// A required cell is empty.
+    Missing,
+    /// A cell is longer than its field allows.
+    TooLong,
+    /// A cell holds a control character.
+    ControlCharacter,
+    /// A cell is none of the values its field accepts.
+    UnknownValue,
+    /// A cell is not written the way its field needs (a GSTIN, a phone number, a code).
+    BadFormat,
+    /// A number or date outside the range its field accepts.
+    OutOfRange,
+    /// The state named is not in the LGD list.
+    UnknownStateName,
+    /// The LGD code is not in the LGD district list.
+    UnknownCode,
+    /// The LGD code is a district of another state than the one named.
+    CodeInOtherState,
+    /// The LGD code is another district of the state than the one named.
+    CodeNameMismatch,
+    /// The district code is not in the local database.
+    UnknownDistrict,
+    /// The state code is not in the local database.
+    UnknownState,
+    /// The district belongs to another state than the record's.
+    DistrictInOtherState,
+    /// The sector is not on the sector list.
+    UnknownSector,
+    /// The row names a record that does not exist.
+    MissingReference,
+    /// The row names a product the district does not have.
+    UnknownProduct,
+    /// An earlier row of the file already said this.
+    Duplicate,
+}
+
+impl Problem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Missing => "missing",
+            Problem::TooLong => "too_long",
+            Problem::ControlCharacter => "control_character",
+            Problem::UnknownValue => "unknown_value",
+            Problem::BadFormat => "bad_format",
+            Problem::OutOfRange => "out_of_range",
+            Problem::UnknownStateName => "unknown_state_name",
+            Problem::UnknownCode => "unknown_code",
+            Problem::CodeInOtherState => "code_in_other_state",
+            Problem::CodeNameMismatch => "code_name_mismatch",
+            Problem::UnknownDistrict => "unknown_district",
+            Problem::UnknownState => "unknown_state",
+            Problem::DistrictInOtherState => "district_in_other_state",
+            Problem::UnknownSector => "unknown_sector",
+            Problem::MissingReference => "missing_reference",
+            Problem::UnknownProduct => "unknown_product",
+            Problem::Duplicate => "duplicate",
+        }
+    }
+}
+
+impl From<Problem> for &'static str {
+    fn from(p: Problem) -> &'static str {
+        p.code()
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl From<&Invalid> for Problem {
+    fn from(e: &Invalid) -> Problem {
+        match e {
+            Invalid::Missing { .. } => Problem::Missing,
+            Invalid::TooLong { .. } => Problem::TooLong,
+            Invalid::ControlCharacter { .. } => Problem::ControlCharacter,
+            Invalid::Unknown { .. } => Problem::UnknownValue,
+            Invalid::Format { .. } => Problem::BadFormat,
+            Invalid::Range { .. } => Problem::OutOfRange,
+        }
+    }
+}
+
+impl From<&PlaceProblem> for Problem {
+    fn from(p: &PlaceProblem) -> Problem {
+        match p {
+            PlaceProblem::UnknownState { .. } => Problem::UnknownStateName,
+            PlaceProblem::UnknownCode { .. } => Problem::UnknownCode,
+            PlaceProblem::CodeInOtherState { .. } => Problem::CodeInOtherState,
+            PlaceProblem::CodeNameMismatch { .. } => Problem::CodeNameMismatch,
+        }
+    }
 }
 
 impl Fate {
@@ -54,6 +160,8 @@ pub struct Summary {
     pub merged: usize,
     pub changed: usize,
     pub flagged: usize,
+    /// Flagged rows by the code of their problem.
+    pub flagged_by: BTreeMap<&'static str, usize>,
 }
 
 /// The account of an import: every row's fate, and findings about the whole file.
@@ -92,7 +200,10 @@ impl ImportReport {
                     self.summary.changed += 1;
                 }
             }
-            Fate::Flagged { .. } => self.summary.flagged += 1,
+            Fate::Flagged { code, .. } => {
+                self.summary.flagged += 1;
+                *self.summary.flagged_by.entry(code.code()).or_default() += 1;
+            }
         }
         self.rows.push(row);
     }
@@ -118,20 +229,33 @@ impl ImportReport {
 #[derive(Debug)]
 pub(crate) struct Flag {
     pub(crate) column: Option<&'static str>,
+    pub(crate) code: Problem,
     pub(crate) reason: String,
 }
 
-pub(crate) fn flag(column: &'static str, reason: impl Into<String>) -> Flag {
+pub(crate) fn flag(column: &'static str, code: Problem, reason: impl Into<String>) -> Flag {
     Flag {
         column: Some(column),
+        code,
         reason: reason.into(),
     }
+}
+
+/// A cell its field refuses.
+pub(crate) fn invalid(column: &'static str, e: &Invalid) -> Flag {
+    flag(column, e.into(), e.to_string())
+}
+
+/// A place that does not agree with the LGD list.
+pub(crate) fn misplaced(column: &'static str, p: &PlaceProblem) -> Flag {
+    flag(column, p.into(), p.to_string())
 }
 
 impl From<Flag> for Fate {
     fn from(f: Flag) -> Fate {
         Fate::Flagged {
             column: f.column.map(str::to_owned),
+            code: f.code,
             reason: f.reason,
         }
     }
@@ -143,19 +267,19 @@ pub(crate) fn row_problem(
     e: StoreError,
     column_of: fn(&str) -> &'static str,
 ) -> Result<Flag, StoreError> {
-    match e {
-        StoreError::Invalid { source, .. } => {
-            Ok(flag(column_of(source.field()), source.to_string()))
-        }
-        StoreError::UnknownDistrict { .. }
-        | StoreError::UnknownState { .. }
-        | StoreError::DistrictInOtherState { .. } => Ok(flag("LGD Code", e.to_string())),
-        StoreError::UnknownSector(_) => Ok(flag("Sector", e.to_string())),
+    let place = |code| Ok(flag("LGD Code", code, e.to_string()));
+    match &e {
+        StoreError::Invalid { source, .. } => Ok(invalid(column_of(source.field()), source)),
+        StoreError::UnknownDistrict { .. } => place(Problem::UnknownDistrict),
+        StoreError::UnknownState { .. } => place(Problem::UnknownState),
+        StoreError::DistrictInOtherState { .. } => place(Problem::DistrictInOtherState),
+        StoreError::UnknownSector(_) => Ok(flag("Sector", Problem::UnknownSector, e.to_string())),
         StoreError::MissingReference { .. } => Ok(Flag {
             column: None,
+            code: Problem::MissingReference,
             reason: e.to_string(),
         }),
-        other => Err(other),
+        _ => Err(e),
     }
 }
 
@@ -180,6 +304,7 @@ mod tests {
             3,
             Fate::Flagged {
                 column: Some("LGD Code".into()),
+                code: Problem::UnknownCode,
                 reason: "unknown".into(),
             },
             vec![],

@@ -8,7 +8,9 @@ use odop_domain::{
 use odop_sheet::{read_table, Column, Row, Table};
 use odop_store::{ProductFilter, Store};
 
-use crate::report::{flag, row_problem, Fate, Flag, ImportReport, RowReport};
+use crate::report::{
+    flag, invalid, misplaced, row_problem, Fate, Flag, ImportReport, Problem, RowReport,
+};
 use crate::{ExchangeError, ImportOptions};
 
 /// A seller list's columns. Platform columns hold an onboarding status (`onboarded`,
@@ -182,6 +184,7 @@ pub fn import_sellers(
                 if let Some(first) = seen.get(&key) {
                     Fate::Flagged {
                         column: Some("Name".to_owned()),
+                        code: Problem::Duplicate,
                         reason: format!("duplicate: line {first} already lists this seller"),
                     }
                 } else {
@@ -231,34 +234,36 @@ fn parse_seller(
     let opt = |c: &str| Some(cell(c).to_owned()).filter(|s| !s.is_empty());
     let named = match cell("ID") {
         "" => None,
-        raw => Some(raw.parse::<Id>().map_err(|e| flag("ID", e.to_string()))?),
+        raw => Some(raw.parse::<Id>().map_err(|e| invalid("ID", &e))?),
     };
     let code: DistrictCode = cell("LGD Code")
         .parse()
-        .map_err(|e: Invalid| flag("LGD Code", e.to_string()))?;
+        .map_err(|e| invalid("LGD Code", &e))?;
     let district = gazetteer
         .check(cell("State"), cell("District"), code)
-        .map_err(|p| flag("LGD Code", p.to_string()))?;
+        .map_err(|p| misplaced("LGD Code", &p))?;
     let state = gazetteer
         .district(district)
         .map(|d| d.state)
-        .ok_or_else(|| flag("LGD Code", format!("district {district} has no state")))?;
-    let kind: SellerKind = cell("Kind")
-        .parse()
-        .map_err(|e: Invalid| flag("Kind", e.to_string()))?;
+        .ok_or_else(|| {
+            flag(
+                "LGD Code",
+                Problem::UnknownCode,
+                format!("district {district} has no state"),
+            )
+        })?;
+    let kind: SellerKind = cell("Kind").parse().map_err(|e| invalid("Kind", &e))?;
     let gstin = opt("GSTIN")
         .map(|g| g.parse())
         .transpose()
-        .map_err(|e: Invalid| flag("GSTIN", e.to_string()))?;
+        .map_err(|e| invalid("GSTIN", &e))?;
     let udyam = opt("Udyam")
         .map(|u| u.parse())
         .transpose()
-        .map_err(|e: Invalid| flag("Udyam", e.to_string()))?;
+        .map_err(|e| invalid("Udyam", &e))?;
     let packaging = match cell("Packaging") {
         "" => PackagingStatus::NotAssessed,
-        p => p
-            .parse()
-            .map_err(|e: Invalid| flag("Packaging", e.to_string()))?,
+        p => p.parse().map_err(|e| invalid("Packaging", &e))?,
     };
     let mut linked = Vec::new();
     for part in cell("Products")
@@ -268,10 +273,17 @@ fn parse_seller(
     {
         let id = match part.parse::<Id>() {
             Ok(id) if product_ids.contains_key(&id) => id,
-            Ok(id) => return Err(flag("Products", format!("no product has id {id}"))),
+            Ok(id) => {
+                return Err(flag(
+                    "Products",
+                    Problem::MissingReference,
+                    format!("no product has id {id}"),
+                ))
+            }
             Err(_) => *products.get(&(district.0, name_key(part))).ok_or_else(|| {
                 flag(
                     "Products",
+                    Problem::UnknownProduct,
                     format!("{part:?} is not a product of district {district}"),
                 )
             })?,
@@ -291,7 +303,7 @@ fn parse_seller(
             "no" | "n" => OnboardingStatus::NotStarted,
             _ => raw
                 .parse()
-                .map_err(|e: Invalid| flag(platform_column(*platform), e.to_string()))?,
+                .map_err(|e| invalid(platform_column(*platform), &e))?,
         };
         onboarding.push(Onboarding {
             platform: *platform,
@@ -319,7 +331,7 @@ fn parse_seller(
     };
     seller
         .validate()
-        .map_err(|e| flag(column_of(e.field()), e.to_string()))?;
+        .map_err(|e| invalid(column_of(e.field()), &e))?;
     Ok((seller, named))
 }
 

@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use odop_domain::{EntityKind, Id, Product};
-use odop_exchange::{export_products, import_national, ExchangeError, Fate, ImportOptions};
+use odop_exchange::{
+    export_products, import_national, ExchangeError, Fate, ImportOptions, Problem,
+};
 use odop_store::{ProductFilter, Store};
 
 const HEADER: &str = "State,Product,District,LGD Code,Category,Sector,Description,GI Status,Photo,Ministry/ Department\n";
@@ -100,10 +102,16 @@ fn a_one_megabyte_cell_flags_its_row_and_keeps_the_others() {
     let report = import_bytes(&mut s, "huge.csv", text.as_bytes()).unwrap();
     assert_eq!(report.summary.imported, 1);
     assert_eq!(report.summary.flagged, 1);
-    let Fate::Flagged { column, reason } = &report.rows[1].fate else {
+    let Fate::Flagged {
+        column,
+        code,
+        reason,
+    } = &report.rows[1].fate
+    else {
         panic!("the huge row was not flagged: {:?}", report.rows[1])
     };
     assert_eq!(column.as_deref(), Some("Description"));
+    assert_eq!(*code, Problem::TooLong);
     assert!(reason.contains("1048576 characters"), "{reason}");
     assert_eq!(report.rows[1].line, 3);
 }
@@ -123,28 +131,32 @@ fn rows_with_bad_values_are_flagged_by_column_and_the_rest_imported() {
          Uttar Pradesh,Gulabi  meenakari,Varanasi,187,Tertiary,Handicraft,,No,,\n"
     );
     let report = import_bytes(&mut s, "mixed.csv", text.as_bytes()).unwrap();
-    let columns: Vec<Option<String>> = report
+    let problems: Vec<Option<(String, &str)>> = report
         .rows
         .iter()
         .map(|r| match &r.fate {
-            Fate::Flagged { column, .. } => column.clone(),
+            Fate::Flagged { column, code, .. } => Some((column.clone()?, code.code())),
             _ => None,
         })
         .collect();
+    let p = |column: &str, code| Some((column.to_owned(), code));
     assert_eq!(
-        columns,
+        problems,
         vec![
             None,
-            Some("LGD Code".into()),
-            Some("Category".into()),
-            Some("Sector".into()),
-            Some("GI Status".into()),
-            Some("LGD Code".into()),
-            Some("LGD Code".into()),
-            Some("Product".into()),
-            Some("Product".into()),
+            p("LGD Code", "bad_format"),
+            p("Category", "unknown_value"),
+            p("Sector", "unknown_value"),
+            p("GI Status", "unknown_value"),
+            p("LGD Code", "code_name_mismatch"),
+            p("LGD Code", "code_in_other_state"),
+            p("Product", "missing"),
+            p("Product", "duplicate"),
         ]
     );
+    assert_eq!(report.summary.flagged, 8);
+    assert_eq!(report.summary.flagged_by["unknown_value"], 3);
+    assert_eq!(report.summary.flagged_by.values().sum::<usize>(), 8);
     let Fate::Flagged { reason, .. } = &report.rows[8].fate else {
         unreachable!()
     };

@@ -50,6 +50,16 @@ fn every_row_of_the_national_list_is_accounted_for() {
     assert_eq!(s.rows, 1241);
     assert_eq!(report.rows.len(), 1241);
     assert_eq!(s.imported + s.merged + s.flagged, 1241);
+    // Every flag is a disagreement with the LGD list, of three kinds.
+    let by: Vec<(&str, usize)> = s.flagged_by.iter().map(|(k, v)| (*k, *v)).collect();
+    assert_eq!(
+        by,
+        [
+            ("code_in_other_state", 9),
+            ("code_name_mismatch", 6),
+            ("unknown_code", 12)
+        ]
+    );
     assert_eq!(
         store.count(odop_domain::EntityKind::Product).unwrap() as usize,
         s.imported
@@ -72,8 +82,12 @@ fn every_row_of_the_national_list_is_accounted_for() {
     let flagged: Vec<String> = report
         .flagged()
         .map(|r| match &r.fate {
-            Fate::Flagged { column, reason } => format!(
-                "{:>4} {} [{}] {}",
+            Fate::Flagged {
+                column,
+                code,
+                reason,
+            } => format!(
+                "{:>4} {} [{}] {code}: {}",
                 r.line,
                 r.label,
                 column.as_deref().unwrap_or(""),

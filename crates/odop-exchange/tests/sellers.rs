@@ -28,22 +28,22 @@ fn a_seller_list_imports_with_its_problems_flagged_by_column() {
     );
     std::fs::write(&path, text).unwrap();
     let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
-    let columns: Vec<Option<&str>> = report
+    let problems: Vec<Option<(&str, &str)>> = report
         .rows
         .iter()
         .map(|r| match &r.fate {
-            Fate::Flagged { column, .. } => column.as_deref(),
+            Fate::Flagged { column, code, .. } => Some((column.as_deref()?, code.code())),
             _ => None,
         })
         .collect();
     assert_eq!(
-        columns,
+        problems,
         vec![
             None,
-            Some("Kind"),
-            Some("GSTIN"),
-            Some("LGD Code"),
-            Some("Products"),
+            Some(("Kind", "unknown_value")),
+            Some(("GSTIN", "bad_format")),
+            Some(("LGD Code", "unknown_code")),
+            Some(("Products", "unknown_product")),
             None
         ]
     );

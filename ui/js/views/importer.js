@@ -3,7 +3,7 @@
 // system's dialog or typed.
 
 import { h, fill } from "../dom.js";
-import { t, num, errorText } from "../i18n.js";
+import { t, num, errorText, problemHeadline } from "../i18n.js";
 import { listen, pickFile, pickSaveFile } from "../api.js";
 
 const LAYOUTS = ["national", "sellers", "lgd"];
@@ -68,21 +68,33 @@ function stat(label, value, testid) {
     h("strong", { class: "stat-value" }, num(value)));
 }
 
+/** How many flagged rows each kind of problem stopped, most first. */
+function problemCounts(rows) {
+  const counts = new Map();
+  for (const r of rows) counts.set(r.code, (counts.get(r.code) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
 function flaggedTable(rows) {
   if (!rows.length) return h("p", { class: "ok" }, t("import.none_flagged"));
   return h("div", {},
     h("h3", {}, t("import.flagged_rows")),
+    h("ul", { class: "problem-counts", "data-testid": "flag-problems" },
+      problemCounts(rows).map(([code, n]) => h("li", { "data-code": code },
+        h("strong", {}, num(n)), " ", problemHeadline(code) || code))),
     h("div", { class: "table-wrap short" }, h("table", { class: "data-table", "data-testid": "flagged-rows" },
       h("thead", {}, h("tr", {},
         h("th", { scope: "col", class: "num" }, t("col.line")),
         h("th", { scope: "col" }, t("col.row")),
         h("th", { scope: "col" }, t("col.column")),
+        h("th", { scope: "col" }, t("col.problem")),
         h("th", { scope: "col" }, t("col.reason")))),
-      h("tbody", {}, rows.slice(0, REPORT_ROWS).map((r) => h("tr", { "data-testid": "flagged-row" },
+      h("tbody", {}, rows.slice(0, REPORT_ROWS).map((r) => h("tr", { "data-testid": "flagged-row", "data-code": r.code },
         h("td", { class: "num" }, String(r.line)),
         h("td", {}, r.label),
         h("td", {}, r.column ?? ""),
-        h("td", {}, r.reason)))))),
+        h("td", { "data-testid": "flag-problem" }, problemHeadline(r.code)),
+        h("td", { class: "reason-text" }, r.reason)))))),
     rows.length > REPORT_ROWS ? h("p", { class: "more" }, t("dash.more", { n: num(rows.length - REPORT_ROWS) })) : null);
 }
 
