@@ -2,8 +2,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use odop_domain::{
-    canonical_ministry, name_key, DistrictCode, Entity, GiStatus, Id, Invalid, Lang, LocalText,
-    Product, Rank, StateCode,
+    canonical_ministry, name_key, DistrictCode, Entity, GiStatus, Id, Lang, LocalText, Product,
+    Rank, StateCode,
 };
 use odop_sheet::{read_table, Column, Row, Table};
 use odop_store::{ProductFilter, Store};

@@ -2,8 +2,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use odop_domain::{
-    name_key, Contact, DistrictCode, Entity, Id, Invalid, Onboarding, OnboardingStatus,
-    PackagingStatus, Platform, Seller, SellerKind,
+    name_key, Contact, DistrictCode, Entity, Id, Onboarding, OnboardingStatus, PackagingStatus,
+    Platform, Seller, SellerKind,
 };
 use odop_sheet::{read_table, Column, Row, Table};
 use odop_store::{ProductFilter, Store};
