@@ -606,6 +606,12 @@ async fn flag_problems_read(w: &Window, lang: &str, expected: &[(&str, usize)]) 
             "flagged {code} rows in {lang}: {shown}, expected {want}"
         );
     }
+    // The screenshot after this shows the counts and the rows, not the top of the report.
+    w.eval(
+        "document.querySelector('[data-testid=flag-problems]').scrollIntoView({ block: 'start' });",
+        vec![],
+    )
+    .await?;
     Ok(())
 }
 
