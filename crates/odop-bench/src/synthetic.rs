@@ -128,9 +128,9 @@ pub fn build(data_files: &Data, sellers: usize, measure: bool) -> Result<Built> 
             format!("{:.1}x slower", 1.0 / same_ratio),
         );
         s.line(
-            "plain SQL, the record alone (table and indexes)",
+            "plain SQL, the record alone",
             fmt_ms(record_time),
-            format!("{} of the raw rate", percent(record_ratio)),
+            format!("{} of raw", percent(record_ratio)),
         );
         s.line(
             "database size: store / raw",
