@@ -6,7 +6,7 @@ use odop_sheet::{read_table, Column};
 use odop_store::{PlaceCounts, Store};
 use serde::Serialize;
 
-use crate::report::{Fate, Problem, RowReport};
+use crate::report::{flag, invalid, Flag, Problem, RowReport};
 use crate::ExchangeError;
 
 const STATE_COLUMNS: &[Column] = &[
@@ -100,15 +100,11 @@ pub fn import_lgd(
     let states_table = read_table(states_path, STATE_COLUMNS)?;
     let districts_table = read_table(districts_path, DISTRICT_COLUMNS)?;
     let mut flagged = Vec::new();
-    let mut bad = |line: usize, label: String, column: &str, code: Problem, reason: String| {
+    let mut bad = |line: usize, label: String, problem: Flag| {
         flagged.push(RowReport {
             line,
             label,
-            fate: Fate::Flagged {
-                column: Some(column.to_owned()),
-                code,
-                reason,
-            },
+            fate: problem.into(),
             warnings: vec![],
         });
     };
@@ -119,13 +115,7 @@ pub fn import_lgd(
         let code: StateCode = match states_table.get(row, "State Code").parse() {
             Ok(c) => c,
             Err(e) => {
-                bad(
-                    row.line,
-                    name.to_owned(),
-                    "State Code",
-                    Problem::from(&e),
-                    e.to_string(),
-                );
+                bad(row.line, name.to_owned(), invalid("State Code", &e));
                 continue;
             }
         };
@@ -133,9 +123,7 @@ pub fn import_lgd(
             bad(
                 row.line,
                 code.to_string(),
-                "State Name",
-                Problem::Missing,
-                "the name is empty".into(),
+                flag("State Name", Problem::Missing, "the name is empty"),
             );
             continue;
         }
@@ -169,14 +157,14 @@ pub fn import_lgd(
         let state: StateCode = match districts_table.get(row, "State Code").parse() {
             Ok(c) => c,
             Err(e) => {
-                bad(row.line, label, "State Code", (&e).into(), e.to_string());
+                bad(row.line, label, invalid("State Code", &e));
                 continue;
             }
         };
         let code: DistrictCode = match districts_table.get(row, "District Code").parse() {
             Ok(c) => c,
             Err(e) => {
-                bad(row.line, label, "District Code", (&e).into(), e.to_string());
+                bad(row.line, label, invalid("District Code", &e));
                 continue;
             }
         };
@@ -184,9 +172,11 @@ pub fn import_lgd(
             bad(
                 row.line,
                 label,
-                "State Code",
-                Problem::UnknownState,
-                format!("state {state} is not in the state list"),
+                flag(
+                    "State Code",
+                    Problem::UnknownState,
+                    format!("state {state} is not in the state list"),
+                ),
             );
             continue;
         }
@@ -194,9 +184,7 @@ pub fn import_lgd(
             bad(
                 row.line,
                 code.to_string(),
-                "District Name",
-                Problem::Missing,
-                "the name is empty".into(),
+                flag("District Name", Problem::Missing, "the name is empty"),
             );
             continue;
         }

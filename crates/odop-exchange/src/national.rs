@@ -143,13 +143,13 @@ pub fn import_national(
             Ok(parsed) => {
                 let key = (parsed.product.district.0, name_key(&parsed.product.name));
                 if let Some(first) = seen.get(&key) {
-                    Fate::Flagged {
-                        column: Some("Product".to_owned()),
-                        code: Problem::Duplicate,
-                        reason: format!(
+                    Fate::from(flag(
+                        "Product",
+                        Problem::Duplicate,
+                        format!(
                             "duplicate: line {first} already lists this product for this district"
                         ),
-                    }
+                    ))
                 } else {
                     seen.insert(key.clone(), row.line);
                     let existing_key = parsed

@@ -182,11 +182,11 @@ pub fn import_sellers(
             Ok((mut seller, named)) => {
                 let key = (seller.district.0, name_key(&seller.name));
                 if let Some(first) = seen.get(&key) {
-                    Fate::Flagged {
-                        column: Some("Name".to_owned()),
-                        code: Problem::Duplicate,
-                        reason: format!("duplicate: line {first} already lists this seller"),
-                    }
+                    Fate::from(flag(
+                        "Name",
+                        Problem::Duplicate,
+                        format!("duplicate: line {first} already lists this seller"),
+                    ))
                 } else {
                     seen.insert(key.clone(), row.line);
                     let found = named
