@@ -435,14 +435,7 @@ async fn import(w: &Window, shots: &Path) -> Result<u64> {
     w.find("import-report").await?;
     w.shot(shots, "16-import-lgd-report").await?;
 
-    w.select("import-layout", "national").await?;
-    w.type_into(
-        "import-path",
-        &path_text(&data.join("odop_products_v31_20250707.csv"))?,
-    )
-    .await?;
-    w.click("import-check").await?;
-    w.find("import-preview").await?;
+    check_national(w).await?;
     let rows = figure(w, "report-rows").await?;
     let new = figure(w, "report-imported").await?;
     ensure!(rows > 1000, "the national list shows {rows} rows");
@@ -470,6 +463,19 @@ async fn import(w: &Window, shots: &Path) -> Result<u64> {
     flag_problems_read(w, "en", &[("unknown_code", 12), ("code_in_other_state", 9)]).await?;
     w.shot(shots, "18-import-national-report").await?;
     Ok(imported)
+}
+
+/// Checks the national list in the import wizard (a dry run) and waits for its report.
+async fn check_national(w: &Window) -> Result<()> {
+    w.select("import-layout", "national").await?;
+    w.type_into(
+        "import-path",
+        &path_text(&shared_data().join("odop_products_v31_20250707.csv"))?,
+    )
+    .await?;
+    w.click("import-check").await?;
+    w.find("import-preview").await?;
+    Ok(())
 }
 
 async fn export(w: &Window, scratch: &Path) -> Result<()> {
@@ -533,9 +539,7 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     }
 
     // A refusal leads with a Hindi headline for its code; the core's detail follows.
-    let hindi: serde_json::Map<String, Value> = serde_json::from_str(&std::fs::read_to_string(
-        odop_e2e::repo_root().join("ui/i18n/hi.json"),
-    )?)?;
+    let hindi = words("hi")?;
     let headline = hindi["error.code.invalid"].as_str().unwrap_or_default();
     w.eval("location.hash = '#/sellers';", vec![]).await?;
     w.settled().await?;
@@ -558,14 +562,7 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     // A check of the national list names each flagged row's problem in Hindi.
     w.eval("location.hash = '#/import';", vec![]).await?;
     w.settled().await?;
-    w.select("import-layout", "national").await?;
-    w.type_into(
-        "import-path",
-        &path_text(&shared_data().join("odop_products_v31_20250707.csv"))?,
-    )
-    .await?;
-    w.click("import-check").await?;
-    w.find("import-preview").await?;
+    check_national(w).await?;
     flag_problems_read(
         w,
         "hi",
@@ -583,9 +580,7 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
 /// The flagged rows of the report on screen: `expected` rows of each problem code, each showing
 /// the problem's headline in `lang`, and the count above the table saying so too.
 async fn flag_problems_read(w: &Window, lang: &str, expected: &[(&str, usize)]) -> Result<()> {
-    let words: serde_json::Map<String, Value> = serde_json::from_str(&std::fs::read_to_string(
-        odop_e2e::repo_root().join(format!("ui/i18n/{lang}.json")),
-    )?)?;
+    let words = words(lang)?;
     for (code, n) in expected {
         let headline = words[&format!("import.problem.{code}")]
             .as_str()
@@ -615,12 +610,19 @@ async fn flag_problems_read(w: &Window, lang: &str, expected: &[(&str, usize)]) 
     Ok(())
 }
 
+/// The interface's strings in one language, as the app reads them.
+fn words(lang: &str) -> Result<serde_json::Map<String, Value>> {
+    let path = odop_e2e::repo_root().join(format!("ui/i18n/{lang}.json"));
+    Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+}
+
 fn interface_keys() -> Result<Vec<String>> {
-    let path = odop_e2e::repo_root().join("ui/i18n/en.json");
-    let map: serde_json::Map<String, Value> =
-        serde_json::from_str(&std::fs::read_to_string(path)?)?;
     // Keys with a dot cannot be mistaken for ordinary words on the page.
-    Ok(map.keys().filter(|k| k.contains('.')).cloned().collect())
+    Ok(words("en")?
+        .keys()
+        .filter(|k| k.contains('.'))
+        .cloned()
+        .collect())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
