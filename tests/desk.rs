@@ -538,9 +538,10 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         w.shot(shots, &name).await?;
     }
 
-    // A refusal leads with a Hindi headline for its code; the core's detail follows.
+    // A refused value is explained in Hindi from the problem's detail: the rule it broke, in
+    // Hindi words, with no English left in the sentence.
     let hindi = words("hi")?;
-    let headline = hindi["error.code.invalid"].as_str().unwrap_or_default();
+    let rule = hindi["field.rule.phone_shape"].as_str().unwrap_or_default();
     w.eval("location.hash = '#/sellers';", vec![]).await?;
     w.settled().await?;
     w.click("add-seller").await?;
@@ -552,7 +553,10 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     w.click("form-save").await?;
     let message = w.text("field-contact-phone-error").await?;
     ensure!(
-        !headline.is_empty() && message.starts_with(headline) && message.contains("10 digits"),
+        !rule.is_empty()
+            && message.starts_with("“12”")
+            && message.contains(rule)
+            && !message.chars().any(|c| c.is_ascii_lowercase()),
         "the Hindi phone error says {message:?}"
     );
     w.shot(shots, "hi-seller-form-error").await?;

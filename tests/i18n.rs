@@ -143,12 +143,20 @@ fn every_key_the_interface_asks_for_exists() {
     );
 }
 
-/// The string literals after each `=> ` in the body of every `fn code(&self)` of a file.
+/// The string literals after each `=> ` in the body of the first `fn code(&self)` of a file.
 fn codes_in(path: &str, out: &mut BTreeSet<String>) {
+    codes_after(path, "", out);
+}
+
+/// The string literals after each `=> ` in the body of the first `fn code(&self)` after `marker`.
+fn codes_after(path: &str, marker: &str, out: &mut BTreeSet<String>) {
     let text = std::fs::read_to_string(repo_root().join(path)).unwrap();
-    let (_, body) = text
+    let (_, after) = text
+        .split_once(marker)
+        .unwrap_or_else(|| panic!("{path} has no {marker}"));
+    let (_, body) = after
         .split_once("fn code(&self)")
-        .unwrap_or_else(|| panic!("{path} has no fn code"));
+        .unwrap_or_else(|| panic!("{path} has no fn code after {marker:?}"));
     let body = &body[..body.find("\n    }\n").expect("the end of fn code")];
     for arm in body.split("=> \"").skip(1) {
         out.insert(arm.split('"').next().unwrap().to_owned());
@@ -236,4 +244,49 @@ fn every_problem_an_import_can_flag_has_a_headline() {
         .filter(|c| !codes.contains(*c))
         .collect();
     assert!(stale.is_empty(), "headlines for no problem: {stale:?}");
+}
+
+/// Every problem a form field can be refused for, and every rule a value can break, has a
+/// sentence, so the form says it in the chosen language; and no sentence is left for a code that
+/// is gone.
+#[test]
+fn every_field_problem_and_rule_has_a_sentence() {
+    let en = dictionary("en");
+    let mut problems = BTreeSet::new();
+    codes_after(
+        "crates/odop-domain/src/invalid.rs",
+        "impl Invalid {",
+        &mut problems,
+    );
+    literals_after(
+        &repo_root().join("crates/odop-store/src/error.rs"),
+        "\"problem\": ",
+        &mut problems,
+    );
+    let mut rules = BTreeSet::new();
+    codes_after(
+        "crates/odop-domain/src/invalid.rs",
+        "impl Rule {",
+        &mut rules,
+    );
+    assert!(
+        problems.len() >= 12 && rules.len() >= 20,
+        "only {problems:?} and {rules:?} found: the scan is broken"
+    );
+    for (prefix, codes) in [("field.problem.", &problems), ("field.rule.", &rules)] {
+        let missing: Vec<_> = codes
+            .iter()
+            .filter(|c| !en.contains_key(&format!("{prefix}{c}")))
+            .collect();
+        assert!(missing.is_empty(), "{prefix}: no sentence for {missing:?}");
+        let stale: Vec<_> = en
+            .keys()
+            .filter_map(|k| k.strip_prefix(prefix))
+            .filter(|c| !codes.contains(*c))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "{prefix}: sentences for no code: {stale:?}"
+        );
+    }
 }

@@ -28,13 +28,16 @@ const WHO: &str = "odop-desk";
 pub const IMPORT_PROGRESS: &str = "import-progress";
 
 /// The error a command hands the UI: a stable machine code, a message for people and, when the
-/// problem is one form field's, that field's key.
+/// problem is one form field's, that field's key and the problem as data (`detail`), so the UI
+/// can say it in its own language.
 #[derive(Debug, Serialize)]
 pub struct CommandError {
     code: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<serde_json::Value>,
 }
 
 impl From<StoreError> for CommandError {
@@ -48,6 +51,7 @@ impl From<StoreError> for CommandError {
             } else {
                 error.to_string()
             },
+            detail: field.as_ref().and_then(|_| error.form_detail()),
             field,
         }
     }
@@ -61,6 +65,7 @@ impl From<ExchangeError> for CommandError {
                 code: other.code(),
                 message: other.to_string(),
                 field: None,
+                detail: None,
             },
         }
     }
@@ -74,6 +79,7 @@ impl From<odop_sync::SyncError> for CommandError {
                 code: other.code(),
                 message: other.to_string(),
                 field: None,
+                detail: None,
             },
         }
     }
@@ -86,6 +92,7 @@ impl CommandError {
             code,
             message,
             field: None,
+            detail: None,
         }
     }
 
@@ -95,6 +102,7 @@ impl CommandError {
             code: "bad_argument",
             message: format!("{field} must be {expected}"),
             field: Some(field.to_owned()),
+            detail: None,
         }
     }
 }
@@ -105,6 +113,7 @@ impl From<Invalid> for CommandError {
             code: "invalid",
             field: Some(error.field().to_owned()),
             message: error.to_string(),
+            detail: serde_json::to_value(&error).ok(),
         }
     }
 }
@@ -373,6 +382,53 @@ mod tests {
         assert!(message.contains("10 digits"), "{message}");
         // Beside its field the message need not name the record.
         assert!(message.starts_with("phone"), "{message}");
+        // The same problem as data, for the UI to say in its own language.
+        assert_eq!(
+            json["detail"],
+            serde_json::json!({
+                "problem": "bad_format",
+                "field": "phone",
+                "value": "12",
+                "rule": { "code": "phone_shape" },
+            })
+        );
+    }
+
+    #[test]
+    fn a_form_value_of_the_wrong_type_is_named_as_data() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.load_sample("test").unwrap();
+        let pairs = vec![
+            ("state".to_owned(), "9".to_owned()),
+            ("date".to_owned(), "2026-02-30".to_owned()),
+            ("venue".to_owned(), "Varanasi".to_owned()),
+            ("attendance".to_owned(), "many".to_owned()),
+        ];
+        let error = store
+            .save_form(EntityKind::Workshop, None, &pairs, WHO)
+            .unwrap_err();
+
+        let json = serde_json::to_value(CommandError::from(error)).unwrap();
+
+        assert_eq!(json["field"], "date");
+        assert_eq!(json["detail"]["problem"], "out_of_range");
+        assert_eq!(json["detail"]["rule"]["code"], "day_of_month");
+
+        let pairs = vec![
+            ("state".to_owned(), "9".to_owned()),
+            ("date".to_owned(), "2026-02-03".to_owned()),
+            ("venue".to_owned(), "Varanasi".to_owned()),
+            ("attendance".to_owned(), "many".to_owned()),
+        ];
+        let error = store
+            .save_form(EntityKind::Workshop, None, &pairs, WHO)
+            .unwrap_err();
+        let json = serde_json::to_value(CommandError::from(error)).unwrap();
+        assert_eq!(json["field"], "attendance");
+        assert_eq!(
+            json["detail"],
+            serde_json::json!({ "problem": "not_whole_number", "value": "many" })
+        );
     }
 
     #[test]

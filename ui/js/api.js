@@ -1,6 +1,6 @@
 // The one door to the Rust side: the app's commands, the file pickers and import progress.
 
-/** Calls a command; rejects with `{ code, message, field? }` whatever went wrong. */
+/** Calls a command; rejects with `{ code, message, field, detail }` whatever went wrong. */
 export async function call(command, args) {
   const invoke = window.__TAURI__?.core?.invoke;
   if (typeof invoke !== "function") {
@@ -20,9 +20,10 @@ export function asCommandError(error) {
       code: typeof error.code === "string" ? error.code : "",
       message: error.message,
       field: typeof error.field === "string" ? error.field : null,
+      detail: error.detail && typeof error.detail === "object" ? error.detail : null,
     };
   }
-  return { code: "", message: String(error), field: null };
+  return { code: "", message: String(error), field: null, detail: null };
 }
 
 /** Listens to an event from the Rust side; resolves to a function that stops listening. */

@@ -63,9 +63,36 @@ export function errorText(error) {
   return `${errorHeadline(error.code)} ${error.message}`;
 }
 
-/** An error beside a form field: the core's message, led in other languages by the headline. */
+/** An error beside a form field, said from its detail (the problem and the rule it broke, as
+ * data) in the current language; where the interface has no words for it, the core's message,
+ * led in other languages by the headline. */
 export function fieldErrorText(error) {
-  return current === "en" ? error.message : errorText(error);
+  return detailText(error.detail) || (current === "en" ? error.message : errorText(error));
+}
+
+/** The sentence for a field's problem, or "" when a code in it has no string. */
+function detailText(detail) {
+  if (!detail || typeof detail.problem !== "string") return "";
+  const rule = detail.rule ? said(`field.rule.${detail.rule.code}`, detail.rule) : "";
+  if (detail.rule && !rule) return "";
+  const char = Number.isInteger(detail.code)
+    ? `U+${detail.code.toString(16).toUpperCase().padStart(4, "0")}`
+    : undefined;
+  return said(`field.problem.${detail.problem}`, {
+    ...detail,
+    len: Number.isInteger(detail.len) ? num(detail.len) : undefined,
+    max: Number.isInteger(detail.max) ? num(detail.max) : undefined,
+    char,
+    rule,
+  });
+}
+
+/** A string by key with the given values filled in, or "" when no language has the key. Values
+ * that are absent leave their places as they are. */
+function said(key, vars) {
+  if (!tOr(key, "")) return "";
+  const given = Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined && v !== null));
+  return t(key, given);
 }
 
 /** A number in the current language's way of writing numbers. */

@@ -3,7 +3,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::Invalid;
+use crate::{Invalid, Rule};
 
 /// A calendar date, written and read as `YYYY-MM-DD`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -15,19 +15,19 @@ pub struct Date {
 
 impl Date {
     pub fn new(year: u16, month: u8, day: u8) -> Result<Date, Invalid> {
-        let bad = |reason: &str| Invalid::Range {
+        let bad = |rule: Rule| Invalid::Range {
             field: "date",
             value: format!("{year:04}-{month:02}-{day:02}"),
-            reason: reason.to_owned(),
+            rule,
         };
         if !(1900..=2200).contains(&year) {
-            return Err(bad("the year must be between 1900 and 2200"));
+            return Err(bad(Rule::Year));
         }
         if !(1..=12).contains(&month) {
-            return Err(bad("the month must be between 1 and 12"));
+            return Err(bad(Rule::Month));
         }
         if day == 0 || day > days_in_month(year, month) {
-            return Err(bad("that day does not exist in that month"));
+            return Err(bad(Rule::DayOfMonth));
         }
         Ok(Date { year, month, day })
     }
@@ -73,7 +73,7 @@ impl FromStr for Date {
         let bad = || Invalid::Format {
             field: "date",
             value: s.chars().take(40).collect(),
-            reason: "expected YYYY-MM-DD".to_owned(),
+            rule: Rule::DateShape,
         };
         let mut parts = s.split('-');
         let (Some(y), Some(m), Some(d), None) =

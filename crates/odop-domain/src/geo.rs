@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::text::name_key;
-use crate::Invalid;
+use crate::{Invalid, Rule};
 
 /// A state or union territory by its Local Government Directory code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -38,13 +38,13 @@ fn parse_code<T: FromStr>(field: &'static str, s: &str) -> Result<T, Invalid> {
         return Err(Invalid::Format {
             field,
             value: s.chars().take(40).collect(),
-            reason: "an LGD code is a whole number".to_owned(),
+            rule: Rule::LgdWholeNumber,
         });
     }
     t.parse().map_err(|_| Invalid::Range {
         field,
         value: t.to_owned(),
-        reason: "too large for an LGD code".to_owned(),
+        rule: Rule::LgdTooLarge,
     })
 }
 

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::Invalid;
+use crate::{Invalid, Rule};
 
 /// A row identity that can be made offline on any machine without coordination (UUIDv7: time
 /// ordered, so new rows cluster at the end of indexes).
@@ -54,7 +54,9 @@ impl FromStr for Id {
             .map_err(|e| Invalid::Format {
                 field: "id",
                 value: s.chars().take(64).collect(),
-                reason: e.to_string(),
+                rule: Rule::RecordId {
+                    detail: e.to_string(),
+                },
             })
     }
 }

@@ -24,7 +24,7 @@ pub use date::Date;
 pub use entity::{Checked, Entity, EntityKind, Fields};
 pub use geo::{District, DistrictCode, Gazetteer, PlaceProblem, State, StateCode, StateKind};
 pub use id::Id;
-pub use invalid::Invalid;
+pub use invalid::{Invalid, Rule};
 pub use records::{
     Action, ActionKind, ActionStatus, Gap, LocalText, Media, Policy, PolicyStatus, Product, Story,
     Workshop,

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::entity::{Entity, EntityKind};
 use crate::seller::word_enum;
 use crate::text::{check_line, check_opt_line, check_text, Lang};
-use crate::{Date, DistrictCode, GiStatus, Id, Invalid, Rank, Sector, StateCode};
+use crate::{Date, DistrictCode, GiStatus, Id, Invalid, Rank, Rule, Sector, StateCode};
 
 use std::fmt;
 use std::str::FromStr;
@@ -115,7 +115,7 @@ impl Entity for Workshop {
             return Err(Invalid::Range {
                 field: "attendance",
                 value: self.attendance.to_string(),
-                reason: "more than a million people at one workshop".to_owned(),
+                rule: Rule::Attendance,
             });
         }
         for m in &self.media {
@@ -163,7 +163,7 @@ impl Entity for Story {
                 return Err(Invalid::Format {
                     field: "text",
                     value: t.lang.to_string(),
-                    reason: "the same language is given twice".to_owned(),
+                    rule: Rule::LanguageTwice,
                 });
             }
         }
@@ -311,7 +311,7 @@ impl Entity for Policy {
             return Err(Invalid::Format {
                 field: "id",
                 value: self.id.to_string(),
-                reason: "a policy's id follows from its state code".to_owned(),
+                rule: Rule::PolicyId,
             });
         }
         if self.status == PolicyStatus::Notified && self.notified_on.is_none() {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::entity::{Entity, EntityKind};
 use crate::text::{check_line, check_opt_line};
-use crate::{DistrictCode, Id, Invalid, StateCode};
+use crate::{DistrictCode, Id, Invalid, Rule, StateCode};
 
 macro_rules! word_enum {
     ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident => $word:literal),+ $(,)? }) => {
@@ -125,34 +125,32 @@ impl FromStr for Gstin {
     type Err = Invalid;
     fn from_str(s: &str) -> Result<Gstin, Invalid> {
         let v = s.trim().to_ascii_uppercase();
-        let bad = |reason: &str| Invalid::Format {
+        let bad = |rule: Rule| Invalid::Format {
             field: "gstin",
             value: s.chars().take(40).collect(),
-            reason: reason.to_owned(),
+            rule,
         };
         let b = v.as_bytes();
         if b.len() != 15 {
-            return Err(bad("a GSTIN has 15 characters"));
+            return Err(bad(Rule::GstinLength));
         }
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         let letters = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_uppercase);
         if !digits(0..2) {
-            return Err(bad("characters 1-2 are the state's GST code (digits)"));
+            return Err(bad(Rule::GstinState));
         }
         if !(letters(2..7) && digits(7..11) && letters(11..12)) {
-            return Err(bad(
-                "characters 3-12 must be a PAN (5 letters, 4 digits, 1 letter)",
-            ));
+            return Err(bad(Rule::GstinPan));
         }
         if !b[12].is_ascii_alphanumeric() || b[12] == b'0' {
-            return Err(bad("character 13 is the registration number (1-9 or A-Z)"));
+            return Err(bad(Rule::GstinEntity));
         }
         if b[13] != b'Z' {
-            return Err(bad("character 14 must be Z"));
+            return Err(bad(Rule::GstinZ));
         }
-        let want = Gstin::check_char(&b[..14]).ok_or_else(|| bad("unexpected character"))?;
+        let want = Gstin::check_char(&b[..14]).ok_or_else(|| bad(Rule::GstinCharacter))?;
         if b[14] as char != want {
-            return Err(bad(&format!("the check character should be {want}")));
+            return Err(bad(Rule::GstinCheck { want }));
         }
         Ok(Gstin(v))
     }
@@ -201,8 +199,7 @@ impl FromStr for Udyam {
             Err(Invalid::Format {
                 field: "udyam",
                 value: s.chars().take(40).collect(),
-                reason: "expected UDYAM-XX-00-0000000 (state letters, district digits, serial)"
-                    .to_owned(),
+                rule: Rule::UdyamShape,
             })
         }
     }
@@ -246,7 +243,7 @@ impl Contact {
                 return Err(Invalid::Format {
                     field: "phone",
                     value: phone.chars().take(40).collect(),
-                    reason: "expected 10 digits, optionally with +91 or 0 before them".to_owned(),
+                    rule: Rule::PhoneShape,
                 });
             }
         }
@@ -259,7 +256,7 @@ impl Contact {
                 return Err(Invalid::Format {
                     field: "email",
                     value: email.chars().take(60).collect(),
-                    reason: "expected name@domain".to_owned(),
+                    rule: Rule::EmailShape,
                 });
             }
         }
@@ -317,7 +314,7 @@ impl Entity for Seller {
                 return Err(Invalid::Format {
                     field: "onboarding",
                     value: o.platform.to_string(),
-                    reason: "a platform is listed twice".to_owned(),
+                    rule: Rule::PlatformTwice,
                 });
             }
             seen.push(o.platform);

@@ -117,13 +117,14 @@ fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), Invalid
 }
 
 fn check_controls(field: &'static str, value: &str, multiline: bool) -> Result<(), Invalid> {
-    for (position, c) in value.chars().enumerate() {
+    for (index, c) in value.chars().enumerate() {
         let allowed = multiline && matches!(c, '\n' | '\t' | '\r');
         if c.is_control() && !allowed {
             return Err(Invalid::ControlCharacter {
                 field,
                 code: c as u32,
-                position,
+                // Counted as a person counts: the first character is 1.
+                position: index + 1,
             });
         }
     }

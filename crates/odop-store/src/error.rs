@@ -63,8 +63,11 @@ pub enum StoreError {
     ConflictSettled { id: String },
     #[error("no refused write has sequence number {seq}")]
     NoRefusal { seq: i64 },
-    #[error("{field}: {reason}")]
-    Field { field: String, reason: String },
+    #[error("{field}: {problem}")]
+    Field {
+        field: String,
+        problem: FieldProblem,
+    },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -90,6 +93,55 @@ impl StoreError {
             StoreError::NoRefusal { .. } => "no_refusal",
             StoreError::Field { .. } => "invalid",
             StoreError::Sql(_) => "database",
+        }
+    }
+}
+
+/// Why a form's value for one field cannot be used, before the record's own rules are asked.
+#[derive(Debug, Error)]
+pub enum FieldProblem {
+    #[error("is required")]
+    Required,
+    #[error("{raw:?} is not a whole number")]
+    NotWholeNumber { raw: String },
+    #[error("{raw:?} is not yes or no")]
+    NotYesOrNo { raw: String },
+    #[error("the id of a record cannot be changed")]
+    IdFixed,
+    #[error("{code} is not in the LGD list")]
+    UnknownDistrict { code: u64 },
+    #[error("{0}")]
+    Invalid(Invalid),
+    /// A value that should be JSON (a list or a group of fields) and is not; `detail` is the
+    /// parser's account of where.
+    #[error("{detail}")]
+    NotJson { detail: String },
+    #[error("is not a group of fields")]
+    NotGroup,
+    #[error("is not a list")]
+    NotList,
+}
+
+impl FieldProblem {
+    /// The problem as data, `{"problem": code, ..}` with the values its message names, for an
+    /// interface that says it in its own language. A domain rule's refusal keeps the domain's
+    /// own form ([`Invalid`]'s serialisation).
+    pub fn detail(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            FieldProblem::Required => json!({ "problem": "missing" }),
+            FieldProblem::NotWholeNumber { raw } => {
+                json!({ "problem": "not_whole_number", "value": raw })
+            }
+            FieldProblem::NotYesOrNo { raw } => json!({ "problem": "not_yes_or_no", "value": raw }),
+            FieldProblem::IdFixed => json!({ "problem": "id_fixed" }),
+            FieldProblem::UnknownDistrict { code } => {
+                json!({ "problem": "unknown_district", "value": code })
+            }
+            FieldProblem::Invalid(invalid) => serde_json::to_value(invalid).unwrap_or_default(),
+            FieldProblem::NotJson { detail } => json!({ "problem": "not_json", "detail": detail }),
+            FieldProblem::NotGroup => json!({ "problem": "not_group" }),
+            FieldProblem::NotList => json!({ "problem": "not_list" }),
         }
     }
 }

@@ -12,7 +12,7 @@ use odop_domain::{
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::{Outcome, Store, StoreError};
+use crate::{FieldProblem, Outcome, Store, StoreError};
 
 /// What a save did to which record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,7 +80,9 @@ impl Store {
         // An action belongs to its gap's state.
         if E::KIND == EntityKind::Action && fields.get("state").is_none_or(Value::is_null) {
             if let Some(gap) = fields.get("gap").and_then(Value::as_str) {
-                let gap_id: Id = gap.parse().map_err(|e: Invalid| field_error("gap", &e))?;
+                let gap_id: Id = gap
+                    .parse()
+                    .map_err(|e: Invalid| field_error("gap", FieldProblem::Invalid(e)))?;
                 let gap = self
                     .get::<Gap>(gap_id)?
                     .ok_or(StoreError::MissingReference {
@@ -137,9 +139,19 @@ impl StoreError {
     /// without the record's kind and id, which the form already makes plain.
     pub fn form_message(&self) -> String {
         match self {
-            StoreError::Field { reason, .. } => reason.clone(),
+            StoreError::Field { problem, .. } => problem.to_string(),
             StoreError::Invalid { source, .. } => source.to_string(),
             other => other.to_string(),
+        }
+    }
+
+    /// The problem beside the field as data (`{"problem": code, ..}`), for an interface that says
+    /// it in its own language; `None` where only the message says it.
+    pub fn form_detail(&self) -> Option<Value> {
+        match self {
+            StoreError::Field { problem, .. } => Some(problem.detail()),
+            StoreError::Invalid { source, .. } => serde_json::to_value(source).ok(),
+            _ => None,
         }
     }
 }
@@ -157,10 +169,10 @@ fn required(kind: EntityKind) -> &'static [&'static str] {
     }
 }
 
-fn field_error(field: &str, problem: &dyn std::fmt::Display) -> StoreError {
+fn field_error(field: &str, problem: FieldProblem) -> StoreError {
     StoreError::Field {
         field: field.to_owned(),
-        reason: problem.to_string(),
+        problem,
     }
 }
 
@@ -170,7 +182,7 @@ pub fn record_from<E: Entity>(fields: Fields) -> Result<E, StoreError> {
         if fields.get(*key).is_none_or(Value::is_null) {
             // The state follows from the district: ask for the district.
             let key = if *key == "state" { "district" } else { key };
-            return Err(field_error(key, &"is required"));
+            return Err(field_error(key, FieldProblem::Required));
         }
     }
     E::from_fields(fields).map_err(|e| {
@@ -184,7 +196,7 @@ pub fn record_from<E: Entity>(fields: Fields) -> Result<E, StoreError> {
             .to_owned();
         StoreError::Field {
             field,
-            reason: text,
+            problem: FieldProblem::Invalid(e),
         }
     })
 }
@@ -202,7 +214,7 @@ pub fn build_fields<E: Entity>(
     for (key, raw) in pairs {
         let key = key.trim();
         if key == "id" && !is_new {
-            return Err(field_error("id", &"the id of a record cannot be changed"));
+            return Err(field_error("id", FieldProblem::IdFixed));
         }
         let value = value_for(E::KIND, key, raw, sectors)?;
         set(&mut fields, E::KIND, key, value)?;
@@ -211,7 +223,7 @@ pub fn build_fields<E: Entity>(
     if let Some(d) = fields.get("district").and_then(Value::as_u64) {
         let district = gazetteer
             .district(DistrictCode(d as u32))
-            .ok_or_else(|| field_error("district", &format!("{d} is not in the LGD list")))?;
+            .ok_or_else(|| field_error("district", FieldProblem::UnknownDistrict { code: d }))?;
         let given = fields.get("state").and_then(Value::as_u64);
         if given.is_none() || !pairs.iter().any(|(k, _)| k.trim() == "state") {
             fields.insert("state".into(), json!(district.state.0));
@@ -256,7 +268,7 @@ fn word<T: FromStr<Err = Invalid>>(
 ) -> Result<Value, StoreError> {
     raw.parse::<T>()
         .map(|v| json!(show(&v)))
-        .map_err(|e| field_error(key, &e))
+        .map_err(|e| field_error(key, FieldProblem::Invalid(e)))
 }
 
 fn value_for(
@@ -269,18 +281,27 @@ fn value_for(
     if raw.is_empty() {
         return Ok(Value::Null);
     }
-    let invalid = |e: Invalid| field_error(key, &e);
+    let invalid = |e: Invalid| field_error(key, FieldProblem::Invalid(e));
     if NUMBERS.contains(&key) {
-        return raw
-            .parse::<u64>()
-            .map(|n| json!(n))
-            .map_err(|_| field_error(key, &format!("{raw:?} is not a whole number")));
+        return raw.parse::<u64>().map(|n| json!(n)).map_err(|_| {
+            field_error(
+                key,
+                FieldProblem::NotWholeNumber {
+                    raw: raw.to_owned(),
+                },
+            )
+        });
     }
     if BOOLS.contains(&key) {
         return match raw.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Ok(json!(true)),
             "false" | "no" | "0" => Ok(json!(false)),
-            _ => Err(field_error(key, &format!("{raw:?} is not yes or no"))),
+            _ => Err(field_error(
+                key,
+                FieldProblem::NotYesOrNo {
+                    raw: raw.to_owned(),
+                },
+            )),
         };
     }
     if DATES.contains(&key) {
@@ -292,7 +313,7 @@ fn value_for(
     if let Some(platform) = key.strip_prefix("onboarding.") {
         platform
             .parse::<odop_domain::Platform>()
-            .map_err(|e| field_error(key, &e))?;
+            .map_err(|e| field_error(key, FieldProblem::Invalid(e)))?;
         return word::<OnboardingStatus>(key, raw, |v| v.as_str());
     }
     if let Some(lang) = key.strip_prefix("text.") {
@@ -328,7 +349,14 @@ fn value_for(
             .map(|l| json!(l.code()))
             .map_err(invalid),
         _ if raw.starts_with('[') || raw.starts_with('{') => {
-            serde_json::from_str(raw).map_err(|e| field_error(key, &e))
+            serde_json::from_str(raw).map_err(|e| {
+                field_error(
+                    key,
+                    FieldProblem::NotJson {
+                        detail: e.to_string(),
+                    },
+                )
+            })
         }
         _ => Ok(json!(raw)),
     }
@@ -364,7 +392,7 @@ fn set(fields: &mut Fields, kind: EntityKind, key: &str, value: Value) -> Result
             }
             let map = slot
                 .as_object_mut()
-                .ok_or_else(|| field_error(outer, &"is not a group of fields"))?;
+                .ok_or_else(|| field_error(outer, FieldProblem::NotGroup))?;
             if value.is_null() {
                 map.remove(inner);
             } else {
@@ -392,7 +420,7 @@ fn set_entry(
         .entry(list)
         .or_insert_with(|| json!([]))
         .as_array_mut()
-        .ok_or_else(|| field_error(list, &"is not a list"))?;
+        .ok_or_else(|| field_error(list, FieldProblem::NotList))?;
     match entries.iter().position(|e| e[key] == name) {
         Some(i) if value.is_null() => {
             entries.remove(i);
