@@ -581,27 +581,35 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     Ok(())
 }
 
-/// The flagged rows of the report on screen: `expected` rows of each problem code, each showing
-/// the problem's headline in `lang`, and the count above the table saying so too.
+/// The flagged rows of the report on screen: `expected` rows of each problem code (each a place
+/// that disagrees with LGD), each showing the problem's headline in `lang` and its reason in
+/// `lang`'s sentence for that kind of place problem, and the count above the table saying so too.
 async fn flag_problems_read(w: &Window, lang: &str, expected: &[(&str, usize)]) -> Result<()> {
     let words = words(lang)?;
     for (code, n) in expected {
         let headline = words[&format!("import.problem.{code}")]
             .as_str()
             .unwrap_or_default();
+        // The sentence up to its first value: "LGD code " in English, "LGD कोड " in Hindi.
+        let sentence = words[&format!("import.place.{code}")]
+            .as_str()
+            .unwrap_or_default();
+        let opening = sentence.split('{').next().unwrap_or_default();
         let shown = w
             .eval(
                 "const rows = [...document.querySelectorAll(`[data-testid=flagged-row][data-code=${arguments[0]}]`)]; \
                  const count = document.querySelector(`[data-testid=flag-problems] [data-code=${arguments[0]}]`); \
                  return { rows: rows.length, \
                           named: rows.filter((r) => r.querySelector('[data-testid=flag-problem]').textContent === arguments[1]).length, \
+                          said: rows.filter((r) => r.querySelector('[data-testid=flag-reason]').textContent.startsWith(arguments[2])).length, \
                           count: count ? count.textContent : null };",
-                vec![json!(code), json!(headline)],
+                vec![json!(code), json!(headline), json!(opening)],
             )
             .await?;
-        let want = json!({ "rows": n, "named": n, "count": format!("{n} {headline}") });
+        let want =
+            json!({ "rows": n, "named": n, "said": n, "count": format!("{n} {headline}") });
         ensure!(
-            !headline.is_empty() && shown == want,
+            !headline.is_empty() && opening.len() > 3 && shown == want,
             "flagged {code} rows in {lang}: {shown}, expected {want}"
         );
     }

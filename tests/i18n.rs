@@ -290,3 +290,42 @@ fn every_field_problem_and_rule_has_a_sentence() {
         );
     }
 }
+
+/// Every kind of disagreement with LGD an import reports has a sentence, so the report says it
+/// in the chosen language; and no sentence is left for a kind that is gone.
+#[test]
+fn every_place_problem_has_a_sentence() {
+    let en = dictionary("en");
+    let text = std::fs::read_to_string(repo_root().join("crates/odop-domain/src/geo.rs")).unwrap();
+    let (_, body) = text.split_once("pub enum PlaceProblem {").unwrap();
+    let body = &body[..body.find("\n}\n").unwrap()];
+    // The serialised kinds: the variants' names in snake case.
+    let kinds: BTreeSet<String> = body
+        .lines()
+        .filter_map(|l| l.strip_prefix("    "))
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_uppercase()))
+        .map(|l| {
+            let name: String = l.chars().take_while(char::is_ascii_alphanumeric).collect();
+            let mut kind = String::new();
+            for c in name.chars() {
+                if c.is_ascii_uppercase() && !kind.is_empty() {
+                    kind.push('_');
+                }
+                kind.push(c.to_ascii_lowercase());
+            }
+            kind
+        })
+        .collect();
+    assert!(kinds.len() >= 4, "only {kinds:?} found: the scan is broken");
+    let missing: Vec<_> = kinds
+        .iter()
+        .filter(|k| !en.contains_key(&format!("import.place.{k}")))
+        .collect();
+    assert!(missing.is_empty(), "place problems with no sentence: {missing:?}");
+    let stale: Vec<_> = en
+        .keys()
+        .filter_map(|k| k.strip_prefix("import.place."))
+        .filter(|k| *k != "name_is_code" && !kinds.contains(*k))
+        .collect();
+    assert!(stale.is_empty(), "sentences for no place problem: {stale:?}");
+}

@@ -87,6 +87,24 @@ function detailText(detail) {
   });
 }
 
+/** Why an imported row was flagged: said from its detail in the current language where the
+ * interface has the words, else the core's English reason. */
+export function flagReasonText(row) {
+  const d = row.detail;
+  const text = d && typeof d.problem === "string" ? detailText(d)
+    : d && typeof d.kind === "string" ? placeText(d)
+      : "";
+  return text || row.reason;
+}
+
+/** A place that disagrees with the LGD list, or "" for a kind with no string. */
+function placeText(detail) {
+  const hint = Number.isInteger(detail.name_matches)
+    ? said("import.place.name_is_code", { code: detail.name_matches })
+    : "";
+  return said(`import.place.${detail.kind}`, { ...detail, hint }).trim();
+}
+
 /** A string by key with the given values filled in, or "" when no language has the key. Values
  * that are absent leave their places as they are. */
 function said(key, vars) {

@@ -19,6 +19,11 @@ pub enum Fate {
         /// The kind of problem, stable for scripts and translations.
         code: Problem,
         reason: String,
+        /// The problem as data, where the domain describes it: a refused value
+        /// (`{"problem": .., "rule": ..}`) or a place that disagrees with LGD (`{"kind": ..}`),
+        /// with the values `reason` names, so an interface can say it in its own language.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        detail: Option<serde_json::Value>,
     },
 }
 
@@ -231,6 +236,7 @@ pub(crate) struct Flag {
     pub(crate) column: Option<&'static str>,
     pub(crate) code: Problem,
     pub(crate) reason: String,
+    pub(crate) detail: Option<serde_json::Value>,
 }
 
 pub(crate) fn flag(column: &'static str, code: Problem, reason: impl Into<String>) -> Flag {
@@ -238,17 +244,24 @@ pub(crate) fn flag(column: &'static str, code: Problem, reason: impl Into<String
         column: Some(column),
         code,
         reason: reason.into(),
+        detail: None,
     }
 }
 
 /// A cell its field refuses.
 pub(crate) fn invalid(column: &'static str, e: &Invalid) -> Flag {
-    flag(column, e.into(), e.to_string())
+    Flag {
+        detail: serde_json::to_value(e).ok(),
+        ..flag(column, e.into(), e.to_string())
+    }
 }
 
 /// A place that does not agree with the LGD list.
 pub(crate) fn misplaced(column: &'static str, p: &PlaceProblem) -> Flag {
-    flag(column, p.into(), p.to_string())
+    Flag {
+        detail: serde_json::to_value(p).ok(),
+        ..flag(column, p.into(), p.to_string())
+    }
 }
 
 impl From<Flag> for Fate {
@@ -257,6 +270,7 @@ impl From<Flag> for Fate {
             column: f.column.map(str::to_owned),
             code: f.code,
             reason: f.reason,
+            detail: f.detail,
         }
     }
 }
@@ -278,6 +292,7 @@ pub(crate) fn row_problem(
             column: None,
             code: Problem::MissingReference,
             reason: e.to_string(),
+            detail: None,
         }),
         _ => Err(e),
     }
@@ -306,6 +321,7 @@ mod tests {
                 column: Some("LGD Code".into()),
                 code: Problem::UnknownCode,
                 reason: "unknown".into(),
+                detail: None,
             },
             vec![],
         ));

@@ -106,6 +106,7 @@ fn a_one_megabyte_cell_flags_its_row_and_keeps_the_others() {
         column,
         code,
         reason,
+        ..
     } = &report.rows[1].fate
     else {
         panic!("the huge row was not flagged: {:?}", report.rows[1])

@@ -69,10 +69,22 @@ fn every_row_of_the_national_list_is_accounted_for() {
     lines.dedup();
     assert_eq!(lines.len(), 1241);
     for r in report.flagged() {
-        let Fate::Flagged { reason, .. } = &r.fate else {
+        let Fate::Flagged {
+            reason,
+            code,
+            detail,
+            ..
+        } = &r.fate
+        else {
             unreachable!()
         };
         assert!(!reason.is_empty());
+        // The same problem as data, for the app to say in Hindi: its kind, and the code the
+        // reason names.
+        let detail = detail.as_ref().expect("a place problem carries its detail");
+        assert_eq!(detail["kind"], code.code(), "line {}", r.line);
+        let lgd = detail["code"].as_u64().expect("the LGD code");
+        assert!(reason.contains(&format!("LGD code {lgd} ")), "{reason}");
     }
     // The districts the data README names as lacking a primary product.
     assert_eq!(
@@ -86,6 +98,7 @@ fn every_row_of_the_national_list_is_accounted_for() {
                 column,
                 code,
                 reason,
+                ..
             } => format!(
                 "{:>4} {} [{}] {code}: {}",
                 r.line,

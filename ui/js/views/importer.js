@@ -3,7 +3,7 @@
 // system's dialog or typed.
 
 import { h, fill } from "../dom.js";
-import { t, num, errorText, problemHeadline } from "../i18n.js";
+import { t, num, errorText, problemHeadline, flagReasonText } from "../i18n.js";
 import { listen, pickFile, pickSaveFile } from "../api.js";
 
 const LAYOUTS = ["national", "sellers", "lgd"];
@@ -94,7 +94,7 @@ function flaggedTable(rows) {
         h("td", {}, r.label),
         h("td", { class: "cell-name" }, r.column ?? ""),
         h("td", { "data-testid": "flag-problem" }, problemHeadline(r.code)),
-        h("td", { class: "reason-text" }, r.reason)))))),
+        h("td", { class: "reason-text", "data-testid": "flag-reason" }, flagReasonText(r))))))),
     rows.length > REPORT_ROWS ? h("p", { class: "more" }, t("dash.more", { n: num(rows.length - REPORT_ROWS) })) : null);
 }
 
