@@ -606,8 +606,7 @@ async fn flag_problems_read(w: &Window, lang: &str, expected: &[(&str, usize)]) 
                 vec![json!(code), json!(headline), json!(opening)],
             )
             .await?;
-        let want =
-            json!({ "rows": n, "named": n, "said": n, "count": format!("{n} {headline}") });
+        let want = json!({ "rows": n, "named": n, "said": n, "count": format!("{n} {headline}") });
         ensure!(
             !headline.is_empty() && opening.len() > 3 && shown == want,
             "flagged {code} rows in {lang}: {shown}, expected {want}"

@@ -321,11 +321,17 @@ fn every_place_problem_has_a_sentence() {
         .iter()
         .filter(|k| !en.contains_key(&format!("import.place.{k}")))
         .collect();
-    assert!(missing.is_empty(), "place problems with no sentence: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "place problems with no sentence: {missing:?}"
+    );
     let stale: Vec<_> = en
         .keys()
         .filter_map(|k| k.strip_prefix("import.place."))
         .filter(|k| *k != "name_is_code" && !kinds.contains(*k))
         .collect();
-    assert!(stale.is_empty(), "sentences for no place problem: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "sentences for no place problem: {stale:?}"
+    );
 }
