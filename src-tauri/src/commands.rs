@@ -360,21 +360,29 @@ mod tests {
         assert!(!code.is_empty());
     }
 
-    #[test]
-    fn a_refused_form_names_its_field() {
+    /// The error the UI receives when the sample store refuses these form values.
+    fn refused(kind: EntityKind, pairs: &[(&str, &str)]) -> serde_json::Value {
         let mut store = Store::open_in_memory().unwrap();
         store.load_sample("test").unwrap();
-        let pairs = vec![
-            ("district".to_owned(), "187".to_owned()),
-            ("name".to_owned(), "Asha".to_owned()),
-            ("kind".to_owned(), "shg".to_owned()),
-            ("contact.phone".to_owned(), "12".to_owned()),
-        ];
-        let error = store
-            .save_form(EntityKind::Seller, None, &pairs, WHO)
-            .unwrap_err();
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let error = store.save_form(kind, None, &pairs, WHO).unwrap_err();
+        serde_json::to_value(CommandError::from(error)).unwrap()
+    }
 
-        let json = serde_json::to_value(CommandError::from(error)).unwrap();
+    #[test]
+    fn a_refused_form_names_its_field() {
+        let json = refused(
+            EntityKind::Seller,
+            &[
+                ("district", "187"),
+                ("name", "Asha"),
+                ("kind", "shg"),
+                ("contact.phone", "12"),
+            ],
+        );
 
         assert_eq!(json["code"], "invalid");
         assert_eq!(json["field"], "contact.phone");
@@ -396,34 +404,24 @@ mod tests {
 
     #[test]
     fn a_form_value_of_the_wrong_type_is_named_as_data() {
-        let mut store = Store::open_in_memory().unwrap();
-        store.load_sample("test").unwrap();
-        let pairs = vec![
-            ("state".to_owned(), "9".to_owned()),
-            ("date".to_owned(), "2026-02-30".to_owned()),
-            ("venue".to_owned(), "Varanasi".to_owned()),
-            ("attendance".to_owned(), "many".to_owned()),
-        ];
-        let error = store
-            .save_form(EntityKind::Workshop, None, &pairs, WHO)
-            .unwrap_err();
+        let workshop = |date| {
+            refused(
+                EntityKind::Workshop,
+                &[
+                    ("state", "9"),
+                    ("date", date),
+                    ("venue", "Varanasi"),
+                    ("attendance", "many"),
+                ],
+            )
+        };
 
-        let json = serde_json::to_value(CommandError::from(error)).unwrap();
-
+        let json = workshop("2026-02-30");
         assert_eq!(json["field"], "date");
         assert_eq!(json["detail"]["problem"], "out_of_range");
         assert_eq!(json["detail"]["rule"]["code"], "day_of_month");
 
-        let pairs = vec![
-            ("state".to_owned(), "9".to_owned()),
-            ("date".to_owned(), "2026-02-03".to_owned()),
-            ("venue".to_owned(), "Varanasi".to_owned()),
-            ("attendance".to_owned(), "many".to_owned()),
-        ];
-        let error = store
-            .save_form(EntityKind::Workshop, None, &pairs, WHO)
-            .unwrap_err();
-        let json = serde_json::to_value(CommandError::from(error)).unwrap();
+        let json = workshop("2026-02-03");
         assert_eq!(json["field"], "attendance");
         assert_eq!(
             json["detail"],
