@@ -223,27 +223,33 @@ fn every_error_code_the_app_can_show_has_a_headline() {
     );
 }
 
+/// The strings under `prefix` are exactly one per code: none missing, and none left for a code
+/// that is gone (`also` names keys that belong to no code, such as a sentence's parts).
+fn one_string_per_code(prefix: &str, codes: &BTreeSet<String>, also: &[&str]) {
+    let en = dictionary("en");
+    let missing: Vec<_> = codes
+        .iter()
+        .filter(|c| !en.contains_key(&format!("{prefix}{c}")))
+        .collect();
+    assert!(missing.is_empty(), "{prefix}: no string for {missing:?}");
+    let stale: Vec<_> = en
+        .keys()
+        .filter_map(|k| k.strip_prefix(prefix))
+        .filter(|c| !also.contains(c) && !codes.contains(*c))
+        .collect();
+    assert!(stale.is_empty(), "{prefix}: strings for no code: {stale:?}");
+}
+
 #[test]
 fn every_problem_an_import_can_flag_has_a_headline() {
-    let en = dictionary("en");
     let mut codes = BTreeSet::new();
     codes_in("crates/odop-exchange/src/report.rs", &mut codes);
     assert!(
         codes.len() >= 15,
         "only {codes:?} found: the scan is broken"
     );
-    let missing: Vec<_> = codes
-        .iter()
-        .filter(|c| !en.contains_key(&format!("import.problem.{c}")))
-        .collect();
-    assert!(missing.is_empty(), "problems with no headline: {missing:?}");
-    // No headline is left for a problem that no longer exists.
-    let stale: Vec<_> = en
-        .keys()
-        .filter_map(|k| k.strip_prefix("import.problem."))
-        .filter(|c| !codes.contains(*c))
-        .collect();
-    assert!(stale.is_empty(), "headlines for no problem: {stale:?}");
+    // And no headline is left for a problem that no longer exists.
+    one_string_per_code("import.problem.", &codes, &[]);
 }
 
 /// Every problem a form field can be refused for, and every rule a value can break, has a
@@ -251,7 +257,6 @@ fn every_problem_an_import_can_flag_has_a_headline() {
 /// is gone.
 #[test]
 fn every_field_problem_and_rule_has_a_sentence() {
-    let en = dictionary("en");
     let mut problems = BTreeSet::new();
     codes_after(
         "crates/odop-domain/src/invalid.rs",
@@ -273,29 +278,14 @@ fn every_field_problem_and_rule_has_a_sentence() {
         problems.len() >= 12 && rules.len() >= 20,
         "only {problems:?} and {rules:?} found: the scan is broken"
     );
-    for (prefix, codes) in [("field.problem.", &problems), ("field.rule.", &rules)] {
-        let missing: Vec<_> = codes
-            .iter()
-            .filter(|c| !en.contains_key(&format!("{prefix}{c}")))
-            .collect();
-        assert!(missing.is_empty(), "{prefix}: no sentence for {missing:?}");
-        let stale: Vec<_> = en
-            .keys()
-            .filter_map(|k| k.strip_prefix(prefix))
-            .filter(|c| !codes.contains(*c))
-            .collect();
-        assert!(
-            stale.is_empty(),
-            "{prefix}: sentences for no code: {stale:?}"
-        );
-    }
+    one_string_per_code("field.problem.", &problems, &[]);
+    one_string_per_code("field.rule.", &rules, &[]);
 }
 
 /// Every kind of disagreement with LGD an import reports has a sentence, so the report says it
 /// in the chosen language; and no sentence is left for a kind that is gone.
 #[test]
 fn every_place_problem_has_a_sentence() {
-    let en = dictionary("en");
     let text = std::fs::read_to_string(repo_root().join("crates/odop-domain/src/geo.rs")).unwrap();
     let (_, body) = text.split_once("pub enum PlaceProblem {").unwrap();
     let body = &body[..body.find("\n}\n").unwrap()];
@@ -317,21 +307,6 @@ fn every_place_problem_has_a_sentence() {
         })
         .collect();
     assert!(kinds.len() >= 4, "only {kinds:?} found: the scan is broken");
-    let missing: Vec<_> = kinds
-        .iter()
-        .filter(|k| !en.contains_key(&format!("import.place.{k}")))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "place problems with no sentence: {missing:?}"
-    );
-    let stale: Vec<_> = en
-        .keys()
-        .filter_map(|k| k.strip_prefix("import.place."))
-        .filter(|k| *k != "name_is_code" && !kinds.contains(*k))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "sentences for no place problem: {stale:?}"
-    );
+    // `name_is_code` is the hint a name mismatch ends with.
+    one_string_per_code("import.place.", &kinds, &["name_is_code"]);
 }

@@ -51,7 +51,7 @@ impl From<StoreError> for CommandError {
             } else {
                 error.to_string()
             },
-            detail: field.as_ref().and_then(|_| error.form_detail()),
+            detail: error.form_detail(),
             field,
         }
     }

@@ -122,6 +122,14 @@ pub enum FieldProblem {
     NotList,
 }
 
+/// A value the domain's rules refuse. Not `#[from]`: the message already says it, so it is no
+/// separate cause.
+impl From<Invalid> for FieldProblem {
+    fn from(invalid: Invalid) -> Self {
+        FieldProblem::Invalid(invalid)
+    }
+}
+
 impl FieldProblem {
     /// The problem as data, `{"problem": code, ..}` with the values its message names, for an
     /// interface that says it in its own language. A domain rule's refusal keeps the domain's

@@ -80,9 +80,7 @@ impl Store {
         // An action belongs to its gap's state.
         if E::KIND == EntityKind::Action && fields.get("state").is_none_or(Value::is_null) {
             if let Some(gap) = fields.get("gap").and_then(Value::as_str) {
-                let gap_id: Id = gap
-                    .parse()
-                    .map_err(|e: Invalid| field_error("gap", FieldProblem::Invalid(e)))?;
+                let gap_id: Id = gap.parse().map_err(|e: Invalid| field_error("gap", e))?;
                 let gap = self
                     .get::<Gap>(gap_id)?
                     .ok_or(StoreError::MissingReference {
@@ -169,10 +167,10 @@ fn required(kind: EntityKind) -> &'static [&'static str] {
     }
 }
 
-fn field_error(field: &str, problem: FieldProblem) -> StoreError {
+fn field_error(field: &str, problem: impl Into<FieldProblem>) -> StoreError {
     StoreError::Field {
         field: field.to_owned(),
-        problem,
+        problem: problem.into(),
     }
 }
 
@@ -196,7 +194,7 @@ pub fn record_from<E: Entity>(fields: Fields) -> Result<E, StoreError> {
             .to_owned();
         StoreError::Field {
             field,
-            problem: FieldProblem::Invalid(e),
+            problem: e.into(),
         }
     })
 }
@@ -268,7 +266,7 @@ fn word<T: FromStr<Err = Invalid>>(
 ) -> Result<Value, StoreError> {
     raw.parse::<T>()
         .map(|v| json!(show(&v)))
-        .map_err(|e| field_error(key, FieldProblem::Invalid(e)))
+        .map_err(|e| field_error(key, e))
 }
 
 fn value_for(
@@ -281,7 +279,7 @@ fn value_for(
     if raw.is_empty() {
         return Ok(Value::Null);
     }
-    let invalid = |e: Invalid| field_error(key, FieldProblem::Invalid(e));
+    let invalid = |e: Invalid| field_error(key, e);
     if NUMBERS.contains(&key) {
         return raw.parse::<u64>().map(|n| json!(n)).map_err(|_| {
             field_error(
@@ -313,7 +311,7 @@ fn value_for(
     if let Some(platform) = key.strip_prefix("onboarding.") {
         platform
             .parse::<odop_domain::Platform>()
-            .map_err(|e| field_error(key, FieldProblem::Invalid(e)))?;
+            .map_err(|e| field_error(key, e))?;
         return word::<OnboardingStatus>(key, raw, |v| v.as_str());
     }
     if let Some(lang) = key.strip_prefix("text.") {
