@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{ensure, Context as _, Result};
-use odop_e2e::{build_app, screenshot_dir, Harness};
+use odop_e2e::{screenshot_dir, Harness};
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_sqlite::SqliteLedger;
 use odop_protocol::{Change, FieldChange, Mutation, Op, PushRequest, Role};
@@ -15,7 +15,7 @@ use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
-    let app: PathBuf = build_app(false)?;
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
     let shots = screenshot_dir("sync")?;
     let server_dir = tempfile::tempdir()?;
     let ledger: Arc<dyn Ledger> = Arc::new(SqliteLedger::open(
