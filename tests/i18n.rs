@@ -78,11 +78,13 @@ fn hindi_is_written_in_devanagari() {
     }
 }
 
-/// Keys the UI names literally: `t("key"` in scripts and `data-i18n*="key"` in the page.
+/// Keys the UI names literally: `t("key"` and `said("key"` in scripts and `data-i18n*="key"` in
+/// the page.
 fn keys_in(path: &Path, out: &mut BTreeSet<String>) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     for marker in [
         "t(\"",
+        "said(\"",
         "data-i18n=\"",
         "data-i18n-placeholder=\"",
         "data-i18n-aria=\"",
@@ -204,11 +206,9 @@ fn every_error_code_the_app_can_show_has_a_headline() {
 
     // What the server answers when it refuses a write.
     let mut refusals = BTreeSet::new();
-    literals_after(
-        &repo_root().join("crates/odop-ledger/src/push.rs"),
-        "Err((",
-        &mut refusals,
-    );
+    let push = repo_root().join("crates/odop-ledger/src/push.rs");
+    literals_after(&push, "Refused::new(", &mut refusals);
+    literals_after(&push, "code: ", &mut refusals);
     assert!(
         refusals.len() >= 5,
         "only {refusals:?} found: the scan is broken"

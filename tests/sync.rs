@@ -1,6 +1,7 @@
 //! The app syncing with a real `odop-server` started by the test: log in from the sync screen,
 //! send the sample, meet a conflict made by a second desk, and settle it in the UI, in English
-//! and in Hindi. Screenshots go to `<target>/e2e-screenshots/sync/`.
+//! and in Hindi; and a state's desk told, in both languages, why the server refused the records
+//! of other states. Screenshots go to `<target>/e2e-screenshots/sync/` and `sync-refusals/`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -150,6 +151,121 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
             matches!(c, Change::Conflict { record, .. } if record.row == id && record.resolved_by.as_deref() == Some("dpiit-desk"))
         });
         ensure!(resolved, "the conflict is not settled on the server");
+        Ok(())
+    }
+    .await;
+    if run.is_err() {
+        let _ = w.shot(&shots, "failure").await;
+    }
+    w.close().await?;
+    let _ = stop.send(());
+    server.await??;
+    run
+}
+
+/// An Uttar Pradesh desk loads the sample, which holds five states' records, and syncs: the
+/// server takes Uttar Pradesh's and refuses the rest, and the sync screen says why, naming the
+/// states, in English and in Hindi.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<()> {
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
+    let shots = screenshot_dir("sync-refusals")?;
+    let server_dir = tempfile::tempdir()?;
+    let ledger: Arc<dyn Ledger> = Arc::new(SqliteLedger::open(
+        &server_dir.path().join("ledger.sqlite3"),
+    )?);
+    let token = Token::generate()?;
+    ledger.insert_account(
+        &Account::new("up-desk", Role::StateEditor, Some(9))?,
+        &token.hash(),
+    )?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let serving = Arc::clone(&ledger);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        odop_server::serve(listener, serving, &odop_server::Config::default(), async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+
+    let harness = Harness::start(&app)?;
+    let w = harness.open().await?;
+    let run = async {
+        w.find("first-run").await?;
+        w.click("load-sample").await?;
+        w.wait_until("document.body.dataset.route === 'dashboard'", "the dashboard")
+            .await?;
+        w.go("sync").await?;
+        w.find("sync-screen").await?;
+        w.type_into("sync-server", &url).await?;
+        w.type_into("sync-token", &token.0).await?;
+        w.click("sync-login").await?;
+        w.wait_until(
+            "(() => { const s = document.querySelector('[data-testid=sync-status]')?.dataset; \
+             return s && s.pending === '0' && Number(s.refused) > 0; })()",
+            "the sample to be sent and the other states' records refused",
+        )
+        .await?;
+        w.go("sync").await?;
+        w.find("refusal-row").await?;
+        let reasons: Vec<String> = serde_json::from_value(
+            w.eval(
+                "return [...document.querySelectorAll('[data-testid=refusal-reason]')].map((e) => e.textContent)",
+                vec![],
+            )
+            .await?,
+        )?;
+        let others = ["Karnataka", "Tamil Nadu", "West Bengal", "Gujarat"];
+        ensure!(!reasons.is_empty(), "no refusal is listed");
+        for reason in &reasons {
+            let named = others.iter().find(|s| {
+                *reason
+                    == format!(
+                        "This change would put the record in {s}; your account changes only \
+                         Uttar Pradesh's records."
+                    )
+            });
+            ensure!(named.is_some(), "the reason does not name the states: {reason:?}");
+        }
+        for state in others {
+            ensure!(
+                reasons.iter().any(|r| r.contains(state)),
+                "no refusal names {state}: {reasons:?}"
+            );
+        }
+        w.shot(&shots, "01-refused").await?;
+
+        w.click("lang-hi").await?;
+        w.wait_until(
+            "/[\\u0900-\\u097F]/.test(document.querySelector('[data-testid=refusal-reason]')?.textContent ?? '')",
+            "the sync screen in Hindi",
+        )
+        .await?;
+        let hindi: Vec<String> = serde_json::from_value(
+            w.eval(
+                "return [...document.querySelectorAll('[data-testid=refusal-reason]')].map((e) => e.textContent)",
+                vec![],
+            )
+            .await?,
+        )?;
+        ensure!(hindi.len() == reasons.len(), "{hindi:?}");
+        for reason in &hindi {
+            // Only the state names, which the desk knows in English, stay in Latin letters.
+            let mut rest = reason.clone();
+            for state in others.iter().chain(&["Uttar Pradesh"]) {
+                rest = rest.replace(state, "");
+            }
+            ensure!(
+                !rest.chars().any(|c| c.is_ascii_alphabetic())
+                    && rest.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)),
+                "the reason is not in Hindi: {reason:?}"
+            );
+            ensure!(reason.contains("Uttar Pradesh"), "{reason:?}");
+        }
+        w.shot(&shots, "02-refused-hi").await?;
+        w.click("lang-en").await?;
         Ok(())
     }
     .await;

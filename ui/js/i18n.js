@@ -52,6 +52,23 @@ export function refusalHeadline(code) {
   return tOr(`sync.refusal.${code}`, "");
 }
 
+/** Why the server refused a write, said from the values it sent (the record's state and the
+ * account's, or the field and the rule it broke) in the current language; the server's English
+ * reason where it sent none, or where the interface has no words for them. `stateName` gives a
+ * state's name from its LGD code, or undefined when this desk does not know it. */
+export function refusalReasonText(refusal, stateName) {
+  const d = refusal.detail;
+  let text = "";
+  if (refusal.code === "forbidden" && d && Number.isInteger(d.row_state) && Number.isInteger(d.account_state)) {
+    const name = (code) => stateName(code) ?? t("sync.refusal.state.code", { code });
+    const vars = { row_state: name(d.row_state), account_state: name(d.account_state) };
+    text = d.moving ? said("sync.refusal.state.moving", vars) : said("sync.refusal.state.held", vars);
+  } else if (refusal.code === "invalid" && d && typeof d.problem === "string") {
+    text = detailText(d);
+  }
+  return text || refusal.reason;
+}
+
 /** What kind of problem stopped an imported row, in the current language; empty for a code the
  * interface does not know, where the core's English reason still says it. */
 export function problemHeadline(code) {

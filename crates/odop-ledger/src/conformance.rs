@@ -200,8 +200,18 @@ fn applied(r: &PushResponse, i: usize) -> u64 {
 }
 
 fn refused(r: &PushResponse, i: usize) -> (String, String) {
+    let (code, reason, _) = refused_with(r, i);
+    (code, reason)
+}
+
+/// A refusal with the values its reason names, as data.
+fn refused_with(r: &PushResponse, i: usize) -> (String, String, Option<Value>) {
     match outcome(r, i) {
-        Outcome::Refused { code, reason } => (code.clone(), reason.clone()),
+        Outcome::Refused {
+            code,
+            reason,
+            detail,
+        } => (code.clone(), reason.clone(), detail.clone()),
         other => panic!("mutation {i} should be refused, got {other:?}"),
     }
 }
@@ -346,12 +356,19 @@ fn authority(ledger: &dyn Ledger) {
             ),
         ],
     );
-    for i in 0..5 {
-        let (code, reason) = refused(&r, i);
+    // Bihar's row, and whether the write would have moved a row there.
+    let moving = [true, false, true, false, false];
+    for (i, moving) in moving.into_iter().enumerate() {
+        let (code, reason, detail) = refused_with(&r, i);
         assert_eq!(code, "forbidden", "mutation {i}: {reason}");
         assert!(
             reason.contains("state"),
             "the reason names the state: {reason}"
+        );
+        assert_eq!(
+            detail,
+            Some(json!({"row_state": 10, "account_state": 9, "moving": moving})),
+            "mutation {i}: {reason}"
         );
     }
     assert_eq!(applied(&r, 5), 2);
@@ -865,12 +882,15 @@ fn invalid_rows(ledger: &dyn Ledger) {
         "c-up",
         vec![create(1, bad), wrong_id, unknown, bad_id],
     );
-    let (code, reason) = refused(&r, 0);
+    let (code, reason, detail) = refused_with(&r, 0);
     assert_eq!(code, "invalid");
     assert!(
         reason.contains("name"),
         "the reason names the field: {reason}"
     );
+    let detail = detail.expect("an invalid row's refusal carries the problem as data");
+    assert_eq!(detail["field"], json!("name"), "{detail}");
+    assert!(detail["problem"].is_string(), "{detail}");
     assert_eq!(refused(&r, 1).0, "invalid");
     assert_eq!(refused(&r, 2).0, "unknown_kind");
     assert_eq!(refused(&r, 3).0, "bad_id");

@@ -1,6 +1,6 @@
 use std::str::FromStr;
 
-use odop_domain::{EntityKind, Id};
+use odop_domain::{EntityKind, Id, Invalid};
 use odop_protocol::{
     ConflictRecord, Fields, Mutation, MutationResult, Op, Outcome, PushRequest, PushResponse, Role,
     MAX_PUSH_MUTATIONS,
@@ -49,21 +49,22 @@ pub fn apply_push(
         }
         let outcome = match apply_one(tx, who, m, &at)? {
             Ok(outcome) => outcome,
-            Err((code, reason, state)) => {
+            Err(refused) => {
                 tx.refuse(
                     &Refusal {
                         client: client.to_owned(),
                         seq: m.seq,
                         account: who.name.clone(),
-                        code: code.to_owned(),
-                        reason: reason.clone(),
+                        code: refused.code.to_owned(),
+                        reason: refused.reason.clone(),
                         at: at.clone(),
                     },
-                    state,
+                    refused.state,
                 )?;
                 Outcome::Refused {
-                    code: code.to_owned(),
-                    reason,
+                    code: refused.code.to_owned(),
+                    reason: refused.reason,
+                    detail: refused.detail,
                 }
             }
         };
@@ -81,9 +82,63 @@ pub fn apply_push(
     })
 }
 
-/// Why a mutation was refused: a code, a reason a person can act on, and the state it touched
-/// (so that state's department sees the refusal).
-type Refused = (&'static str, String, Option<u16>);
+/// Why a mutation was refused: a code, a reason a person can act on (in English), the values
+/// the reason names as data (so a client can say it in its own language), and the state it
+/// touched (so that state's department sees the refusal).
+struct Refused {
+    code: &'static str,
+    reason: String,
+    detail: Option<Value>,
+    state: Option<u16>,
+}
+
+impl Refused {
+    fn new(code: &'static str, reason: String, state: Option<u16>) -> Refused {
+        Refused {
+            code,
+            reason,
+            detail: None,
+            state,
+        }
+    }
+
+    /// A row the domain's rules refuse; the detail is the problem as the domain serialises it.
+    fn invalid(problem: &Invalid, state: Option<u16>) -> Refused {
+        Refused {
+            code: "invalid",
+            reason: problem.to_string(),
+            detail: serde_json::to_value(problem).ok(),
+            state,
+        }
+    }
+
+    /// A state editor's write to a row of another state: the row is (or would be) in
+    /// `row_state`; `moving` says the write would move it there.
+    fn other_state(who: &Account, row_state: u16, moving: bool) -> Refused {
+        let own = who.state.unwrap_or_default();
+        let reason = if moving {
+            format!(
+                "the row would belong to state {row_state}; account {:?} writes only state {own}",
+                who.name
+            )
+        } else {
+            format!(
+                "the row belongs to state {row_state}; account {:?} writes only state {own}",
+                who.name
+            )
+        };
+        Refused {
+            code: "forbidden",
+            reason,
+            detail: Some(serde_json::json!({
+                "row_state": row_state,
+                "account_state": own,
+                "moving": moving,
+            })),
+            state: who.state,
+        }
+    }
+}
 
 fn apply_one(
     tx: &mut dyn Tx,
@@ -92,21 +147,21 @@ fn apply_one(
     at: &str,
 ) -> Result<Result<Outcome, Refused>, LedgerError> {
     let Ok(kind) = EntityKind::from_str(&m.kind) else {
-        return Ok(Err((
+        return Ok(Err(Refused::new(
             "unknown_kind",
             format!("{:?} is not a kind of record", m.kind),
             None,
         )));
     };
     if Id::from_str(&m.id).is_err() {
-        return Ok(Err((
+        return Ok(Err(Refused::new(
             "bad_id",
             format!("{:?} is not a record id", m.id),
             None,
         )));
     }
     if who.role == Role::StateViewer {
-        return Ok(Err((
+        return Ok(Err(Refused::new(
             "read_only",
             format!("account {:?} may read but not write", who.name),
             who.state,
@@ -240,7 +295,7 @@ fn apply_one(
                 .as_ref()
                 .is_none_or(|r| r.deleted || r.fields != fields);
             if fields.get("id").and_then(Value::as_str) != Some(m.id.as_str()) {
-                return Ok(Err((
+                return Ok(Err(Refused::new(
                     "invalid",
                     format!("the row's id field must be {}", m.id),
                     before,
@@ -248,7 +303,7 @@ fn apply_one(
             }
             let checked = match kind.check(&fields) {
                 Ok(c) => c,
-                Err(e) => return Ok(Err(("invalid", e.to_string(), before))),
+                Err(e) => return Ok(Err(Refused::invalid(&e, before))),
             };
             if let Err(r) = authorise(who, before, checked.state.0) {
                 return Ok(Err(r));
@@ -326,7 +381,7 @@ fn settles_row(tx: &mut dyn Tx, m: &Mutation, row: &StoredRow) -> Result<bool, L
 fn authorise(who: &Account, before: Option<u16>, after: u16) -> Result<(), Refused> {
     match who.role {
         Role::Central => Ok(()),
-        Role::StateViewer => Err((
+        Role::StateViewer => Err(Refused::new(
             "read_only",
             format!("account {:?} may read but not write", who.name),
             who.state,
@@ -334,26 +389,10 @@ fn authorise(who: &Account, before: Option<u16>, after: u16) -> Result<(), Refus
         Role::StateEditor => {
             let own = who.state;
             if let Some(b) = before.filter(|b| Some(*b) != own) {
-                return Err((
-                    "forbidden",
-                    format!(
-                        "the row belongs to state {b}; account {:?} writes only state {}",
-                        who.name,
-                        own.unwrap_or_default()
-                    ),
-                    own,
-                ));
+                return Err(Refused::other_state(who, b, false));
             }
             if Some(after) != own {
-                return Err((
-                    "forbidden",
-                    format!(
-                        "the row would belong to state {after}; account {:?} writes only state {}",
-                        who.name,
-                        own.unwrap_or_default()
-                    ),
-                    own,
-                ));
+                return Err(Refused::other_state(who, after, true));
             }
             Ok(())
         }

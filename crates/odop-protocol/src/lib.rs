@@ -147,8 +147,16 @@ pub enum Outcome {
         version: u64,
         conflicts: Vec<ConflictRecord>,
     },
-    /// The server would not take the mutation; nothing of it applied.
-    Refused { code: String, reason: String },
+    /// The server would not take the mutation; nothing of it applied. `reason` is English;
+    /// `detail`, where given, holds the values it names as data, so that a client can say it in
+    /// its own language: for `forbidden`, `{"row_state", "account_state", "moving"}`; for
+    /// `invalid`, the domain's problem (`{"problem", "field", ..}`).
+    Refused {
+        code: String,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<serde_json::Value>,
+    },
 }
 
 /// The answer to one mutation.
@@ -307,6 +315,7 @@ mod tests {
             outcome: Outcome::Refused {
                 code: "forbidden".into(),
                 reason: "state 9 only".into(),
+                detail: None,
             },
         };
         let text = serde_json::to_string(&r).unwrap();
@@ -315,6 +324,23 @@ mod tests {
             r#"{"seq":2,"outcome":"refused","code":"forbidden","reason":"state 9 only"}"#
         );
         assert_eq!(serde_json::from_str::<MutationResult>(&text).unwrap(), r);
+        // A refusal with its values as data; an older server's answer, without them, still reads.
+        let detailed = MutationResult {
+            seq: 3,
+            outcome: Outcome::Refused {
+                code: "forbidden".into(),
+                reason: "state 9 only".into(),
+                detail: Some(
+                    serde_json::json!({"row_state": 9, "account_state": 10, "moving": false}),
+                ),
+            },
+        };
+        let text = serde_json::to_string(&detailed).unwrap();
+        insta::assert_snapshot!(text, @r#"{"seq":3,"outcome":"refused","code":"forbidden","reason":"state 9 only","detail":{"account_state":10,"moving":false,"row_state":9}}"#);
+        assert_eq!(
+            serde_json::from_str::<MutationResult>(&text).unwrap(),
+            detailed
+        );
     }
 
     #[test]

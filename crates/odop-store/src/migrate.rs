@@ -9,6 +9,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../migrations/0002_sync.sql")),
     (3, include_str!("../migrations/0003_compact_creates.sql")),
     (4, include_str!("../migrations/0004_one_history_index.sql")),
+    (5, include_str!("../migrations/0005_refusal_detail.sql")),
 ];
 
 /// The schema version this build writes.
@@ -129,5 +130,33 @@ mod tests {
                 "{sql}: {plan:?}"
             );
         }
+    }
+
+    #[test]
+    fn refusals_kept_before_0005_have_no_detail_and_later_ones_only_json() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (n, sql) in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", n).unwrap();
+        }
+        conn.execute(
+            "INSERT INTO sync_refusals (seq, entity, row_id, op, fields, code, reason, at) \
+             VALUES (1, 'seller', 's1', 'create', '{}', 'forbidden', 'r', 't')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let detail: Option<String> = conn
+            .query_row("SELECT detail FROM sync_refusals WHERE seq = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(detail, None);
+        let not_json = conn.execute(
+            "INSERT INTO sync_refusals (seq, entity, row_id, op, fields, code, reason, detail, at) \
+             VALUES (2, 'seller', 's2', 'create', '{}', 'forbidden', 'r', '{row_state', 't')",
+            [],
+        );
+        assert!(not_json.is_err(), "a detail that is not JSON is refused");
     }
 }

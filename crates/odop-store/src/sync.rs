@@ -109,6 +109,8 @@ pub enum Verdict {
     Refused {
         code: String,
         reason: String,
+        /// The values the reason names, as data, where the server sent them.
+        detail: Option<Value>,
     },
 }
 
@@ -151,6 +153,8 @@ pub struct RefusedWrite {
     pub changes: Fields,
     pub code: String,
     pub reason: String,
+    /// The values the reason names, as the server sent them (see `odop_protocol::Outcome`).
+    pub detail: Option<Value>,
     pub at: String,
 }
 
@@ -402,13 +406,20 @@ impl Store {
                 continue;
             };
             match verdict {
-                Verdict::Refused { code, reason } => {
+                Verdict::Refused {
+                    code,
+                    reason,
+                    detail,
+                } => {
+                    let detail = detail.as_ref().map(Value::to_string);
                     tx.prepare_cached(
                         "INSERT OR REPLACE INTO sync_refusals \
-                         (seq, entity, row_id, op, fields, code, reason, at) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         (seq, entity, row_id, op, fields, code, reason, detail, at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                     )?
-                    .execute(params![seq, kind, row, op, fields, code, reason, at])?;
+                    .execute(params![
+                        seq, kind, row, op, fields, code, reason, detail, at
+                    ])?;
                 }
                 Verdict::Conflict { conflicts, .. } => {
                     for c in conflicts {
@@ -783,12 +794,17 @@ impl Store {
     /// Writes the server refused, oldest first.
     pub fn refusals(&self) -> Result<Vec<RefusedWrite>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT seq, entity, row_id, op, fields, code, reason, at FROM sync_refusals \
-             ORDER BY seq",
+            "SELECT seq, entity, row_id, op, fields, code, reason, at, detail \
+             FROM sync_refusals ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
             let op: String = r.get(3)?;
             let changes = history_changes(&op, &r.get::<_, String>(4)?);
+            // Written by this store from a parsed value, so it parses; a cell that somehow
+            // does not is shown without its detail rather than hiding the refusal.
+            let detail = r
+                .get::<_, Option<String>>(8)?
+                .and_then(|d| serde_json::from_str(&d).ok());
             Ok(RefusedWrite {
                 seq: r.get(0)?,
                 kind: r.get(1)?,
@@ -797,6 +813,7 @@ impl Store {
                 changes,
                 code: r.get(5)?,
                 reason: r.get(6)?,
+                detail,
                 at: r.get(7)?,
             })
         })?;

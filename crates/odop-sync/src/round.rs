@@ -425,9 +425,14 @@ fn verdict(o: &Outcome) -> Verdict {
             version: *version as i64,
             conflicts: conflicts.iter().map(conflict).collect(),
         },
-        Outcome::Refused { code, reason } => Verdict::Refused {
+        Outcome::Refused {
+            code,
+            reason,
+            detail,
+        } => Verdict::Refused {
             code: code.clone(),
             reason: reason.clone(),
+            detail: detail.clone(),
         },
     }
 }

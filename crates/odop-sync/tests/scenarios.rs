@@ -118,6 +118,11 @@ async fn edits_travel_between_desks_and_stay_within_their_state() {
         "{}",
         refusals[0].reason
     );
+    // The values the reason names come as data too, kept for the desk to say in its language.
+    assert_eq!(
+        refusals[0].detail,
+        Some(serde_json::json!({"row_state": 9, "account_state": 10, "moving": true}))
+    );
     assert_eq!(
         bihar
             .store()
