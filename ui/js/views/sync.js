@@ -2,7 +2,7 @@
 // (base, mine, theirs) settled field by field, and refused writes with the server's reason.
 
 import { h, fill } from "../dom.js";
-import { t, num, word, refusalHeadline } from "../i18n.js";
+import { t, num, word, locale, refusalHeadline, refusalReasonText } from "../i18n.js";
 
 /** A value as a person reads it: text as is, anything else as compact JSON. */
 function shown(value) {
@@ -11,11 +11,18 @@ function shown(value) {
   return JSON.stringify(value);
 }
 
+/** A report's time as a person reads it, in their language and time zone. */
+function when(stamp) {
+  const date = new Date(stamp);
+  if (!stamp || Number.isNaN(date.getTime())) return stamp || "";
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
 function describe(report) {
   if (!report) return t("sync.never");
-  if (report.error) return t("sync.failed", { when: report.finished || report.started || "", error: report.error });
+  if (report.error) return t("sync.failed", { when: when(report.finished || report.started), error: report.error });
   return t("sync.last", {
-    when: report.finished,
+    when: when(report.finished),
     pushed: num(report.pushed),
     pulled: num(report.pulled),
     conflicts: num(report.conflicts),
@@ -23,10 +30,28 @@ function describe(report) {
   });
 }
 
+/** Follows a sync round until it reports (its finish time differs from `before`), showing its
+ * progress in `state`; false if the person left the screen meanwhile. Gives up waiting after
+ * about 150 s, when the screen is shown afresh with whatever the round has done. */
+async function followRound(ctx, gen, before, state) {
+  for (let i = 0; i < 600; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (!ctx.current(gen)) return false;
+    const o = await ctx.call("sync_overview");
+    const p = o.live?.progress;
+    if (p) state.textContent = p.phase === "pushing" ? t("sync.pushing", { sent: num(p.sent), waiting: num(p.waiting) }) : t("sync.pulling", { received: num(p.received) });
+    const finished = o.live?.last?.finished ?? o.last?.finished ?? "";
+    if (!o.live?.running && finished !== before) break;
+  }
+  return ctx.current(gen);
+}
+
 export async function render(view, ctx) {
   const gen = ctx.generation();
   const overview = await ctx.call("sync_overview");
-  const [conflicts, refusals] = await Promise.all([ctx.call("sync_conflicts"), ctx.call("sync_refusals")]);
+  const [conflicts, refusals, choices] = await Promise.all([
+    ctx.call("sync_conflicts"), ctx.call("sync_refusals"), ctx.choices(),
+  ]);
   if (!ctx.current(gen)) return;
 
   const server = h("input", { id: "sync-server", type: "url", required: true, value: overview.server ?? "", placeholder: "https://", "data-testid": "sync-server" });
@@ -41,8 +66,12 @@ export async function render(view, ctx) {
     ctx.clearError();
     login.disabled = true;
     try {
+      const before = overview.last?.finished ?? "";
       const who = await ctx.call("sync_login", { server: server.value, token: token.value });
       token.value = "";
+      // Logging in starts a round: follow it, so the screen shows what it sent and refused.
+      state.textContent = t("sync.running");
+      if (!(await followRound(ctx, gen, before, state))) return;
       ctx.notice(t("sync.logged_in", { name: who.name }));
       ctx.navigate("#/sync");
     } catch (error) {
@@ -73,16 +102,7 @@ export async function render(view, ctx) {
       const before = overview.last?.finished ?? "";
       await ctx.call("sync_now");
       state.textContent = t("sync.running");
-      // Follow the round until it reports, then show the screen afresh.
-      for (let i = 0; i < 600; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        if (!ctx.current(gen)) return;
-        const o = await ctx.call("sync_overview");
-        const p = o.live?.progress;
-        if (p) state.textContent = p.phase === "pushing" ? t("sync.pushing", { sent: num(p.sent), waiting: num(p.waiting) }) : t("sync.pulling", { received: num(p.received) });
-        const finished = o.live?.last?.finished ?? o.last?.finished ?? "";
-        if (!o.live?.running && finished !== before) break;
-      }
+      if (!(await followRound(ctx, gen, before, state))) return;
       ctx.navigate("#/sync");
     } catch (error) {
       ctx.showError(error);
@@ -107,7 +127,7 @@ export async function render(view, ctx) {
       h("div", { class: "form-row" }, h("label", { for: "sync-interval" }, t("sync.interval")), interval, saveInterval),
     ),
     conflictsPanel(conflicts, ctx),
-    refusalsPanel(refusals, ctx),
+    refusalsPanel(refusals, new Map(choices.states.map((s) => [s.code, s.name])), ctx),
   );
 }
 
@@ -150,10 +170,12 @@ function conflictsPanel(conflicts, ctx) {
       h("tbody", {}, rows)));
 }
 
-function refusalsPanel(refusals, ctx) {
+function refusalsPanel(refusals, states, ctx) {
+  const stateName = (code) => states.get(code);
   const rows = refusals.map((r) => h("tr", { "data-testid": "refusal-row" },
     h("td", {}, `${word("op", r.op)} · ${word("kind", r.kind)} · ${r.row.slice(-8)}`),
-    h("td", {}, h("strong", { "data-testid": "refusal-headline" }, refusalHeadline(r.code)), " ", r.reason),
+    h("td", {}, h("strong", { "data-testid": "refusal-headline" }, refusalHeadline(r.code)), " ",
+      h("span", { "data-testid": "refusal-reason" }, refusalReasonText(r, stateName))),
     h("td", {}, h("button", {
       type: "button", class: "button", "data-testid": "discard-refusal",
       on: { click: async () => {
@@ -194,6 +216,7 @@ export function mountStatus(slot, ctx) {
       line.textContent = parts.join(" · ");
       line.dataset.conflicts = String(o.counts.conflicts);
       line.dataset.pending = String(o.counts.pending);
+      line.dataset.refused = String(o.counts.refused);
     } catch {
       line.textContent = t("sync.status.unknown");
     }
