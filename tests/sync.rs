@@ -18,27 +18,12 @@ use serde_json::json;
 async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
     let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
     let shots = screenshot_dir("sync")?;
-    let server_dir = tempfile::tempdir()?;
-    let ledger: Arc<dyn Ledger> = Arc::new(SqliteLedger::open(
-        &server_dir.path().join("ledger.sqlite3"),
-    )?);
-    let mut tokens = Vec::new();
-    for name in ["dpiit-desk", "dpiit-other"] {
-        let token = Token::generate()?;
-        ledger.insert_account(&Account::new(name, Role::Central, None)?, &token.hash())?;
-        tokens.push(token.0);
-    }
-    // Bound before the app is told the address, so the first request is answered.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    let serving = Arc::clone(&ledger);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        odop_server::serve(listener, serving, &odop_server::Config::default(), async {
-            let _ = stopped.await;
-        })
-        .await
-    });
+    let central = Central::start(&[
+        ("dpiit-desk", Role::Central, None),
+        ("dpiit-other", Role::Central, None),
+    ])
+    .await?;
+    let (ledger, url, tokens) = (&central.ledger, &central.url, &central.tokens);
 
     let harness = Harness::start(&app)?;
     let w = harness.open().await?;
@@ -54,7 +39,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         w.go("sync").await?;
         w.find("sync-screen").await?;
         w.shot(&shots, "01-sync-offline").await?;
-        w.type_into("sync-server", &url).await?;
+        w.type_into("sync-server", url).await?;
         w.type_into("sync-token", &tokens[0]).await?;
         w.click("sync-login").await?;
         // Logging in starts a round at once; the sample's records go up. The server is the
@@ -84,7 +69,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         w.shot(&shots, "02-synced").await?;
 
         // A second desk renames the product on the server...
-        let other = HttpRemote::new(&url, &tokens[1])?;
+        let other = HttpRemote::new(url, &tokens[1])?;
         let mut fields = std::collections::BTreeMap::new();
         fields.insert("name".to_owned(), FieldChange { base: json!(name), new: json!("Renamed at DPIIT") });
         other
@@ -158,8 +143,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         let _ = w.shot(&shots, "failure").await;
     }
     w.close().await?;
-    let _ = stop.send(());
-    server.await??;
+    central.stop().await?;
     run
 }
 
@@ -170,25 +154,8 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
 async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<()> {
     let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
     let shots = screenshot_dir("sync-refusals")?;
-    let server_dir = tempfile::tempdir()?;
-    let ledger: Arc<dyn Ledger> = Arc::new(SqliteLedger::open(
-        &server_dir.path().join("ledger.sqlite3"),
-    )?);
-    let token = Token::generate()?;
-    ledger.insert_account(
-        &Account::new("up-desk", Role::StateEditor, Some(9))?,
-        &token.hash(),
-    )?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    let serving = Arc::clone(&ledger);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        odop_server::serve(listener, serving, &odop_server::Config::default(), async {
-            let _ = stopped.await;
-        })
-        .await
-    });
+    let central = Central::start(&[("up-desk", Role::StateEditor, Some(9))]).await?;
+    let (url, token) = (&central.url, &central.tokens[0]);
 
     let harness = Harness::start(&app)?;
     let w = harness.open().await?;
@@ -199,8 +166,8 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             .await?;
         w.go("sync").await?;
         w.find("sync-screen").await?;
-        w.type_into("sync-server", &url).await?;
-        w.type_into("sync-token", &token.0).await?;
+        w.type_into("sync-server", url).await?;
+        w.type_into("sync-token", token).await?;
         w.click("sync-login").await?;
         w.wait_until(
             "(() => { const s = document.querySelector('[data-testid=sync-status]')?.dataset; \
@@ -273,9 +240,58 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         let _ = w.shot(&shots, "failure").await;
     }
     w.close().await?;
-    let _ = stop.send(());
-    server.await??;
+    central.stop().await?;
     run
+}
+
+/// A real `odop-server` on a free loopback port over a SQLite ledger in a temporary folder,
+/// with an account and a token for each of `accounts`.
+struct Central {
+    ledger: Arc<dyn Ledger>,
+    url: String,
+    tokens: Vec<String>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Central {
+    async fn start(accounts: &[(&str, Role, Option<u16>)]) -> Result<Central> {
+        let dir = tempfile::tempdir()?;
+        let ledger: Arc<dyn Ledger> =
+            Arc::new(SqliteLedger::open(&dir.path().join("ledger.sqlite3"))?);
+        let mut tokens = Vec::new();
+        for (name, role, state) in accounts {
+            let token = Token::generate()?;
+            ledger.insert_account(&Account::new(name, *role, *state)?, &token.hash())?;
+            tokens.push(token.0);
+        }
+        // Bound before the app is told the address, so the first request is answered.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let serving = Arc::clone(&ledger);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            odop_server::serve(listener, serving, &odop_server::Config::default(), async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        Ok(Central {
+            ledger,
+            url,
+            tokens,
+            stop,
+            server,
+            _dir: dir,
+        })
+    }
+
+    async fn stop(self) -> Result<()> {
+        let _ = self.stop.send(());
+        self.server.await??;
+        Ok(())
+    }
 }
 
 /// DPIIT's view, for reading the server's rows.

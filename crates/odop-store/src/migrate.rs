@@ -67,13 +67,19 @@ mod tests {
         assert_eq!(v, SCHEMA_VERSION);
     }
 
+    /// A database as a release that knew only the first `n` migrations left it.
+    fn migrated_to(n: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for (number, sql) in &MIGRATIONS[..n] {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", number).unwrap();
+        }
+        conn
+    }
+
     #[test]
     fn creates_written_before_0003_keep_only_their_new_values() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        for (n, sql) in &MIGRATIONS[..2] {
-            conn.execute_batch(sql).unwrap();
-            conn.pragma_update(None, "user_version", n).unwrap();
-        }
+        let mut conn = migrated_to(2);
         conn.execute_batch(
             r#"INSERT INTO history (at, who, entity, row_id, op, title, fields) VALUES
                  ('t', 'w', 'seller', 's1', 'create', 'S',
@@ -134,11 +140,7 @@ mod tests {
 
     #[test]
     fn refusals_kept_before_0005_have_no_detail_and_later_ones_only_json() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        for (n, sql) in &MIGRATIONS[..4] {
-            conn.execute_batch(sql).unwrap();
-            conn.pragma_update(None, "user_version", n).unwrap();
-        }
+        let mut conn = migrated_to(4);
         conn.execute(
             "INSERT INTO sync_refusals (seq, entity, row_id, op, fields, code, reason, at) \
              VALUES (1, 'seller', 's1', 'create', '{}', 'forbidden', 'r', 't')",
