@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use odop_domain::{EntityKind, Id, Invalid};
@@ -34,9 +35,18 @@ pub fn apply_push(
     };
     let at = crate::now();
     let mut results = Vec::with_capacity(request.mutations.len());
+    // A client edits a row several times between pushes, each change on top of the one before,
+    // all with the base version the row had when it last synced. Once an earlier change of this
+    // batch applied, a later one made on the same base is rebased on the version it produced;
+    // otherwise a delete behind its own create would meet the create's version and look like a
+    // delete racing someone else's edit.
+    let mut rebased: HashMap<(&str, &str), (u64, u64)> = HashMap::new();
     for m in request.mutations.iter().take(MAX_PUSH_MUTATIONS) {
         if m.seq <= record.last_seq {
             if let Some(outcome) = tx.recorded(client, m.seq)? {
+                if let Outcome::Applied { version } = outcome {
+                    rebased.insert((m.kind.as_str(), m.id.as_str()), (m.base_version, version));
+                }
                 results.push(MutationResult {
                     seq: m.seq,
                     outcome,
@@ -47,6 +57,23 @@ pub fn apply_push(
         if m.seq != record.last_seq + 1 {
             break;
         }
+        let key = (m.kind.as_str(), m.id.as_str());
+        let original_base = m.base_version;
+        let rebase = rebased
+            .get(&key)
+            .filter(|(base, _)| *base == m.base_version)
+            .map(|(_, version)| *version);
+        let moved;
+        let m = match rebase {
+            Some(version) => {
+                moved = Mutation {
+                    base_version: version,
+                    ..m.clone()
+                };
+                &moved
+            }
+            None => m,
+        };
         let outcome = match apply_one(tx, who, m, &at)? {
             Ok(outcome) => outcome,
             Err(refused) => {
@@ -68,6 +95,14 @@ pub fn apply_push(
                 }
             }
         };
+        match &outcome {
+            Outcome::Applied { version } => {
+                rebased.insert(key, (original_base, *version));
+            }
+            _ => {
+                rebased.remove(&key);
+            }
+        }
         tx.record(client, m.seq, &outcome)?;
         record.last_seq = m.seq;
         results.push(MutationResult {

@@ -289,6 +289,24 @@ fn write_server_row(
     index_row(tx, kind, rowid, fields)
 }
 
+/// A conflict as this desk keeps it. The server knows only the fields a change of a row it had
+/// deleted touched; kept so, "keep mine" would bring the row back with those fields alone. This
+/// desk still holds the whole row it wanted, so that is the side it keeps.
+fn whole_client_side(
+    tx: &Transaction<'_>,
+    kind: &str,
+    row: &str,
+    c: &Conflict,
+) -> Result<Conflict, StoreError> {
+    let mut c = c.clone();
+    if c.field == "*" && c.server.is_null() && c.client.is_object() {
+        if let Some(fields) = local_row(tx, kind_of(kind)?, row)? {
+            c.client = Value::Object(fields);
+        }
+    }
+    Ok(c)
+}
+
 fn remove_row(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<bool, StoreError> {
     let rowid: Option<i64> = tx
         .prepare_cached(&format!(
@@ -305,6 +323,21 @@ fn remove_row(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<bool, 
 }
 
 fn save_conflict(tx: &Transaction<'_>, c: &Conflict, ours: bool) -> Result<(), StoreError> {
+    // The whole row this desk kept as its side of a row-level conflict (see
+    // `whole_client_side`) stays when the server sends the conflict again, settled or not.
+    let kept: Option<String> = tx
+        .prepare_cached("SELECT body FROM sync_conflicts WHERE id = ?1 AND field = '*'")?
+        .query_row([&c.id], |r| r.get(0))
+        .optional()?;
+    let kept_client = kept
+        .and_then(|b| serde_json::from_str::<Conflict>(&b).ok())
+        .map(|k| k.client)
+        .filter(|client| client.is_object() && c.client.is_object());
+    let mut c = c.clone();
+    if let Some(client) = kept_client {
+        c.client = client;
+    }
+    let c = &c;
     let body = serde_json::to_string(c).unwrap_or_default();
     tx.prepare_cached(
         "INSERT INTO sync_conflicts (id, entity, row_id, field, body, open, ours) \
@@ -393,16 +426,23 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut touched = Vec::new();
         for (seq, verdict) in verdicts {
-            let entry: Option<(String, String, String, String, String)> = tx
+            let entry: Option<(String, String, String, String, String, i64)> = tx
                 .prepare_cached(
-                    "SELECT h.entity, h.row_id, h.op, h.fields, h.at \
+                    "SELECT h.entity, h.row_id, h.op, h.fields, h.at, o.base_version \
                      FROM outbox o JOIN history h ON h.id = o.history_id WHERE o.seq = ?1",
                 )?
                 .query_row([seq], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
                 })
                 .optional()?;
-            let Some((kind, row, op, fields, at)) = entry else {
+            let Some((kind, row, op, fields, at, base)) = entry else {
                 continue;
             };
             match verdict {
@@ -423,10 +463,24 @@ impl Store {
                 }
                 Verdict::Conflict { conflicts, .. } => {
                     for c in conflicts {
-                        save_conflict(&tx, c, true)?;
+                        save_conflict(&tx, &whole_client_side(&tx, &kind, &row, c)?, true)?;
                     }
                 }
-                Verdict::Applied { .. } => {}
+                Verdict::Applied { version } => {
+                    // Later changes of this row were made on top of this one, on the same base:
+                    // their base is now the version it produced (as the server rebases them
+                    // within one push), or a delete behind its own create would conflict.
+                    tx.prepare_cached(
+                        "UPDATE outbox SET base_version = ?1 WHERE seq > ?2 AND base_version = ?3 \
+                         AND history_id IN (SELECT id FROM history WHERE entity = ?4 AND row_id = ?5)",
+                    )?
+                    .execute(params![version, seq, base, kind, row])?;
+                    tx.prepare_cached(&format!(
+                        "UPDATE {} SET version = ?1 WHERE id = ?2 AND version = ?3",
+                        kind_of(&kind)?.table()
+                    ))?
+                    .execute(params![version, row, base])?;
+                }
             }
             touched.push((kind_of(&kind)?, row, verdict));
         }
@@ -735,6 +789,7 @@ impl Store {
             };
             if keep_row {
                 let fields = wanted.unwrap_or_default();
+                check_fields(kind, &c.row, &fields)?;
                 let changes: Fields = fields
                     .iter()
                     .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))

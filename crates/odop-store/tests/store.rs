@@ -382,3 +382,53 @@ fn a_pulled_page_writes_rows_indexes_them_and_keeps_unpushed_edits() {
         Some(5)
     );
 }
+
+/// A change answered as applied moves the base of the changes made on top of it, which a later
+/// push sends: a delete behind its own create is then not a delete racing an edit.
+#[test]
+fn an_applied_change_rebases_the_changes_behind_it() {
+    use odop_domain::Entity;
+    use odop_store::Verdict;
+
+    let mut store = sample();
+    let p = product("Gulabi Meenakari");
+    let mut edit = store.edit("officer@up").unwrap();
+    edit.put(&p).unwrap();
+    edit.commit().unwrap();
+    let mut edit = store.edit("officer@up").unwrap();
+    edit.delete(EntityKind::Product, p.id()).unwrap();
+    edit.commit().unwrap();
+    let mine = |store: &Store| -> Vec<(i64, String, i64)> {
+        store
+            .pending(100_000)
+            .unwrap()
+            .into_iter()
+            .filter(|w| w.id == p.id.to_string())
+            .map(|w| (w.seq, w.op, w.base_version))
+            .collect()
+    };
+    let waiting = mine(&store);
+    assert_eq!(
+        waiting
+            .iter()
+            .map(|w| (w.1.as_str(), w.2))
+            .collect::<Vec<_>>(),
+        [("create", 0), ("delete", 0)]
+    );
+    let create = waiting[0].0;
+    let before: Vec<_> = store
+        .pending(100_000)
+        .unwrap()
+        .into_iter()
+        .filter(|w| w.seq < create)
+        .collect();
+    let mut verdicts: Vec<_> = before
+        .iter()
+        .map(|w| (w.seq, Verdict::Applied { version: 1 }))
+        .collect();
+    verdicts.push((create, Verdict::Applied { version: 1 }));
+    store.settle(&verdicts, create).unwrap();
+    let waiting = mine(&store);
+    assert_eq!(waiting.len(), 1);
+    assert_eq!((waiting[0].1.as_str(), waiting[0].2), ("delete", 1));
+}

@@ -260,3 +260,49 @@ fn every_desk_converges_with_the_server_whatever_the_network_does() {
         .run(&strategy, |(desks, ops)| runtime.block_on(run(desks, ops)))
         .unwrap();
 }
+
+/// A case the long mode found: a desk creates and deletes a record, sends both, then pulls
+/// another desk's record of the same district.
+#[test]
+fn a_record_created_and_deleted_before_its_first_push_leaves_nothing_behind() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ops = vec![
+        Op::Create {
+            desk: 1,
+            state: 0,
+            district: 0,
+        },
+        Op::Delete { desk: 1, pick: 0 },
+        Op::Sync { desk: 1, fault: 0 },
+        Op::Sync { desk: 2, fault: 0 },
+        Op::Delete { desk: 0, pick: 0 },
+        Op::Create {
+            desk: 2,
+            state: 0,
+            district: 0,
+        },
+        Op::Sync { desk: 2, fault: 0 },
+        Op::Edit {
+            desk: 1,
+            pick: 0,
+            field: 0,
+            value: 0,
+        },
+        Op::Sync { desk: 1, fault: 0 },
+        Op::Resolve {
+            desk: 1,
+            pick: 8,
+            how: 0,
+        },
+        Op::Edit {
+            desk: 1,
+            pick: 0,
+            field: 0,
+            value: 0,
+        },
+    ];
+    runtime.block_on(run(2, ops)).unwrap();
+}

@@ -291,6 +291,95 @@ async fn a_delete_racing_an_edit_becomes_a_conflict_not_a_silent_win() {
     two.agrees_with(&hub);
 }
 
+/// The other way round: the editing side meets the deletion and keeps its edit. The server knew
+/// only the field the edit touched; the row must come back whole, on this desk and everywhere.
+#[tokio::test]
+async fn an_edit_kept_over_a_deletion_brings_the_whole_row_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
+    let two = Desk::new(&dir, &hub, "two", Role::StateEditor, Some(9));
+    let p = product(9, 187, "Zari Work");
+    one.add(&p);
+    one.sync().await;
+    two.sync().await;
+    {
+        let mut store = two.store();
+        let mut edit = store.edit("two").unwrap();
+        edit.delete(EntityKind::Product, p.id).unwrap();
+        edit.commit().unwrap();
+    }
+    two.sync().await;
+    let mut edited = one.get(p.id).unwrap();
+    edited.name = "Zari and Zardozi".into();
+    one.add(&edited);
+    let r = one.sync().await;
+    assert_eq!(r.conflicts, 1);
+    assert!(
+        one.get(p.id).is_none(),
+        "the row is gone until a person decides"
+    );
+    let c = &one.store().conflicts(false).unwrap()[0];
+    assert_eq!(c.conflict.field, "*");
+    assert!(c.theirs.is_null(), "the other side deleted");
+    assert_eq!(
+        c.mine["district"],
+        serde_json::json!(187),
+        "mine is the whole row: {}",
+        c.mine
+    );
+    one.store()
+        .resolve("one", &c.conflict.id, &Resolution::Mine)
+        .unwrap();
+    assert_eq!(one.get(p.id).unwrap(), edited);
+    one.sync().await;
+    two.sync().await;
+    assert_eq!(two.get(p.id).unwrap(), edited);
+    one.agrees_with(&hub);
+    two.agrees_with(&hub);
+    assert_eq!(one.store().sync_counts().unwrap().conflicts, 0);
+}
+
+/// A record created and deleted before it was ever sent, and one created, sent, then edited
+/// and deleted before the next push: each change stands on the one before, so none is a
+/// conflict with another change of the same desk.
+#[tokio::test]
+async fn changes_made_one_on_another_between_pushes_do_not_conflict_with_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let desk = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let gone = product(9, 187, "Made by mistake");
+    desk.add(&gone);
+    {
+        let mut store = desk.store();
+        let mut edit = store.edit("up").unwrap();
+        edit.delete(EntityKind::Product, gone.id).unwrap();
+        edit.commit().unwrap();
+    }
+    let r = desk.sync().await;
+    assert_eq!(r.conflicts, 0);
+    assert!(desk.get(gone.id).is_none());
+
+    let kept = product(9, 188, "Sent once");
+    desk.add(&kept);
+    desk.sync().await;
+    let mut renamed = desk.get(kept.id).unwrap();
+    renamed.name = "Renamed".into();
+    desk.add(&renamed);
+    {
+        let mut store = desk.store();
+        let mut edit = store.edit("up").unwrap();
+        edit.delete(EntityKind::Product, kept.id).unwrap();
+        edit.commit().unwrap();
+    }
+    // Both stand on version 1; the rename makes version 2, and the delete follows it.
+    let r = desk.sync().await;
+    assert_eq!(r.conflicts, 0, "{r:?}");
+    assert!(desk.get(kept.id).is_none());
+    desk.agrees_with(&hub);
+    assert_eq!(desk.store().sync_counts().unwrap().conflicts, 0);
+}
+
 #[tokio::test]
 async fn a_server_restored_from_an_older_backup_is_noticed_and_nothing_is_lost() {
     let dir = tempfile::tempdir().unwrap();
