@@ -3,11 +3,11 @@
 //! and in Hindi; and a state's desk told, in both languages, why the server refused the records
 //! of other states. Screenshots go to `<target>/e2e-screenshots/sync/` and `sync-refusals/`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{ensure, Context as _, Result};
-use odop_e2e::{screenshot_dir, Harness};
+use odop_e2e::{screenshot_dir, Harness, Window};
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_sqlite::SqliteLedger;
 use odop_protocol::{Change, FieldChange, Mutation, Op, PushRequest, Role};
@@ -139,12 +139,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         Ok(())
     }
     .await;
-    if run.is_err() {
-        let _ = w.shot(&shots, "failure").await;
-    }
-    w.close().await?;
-    central.stop().await?;
-    run
+    central.finish(w, &shots, run).await
 }
 
 /// An Uttar Pradesh desk loads the sample, which holds five states' records, and syncs: the
@@ -177,13 +172,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         .await?;
         w.go("sync").await?;
         w.find("refusal-row").await?;
-        let reasons: Vec<String> = serde_json::from_value(
-            w.eval(
-                "return [...document.querySelectorAll('[data-testid=refusal-reason]')].map((e) => e.textContent)",
-                vec![],
-            )
-            .await?,
-        )?;
+        let reasons = refusal_reasons(&w).await?;
         let others = ["Karnataka", "Tamil Nadu", "West Bengal", "Gujarat"];
         ensure!(!reasons.is_empty(), "no refusal is listed");
         for reason in &reasons {
@@ -210,13 +199,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             "the sync screen in Hindi",
         )
         .await?;
-        let hindi: Vec<String> = serde_json::from_value(
-            w.eval(
-                "return [...document.querySelectorAll('[data-testid=refusal-reason]')].map((e) => e.textContent)",
-                vec![],
-            )
-            .await?,
-        )?;
+        let hindi = refusal_reasons(&w).await?;
         ensure!(hindi.len() == reasons.len(), "{hindi:?}");
         for reason in &hindi {
             // Only the state names, which the desk knows in English, stay in Latin letters.
@@ -236,12 +219,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         Ok(())
     }
     .await;
-    if run.is_err() {
-        let _ = w.shot(&shots, "failure").await;
-    }
-    w.close().await?;
-    central.stop().await?;
-    run
+    central.finish(w, &shots, run).await
 }
 
 /// A real `odop-server` on a free loopback port over a SQLite ledger in a temporary folder,
@@ -287,11 +265,28 @@ impl Central {
         })
     }
 
-    async fn stop(self) -> Result<()> {
+    /// Ends a test's run: a picture of the window if the run failed, then the window and the
+    /// server closed; the run's own error comes first.
+    async fn finish(self, w: Window, shots: &Path, run: Result<()>) -> Result<()> {
+        if run.is_err() {
+            let _ = w.shot(shots, "failure").await;
+        }
+        w.close().await?;
         let _ = self.stop.send(());
         self.server.await??;
-        Ok(())
+        run
     }
+}
+
+/// The reasons the sync screen gives for its refused writes, top to bottom.
+async fn refusal_reasons(w: &Window) -> Result<Vec<String>> {
+    let shown = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=refusal-reason]')].map((e) => e.textContent)",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(shown)?)
 }
 
 /// DPIIT's view, for reading the server's rows.

@@ -58,23 +58,11 @@ pub fn apply_push(
             break;
         }
         let key = (m.kind.as_str(), m.id.as_str());
-        let original_base = m.base_version;
-        let rebase = rebased
+        let base = rebased
             .get(&key)
-            .filter(|(base, _)| *base == m.base_version)
-            .map(|(_, version)| *version);
-        let moved;
-        let m = match rebase {
-            Some(version) => {
-                moved = Mutation {
-                    base_version: version,
-                    ..m.clone()
-                };
-                &moved
-            }
-            None => m,
-        };
-        let outcome = match apply_one(tx, who, m, &at)? {
+            .filter(|(made_on, _)| *made_on == m.base_version)
+            .map_or(m.base_version, |(_, version)| *version);
+        let outcome = match apply_one(tx, who, m, base, &at)? {
             Ok(outcome) => outcome,
             Err(refused) => {
                 tx.refuse(
@@ -97,7 +85,7 @@ pub fn apply_push(
         };
         match &outcome {
             Outcome::Applied { version } => {
-                rebased.insert(key, (original_base, *version));
+                rebased.insert(key, (m.base_version, *version));
             }
             _ => {
                 rebased.remove(&key);
@@ -175,10 +163,13 @@ impl Refused {
     }
 }
 
+/// Applies one mutation as if made on `base_version` (its own, or the version an earlier change
+/// of the same row in this push produced).
 fn apply_one(
     tx: &mut dyn Tx,
     who: &Account,
     m: &Mutation,
+    base_version: u64,
     at: &str,
 ) -> Result<Result<Outcome, Refused>, LedgerError> {
     let Ok(kind) = EntityKind::from_str(&m.kind) else {
@@ -220,7 +211,7 @@ fn apply_one(
             if let Err(r) = authorise(who, Some(row.state), row.state) {
                 return Ok(Err(r));
             }
-            if row.version != m.base_version && !settles_row(tx, m, row)? {
+            if row.version != base_version && !settles_row(tx, m, row)? {
                 // Deleting what someone else changed since would lose their edit unseen.
                 conflicts.push(conflict(
                     who,

@@ -289,24 +289,6 @@ fn write_server_row(
     index_row(tx, kind, rowid, fields)
 }
 
-/// A conflict as this desk keeps it. The server knows only the fields a change of a row it had
-/// deleted touched; kept so, "keep mine" would bring the row back with those fields alone. This
-/// desk still holds the whole row it wanted, so that is the side it keeps.
-fn whole_client_side(
-    tx: &Transaction<'_>,
-    kind: &str,
-    row: &str,
-    c: &Conflict,
-) -> Result<Conflict, StoreError> {
-    let mut c = c.clone();
-    if c.field == "*" && c.server.is_null() && c.client.is_object() {
-        if let Some(fields) = local_row(tx, kind_of(kind)?, row)? {
-            c.client = Value::Object(fields);
-        }
-    }
-    Ok(c)
-}
-
 fn remove_row(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<bool, StoreError> {
     let rowid: Option<i64> = tx
         .prepare_cached(&format!(
@@ -322,23 +304,33 @@ fn remove_row(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<bool, 
     Ok(rowid.is_some())
 }
 
+/// Keeps a conflict the server recorded. For a change of a row the server had deleted, the
+/// server knows only the fields the change touched; kept so, "keep mine" would bring the row
+/// back with those fields alone. So the desk that met it keeps its whole row as its side, and
+/// that side stays when the server sends the conflict again.
 fn save_conflict(tx: &Transaction<'_>, c: &Conflict, ours: bool) -> Result<(), StoreError> {
-    // The whole row this desk kept as its side of a row-level conflict (see
-    // `whole_client_side`) stays when the server sends the conflict again, settled or not.
-    let kept: Option<String> = tx
-        .prepare_cached("SELECT body FROM sync_conflicts WHERE id = ?1 AND field = '*'")?
-        .query_row([&c.id], |r| r.get(0))
-        .optional()?;
-    let kept_client = kept
-        .and_then(|b| serde_json::from_str::<Conflict>(&b).ok())
-        .map(|k| k.client)
-        .filter(|client| client.is_object() && c.client.is_object());
     let mut c = c.clone();
-    if let Some(client) = kept_client {
-        c.client = client;
+    if c.field == "*" && c.client.is_object() {
+        let kept: Option<String> = tx
+            .prepare_cached("SELECT body FROM sync_conflicts WHERE id = ?1")?
+            .query_row([&c.id], |r| r.get(0))
+            .optional()?;
+        let kept = kept
+            .and_then(|b| serde_json::from_str::<Conflict>(&b).ok())
+            .map(|k| k.client)
+            .filter(Value::is_object);
+        let whole = match kept {
+            Some(client) => Some(client),
+            None if ours && c.server.is_null() => {
+                local_row(tx, kind_of(&c.kind)?, &c.row)?.map(Value::Object)
+            }
+            None => None,
+        };
+        if let Some(client) = whole {
+            c.client = client;
+        }
     }
-    let c = &c;
-    let body = serde_json::to_string(c).unwrap_or_default();
+    let body = serde_json::to_string(&c).unwrap_or_default();
     tx.prepare_cached(
         "INSERT INTO sync_conflicts (id, entity, row_id, field, body, open, ours) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
@@ -463,7 +455,7 @@ impl Store {
                 }
                 Verdict::Conflict { conflicts, .. } => {
                     for c in conflicts {
-                        save_conflict(&tx, &whole_client_side(&tx, &kind, &row, c)?, true)?;
+                        save_conflict(&tx, c, true)?;
                     }
                 }
                 Verdict::Applied { version } => {

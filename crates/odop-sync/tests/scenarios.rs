@@ -47,6 +47,13 @@ impl Desk {
         edit.commit().unwrap();
     }
 
+    fn delete(&self, id: odop_domain::Id) {
+        let mut store = self.store();
+        let mut edit = store.edit(&self.name).unwrap();
+        edit.delete(EntityKind::Product, id).unwrap();
+        edit.commit().unwrap();
+    }
+
     fn get(&self, id: odop_domain::Id) -> Option<Product> {
         self.store().get::<Product>(id).unwrap()
     }
@@ -251,24 +258,12 @@ async fn two_states_and_central_edit_at_once_and_a_person_settles_the_clash() {
 
 #[tokio::test]
 async fn a_delete_racing_an_edit_becomes_a_conflict_not_a_silent_win() {
-    let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
-    let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
-    let two = Desk::new(&dir, &hub, "two", Role::StateEditor, Some(9));
-    let p = product(9, 187, "Zari Work");
-    one.add(&p);
-    one.sync().await;
-    two.sync().await;
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
     let mut edited = one.get(p.id).unwrap();
     edited.description = "Gold thread".into();
     one.add(&edited);
     one.sync().await;
-    {
-        let mut store = two.store();
-        let mut edit = store.edit("two").unwrap();
-        edit.delete(EntityKind::Product, p.id).unwrap();
-        edit.commit().unwrap();
-    }
+    two.delete(p.id);
     let r = two.sync().await;
     assert_eq!(r.conflicts, 1);
     assert_eq!(
@@ -291,10 +286,8 @@ async fn a_delete_racing_an_edit_becomes_a_conflict_not_a_silent_win() {
     two.agrees_with(&hub);
 }
 
-/// The other way round: the editing side meets the deletion and keeps its edit. The server knew
-/// only the field the edit touched; the row must come back whole, on this desk and everywhere.
-#[tokio::test]
-async fn an_edit_kept_over_a_deletion_brings_the_whole_row_back() {
+/// Two Uttar Pradesh desks that both hold one product, synced.
+async fn two_desks_with_one_row() -> (tempfile::TempDir, Hub, Desk, Desk, Product) {
     let dir = tempfile::tempdir().unwrap();
     let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
     let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
@@ -303,12 +296,15 @@ async fn an_edit_kept_over_a_deletion_brings_the_whole_row_back() {
     one.add(&p);
     one.sync().await;
     two.sync().await;
-    {
-        let mut store = two.store();
-        let mut edit = store.edit("two").unwrap();
-        edit.delete(EntityKind::Product, p.id).unwrap();
-        edit.commit().unwrap();
-    }
+    (dir, hub, one, two, p)
+}
+
+/// The other way round: the editing side meets the deletion and keeps its edit. The server knew
+/// only the field the edit touched; the row must come back whole, on this desk and everywhere.
+#[tokio::test]
+async fn an_edit_kept_over_a_deletion_brings_the_whole_row_back() {
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+    two.delete(p.id);
     two.sync().await;
     let mut edited = one.get(p.id).unwrap();
     edited.name = "Zari and Zardozi".into();
@@ -350,12 +346,7 @@ async fn changes_made_one_on_another_between_pushes_do_not_conflict_with_each_ot
     let desk = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
     let gone = product(9, 187, "Made by mistake");
     desk.add(&gone);
-    {
-        let mut store = desk.store();
-        let mut edit = store.edit("up").unwrap();
-        edit.delete(EntityKind::Product, gone.id).unwrap();
-        edit.commit().unwrap();
-    }
+    desk.delete(gone.id);
     let r = desk.sync().await;
     assert_eq!(r.conflicts, 0);
     assert!(desk.get(gone.id).is_none());
@@ -366,12 +357,7 @@ async fn changes_made_one_on_another_between_pushes_do_not_conflict_with_each_ot
     let mut renamed = desk.get(kept.id).unwrap();
     renamed.name = "Renamed".into();
     desk.add(&renamed);
-    {
-        let mut store = desk.store();
-        let mut edit = store.edit("up").unwrap();
-        edit.delete(EntityKind::Product, kept.id).unwrap();
-        edit.commit().unwrap();
-    }
+    desk.delete(kept.id);
     // Both stand on version 1; the rename makes version 2, and the delete follows it.
     let r = desk.sync().await;
     assert_eq!(r.conflicts, 0, "{r:?}");
