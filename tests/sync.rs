@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{ensure, Context as _, Result};
+use anyhow::{ensure, Result};
 use odop_e2e::{screenshot_dir, Harness, Window};
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_sqlite::SqliteLedger;
@@ -44,21 +44,26 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         w.click("sync-login").await?;
         // Logging in starts a round at once; the sample's records go up. The server is the
         // one to ask: the header's count may still show the moment before the sample.
-        let mut found = None;
+        let mut products = Vec::new();
         for _ in 0..600 {
             let page = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 1000))?;
-            found = page.changes.iter().find_map(|c| match c {
-                Change::Row { kind, id, fields, .. } if kind == "product" => {
-                    Some((id.clone(), fields["name"].as_str()?.to_owned()))
-                }
-                _ => None,
-            });
-            if found.is_some() {
+            products = page
+                .changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::Row { kind, id, fields, .. } if kind == "product" => {
+                        Some((id.clone(), fields["name"].as_str()?.to_owned()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if products.len() >= 3 {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        let (id, name) = found.context("the server has the sample's products")?;
+        ensure!(products.len() >= 3, "the server has {} of the sample's products", products.len());
+        let id = products[0].0.clone();
         w.wait_until(
             "document.querySelector('[data-testid=sync-status]')?.dataset.pending === '0'",
             "the sample to be sent",
@@ -70,23 +75,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
 
         // A second desk renames the product on the server...
         let other = HttpRemote::new(url, &tokens[1])?;
-        let mut fields = std::collections::BTreeMap::new();
-        fields.insert("name".to_owned(), FieldChange { base: json!(name), new: json!("Renamed at DPIIT") });
-        other
-            .push(&PushRequest {
-                client: "second-desk".into(),
-                mutations: vec![Mutation {
-                    seq: 1,
-                    kind: "product".into(),
-                    id: id.clone(),
-                    op: Op::Put,
-                    base_version: 1,
-                    fields,
-                    resolves: vec![],
-                    at: String::new(),
-                }],
-            })
-            .await?;
+        rename(&other, 1, &products[..1], "Renamed at DPIIT").await?;
         // ...while this desk renames it too, offline of that change.
         w.eval(&format!("location.hash = '#/product/{id}'"), vec![]).await?;
         w.click("edit-product").await?;
@@ -94,15 +83,16 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         w.type_into("field-name", "Renamed at the state").await?;
         w.click("form-save").await?;
         w.wait_until("!document.getElementById('record-dialog').open", "the form to close").await?;
+        // A round the open screen did not start, as a periodic one is, shows on it.
         w.go("sync").await?;
-        w.click("sync-now").await?;
+        w.eval("window.__TAURI__.core.invoke('sync_now'); return null;", vec![])
+            .await?;
         w.wait_until(
-            "document.querySelector('[data-testid=sync-status]')?.dataset.conflicts === '1'",
-            "the conflict to arrive",
+            "!!document.querySelector('[data-testid=conflict-row]') && \
+             document.querySelector('[data-testid=sync-conflict-count]')?.textContent === '1'",
+            "the open sync screen to show the conflict",
         )
         .await?;
-        w.go("sync").await?;
-        w.find("conflict-row").await?;
         let mine = w.text(".conflict-mine").await?;
         let theirs = w.text(".conflict-theirs").await?;
         ensure!(mine == "Renamed at the state" && theirs == "Renamed at DPIIT", "mine {mine:?}, theirs {theirs:?}");
@@ -114,6 +104,22 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         w.shot(&shots, "04-conflict-hi").await?;
         w.click("lang-en").await?;
         w.find("conflict-row").await?;
+        // A periodic round while the person is typing a merged value keeps what they typed and
+        // brings the summary up to date.
+        w.type_into("conflict-merged", "Half-typed").await?;
+        rename(&other, 2, &products[1..3], "Renamed again at DPIIT").await?;
+        w.eval("window.__TAURI__.core.invoke('sync_now'); return null;", vec![])
+            .await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=sync-state]')?.textContent.includes(': 0 sent, 2 received, 0 conflicts')",
+            "the summary to show the round",
+        )
+        .await?;
+        let typed = w
+            .eval("return document.querySelector('[data-testid=conflict-merged]').value;", vec![])
+            .await?;
+        ensure!(typed == "Half-typed", "the merged value became {typed}");
+        w.shot(&shots, "05-merged-kept").await?;
         w.click("keep-mine").await?;
         w.wait_until(
             "!document.querySelector('[data-testid=conflict-row]') && document.querySelector('[data-testid=sync-pending]')?.textContent === '1'",
@@ -126,7 +132,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
             "the settlement to be sent",
         )
         .await?;
-        w.shot(&shots, "05-settled").await?;
+        w.shot(&shots, "06-settled").await?;
         let after = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 1000))?;
         let settled = after.changes.iter().any(|c| {
             matches!(c, Change::Row { id: r, fields, .. } if *r == id && fields["name"] == "Renamed at the state")
@@ -279,6 +285,46 @@ impl Central {
 }
 
 /// The reasons the sync screen gives for its refused writes, top to bottom.
+/// Renames `products` (id, name) on the server from another desk, in one push whose sequence
+/// numbers start at `seq`.
+async fn rename(
+    desk: &HttpRemote,
+    seq: u64,
+    products: &[(String, String)],
+    new: &str,
+) -> Result<()> {
+    let mutations = products
+        .iter()
+        .zip(seq..)
+        .map(|((id, name), seq)| {
+            let mut fields = std::collections::BTreeMap::new();
+            fields.insert(
+                "name".to_owned(),
+                FieldChange {
+                    base: json!(name),
+                    new: json!(new),
+                },
+            );
+            Mutation {
+                seq,
+                kind: "product".into(),
+                id: id.clone(),
+                op: Op::Put,
+                base_version: 1,
+                fields,
+                resolves: vec![],
+                at: String::new(),
+            }
+        })
+        .collect();
+    desk.push(&PushRequest {
+        client: "second-desk".into(),
+        mutations,
+    })
+    .await?;
+    Ok(())
+}
+
 async fn refusal_reasons(w: &Window) -> Result<Vec<String>> {
     let shown = w
         .eval(

@@ -39,6 +39,8 @@ const ROUTES = {
 const NAV_ORDER = ["dashboard", "districts", "sellers", "workshops", "stories", "gaps", "actions", "search", "import"];
 
 let choicesCache = null;
+/** Brings the header's sync status up to date; set once the header has it. */
+let refreshSync = null;
 /** Bumped on each navigation, so a slow screen does not draw over a newer one. */
 let generation = 0;
 
@@ -120,6 +122,8 @@ async function route() {
     fill(view, h("p", { class: "loading" }, t("app.unreadable")));
   }
   view.dataset.state = "ready";
+  // A screen drawn afresh often follows a change or a sync round: the header says so at once.
+  refreshSync?.();
 }
 
 function keyboard(event) {
@@ -173,7 +177,7 @@ async function start() {
     showError(error);
   }
   await route();
-  const refreshSync = sync.mountStatus($("sync-slot"), ctx);
+  refreshSync = sync.mountStatus($("sync-slot"), ctx);
   onLangChange(refreshSync);
   // The first screen is drawn: the start-up measurement reads this.
   window.__odopFirstScreenAt ??= performance.timeOrigin + performance.now();

@@ -18,6 +18,13 @@ function when(stamp) {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
 
+/** The time of day of a report, in the reader's language and time zone. */
+function clock(stamp) {
+  const date = new Date(stamp);
+  if (!stamp || Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(locale(), { timeStyle: "short" }).format(date);
+}
+
 function describe(report) {
   if (!report) return t("sync.never");
   if (report.error) return t("sync.failed", { when: when(report.finished || report.started), error: report.error });
@@ -39,11 +46,49 @@ async function followRound(ctx, gen, before, state) {
     if (!ctx.current(gen)) return false;
     const o = await ctx.call("sync_overview");
     const p = o.live?.progress;
-    if (p) state.textContent = p.phase === "pushing" ? t("sync.pushing", { sent: num(p.sent), waiting: num(p.waiting) }) : t("sync.pulling", { received: num(p.received) });
+    if (p) state.textContent = progressText(p);
     const finished = o.live?.last?.finished ?? o.last?.finished ?? "";
     if (!o.live?.running && finished !== before) break;
   }
   return ctx.current(gen);
+}
+
+/** Keeps the screen true to rounds it did not start (the periodic ones): shows their progress
+ * and draws the screen afresh when one has finished. If the person has typed on the screen, only
+ * the summary is brought up to date, so that nothing they typed is thrown away. */
+async function watch(ctx, gen, screen) {
+  let seen = screen.finished;
+  while (ctx.current(gen)) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    if (!ctx.current(gen) || screen.following) continue;
+    let o;
+    try {
+      o = await ctx.call("sync_overview");
+    } catch {
+      continue;
+    }
+    if (!ctx.current(gen) || screen.following) continue;
+    const p = o.live?.progress;
+    if (o.live?.running) {
+      screen.state.textContent = p ? progressText(p) : t("sync.running");
+      continue;
+    }
+    screen.state.textContent = describe(o.last);
+    const finished = o.last?.finished ?? "";
+    if (finished === seen) continue;
+    seen = finished;
+    if (!screen.typed) {
+      ctx.navigate("#/sync");
+      return;
+    }
+    screen.pending.textContent = num(o.counts.pending);
+    screen.conflicts.textContent = num(o.counts.conflicts);
+    screen.refused.textContent = num(o.counts.refused);
+  }
+}
+
+function progressText(p) {
+  return p.phase === "pushing" ? t("sync.pushing", { sent: num(p.sent), waiting: num(p.waiting) }) : t("sync.pulling", { received: num(p.received) });
 }
 
 export async function render(view, ctx) {
@@ -53,6 +98,7 @@ export async function render(view, ctx) {
     ctx.call("sync_conflicts"), ctx.call("sync_refusals"), ctx.choices(),
   ]);
   if (!ctx.current(gen)) return;
+  const screen = { finished: overview.last?.finished ?? "", following: false, typed: false };
 
   const server = h("input", { id: "sync-server", type: "url", required: true, value: overview.server ?? "", placeholder: "https://", "data-testid": "sync-server" });
   const token = h("input", { id: "sync-token", type: "password", autocomplete: "off", "data-testid": "sync-token" });
@@ -65,6 +111,7 @@ export async function render(view, ctx) {
     event.preventDefault();
     ctx.clearError();
     login.disabled = true;
+    screen.following = true;
     try {
       const before = overview.last?.finished ?? "";
       const who = await ctx.call("sync_login", { server: server.value, token: token.value });
@@ -78,6 +125,7 @@ export async function render(view, ctx) {
       ctx.showError(error);
     } finally {
       login.disabled = false;
+      screen.following = false;
     }
   });
 
@@ -94,10 +142,13 @@ export async function render(view, ctx) {
   });
 
   const state = h("p", { class: "sync-state", "data-testid": "sync-state", role: "status" }, describe(overview.last));
+  // What the watcher of periodic rounds needs to know about this drawing of the screen.
+  screen.state = state;
   const now = h("button", { type: "button", class: "button button-primary", "data-testid": "sync-now", disabled: !overview.server }, t("sync.now"));
   now.addEventListener("click", async () => {
     ctx.clearError();
     now.disabled = true;
+    screen.following = true;
     try {
       const before = overview.last?.finished ?? "";
       await ctx.call("sync_now");
@@ -107,18 +158,22 @@ export async function render(view, ctx) {
     } catch (error) {
       ctx.showError(error);
       now.disabled = false;
+    } finally {
+      screen.following = false;
     }
   });
 
   const counts = overview.counts;
-  fill(
-    view,
+  screen.pending = h("dd", { "data-testid": "sync-pending" }, num(counts.pending));
+  screen.conflicts = h("dd", { "data-testid": "sync-conflict-count" }, num(counts.conflicts));
+  screen.refused = h("dd", { "data-testid": "sync-refused-count" }, num(counts.refused));
+  const panels = [
     h("section", { class: "panel sync", "data-testid": "sync-screen", "aria-labelledby": "sync-title" },
       h("h2", { id: "sync-title" }, t("sync.title")),
       h("dl", { class: "sync-counts" },
-        h("dt", {}, t("sync.pending")), h("dd", { "data-testid": "sync-pending" }, num(counts.pending)),
-        h("dt", {}, t("sync.conflicts")), h("dd", { "data-testid": "sync-conflict-count" }, num(counts.conflicts)),
-        h("dt", {}, t("sync.refused")), h("dd", { "data-testid": "sync-refused-count" }, num(counts.refused))),
+        h("dt", {}, t("sync.pending")), screen.pending,
+        h("dt", {}, t("sync.conflicts")), screen.conflicts,
+        h("dt", {}, t("sync.refused")), screen.refused),
       state,
       h("div", { class: "actions" }, now),
       h("h3", {}, t("sync.settings")),
@@ -128,7 +183,10 @@ export async function render(view, ctx) {
     ),
     conflictsPanel(conflicts, ctx),
     refusalsPanel(refusals, new Map(choices.states.map((s) => [s.code, s.name])), ctx),
-  );
+  ];
+  for (const panel of panels) panel.addEventListener("input", () => { screen.typed = true; });
+  fill(view, ...panels);
+  watch(ctx, gen, screen);
 }
 
 function conflictsPanel(conflicts, ctx) {
@@ -208,7 +266,7 @@ export function mountStatus(slot, ctx) {
       if (!o.server) parts.push(t("sync.status.offline"));
       else if (o.live?.running) parts.push(t("sync.running"));
       else if (o.last?.error) parts.push(t("sync.status.failed"));
-      else if (o.last) parts.push(t("sync.status.synced", { when: (o.last.finished || "").slice(11, 16) }));
+      else if (o.last) parts.push(t("sync.status.synced", { when: clock(o.last.finished) }));
       else parts.push(t("sync.never"));
       parts.push(t("sync.status.pending", { n: num(o.counts.pending) }));
       if (o.counts.conflicts) parts.push(t("sync.status.conflicts", { n: num(o.counts.conflicts) }));
