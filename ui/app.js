@@ -63,6 +63,8 @@ const ctx = {
   forgetChoices() {
     choicesCache = null;
   },
+  /** Brings the header's sync status up to date now rather than at its next tick. */
+  refreshStatus: () => refreshSync?.(),
   /** True while the screen drawn for `gen` is still the current one. */
   current: (gen) => gen === generation,
   generation: () => generation,
@@ -123,7 +125,7 @@ async function route() {
   }
   view.dataset.state = "ready";
   // A screen drawn afresh often follows a change or a sync round: the header says so at once.
-  refreshSync?.();
+  ctx.refreshStatus();
 }
 
 function keyboard(event) {

@@ -81,6 +81,7 @@ async function watch(ctx, gen, screen) {
       ctx.navigate("#/sync");
       return;
     }
+    ctx.refreshStatus();
     screen.pending.textContent = num(o.counts.pending);
     screen.conflicts.textContent = num(o.counts.conflicts);
     screen.refused.textContent = num(o.counts.refused);
