@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use odop_domain::{Action, Entity, Gap, Policy, Product, Seller, Story, Workshop};
 use odop_e2e::repo_root;
+use odop_store::Store;
 
 fn dictionary(lang: &str) -> BTreeMap<String, String> {
     let path = repo_root().join(format!("ui/i18n/{lang}.json"));
@@ -309,4 +311,41 @@ fn every_place_problem_has_a_sentence() {
     assert!(kinds.len() >= 4, "only {kinds:?} found: the scan is broken");
     // `name_is_code` is the hint a name mismatch ends with.
     one_string_per_code("import.place.", &kinds, &["name_is_code"]);
+}
+
+/// Every field a sync conflict can name (a record's top-level field) has a label, so that the
+/// Sync screen names it in the reader's language: the fields of the built-in sample's records
+/// of every kind.
+#[test]
+fn every_field_a_conflict_can_name_has_a_label() {
+    fn fields<E: Entity>(store: &Store, out: &mut BTreeSet<String>) -> usize {
+        let records = store.list::<E>(None, None, 100_000, 0).unwrap();
+        for r in &records {
+            out.extend(r.to_fields().keys().cloned());
+        }
+        records.len()
+    }
+    let mut store = Store::open_in_memory().unwrap();
+    store.load_sample("test").unwrap();
+    let mut names = BTreeSet::new();
+    let counts = [
+        fields::<Product>(&store, &mut names),
+        fields::<Seller>(&store, &mut names),
+        fields::<Workshop>(&store, &mut names),
+        fields::<Story>(&store, &mut names),
+        fields::<Gap>(&store, &mut names),
+        fields::<Action>(&store, &mut names),
+        fields::<Policy>(&store, &mut names),
+    ];
+    assert!(
+        counts.iter().all(|&n| n > 0),
+        "the sample lacks a kind: {counts:?}"
+    );
+    names.remove("id");
+    let en = dictionary("en");
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|f| !en.contains_key(&format!("field.{f}")))
+        .collect();
+    assert!(missing.is_empty(), "fields without a label: {missing:?}");
 }

@@ -101,6 +101,8 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         w.click("lang-hi").await?;
         w.find("conflict-row").await?;
         ensure!(w.text("keep-mine").await? == "मेरा रखें", "the conflict screen is not in Hindi");
+        let field = w.text("conflict-field").await?;
+        ensure!(field == "नाम", "the conflict's field reads {field:?} in Hindi");
         w.shot(&shots, "04-conflict-hi").await?;
         w.click("lang-en").await?;
         w.find("conflict-row").await?;

@@ -209,8 +209,8 @@ function conflictsPanel(conflicts, ctx) {
     };
     const whole = c.field === "*";
     return h("tr", { "data-testid": "conflict-row", dataset: { id: c.id } },
-      h("td", {}, `${c.kind} · ${c.row.slice(-8)}`),
-      h("td", {}, whole ? t("sync.whole_row") : c.field),
+      h("td", {}, `${word("kind", c.kind)} · ${c.row.slice(-8)}`),
+      h("td", { "data-testid": "conflict-field" }, whole ? t("sync.whole_row") : word("field", c.field)),
       h("td", { class: "conflict-base" }, shown(view.base)),
       h("td", { class: "conflict-mine" }, shown(view.mine)),
       h("td", { class: "conflict-theirs" }, shown(view.theirs)),
