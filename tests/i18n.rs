@@ -41,11 +41,16 @@ fn english_and_hindi_have_the_same_keys_and_placeholders() {
     let en = dictionary("en");
     let hi = dictionary("hi");
     let en_keys: BTreeSet<_> = en.keys().collect();
-    let hi_keys: BTreeSet<_> = hi.keys().collect();
+    // States' names are Hindi's alone: English shows the names of the LGD list the desk holds.
+    let hi_keys: BTreeSet<_> = hi.keys().filter(|k| !k.starts_with("state.")).collect();
     assert_eq!(
         en_keys.symmetric_difference(&hi_keys).collect::<Vec<_>>(),
         Vec::<&&String>::new(),
         "keys in one language only"
+    );
+    assert!(
+        !en.keys().any(|k| k.starts_with("state.")),
+        "English names states as the LGD list does"
     );
     for (key, english) in &en {
         let hindi = &hi[key];
@@ -348,4 +353,35 @@ fn every_field_a_conflict_can_name_has_a_label() {
         .filter(|f| !en.contains_key(&format!("field.{f}")))
         .collect();
     assert!(missing.is_empty(), "fields without a label: {missing:?}");
+}
+
+/// Every state and union territory of the LGD list has its name in Hindi, and Hindi names no
+/// code the list does not have.
+#[test]
+fn every_lgd_state_has_a_hindi_name() {
+    let path = odop_e2e::shared_data().join("lgd_states_2022-02.csv");
+    let mut reader =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let code_at = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "State Code")
+        .expect("a State Code column");
+    let lgd: BTreeSet<String> = reader
+        .records()
+        .map(|r| format!("state.{}", &r.unwrap()[code_at]))
+        .collect();
+    assert!(lgd.len() >= 36, "{} states read", lgd.len());
+    let hi = dictionary("hi");
+    let named: BTreeSet<String> = hi
+        .keys()
+        .filter(|k| k.starts_with("state."))
+        .cloned()
+        .collect();
+    assert_eq!(
+        lgd.symmetric_difference(&named).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "states named in Hindi against the LGD list"
+    );
 }

@@ -210,17 +210,19 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         let hindi = refusal_reasons(&w).await?;
         ensure!(hindi.len() == reasons.len(), "{hindi:?}");
         for reason in &hindi {
-            // Only the state names, which the desk knows in English, stay in Latin letters.
-            let mut rest = reason.clone();
-            for state in others.iter().chain(&["Uttar Pradesh"]) {
-                rest = rest.replace(state, "");
-            }
+            // The states are named in Hindi too.
             ensure!(
-                !rest.chars().any(|c| c.is_ascii_alphabetic())
-                    && rest.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)),
+                !reason.chars().any(|c| c.is_ascii_alphabetic())
+                    && reason.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)),
                 "the reason is not in Hindi: {reason:?}"
             );
-            ensure!(reason.contains("Uttar Pradesh"), "{reason:?}");
+            ensure!(reason.contains("उत्तर प्रदेश"), "{reason:?}");
+        }
+        for state in ["कर्नाटक", "तमिलनाडु", "पश्चिम बंगाल", "गुजरात"] {
+            ensure!(
+                hindi.iter().any(|r| r.contains(state)),
+                "no refusal names {state}: {hindi:?}"
+            );
         }
         w.shot(&shots, "02-refused-hi").await?;
         w.click("lang-en").await?;

@@ -35,6 +35,12 @@ export function t(key, vars) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** A state's name from its LGD code in the current language: the dictionary's name where it has
+ * one (Hindi does), else `fallback`, the name the desk holds from the LGD list. */
+export function stateName(code, fallback) {
+  return tOr(`state.${code}`, fallback ?? String(code));
+}
+
 /** A string by key, or `fallback` when no language has the key. */
 function tOr(key, fallback) {
   const text = t(key);

@@ -2,7 +2,7 @@
 // kind and the latest changes.
 
 import { h, fill } from "../dom.js";
-import { t, num, word, locale } from "../i18n.js";
+import { t, num, word, locale, stateName } from "../i18n.js";
 import { barChart, donut } from "../charts.js";
 
 function card(testid, label, value, detail) {
@@ -27,17 +27,19 @@ export function when(at) {
 
 export async function render(view, ctx) {
   const gen = ctx.generation();
-  const [stats, activity] = await Promise.all([
+  const [stats, activity, choices] = await Promise.all([
     ctx.call("stats"),
     ctx.call("recent_activity", { limit: 12 }),
+    ctx.choices(),
   ]);
   if (!ctx.current(gen)) return;
   const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count }));
   const platforms = stats.sellers_onboarded.map((c) => ({ label: word("platform", c.key), count: c.count }));
   const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count }));
 
+  const stateOf = new Map(choices.districts.map((d) => [d.code, d.state]));
   const without = stats.without_primary.slice(0, 8).map((d) =>
-    h("li", {}, h("a", { href: `#/district/${d.code}` }, `${d.name}, ${d.state}`)));
+    h("li", {}, h("a", { href: `#/district/${d.code}` }, `${d.name}, ${stateName(stateOf.get(d.code), d.state)}`)));
   const more = stats.without_primary.length - without.length;
 
   const recent = activity.map((e) =>

@@ -1,7 +1,7 @@
 // One district: its products, and how much else is recorded there.
 
 import { h, fill, arrowKeys, linkRow } from "../dom.js";
-import { t, num, word } from "../i18n.js";
+import { t, num, word, stateName } from "../i18n.js";
 import { openForm } from "./form.js";
 
 export async function render(view, code, ctx) {
@@ -24,7 +24,7 @@ export async function render(view, code, ctx) {
   fill(view,
     h("section", { class: "panel detail", "data-testid": "district-page" },
       h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") },
-        h("a", { href: "#/districts" }, t("districts.title")), " › ", d.state_name),
+        h("a", { href: "#/districts" }, t("districts.title")), " › ", stateName(d.state_code, d.state_name)),
       h("div", { class: "detail-head" },
         h("h2", { "data-testid": "district-name" }, d.name),
         h("span", { class: "badge" }, t("district.lgd", { code: d.code })),
@@ -32,7 +32,7 @@ export async function render(view, code, ctx) {
         d.products.length
           ? h("a", { class: "button", href: `#/brochure/district/${d.code}`, "data-testid": "district-brochure" }, t("brochure.district"))
           : null,
-        h("a", { class: "button", href: `#/brochure/state/${d.state_code}`, "data-testid": "state-brochure" }, t("brochure.state", { state: d.state_name })),
+        h("a", { class: "button", href: `#/brochure/state/${d.state_code}`, "data-testid": "state-brochure" }, t("brochure.state", { state: stateName(d.state_code, d.state_name) })),
         add),
       h("div", { class: "stat-row small" },
         h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.products")), h("strong", { class: "stat-value" }, num(d.products.length))),

@@ -1,7 +1,7 @@
 // The district list: filtered by sector, rank and GI in the store, by text as you type here.
 
 import { h, fill, arrowKeys, linkRow } from "../dom.js";
-import { t, num, word } from "../i18n.js";
+import { t, num, word, stateName } from "../i18n.js";
 
 /** Filters survive leaving the screen and coming back. */
 const kept = { sector: "", rank: "", gi: "", text: "" };
@@ -60,14 +60,14 @@ export async function render(view, ctx) {
     if (!ctx.current(gen)) return;
     rows = list.map((d) => {
       const tr = linkRow(h("tr", { "data-testid": "district-row", "data-code": d.code },
-        h("td", {}, d.state_name),
+        h("td", {}, stateName(d.state_code, d.state_name)),
         h("td", {}, d.name),
         h("td", { class: "num code" }, String(d.code)),
         h("td", { class: "num" }, num(d.products)),
         d.primary ? h("td", {}, d.primary) : h("td", { class: "none" }, "—"),
         h("td", {}, d.sectors.map((s) => word("sector", s)).join(", "))),
       () => ctx.navigate(`#/district/${d.code}`));
-      const hay = [d.state_name, d.name, String(d.code), d.primary ?? ""].join("\n").toLowerCase();
+      const hay = [d.state_name, stateName(d.state_code, d.state_name), d.name, String(d.code), d.primary ?? ""].join("\n").toLowerCase();
       return { tr, hay };
     });
     body.replaceChildren(...rows.map((r) => r.tr));

@@ -2,7 +2,7 @@
 // checks each value; a refusal comes back naming the field's key and is shown beside that input.
 
 import { h, fill } from "../dom.js";
-import { t, word, fieldErrorText, errorText } from "../i18n.js";
+import { t, word, stateName, fieldErrorText, errorText } from "../i18n.js";
 
 const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
@@ -102,7 +102,7 @@ function options(list, value, blank) {
 }
 
 function districtOptions(choices, value) {
-  const states = new Map(choices.states.map((s) => [s.code, s.name]));
+  const states = new Map(choices.states.map((s) => [s.code, stateName(s.code, s.name)]));
   const byState = new Map();
   for (const d of choices.districts) {
     const name = states.get(d.state) ?? String(d.state);

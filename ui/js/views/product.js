@@ -1,7 +1,7 @@
 // One product: what it is, who sells it and the stories told about it.
 
 import { h, fill, arrowKeys } from "../dom.js";
-import { t, num, word } from "../i18n.js";
+import { t, num, word, stateName } from "../i18n.js";
 import { openForm, confirmDelete } from "./form.js";
 
 function fact(label, value, testid) {
@@ -39,7 +39,7 @@ export async function render(view, id, ctx) {
     h("section", { class: "panel detail", "data-testid": "product-page" },
       h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") },
         h("a", { href: "#/districts" }, t("districts.title")), " › ",
-        h("a", { href: `#/district/${p.district}` }, `${detail.district_name}, ${detail.state_name}`)),
+        h("a", { href: `#/district/${p.district}` }, `${detail.district_name}, ${stateName(p.state, detail.state_name)}`)),
       h("div", { class: "detail-head" },
         h("h2", { "data-testid": "product-name" }, p.name),
         p.local_name ? h("span", { class: "local-name", lang: p.local_name.lang }, p.local_name.text) : null,

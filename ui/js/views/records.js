@@ -1,7 +1,7 @@
 // Lists of workshops, success stories, gaps and actions, with add, edit and delete.
 
 import { h, fill, arrowKeys } from "../dom.js";
-import { t, num, word } from "../i18n.js";
+import { t, num, word, stateName } from "../i18n.js";
 import { openForm, confirmDelete } from "./form.js";
 
 const STEP = 200;
@@ -30,7 +30,7 @@ const COLUMNS = {
     ["col.owner", (r) => r.fields.owner],
     ["col.status", (r) => word("action_status", r.fields.status)],
     ["col.due", (r) => r.fields.due ?? ""],
-    ["col.state", (r) => r.state_name ?? ""],
+    ["col.state", (r) => (r.state_name ? stateName(r.fields.state, r.state_name) : "")],
   ],
 };
 

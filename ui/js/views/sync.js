@@ -2,7 +2,7 @@
 // (base, mine, theirs) settled field by field, and refused writes with the server's reason.
 
 import { h, fill } from "../dom.js";
-import { t, num, word, locale, refusalHeadline, refusalReasonText } from "../i18n.js";
+import { t, num, word, locale, stateName, refusalHeadline, refusalReasonText } from "../i18n.js";
 
 /** A value as a person reads it: text as is, anything else as compact JSON. */
 function shown(value) {
@@ -183,7 +183,7 @@ export async function render(view, ctx) {
       h("div", { class: "form-row" }, h("label", { for: "sync-interval" }, t("sync.interval")), interval, saveInterval),
     ),
     conflictsPanel(conflicts, ctx),
-    refusalsPanel(refusals, new Map(choices.states.map((s) => [s.code, s.name])), ctx),
+    refusalsPanel(refusals, new Map(choices.states.map((s) => [s.code, stateName(s.code, s.name)])), ctx),
   ];
   for (const panel of panels) panel.addEventListener("input", () => { screen.typed = true; });
   fill(view, ...panels);
