@@ -193,12 +193,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             });
             ensure!(named.is_some(), "the reason does not name the states: {reason:?}");
         }
-        for state in others {
-            ensure!(
-                reasons.iter().any(|r| r.contains(state)),
-                "no refusal names {state}: {reasons:?}"
-            );
-        }
+        each_named(&reasons, &others)?;
         w.shot(&shots, "01-refused").await?;
 
         w.click("lang-hi").await?;
@@ -218,12 +213,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             );
             ensure!(reason.contains("उत्तर प्रदेश"), "{reason:?}");
         }
-        for state in ["कर्नाटक", "तमिलनाडु", "पश्चिम बंगाल", "गुजरात"] {
-            ensure!(
-                hindi.iter().any(|r| r.contains(state)),
-                "no refusal names {state}: {hindi:?}"
-            );
-        }
+        each_named(&hindi, &["कर्नाटक", "तमिलनाडु", "पश्चिम बंगाल", "गुजरात"])?;
         w.shot(&shots, "02-refused-hi").await?;
         w.click("lang-en").await?;
         Ok(())
@@ -326,6 +316,17 @@ async fn rename(
         mutations,
     })
     .await?;
+    Ok(())
+}
+
+/// Every one of `states` is named by some reason.
+fn each_named(reasons: &[String], states: &[&str]) -> Result<()> {
+    for state in states {
+        ensure!(
+            reasons.iter().any(|r| r.contains(state)),
+            "no refusal names {state}: {reasons:?}"
+        );
+    }
     Ok(())
 }
 

@@ -11,18 +11,12 @@ function shown(value) {
   return JSON.stringify(value);
 }
 
-/** A report's time as a person reads it, in their language and time zone. */
-function when(stamp) {
+/** A report's time as a person reads it, in their language and time zone: its date and time,
+ * or with `style` e.g. the time of day alone. */
+function when(stamp, style = { dateStyle: "medium", timeStyle: "short" }) {
   const date = new Date(stamp);
   if (!stamp || Number.isNaN(date.getTime())) return stamp || "";
-  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(date);
-}
-
-/** The time of day of a report, in the reader's language and time zone. */
-function clock(stamp) {
-  const date = new Date(stamp);
-  if (!stamp || Number.isNaN(date.getTime())) return "";
-  return new Intl.DateTimeFormat(locale(), { timeStyle: "short" }).format(date);
+  return new Intl.DateTimeFormat(locale(), style).format(date);
 }
 
 function describe(report) {
@@ -267,7 +261,7 @@ export function mountStatus(slot, ctx) {
       if (!o.server) parts.push(t("sync.status.offline"));
       else if (o.live?.running) parts.push(t("sync.running"));
       else if (o.last?.error) parts.push(t("sync.status.failed"));
-      else if (o.last) parts.push(t("sync.status.synced", { when: clock(o.last.finished) }));
+      else if (o.last) parts.push(t("sync.status.synced", { when: when(o.last.finished, { timeStyle: "short" }) }));
       else parts.push(t("sync.never"));
       parts.push(t("sync.status.pending", { n: num(o.counts.pending) }));
       if (o.counts.conflicts) parts.push(t("sync.status.conflicts", { n: num(o.counts.conflicts) }));
