@@ -59,24 +59,30 @@ pub fn screenshot_dir(run: &str) -> Result<PathBuf> {
 
 /// Builds the app with Cargo (a no-op when it is up to date) and returns the binary's path.
 pub fn build_app(release: bool) -> Result<PathBuf> {
+    build_program("odop-desk", release)
+}
+
+/// Builds a workspace package's program of the same name with Cargo (a no-op when it is up to
+/// date) and returns its path.
+pub fn build_program(package: &str, release: bool) -> Result<PathBuf> {
     let mut cargo = Command::new(env!("CARGO"));
     cargo
-        .args(["build", "--quiet", "-p", "odop-desk"])
+        .args(["build", "--quiet", "-p", package])
         .current_dir(repo_root());
     if release {
         cargo.arg("--release");
     }
     let status = cargo
         .status()
-        .context("cannot run cargo to build odop-desk")?;
+        .with_context(|| format!("cannot run cargo to build {package}"))?;
     if !status.success() {
-        bail!("building odop-desk failed ({status})");
+        bail!("building {package} failed ({status})");
     }
     let binary = target_dir()
         .join(if release { "release" } else { "debug" })
-        .join(format!("odop-desk{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
     if !binary.is_file() {
-        bail!("odop-desk was built but {} is missing", binary.display());
+        bail!("{package} was built but {} is missing", binary.display());
     }
     Ok(binary)
 }
@@ -226,6 +232,11 @@ impl Harness {
     /// The app's data folder in this run.
     pub fn data_dir(&self) -> PathBuf {
         self.home.path().join("data")
+    }
+
+    /// The cache folder the app (and an AppImage unpacking itself) sees in this run.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.home.path().join("cache")
     }
 
     /// The files the app has asked the desktop to open so far, waiting up to a step's time for

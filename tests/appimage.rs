@@ -1,0 +1,127 @@
+//! The AppImage end to end: built from the app binary by the same recipe as `cargo xtask
+//! appimage`, started over WebDriver under a virtual display, and checked to run on what it
+//! carries: the app, WebKit and GTK from the unpacked image, not from the system. Screenshots go
+//! to `<target>/e2e-screenshots/appimage/`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{ensure, Context as _, Result};
+use odop_e2e::{build_program, repo_root, screenshot_dir, Harness};
+use xtask::appimage::{build, triple, Recipe};
+
+/// Programs whose executable lies under `folder`, with their pids.
+fn programs_under(folder: &Path) -> Result<Vec<(u32, PathBuf)>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc")? {
+        let entry = entry?;
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        // Processes come and go, and others' may not be readable.
+        if let Ok(exe) = std::fs::read_link(entry.path().join("exe")) {
+            if exe.starts_with(folder) {
+                found.push((pid, exe));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The files a process has mapped whose name contains `part`.
+fn mapped(pid: u32, part: &str) -> Result<Vec<String>> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps"))?;
+    let mut files: Vec<String> = maps
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .filter(|f| f.contains(part))
+        .map(str::to_owned)
+        .collect();
+    files.dedup();
+    Ok(files)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()> {
+    let shots = screenshot_dir("appimage")?;
+    let launcher = build_program("odop-launcher", false)?;
+    let work = tempfile::tempdir()?;
+    let built = build(&Recipe {
+        app: PathBuf::from(env!("CARGO_BIN_EXE_odop-desk")),
+        launcher: launcher.clone(),
+        repo: repo_root(),
+        work: work.path().join("work"),
+        out: work.path().join("out"),
+        system: PathBuf::from("/"),
+    })?;
+    for lib in [
+        "libwebkit2gtk-4.1.so.0",
+        "libgtk-3.so.0",
+        "libsoup-3.0.so.0",
+    ] {
+        ensure!(
+            built.libraries.iter().any(|l| l == lib),
+            "{lib} is not in the image: {:?}",
+            built.libraries
+        );
+    }
+    ensure!(
+        !built.libraries.iter().any(|l| l.starts_with("libc.so")),
+        "the C library was bundled"
+    );
+
+    // The layout AppImage tools read: the type 2 mark, and the tree right after the launcher.
+    let head = std::fs::read(&built.image)?;
+    ensure!(&head[8..11] == b"AI\x02", "no AppImage type 2 mark");
+    let offset = std::process::Command::new(&built.image)
+        .arg("--appimage-offset")
+        .output()?;
+    let offset: u64 = String::from_utf8(offset.stdout)?.trim().parse()?;
+    ensure!(
+        offset == std::fs::metadata(&launcher)?.len(),
+        "the tree starts at {offset}, not where the launcher ends"
+    );
+
+    let harness = Harness::start(&built.image)?;
+    let w = harness.open().await?;
+    w.find("first-run").await?;
+    w.shot(&shots, "01-first-run").await?;
+    w.click("load-sample").await?;
+    w.wait_until(
+        "document.body.dataset.ready === 'true' && document.body.dataset.route === 'dashboard'",
+        "the dashboard after loading the sample",
+    )
+    .await?;
+    w.shot(&shots, "02-dashboard").await?;
+
+    // The running app and WebKit's page process are the image's copies, unpacked in this run's
+    // cache, and they loaded WebKit from there.
+    let unpacked = harness.cache_dir().join("odop-desk/appimage");
+    let programs = programs_under(&unpacked)?;
+    let app = programs
+        .iter()
+        .find(|(_, exe)| exe.ends_with("usr/bin/odop-desk"))
+        .with_context(|| format!("no odop-desk running from {}", unpacked.display()))?;
+    let helpers = Path::new("usr/lib").join(triple()).join("webkit2gtk-4.1");
+    let page = programs
+        .iter()
+        .find(|(_, exe)| exe.ends_with(helpers.join("WebKitWebProcess")))
+        .with_context(|| format!("WebKit's page process is not the image's: {programs:?}"))?;
+    for (pid, what) in [(app.0, "the app"), (page.0, "the page process")] {
+        let webkit = mapped(pid, "libwebkit2gtk-4.1")?;
+        ensure!(
+            !webkit.is_empty() && webkit.iter().all(|f| Path::new(f).starts_with(&unpacked)),
+            "{what} loaded WebKit from {webkit:?}, not from the image"
+        );
+        let gtk = mapped(pid, "libgtk-3")?;
+        ensure!(
+            gtk.iter().all(|f| Path::new(f).starts_with(&unpacked)),
+            "{what} loaded GTK from {gtk:?}"
+        );
+    }
+    w.close().await?;
+    Ok(())
+}
