@@ -184,8 +184,54 @@ impl Image {
                 return Err(LaunchError::Write { path: done, source });
             }
         }
+        sweep(cache, &done, &running_programs());
         Ok(done)
     }
+}
+
+/// How recent a folder in the cache must be to be left alone whatever runs: another start may
+/// be unpacking into it, or about to run what it has just unpacked.
+const SETTLING: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes the trees of other builds once a new build is unpacked, so that each update does not
+/// leave its predecessor's few hundred megabytes behind; a tree that one of `running` (program
+/// paths) comes from, or that changed within [`SETTLING`], stays.
+pub fn sweep(cache: &Path, keep: &Path, running: &[PathBuf]) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = fs::read_dir(cache) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path == keep || running.iter().any(|exe| exe.starts_with(&path)) {
+            continue;
+        }
+        let recent = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .map(|at| at.elapsed().map_or(true, |age| age < SETTLING))
+            .unwrap_or(true);
+        if !recent && fs::remove_dir_all(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
+/// The program files of the processes this user can see.
+pub fn running_programs() -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .filter_map(|e| fs::read_link(e.path().join("exe")).ok())
+        .collect()
 }
 
 /// Writes an image: `launcher` (an ELF program that ends with its section table), marked as an

@@ -102,11 +102,69 @@ fn an_image_unpacks_once_and_runs_its_app_run_with_the_appimage_environment() {
     assert_eq!(f.unpacked(), unpacked);
     assert!(tree.join("left-here").exists());
 
-    // Another build of the image gets a tree of its own beside the first, and runs from it.
+    // Another build of the image gets a tree of its own beside the first, and runs from it. The
+    // first was unpacked moments ago (another start may still be about to use it), so it stays.
     let g = Fixture::with("a later build\n");
     let later = stdout(&f.run(&g.image, &[], here));
     assert!(later.contains("a later build"), "{later}");
     assert_eq!(f.unpacked().len(), 2, "{:?}", f.unpacked());
+}
+
+fn age(path: &Path) {
+    let status = Command::new("touch")
+        .args(["-d", "2020-01-01"])
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_new_build_removes_older_trees_but_not_one_a_program_runs_from() {
+    let first = Fixture::with("first\n");
+    let here = first.dir.path().to_path_buf();
+    stdout(&first.run(&first.image, &[], &here));
+    let old = first.unpacked();
+    assert_eq!(old.len(), 1);
+    // A program left running from the first build's tree.
+    fs::copy("/bin/sleep", old[0].join("usr/hold")).unwrap();
+    let mut holding = Command::new(old[0].join("usr/hold"))
+        .arg("30")
+        .spawn()
+        .unwrap();
+
+    let second = Fixture::with("second, a longer text\n");
+    stdout(&first.run(&second.image, &[], &here));
+    let both = first.unpacked();
+    assert_eq!(both.len(), 2, "{both:?}");
+    for tree in &both {
+        age(tree);
+    }
+
+    // A third build: the second's tree goes; the first's stays while its program runs.
+    let third = Fixture::with("third, longer than the other two\n");
+    let text = stdout(&first.run(&third.image, &[], &here));
+    assert!(text.contains("third"), "{text}");
+    let now = first.unpacked();
+    assert_eq!(now.len(), 2, "{now:?}");
+    assert!(
+        now.contains(&old[0]),
+        "the tree a program runs from was removed: {now:?}"
+    );
+    let _ = holding.kill();
+    let _ = holding.wait();
+
+    // Once nothing runs from it, the next new build removes it too.
+    age(&old[0]);
+    let fourth = Fixture::with("fourth, the longest text of all four\n");
+    stdout(&first.run(&fourth.image, &[], &here));
+    let last = first.unpacked();
+    assert!(!last.contains(&old[0]), "{last:?}");
+    assert_eq!(
+        last.len(),
+        2,
+        "the third's tree is recent and stays: {last:?}"
+    );
 }
 
 #[test]
