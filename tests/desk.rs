@@ -538,6 +538,24 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         w.shot(shots, &name).await?;
     }
 
+    // The districts list follows the Hindi names of the states, in the Devanagari order, not
+    // the order of LGD's English names.
+    w.eval("location.hash = '#/districts';", vec![]).await?;
+    w.settled().await?;
+    let order = w
+        .eval(
+            "const names = [...document.querySelectorAll('[data-testid=district-row] td:first-child')]\
+             .map((td) => td.textContent); const c = new Intl.Collator('hi-IN'); \
+             return { states: new Set(names).size, first: names[0], \
+             sorted: names.every((n, i) => i === 0 || c.compare(names[i - 1], n) <= 0) };",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        order["states"].as_u64() > Some(1) && order["sorted"] == json!(true),
+        "the Hindi districts list is not in the order of the Hindi state names: {order}"
+    );
+
     // A refused value is explained in Hindi from the problem's detail: the rule it broke, in
     // Hindi words, with no English left in the sentence.
     let hindi = words("hi")?;

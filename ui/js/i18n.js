@@ -41,6 +41,17 @@ export function stateName(code, fallback) {
   return tOr(`state.${code}`, fallback ?? String(code));
 }
 
+/** Orders things by their states' names as the current language names and sorts them: in
+ * Hindi by the Hindi names, in the Devanagari order. The sort is stable, so what was in order
+ * within a state stays so. English keeps the desk's own order, LGD's names sorted. */
+export function byStateName(items, codeOf, nameOf) {
+  if (current === "en") return items;
+  const collator = new Intl.Collator(locale());
+  const named = items.map((item) => [stateName(codeOf(item), nameOf(item)), item]);
+  named.sort((a, b) => collator.compare(a[0], b[0]));
+  return named.map(([, item]) => item);
+}
+
 /** A string by key, or `fallback` when no language has the key. */
 function tOr(key, fallback) {
   const text = t(key);

@@ -1,7 +1,7 @@
 // The district list: filtered by sector, rank and GI in the store, by text as you type here.
 
 import { h, fill, arrowKeys, linkRow } from "../dom.js";
-import { t, num, word, stateName } from "../i18n.js";
+import { t, num, word, stateName, byStateName } from "../i18n.js";
 
 /** Filters survive leaving the screen and coming back. */
 const kept = { sector: "", rank: "", gi: "", text: "" };
@@ -58,7 +58,7 @@ export async function render(view, ctx) {
     };
     const list = await ctx.call("district_rows", { query });
     if (!ctx.current(gen)) return;
-    rows = list.map((d) => {
+    rows = byStateName(list, (d) => d.state_code, (d) => d.state_name).map((d) => {
       const tr = linkRow(h("tr", { "data-testid": "district-row", "data-code": d.code },
         h("td", {}, stateName(d.state_code, d.state_name)),
         h("td", {}, d.name),

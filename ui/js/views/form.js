@@ -2,7 +2,7 @@
 // checks each value; a refusal comes back naming the field's key and is shown beside that input.
 
 import { h, fill } from "../dom.js";
-import { t, word, stateName, fieldErrorText, errorText } from "../i18n.js";
+import { t, word, stateName, byStateName, fieldErrorText, errorText } from "../i18n.js";
 
 const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
@@ -102,18 +102,24 @@ function options(list, value, blank) {
 }
 
 function districtOptions(choices, value) {
-  const states = new Map(choices.states.map((s) => [s.code, stateName(s.code, s.name)]));
   const byState = new Map();
   for (const d of choices.districts) {
-    const name = states.get(d.state) ?? String(d.state);
-    if (!byState.has(name)) byState.set(name, []);
-    byState.get(name).push(d);
+    if (!byState.has(d.state)) byState.set(d.state, []);
+    byState.get(d.state).push(d);
+  }
+  const known = [...choices.states].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const groups = byStateName(known, (s) => s.code, (s) => s.name)
+    .filter((s) => byState.has(s.code))
+    .map((s) => [stateName(s.code, s.name), byState.get(s.code)]);
+  // A district whose state the choices lack still gets a group, named by the code.
+  for (const [code, districts] of byState) {
+    if (!known.some((s) => s.code === code)) groups.push([String(code), districts]);
   }
   return [
     h("option", { value: "" }, t("form.choose")),
-    ...[...byState.keys()].sort().map((state) =>
-      h("optgroup", { label: state },
-        byState.get(state).map((d) => h("option", { value: d.code, selected: String(d.code) === String(value ?? "") }, d.name)))),
+    ...groups.map(([label, districts]) =>
+      h("optgroup", { label },
+        districts.map((d) => h("option", { value: d.code, selected: String(d.code) === String(value ?? "") }, d.name)))),
   ];
 }
 
