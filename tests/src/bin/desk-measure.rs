@@ -7,10 +7,11 @@
 //!   (baseline: the same processes just after an empty start);
 //! - search latency per keystroke on that data, from the key to the results drawn (baseline: the
 //!   store's own search for the same prefixes, called in this process on the same file);
-//! - installer sizes, when `cargo tauri build` has made them.
+//! - installer sizes, when `cargo tauri build` and `cargo xtask appimage` have made them.
 //!
 //! Run: `cargo run --release -p odop-e2e --bin desk-measure -- [--sellers N] [--json]
-//! [--app PATH]`; without `--app` it builds the release app first.
+//! [--app PATH]`; without `--app` it builds the release app first. `--app` may name the
+//! AppImage: its first start, the empty one, then includes unpacking it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -142,7 +143,13 @@ fn epoch_ms() -> f64 {
 }
 
 /// Resident memory in KiB of the app's process and of all processes below it (the web view).
-fn resident(app: &Path) -> Result<(u64, u64)> {
+/// Whether a process's program is the app under measure: the binary itself, or for an AppImage
+/// the app's binary in the tree it unpacked into this run's cache.
+fn is_app(exe: &Path, app: &Path, cache: &Path) -> bool {
+    exe == app || (exe.starts_with(cache) && exe.ends_with("usr/bin/odop-desk"))
+}
+
+fn resident(app: &Path, cache: &Path) -> Result<(u64, u64)> {
     let mut parent_of = HashMap::new();
     let mut rss = HashMap::new();
     let mut app_pid = None;
@@ -163,7 +170,7 @@ fn resident(app: &Path) -> Result<(u64, u64)> {
         };
         parent_of.insert(pid, field("PPid:").unwrap_or(0) as u32);
         rss.insert(pid, field("VmRSS:").unwrap_or(0));
-        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app) {
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| is_app(&exe, app, cache)) {
             app_pid = Some(pid);
         }
     }
@@ -350,7 +357,7 @@ async fn main() -> Result<()> {
     .await?;
     let w = harness.open().await?;
     w.find("first-run").await?;
-    let (empty_app_kb, empty_total_kb) = resident(&app)?;
+    let (empty_app_kb, empty_total_kb) = resident(&app, &harness.cache_dir())?;
     let lgd = import(
         &w,
         "lgd",
@@ -367,7 +374,7 @@ async fn main() -> Result<()> {
     )
     .await?;
     let seller_import = import(&w, "sellers", &[("import-path", &seller_file)]).await?;
-    let (app_kb, total_kb) = resident(&app)?;
+    let (app_kb, total_kb) = resident(&app, &harness.cache_dir())?;
 
     let queries = [
         "asha devi",
@@ -377,7 +384,7 @@ async fn main() -> Result<()> {
         "handloom society",
     ];
     let ui = keystrokes(&w, &queries).await?;
-    let (after_search_app_kb, after_search_total_kb) = resident(&app)?;
+    let (after_search_app_kb, after_search_total_kb) = resident(&app, &harness.cache_dir())?;
     w.close().await?;
     let core = store_search(&harness.data_dir(), &queries)?;
 
