@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{ensure, Context as _, Result};
 use odop_e2e::{build_program, repo_root, screenshot_dir, Harness};
-use xtask::appimage::{build, triple, Recipe};
+use xtask::appimage::{build, triple, Recipe, POINTED};
 
 /// Programs whose executable lies under `folder`, with their pids.
 fn programs_under(folder: &Path) -> Result<Vec<(u32, PathBuf)>> {
@@ -96,6 +96,53 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
     )
     .await?;
     w.shot(&shots, "02-dashboard").await?;
+
+    // A brochure typeset and saved by the image's app, then handed to the desktop's opener,
+    // which must see the session's environment, not the one pointing GTK into the image.
+    w.eval("location.hash = '#/district/187';", vec![]).await?;
+    w.settled().await?;
+    w.click("[data-testid=\"product-row\"] td").await?;
+    w.settled().await?;
+    w.click("product-brochure").await?;
+    w.wait_until(
+        "document.getElementById('view').dataset.state === 'ready' && \
+         document.querySelector('[data-testid=brochure-page]')?.dataset.state === 'ready'",
+        "the brochure's first page",
+    )
+    .await?;
+    let file = harness.scratch()?.join("from-the-image.pdf");
+    w.type_into("brochure-path", &file.to_string_lossy())
+        .await?;
+    w.click("brochure-save").await?;
+    w.wait_until(
+        "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
+        "the brochure to be saved",
+    )
+    .await?;
+    w.shot(&shots, "03-brochure").await?;
+    w.click("brochure-open").await?;
+    let opened = harness.opened(1)?;
+    ensure!(
+        opened == [file.canonicalize()?],
+        "the opener got {opened:?}"
+    );
+    let env = harness.opener_env()?;
+    let value = |name: &str| {
+        env.iter()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .map(str::to_owned)
+    };
+    for name in POINTED {
+        ensure!(
+            value(name) == std::env::var(name).ok(),
+            "the opener got {name}={:?}, which the session did not have",
+            value(name)
+        );
+    }
+    ensure!(
+        value("ODOP_APPIMAGE_SET").is_none(),
+        "the opener got the image's bookkeeping"
+    );
 
     // The running app and WebKit's page process are the image's copies, unpacked in this run's
     // cache, and they loaded WebKit from there.

@@ -204,7 +204,7 @@ pub fn brochure_open(desk: State<'_, BrochureDesk>) -> Result<(), CommandError> 
             format!("{} is no longer there: {e}", path.display()),
         )
     })?;
-    open::that_detached(&path).map_err(|e| {
+    crate::desktop::open(path.as_os_str()).map_err(|e| {
         CommandError::new(
             "no_viewer",
             format!("no program could open {}: {e}", path.display()),

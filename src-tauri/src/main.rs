@@ -7,6 +7,7 @@
 
 mod brochure;
 mod commands;
+mod desktop;
 mod sync;
 
 use std::path::PathBuf;

@@ -184,7 +184,8 @@ impl Harness {
         std::fs::write(
             &opener,
             format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                "#!/bin/sh\nenv > '{}'\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                home.path().join("opened-env").display(),
                 home.path().join("opened").display()
             ),
         )?;
@@ -252,6 +253,15 @@ impl Harness {
             }
             std::thread::sleep(POLL);
         }
+    }
+
+    /// The environment the desktop's opener was last started with, as `NAME=value` lines
+    /// (written before the file's name, so it is there once [`Harness::opened`] has seen that).
+    pub fn opener_env(&self) -> Result<Vec<String>> {
+        let path = self.home.path().join("opened-env");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("the opener never ran ({})", path.display()))?;
+        Ok(text.lines().map(str::to_owned).collect())
     }
 
     /// A scratch folder for files the test writes (exports).

@@ -283,24 +283,46 @@ pub fn product(repo: &Path) -> Result<(String, String), BundleError> {
     Ok((name, version))
 }
 
+/// The variables AppRun sets to point GTK, GIO and gdk-pixbuf at the image's own modules.
+/// Programs the app starts for the person (the PDF viewer) must not inherit them: they are the
+/// system's programs, built against the system's libraries. So AppRun names them in
+/// `ODOP_APPIMAGE_SET` and keeps each one's earlier value, if it had one, in
+/// `ODOP_APPIMAGE_WAS_<name>`; the app gives its children the environment back from those.
+pub const POINTED: &[&str] = &[
+    "GDK_PIXBUF_MODULE_FILE",
+    "GTK_IM_MODULE_FILE",
+    "GTK_PATH",
+    "GIO_MODULE_DIR",
+    "GSETTINGS_SCHEMA_DIR",
+    "XDG_DATA_DIRS",
+];
+
 /// The program the image runs first inside its tree: it points GTK, GIO and gdk-pixbuf at the
 /// image's own modules and starts the app. WebKit looks for its helper programs relative to the
 /// working folder (see [`build`]), hence the `cd`; the folder the person started from stays in
 /// OWD.
 fn app_run(triple: &str) -> String {
+    let names = POINTED.join(" ");
     format!(
         r#"#!/bin/sh
 # Starts ODOP Desk from the folder its AppImage unpacked into.
 here="$(dirname "$(readlink -f "$0")")"
 lib="$here/usr/lib/{triple}"
 export APPDIR="${{APPDIR:-$here}}"
+export OWD="${{OWD:-$PWD}}"
+# What the session had, so that programs the app starts get it back.
+for name in {names}; do
+  if eval "[ -n \"\${{$name+x}}\" ]"; then
+    eval "export ODOP_APPIMAGE_WAS_$name=\"\${{$name}}\""
+  fi
+done
+export ODOP_APPIMAGE_SET="{names}"
 export GDK_PIXBUF_MODULE_FILE="$lib/gdk-pixbuf-2.0/2.10.0/loaders.cache"
 export GTK_IM_MODULE_FILE="$lib/gtk-3.0/3.0.0/immodules.cache"
 export GTK_PATH="$lib/gtk-3.0"
 export GIO_MODULE_DIR="$lib/gio/modules"
 export GSETTINGS_SCHEMA_DIR="$here/usr/share/glib-2.0/schemas"
 export XDG_DATA_DIRS="$here/usr/share:${{XDG_DATA_DIRS:-/usr/local/share:/usr/share}}"
-export OWD="${{OWD:-$PWD}}"
 cd "$here/usr" || exit 127
 exec "$here/usr/bin/odop-desk" "$@"
 "#
@@ -535,6 +557,42 @@ mod tests {
             runpath(Path::new("/a/usr/bin/odop-desk"), lib),
             "$ORIGIN/../lib/x86_64-linux-gnu"
         );
+    }
+
+    #[test]
+    fn app_run_keeps_what_the_session_had_for_every_variable_it_points_at_the_image() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("AppRun");
+        // The same script, ending by printing the environment instead of starting the app.
+        let text =
+            app_run("x86_64-linux-gnu").replace("exec \"$here/usr/bin/odop-desk\" \"$@\"", "env");
+        fs::write(&script, text).unwrap();
+        fs::create_dir_all(dir.path().join("usr")).unwrap();
+        let out = Command::new("sh")
+            .arg(&script)
+            .env_clear()
+            .env("GTK_PATH", "/session/gtk")
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        let env = String::from_utf8(out.stdout).unwrap();
+        let has = |line: &str| env.lines().any(|l| l == line);
+        assert!(has("ODOP_APPIMAGE_WAS_GTK_PATH=/session/gtk"), "{env}");
+        assert!(!env.contains("ODOP_APPIMAGE_WAS_GIO_MODULE_DIR"), "{env}");
+        assert!(
+            has(&format!("ODOP_APPIMAGE_SET={}", POINTED.join(" "))),
+            "{env}"
+        );
+        for name in POINTED {
+            let set = env
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}=")))
+                .unwrap_or_default();
+            assert!(
+                set.starts_with(&dir.path().display().to_string()),
+                "{name} does not point into the image: {set:?}"
+            );
+        }
     }
 
     #[test]
