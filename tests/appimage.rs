@@ -57,6 +57,8 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
         out: work.path().join("out"),
         system: PathBuf::from("/"),
     })?;
+    // The image holds it all; the folder it was packed from is only disk space now.
+    std::fs::remove_dir_all(&built.appdir)?;
     for lib in [
         "libwebkit2gtk-4.1.so.0",
         "libgtk-3.so.0",

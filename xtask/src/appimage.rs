@@ -246,6 +246,26 @@ fn ldd(path: &Path) -> Result<BTreeMap<String, PathBuf>, BundleError> {
     })
 }
 
+fn strip_debug(path: &Path) -> Result<(), BundleError> {
+    let output = Command::new("strip")
+        .arg("--strip-debug")
+        .arg(path)
+        .output()
+        .map_err(|source| BundleError::NoTool {
+            tool: "strip",
+            hint: "Debian package binutils",
+            source,
+        })?;
+    if !output.status.success() {
+        return Err(BundleError::Tool {
+            tool: "strip",
+            path: path.to_path_buf(),
+            message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        });
+    }
+    Ok(())
+}
+
 fn set_runpath(path: &Path, value: &str) -> Result<(), BundleError> {
     let output = Command::new("patchelf")
         .args(["--set-rpath", value])
@@ -356,8 +376,11 @@ pub fn build(recipe: &Recipe) -> Result<Built, BundleError> {
         }
     }
 
-    // The app, how desktops list it, and its icon.
-    copy(&recipe.app, &usr.join("bin/odop-desk"))?;
+    // The app, how desktops list it, and its icon. Debug information stays out of the image: a
+    // debug build's is most of its size.
+    let app = usr.join("bin/odop-desk");
+    copy(&recipe.app, &app)?;
+    strip_debug(&app)?;
     let desktop = usr.join("share/applications/odop-desk.desktop");
     write(&desktop, DESKTOP.as_bytes())?;
     write(&appdir.join("odop-desk.desktop"), DESKTOP.as_bytes())?;
