@@ -112,9 +112,10 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
         "the brochure's first page",
     )
     .await?;
-    let file = harness.scratch()?.join("from-the-image.pdf");
-    w.type_into("brochure-path", &file.to_string_lossy())
-        .await?;
+    // A bare file name means the documents folder, not the app's working folder, which for
+    // the AppImage is inside the unpacked image.
+    let file = harness.documents().join("from-the-image.pdf");
+    w.type_into("brochure-path", "from-the-image.pdf").await?;
     w.click("brochure-save").await?;
     w.wait_until(
         "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
@@ -123,6 +124,11 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
     .await?;
     w.shot(&shots, "03-brochure").await?;
     w.click("brochure-open").await?;
+    ensure!(
+        file.is_file(),
+        "the brochure was not saved as {}",
+        file.display()
+    );
     let opened = harness.opened(1)?;
     ensure!(
         opened == [file.canonicalize()?],

@@ -13,7 +13,7 @@ use odop_brochure::{
 use odop_domain::{DistrictCode, Id, StateCode};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Response;
-use tauri::{AppHandle, Manager as _, State};
+use tauri::{AppHandle, State};
 
 use crate::commands::{lock, CommandError, Shared};
 
@@ -128,11 +128,7 @@ pub fn brochure_proof(
     // the app should not wait on it.
     let manuscript = Manuscript::gather(&lock(store), of.into(), &options)?;
     let proof = Arc::new(desk.press()?.proof(&manuscript)?);
-    let dir = app
-        .path()
-        .document_dir()
-        .or_else(|_| app.path().home_dir())
-        .unwrap_or_else(|_| desk.data_dir.clone());
+    let dir = crate::desktop::documents(&app).unwrap_or_else(|| desk.data_dir.clone());
     let mut slot = guard(&desk.proof);
     let id = slot.as_ref().map_or(1, |(id, _)| id + 1);
     *slot = Some((id, Arc::clone(&proof)));
@@ -167,12 +163,14 @@ pub struct SavedPdf {
 /// Saves the current proof as a PDF.
 #[tauri::command(async)]
 pub fn brochure_save(
+    app: AppHandle,
     desk: State<'_, BrochureDesk>,
     proof: u64,
     path: String,
 ) -> Result<SavedPdf, CommandError> {
-    let path = PathBuf::from(path.trim());
-    if path.as_os_str().is_empty() {
+    let typed = PathBuf::from(path.trim());
+    let path = crate::desktop::meant(&typed, crate::desktop::documents(&app).as_deref());
+    if typed.as_os_str().is_empty() {
         return Err(CommandError::bad_argument(
             "path",
             "a file to save the PDF in",

@@ -298,17 +298,23 @@ fn import_on(
         dry_run,
         progress: Some(&mut progress),
     };
+    let docs = crate::desktop::documents(app);
+    let meant = |path: &Path| crate::desktop::meant(path, docs.as_deref());
     // The window shows the counts and the rows worth a look; the rows that simply went in stay
     // here rather than crossing to the window by the hundred thousand.
     Ok(match source {
         ImportSource::National { path } => ImportResult::Rows(
-            odop_exchange::import_national(&mut store, &path, options)?.into_findings(),
+            odop_exchange::import_national(&mut store, &meant(&path), options)?.into_findings(),
         ),
         ImportSource::Sellers { path } => ImportResult::Rows(
-            odop_exchange::import_sellers(&mut store, &path, options)?.into_findings(),
+            odop_exchange::import_sellers(&mut store, &meant(&path), options)?.into_findings(),
         ),
         ImportSource::Lgd { states, districts } => ImportResult::Lgd(odop_exchange::import_lgd(
-            &mut store, &states, &districts, WHO, dry_run,
+            &mut store,
+            &meant(&states),
+            &meant(&districts),
+            WHO,
+            dry_run,
         )?),
     })
 }
@@ -325,10 +331,12 @@ pub enum ExportWhat {
 /// written.
 #[tauri::command(async)]
 pub fn export_file(
+    app: AppHandle,
     store: Shared<'_>,
     what: ExportWhat,
     path: PathBuf,
 ) -> Result<usize, CommandError> {
+    let path = crate::desktop::meant(&path, crate::desktop::documents(&app).as_deref());
     let store = lock(store);
     let path: &Path = &path;
     Ok(match what {

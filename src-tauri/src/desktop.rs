@@ -1,12 +1,33 @@
-//! Handing files to the person's desktop (the PDF viewer), with the environment their session
-//! had. Started from the AppImage, the app runs with GTK, GIO and gdk-pixbuf pointed at the
+//! Where the person's files are, and handing files to their desktop (the PDF viewer) with the
+//! environment their session had. Started from the AppImage, the app runs with GTK, GIO and gdk-pixbuf pointed at the
 //! image's own modules (its AppRun names those variables in `ODOP_APPIMAGE_SET` and keeps their
 //! earlier values in `ODOP_APPIMAGE_WAS_<name>`); a viewer built against the system's libraries
 //! must not load them.
 
 use std::ffi::OsStr;
 use std::io;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use tauri::{AppHandle, Manager as _};
+
+/// The folder a file name typed without a folder means: the person's documents (else home).
+/// The app's own working folder means nothing to a person, and started from the AppImage it is
+/// inside the unpacked image, which a later version removes.
+pub fn documents(app: &AppHandle) -> Option<PathBuf> {
+    app.path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .ok()
+}
+
+/// `path` as the person meant it: a relative path is taken inside `base`.
+pub fn meant(path: &Path, base: Option<&Path>) -> PathBuf {
+    match base {
+        Some(base) if path.is_relative() => base.join(path),
+        _ => path.to_path_buf(),
+    }
+}
 
 /// Gives `cmd` the session's environment back where the AppImage's AppRun changed it.
 pub fn as_the_session_had(cmd: &mut Command, var: impl Fn(&str) -> Option<std::ffi::OsString>) {
@@ -78,6 +99,20 @@ mod tests {
         );
         assert_eq!(env["ODOP_APPIMAGE_SET"], None);
         assert_eq!(env["ODOP_APPIMAGE_WAS_GTK_PATH"], None);
+    }
+
+    #[test]
+    fn a_bare_file_name_is_taken_in_the_documents_folder() {
+        let docs = Path::new("/home/asha/Documents");
+        assert_eq!(
+            meant(Path::new("saree.pdf"), Some(docs)),
+            PathBuf::from("/home/asha/Documents/saree.pdf")
+        );
+        assert_eq!(
+            meant(Path::new("/tmp/saree.pdf"), Some(docs)),
+            PathBuf::from("/tmp/saree.pdf")
+        );
+        assert_eq!(meant(Path::new("a.pdf"), None), PathBuf::from("a.pdf"));
     }
 
     #[test]

@@ -190,6 +190,17 @@ impl Harness {
             ),
         )?;
         std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+        // The person's documents folder, as the desktop names it, inside this run too.
+        let config = home.path().join("config");
+        std::fs::create_dir_all(&config)?;
+        std::fs::create_dir_all(home.path().join("documents"))?;
+        std::fs::write(
+            config.join("user-dirs.dirs"),
+            format!(
+                "XDG_DOCUMENTS_DIR=\"{}\"\n",
+                home.path().join("documents").display()
+            ),
+        )?;
         let path = std::env::var_os("PATH").unwrap_or_default();
         let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))?;
         let child = Command::new(tauri_driver())
@@ -233,6 +244,11 @@ impl Harness {
     /// The app's data folder in this run.
     pub fn data_dir(&self) -> PathBuf {
         self.home.path().join("data")
+    }
+
+    /// The documents folder the app sees in this run.
+    pub fn documents(&self) -> PathBuf {
+        self.home.path().join("documents")
     }
 
     /// The cache folder the app (and an AppImage unpacking itself) sees in this run.
