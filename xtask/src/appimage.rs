@@ -222,23 +222,31 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>, BundleError> {
     Ok(out)
 }
 
-fn ldd(path: &Path) -> Result<BTreeMap<String, PathBuf>, BundleError> {
-    let output = Command::new("ldd")
+/// A tool run on one file: its standard output, or an error naming the tool, the file and what
+/// the tool said (or the package that has it, when it is missing).
+fn tool(
+    tool: &'static str,
+    hint: &'static str,
+    args: &[&str],
+    path: &Path,
+) -> Result<String, BundleError> {
+    let output = Command::new(tool)
+        .args(args)
         .arg(path)
         .output()
-        .map_err(|source| BundleError::NoTool {
-            tool: "ldd",
-            hint: "Debian package libc-bin",
-            source,
-        })?;
-    let text = String::from_utf8_lossy(&output.stdout);
+        .map_err(|source| BundleError::NoTool { tool, hint, source })?;
     if !output.status.success() {
         return Err(BundleError::Tool {
-            tool: "ldd",
+            tool,
             path: path.to_path_buf(),
             message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
         });
     }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn ldd(path: &Path) -> Result<BTreeMap<String, PathBuf>, BundleError> {
+    let text = tool("ldd", "Debian package libc-bin", &[], path)?;
     parse_ldd(&text).map_err(|message| BundleError::Tool {
         tool: "ldd",
         path: path.to_path_buf(),
@@ -247,43 +255,17 @@ fn ldd(path: &Path) -> Result<BTreeMap<String, PathBuf>, BundleError> {
 }
 
 fn strip_debug(path: &Path) -> Result<(), BundleError> {
-    let output = Command::new("strip")
-        .arg("--strip-debug")
-        .arg(path)
-        .output()
-        .map_err(|source| BundleError::NoTool {
-            tool: "strip",
-            hint: "Debian package binutils",
-            source,
-        })?;
-    if !output.status.success() {
-        return Err(BundleError::Tool {
-            tool: "strip",
-            path: path.to_path_buf(),
-            message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        });
-    }
-    Ok(())
+    tool("strip", "Debian package binutils", &["--strip-debug"], path).map(drop)
 }
 
 fn set_runpath(path: &Path, value: &str) -> Result<(), BundleError> {
-    let output = Command::new("patchelf")
-        .args(["--set-rpath", value])
-        .arg(path)
-        .output()
-        .map_err(|source| BundleError::NoTool {
-            tool: "patchelf",
-            hint: "Debian package patchelf",
-            source,
-        })?;
-    if !output.status.success() {
-        return Err(BundleError::Tool {
-            tool: "patchelf",
-            path: path.to_path_buf(),
-            message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        });
-    }
-    Ok(())
+    tool(
+        "patchelf",
+        "Debian package patchelf",
+        &["--set-rpath", value],
+        path,
+    )
+    .map(drop)
 }
 
 /// The product name and version from `tauri.conf.json`, so the image is named as the .deb is.
