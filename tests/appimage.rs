@@ -91,12 +91,7 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
     let w = harness.open().await?;
     w.find("first-run").await?;
     w.shot(&shots, "01-first-run").await?;
-    w.click("load-sample").await?;
-    w.wait_until(
-        "document.body.dataset.ready === 'true' && document.body.dataset.route === 'dashboard'",
-        "the dashboard after loading the sample",
-    )
-    .await?;
+    w.load_sample().await?;
     w.shot(&shots, "02-dashboard").await?;
 
     // A brochure typeset and saved by the image's app, then handed to the desktop's opener,
@@ -106,22 +101,12 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
     w.click("[data-testid=\"product-row\"] td").await?;
     w.settled().await?;
     w.click("product-brochure").await?;
-    w.wait_until(
-        "document.getElementById('view').dataset.state === 'ready' && \
-         document.querySelector('[data-testid=brochure-page]')?.dataset.state === 'ready'",
-        "the brochure's first page",
-    )
-    .await?;
+    w.brochure_shown().await?;
     // A bare file name means the documents folder, not the app's working folder, which for
     // the AppImage is inside the unpacked image.
     let file = harness.documents().join("from-the-image.pdf");
     w.type_into("brochure-path", "from-the-image.pdf").await?;
-    w.click("brochure-save").await?;
-    w.wait_until(
-        "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
-        "the brochure to be saved",
-    )
-    .await?;
+    w.save_brochure().await?;
     w.shot(&shots, "03-brochure").await?;
     w.click("brochure-open").await?;
     ensure!(

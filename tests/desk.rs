@@ -62,12 +62,7 @@ fn path_text(path: &Path) -> Result<String> {
 async fn first_run_and_sample(w: &Window, shots: &Path) -> Result<()> {
     w.find("first-run").await?;
     w.shot(shots, "01-first-run").await?;
-    w.click("load-sample").await?;
-    w.wait_until(
-        "document.body.dataset.ready === 'true' && document.body.dataset.route === 'dashboard'",
-        "the dashboard after loading the sample",
-    )
-    .await?;
+    w.load_sample().await?;
     ensure!(
         figure(w, "stat-products").await? > 0,
         "the sample has no products"
@@ -164,25 +159,6 @@ async fn edit_product(w: &Window, shots: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Waits for the brochure screen to finish typesetting and to draw its first page.
-async fn brochure_shown(w: &Window) -> Result<u64> {
-    w.wait_until(
-        "document.getElementById('view').dataset.route === 'brochure' && \
-         document.getElementById('view').dataset.state === 'ready' && \
-         !document.getElementById('view').dataset.busy && \
-         document.querySelector('[data-testid=brochure-page]')?.dataset.state === 'ready'",
-        "the brochure's first page",
-    )
-    .await?;
-    let pages = w
-        .eval(
-            "return document.querySelectorAll('[data-testid=brochure-page]').length;",
-            vec![],
-        )
-        .await?;
-    pages.as_u64().context("no page count")
-}
-
 /// Text a PDF holds, as a reader extracting it would get it.
 fn pdf_text(path: &Path) -> Result<String> {
     let out = std::process::Command::new("pdftotext")
@@ -199,17 +175,7 @@ fn pdf_text(path: &Path) -> Result<String> {
 
 /// Saves the brochure shown to the path in its field, `file`, and returns the PDF's text.
 async fn save_brochure(w: &Window, file: &Path) -> Result<String> {
-    w.eval(
-        "document.querySelector('[data-testid=brochure-saved]').textContent = '';",
-        vec![],
-    )
-    .await?;
-    w.click("brochure-save").await?;
-    w.wait_until(
-        "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
-        "the brochure to be saved",
-    )
-    .await?;
+    w.save_brochure().await?;
     pdf_text(file)
 }
 
@@ -218,7 +184,7 @@ async fn save_brochure(w: &Window, file: &Path) -> Result<String> {
 async fn brochures(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
     let scratch = harness.scratch()?;
     w.click("product-brochure").await?;
-    let pages = brochure_shown(w).await?;
+    let pages = w.brochure_shown().await?;
     ensure!(pages >= 1, "the product brochure has {pages} pages");
     let width = w
         .eval(
@@ -243,7 +209,7 @@ async fn brochures(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
     );
 
     w.select("brochure-lang", "both").await?;
-    brochure_shown(w).await?;
+    w.brochure_shown().await?;
     let text = save_brochure(w, &file).await?;
     ensure!(
         text.contains("बनारसी") && text.contains("Banarasi"),
@@ -287,11 +253,11 @@ async fn brochures(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
     w.click("brochure-back").await?;
     w.shown("product").await?;
     w.click("district-brochure").await?;
-    brochure_shown(w).await?;
+    w.brochure_shown().await?;
     w.eval("location.hash = '#/district/187';", vec![]).await?;
     w.shown("district").await?;
     w.click("state-brochure").await?;
-    let pages = brochure_shown(w).await?;
+    let pages = w.brochure_shown().await?;
     ensure!(pages >= 3, "the state catalogue has {pages} pages");
     w.shot(shots, "11-state-catalogue").await?;
     Ok(())

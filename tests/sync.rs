@@ -29,8 +29,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
     let w = harness.open().await?;
     let run = async {
         w.find("first-run").await?;
-        w.click("load-sample").await?;
-        w.wait_until("document.body.dataset.route === 'dashboard'", "the dashboard").await?;
+        w.load_sample().await?;
         w.wait_until(
             "(document.querySelector('[data-testid=sync-status]')?.textContent ?? '').length > 0",
             "the sync status in the header",
@@ -164,9 +163,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
     let w = harness.open().await?;
     let run = async {
         w.find("first-run").await?;
-        w.click("load-sample").await?;
-        w.wait_until("document.body.dataset.route === 'dashboard'", "the dashboard")
-            .await?;
+        w.load_sample().await?;
         w.go("sync").await?;
         w.find("sync-screen").await?;
         w.type_into("sync-server", url).await?;

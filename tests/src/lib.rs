@@ -473,6 +473,51 @@ impl Window {
         .await
     }
 
+    /// Loads the built-in sample from the first-run screen and waits for the dashboard it opens.
+    pub async fn load_sample(&self) -> Result<()> {
+        self.click("load-sample").await?;
+        self.wait_until(
+            "document.body.dataset.ready === 'true' && document.body.dataset.route === 'dashboard'",
+            "the dashboard after loading the sample",
+        )
+        .await
+    }
+
+    /// Waits for the brochure screen to finish typesetting and to draw its first page; returns
+    /// how many pages it shows.
+    pub async fn brochure_shown(&self) -> Result<u64> {
+        self.wait_until(
+            "document.getElementById('view').dataset.route === 'brochure' && \
+             document.getElementById('view').dataset.state === 'ready' && \
+             !document.getElementById('view').dataset.busy && \
+             document.querySelector('[data-testid=brochure-page]')?.dataset.state === 'ready'",
+            "the brochure's first page",
+        )
+        .await?;
+        let pages = self
+            .eval(
+                "return document.querySelectorAll('[data-testid=brochure-page]').length;",
+                vec![],
+            )
+            .await?;
+        pages.as_u64().context("no page count")
+    }
+
+    /// Saves the brochure shown to the path in its field and waits until the screen says so.
+    pub async fn save_brochure(&self) -> Result<()> {
+        self.eval(
+            "document.querySelector('[data-testid=brochure-saved]').textContent = '';",
+            vec![],
+        )
+        .await?;
+        self.click("brochure-save").await?;
+        self.wait_until(
+            "/KB/.test(document.querySelector('[data-testid=brochure-saved]').textContent)",
+            "the brochure to be saved",
+        )
+        .await
+    }
+
     /// Saves a PNG of the window as `<dir>/<name>.png`, after two animation frames so that it
     /// shows the latest frame rather than the one before.
     pub async fn shot(&self, dir: &Path, name: &str) -> Result<PathBuf> {
