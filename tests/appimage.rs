@@ -10,25 +10,11 @@ use odop_e2e::{build_program, repo_root, screenshot_dir, Harness};
 use xtask::appimage::{build, triple, Recipe, POINTED};
 
 /// Programs whose executable lies under `folder`, with their pids.
-fn programs_under(folder: &Path) -> Result<Vec<(u32, PathBuf)>> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc")? {
-        let entry = entry?;
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        // Processes come and go, and others' may not be readable.
-        if let Ok(exe) = std::fs::read_link(entry.path().join("exe")) {
-            if exe.starts_with(folder) {
-                found.push((pid, exe));
-            }
-        }
-    }
-    Ok(found)
+fn programs_under(folder: &Path) -> Vec<(u32, PathBuf)> {
+    odop_launcher::running_programs()
+        .into_iter()
+        .filter(|(_, exe)| exe.starts_with(folder))
+        .collect()
 }
 
 /// The files a process has mapped whose name contains `part`.
@@ -140,7 +126,7 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
     // The running app and WebKit's page process are the image's copies, unpacked in this run's
     // cache, and they loaded WebKit from there.
     let unpacked = harness.cache_dir().join("odop-desk/appimage");
-    let programs = programs_under(&unpacked)?;
+    let programs = programs_under(&unpacked);
     let app = programs
         .iter()
         .find(|(_, exe)| exe.ends_with("usr/bin/odop-desk"))

@@ -169,7 +169,7 @@ pub fn brochure_save(
     path: String,
 ) -> Result<SavedPdf, CommandError> {
     let typed = PathBuf::from(path.trim());
-    let path = crate::desktop::meant(&typed, crate::desktop::documents(&app).as_deref());
+    let path = crate::desktop::typed(&app, &typed);
     if typed.as_os_str().is_empty() {
         return Err(CommandError::bad_argument(
             "path",

@@ -298,8 +298,7 @@ fn import_on(
         dry_run,
         progress: Some(&mut progress),
     };
-    let docs = crate::desktop::documents(app);
-    let meant = |path: &Path| crate::desktop::meant(path, docs.as_deref());
+    let meant = |path: &Path| crate::desktop::typed(app, path);
     // The window shows the counts and the rows worth a look; the rows that simply went in stay
     // here rather than crossing to the window by the hundred thousand.
     Ok(match source {
@@ -336,7 +335,7 @@ pub fn export_file(
     what: ExportWhat,
     path: PathBuf,
 ) -> Result<usize, CommandError> {
-    let path = crate::desktop::meant(&path, crate::desktop::documents(&app).as_deref());
+    let path = crate::desktop::typed(&app, &path);
     let store = lock(store);
     let path: &Path = &path;
     Ok(match what {

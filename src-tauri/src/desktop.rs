@@ -1,8 +1,8 @@
 //! Where the person's files are, and handing files to their desktop (the PDF viewer) with the
-//! environment their session had. Started from the AppImage, the app runs with GTK, GIO and gdk-pixbuf pointed at the
-//! image's own modules (its AppRun names those variables in `ODOP_APPIMAGE_SET` and keeps their
-//! earlier values in `ODOP_APPIMAGE_WAS_<name>`); a viewer built against the system's libraries
-//! must not load them.
+//! environment their session had. Started from the AppImage, the app runs with GTK, GIO and
+//! gdk-pixbuf pointed at the image's own modules (its AppRun names those variables in
+//! `ODOP_APPIMAGE_SET` and keeps their earlier values in `ODOP_APPIMAGE_WAS_<name>`); a viewer
+//! built against the system's libraries must not load them.
 
 use std::ffi::OsStr;
 use std::io;
@@ -21,8 +21,14 @@ pub fn documents(app: &AppHandle) -> Option<PathBuf> {
         .ok()
 }
 
+/// A path the person typed or picked, as they meant it: a relative one is taken inside their
+/// documents folder.
+pub fn typed(app: &AppHandle, path: &Path) -> PathBuf {
+    meant(path, documents(app).as_deref())
+}
+
 /// `path` as the person meant it: a relative path is taken inside `base`.
-pub fn meant(path: &Path, base: Option<&Path>) -> PathBuf {
+fn meant(path: &Path, base: Option<&Path>) -> PathBuf {
     match base {
         Some(base) if path.is_relative() => base.join(path),
         _ => path.to_path_buf(),

@@ -194,16 +194,16 @@ impl Image {
 const SETTLING: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Removes the trees of other builds once a new build is unpacked, so that each update does not
-/// leave its predecessor's few hundred megabytes behind; a tree that one of `running` (program
-/// paths) comes from, or that changed within [`SETTLING`], stays.
-pub fn sweep(cache: &Path, keep: &Path, running: &[PathBuf]) -> Vec<PathBuf> {
+/// leave its predecessor's few hundred megabytes behind; a tree that one of `running` (pids and
+/// program paths) comes from, or that changed within [`SETTLING`], stays.
+pub fn sweep(cache: &Path, keep: &Path, running: &[(u32, PathBuf)]) -> Vec<PathBuf> {
     let mut removed = Vec::new();
     let Ok(entries) = fs::read_dir(cache) else {
         return removed;
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path == keep || running.iter().any(|exe| exe.starts_with(&path)) {
+        if path == keep || running.iter().any(|(_, exe)| exe.starts_with(&path)) {
             continue;
         }
         let recent = entry
@@ -218,19 +218,19 @@ pub fn sweep(cache: &Path, keep: &Path, running: &[PathBuf]) -> Vec<PathBuf> {
     removed
 }
 
-/// The program files of the processes this user can see.
-pub fn running_programs() -> Vec<PathBuf> {
+/// The processes this user can see, with their program files.
+pub fn running_programs() -> Vec<(u32, PathBuf)> {
     let Ok(entries) = fs::read_dir("/proc") else {
         return Vec::new();
     };
     entries
         .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|e| {
+            let pid = e.file_name().to_str()?.parse().ok()?;
+            // Processes come and go, and other users' may not be readable.
+            let exe = fs::read_link(e.path().join("exe")).ok()?;
+            Some((pid, exe))
         })
-        .filter_map(|e| fs::read_link(e.path().join("exe")).ok())
         .collect()
 }
 
