@@ -1,13 +1,42 @@
-//! The AppImage end to end: built from the app binary by the same recipe as `cargo xtask
-//! appimage`, started over WebDriver under a virtual display, and checked to run on what it
+//! The Linux installers end to end: the Tauri bundler makes the .deb and the AppImage from the
+//! app binary, as `cargo xtask bundle` has it do, with `odop-appdir` in linuxdeploy's place. The
+//! AppImage is then started over WebDriver under a virtual display and checked to run on what it
 //! carries: the app, WebKit and GTK from the unpacked image, not from the system. Screenshots go
 //! to `<target>/e2e-screenshots/appimage/`.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{ensure, Context as _, Result};
-use odop_e2e::{build_program, repo_root, screenshot_dir, Harness};
-use xtask::appimage::{build, triple, Recipe, POINTED};
+use odop_e2e::{build_bin, build_program, repo_root, screenshot_dir, Harness};
+use xtask::appimage::{tauri, triple, POINTED};
+
+/// The one file in `dir` whose name ends with `suffix`.
+fn the_file(dir: &Path, suffix: &str) -> Result<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("no {}", dir.display()))? {
+        let path = entry?.path();
+        if path.to_string_lossy().ends_with(suffix) {
+            found.push(path);
+        }
+    }
+    ensure!(
+        found.len() == 1,
+        "{} holds {found:?}, not one {suffix}",
+        dir.display()
+    );
+    Ok(found.remove(0))
+}
+
+fn dpkg_deb(args: &[&str], deb: &Path) -> Result<String> {
+    let out = Command::new("dpkg-deb").args(args).arg(deb).output()?;
+    ensure!(
+        out.status.success(),
+        "dpkg-deb {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
 
 /// Programs whose executable lies under `folder`, with their pids.
 fn programs_under(folder: &Path) -> Vec<(u32, PathBuf)> {
@@ -34,46 +63,85 @@ fn mapped(pid: u32, part: &str) -> Result<Vec<String>> {
 async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()> {
     let shots = screenshot_dir("appimage")?;
     let launcher = build_program("odop-launcher", false)?;
+    let appdir_program = build_bin("xtask", "odop-appdir", false)?;
     let work = tempfile::tempdir()?;
-    let built = build(&Recipe {
-        app: PathBuf::from(env!("CARGO_BIN_EXE_odop-desk")),
-        launcher: launcher.clone(),
-        repo: repo_root(),
-        work: work.path().join("work"),
-        out: work.path().join("out"),
-        system: PathBuf::from("/"),
-    })?;
-    // The image holds it all; the folder it was packed from is only disk space now.
-    std::fs::remove_dir_all(&built.appdir)?;
-    for lib in [
+    // The bundler writes into the binary it bundles and beside it; a copy in a target folder of
+    // its own keeps it off the one the other tests run.
+    let target = work.path().join("target");
+    let binary = target.join("debug/odop-desk");
+    std::fs::create_dir_all(target.join("debug"))?;
+    std::fs::copy(env!("CARGO_BIN_EXE_odop-desk"), &binary)?;
+    // As the release profile does (strip = "debuginfo").
+    let stripped = Command::new("strip")
+        .arg("--strip-debug")
+        .arg(&binary)
+        .status()?;
+    ensure!(stripped.success(), "strip failed on {}", binary.display());
+    tauri(
+        &repo_root(),
+        &target,
+        (&appdir_program, &launcher),
+        &["bundle", "--debug", "--bundles", "deb,appimage"],
+    )?;
+    let bundle = target.join("debug/bundle");
+
+    // The .deb: the app, and the packages it needs named for apt to install.
+    let deb = the_file(&bundle.join("deb"), ".deb")?;
+    let fields = dpkg_deb(&["--field"], &deb)?;
+    for want in [
+        "Package: odop-desk",
+        "libwebkit2gtk-4.1-0",
+        "fonts-noto-core",
+        "xdg-utils",
+    ] {
+        ensure!(
+            fields.contains(want),
+            "the .deb's control lacks {want}: {fields}"
+        );
+    }
+    let files = dpkg_deb(&["--contents"], &deb)?;
+    ensure!(
+        files.contains(" usr/bin/odop-desk\n") && files.contains(" usr/share/applications/"),
+        "the .deb lacks the app or its desktop entry: {files}"
+    );
+
+    // The AppImage, from the AppDir the bundler laid out and odop-appdir completed.
+    let image = the_file(&bundle.join("appimage"), ".AppImage")?;
+    let appdir = the_file(&bundle.join("appimage"), ".AppDir")?;
+    let lib = appdir.join("usr/lib").join(triple());
+    for name in [
         "libwebkit2gtk-4.1.so.0",
         "libgtk-3.so.0",
         "libsoup-3.0.so.0",
+        "webkit2gtk-4.1/WebKitWebProcess",
+        "gdk-pixbuf-2.0/2.10.0/loaders.cache",
     ] {
-        ensure!(
-            built.libraries.iter().any(|l| l == lib),
-            "{lib} is not in the image: {:?}",
-            built.libraries
-        );
+        ensure!(lib.join(name).exists(), "{name} is not in the image");
     }
+    for entry in std::fs::read_dir(&lib)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        ensure!(!name.starts_with("libc.so"), "the C library was bundled");
+    }
+    let entry = the_file(&appdir, ".desktop")?;
     ensure!(
-        !built.libraries.iter().any(|l| l.starts_with("libc.so")),
-        "the C library was bundled"
+        std::fs::read_link(&entry)?.is_relative(),
+        "{} would dangle once unpacked",
+        entry.display()
     );
+    // The image holds it all; the folder it was packed from is only disk space now.
+    std::fs::remove_dir_all(&appdir)?;
 
     // The layout AppImage tools read: the type 2 mark, and the tree right after the launcher.
-    let head = std::fs::read(&built.image)?;
+    let head = std::fs::read(&image)?;
     ensure!(&head[8..11] == b"AI\x02", "no AppImage type 2 mark");
-    let offset = std::process::Command::new(&built.image)
-        .arg("--appimage-offset")
-        .output()?;
+    let offset = Command::new(&image).arg("--appimage-offset").output()?;
     let offset: u64 = String::from_utf8(offset.stdout)?.trim().parse()?;
     ensure!(
         offset == std::fs::metadata(&launcher)?.len(),
         "the tree starts at {offset}, not where the launcher ends"
     );
 
-    let harness = Harness::start(&built.image)?;
+    let harness = Harness::start(&image)?;
     let w = harness.open().await?;
     w.find("first-run").await?;
     w.shot(&shots, "01-first-run").await?;

@@ -65,24 +65,29 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
 /// Builds a workspace package's program of the same name with Cargo (a no-op when it is up to
 /// date) and returns its path.
 pub fn build_program(package: &str, release: bool) -> Result<PathBuf> {
+    build_bin(package, package, release)
+}
+
+/// Builds one program of a package (as [`build_program`]) and gives its path.
+pub fn build_bin(package: &str, bin: &str, release: bool) -> Result<PathBuf> {
     let mut cargo = Command::new(env!("CARGO"));
     cargo
-        .args(["build", "--quiet", "-p", package])
+        .args(["build", "--quiet", "-p", package, "--bin", bin])
         .current_dir(repo_root());
     if release {
         cargo.arg("--release");
     }
     let status = cargo
         .status()
-        .with_context(|| format!("cannot run cargo to build {package}"))?;
+        .with_context(|| format!("cannot run cargo to build {bin}"))?;
     if !status.success() {
-        bail!("building {package} failed ({status})");
+        bail!("building {bin} of {package} failed ({status})");
     }
     let binary = target_dir()
         .join(if release { "release" } else { "debug" })
-        .join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
     if !binary.is_file() {
-        bail!("{package} was built but {} is missing", binary.display());
+        bail!("{bin} was built but {} is missing", binary.display());
     }
     Ok(binary)
 }

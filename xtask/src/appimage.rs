@@ -47,33 +47,6 @@ const FROM_THE_SYSTEM: &[&str] = &[
     "libexpat.so",
 ];
 
-/// What to build an image from, and where.
-#[derive(Debug, Clone)]
-pub struct Recipe {
-    /// The built `odop-desk` program.
-    pub app: PathBuf,
-    /// The built `odop-launcher` program, the image's first part.
-    pub launcher: PathBuf,
-    /// The repository: `tauri.conf.json` (name, version) and `icons/`.
-    pub repo: PathBuf,
-    /// A folder for the AppDir, emptied first.
-    pub work: PathBuf,
-    /// The folder the image is written into.
-    pub out: PathBuf,
-    /// Where the system keeps its libraries; `/` but for tests of the recipe itself.
-    pub system: PathBuf,
-}
-
-/// What a build made.
-#[derive(Debug)]
-pub struct Built {
-    pub image: PathBuf,
-    pub appdir: PathBuf,
-    /// The shared libraries copied into the image.
-    pub libraries: Vec<String>,
-    pub bytes: u64,
-}
-
 /// Why an image could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
@@ -101,6 +74,22 @@ pub enum BundleError {
     Launcher(PathBuf),
     #[error("writing the squashfs tree: {0}")]
     Tree(String),
+    #[error("{0}: this tool does only what the Tauri bundler asks of linuxdeploy (--appdir, --plugin gtk, --output appimage)")]
+    Unsupported(String),
+    #[error("{0} needs a value")]
+    NoValue(&'static str),
+    #[error("no --appdir was given")]
+    NoAppDir,
+    #[error("OUTPUT is not set: the Tauri bundler names the image there")]
+    NoOutput,
+    #[error("{link} points at {target}, outside the AppDir; it would dangle wherever the image is unpacked")]
+    Outside { link: PathBuf, target: PathBuf },
+    #[error("cannot run the Tauri CLI {cli} ({hint}): {source}")]
+    NoCli {
+        cli: PathBuf,
+        hint: &'static str,
+        source: io::Error,
+    },
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
@@ -113,16 +102,6 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
 /// The Debian multiarch folder name of this machine's libraries.
 pub fn triple() -> String {
     format!("{}-linux-gnu", std::env::consts::ARCH)
-}
-
-/// The image's file name, as the bundler names the .deb beside it.
-pub fn image_name(product: &str, version: &str) -> String {
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "aarch64",
-        other => other,
-    };
-    format!("{product}_{version}_{arch}.AppImage")
 }
 
 /// Whether a library is left to the system.
@@ -268,23 +247,6 @@ fn set_runpath(path: &Path, value: &str) -> Result<(), BundleError> {
     .map(drop)
 }
 
-/// The product name and version from `tauri.conf.json`, so the image is named as the .deb is.
-pub fn product(repo: &Path) -> Result<(String, String), BundleError> {
-    let path = repo.join("tauri.conf.json");
-    let text = fs::read_to_string(&path).map_err(io_at(&path))?;
-    let conf: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| BundleError::Config(e.to_string()))?;
-    let name = conf["productName"]
-        .as_str()
-        .ok_or_else(|| BundleError::Config("no productName".into()))?
-        .to_owned();
-    let version = conf["version"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
-    Ok((name, version))
-}
-
 /// The variables AppRun sets to point GTK, GIO and gdk-pixbuf at the image's own modules.
 /// Programs the app starts for the person (the PDF viewer) must not inherit them: they are the
 /// system's programs, built against the system's libraries. So AppRun names them in
@@ -301,7 +263,7 @@ pub const POINTED: &[&str] = &[
 
 /// The program the image runs first inside its tree: it points GTK, GIO and gdk-pixbuf at the
 /// image's own modules and starts the app. WebKit looks for its helper programs relative to the
-/// working folder (see [`build`]), hence the `cd`; the folder the person started from stays in
+/// working folder (see [`deploy`]), hence the `cd`; the folder the person started from stays in
 /// OWD.
 fn app_run(triple: &str) -> String {
     let names = POINTED.join(" ");
@@ -331,63 +293,149 @@ exec "$here/usr/bin/odop-desk" "$@"
     )
 }
 
-const DESKTOP: &str = "[Desktop Entry]
-Type=Application
-Name=ODOP Desk
-Comment=One District One Product data, kept on this computer.
-Exec=odop-desk
-Icon=odop-desk
-Categories=Office;
-Terminal=false
-";
+/// The linuxdeploy build the pinned Tauri CLI (package.json) names its linuxdeploy file after.
+/// A newer CLI may look for another name; it then tries a download, which the AppImage test
+/// reports.
+const LINUXDEPLOY_BUILD: &str = "07333c6";
 
-/// Builds the AppDir and the image.
-pub fn build(recipe: &Recipe) -> Result<Built, BundleError> {
-    let (product, version) = product(&recipe.repo)?;
-    let triple = triple();
-    let sys_lib = recipe.system.join("usr/lib").join(&triple);
-    let appdir = recipe.work.join(format!("{product}.AppDir"));
-    if appdir.exists() {
-        fs::remove_dir_all(&appdir).map_err(io_at(&appdir))?;
-    }
-    let usr = appdir.join("usr");
-    let lib = usr.join("lib").join(&triple);
-    for needed in [&recipe.app, &recipe.launcher] {
+/// The file the Tauri bundler runs in linuxdeploy's place, in its tools folder.
+pub fn linuxdeploy_name() -> String {
+    format!(
+        "linuxdeploy-{LINUXDEPLOY_BUILD}-{}.AppImage",
+        std::env::consts::ARCH
+    )
+}
+
+/// linuxdeploy's output plugin, which the bundler fetches when it is missing.
+pub const OUTPUT_PLUGIN: &str = "linuxdeploy-plugin-appimage.AppImage";
+
+/// The image's start program, beside the tools that pack it.
+pub const LAUNCHER: &str = "odop-launcher";
+
+/// Puts ODOP Desk's AppImage tools where the Tauri bundler looks before it downloads its own:
+/// `odop-appdir` as linuxdeploy and as its output plugin, `odop-launcher` beside them, and the
+/// AppRun the bundler copies into the AppDir.
+pub fn install_tools(
+    dir: &Path,
+    appdir_program: &Path,
+    launcher: &Path,
+) -> Result<(), BundleError> {
+    for needed in [appdir_program, launcher] {
         if !needed.is_file() {
-            return Err(BundleError::Missing(needed.clone()));
+            return Err(BundleError::Missing(needed.to_path_buf()));
         }
     }
+    fs::create_dir_all(dir).map_err(io_at(dir))?;
+    // Copies, not links: the bundler zeroes three bytes of its linuxdeploy in place (where an
+    // AppImage carries its mark), which must not reach the built program.
+    install(appdir_program, &dir.join(linuxdeploy_name()))?;
+    install(appdir_program, &dir.join(OUTPUT_PLUGIN))?;
+    install(launcher, &dir.join(LAUNCHER))?;
+    let app_run_path = dir.join(format!("AppRun-{}", std::env::consts::ARCH));
+    write(&app_run_path, app_run(&triple()).as_bytes())?;
+    fs::set_permissions(&app_run_path, fs::Permissions::from_mode(0o755))
+        .map_err(io_at(&app_run_path))
+}
 
-    // The app, how desktops list it, and its icon. Debug information stays out of the image: a
-    // debug build's is most of its size.
+/// A program copied beside the running one and renamed over it, so a tool still running from
+/// an earlier install is not written through.
+fn install(from: &Path, to: &Path) -> Result<(), BundleError> {
+    let side = to.with_extension("partial");
+    fs::copy(from, &side).map_err(io_at(from))?;
+    fs::set_permissions(&side, fs::Permissions::from_mode(0o755)).map_err(io_at(&side))?;
+    fs::rename(&side, to).map_err(io_at(to))
+}
+
+/// One run of `odop-appdir`, from the command line the Tauri bundler gives linuxdeploy.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Deploy {
+    pub appdir: PathBuf,
+    /// Whether to pack the AppDir into the image named by `OUTPUT` (`--output appimage`).
+    pub image: bool,
+}
+
+impl Deploy {
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Deploy, BundleError> {
+        let mut appdir = None;
+        let mut image = false;
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => {
+                    (flag.to_owned(), Some(value.to_owned()))
+                }
+                _ => (arg, None),
+            };
+            let mut value = |name: &'static str| {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or(BundleError::NoValue(name))
+            };
+            match flag.as_str() {
+                // This tool is a program, not an AppImage: there is nothing to extract.
+                "--appimage-extract-and-run" => {}
+                "--verbosity" | "-v" => {
+                    value("--verbosity")?;
+                }
+                "--appdir" => appdir = Some(PathBuf::from(value("--appdir")?)),
+                // GTK's modules are always deployed: the app is a GTK program.
+                "--plugin" => {
+                    let plugin = value("--plugin")?;
+                    if plugin != "gtk" {
+                        return Err(BundleError::Unsupported(format!("--plugin {plugin}")));
+                    }
+                }
+                "--output" => {
+                    let output = value("--output")?;
+                    if output != "appimage" {
+                        return Err(BundleError::Unsupported(format!("--output {output}")));
+                    }
+                    image = true;
+                }
+                other => return Err(BundleError::Unsupported(other.to_owned())),
+            }
+        }
+        Ok(Deploy {
+            appdir: appdir.ok_or(BundleError::NoAppDir)?,
+            image,
+        })
+    }
+}
+
+/// Completes an AppDir the Tauri bundler laid out (the app, its desktop entry and icons,
+/// WebKit's helper programs) with what it needs to run on a desktop without those packages:
+/// GTK's modules, the libraries everything loads but the system's own, and the paths that find
+/// them inside the image. `system` is `/` but for tests of the recipe. Returns the libraries
+/// copied in.
+pub fn deploy(appdir: &Path, system: &Path) -> Result<Vec<String>, BundleError> {
+    let triple = triple();
+    let sys_lib = system.join("usr/lib").join(&triple);
+    let usr = appdir.join("usr");
+    let lib = usr.join("lib").join(&triple);
     let app = usr.join("bin/odop-desk");
-    copy(&recipe.app, &app)?;
+    if !app.is_file() {
+        return Err(BundleError::Missing(app));
+    }
+    // Debug information stays out of the image: a debug build's is most of its size.
     strip_debug(&app)?;
-    let desktop = usr.join("share/applications/odop-desk.desktop");
-    write(&desktop, DESKTOP.as_bytes())?;
-    write(&appdir.join("odop-desk.desktop"), DESKTOP.as_bytes())?;
-    let icon = recipe.repo.join("icons/128x128.png");
-    copy(
-        &icon,
-        &usr.join("share/icons/hicolor/128x128/apps/odop-desk.png"),
-    )?;
-    copy(&icon, &appdir.join("odop-desk.png"))?;
-    symlink("odop-desk.png", appdir.join(".DirIcon")).map_err(io_at(&appdir))?;
+    relative_links(appdir)?;
+    // The recipe's own start script: it pairs with the WebKit path patched below.
     let app_run_path = appdir.join("AppRun");
     write(&app_run_path, app_run(&triple).as_bytes())?;
     fs::set_permissions(&app_run_path, fs::Permissions::from_mode(0o755))
         .map_err(io_at(&app_run_path))?;
 
-    // WebKit's helper programs (the browser shell beside them is a demo, not needed).
+    // WebKit's helper programs the bundler did not copy (the browser shell is a demo).
     let webkit = sys_lib.join("webkit2gtk-4.1");
     if !webkit.is_dir() {
         return Err(BundleError::Missing(webkit));
     }
     for file in files_under(&webkit)? {
-        if file.file_name().is_some_and(|n| n == "MiniBrowser") {
+        let rel = file.strip_prefix(&sys_lib).unwrap_or(&file);
+        if file.file_name().is_some_and(|n| n == "MiniBrowser") || lib.join(rel).exists() {
             continue;
         }
-        let rel = file.strip_prefix(&sys_lib).unwrap_or(&file);
         copy(&file, &lib.join(rel))?;
     }
     // Modules GTK, GIO and gdk-pixbuf load by path: images, settings, TLS, printing, input.
@@ -419,14 +467,10 @@ pub fn build(recipe: &Recipe) -> Result<Built, BundleError> {
         let from = sys_lib.join(cache);
         if let Ok(text) = fs::read_to_string(&from) {
             let text = text.replace(&system_prefix, &image_prefix);
-            // A system path (for example a loader built into another prefix) would load the
-            // system's copy against the image's libraries.
             write(&lib.join(cache), text.as_bytes())?;
         }
     }
-    let schemas = recipe
-        .system
-        .join("usr/share/glib-2.0/schemas/gschemas.compiled");
+    let schemas = system.join("usr/share/glib-2.0/schemas/gschemas.compiled");
     if schemas.is_file() {
         copy(
             &schemas,
@@ -435,13 +479,9 @@ pub fn build(recipe: &Recipe) -> Result<Built, BundleError> {
     }
 
     // Every library those programs load, but the system's own.
-    let elves: Vec<PathBuf> = files_under(&usr)?
-        .into_iter()
-        .filter(|p| is_elf(p))
-        .collect();
     let mut wanted = BTreeMap::new();
-    for elf in &elves {
-        wanted.append(&mut ldd(elf)?);
+    for elf in files_under(&usr)?.into_iter().filter(|p| is_elf(p)) {
+        wanted.append(&mut ldd(&elf)?);
     }
     let mut libraries = Vec::new();
     for (name, from) in &wanted {
@@ -467,15 +507,45 @@ pub fn build(recipe: &Recipe) -> Result<Built, BundleError> {
     for elf in files_under(&usr)?.into_iter().filter(|p| is_elf(p)) {
         set_runpath(&elf, &runpath(&elf, &lib))?;
     }
+    Ok(libraries)
+}
 
-    let image = pack(recipe, &appdir, &image_name(&product, &version))?;
-    let bytes = fs::metadata(&image).map_err(io_at(&image))?.len();
-    Ok(Built {
-        image,
-        appdir,
-        libraries,
-        bytes,
-    })
+/// Makes every absolute symbolic link that points into the AppDir relative, so that it holds
+/// wherever the image unpacks; one that points outside is refused.
+pub fn relative_links(appdir: &Path) -> Result<(), BundleError> {
+    let mut stack = vec![appdir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).map_err(io_at(&dir))? {
+            let entry = entry.map_err(io_at(&dir))?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(io_at(&path))?;
+            if kind.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if !kind.is_symlink() {
+                continue;
+            }
+            let target = fs::read_link(&path).map_err(io_at(&path))?;
+            if target.is_relative() {
+                continue;
+            }
+            let inside = target
+                .strip_prefix(appdir)
+                .map_err(|_| BundleError::Outside {
+                    link: path.clone(),
+                    target: target.clone(),
+                })?;
+            let depth = dir
+                .strip_prefix(appdir)
+                .map_or(0, |d| d.components().count());
+            let mut relative: PathBuf = std::iter::repeat_n("..", depth).collect();
+            relative.push(inside);
+            fs::remove_file(&path).map_err(io_at(&path))?;
+            symlink(&relative, &path).map_err(io_at(&path))?;
+        }
+    }
+    Ok(())
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), BundleError> {
@@ -490,14 +560,51 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), BundleError> {
 }
 
 /// The launcher with the AppDir behind it, through `odop-launcher`, which owns the layout.
-fn pack(recipe: &Recipe, appdir: &Path, name: &str) -> Result<PathBuf, BundleError> {
-    let launcher = fs::read(&recipe.launcher).map_err(io_at(&recipe.launcher))?;
-    let image = recipe.out.join(name);
-    odop_launcher::pack(&launcher, appdir, &image).map_err(|e| match e {
-        odop_launcher::LaunchError::NotElf { .. } => BundleError::Launcher(recipe.launcher.clone()),
+/// Returns the image's size.
+pub fn pack(launcher: &Path, appdir: &Path, image: &Path) -> Result<u64, BundleError> {
+    let program = fs::read(launcher).map_err(io_at(launcher))?;
+    odop_launcher::pack(&program, appdir, image).map_err(|e| match e {
+        odop_launcher::LaunchError::NotElf { .. } => BundleError::Launcher(launcher.to_path_buf()),
         other => BundleError::Tree(other.to_string()),
     })?;
-    Ok(image)
+    Ok(fs::metadata(image).map_err(io_at(image))?.len())
+}
+
+/// The Tauri CLI package.json pins, as `npm ci` installs it.
+pub fn tauri_cli(repo: &Path) -> PathBuf {
+    repo.join("node_modules/.bin/tauri")
+}
+
+/// Runs the Tauri CLI on the app (`build`, or `bundle` for a binary already built) with ODOP
+/// Desk's AppImage tools in the bundler's tools folder, `<target>/.tauri`
+/// (`bundle.useLocalToolsDir`).
+pub fn tauri(
+    repo: &Path,
+    target: &Path,
+    tools: (&Path, &Path),
+    args: &[&str],
+) -> Result<(), BundleError> {
+    install_tools(&target.join(".tauri"), tools.0, tools.1)?;
+    let cli = tauri_cli(repo);
+    let status = Command::new(&cli)
+        .args(args)
+        .current_dir(repo)
+        .env("TAURI_APP_PATH", "src-tauri")
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .map_err(|source| BundleError::NoCli {
+            cli: cli.clone(),
+            hint: "scripts/setup installs it with npm ci",
+            source,
+        })?;
+    if !status.success() {
+        return Err(BundleError::Tool {
+            tool: "tauri",
+            path: repo.to_path_buf(),
+            message: format!("{} ended with {status}", args.join(" ")),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -600,10 +707,121 @@ mod tests {
         }
     }
 
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
     #[test]
-    fn the_image_is_named_as_the_deb_is() {
-        let name = image_name("ODOP Desk", "0.1.0");
-        assert!(name.starts_with("ODOP Desk_0.1.0_"), "{name}");
-        assert!(name.ends_with(".AppImage"), "{name}");
+    fn the_bundlers_command_line_asks_for_the_appdir_gtk_and_an_image() {
+        let asked = Deploy::parse(args(
+            "--appimage-extract-and-run --verbosity 3 --appdir /b/ODOP.AppDir --plugin gtk --output appimage",
+        ))
+        .unwrap();
+        assert_eq!(
+            asked,
+            Deploy {
+                appdir: PathBuf::from("/b/ODOP.AppDir"),
+                image: true
+            }
+        );
+        // The output plugin is given only the folder; `=` forms are linuxdeploy's too.
+        let plugin = Deploy::parse(args("--appdir=/b/A.AppDir")).unwrap();
+        assert_eq!(plugin.appdir, PathBuf::from("/b/A.AppDir"));
+        assert!(!plugin.image);
+    }
+
+    #[test]
+    fn what_the_tool_does_not_do_is_refused_by_name() {
+        let err = Deploy::parse(args("--appdir /a --plugin gstreamer")).unwrap_err();
+        assert!(err.to_string().contains("--plugin gstreamer"), "{err}");
+        let err = Deploy::parse(args("--appdir /a --output tarball")).unwrap_err();
+        assert!(err.to_string().contains("--output tarball"), "{err}");
+        let err = Deploy::parse(args("--appdir /a --desktop-file x.desktop")).unwrap_err();
+        assert!(err.to_string().contains("--desktop-file"), "{err}");
+        assert!(matches!(
+            Deploy::parse(args("--plugin gtk")),
+            Err(BundleError::NoAppDir)
+        ));
+        assert!(matches!(
+            Deploy::parse(args("--appdir")),
+            Err(BundleError::NoValue("--appdir"))
+        ));
+    }
+
+    #[test]
+    fn links_into_the_appdir_become_relative_and_links_out_of_it_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let appdir = dir.path().join("A.AppDir");
+        let apps = appdir.join("usr/share/applications");
+        fs::create_dir_all(&apps).unwrap();
+        fs::write(apps.join("ODOP Desk.desktop"), "[Desktop Entry]\n").unwrap();
+        symlink(
+            apps.join("ODOP Desk.desktop"),
+            appdir.join("ODOP Desk.desktop"),
+        )
+        .unwrap();
+        fs::create_dir_all(appdir.join("usr/bin")).unwrap();
+        symlink(apps.join("ODOP Desk.desktop"), appdir.join("usr/bin/entry")).unwrap();
+        symlink("icon.png", appdir.join(".DirIcon")).unwrap();
+        relative_links(&appdir).unwrap();
+        assert_eq!(
+            fs::read_link(appdir.join("ODOP Desk.desktop")).unwrap(),
+            PathBuf::from("usr/share/applications/ODOP Desk.desktop")
+        );
+        assert_eq!(
+            fs::read_link(appdir.join("usr/bin/entry")).unwrap(),
+            PathBuf::from("../../usr/share/applications/ODOP Desk.desktop")
+        );
+        assert_eq!(
+            fs::read_to_string(appdir.join("usr/bin/entry")).unwrap(),
+            "[Desktop Entry]\n"
+        );
+        assert_eq!(
+            fs::read_link(appdir.join(".DirIcon")).unwrap(),
+            PathBuf::from("icon.png")
+        );
+
+        symlink("/etc/hostname", appdir.join("usr/bin/host")).unwrap();
+        let err = relative_links(&appdir).unwrap_err();
+        assert!(
+            matches!(&err, BundleError::Outside { target, .. } if target == Path::new("/etc/hostname")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_tools_go_where_the_bundler_looks_as_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let appdir_program = dir.path().join("odop-appdir");
+        let launcher = dir.path().join("odop-launcher");
+        fs::write(&appdir_program, b"\x7fELF appdir").unwrap();
+        fs::write(&launcher, b"\x7fELF launcher").unwrap();
+        let tools = dir.path().join(".tauri");
+        install_tools(&tools, &appdir_program, &launcher).unwrap();
+        // Again, as each bundle run does, over the earlier install.
+        install_tools(&tools, &appdir_program, &launcher).unwrap();
+        let linuxdeploy = tools.join(linuxdeploy_name());
+        assert_eq!(fs::read(&linuxdeploy).unwrap(), b"\x7fELF appdir");
+        assert_eq!(
+            fs::read(tools.join(OUTPUT_PLUGIN)).unwrap(),
+            b"\x7fELF appdir"
+        );
+        assert_eq!(fs::read(tools.join(LAUNCHER)).unwrap(), b"\x7fELF launcher");
+        let app_run_file = tools.join(format!("AppRun-{}", std::env::consts::ARCH));
+        assert_eq!(
+            fs::read_to_string(&app_run_file).unwrap(),
+            app_run(&triple())
+        );
+        for file in [&linuxdeploy, &app_run_file] {
+            let mode = fs::metadata(file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o755, 0o755, "{} is not executable", file.display());
+        }
+        // What the bundler does to its linuxdeploy leaves the program it came from alone.
+        let mut bytes = fs::read(&linuxdeploy).unwrap();
+        bytes[8..11].copy_from_slice(&[0, 0, 0]);
+        fs::write(&linuxdeploy, bytes).unwrap();
+        assert_eq!(fs::read(&appdir_program).unwrap(), b"\x7fELF appdir");
+        let err = install_tools(&tools, &dir.path().join("absent"), &launcher).unwrap_err();
+        assert!(matches!(err, BundleError::Missing(_)), "{err}");
     }
 }

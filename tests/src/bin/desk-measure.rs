@@ -7,7 +7,7 @@
 //!   (baseline: the same processes just after an empty start);
 //! - search latency per keystroke on that data, from the key to the results drawn (baseline: the
 //!   store's own search for the same prefixes, called in this process on the same file);
-//! - installer sizes, when `cargo tauri build` and `cargo xtask appimage` have made them.
+//! - installer sizes, when `cargo xtask bundle` has made them.
 //!
 //! Run: `cargo run --release -p odop-e2e --bin desk-measure -- [--sellers N] [--json]
 //! [--app PATH]`; without `--app` it builds the release app first. `--app` may name the
