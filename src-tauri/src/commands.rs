@@ -266,11 +266,15 @@ pub fn import_file(
     source: ImportSource,
     dry_run: bool,
 ) -> Result<ImportResult, CommandError> {
-    // On a thread of its own: when it ends, the allocator gives the memory of a large import
-    // back to the system at once, rather than whenever a pooled worker thread retires.
+    // On a thread of its own, whose freed memory goes back to the system as it ends, rather
+    // than staying with a pooled worker thread.
     std::thread::scope(|scope| {
         scope
-            .spawn(|| import_on(&app, store, source, dry_run))
+            .spawn(|| {
+                let result = import_on(&app, store, source, dry_run);
+                crate::give_back_memory();
+                result
+            })
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })

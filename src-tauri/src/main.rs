@@ -22,6 +22,15 @@ use tauri::Manager as _;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Gives the memory a finished large job freed back to the system now. mimalloc otherwise
+/// returns a finished thread's pages only as other threads go on allocating, so an app left idle
+/// after an import of 100,000 sellers kept over 100 MiB it no longer used.
+#[allow(unsafe_code)]
+pub(crate) fn give_back_memory() {
+    // SAFETY: mi_collect takes no pointers and may be called from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 /// A directory to keep the database in instead of the OS app-data folder
 /// (used by tests to point the app at a temporary directory).
 const DATA_DIR_ENV: &str = "ODOP_DATA_DIR";
