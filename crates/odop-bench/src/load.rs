@@ -708,7 +708,7 @@ fn report(
             grouped(rows.0 as f64)
         ),
         format!("{per_row:.0} B"),
-        "gzip, headers in".to_owned(),
+        "compressed, headers in".to_owned(),
     );
     s.line(
         "server RSS idle / start of load",

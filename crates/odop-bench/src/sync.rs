@@ -480,7 +480,7 @@ pub fn run(data: &Data, sellers: usize, runs: usize) -> Result<Section> {
         "sync",
         format!(
             "{} rows ({} products, {} sellers, {} stories, {} workshops) from an in-process \
-             server over SQLite, through the HTTP client with gzip; one-change syncs are the \
+             server over SQLite, through the HTTP client (zstd answers); one-change syncs are the \
              median of {runs}",
             grouped(n as f64),
             grouped(counts(EntityKind::Product) as f64),

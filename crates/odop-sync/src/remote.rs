@@ -23,7 +23,7 @@ pub trait Remote: Send + Sync {
     ) -> impl Future<Output = Result<PullResponse, SyncError>> + Send;
 }
 
-/// The central server over HTTP(S), with gzip both ways.
+/// The central server over HTTP(S); its answers come compressed (zstd, which the server prefers, or gzip).
 #[derive(Debug, Clone)]
 pub struct HttpRemote {
     base: String,
