@@ -17,8 +17,9 @@ use anyhow::Context as _;
 use odop_store::Store;
 use tauri::Manager as _;
 
-/// mimalloc hands memory back to the system soon after a large job (an import of 100,000
-/// rows) frees it; glibc's allocator keeps it in per-thread arenas for as long as the app runs.
+/// mimalloc can hand the memory a large job (an import of 100,000 rows) freed back to the system
+/// when asked (`give_back_memory`); glibc's allocator keeps it in per-thread arenas for as long as
+/// the app runs.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -23,7 +23,7 @@ pub trait Remote: Send + Sync {
     ) -> impl Future<Output = Result<PullResponse, SyncError>> + Send;
 }
 
-/// The central server over HTTP(S); its answers come compressed (zstd, which the server prefers, or gzip).
+/// The central server over HTTP(S); answers come compressed, in zstd (or gzip).
 #[derive(Debug, Clone)]
 pub struct HttpRemote {
     base: String,
