@@ -322,7 +322,7 @@ fn same_writes(data: &Data, rows: &[Row]) -> Result<Duration> {
     Ok(start.elapsed())
 }
 
-/// gzip (level 6, as the server's compression uses by default) of the rows' fields as JSON
+/// gzip (level 6, what the server uses for a client that asks for gzip) of the rows' fields as JSON
 /// arrays of one pull page each; and the same JSON uncompressed.
 fn gzip_json(rows: &[Row]) -> Result<(u64, u64)> {
     let (mut packed, mut plain) = (0u64, 0u64);
