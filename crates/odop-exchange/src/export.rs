@@ -132,12 +132,18 @@ pub fn export_sellers(
             products,
             s.packaging.to_string(),
         ];
+        let entry = |p: &Platform| s.onboarding.iter().find(|o| o.platform == *p);
         for platform in Platform::ALL {
             row.push(
-                s.onboarding
-                    .iter()
-                    .find(|o| o.platform == *platform)
+                entry(platform)
                     .map(|o| o.status.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        for platform in Platform::ALL {
+            row.push(
+                entry(platform)
+                    .and_then(|o| o.listing_url.clone())
                     .unwrap_or_default(),
             );
         }

@@ -311,13 +311,7 @@ fn parse_row(
 /// The existing record, with what the file says laid over it. Columns the file does not have
 /// leave the record's values alone.
 fn merge(old: &Product, new: Product, table: &Table) -> Product {
-    let has = |c: &str| {
-        table
-            .columns
-            .iter()
-            .zip(&table.present)
-            .any(|(name, present)| *name == c && *present)
-    };
+    let has = |c: &str| table.has(c);
     Product {
         id: old.id,
         state: new.state,

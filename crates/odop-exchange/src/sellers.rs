@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use odop_domain::{
@@ -122,6 +122,41 @@ pub const SELLER_COLUMNS: &[Column] = &[
         aliases: &["Other"],
         required: false,
     },
+    Column {
+        name: "GeM URL",
+        aliases: &["GeM Listing"],
+        required: false,
+    },
+    Column {
+        name: "ONDC URL",
+        aliases: &["ONDC Listing"],
+        required: false,
+    },
+    Column {
+        name: "Amazon URL",
+        aliases: &["Amazon Listing"],
+        required: false,
+    },
+    Column {
+        name: "Flipkart URL",
+        aliases: &["Flipkart Listing"],
+        required: false,
+    },
+    Column {
+        name: "Meesho URL",
+        aliases: &["Meesho Listing"],
+        required: false,
+    },
+    Column {
+        name: "Own Website URL",
+        aliases: &["Website URL"],
+        required: false,
+    },
+    Column {
+        name: "Other Marketplace URL",
+        aliases: &["Other Marketplace Listing"],
+        required: false,
+    },
 ];
 
 fn platform_column(p: Platform) -> &'static str {
@@ -136,8 +171,22 @@ fn platform_column(p: Platform) -> &'static str {
     }
 }
 
+/// The column holding a platform's listing address.
+pub(crate) fn url_column(p: Platform) -> &'static str {
+    match p {
+        Platform::Gem => "GeM URL",
+        Platform::Ondc => "ONDC URL",
+        Platform::Amazon => "Amazon URL",
+        Platform::Flipkart => "Flipkart URL",
+        Platform::Meesho => "Meesho URL",
+        Platform::OwnWebsite => "Own Website URL",
+        Platform::OtherMarketplace => "Other Marketplace URL",
+    }
+}
+
 /// Imports a seller list. A row with an ID updates that seller; otherwise a seller of the same
-/// name in the same district is updated, and anyone else is added.
+/// name in the same district is updated, and anyone else is added. An update changes only what
+/// the file's columns say: a column the file lacks leaves that part of the seller as it was.
 pub fn import_sellers(
     store: &mut Store,
     path: &Path,
@@ -156,10 +205,10 @@ pub fn import_sellers(
         product_ids.insert(p.id, p.district.0);
     }
     let mut existing: HashMap<(u32, String), Id> = HashMap::new();
-    let mut existing_ids: HashSet<Id> = HashSet::new();
+    let mut stored: HashMap<Id, Seller> = HashMap::new();
     for s in store.list::<Seller>(None, None, usize::MAX, 0)? {
         existing.insert((s.district.0, name_key(&s.name)), s.id);
-        existing_ids.insert(s.id);
+        stored.insert(s.id, s);
     }
 
     let mut report = ImportReport::new(
@@ -190,15 +239,18 @@ pub fn import_sellers(
                 } else {
                     seen.insert(key.clone(), row.line);
                     let found = named
-                        .filter(|id| existing_ids.contains(id))
+                        .filter(|id| stored.contains_key(id))
                         .or_else(|| existing.get(&key).copied());
                     seller.id = found
                         .or(named)
                         .unwrap_or_else(|| Id::derived("seller", &format!("{}|{}", key.0, key.1)));
+                    if let Some(old) = found.and_then(|id| stored.get(&id)) {
+                        seller = merge(old, seller, &table);
+                    }
                     match edit.put(&seller) {
                         Ok(outcome) => {
                             existing.insert(key, seller.id);
-                            existing_ids.insert(seller.id);
+                            stored.insert(seller.id, seller.clone());
                             let id = seller.id.to_string();
                             Fate::written(id, outcome, found.is_some())
                         }
@@ -308,8 +360,20 @@ fn parse_seller(
         onboarding.push(Onboarding {
             platform: *platform,
             status,
-            listing_url: None,
+            listing_url: opt(url_column(*platform)),
         });
+    }
+    for platform in Platform::ALL {
+        if !cell(url_column(*platform)).is_empty() && cell(platform_column(*platform)).is_empty() {
+            return Err(flag(
+                url_column(*platform),
+                Problem::Missing,
+                format!(
+                    "a listing address needs the seller's status in the {} column",
+                    platform_column(*platform)
+                ),
+            ));
+        }
     }
     let seller = Seller {
         id: named.unwrap_or_default(),
@@ -333,6 +397,77 @@ fn parse_seller(
         .validate()
         .map_err(|e| invalid(column_of(e.field()), &e))?;
     Ok((seller, named))
+}
+
+/// The seller a row describes, over the stored one: what the file has no column for is kept.
+fn merge(old: &Seller, new: Seller, table: &Table) -> Seller {
+    let has = |c: &str| table.has(c);
+    let keep = |c: &str, new: Option<String>, old: &Option<String>| {
+        if has(c) {
+            new
+        } else {
+            old.clone()
+        }
+    };
+    // Stored entries keep their places; platforms new to the seller follow in column order.
+    let order = old.onboarding.iter().map(|o| o.platform).chain(
+        Platform::ALL
+            .iter()
+            .copied()
+            .filter(|p| !old.onboarding.iter().any(|o| o.platform == *p)),
+    );
+    let mut onboarding = Vec::new();
+    for platform in order {
+        let before = old.onboarding.iter().find(|o| o.platform == platform);
+        let entry = if has(platform_column(platform)) {
+            new.onboarding
+                .iter()
+                .find(|o| o.platform == platform)
+                .cloned()
+        } else {
+            before.cloned()
+        };
+        if let Some(mut entry) = entry {
+            if !has(url_column(platform)) {
+                entry.listing_url = before.and_then(|b| b.listing_url.clone());
+            }
+            onboarding.push(entry);
+        }
+    }
+    Seller {
+        id: old.id,
+        state: new.state,
+        district: new.district,
+        name: new.name,
+        kind: new.kind,
+        contact: odop_domain::Contact {
+            person: keep("Contact Person", new.contact.person, &old.contact.person),
+            phone: keep("Phone", new.contact.phone, &old.contact.phone),
+            email: keep("Email", new.contact.email, &old.contact.email),
+            address: keep("Address", new.contact.address, &old.contact.address),
+        },
+        gstin: if has("GSTIN") {
+            new.gstin
+        } else {
+            old.gstin.clone()
+        },
+        udyam: if has("Udyam") {
+            new.udyam
+        } else {
+            old.udyam.clone()
+        },
+        products: if has("Products") {
+            new.products
+        } else {
+            old.products.clone()
+        },
+        onboarding,
+        packaging: if has("Packaging") {
+            new.packaging
+        } else {
+            old.packaging
+        },
+    }
 }
 
 /// The seller layout's column for a seller field.

@@ -1,6 +1,6 @@
 //! Seller lists: import, merge by id or by name within a district, export and back.
 
-use odop_domain::{EntityKind, Id, Seller};
+use odop_domain::{EntityKind, Id, Onboarding, OnboardingStatus, Platform, Seller};
 use odop_exchange::{export_sellers, import_sellers, Fate, ImportOptions};
 use odop_store::Store;
 
@@ -78,5 +78,121 @@ fn sellers_export_and_import_back_unchanged() {
         assert_eq!(report.summary.merged, n);
         assert_eq!(report.summary.changed, 0);
         assert_eq!(s.outbox(usize::MAX).unwrap().len(), outbox);
+    }
+}
+
+/// A sample seller with something in every part a short list might leave out.
+fn lalita_filled_in(s: &mut Store) -> Seller {
+    let id = Id::derived("sample", "s-lalita");
+    let mut lalita: Seller = s.get(id).unwrap().unwrap();
+    lalita.contact.email = Some("lalita@example.org".into());
+    lalita.contact.address = Some("Lallapura, Varanasi".into());
+    lalita.udyam = Some("UDYAM-UP-74-0012345".parse().unwrap());
+    lalita.onboarding = vec![
+        Onboarding {
+            platform: Platform::Ondc,
+            status: OnboardingStatus::Onboarded,
+            listing_url: Some("https://ondc.example.org/lalita".into()),
+        },
+        Onboarding {
+            platform: Platform::Gem,
+            status: OnboardingStatus::InProgress,
+            listing_url: None,
+        },
+    ];
+    let mut edit = s.edit("test").unwrap();
+    edit.put(&lalita).unwrap();
+    edit.commit().unwrap();
+    lalita
+}
+
+#[test]
+fn a_list_without_some_columns_leaves_those_parts_of_a_seller_as_they_were() {
+    let mut s = store();
+    let before = lalita_filled_in(&mut s);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("phones.csv");
+    std::fs::write(
+        &path,
+        "Name,Kind,State,District,LGD Code,Phone,ONDC\n\
+         Lalita Devi,weaver,Uttar Pradesh,Varanasi,187,+91 90000 11111,onboarded\n",
+    )
+    .unwrap();
+    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    assert_eq!(report.summary.merged, 1, "{:?}", report.rows);
+    let after: Seller = s.get(before.id).unwrap().unwrap();
+    assert_eq!(after.contact.phone.as_deref(), Some("+91 90000 11111"));
+    // Everything the file has no column for is as it was, the ONDC listing address included.
+    assert_eq!(
+        Seller {
+            contact: odop_domain::Contact {
+                phone: before.contact.phone.clone(),
+                ..after.contact.clone()
+            },
+            ..after
+        },
+        before
+    );
+}
+
+#[test]
+fn an_empty_cell_under_a_present_column_clears_the_value() {
+    let mut s = store();
+    let before = lalita_filled_in(&mut s);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clear.csv");
+    std::fs::write(
+        &path,
+        "Name,Kind,State,District,LGD Code,Email,GeM\n\
+         Lalita Devi,weaver,Uttar Pradesh,Varanasi,187,,\n",
+    )
+    .unwrap();
+    import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    let after: Seller = s.get(before.id).unwrap().unwrap();
+    assert_eq!(after.contact.email, None);
+    assert_eq!(after.contact.address, before.contact.address);
+    let platforms: Vec<Platform> = after.onboarding.iter().map(|o| o.platform).collect();
+    assert_eq!(platforms, vec![Platform::Ondc]);
+}
+
+#[test]
+fn listing_addresses_travel_with_an_export_to_another_desk() {
+    let mut s = store();
+    let lalita = lalita_filled_in(&mut s);
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["sellers.csv", "sellers.xlsx"] {
+        let path = dir.path().join(file);
+        export_sellers(&s, None, &path).unwrap();
+        let mut other = store();
+        let report = import_sellers(&mut other, &path, ImportOptions::new("test")).unwrap();
+        assert_eq!(report.summary.flagged, 0, "{:?}", report.rows);
+        // The other desk's Lalita keeps her platforms in the order it had them.
+        let by_platform = |mut s: Seller| {
+            s.onboarding.sort_by_key(|o| o.platform.to_string());
+            s
+        };
+        let copied: Seller = other.get(lalita.id).unwrap().unwrap();
+        assert_eq!(by_platform(copied), by_platform(lalita.clone()), "{file}");
+    }
+}
+
+#[test]
+fn a_listing_address_without_its_platform_status_is_flagged() {
+    let mut s = store();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("urls.csv");
+    std::fs::write(
+        &path,
+        "Name,Kind,State,District,LGD Code,GeM,GeM URL\n\
+         Asha Weavers,weaver,Uttar Pradesh,Varanasi,187,,https://gem.example.org/asha\n",
+    )
+    .unwrap();
+    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    match &report.rows[0].fate {
+        Fate::Flagged { column, reason, .. } => {
+            assert_eq!(column.as_deref(), Some("GeM URL"));
+            assert!(reason.contains("GeM column"), "{reason}");
+        }
+        other => panic!("expected a flag, got {other:?}"),
     }
 }

@@ -61,6 +61,15 @@ impl Table {
             .map(String::as_str)
             .unwrap_or("")
     }
+
+    /// Whether the file's header had this column. An absent column says nothing about a record,
+    /// while an empty cell under a present one says the value is empty.
+    pub fn has(&self, column: &str) -> bool {
+        self.columns
+            .iter()
+            .zip(&self.present)
+            .any(|(name, present)| *name == column && *present)
+    }
 }
 
 /// A record as it appears in the source, before the spec is applied.
