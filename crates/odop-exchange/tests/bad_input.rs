@@ -166,9 +166,31 @@ fn rows_with_bad_values_are_flagged_by_column_and_the_rest_imported() {
 }
 
 #[test]
-fn mixed_encodings_are_read_as_windows_1252_without_loss_of_rows() {
+fn utf8_devanagari_beside_windows_1252_bytes_is_refused() {
+    // A Hindi row saved as UTF-8, pasted into a sheet that Excel saved as Windows-1252.
+    let mut bytes = format!("{HEADER}{ROW}").into_bytes();
+    bytes.extend_from_slice(
+        "Uttar Pradesh,बनारसी साड़ी,Varanasi,187,Other,Textile,,No,,\n".as_bytes(),
+    );
+    bytes.extend_from_slice(
+        b"Uttar Pradesh,Caf\xe9 Masala,Varanasi,187,Other,Food Processing,,No,,\n",
+    );
+    refused(
+        &bytes,
+        "mixed.csv",
+        &[
+            "mixed.csv",
+            "mixes text encodings",
+            "line 3 is UTF-8",
+            "line 4",
+        ],
+    );
+}
+
+#[test]
+fn ascii_with_windows_1252_bytes_is_read_as_windows_1252_without_loss_of_rows() {
     let mut s = store();
-    // UTF-8 text with one stray Windows-1252 byte (0xE9, é) cannot be UTF-8 as a whole.
+    // Text with one Windows-1252 byte (0xE9, é) cannot be UTF-8 as a whole.
     let mut bytes = format!("{HEADER}{ROW}").into_bytes();
     bytes.extend_from_slice(
         b"Uttar Pradesh,Caf\xe9 Masala,Varanasi,187,Other,Food Processing,,No,,\n",

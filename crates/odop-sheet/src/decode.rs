@@ -4,11 +4,10 @@
 //! that are valid UTF-8 are read as UTF-8, and anything else as Windows-1252, which is what Excel
 //! on Windows writes for "CSV (Comma delimited)".
 //!
-//! The choice is made once for the whole file. A file that is mostly UTF-8 with a few
-//! Windows-1252 bytes pasted in is not valid UTF-8, so all of it is read as Windows-1252 and its
-//! UTF-8 text (Devanagari, for example) turns into mojibake. Guessing per line would hide the
-//! damage instead; reading the file one way keeps the result predictable, and valid UTF-8 is never
-//! touched.
+//! The choice is made once for the whole file. A file that holds UTF-8 text (Devanagari, say)
+//! and also bytes that are not UTF-8 has had two encodings pasted together: read either way,
+//! part of it would turn into mojibake, so it is refused, naming a line of each kind. Valid
+//! UTF-8 is never touched.
 
 use std::borrow::Cow;
 
@@ -23,6 +22,16 @@ const UTF16BE_BOM: &[u8] = b"\xFE\xFF";
 pub(crate) struct Decoded<'a> {
     pub text: Cow<'a, str>,
     pub encoding: &'static str,
+    /// Set when the bytes read as Windows-1252 also hold UTF-8 text: the caller refuses such a
+    /// file once it knows the file is text at all.
+    pub mixed: Option<Mixed>,
+}
+
+/// A file holding UTF-8 text beside bytes that are not UTF-8, with a 1-based line of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mixed {
+    pub utf8_line: usize,
+    pub other_line: usize,
 }
 
 /// Decodes a whole text file; see the module documentation for the rules.
@@ -32,6 +41,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<'_> {
             Ok(text) => Decoded {
                 text: Cow::Borrowed(text),
                 encoding: "utf-8-bom",
+                mixed: None,
             },
             Err(_) => windows_1252(rest),
         };
@@ -42,6 +52,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<'_> {
         return Decoded {
             text,
             encoding: "utf-16le",
+            mixed: None,
         };
     }
     if let Some(rest) = bytes.strip_prefix(UTF16BE_BOM) {
@@ -49,24 +60,65 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<'_> {
         return Decoded {
             text,
             encoding: "utf-16be",
+            mixed: None,
         };
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Decoded {
             text: Cow::Borrowed(text),
             encoding: "utf-8",
+            mixed: None,
         },
         Err(_) => windows_1252(bytes),
     }
 }
 
+/// Reads bytes that are not UTF-8 as Windows-1252, noting whether some of them are UTF-8 text.
 fn windows_1252(bytes: &[u8]) -> Decoded<'_> {
     // Every byte has a Windows-1252 meaning, so this cannot fail.
     let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
     Decoded {
         text,
         encoding: "windows-1252",
+        mixed: mixed(bytes),
     }
+}
+
+/// Where bytes that are not UTF-8 hold a multi-byte UTF-8 character as well as a byte that
+/// cannot be UTF-8. Windows-1252 text almost never forms a multi-byte UTF-8 character by chance:
+/// that needs a lead byte from Â to ô followed by the right number of bytes from 0x80 to 0xBF.
+fn mixed(bytes: &[u8]) -> Option<Mixed> {
+    let mut first_utf8 = None;
+    let mut first_other = None;
+    let mut offset = 0;
+    let mut rest = bytes;
+    while first_utf8.is_none() || first_other.is_none() {
+        let (valid, error) = match std::str::from_utf8(rest) {
+            Ok(valid) => (valid, None),
+            Err(e) => (
+                // The prefix up to the error is valid by definition.
+                std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+                Some(e),
+            ),
+        };
+        if first_utf8.is_none() {
+            first_utf8 = valid
+                .bytes()
+                .position(|b| !b.is_ascii())
+                .map(|i| offset + i);
+        }
+        let Some(e) = error else { break };
+        first_other.get_or_insert(offset + e.valid_up_to());
+        // A character cut off by the end of the file counts as one bad byte run.
+        let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+        offset += skip;
+        rest = &rest[skip..];
+    }
+    let line = |at: usize| bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    Some(Mixed {
+        utf8_line: line(first_utf8?),
+        other_line: line(first_other?),
+    })
 }
 
 /// Whether the start of a file reads as text; the cut may fall inside a UTF-8 character.
@@ -141,13 +193,34 @@ mod tests {
     }
 
     #[test]
-    fn mixed_file_is_read_entirely_as_windows_1252() {
-        let mut bytes = "साड़ी ".as_bytes().to_vec();
-        bytes.push(0xe9);
-        let decoded = decode(&bytes);
+    fn utf8_text_beside_other_bytes_is_refused_naming_both_lines() {
+        let mut bytes = "Name\nसाड़ी\nok\n".as_bytes().to_vec();
+        bytes.extend_from_slice(b"Caf\xe9\n");
+        assert_eq!(
+            decode(&bytes).mixed.unwrap(),
+            Mixed {
+                utf8_line: 2,
+                other_line: 4
+            }
+        );
+        // The other order, and behind a byte-order mark.
+        let mut bytes = b"\xEF\xBB\xBFCaf\xe9\n".to_vec();
+        bytes.extend_from_slice("ok\nसाड़ी".as_bytes());
+        assert_eq!(
+            decode(&bytes).mixed.unwrap(),
+            Mixed {
+                utf8_line: 3,
+                other_line: 1
+            }
+        );
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_character_with_no_other_utf8_is_windows_1252() {
+        // \xE0\xA4 starts a Devanagari letter that the end of the file cuts off.
+        let decoded = decode(b"Caf\xe9 \xE0\xA4");
         assert_eq!(decoded.encoding, "windows-1252");
-        assert!(decoded.text.ends_with('\u{e9}'));
-        assert!(!decoded.text.contains("साड़ी"));
+        assert_eq!(decoded.mixed, None);
     }
 
     #[test]

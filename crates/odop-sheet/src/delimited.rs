@@ -171,6 +171,13 @@ pub(crate) fn read(bytes: &[u8], spec: &[Column], file: &str) -> Result<Table, S
             line,
         });
     }
+    if let Some(m) = decoded.mixed {
+        return Err(SheetError::MixedEncodings {
+            file: file.into(),
+            utf8_line: m.utf8_line,
+            other_line: m.other_line,
+        });
+    }
     let text: &str = &decoded.text;
     if text.trim().is_empty() {
         return Err(SheetError::Empty { file: file.into() });

@@ -40,6 +40,15 @@ pub enum SheetError {
     NotText { file: String, line: usize },
 
     #[error(
+        "{file} mixes text encodings: line {utf8_line} is UTF-8 but line {other_line} holds bytes that are not (Windows-1252?), so part of it would be misread; save the whole file again in one encoding (in Excel: \"CSV UTF-8\")"
+    )]
+    MixedEncodings {
+        file: String,
+        utf8_line: usize,
+        other_line: usize,
+    },
+
+    #[error(
         "{file}: the {format} workbook cannot be read; it may be corrupt or truncated ({detail})"
     )]
     Workbook {
@@ -127,6 +136,7 @@ impl SheetError {
             | SheetError::Empty { file }
             | SheetError::TooLarge { file, .. }
             | SheetError::NotText { file, .. }
+            | SheetError::MixedEncodings { file, .. }
             | SheetError::Workbook { file, .. }
             | SheetError::UnclosedQuote { file, .. }
             | SheetError::NoHeader { file, .. }

@@ -9,9 +9,9 @@
 //! atomically, with formula injection defused.
 //!
 //! CSV encoding is detected once per file: a byte-order mark decides when present; otherwise
-//! valid UTF-8 is read as UTF-8 and anything else as Windows-1252. A file mixing the two
-//! therefore comes out as mojibake in its UTF-8 parts instead of being guessed at line by line;
-//! see the `decode` module.
+//! valid UTF-8 is read as UTF-8 and anything else as Windows-1252. A file mixing the two is
+//! refused with a line of each, rather than read with one part turned into mojibake; see the
+//! `decode` module.
 
 mod decode;
 mod delimited;

@@ -76,14 +76,23 @@ fn valid_utf8_devanagari_is_never_reinterpreted() {
 }
 
 #[test]
-fn mostly_utf8_with_a_stray_windows_byte_is_read_as_windows_1252() {
-    // The documented trade-off: one stray byte makes the whole file Windows-1252.
+fn utf8_text_with_a_stray_windows_byte_is_refused_naming_both_lines() {
+    // Read either way, part of this file would be mojibake.
     let mut bytes = "Name,Note,Place,Code\nसाड़ी,".as_bytes().to_vec();
     bytes.extend_from_slice(b"Caf\xe9,x,1\n");
-    let table = csv(&bytes, SPEC).unwrap();
-    assert_eq!(table.encoding, "windows-1252");
-    assert_eq!(table.get(&table.rows[0], "Note"), "Caf\u{e9}");
-    assert_ne!(table.get(&table.rows[0], "Name"), "साड़ी");
+    let err = csv(&bytes, SPEC).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SheetError::MixedEncodings {
+                utf8_line: 2,
+                other_line: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("CSV UTF-8"), "{err}");
 }
 
 #[test]
