@@ -335,7 +335,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             per_kind!(kind, show(&store, id, out))?;
         }
         Command::Add { kind, fields } => {
-            let (outcome, record) = per_kind!(kind, save(&mut store, &who, None, &fields))?;
+            let (outcome, record) = save(&mut store, &who, kind, None, &fields)?;
             out.value(
                 &serde_json::json!({ "outcome": outcome, "record": record }),
                 || format!("added {kind} {}", record["id"].as_str().unwrap_or_default()),
@@ -343,7 +343,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         }
         Command::Edit { kind, id, fields } => {
             let id = parse_id(&id)?;
-            let (outcome, record) = per_kind!(kind, save(&mut store, &who, Some(id), &fields))?;
+            let (outcome, record) = save(&mut store, &who, kind, Some(id), &fields)?;
             out.value(
                 &serde_json::json!({ "outcome": outcome, "record": record }),
                 || format!("{kind} {id}: {}", output::outcome(&outcome)),
@@ -384,6 +384,11 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The import report's file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the report to {}: {}", .0.display(), .1)]
+struct ReportError(PathBuf, std::io::Error);
+
 type Importer = fn(&mut Store, &Path, ImportOptions<'_>) -> Result<ImportReport, ExchangeError>;
 
 fn import_with(
@@ -412,14 +417,31 @@ fn import_with(
         dry_run: args.dry_run,
         progress: Some(&mut tick),
     };
-    let report = importer(store, &args.file, options)?;
+    // The report's file is made before the import, so a path that cannot be written stops the
+    // command while the database is still as it was.
+    let report_file = match &args.report {
+        Some(path) => Some(
+            std::fs::File::create(path)
+                .map_err(|e| ReportError(path.clone(), e))
+                .map(|f| (path, f))?,
+        ),
+        None => None,
+    };
+    let report = match importer(store, &args.file, options) {
+        Ok(report) => report,
+        Err(e) => {
+            if let Some((path, _)) = report_file {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&report)?;
-        std::fs::write(path, json)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+    if let Some((path, file)) = report_file {
+        serde_json::to_writer_pretty(std::io::BufWriter::new(file), &report)
+            .map_err(|e| ReportError(path.clone(), e.into()))?;
     }
     out.value(&report, || output::import_report(&report));
     Ok(())
@@ -437,32 +459,24 @@ fn parse_id(raw: &str) -> Result<Id, fields::FieldError> {
     raw.parse::<Id>().map_err(fields::FieldError::Invalid)
 }
 
-/// Adds a record (no `id`) or changes one, from `field=value` words; returns what the store did
-/// and the record as written.
-fn save<E: Entity>(
+/// Adds a record (no `id`) or changes one, from `field=value` words, through the same form path
+/// as the app; returns what the store did and the record as written.
+fn save(
     store: &mut Store,
     who: &str,
+    kind: EntityKind,
     id: Option<Id>,
-    pairs: &[String],
+    words: &[String],
 ) -> anyhow::Result<(odop_store::Outcome, serde_json::Value)> {
-    let current = match id {
-        Some(id) => Some(
-            store
-                .get::<E>(id)?
-                .ok_or(StoreError::NotFound { kind: E::KIND, id })?
-                .to_fields(),
-        ),
-        None => None,
-    };
-    let pairs = fields::pairs(pairs)?;
-    let built =
-        odop_store::build_fields::<E>(&pairs, current, &store.sectors()?, &store.gazetteer()?)?;
-    let value = serde_json::Value::Object(built.clone());
-    let record: E = odop_store::record_from(built)?;
-    let mut edit = store.edit(who)?;
-    let outcome = edit.put(&record)?;
-    edit.commit()?;
-    Ok((outcome, value))
+    let saved = store.save_form(kind, id, &fields::pairs(words)?, who)?;
+    let id = parse_id(&saved.id)?;
+    fn written<E: Entity>(store: &Store, id: Id) -> anyhow::Result<serde_json::Value> {
+        let record = store
+            .get::<E>(id)?
+            .ok_or(StoreError::NotFound { kind: E::KIND, id })?;
+        Ok(serde_json::Value::Object(record.to_fields()))
+    }
+    Ok((saved.outcome, per_kind!(kind, written(store, id))?))
 }
 
 fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
@@ -501,6 +515,7 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
                 rank,
                 gi: a.gi,
                 limit: Some(a.limit),
+                offset: a.offset,
             })?;
             out.value(&rows, || output::records(&rows));
         }

@@ -193,3 +193,129 @@ fn bump_user_version(db: &Path) {
     // The WAL may still hold the header page; remove it so the file's header is what counts.
     let _ = std::fs::remove_file(db.with_extension("sqlite3-wal"));
 }
+
+#[test]
+fn every_kind_is_added_edited_shown_and_deleted_through_the_form_path() {
+    let odop = Odop::new();
+    odop.json(&["init", "--sample"]);
+    let gaps = odop.json(&["list", "gaps", "--state", "9"]);
+    let gap = gaps[0]["id"].as_str().unwrap().to_owned();
+
+    // An action takes its gap's state when none is given, as in the app's form.
+    let action = odop.json(&[
+        "add",
+        "action",
+        &format!("gap={gap}"),
+        "kind=packaging",
+        "owner=District Industries Centre, Varanasi",
+        "due=2027-01-31",
+    ]);
+    assert_eq!(action["record"]["state"], gaps[0]["state"]);
+    let action_id = action["record"]["id"].as_str().unwrap().to_owned();
+
+    let workshop = odop.json(&[
+        "add",
+        "workshop",
+        "district=187",
+        "date=2026-11-20",
+        "venue=[Provisional] Trade Facilitation Centre",
+        "attendance=85",
+    ]);
+    let workshop_id = workshop["record"]["id"].as_str().unwrap().to_owned();
+    // Text that starts with a bracket is text, not JSON.
+    assert_eq!(
+        workshop["record"]["venue"],
+        "[Provisional] Trade Facilitation Centre"
+    );
+    let story = odop.json(&[
+        "add",
+        "story",
+        "district=187",
+        "title=Looms that sell online",
+        "text.en=Forty weavers now list on ONDC.",
+        "text.hi=चालीस बुनकर अब ओएनडीसी पर बेचते हैं।",
+    ]);
+    let story_id = story["record"]["id"].as_str().unwrap().to_owned();
+    let found = odop.json(&["search", "बुनकर", "--kind", "story"]);
+    assert_eq!(found[0]["id"], story_id.as_str());
+
+    for (kind, id, field) in [
+        ("action", &action_id, "status=in_progress"),
+        ("workshop", &workshop_id, "attendance=90"),
+        ("story", &story_id, "title=Looms that sell on ONDC"),
+    ] {
+        let edited = odop.json(&["edit", kind, id, field]);
+        let (key, _) = field.split_once('=').unwrap();
+        assert_eq!(
+            edited["outcome"]["fields"],
+            serde_json::json!([key]),
+            "{kind}"
+        );
+        let shown = odop.json(&["show", kind, id]);
+        assert_eq!(shown["id"], id.as_str());
+    }
+    for (kind, id) in [
+        ("action", &action_id),
+        ("story", &story_id),
+        ("workshop", &workshop_id),
+    ] {
+        odop.json(&["delete", kind, id]);
+        assert_eq!(
+            odop.run(&["show", kind, id]).status.code(),
+            Some(4),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn product_lists_page_with_offset() {
+    let odop = Odop::new();
+    odop.json(&["init", "--sample"]);
+    let first_four = odop.json(&["list", "products", "--limit", "4"]);
+    let next_two = odop.json(&["list", "products", "--limit", "2", "--offset", "2"]);
+    assert_eq!(first_four.as_array().unwrap().len(), 4);
+    assert_eq!(next_two[0]["id"], first_four[2]["id"]);
+    assert_eq!(next_two[1]["id"], first_four[3]["id"]);
+}
+
+#[test]
+fn a_report_or_export_that_cannot_be_written_exits_1_and_changes_nothing() {
+    let odop = Odop::new();
+    odop.json(&["init"]);
+    odop.json(&[
+        "import",
+        "lgd",
+        "--states",
+        data("lgd_states_2022-02.csv").to_str().unwrap(),
+        "--districts",
+        data("lgd_districts_2022-12.csv").to_str().unwrap(),
+    ]);
+    let nowhere = odop.dir.path().join("no-such-folder/report.json");
+    let out = odop.run(&[
+        "import",
+        "national",
+        data("odop_products_v31_20250707.csv").to_str().unwrap(),
+        "--report",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("report.json"));
+    assert_eq!(odop.json(&["stats"])["products"], 0);
+
+    let out = odop.run(&[
+        "export",
+        "products",
+        odop.dir
+            .path()
+            .join("no-such-folder/p.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

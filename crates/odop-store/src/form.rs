@@ -26,6 +26,18 @@ const NUMBERS: &[&str] = &["state", "district", "attendance"];
 const BOOLS: &[&str] = &["open", "gi.registered"];
 const DATES: &[&str] = &["date", "due", "notified_on"];
 const REFERENCES: &[&str] = &["gap", "workshop", "product", "seller"];
+/// Fields holding lists or groups, given whole as JSON; every other value is text as typed, so a
+/// description may start with "[" or "{".
+const STRUCTURED: &[&str] = &[
+    "products",
+    "onboarding",
+    "sellers_met",
+    "media",
+    "texts",
+    "contact",
+    "gi",
+    "local_name",
+];
 
 impl Store {
     /// Adds a record (`id` is `None`) or changes one from form keys and values. An empty value
@@ -346,16 +358,14 @@ fn value_for(
             .parse::<Lang>()
             .map(|l| json!(l.code()))
             .map_err(invalid),
-        _ if raw.starts_with('[') || raw.starts_with('{') => {
-            serde_json::from_str(raw).map_err(|e| {
-                field_error(
-                    key,
-                    FieldProblem::NotJson {
-                        detail: e.to_string(),
-                    },
-                )
-            })
-        }
+        _ if STRUCTURED.contains(&key) => serde_json::from_str(raw).map_err(|e| {
+            field_error(
+                key,
+                FieldProblem::NotJson {
+                    detail: e.to_string(),
+                },
+            )
+        }),
         _ => Ok(json!(raw)),
     }
 }
@@ -557,5 +567,36 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(p.local_name, None);
+    }
+
+    #[test]
+    fn text_may_start_with_a_bracket_while_lists_are_json() {
+        let p = build::<Product>(&[
+            ("district", "187"),
+            ("name", "{Zardozi}"),
+            ("rank", "primary"),
+            ("sector", "handicraft"),
+            ("description", "[Draft] gold thread work"),
+        ])
+        .unwrap();
+        assert_eq!(p.name, "{Zardozi}");
+        assert_eq!(p.description, "[Draft] gold thread work");
+        let product = Id::new();
+        let s = build::<Seller>(&[
+            ("district", "187"),
+            ("name", "Asha"),
+            ("kind", "shg"),
+            ("products", &format!("[\"{product}\"]")),
+        ])
+        .unwrap();
+        assert_eq!(s.products, vec![product]);
+        let err = build::<Seller>(&[
+            ("district", "187"),
+            ("name", "Asha"),
+            ("kind", "shg"),
+            ("products", "[not json"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.form_key().as_deref(), Some("products"));
     }
 }
