@@ -29,6 +29,12 @@ impl ExchangeError {
     /// A stable code for scripts and the app.
     pub fn code(&self) -> &'static str {
         match self {
+            // An export that cannot write its file is the machine's problem, not the input's.
+            ExchangeError::Sheet(
+                SheetError::Write { .. }
+                | SheetError::CellNotWritable { .. }
+                | SheetError::SheetName { .. },
+            ) => "write_failed",
             ExchangeError::Sheet(_) => "bad_file",
             ExchangeError::Store(e) => e.code(),
             ExchangeError::NoPlaces => "no_places",

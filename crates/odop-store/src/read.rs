@@ -25,7 +25,10 @@ pub struct ProductFilter {
     pub sector: Option<String>,
     pub rank: Option<Rank>,
     pub gi: Option<bool>,
+    /// At most this many; all of them when `None`.
     pub limit: Option<usize>,
+    /// How many of the matching products, in order, to pass over first.
+    pub offset: usize,
 }
 
 /// A search result.
@@ -133,9 +136,11 @@ impl Store {
         }
         sql.push_str(
             " ORDER BY district, CASE rank WHEN 'primary' THEN 1 WHEN 'secondary' THEN 2 \
-             WHEN 'tertiary' THEN 3 ELSE 4 END, name LIMIT ?",
+             WHEN 'tertiary' THEN 3 ELSE 4 END, name LIMIT ? OFFSET ?",
         );
-        args.push(Sql::Integer(f.limit.unwrap_or(100_000) as i64));
+        // SQLite reads a negative limit as none.
+        args.push(Sql::Integer(f.limit.map_or(-1, |l| l as i64)));
+        args.push(Sql::Integer(f.offset as i64));
         self.decode_rows::<Product>(&sql, args)
     }
 
