@@ -64,6 +64,8 @@ impl Store {
     fn prepare(mut conn: Connection, wal: bool) -> Result<Store, StoreError> {
         // Another process (the app and the CLI at once) may hold the write lock briefly.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Before anything that writes: a newer release's database is refused untouched.
+        migrate::version(&conn)?;
         if wal {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }

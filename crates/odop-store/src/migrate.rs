@@ -15,7 +15,9 @@ const MIGRATIONS: &[(u32, &str)] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
-pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// The database's schema version, refused when a newer release wrote it. Reading it writes
+/// nothing, so a refused database is left exactly as it was.
+pub(crate) fn version(conn: &Connection) -> Result<u32, StoreError> {
     let found: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerDatabase {
@@ -23,6 +25,11 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
+    Ok(found)
+}
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found = version(conn)?;
     for &(number, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > found) {
         let fail = |source| StoreError::Migration { number, source };
         let tx = conn.transaction().map_err(fail)?;

@@ -301,6 +301,19 @@ fn a_database_from_a_newer_release_is_refused_and_left_alone() {
         .query_row("SELECT count(*) FROM products", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 18);
+
+    // A rollback-journal file, which opening for WAL would rewrite, is left byte for byte.
+    let path = dir.path().join("newer.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 999;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).err().unwrap();
+    assert!(err.to_string().contains("newer"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!dir.path().join("newer.sqlite3-wal").exists());
 }
 
 /// A pull writes the server's rows with no outbox or history entry, indexes them for search,
