@@ -447,11 +447,18 @@ fn import_with(
     Ok(())
 }
 
+/// Prints a record with where it stands with the server (`sync`: synced, pending, conflict or
+/// refused).
 fn show<E: Entity>(store: &Store, id: Id, out: &Out) -> anyhow::Result<()> {
     let record = store
         .get::<E>(id)?
         .ok_or(StoreError::NotFound { kind: E::KIND, id })?;
-    out.value(&record, || output::record(&record.to_fields()));
+    let mut fields = record.to_fields();
+    fields.insert(
+        "sync".to_owned(),
+        serde_json::to_value(store.sync_state(E::KIND, &id.to_string())?)?,
+    );
+    out.value(&fields, || output::record(&fields));
     Ok(())
 }
 

@@ -135,6 +135,7 @@ fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
         shown["rank"], "tertiary",
         "DPIIT's settlement reached the state"
     );
+    assert_eq!(shown["sync"], "synced");
     let (_, all, _) = odop(&a, "up-a", &["conflicts", "list", "--all"]);
     assert_eq!(all[0]["conflict"]["resolved_by"], "dpiit");
 
@@ -148,6 +149,8 @@ fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
         status["counts"]["pending"], 1,
         "nothing lost while refused at the door"
     );
+    let (_, shown, _) = odop(&a, "up-a", &["show", "product", &id]);
+    assert_eq!(shown["sync"], "pending");
     let (_, refused, _) = odop(&a, "up-a", &["refused", "list"]);
     assert_eq!(refused, serde_json::json!([]));
 }
