@@ -15,8 +15,8 @@ use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid};
 use odop_exchange::{ExchangeError, ImportOptions, ImportReport, LgdReport};
 use odop_store::{
     Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, HistoryEntry, Hit,
-    Outcome, Page, ProductDetail, ProductFilter, RecordQuery, RecordRow, Saved, SellerQuery,
-    SellerRow, Stats, Store, StoreError,
+    Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved, SellerQuery, SellerRow, Stats,
+    Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -239,6 +239,11 @@ pub fn choices(store: Shared<'_>) -> Result<Choices, CommandError> {
 pub enum ImportSource {
     National { path: PathBuf },
     Sellers { path: PathBuf },
+    Workshops { path: PathBuf },
+    Stories { path: PathBuf },
+    Gaps { path: PathBuf },
+    Actions { path: PathBuf },
+    Policies { path: PathBuf },
     Lgd { states: PathBuf, districts: PathBuf },
 }
 
@@ -305,49 +310,42 @@ fn import_on(
     let meant = |path: &Path| crate::desktop::typed(app, path);
     // The window shows the counts and the rows worth a look; the rows that simply went in stay
     // here rather than crossing to the window by the hundred thousand.
-    Ok(match source {
-        ImportSource::National { path } => ImportResult::Rows(
-            odop_exchange::import_national(&mut store, &meant(&path), options)?.into_findings(),
-        ),
-        ImportSource::Sellers { path } => ImportResult::Rows(
-            odop_exchange::import_sellers(&mut store, &meant(&path), options)?.into_findings(),
-        ),
-        ImportSource::Lgd { states, districts } => ImportResult::Lgd(odop_exchange::import_lgd(
-            &mut store,
-            &meant(&states),
-            &meant(&districts),
-            WHO,
-            dry_run,
-        )?),
-    })
+    let (kind, path) = match source {
+        ImportSource::Lgd { states, districts } => {
+            return Ok(ImportResult::Lgd(odop_exchange::import_lgd(
+                &mut store,
+                &meant(&states),
+                &meant(&districts),
+                WHO,
+                dry_run,
+            )?))
+        }
+        ImportSource::National { path } => (EntityKind::Product, path),
+        ImportSource::Sellers { path } => (EntityKind::Seller, path),
+        ImportSource::Workshops { path } => (EntityKind::Workshop, path),
+        ImportSource::Stories { path } => (EntityKind::Story, path),
+        ImportSource::Gaps { path } => (EntityKind::Gap, path),
+        ImportSource::Actions { path } => (EntityKind::Action, path),
+        ImportSource::Policies { path } => (EntityKind::Policy, path),
+    };
+    Ok(ImportResult::Rows(
+        odop_exchange::import(&mut store, kind, &meant(&path), options)?.into_findings(),
+    ))
 }
 
-/// What an export writes.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportWhat {
-    Products,
-    Sellers,
-}
-
-/// Writes every product or seller to a CSV or XLSX file (by its extension); returns the rows
+/// Writes every record of a kind to a CSV or XLSX file (by its extension); returns the rows
 /// written.
 #[tauri::command(async)]
 pub fn export_file(
     app: AppHandle,
     store: Shared<'_>,
-    what: ExportWhat,
+    what: EntityKind,
     path: PathBuf,
 ) -> Result<usize, CommandError> {
     let path = crate::desktop::typed(&app, &path);
     let store = lock(store);
     let path: &Path = &path;
-    Ok(match what {
-        ExportWhat::Products => {
-            odop_exchange::export_products(&store, &ProductFilter::default(), path)?
-        }
-        ExportWhat::Sellers => odop_exchange::export_sellers(&store, None, path)?,
-    })
+    Ok(odop_exchange::export(&store, what, None, path)?)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use odop_domain::{
     Action, DistrictCode, Entity, EntityKind, Gap, Id, Policy, Product, Rank, Seller, StateCode,
     Story, Workshop,
 };
-use odop_exchange::{ExchangeError, ImportOptions, ImportReport};
+use odop_exchange::{ExchangeError, ImportOptions};
 use odop_store::{ProductFilter, Store, StoreError};
 
 use crate::output::Out;
@@ -50,7 +50,7 @@ enum Command {
     /// Import a file: the LGD lists, the national product list, or a seller list.
     #[command(subcommand)]
     Import(Import),
-    /// Export products or sellers to CSV or XLSX (by the file's extension).
+    /// Export one kind of record to CSV or XLSX (by the file's extension); each re-imports.
     Export {
         what: ExportWhat,
         file: PathBuf,
@@ -144,6 +144,16 @@ enum Import {
     National(ImportFile),
     /// A seller list (CSV or workbook).
     Sellers(ImportFile),
+    /// ODOP Sampark workshops, with form keys as columns (as `odop export workshops` writes).
+    Workshops(ImportFile),
+    /// Success stories, a `text.<lang>` column per language.
+    Stories(ImportFile),
+    /// Market-linkage gaps.
+    Gaps(ImportFile),
+    /// Actions on gaps.
+    Actions(ImportFile),
+    /// States' ODOP policies.
+    Policies(ImportFile),
 }
 
 #[derive(Args, Debug)]
@@ -197,6 +207,25 @@ enum ListWhat {
 enum ExportWhat {
     Products,
     Sellers,
+    Workshops,
+    Stories,
+    Gaps,
+    Actions,
+    Policies,
+}
+
+impl ExportWhat {
+    fn kind(self) -> EntityKind {
+        match self {
+            ExportWhat::Products => EntityKind::Product,
+            ExportWhat::Sellers => EntityKind::Seller,
+            ExportWhat::Workshops => EntityKind::Workshop,
+            ExportWhat::Stories => EntityKind::Story,
+            ExportWhat::Gaps => EntityKind::Gap,
+            ExportWhat::Actions => EntityKind::Action,
+            ExportWhat::Policies => EntityKind::Policy,
+        }
+    }
 }
 
 /// Runs a generic function for the record type behind a kind.
@@ -306,25 +335,21 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let report = odop_exchange::import_lgd(&mut store, &states, &districts, &who, dry_run)?;
             out.value(&report, || output::lgd_report(&report, dry_run));
         }
-        Command::Import(Import::National(args)) => {
-            import_with(&mut store, &who, &args, out, odop_exchange::import_national)?;
-        }
-        Command::Import(Import::Sellers(args)) => {
-            import_with(&mut store, &who, &args, out, odop_exchange::import_sellers)?;
+        Command::Import(import) => {
+            let (kind, args) = match &import {
+                Import::Lgd { .. } => unreachable!("matched above"),
+                Import::National(a) => (EntityKind::Product, a),
+                Import::Sellers(a) => (EntityKind::Seller, a),
+                Import::Workshops(a) => (EntityKind::Workshop, a),
+                Import::Stories(a) => (EntityKind::Story, a),
+                Import::Gaps(a) => (EntityKind::Gap, a),
+                Import::Actions(a) => (EntityKind::Action, a),
+                Import::Policies(a) => (EntityKind::Policy, a),
+            };
+            import_with(&mut store, &who, kind, args, out)?;
         }
         Command::Export { what, file, state } => {
-            let state = state.map(StateCode);
-            let n = match what {
-                ExportWhat::Products => odop_exchange::export_products(
-                    &store,
-                    &ProductFilter {
-                        state,
-                        ..ProductFilter::default()
-                    },
-                    &file,
-                )?,
-                ExportWhat::Sellers => odop_exchange::export_sellers(&store, state, &file)?,
-            };
+            let n = odop_exchange::export(&store, what.kind(), state.map(StateCode), &file)?;
             out.value(&serde_json::json!({ "file": file, "rows": n }), || {
                 format!("wrote {n} rows to {}", file.display())
             });
@@ -389,14 +414,12 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
 #[error("cannot write the report to {}: {}", .0.display(), .1)]
 struct ReportError(PathBuf, std::io::Error);
 
-type Importer = fn(&mut Store, &Path, ImportOptions<'_>) -> Result<ImportReport, ExchangeError>;
-
 fn import_with(
     store: &mut Store,
     who: &str,
+    kind: EntityKind,
     args: &ImportFile,
     out: &Out,
-    importer: Importer,
 ) -> anyhow::Result<()> {
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
@@ -427,7 +450,7 @@ fn import_with(
         ),
         None => None,
     };
-    let report = match importer(store, &args.file, options) {
+    let report = match odop_exchange::import(store, kind, &args.file, options) {
         Ok(report) => report,
         Err(e) => {
             if let Some((path, _)) = report_file {

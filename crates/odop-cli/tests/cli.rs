@@ -131,6 +131,16 @@ fn a_department_officers_day_from_the_command_line() {
 
     let deleted = odop.json(&["delete", "seller", &id]);
     assert_eq!(deleted["deleted"], id.as_str());
+
+    // Every other kind goes out to a workbook and comes back unchanged.
+    for what in ["workshops", "stories", "gaps", "actions", "policies"] {
+        let file = odop.dir.path().join(format!("{what}.xlsx"));
+        let exported = odop.json(&["export", what, file.to_str().unwrap()]);
+        assert!(exported["rows"].as_u64().unwrap() > 0, "{what}");
+        let again = odop.json(&["import", what, file.to_str().unwrap()]);
+        assert_eq!(again["summary"]["merged"], exported["rows"], "{what}");
+        assert_eq!(again["summary"]["changed"], 0, "{what}");
+    }
 }
 
 #[test]

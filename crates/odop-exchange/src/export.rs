@@ -25,7 +25,7 @@ impl FileKind {
     }
 }
 
-fn write(
+pub(crate) fn write(
     path: &Path,
     sheet: &str,
     headers: &[&str],

@@ -1,7 +1,8 @@
 //! Moving ODOP data between files and the local database.
 //!
 //! This crate owns the file layouts departments use (the national ODOP list, the LGD state and
-//! district lists, seller lists), how their hand-typed values are matched against the LGD master
+//! district lists, seller lists, and files of workshops, stories, gaps, actions and policies in
+//! form keys), how their hand-typed values are matched against the LGD master
 //! list, and the report that says what became of every input row. Imports run inside one store
 //! edit, so a failed or dry run changes nothing.
 //!
@@ -12,6 +13,7 @@ mod error;
 mod export;
 mod lgd;
 mod national;
+mod records;
 mod report;
 mod sellers;
 
@@ -19,6 +21,9 @@ pub use error::ExchangeError;
 pub use export::{export_products, export_sellers, FileKind};
 pub use lgd::{import_lgd, LgdReport};
 pub use national::{import_national, NATIONAL_COLUMNS};
+pub use records::{
+    export, import, ACTION_COLUMNS, GAP_COLUMNS, POLICY_COLUMNS, STORY_COLUMNS, WORKSHOP_COLUMNS,
+};
 pub use report::{Fate, ImportReport, Problem, RowReport, Summary};
 pub use sellers::{import_sellers, SELLER_COLUMNS};
 

@@ -76,6 +76,11 @@ impl<'c> Edit<'c> {
         })
     }
 
+    /// One record as this edit sees it, with the changes made in it so far.
+    pub fn get<E: Entity>(&self, id: Id) -> Result<Option<E>, StoreError> {
+        crate::read::get_in(&self.tx, id)
+    }
+
     /// The transaction, for master-data writes in sibling modules.
     pub(crate) fn tx(&self) -> &Transaction<'c> {
         &self.tx

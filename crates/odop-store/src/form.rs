@@ -12,7 +12,7 @@ use odop_domain::{
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::{FieldProblem, Outcome, Store, StoreError};
+use crate::{Edit, FieldProblem, Outcome, Store, StoreError};
 
 /// What a save did to which record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,6 +80,29 @@ impl Store {
         pairs: &[(String, String)],
         who: &str,
     ) -> Result<Saved, StoreError> {
+        let sectors = self.sectors()?;
+        let gazetteer = self.gazetteer()?;
+        let mut edit = self.edit(who)?;
+        let record = edit.form_record::<E>(id, pairs, &sectors, &gazetteer)?;
+        let outcome = edit.put(&record)?;
+        edit.commit()?;
+        Ok(Saved {
+            id: record.id().to_string(),
+            outcome,
+        })
+    }
+}
+
+impl Edit<'_> {
+    /// The record form keys and values make: a change of the record `id` (its other fields as
+    /// they are), or a new record. Nothing is written; [`Edit::put`] does that.
+    pub fn form_record<E: Entity>(
+        &self,
+        id: Option<Id>,
+        pairs: &[(String, String)],
+        sectors: &SectorList,
+        gazetteer: &Gazetteer,
+    ) -> Result<E, StoreError> {
         let current = match id {
             Some(id) => Some(
                 self.get::<E>(id)?
@@ -88,7 +111,7 @@ impl Store {
             ),
             None => None,
         };
-        let mut fields = build_fields::<E>(pairs, current, &self.sectors()?, &self.gazetteer()?)?;
+        let mut fields = build_fields::<E>(pairs, current, sectors, gazetteer)?;
         // An action belongs to its gap's state.
         if E::KIND == EntityKind::Action && fields.get("state").is_none_or(Value::is_null) {
             if let Some(gap) = fields.get("gap").and_then(Value::as_str) {
@@ -103,14 +126,7 @@ impl Store {
                 fields.insert("state".into(), json!(gap.state.0));
             }
         }
-        let record = record_from::<E>(fields)?;
-        let mut edit = self.edit(who)?;
-        let outcome = edit.put(&record)?;
-        edit.commit()?;
-        Ok(Saved {
-            id: record.id().to_string(),
-            outcome,
-        })
+        record_from::<E>(fields)
     }
 }
 

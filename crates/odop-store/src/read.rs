@@ -68,15 +68,7 @@ pub struct OutboxEntry {
 impl Store {
     /// One record by id.
     pub fn get<E: Entity>(&self, id: Id) -> Result<Option<E>, StoreError> {
-        let body: Option<String> = self
-            .conn()
-            .prepare_cached(&format!(
-                "SELECT body FROM {} WHERE id = ?1",
-                E::KIND.table()
-            ))?
-            .query_row([id.to_string()], |r| r.get(0))
-            .optional()?;
-        body.map(|b| decode::<E>(&id.to_string(), &b)).transpose()
+        get_in(self.conn(), id)
     }
 
     /// Records of one kind, optionally of one state and district, ordered by name or date.
@@ -298,6 +290,21 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+}
+
+/// One record by id, on any connection or transaction.
+pub(crate) fn get_in<E: Entity>(
+    conn: &rusqlite::Connection,
+    id: Id,
+) -> Result<Option<E>, StoreError> {
+    let body: Option<String> = conn
+        .prepare_cached(&format!(
+            "SELECT body FROM {} WHERE id = ?1",
+            E::KIND.table()
+        ))?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    body.map(|b| decode::<E>(&id.to_string(), &b)).transpose()
 }
 
 fn decode<E: Entity>(id: &str, body: &str) -> Result<E, StoreError> {

@@ -6,7 +6,10 @@ import { h, fill } from "../dom.js";
 import { t, num, errorText, problemHeadline, flagReasonText } from "../i18n.js";
 import { listen, pickFile, pickSaveFile } from "../api.js";
 
-const LAYOUTS = ["national", "sellers", "lgd"];
+const LAYOUTS = ["national", "sellers", "lgd", "workshops", "stories", "gaps", "actions", "policies"];
+// Each kind of record, by the name the app's export command takes, and its label's key.
+const EXPORTS = [["product", "products"], ["seller", "sellers"], ["workshop", "workshops"],
+  ["story", "stories"], ["gap", "gaps"], ["action", "actions"], ["policy", "policies"]];
 const REPORT_ROWS = 300;
 
 function pathField(testid, label, save) {
@@ -176,8 +179,7 @@ export async function render(view, ctx) {
 
   // Export
   const what = h("select", { "data-testid": "export-what", id: "export-what" },
-    h("option", { value: "products" }, t("export.products")),
-    h("option", { value: "sellers" }, t("export.sellers")));
+    EXPORTS.map(([kind, label]) => h("option", { value: kind }, t(`export.${label}`))));
   const target = pathField("export-path", t("export.file"), "odop.xlsx");
   const exportButton = h("button", { type: "button", class: "button button-primary", "data-testid": "export-run" }, t("export.run"));
   const exportOut = h("p", { class: "count", "data-testid": "export-out", "aria-live": "polite" });
