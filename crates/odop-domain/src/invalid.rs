@@ -105,7 +105,7 @@ pub enum Rule {
     DayOfMonth,
     #[error("a GSTIN has 15 characters")]
     GstinLength,
-    #[error("characters 1-2 are the state's GST code (digits)")]
+    #[error("characters 1-2 are a state's GST code, 01 to 38 (or 97, 99)")]
     GstinState,
     #[error("characters 3-12 must be a PAN (5 letters, 4 digits, 1 letter)")]
     GstinPan,

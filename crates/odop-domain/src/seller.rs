@@ -136,7 +136,9 @@ impl FromStr for Gstin {
         }
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         let letters = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_uppercase);
-        if !digits(0..2) {
+        // GST state codes run from 01 to 38; 97 is "other territory" and 99 the Centre.
+        let state = (b[0].wrapping_sub(b'0') as u32) * 10 + b[1].wrapping_sub(b'0') as u32;
+        if !digits(0..2) || !matches!(state, 1..=38 | 97 | 99) {
             return Err(bad(Rule::GstinState));
         }
         if !(letters(2..7) && digits(7..11) && letters(11..12)) {
@@ -346,6 +348,19 @@ mod tests {
         assert!("27AAPFU0939F1Z".parse::<Gstin>().is_err());
         assert!("2XAAPFU0939F1ZV".parse::<Gstin>().is_err());
         assert!("27AAPFU0939F1AV".parse::<Gstin>().is_err());
+    }
+
+    #[test]
+    fn gstin_starts_with_a_gst_state_code() {
+        for state in ["01", "38", "97", "99"] {
+            let g = with_check(&format!("{state}AAPFU0939F1Z"));
+            assert!(g.parse::<Gstin>().is_ok(), "{g}");
+        }
+        for state in ["00", "39", "96", "98"] {
+            let g = with_check(&format!("{state}AAPFU0939F1Z"));
+            let err = g.parse::<Gstin>().unwrap_err();
+            assert_eq!(err.rule(), Some(&Rule::GstinState), "{g}");
+        }
     }
 
     #[test]
