@@ -3,7 +3,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Invalid;
+use crate::{Invalid, StateCode};
 
 /// Languages that ODOP material is written in, by ISO 639-1 code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -56,6 +56,35 @@ impl Lang {
             Lang::Or => "or",
             Lang::As => "as",
             Lang::Ur => "ur",
+        }
+    }
+}
+
+impl Lang {
+    /// The language a local name is most likely in, from the script of its first letter and,
+    /// where one script serves several languages, the state it comes from (Devanagari is Marathi
+    /// in Maharashtra, Bengali script is Assamese in Assam). Text in no Indian script is taken as
+    /// Hindi, the national list's usual second language.
+    pub fn of_text(text: &str, state: StateCode) -> Lang {
+        const MAHARASHTRA: StateCode = StateCode(27);
+        const ASSAM: StateCode = StateCode(18);
+        let Some(first) = text.chars().find(|c| c.is_alphabetic()) else {
+            return Lang::Hi;
+        };
+        match first {
+            '\u{0900}'..='\u{097F}' if state == MAHARASHTRA => Lang::Mr,
+            '\u{0980}'..='\u{09FF}' if state == ASSAM => Lang::As,
+            '\u{0980}'..='\u{09FF}' => Lang::Bn,
+            '\u{0A00}'..='\u{0A7F}' => Lang::Pa,
+            '\u{0A80}'..='\u{0AFF}' => Lang::Gu,
+            '\u{0B00}'..='\u{0B7F}' => Lang::Or,
+            '\u{0B80}'..='\u{0BFF}' => Lang::Ta,
+            '\u{0C00}'..='\u{0C7F}' => Lang::Te,
+            '\u{0C80}'..='\u{0CFF}' => Lang::Kn,
+            '\u{0D00}'..='\u{0D7F}' => Lang::Ml,
+            '\u{0600}'..='\u{06FF}' => Lang::Ur,
+            c if c.is_ascii_alphabetic() => Lang::En,
+            _ => Lang::Hi,
         }
     }
 }
@@ -152,6 +181,24 @@ fn is_combining(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_names_language_follows_its_script_and_state() {
+        let up = StateCode(9);
+        assert_eq!(Lang::of_text("बनारसी साड़ी", up), Lang::Hi);
+        assert_eq!(Lang::of_text("पैठणी", StateCode(27)), Lang::Mr);
+        assert_eq!(Lang::of_text("মুগা সিল্ক", StateCode(18)), Lang::As);
+        assert_eq!(Lang::of_text("মসলিন", StateCode(19)), Lang::Bn);
+        assert_eq!(Lang::of_text("காஞ்சிபுரம் பட்டு", StateCode(33)), Lang::Ta);
+        assert_eq!(Lang::of_text("ಚನ್ನಪಟ್ಟಣ ಗೊಂಬೆಗಳು", StateCode(29)), Lang::Kn);
+        assert_eq!(Lang::of_text("ഉരു", StateCode(32)), Lang::Ml);
+        assert_eq!(Lang::of_text("పోచంపల్లి", StateCode(36)), Lang::Te);
+        assert_eq!(Lang::of_text("ପଟ୍ଟଚିତ୍ର", StateCode(21)), Lang::Or);
+        assert_eq!(Lang::of_text("ਫੁਲਕਾਰੀ", StateCode(3)), Lang::Pa);
+        assert_eq!(Lang::of_text("પટોળા", StateCode(24)), Lang::Gu);
+        assert_eq!(Lang::of_text("(Zari)", up), Lang::En);
+        assert_eq!(Lang::of_text("123", up), Lang::Hi);
+    }
 
     #[test]
     fn name_keys_ignore_case_punctuation_and_noise_words() {

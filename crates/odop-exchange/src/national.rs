@@ -269,7 +269,7 @@ fn parse_row(
         ("", _) => None,
         (text, lang) => {
             let lang: Lang = if lang.is_empty() {
-                Lang::Hi
+                Lang::of_text(text, state)
             } else {
                 lang.parse().map_err(|e| invalid("Local Language", &e))?
             };

@@ -291,3 +291,27 @@ fn the_windows_1252_and_xlsx_forms_import_the_same() {
     assert_eq!(report.summary, reference.summary);
     assert_eq!(third.products(&Default::default()).unwrap(), a);
 }
+
+#[test]
+fn a_local_name_without_its_language_is_read_by_its_script() {
+    let mut store = with_places();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.csv");
+    std::fs::write(
+        &path,
+        "State,Product,District,LGD Code,Category,Sector,Local Name\n\
+         Tamil Nadu,Kanchipuram Silk,Kanchipuram,574,Primary,Handloom,காஞ்சிபுரம் பட்டு\n\
+         Maharashtra,Paithani Saree,Aurangabad,469,Primary,Handloom,पैठणी साडी\n",
+    )
+    .unwrap();
+    let report = import(&mut store, &path);
+    assert_eq!(report.summary.imported, 2, "{:?}", report.rows);
+    let langs: HashMap<String, String> = store
+        .products(&Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.name, p.local_name.unwrap().lang.to_string()))
+        .collect();
+    assert_eq!(langs["Kanchipuram Silk"], "ta");
+    assert_eq!(langs["Paithani Saree"], "mr");
+}
