@@ -36,8 +36,8 @@ pub use places::PlaceCounts;
 pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};
 pub use stats::{Count, DistrictRef, Stats};
 pub use sync::{
-    Applied, Conflict, ConflictView, Incoming, Pending, RefusedWrite, Resolution, SyncCounts,
-    SyncPoint, SyncState, Verdict, PULL_CHECKPOINT_PAGES,
+    Applied, Conflict, ConflictView, Incoming, Pending, RefusedWrite, Resolution, Resync, Resynced,
+    SyncCounts, SyncPoint, SyncState, Verdict, PULL_CHECKPOINT_PAGES,
 };
 
 /// An open local database.

@@ -2,7 +2,7 @@
 //! what the server sends, each in one transaction. The wire format is the sync crate's; this
 //! module speaks in the store's own terms.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::str::FromStr;
 
 use odop_domain::{EntityKind, Fields};
@@ -45,6 +45,45 @@ pub struct SyncPoint {
     pub epoch: Option<String>,
     /// The highest local sequence the server has answered.
     pub acked: i64,
+    /// A full comparison with the server is due and not yet finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resync: Option<Resync>,
+}
+
+/// Why this desk must compare everything it holds with the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resync {
+    /// Deletions older than the cursor were forgotten: rows missing from the server are gone.
+    Horizon,
+    /// The server lost changes this desk has: rows missing or older there are sent again.
+    Restored,
+}
+
+impl Resync {
+    fn as_str(self) -> &'static str {
+        match self {
+            Resync::Horizon => "horizon",
+            Resync::Restored => "restored",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Resync> {
+        match s {
+            "horizon" => Some(Resync::Horizon),
+            "restored" => Some(Resync::Restored),
+            _ => None,
+        }
+    }
+}
+
+/// What finishing a resync did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Resynced {
+    /// Local changes queued again because the server had lost them.
+    pub requeued: u64,
+    /// Rows removed because the server no longer has them.
+    pub removed: u64,
 }
 
 /// A conflict the server recorded, as it described it.
@@ -362,6 +401,7 @@ impl Store {
             acked: meta_get(c, "sync_acked")?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0),
+            resync: meta_get(c, "sync_resync")?.and_then(|v| Resync::parse(&v)),
         })
     }
 
@@ -610,9 +650,11 @@ impl Store {
         Ok(applied)
     }
 
-    /// Starts over with the server from nothing: a new client id, the cursor at 0, and the
-    /// waiting changes renumbered from 1 (keeping their order), for when the server no longer
-    /// knows this desk's history (it was restored from a backup, or replaced).
+    /// Starts over with the server from nothing: a new client id, the cursor at 0, the
+    /// waiting changes renumbered from 1 (keeping their order), and a resync due, for when the
+    /// server no longer knows this desk's history (it was restored from a backup, or replaced).
+    /// The resync is marked in the same transaction: once the cursor is 0, a plain pull would
+    /// put the server's older rows over this desk's, so only a finished resync may clear it.
     pub fn restart_sync(&mut self, client: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         let seqs: Vec<i64> = {
@@ -633,37 +675,83 @@ impl Store {
         meta_set(&tx, "sync_cursor", "0")?;
         meta_set(&tx, "sync_acked", "0")?;
         tx.execute("DELETE FROM meta WHERE key = 'sync_epoch'", [])?;
+        meta_set(&tx, "sync_resync", Resync::Restored.as_str())?;
         tx.commit()?;
         Ok(())
     }
 
-    /// After a full pull from a server that lost changes: queues as ordinary edits every row
-    /// the server lacks (`missing`) or holds older than this desk (`newer`: local fields that
-    /// differ from the server's), so nothing this desk had is lost.
-    pub fn requeue(
+    /// Marks a resync due, before its first page is applied: a page moves the cursor and the
+    /// epoch, after which nothing else would show that the comparison is unfinished. A due
+    /// "restored" resync stays so, since it loses nothing. Returns the resync now due.
+    pub fn begin_resync(&mut self, why: Resync) -> Result<Resync, StoreError> {
+        let tx = self.conn.transaction()?;
+        let due = match meta_get(&tx, "sync_resync")?.and_then(|v| Resync::parse(&v)) {
+            Some(Resync::Restored) => Resync::Restored,
+            _ => why,
+        };
+        meta_set(&tx, "sync_resync", due.as_str())?;
+        tx.commit()?;
+        Ok(due)
+    }
+
+    /// Ends a resync once every page from the start is applied, in one transaction that also
+    /// clears the mark [`Store::begin_resync`] set. Rows with a server version that the full
+    /// pull did not bring (`seen`) and no waiting change are, after a restored server, queued
+    /// again as creates; after a pruned horizon, removed. Rows the server holds older than this
+    /// desk (`newer`: the server's version and fields) are queued as the local fields that
+    /// differ from the server's, so nothing this desk had is lost.
+    pub fn finish_resync(
         &mut self,
         who: &str,
-        missing: &[(EntityKind, String)],
+        why: Resync,
+        seen: &HashSet<(EntityKind, String)>,
         newer: &[(EntityKind, String, i64, Fields)],
-    ) -> Result<usize, StoreError> {
+    ) -> Result<Resynced, StoreError> {
+        let mut done = Resynced::default();
         let mut edit = self.edit(who)?;
-        let mut queued = 0;
-        for (kind, id) in missing {
-            let Some(fields) = local_row(edit.tx(), *kind, id)? else {
-                continue;
+        for kind in EntityKind::ALL {
+            let unknown: Vec<String> = {
+                let mut stmt = edit.tx().prepare(&format!(
+                    "SELECT id FROM {} WHERE version > 0",
+                    kind.table()
+                ))?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+                rows.filter(|id| {
+                    id.as_ref()
+                        .map_or(true, |id| !seen.contains(&(kind, id.clone())))
+                })
+                .collect::<Result<_, _>>()?
             };
-            let changes: Fields = fields
-                .iter()
-                .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
-                .collect();
-            let title = fields
-                .get("name")
-                .or_else(|| fields.get("title"))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            edit.record(*kind, id, "create", &title, &changes, 0)?;
-            queued += 1;
+            for id in unknown {
+                // A row with waiting edits is sent by them.
+                if is_pending(edit.tx(), kind, &id)? {
+                    continue;
+                }
+                match why {
+                    Resync::Horizon => {
+                        if remove_row(edit.tx(), kind, &id)? {
+                            done.removed += 1;
+                        }
+                    }
+                    Resync::Restored => {
+                        let Some(fields) = local_row(edit.tx(), kind, &id)? else {
+                            continue;
+                        };
+                        let changes: Fields = fields
+                            .iter()
+                            .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
+                            .collect();
+                        let title = fields
+                            .get("name")
+                            .or_else(|| fields.get("title"))
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned();
+                        edit.record(kind, &id, "create", &title, &changes, 0)?;
+                        done.requeued += 1;
+                    }
+                }
+            }
         }
         for (kind, id, server_version, server) in newer {
             let Some(fields) = local_row(edit.tx(), *kind, id)? else {
@@ -678,11 +766,13 @@ impl Store {
             }
             if !changes.is_empty() {
                 edit.record(*kind, id, "update", "", &changes, *server_version)?;
-                queued += 1;
+                done.requeued += 1;
             }
         }
+        edit.tx()
+            .execute("DELETE FROM meta WHERE key = 'sync_resync'", [])?;
         edit.commit()?;
-        Ok(queued)
+        Ok(done)
     }
 
     /// Every row id of a kind with its version, for comparing with a full pull.
@@ -985,5 +1075,27 @@ mod tests {
         };
         let _ = store.apply_incoming(&[bad], 2, "epoch", &mut |_| {});
         assert_eq!(threshold(&store), usual);
+    }
+
+    /// A restored server loses nothing when treated as one; a horizon found meanwhile must not
+    /// turn its resync into one that removes what the server lacks.
+    #[test]
+    fn a_due_resync_stays_restored_until_finished() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert_eq!(store.sync_point().unwrap().resync, None);
+        store.restart_sync("client").unwrap();
+        assert_eq!(store.sync_point().unwrap().resync, Some(Resync::Restored));
+        assert_eq!(
+            store.begin_resync(Resync::Horizon).unwrap(),
+            Resync::Restored
+        );
+        store
+            .finish_resync("desk", Resync::Restored, &HashSet::new(), &[])
+            .unwrap();
+        assert_eq!(store.sync_point().unwrap().resync, None);
+        assert_eq!(
+            store.begin_resync(Resync::Horizon).unwrap(),
+            Resync::Horizon
+        );
     }
 }

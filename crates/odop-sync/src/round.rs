@@ -9,7 +9,7 @@ use odop_protocol::{
     Change, ConflictRecord, FieldChange, Mutation, Op, Outcome, PullResponse, PushRequest,
     MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
-use odop_store::{Conflict, Incoming, Pending, Store, Verdict};
+use odop_store::{Conflict, Incoming, Pending, Resync, Store, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -42,15 +42,6 @@ pub struct Report {
 pub enum Progress {
     Pushing { sent: u64, waiting: u64 },
     Pulling { received: u64 },
-}
-
-/// Why a full pull from the start is needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Restart {
-    /// Deletions older than the cursor were forgotten: rows missing from the server are gone.
-    Horizon,
-    /// The server lost changes this desk has: rows missing or older there are sent again.
-    Restored,
 }
 
 /// Holds the per-database sync lock; another process syncing the same database gets `Busy`.
@@ -113,19 +104,21 @@ async fn round<R: Remote>(
     progress: &(dyn Fn(Progress) + Send + Sync),
     report: &mut Report,
 ) -> Result<(), SyncError> {
-    if let Some(restart) = push_all(store, remote, progress, report).await? {
-        resync(store, remote, who, restart, progress, report).await?;
+    // A resync cut short (by the network, a stop or a crash) is finished first: until it is,
+    // the cursor and epoch may look in step while the comparison is not done.
+    if let Some(why) = store.sync_point()?.resync {
+        resync(store, remote, who, why, progress, report).await?;
+    }
+    let restart = match push_all(store, remote, progress, report).await? {
+        Some(why) => Some(why),
+        None => pull_all(store, remote, progress, report).await?,
+    };
+    if let Some(why) = restart {
+        let why = store.begin_resync(why)?;
+        resync(store, remote, who, why, progress, report).await?;
         push_all(store, remote, progress, report).await?;
-        return Ok(());
     }
-    match pull_all(store, remote, progress, report).await? {
-        None => Ok(()),
-        Some(restart) => {
-            resync(store, remote, who, restart, progress, report).await?;
-            push_all(store, remote, progress, report).await?;
-            Ok(())
-        }
-    }
+    Ok(())
 }
 
 /// Pushes until the outbox is empty. Says when the server no longer knows this desk.
@@ -134,7 +127,7 @@ async fn push_all<R: Remote>(
     remote: &R,
     progress: &(dyn Fn(Progress) + Send + Sync),
     report: &mut Report,
-) -> Result<Option<Restart>, SyncError> {
+) -> Result<Option<Resync>, SyncError> {
     loop {
         let pending = store.pending(MAX_PUSH_MUTATIONS)?;
         let (Some(first), Some(last)) = (pending.first(), pending.last()) else {
@@ -161,7 +154,7 @@ async fn push_all<R: Remote>(
         {
             let client = new_client_id();
             store.restart_sync(&client)?;
-            return Ok(Some(Restart::Restored));
+            return Ok(Some(Resync::Restored));
         }
         let verdicts: Vec<(i64, Verdict)> = answer
             .results
@@ -193,7 +186,7 @@ async fn pull_all<R: Remote>(
     remote: &R,
     progress: &(dyn Fn(Progress) + Send + Sync),
     report: &mut Report,
-) -> Result<Option<Restart>, SyncError> {
+) -> Result<Option<Resync>, SyncError> {
     let point = store.sync_point()?;
     let mut cursor = point.cursor;
     // The answer to the next page's request, asked for while this page was applied.
@@ -205,11 +198,11 @@ async fn pull_all<R: Remote>(
         };
         let page = match answer {
             Ok(page) => page,
-            Err(SyncError::Server { status: 410, .. }) => return Ok(Some(Restart::Horizon)),
+            Err(SyncError::Server { status: 410, .. }) => return Ok(Some(Resync::Horizon)),
             Err(e) => return Err(e),
         };
         if point.epoch.as_ref().is_some_and(|e| *e != page.epoch) || cursor > page.head {
-            return Ok(Some(Restart::Restored));
+            return Ok(Some(Resync::Restored));
         }
         cursor = page.cursor;
         let more = page.more;
@@ -312,11 +305,13 @@ fn apply_page(
 
 /// Pulls everything from the start and reconciles: after a restored server, rows it lacks or
 /// holds older are queued to be sent again; after a pruned horizon, rows it lacks are removed.
+/// The resync is marked due in the database before this starts and cleared only with its last
+/// step, so one cut short starts again from the first page at the next round.
 async fn resync<R: Remote>(
     store: &mut Store,
     remote: &R,
     who: &str,
-    restart: Restart,
+    why: Resync,
     progress: &(dyn Fn(Progress) + Send + Sync),
     report: &mut Report,
 ) -> Result<(), SyncError> {
@@ -335,33 +330,9 @@ async fn resync<R: Remote>(
             break;
         }
     }
-    let mut missing = Vec::new();
-    for kind in EntityKind::ALL {
-        for (id, version) in store.versions(kind)? {
-            let unknown = version > 0 && !compare.seen.contains(&(kind, id.clone()));
-            // A row with waiting edits is sent by them.
-            if unknown && store.sync_state(kind, &id)? != odop_store::SyncState::Pending {
-                missing.push((kind, id));
-            }
-        }
-    }
-    match restart {
-        Restart::Restored => {
-            report.requeued += store.requeue(who, &missing, &compare.newer)? as u64;
-        }
-        Restart::Horizon => {
-            let gone: Vec<Incoming> = missing
-                .into_iter()
-                .map(|(kind, id)| Incoming::Gone { kind, id })
-                .collect();
-            let point = store.sync_point()?;
-            let epoch = point.epoch.unwrap_or_default();
-            let applied = store.apply_incoming(&gone, point.cursor, &epoch, &mut |_| {})?;
-            report.removed += applied.removed;
-            // Rows the server holds older cannot happen here; keep any the comparison found.
-            report.requeued += store.requeue(who, &[], &compare.newer)? as u64;
-        }
-    }
+    let done = store.finish_resync(who, why, &compare.seen, &compare.newer)?;
+    report.requeued += done.requeued;
+    report.removed += done.removed;
     Ok(())
 }
 

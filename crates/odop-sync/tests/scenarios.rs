@@ -422,3 +422,152 @@ fn copy_ledger(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// Backs the ledger up, as an operator would, and starts the server again.
+async fn back_up(hub: &mut Hub, backup: &std::path::Path) {
+    hub.halt().await;
+    copy_ledger(&hub.path.clone(), backup);
+    hub.restart().await;
+}
+
+/// Puts an older copy of the ledger back and starts the server on it.
+async fn restore(hub: &mut Hub, backup: &std::path::Path) {
+    hub.halt().await;
+    copy_ledger(backup, &hub.path.clone());
+    hub.restart().await;
+}
+
+/// The push finds that the restored server lost this desk's changes, and the resync that
+/// follows is cut off before its first page. The next round must still compare everything:
+/// a plain pull from the start would put the server's older row over the desk's edit and never
+/// send the row the server lost.
+#[tokio::test]
+async fn a_resync_cut_off_before_its_first_page_is_finished_by_the_next_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let desk = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let backup = dir.path().join("backup.sqlite3");
+    let early = product(9, 187, "Before the backup");
+    desk.add(&early);
+    desk.sync().await;
+    back_up(&mut hub, &backup).await;
+    let late = product(9, 188, "After the backup");
+    desk.add(&late);
+    let mut changed = desk.get(early.id).unwrap();
+    changed.description = "Edited after the backup".into();
+    desk.add(&changed);
+    desk.sync().await;
+    restore(&mut hub, &backup).await;
+    // A change waiting to be pushed makes the push the first to see the loss.
+    let waiting = product(9, 187, "Made after the restore");
+    desk.add(&waiting);
+    *desk.remote.pulls_left.lock().unwrap() = Some(0);
+    let err = sync_once(&desk.path, &desk.remote, &desk.name, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err}");
+    *desk.remote.pulls_left.lock().unwrap() = None;
+    let r = desk.sync().await;
+    assert!(r.resynced, "the next round finishes the comparison: {r:?}");
+    assert_eq!(
+        desk.get(early.id).unwrap().description,
+        "Edited after the backup"
+    );
+    desk.sync().await;
+    desk.agrees_with(&hub);
+    assert_eq!(
+        hub.view(&desk.account).len(),
+        3,
+        "the server has every row again"
+    );
+}
+
+/// A resync after a restore stops after its first page, which already moved the cursor and
+/// took the server's new epoch. The rows on later pages must still be compared: the desk's
+/// edits made after the backup survive, and the rows the server lost are sent again.
+#[tokio::test]
+async fn a_resync_cut_off_mid_way_is_finished_by_the_next_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let desk = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let backup = dir.path().join("backup.sqlite3");
+    let rows: Vec<Product> = (0..6)
+        .map(|n| product(9, 187, &format!("Product {n}")))
+        .collect();
+    for p in &rows {
+        desk.add(p);
+    }
+    desk.sync().await;
+    back_up(&mut hub, &backup).await;
+    for p in &rows {
+        let mut p = desk.get(p.id).unwrap();
+        p.description = format!("{} edited after the backup", p.name);
+        desk.add(&p);
+    }
+    let late: Vec<Product> = (0..2)
+        .map(|n| product(9, 188, &format!("Late {n}")))
+        .collect();
+    for p in &late {
+        desk.add(p);
+    }
+    desk.sync().await;
+    restore(&mut hub, &backup).await;
+    // Two rows a page: the pull that notices the restore, one page of the resync, then no
+    // network.
+    *desk.remote.page.lock().unwrap() = Some(2);
+    *desk.remote.pulls_left.lock().unwrap() = Some(2);
+    let err = sync_once(&desk.path, &desk.remote, &desk.name, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err}");
+    *desk.remote.pulls_left.lock().unwrap() = None;
+    let r = desk.sync().await;
+    assert!(r.resynced, "the next round finishes the comparison: {r:?}");
+    desk.sync().await;
+    for p in &rows {
+        assert_eq!(
+            desk.get(p.id).unwrap().description,
+            format!("{} edited after the backup", p.name)
+        );
+    }
+    desk.agrees_with(&hub);
+    assert_eq!(hub.view(&desk.account).len(), 8);
+}
+
+/// A desk away past the server's pruning horizon resyncs and drops the rows deleted meanwhile.
+/// Cut off once its cursor has passed the horizon, the next round must still finish the
+/// comparison, or the deleted row stays on this desk for good.
+#[tokio::test]
+async fn a_horizon_resync_cut_off_mid_way_still_removes_what_was_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
+    let two = Desk::new(&dir, &hub, "two", Role::StateEditor, Some(9));
+    let first = product(9, 187, "First");
+    let second = product(9, 187, "Second");
+    let doomed = product(9, 187, "Deleted while away");
+    for p in [&first, &second, &doomed] {
+        one.add(p);
+    }
+    one.sync().await;
+    two.sync().await;
+    one.delete(doomed.id);
+    let third = product(9, 188, "Third");
+    let fourth = product(9, 188, "Fourth");
+    one.add(&third);
+    one.add(&fourth);
+    one.sync().await;
+    assert_eq!(hub.ledger().prune("9999").unwrap(), 1);
+    // Three rows a page: the pull the server answers with 410, the resync's first page (which
+    // ends past the horizon), then no network.
+    *two.remote.page.lock().unwrap() = Some(3);
+    *two.remote.pulls_left.lock().unwrap() = Some(2);
+    let err = sync_once(&two.path, &two.remote, &two.name, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err}");
+    *two.remote.pulls_left.lock().unwrap() = None;
+    two.sync().await;
+    assert!(two.get(doomed.id).is_none(), "the deleted row is gone");
+    two.agrees_with(&hub);
+}

@@ -132,6 +132,10 @@ pub struct Flaky {
     base: Arc<Mutex<String>>,
     token: String,
     pub fault: Mutex<Fault>,
+    /// Changes per pulled page, in place of the round's own limit.
+    pub page: Mutex<Option<u32>>,
+    /// Pulls that may still reach the server; past them a pull finds the network cut.
+    pub pulls_left: Mutex<Option<usize>>,
 }
 
 impl Flaky {
@@ -140,6 +144,8 @@ impl Flaky {
             base,
             token: token.to_owned(),
             fault: Mutex::new(Fault::None),
+            page: Mutex::new(None),
+            pulls_left: Mutex::new(None),
         }
     }
 
@@ -188,6 +194,16 @@ impl Remote for Flaky {
     }
 
     async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, SyncError> {
+        let limit = self.page.lock().unwrap().unwrap_or(limit);
+        if let Some(left) = self.pulls_left.lock().unwrap().as_mut() {
+            if *left == 0 {
+                return Err(SyncError::Unreachable {
+                    url: self.base.lock().unwrap().clone(),
+                    reason: "the test cut the network before this page".into(),
+                });
+            }
+            *left -= 1;
+        }
         self.through(|h| async move { h.pull(cursor, limit).await })
             .await
     }
