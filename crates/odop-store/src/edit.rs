@@ -223,6 +223,163 @@ impl<'c> Edit<'c> {
         changes: &Fields,
         base_version: i64,
     ) -> Result<(), StoreError> {
+        if self.has_refusals && op == "update" {
+            if let Some((op, changes)) = self.after_refusals(kind, id, changes)? {
+                return self.record_change(kind, id, op, title, &changes, base_version);
+            }
+        }
+        self.record_change(kind, id, op, title, changes, base_version)
+    }
+
+    /// A change of a row whose earlier writes the server refused, as the server needs it: the
+    /// refused writes never reached it, so a change based on them would be partial or based on
+    /// values it never held. A row it never took goes as a create of the whole row; otherwise
+    /// each field the refused writes changed is based on the value the server last held
+    /// (while the row still holds the refused value; a field a pull has since replaced is
+    /// based on what was pulled). `None`: no refusal waits for this row.
+    fn after_refusals(
+        &self,
+        kind: EntityKind,
+        id: &str,
+        changes: &Fields,
+    ) -> Result<Option<(&'static str, Fields)>, StoreError> {
+        let refused = self.refused_writes(kind, id)?;
+        if refused.is_empty() {
+            return Ok(None);
+        }
+        let Some((_, body, version)) = self.stored(kind, id)? else {
+            return Ok(None);
+        };
+        let row = parse_body(kind, id, &body)?;
+        if version == 0 && refused.iter().any(|(op, _)| op == "create") {
+            let whole = row
+                .into_iter()
+                .map(|(k, v)| (k, json!({ "old": null, "new": v })))
+                .collect();
+            return Ok(Some(("create", whole)));
+        }
+        // Per field: what the server held before the first refused write, and the value the
+        // last one wrote.
+        let mut held: HashMap<String, (Value, Value)> = HashMap::new();
+        for (_, fields) in refused.iter().filter(|(op, _)| op != "delete") {
+            for (name, change) in fields {
+                let old = change.get("old").cloned().unwrap_or(Value::Null);
+                let new = change.get("new").cloned().unwrap_or(Value::Null);
+                held.entry(name.clone()).or_insert((old, Value::Null)).1 = new;
+            }
+        }
+        let names: std::collections::BTreeSet<&String> =
+            changes.keys().chain(held.keys()).collect();
+        let mut out = Fields::new();
+        for name in names {
+            let now = row.get(name).cloned().unwrap_or(Value::Null);
+            let before = changes.get(name).map_or_else(
+                || now.clone(),
+                |c| c.get("old").cloned().unwrap_or(Value::Null),
+            );
+            let base = match held.get(name) {
+                Some((server, refused)) if *refused == before => server.clone(),
+                _ => before,
+            };
+            if base != now {
+                out.insert(name.clone(), json!({ "old": base, "new": now }));
+            }
+        }
+        Ok(Some(("update", out)))
+    }
+
+    /// The refused writes of a row, oldest first: (op, `{field: {old, new}}`).
+    fn refused_writes(
+        &self,
+        kind: EntityKind,
+        id: &str,
+    ) -> Result<Vec<(String, Fields)>, StoreError> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT op, fields FROM sync_refusals WHERE entity = ?1 AND row_id = ?2 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![kind.as_str(), id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (op, fields) = row?;
+            let changes = history_changes(&op, &fields);
+            out.push((op, changes));
+        }
+        Ok(out)
+    }
+
+    /// Sends the refused writes of a row again, as the server needs them now. A refused update
+    /// whose values a pull has since replaced writes them back first, so what goes is the
+    /// refused change itself, based on what the server held when it was made. A refused delete
+    /// deletes the row again, on the version this desk now holds.
+    pub(crate) fn resend(
+        &mut self,
+        kind: EntityKind,
+        id: &str,
+        op: &str,
+    ) -> Result<(), StoreError> {
+        let Some((rowid, body, version)) = self.stored(kind, id)? else {
+            return Err(StoreError::NotFound {
+                kind,
+                id: id.parse().unwrap_or_default(),
+            });
+        };
+        if op == "delete" {
+            self.delete(kind, id.parse().unwrap_or_default())?;
+            return Ok(());
+        }
+        let mut row = parse_body(kind, id, &body)?;
+        let mut put_back = false;
+        for (op, fields) in self.refused_writes(kind, id)? {
+            if op != "update" {
+                continue;
+            }
+            for (name, change) in fields {
+                let new = change.get("new").cloned().unwrap_or(Value::Null);
+                if row.get(&name).unwrap_or(&Value::Null) != &new {
+                    put_back = true;
+                    if new.is_null() {
+                        row.remove(&name);
+                    } else {
+                        row.insert(name, new);
+                    }
+                }
+            }
+        }
+        if put_back {
+            kind.check(&row).map_err(|source| StoreError::Invalid {
+                kind,
+                id: id.parse().unwrap_or_default(),
+                source,
+            })?;
+            self.tx
+                .prepare_cached(&format!(
+                    "UPDATE {} SET body = ?2, updated_at = ?3 WHERE rowid = ?1",
+                    kind.table()
+                ))?
+                .execute(params![rowid, encode(&row), self.at])?;
+            self.index(kind, rowid, &row)?;
+        }
+        let title = row
+            .get("name")
+            .or_else(|| row.get("title"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        self.record(kind, id, "update", &title, &Fields::new(), version)
+    }
+
+    /// Records a change as given, in the history and the outbox.
+    fn record_change(
+        &mut self,
+        kind: EntityKind,
+        id: &str,
+        op: &str,
+        title: &str,
+        changes: &Fields,
+        base_version: i64,
+    ) -> Result<(), StoreError> {
         let fields = if op == "create" {
             encode(&created_fields(changes))
         } else {

@@ -975,6 +975,21 @@ impl Store {
         Ok(())
     }
 
+    /// Sends a refused write again at the next sync, once its reason is gone (the record put
+    /// back in the account's state, another desk's move undone): a refused create as the whole
+    /// record, a refused update as its changes on what the server held, a refused delete as a
+    /// delete of the record as this desk now holds it. The row's other refused writes go with
+    /// it. Fixing the record and saving it sends it again too, without this.
+    pub fn resend_refusal(&mut self, who: &str, seq: i64) -> Result<(), StoreError> {
+        let Some(r) = self.refusals()?.into_iter().find(|r| r.seq == seq) else {
+            return Err(StoreError::NoRefusal { seq });
+        };
+        let kind = kind_of(&r.kind)?;
+        let mut edit = self.edit(who)?;
+        edit.resend(kind, &r.row, &r.op)?;
+        edit.commit()
+    }
+
     /// Where one record stands with the server.
     pub fn sync_state(&self, kind: EntityKind, id: &str) -> Result<SyncState, StoreError> {
         let c = self.conn();

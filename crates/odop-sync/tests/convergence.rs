@@ -1,5 +1,5 @@
-//! The property: desks of two states and DPIIT make random creates, edits, moves, deletes and
-//! conflict resolutions, and sync in random order through a network that drops and repeats
+//! The property: desks of two states and DPIIT make random creates, edits, moves, deletes,
+//! conflict resolutions and fixes of refused writes (saved, sent again or discarded), and sync in random order through a network that drops and repeats
 //! answers while the server restarts. Once the faults stop and every desk syncs twice, every
 //! desk equals the server within what it may read, and no desk has an unpushed edit left.
 //!
@@ -42,6 +42,13 @@ enum Op {
         pick: usize,
         how: u8,
     },
+    /// Takes up a refused write: 0 sends it again as it is, 1 moves the record into the
+    /// desk's own state and saves it, 2 discards it.
+    Fix {
+        desk: usize,
+        pick: usize,
+        how: u8,
+    },
     Sync {
         desk: usize,
         fault: u8,
@@ -56,6 +63,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..8usize, 0..8usize).prop_map(|(desk, pick)| Op::Move { desk, pick }),
         2 => (0..8usize, 0..8usize).prop_map(|(desk, pick)| Op::Delete { desk, pick }),
         4 => (0..8usize, 0..16usize, 0..3u8).prop_map(|(desk, pick, how)| Op::Resolve { desk, pick, how }),
+        3 => (0..8usize, 0..4usize, 0..3u8).prop_map(|(desk, pick, how)| Op::Fix { desk, pick, how }),
         14 => (0..8usize, 0..6u8).prop_map(|(desk, fault)| Op::Sync { desk, fault }),
         1 => Just(Op::Restart),
     ]
@@ -183,6 +191,32 @@ async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
                     let mut edit = store.edit(&d.name).unwrap();
                     if edit.delete(EntityKind::Product, p.id()).is_ok() {
                         edit.commit().unwrap();
+                    }
+                }
+            }
+            Op::Fix { desk, pick: n, how } => {
+                let d = &desks[desk % desks_n];
+                let mut store = Store::open(&d.path).unwrap();
+                let refused = store.refusals().unwrap();
+                let Some(r) = pick(&refused, n) else {
+                    continue;
+                };
+                let own = PLACES.iter().find(|(s, _)| Some(*s) == d.account.state);
+                let row = r
+                    .row
+                    .parse()
+                    .ok()
+                    .and_then(|id| store.get::<Product>(id).unwrap());
+                match (how, own, row) {
+                    (1, Some((code, districts)), Some(mut p)) => {
+                        p.state = odop_domain::StateCode(*code);
+                        p.district = odop_domain::DistrictCode(districts[1]);
+                        write(&mut store, &d.name, &p);
+                    }
+                    (2, ..) => store.discard_refusal(r.seq).unwrap(),
+                    // The record may have left this desk; that is the person's to see.
+                    _ => {
+                        let _ = store.resend_refusal(&d.name, r.seq);
                     }
                 }
             }

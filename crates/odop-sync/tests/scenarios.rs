@@ -571,3 +571,133 @@ async fn a_horizon_resync_cut_off_mid_way_still_removes_what_was_deleted() {
     assert!(two.get(doomed.id).is_none(), "the deleted row is gone");
     two.agrees_with(&hub);
 }
+
+/// A Bihar desk creates a record in Uttar Pradesh by mistake; the server refuses it. Moved to
+/// Bihar and saved, the record is sent again as a whole new record, not as the two fields that
+/// moved, which the server could not make a record of.
+#[tokio::test]
+async fn a_refused_create_fixed_and_saved_lands_on_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let bihar = Desk::new(&dir, &hub, "bihar", Role::StateEditor, Some(10));
+    let mistake = product(9, 188, "Madhubani Painting");
+    bihar.add(&mistake);
+    let r = bihar.sync().await;
+    assert_eq!(r.refused, 1);
+    let mut fixed = bihar.get(mistake.id).unwrap();
+    fixed.state = odop_domain::StateCode(10);
+    fixed.district = odop_domain::DistrictCode(211);
+    bihar.add(&fixed);
+    assert!(bihar.store().refusals().unwrap().is_empty());
+    let r = bihar.sync().await;
+    assert_eq!((r.applied, r.refused, r.conflicts), (1, 0, 0), "{r:?}");
+    assert_eq!(bihar.get(mistake.id).unwrap(), fixed);
+    bihar.agrees_with(&hub);
+    assert_eq!(hub.view(&bihar.account).len(), 1);
+}
+
+/// An Uttar Pradesh desk renames a record and moves it to Bihar; the server refuses the move.
+/// Put back in Uttar Pradesh (in another district), the change goes out against what the
+/// server last held: the rename and the district land, and nothing conflicts with the
+/// refused values the server never had.
+#[tokio::test]
+async fn a_refused_update_fixed_and_saved_lands_without_a_conflict() {
+    let (_dir, hub, one, _two, p) = two_desks_with_one_row().await;
+    let mut moved = one.get(p.id).unwrap();
+    moved.name = "Zari and Zardozi".into();
+    moved.state = odop_domain::StateCode(10);
+    moved.district = odop_domain::DistrictCode(211);
+    one.add(&moved);
+    let r = one.sync().await;
+    assert_eq!(r.refused, 1);
+    let mut fixed = one.get(p.id).unwrap();
+    fixed.state = odop_domain::StateCode(9);
+    fixed.district = odop_domain::DistrictCode(188);
+    one.add(&fixed);
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused, r.conflicts), (1, 0, 0), "{r:?}");
+    assert!(one.store().conflicts(true).unwrap().is_empty());
+    let held = &hub.view(&one.account)[&("product".to_owned(), p.id.to_string())];
+    assert_eq!(held["name"], "Zari and Zardozi");
+    assert_eq!(held["district"], 188);
+    one.agrees_with(&hub);
+}
+
+/// A desk edits a record DPIIT has meanwhile moved to another state: refused, and the record
+/// leaves the desk. Once DPIIT moves it back, the desk sends its refused edit again as it was,
+/// and the edit lands.
+#[tokio::test]
+async fn a_refused_write_sent_again_once_its_reason_is_gone_lands() {
+    let (dir, hub, one, _two, p) = two_desks_with_one_row().await;
+    let dpiit = Desk::new(&dir, &hub, "dpiit", Role::Central, None);
+    dpiit.sync().await;
+    let mut away = dpiit.get(p.id).unwrap();
+    away.state = odop_domain::StateCode(10);
+    away.district = odop_domain::DistrictCode(211);
+    dpiit.add(&away);
+    dpiit.sync().await;
+    let mut renamed = one.get(p.id).unwrap();
+    renamed.name = "Zari and Zardozi".into();
+    one.add(&renamed);
+    let r = one.sync().await;
+    assert_eq!(r.refused, 1);
+    assert!(one.get(p.id).is_none(), "the record left this state");
+    let seq = one.store().refusals().unwrap()[0].seq;
+    let err = one.store().resend_refusal("one", seq).unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    let mut back = dpiit.get(p.id).unwrap();
+    back.state = odop_domain::StateCode(9);
+    back.district = odop_domain::DistrictCode(187);
+    dpiit.add(&back);
+    dpiit.sync().await;
+    one.sync().await;
+    assert_eq!(
+        one.get(p.id).unwrap().name,
+        "Zari Work",
+        "the server's row came back"
+    );
+    one.store().resend_refusal("one", seq).unwrap();
+    assert!(one.store().refusals().unwrap().is_empty());
+    assert_eq!(one.get(p.id).unwrap().name, "Zari and Zardozi");
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused, r.conflicts), (1, 0, 0), "{r:?}");
+    one.agrees_with(&hub);
+    dpiit.sync().await;
+    assert_eq!(dpiit.get(p.id).unwrap().name, "Zari and Zardozi");
+}
+
+/// A desk deletes a record DPIIT has meanwhile moved to another state: refused. Once DPIIT
+/// moves it back and the record returns to the desk, the deletion sent again lands.
+#[tokio::test]
+async fn a_refused_delete_sent_again_once_its_reason_is_gone_lands() {
+    let (dir, hub, one, two, p) = two_desks_with_one_row().await;
+    let dpiit = Desk::new(&dir, &hub, "dpiit", Role::Central, None);
+    dpiit.sync().await;
+    let mut away = dpiit.get(p.id).unwrap();
+    away.state = odop_domain::StateCode(10);
+    away.district = odop_domain::DistrictCode(211);
+    dpiit.add(&away);
+    dpiit.sync().await;
+    one.delete(p.id);
+    let r = one.sync().await;
+    assert_eq!(r.refused, 1);
+    let refused = one.store().refusals().unwrap().remove(0);
+    assert_eq!(refused.op, "delete");
+    let err = one.store().resend_refusal("one", refused.seq).unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    let mut back = dpiit.get(p.id).unwrap();
+    back.state = odop_domain::StateCode(9);
+    back.district = odop_domain::DistrictCode(187);
+    dpiit.add(&back);
+    dpiit.sync().await;
+    one.sync().await;
+    assert!(one.get(p.id).is_some(), "the record came back");
+    one.store().resend_refusal("one", refused.seq).unwrap();
+    assert!(one.get(p.id).is_none());
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused, r.conflicts), (1, 0, 0), "{r:?}");
+    two.sync().await;
+    assert!(two.get(p.id).is_none());
+    one.agrees_with(&hub);
+    two.agrees_with(&hub);
+}
