@@ -399,7 +399,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         }
         Command::Status => sync::status(&dir, &store, out)?,
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,
-        Command::Refused(cmd) => sync::refused(&mut store, &cmd, out)?,
+        Command::Refused(cmd) => sync::refused(&mut store, &who, &cmd, out)?,
         Command::Brochure(args) => brochure::run(&store, &dir, &args, out)?,
         Command::History { id, limit } => {
             let entries = store.history(id.as_deref(), limit)?;

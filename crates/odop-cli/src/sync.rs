@@ -39,6 +39,9 @@ pub enum ConflictsCmd {
 pub enum RefusedCmd {
     /// Writes the server refused, with its reasons.
     List,
+    /// Send a refused write again at the next sync, once its reason is gone (saving the fixed
+    /// record sends it again too).
+    Resend { seq: i64 },
     /// Give up a refused write; the record returns to the server's version at the next sync.
     Discard { seq: i64 },
 }
@@ -223,7 +226,7 @@ pub fn conflicts(store: &mut Store, who: &str, cmd: ConflictsCmd, out: &Out) -> 
     Ok(())
 }
 
-pub fn refused(store: &mut Store, cmd: &RefusedCmd, out: &Out) -> anyhow::Result<()> {
+pub fn refused(store: &mut Store, who: &str, cmd: &RefusedCmd, out: &Out) -> anyhow::Result<()> {
     match cmd {
         RefusedCmd::List => {
             let list = store.refusals()?;
@@ -240,6 +243,12 @@ pub fn refused(store: &mut Store, cmd: &RefusedCmd, out: &Out) -> anyhow::Result
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
+            });
+        }
+        &RefusedCmd::Resend { seq } => {
+            store.resend_refusal(who, seq)?;
+            out.value(&json!({ "resent": seq }), || {
+                format!("refused write {seq} is sent again at the next sync")
             });
         }
         &RefusedCmd::Discard { seq } => {

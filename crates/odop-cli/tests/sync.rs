@@ -154,3 +154,64 @@ fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
     let (_, refused, _) = odop(&a, "up-a", &["refused", "list"]);
     assert_eq!(refused, serde_json::json!([]));
 }
+
+#[test]
+fn a_refused_write_is_sent_again_from_the_command_line() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let (ledger, url) = support::server(&runtime, root.path());
+    let token = Token::generate().unwrap();
+    ledger
+        .insert_account(
+            &Account::new("bihar", Role::StateEditor, Some(10)).unwrap(),
+            &token.hash(),
+        )
+        .unwrap();
+    let dir = root.path().join("bihar");
+    desk(&dir);
+    assert!(
+        odop(
+            &dir,
+            "bihar",
+            &["login", "--server", &url, "--token", &token.0]
+        )
+        .0
+    );
+    let (ok, _, err) = odop(
+        &dir,
+        "bihar",
+        &[
+            "add",
+            "product",
+            "district=187",
+            "name=Banarasi Saree",
+            "rank=primary",
+            "sector=handloom",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (_, report, _) = odop(&dir, "bihar", &["sync"]);
+    assert_eq!(report["refused"], 1);
+    let (_, refused, _) = odop(&dir, "bihar", &["refused", "list"]);
+    let seq = refused[0]["seq"].as_i64().unwrap().to_string();
+
+    let (ok, _, err) = odop(&dir, "bihar", &["refused", "resend", "999"]);
+    assert!(!ok && err.contains("no refused write"), "{err}");
+    let (ok, answer, err) = odop(&dir, "bihar", &["refused", "resend", &seq]);
+    assert!(ok, "{err}");
+    assert_eq!(answer["resent"].to_string(), seq);
+    let (_, status, _) = odop(&dir, "bihar", &["status"]);
+    assert_eq!(
+        (&status["counts"]["pending"], &status["counts"]["refused"]),
+        (&Value::from(1), &Value::from(0))
+    );
+    // The reason stands (Bihar still may not write Uttar Pradesh), so it is refused again.
+    let (_, report, _) = odop(&dir, "bihar", &["sync"]);
+    assert_eq!(
+        (&report["pushed"], &report["refused"]),
+        (&Value::from(1), &Value::from(1))
+    );
+}
