@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "sync_conflicts",
     "sync_resolve",
     "sync_refusals",
+    "sync_resend",
     "sync_discard",
     "sync_state",
     "brochure_proof",

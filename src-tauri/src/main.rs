@@ -76,6 +76,7 @@ fn main() -> anyhow::Result<()> {
             sync::sync_conflicts,
             sync::sync_resolve,
             sync::sync_refusals,
+            sync::sync_resend,
             sync::sync_discard,
             sync::sync_state,
             brochure::brochure_proof,

@@ -136,6 +136,12 @@ pub fn sync_refusals(store: Shared<'_>) -> Result<Vec<RefusedWrite>, CommandErro
     Ok(lock(store).refusals()?)
 }
 
+/// Sends a refused write again at the next sync.
+#[tauri::command(async)]
+pub fn sync_resend(store: Shared<'_>, seq: i64) -> Result<(), CommandError> {
+    Ok(lock(store).resend_refusal(WHO, seq)?)
+}
+
 /// Gives up a refused write.
 #[tauri::command(async)]
 pub fn sync_discard(store: Shared<'_>, seq: i64) -> Result<(), CommandError> {

@@ -225,22 +225,23 @@ function conflictsPanel(conflicts, ctx) {
 
 function refusalsPanel(refusals, states, ctx) {
   const stateName = (code) => states.get(code);
+  // Either one changes what waits and what is refused, so the screen is drawn afresh.
+  const act = (command, r) => async () => {
+    ctx.clearError();
+    try {
+      await ctx.call(command, { seq: r.seq });
+      ctx.navigate("#/sync");
+    } catch (error) {
+      ctx.showError(error);
+    }
+  };
   const rows = refusals.map((r) => h("tr", { "data-testid": "refusal-row" },
     h("td", {}, `${word("op", r.op)} · ${word("kind", r.kind)} · ${r.row.slice(-8)}`),
     h("td", {}, h("strong", { "data-testid": "refusal-headline" }, refusalHeadline(r.code)), " ",
       h("span", { "data-testid": "refusal-reason" }, refusalReasonText(r, stateName))),
-    h("td", {}, h("button", {
-      type: "button", class: "button", "data-testid": "discard-refusal",
-      on: { click: async () => {
-        ctx.clearError();
-        try {
-          await ctx.call("sync_discard", { seq: r.seq });
-          ctx.navigate("#/sync");
-        } catch (error) {
-          ctx.showError(error);
-        }
-      } },
-    }, t("sync.discard")))));
+    h("td", {},
+      h("button", { type: "button", class: "button", "data-testid": "resend-refusal", on: { click: act("sync_resend", r) } }, t("sync.resend")),
+      h("button", { type: "button", class: "button", "data-testid": "discard-refusal", on: { click: act("sync_discard", r) } }, t("sync.discard")))));
   return h("section", { class: "panel", "data-testid": "sync-refusals" },
     h("h3", {}, t("sync.refused")),
     refusals.length === 0 ? h("p", {}, t("sync.no_refused")) : h("table", { class: "table" },
