@@ -122,7 +122,7 @@ impl<'c> Edit<'c> {
                     ))?
                     .execute(params![key, body, self.at])?;
                 let rowid = self.tx.last_insert_rowid();
-                self.record_encoded(kind, &key, "create", &record.title(), &body, 0)?;
+                self.record_encoded(kind, &key, "create", &record.title(), &body, 0, true)?;
                 index_new_row(&self.tx, kind, rowid, &new)?;
                 Ok(Outcome::Created)
             }
@@ -225,10 +225,24 @@ impl<'c> Edit<'c> {
     ) -> Result<(), StoreError> {
         if self.has_refusals && op == "update" {
             if let Some((op, changes)) = self.after_refusals(kind, id, changes)? {
-                return self.record_change(kind, id, op, title, &changes, base_version);
+                return self.record_change(kind, id, op, title, &changes, base_version, true);
             }
         }
-        self.record_change(kind, id, op, title, changes, base_version)
+        self.record_change(kind, id, op, title, changes, base_version, true)
+    }
+
+    /// Queues a change again as it is, for a server that lost it. Unlike a person's edit it
+    /// settles no refused write of the row: those wait for a person.
+    pub(crate) fn requeue(
+        &mut self,
+        kind: EntityKind,
+        id: &str,
+        op: &str,
+        title: &str,
+        changes: &Fields,
+        base_version: i64,
+    ) -> Result<(), StoreError> {
+        self.record_change(kind, id, op, title, changes, base_version, false)
     }
 
     /// A change of a row whose earlier writes the server refused, as the server needs it: the
@@ -370,7 +384,9 @@ impl<'c> Edit<'c> {
         self.record(kind, id, "update", &title, &Fields::new(), version)
     }
 
-    /// Records a change as given, in the history and the outbox.
+    /// Records a change as given, in the history and the outbox; `settles` clears the row's
+    /// refused writes.
+    #[allow(clippy::too_many_arguments)]
     fn record_change(
         &mut self,
         kind: EntityKind,
@@ -379,16 +395,18 @@ impl<'c> Edit<'c> {
         title: &str,
         changes: &Fields,
         base_version: i64,
+        settles: bool,
     ) -> Result<(), StoreError> {
         let fields = if op == "create" {
             encode(&created_fields(changes))
         } else {
             encode(changes)
         };
-        self.record_encoded(kind, id, op, title, &fields, base_version)
+        self.record_encoded(kind, id, op, title, &fields, base_version, settles)
     }
 
-    /// [`Edit::record`] with the changes already as JSON text.
+    /// [`Edit::record_change`] with the changes already as JSON text.
+    #[allow(clippy::too_many_arguments)]
     fn record_encoded(
         &mut self,
         kind: EntityKind,
@@ -397,6 +415,7 @@ impl<'c> Edit<'c> {
         title: &str,
         fields: &str,
         base_version: i64,
+        settles: bool,
     ) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(
@@ -436,7 +455,7 @@ impl<'c> Edit<'c> {
                 .prepare_cached("UPDATE sync_conflicts SET open = 0 WHERE id = ?1")?
                 .execute([conflict])?;
         }
-        if self.has_refusals {
+        if self.has_refusals && settles {
             // Editing a refused row again is how a refusal is fixed and sent again.
             self.tx
                 .prepare_cached("DELETE FROM sync_refusals WHERE entity = ?1 AND row_id = ?2")?

@@ -2,7 +2,7 @@
 //! what the server sends, each in one transaction. The wire format is the sync crate's; this
 //! module speaks in the store's own terms.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
 use odop_domain::{EntityKind, Fields};
@@ -180,6 +180,8 @@ pub struct Applied {
     pub merged: u64,
     pub removed: u64,
     pub conflicts: u64,
+    /// Rows of a resync whose changes by this desk the server lost, queued again.
+    pub requeued: u64,
 }
 
 /// A write the server refused.
@@ -277,6 +279,21 @@ fn pending_fields(
         out.extend(fields.keys().cloned());
     }
     Ok(out)
+}
+
+/// The server version a row was last synced at; `None` when there is no such row.
+fn row_version(
+    tx: &rusqlite::Connection,
+    kind: EntityKind,
+    id: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(tx
+        .prepare_cached(&format!(
+            "SELECT version FROM {} WHERE id = ?1",
+            kind.table()
+        ))?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
 }
 
 fn local_row(
@@ -386,6 +403,154 @@ fn save_conflict(tx: &Transaction<'_>, c: &Conflict, ours: bool) -> Result<(), S
         ours
     ])?;
     Ok(())
+}
+
+/// Writes a page of server changes. A row with unpushed local edits keeps them: it takes the
+/// server's values only for the fields those edits did not touch.
+fn apply_changes(
+    tx: &Transaction<'_>,
+    changes: &[Incoming],
+    step: &mut dyn FnMut(Option<usize>),
+) -> Result<Applied, StoreError> {
+    let at = clock::now();
+    // Only a row with an outbox entry holds unpushed edits; with the outbox empty (a first
+    // sync, and most pulls) no row needs asking about.
+    let outbox_empty: bool =
+        tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM outbox)", [], |r| r.get(0))?;
+    let pending = |kind: EntityKind, id: &str| -> Result<bool, StoreError> {
+        Ok(!outbox_empty && is_pending(tx, kind, id)?)
+    };
+    let mut applied = Applied::default();
+    for (i, change) in changes.iter().enumerate() {
+        match change {
+            Incoming::Row {
+                kind,
+                id,
+                version,
+                fields,
+            } => {
+                if pending(*kind, id)? {
+                    // A local delete waiting to be pushed stays a delete.
+                    if let Some(local) = local_row(tx, *kind, id)? {
+                        let mut merged = fields.clone();
+                        for f in pending_fields(tx, *kind, id)? {
+                            match local.get(&f) {
+                                Some(v) => merged.insert(f, v.clone()),
+                                None => merged.remove(&f),
+                            };
+                        }
+                        write_server_row(tx, *kind, id, *version, &merged, &at)?;
+                        applied.merged += 1;
+                    }
+                } else {
+                    write_server_row(tx, *kind, id, *version, fields, &at)?;
+                    applied.written += 1;
+                }
+            }
+            Incoming::Gone { kind, id } => {
+                if !pending(*kind, id)? && remove_row(tx, *kind, id)? {
+                    applied.removed += 1;
+                }
+            }
+            Incoming::Conflict(c) => {
+                save_conflict(tx, c.as_ref(), false)?;
+                applied.conflicts += 1;
+            }
+        }
+        step(Some(i));
+    }
+    step(None);
+    Ok(applied)
+}
+
+/// What a resync sends again of a row the server holds at `version` with `server`'s values:
+/// the fields whose values here this desk wrote itself and the server lacks, each as a change
+/// from the value this desk changed it from. Only a row held here at that version or a later
+/// one can have lost changes (one held at an older version is merely behind), and versions
+/// alone cannot tell: a restored server numbers its versions again, so another desk's change
+/// of the restored row may take the number this desk's lost change had. Based on the value it
+/// was changed from, a field lets the server's merge decide: it takes the value where it still
+/// holds the old one and records a conflict where someone has changed it since. A field
+/// another desk wrote is left for that desk to send; fields of waiting or refused changes go
+/// with those.
+fn lost_changes(
+    tx: &rusqlite::Connection,
+    kind: EntityKind,
+    id: &str,
+    version: i64,
+    server: &Fields,
+) -> Result<Fields, StoreError> {
+    let mut lost = Fields::new();
+    if row_version(tx, kind, id)?.is_none_or(|held| held < version) {
+        return Ok(lost);
+    }
+    let Some(local) = local_row(tx, kind, id)? else {
+        return Ok(lost);
+    };
+    if local == *server {
+        return Ok(lost);
+    }
+    let mut skip = pending_fields(tx, kind, id)?;
+    skip.extend(refused_fields(tx, kind, id)?);
+    let own = own_changes(tx, kind, id)?;
+    for name in local.keys().chain(server.keys()).collect::<BTreeSet<_>>() {
+        let here = local.get(name).unwrap_or(&Value::Null);
+        if skip.contains(name) || server.get(name).unwrap_or(&Value::Null) == here {
+            continue;
+        }
+        if let Some((old, new)) = own.get(name) {
+            if new == here {
+                lost.insert(name.clone(), json!({ "old": old, "new": here }));
+            }
+        }
+    }
+    Ok(lost)
+}
+
+/// Per field, the last change this desk made to it in a row: (old, new).
+fn own_changes(
+    tx: &rusqlite::Connection,
+    kind: EntityKind,
+    id: &str,
+) -> Result<HashMap<String, (Value, Value)>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT op, fields FROM history WHERE entity = ?1 AND row_id = ?2 ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map([kind.as_str(), id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (op, fields) = row?;
+        for (name, change) in history_changes(&op, &fields) {
+            out.entry(name).or_insert_with(|| {
+                (
+                    change.get("old").cloned().unwrap_or(Value::Null),
+                    change.get("new").cloned().unwrap_or(Value::Null),
+                )
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The fields that refused writes of this row touch.
+fn refused_fields(
+    tx: &rusqlite::Connection,
+    kind: EntityKind,
+    id: &str,
+) -> Result<BTreeSet<String>, StoreError> {
+    let mut stmt = tx
+        .prepare_cached("SELECT op, fields FROM sync_refusals WHERE entity = ?1 AND row_id = ?2")?;
+    let rows = stmt.query_map([kind.as_str(), id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = BTreeSet::new();
+    for row in rows {
+        let (op, fields) = row?;
+        out.extend(history_changes(&op, &fields).into_iter().map(|(k, _)| k));
+    }
+    Ok(out)
 }
 
 impl Store {
@@ -507,11 +672,13 @@ impl Store {
                          AND history_id IN (SELECT id FROM history WHERE entity = ?4 AND row_id = ?5)",
                     )?
                     .execute(params![version, seq, base, kind, row])?;
+                    // Only a row that held the version just before holds this one now; see
+                    // below.
                     tx.prepare_cached(&format!(
-                        "UPDATE {} SET version = ?1 WHERE id = ?2 AND version = ?3",
+                        "UPDATE {} SET version = ?1 WHERE id = ?2 AND version + 1 = ?1",
                         kind_of(&kind)?.table()
                     ))?
-                    .execute(params![version, row, base])?;
+                    .execute(params![version, row])?;
                 }
             }
             touched.push((kind_of(&kind)?, row, verdict));
@@ -526,6 +693,17 @@ impl Store {
             let version = match verdict {
                 Verdict::Applied { version } | Verdict::Conflict { version, .. } => *version,
                 Verdict::Refused { .. } => continue,
+            };
+            // The server made `version` from the one before it. A row that held an older one
+            // lacks what other desks changed in between (the server merged them, this desk has
+            // not pulled them yet), so it keeps its version: the next pull then writes the
+            // server's row, and a resync does not take the row for one the server lost.
+            let held = row_version(&tx, kind, &id)?;
+            let caught_up = held.is_some_and(|v| v + 1 >= version);
+            let kept = if caught_up {
+                version
+            } else {
+                held.unwrap_or(version)
             };
             if let Verdict::Conflict { conflicts, .. } = verdict {
                 for c in conflicts {
@@ -543,17 +721,19 @@ impl Store {
                                 } else {
                                     fields.insert(field.to_owned(), value.clone());
                                 }
-                                write_server_row(&tx, kind, &id, version, &fields, &at)?;
+                                write_server_row(&tx, kind, &id, kept, &fields, &at)?;
                             }
                         }
                     }
                 }
             }
-            tx.prepare_cached(&format!(
-                "UPDATE {} SET version = max(version, ?2) WHERE id = ?1",
-                kind.table()
-            ))?
-            .execute(params![id, version])?;
+            if caught_up {
+                tx.prepare_cached(&format!(
+                    "UPDATE {} SET version = max(version, ?2) WHERE id = ?1",
+                    kind.table()
+                ))?
+                .execute(params![id, version])?;
+            }
         }
         tx.commit()?;
         Ok(())
@@ -578,12 +758,35 @@ impl Store {
         epoch: &str,
         step: &mut dyn FnMut(Option<usize>),
     ) -> Result<Applied, StoreError> {
+        self.pulling(|store| store.apply_page(changes, cursor, epoch, None, step))
+    }
+
+    /// Applies a page of a resync as [`Store::apply_incoming`] does, after queueing again, in
+    /// the same transaction, what the server lost of this desk's own changes of the page's
+    /// rows (see [`lost_changes`]): those fields then stay as this desk has them, as any
+    /// waiting change's do.
+    pub fn apply_resync_page(
+        &mut self,
+        who: &str,
+        changes: &[Incoming],
+        cursor: u64,
+        epoch: &str,
+        step: &mut dyn FnMut(Option<usize>),
+    ) -> Result<Applied, StoreError> {
+        self.pulling(|store| store.apply_page(changes, cursor, epoch, Some(who), step))
+    }
+
+    /// Runs `apply` with the pull's checkpoint threshold, putting the usual one back after.
+    fn pulling(
+        &mut self,
+        apply: impl FnOnce(&mut Store) -> Result<Applied, StoreError>,
+    ) -> Result<Applied, StoreError> {
         let usual: i64 = self
             .conn
             .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
         self.conn
             .pragma_update(None, "wal_autocheckpoint", PULL_CHECKPOINT_PAGES)?;
-        let applied = self.apply_page(changes, cursor, epoch, step);
+        let applied = apply(self);
         self.conn.pragma_update(None, "wal_autocheckpoint", usual)?;
         applied
     }
@@ -593,60 +796,39 @@ impl Store {
         changes: &[Incoming],
         cursor: u64,
         epoch: &str,
+        resync: Option<&str>,
         step: &mut dyn FnMut(Option<usize>),
     ) -> Result<Applied, StoreError> {
-        let tx = self.conn.transaction()?;
-        let at = clock::now();
-        // Only a row with an outbox entry holds unpushed edits; with the outbox empty (a first
-        // sync, and most pulls) no row needs asking about.
-        let outbox_empty: bool =
-            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM outbox)", [], |r| r.get(0))?;
-        let pending = |kind: EntityKind, id: &str| -> Result<bool, StoreError> {
-            Ok(!outbox_empty && is_pending(&tx, kind, id)?)
+        let Some(who) = resync else {
+            let tx = self.conn.transaction()?;
+            let applied = apply_changes(&tx, changes, step)?;
+            meta_set(&tx, "sync_cursor", &cursor.to_string())?;
+            meta_set(&tx, "sync_epoch", epoch)?;
+            tx.commit()?;
+            return Ok(applied);
         };
-        let mut applied = Applied::default();
-        for (i, change) in changes.iter().enumerate() {
-            match change {
-                Incoming::Row {
-                    kind,
-                    id,
-                    version,
-                    fields,
-                } => {
-                    if pending(*kind, id)? {
-                        // A local delete waiting to be pushed stays a delete.
-                        if let Some(local) = local_row(&tx, *kind, id)? {
-                            let mut merged = fields.clone();
-                            for f in pending_fields(&tx, *kind, id)? {
-                                match local.get(&f) {
-                                    Some(v) => merged.insert(f, v.clone()),
-                                    None => merged.remove(&f),
-                                };
-                            }
-                            write_server_row(&tx, *kind, id, *version, &merged, &at)?;
-                            applied.merged += 1;
-                        }
-                    } else {
-                        write_server_row(&tx, *kind, id, *version, fields, &at)?;
-                        applied.written += 1;
-                    }
-                }
-                Incoming::Gone { kind, id } => {
-                    if !pending(*kind, id)? && remove_row(&tx, *kind, id)? {
-                        applied.removed += 1;
-                    }
-                }
-                Incoming::Conflict(c) => {
-                    save_conflict(&tx, c.as_ref(), false)?;
-                    applied.conflicts += 1;
+        let mut edit = self.edit(who)?;
+        let mut requeued = 0;
+        for change in changes {
+            if let Incoming::Row {
+                kind,
+                id,
+                version,
+                fields,
+            } = change
+            {
+                let lost = lost_changes(edit.tx(), *kind, id, *version, fields)?;
+                if !lost.is_empty() {
+                    edit.requeue(*kind, id, "update", "", &lost, *version)?;
+                    requeued += 1;
                 }
             }
-            step(Some(i));
         }
-        step(None);
-        meta_set(&tx, "sync_cursor", &cursor.to_string())?;
-        meta_set(&tx, "sync_epoch", epoch)?;
-        tx.commit()?;
+        let mut applied = apply_changes(edit.tx(), changes, step)?;
+        applied.requeued = requeued;
+        meta_set(edit.tx(), "sync_cursor", &cursor.to_string())?;
+        meta_set(edit.tx(), "sync_epoch", epoch)?;
+        edit.commit()?;
         Ok(applied)
     }
 
@@ -697,15 +879,13 @@ impl Store {
     /// Ends a resync once every page from the start is applied, in one transaction that also
     /// clears the mark [`Store::begin_resync`] set. Rows with a server version that the full
     /// pull did not bring (`seen`) and no waiting change are, after a restored server, queued
-    /// again as creates; after a pruned horizon, removed. Rows the server holds older than this
-    /// desk (`newer`: the server's version and fields) are queued as the local fields that
-    /// differ from the server's, so nothing this desk had is lost.
+    /// again as creates; after a pruned horizon, removed. (What the server lost of rows it
+    /// still has was queued with each page: see [`Store::apply_resync_page`].)
     pub fn finish_resync(
         &mut self,
         who: &str,
         why: Resync,
         seen: &HashSet<(EntityKind, String)>,
-        newer: &[(EntityKind, String, i64, Fields)],
     ) -> Result<Resynced, StoreError> {
         let mut done = Resynced::default();
         let mut edit = self.edit(who)?;
@@ -747,26 +927,10 @@ impl Store {
                             .and_then(Value::as_str)
                             .unwrap_or_default()
                             .to_owned();
-                        edit.record(kind, &id, "create", &title, &changes, 0)?;
+                        edit.requeue(kind, &id, "create", &title, &changes, 0)?;
                         done.requeued += 1;
                     }
                 }
-            }
-        }
-        for (kind, id, server_version, server) in newer {
-            let Some(fields) = local_row(edit.tx(), *kind, id)? else {
-                continue;
-            };
-            let mut changes = Fields::new();
-            for key in fields.keys().chain(server.keys()).collect::<BTreeSet<_>>() {
-                let (old, new) = (server.get(key), fields.get(key));
-                if old != new {
-                    changes.insert(key.clone(), json!({ "old": old, "new": new }));
-                }
-            }
-            if !changes.is_empty() {
-                edit.record(*kind, id, "update", "", &changes, *server_version)?;
-                done.requeued += 1;
             }
         }
         edit.tx()
@@ -918,14 +1082,7 @@ impl Store {
 
     /// The server version a row was last synced at; `None` when there is no such row.
     pub fn version_of(&self, kind: EntityKind, id: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached(&format!(
-                "SELECT version FROM {} WHERE id = ?1",
-                kind.table()
-            ))?
-            .query_row([id], |r| r.get(0))
-            .optional()?)
+        row_version(self.conn(), kind, id)
     }
 
     /// Writes the server refused, oldest first.
@@ -1105,7 +1262,7 @@ mod tests {
             Resync::Restored
         );
         store
-            .finish_resync("desk", Resync::Restored, &HashSet::new(), &[])
+            .finish_resync("desk", Resync::Restored, &HashSet::new())
             .unwrap();
         assert_eq!(store.sync_point().unwrap().resync, None);
         assert_eq!(

@@ -109,14 +109,20 @@ async fn round<R: Remote>(
     if let Some(why) = store.sync_point()?.resync {
         resync(store, remote, who, why, progress, report).await?;
     }
-    let restart = match push_all(store, remote, progress, report).await? {
+    let mut restart = match push_all(store, remote, progress, report).await? {
         Some(why) => Some(why),
         None => pull_all(store, remote, progress, report).await?,
     };
-    if let Some(why) = restart {
+    // When the pull noticed a restore first, the push after the resync may only then find
+    // that the server lost this desk's pushes: it starts over with a new client id, and the
+    // resync is done again before that push. A second finding waits for the next round.
+    for _ in 0..2 {
+        let Some(why) = restart else {
+            break;
+        };
         let why = store.begin_resync(why)?;
         resync(store, remote, who, why, progress, report).await?;
-        push_all(store, remote, progress, report).await?;
+        restart = push_all(store, remote, progress, report).await?;
     }
     Ok(())
 }
@@ -229,18 +235,18 @@ async fn pull_all<R: Remote>(
     }
 }
 
-/// Rows a full pull compares with the local database.
-#[derive(Debug, Default)]
-struct Compare {
+/// What a full pull has seen of the server's rows so far, with who this desk records as the
+/// author of what it queues again.
+#[derive(Debug)]
+struct Compare<'a> {
+    who: &'a str,
     seen: HashSet<(EntityKind, String)>,
-    /// Rows the server holds older than this desk: (kind, id, server version, server fields).
-    newer: Vec<(EntityKind, String, i64, odop_domain::Fields)>,
 }
 
 fn apply_page(
     store: &mut Store,
     page: PullResponse,
-    mut compare: Option<&mut Compare>,
+    mut compare: Option<&mut Compare<'_>>,
     report: &mut Report,
 ) -> Result<(), SyncError> {
     let mut incoming = Vec::with_capacity(page.changes.len());
@@ -256,19 +262,13 @@ fn apply_page(
                 let Ok(kind) = EntityKind::from_str(&kind) else {
                     continue;
                 };
-                let version = version as i64;
                 if let Some(c) = compare.as_deref_mut() {
                     c.seen.insert((kind, id.clone()));
-                    let local = store.version_of(kind, &id)?.filter(|v| *v > version);
-                    if local.is_some() {
-                        c.newer.push((kind, id, version, fields));
-                        continue;
-                    }
                 }
                 incoming.push(Incoming::Row {
                     kind,
                     id,
-                    version,
+                    version: version as i64,
                     fields,
                 });
             }
@@ -287,24 +287,27 @@ fn apply_page(
         }
     }
     let half = incoming.len() / 2;
-    let applied = store.apply_incoming(
-        &incoming,
-        page.cursor,
-        &page.epoch,
-        &mut |step| match step {
-            Some(i) if i == half => crash_point("mid_pull"),
-            None => crash_point("before_cursor"),
-            Some(_) => {}
-        },
-    )?;
+    let mut step = |step| match step {
+        Some(i) if i == half => crash_point("mid_pull"),
+        None => crash_point("before_cursor"),
+        Some(_) => {}
+    };
+    let applied = match compare {
+        Some(c) => {
+            store.apply_resync_page(c.who, &incoming, page.cursor, &page.epoch, &mut step)?
+        }
+        None => store.apply_incoming(&incoming, page.cursor, &page.epoch, &mut step)?,
+    };
     report.pulled += applied.written + applied.merged + applied.removed + applied.conflicts;
     report.merged += applied.merged;
     report.removed += applied.removed;
+    report.requeued += applied.requeued;
     Ok(())
 }
 
-/// Pulls everything from the start and reconciles: after a restored server, rows it lacks or
-/// holds older are queued to be sent again; after a pruned horizon, rows it lacks are removed.
+/// Pulls everything from the start and reconciles: what the server lost of this desk's own
+/// changes is queued again with each page; at the end, rows it lacks are queued again as new
+/// after a restored server, and removed after a pruned horizon.
 /// The resync is marked due in the database before this starts and cleared only with its last
 /// step, so one cut short starts again from the first page at the next round.
 async fn resync<R: Remote>(
@@ -316,7 +319,10 @@ async fn resync<R: Remote>(
     report: &mut Report,
 ) -> Result<(), SyncError> {
     report.resynced = true;
-    let mut compare = Compare::default();
+    let mut compare = Compare {
+        who,
+        seen: HashSet::new(),
+    };
     let mut cursor = 0;
     loop {
         let page = remote.pull(cursor, MAX_PULL_LIMIT).await?;
@@ -330,7 +336,7 @@ async fn resync<R: Remote>(
             break;
         }
     }
-    let done = store.finish_resync(who, why, &compare.seen, &compare.newer)?;
+    let done = store.finish_resync(who, why, &compare.seen)?;
     report.requeued += done.requeued;
     report.removed += done.removed;
     Ok(())

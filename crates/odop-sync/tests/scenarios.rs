@@ -701,3 +701,79 @@ async fn a_refused_delete_sent_again_once_its_reason_is_gone_lands() {
     one.agrees_with(&hub);
     two.agrees_with(&hub);
 }
+
+/// The server loses this desk's rename to a restore, and another desk renames the restored
+/// row differently: both rows are now at the same version. This desk's rename must not be
+/// put over silently by the other's; the server records the clash for a person to settle.
+#[tokio::test]
+async fn an_edit_lost_to_a_restore_meets_a_later_edit_of_the_same_field_as_a_conflict() {
+    let (dir, mut hub, one, two, p) = two_desks_with_one_row().await;
+    let backup = dir.path().join("backup.sqlite3");
+    back_up(&mut hub, &backup).await;
+    let mut mine = one.get(p.id).unwrap();
+    mine.name = "Zari, as one named it".into();
+    one.add(&mine);
+    one.sync().await;
+    restore(&mut hub, &backup).await;
+    let mut theirs = two.get(p.id).unwrap();
+    theirs.name = "Zari, as two named it".into();
+    two.add(&theirs);
+    two.sync().await;
+    let r = one.sync().await;
+    assert!(r.resynced, "{r:?}");
+    let conflicts = one.store().conflicts(false).unwrap();
+    assert_eq!(conflicts.len(), 1, "{r:?}");
+    assert_eq!(conflicts[0].conflict.field, "name");
+    assert_eq!(conflicts[0].mine, "Zari, as one named it");
+    assert_eq!(conflicts[0].theirs, "Zari, as two named it");
+    two.sync().await;
+    assert_eq!(two.store().conflicts(false).unwrap().len(), 1);
+    one.agrees_with(&hub);
+    two.agrees_with(&hub);
+}
+
+/// A push the server merged with another desk's change of another field, whose pull is then
+/// lost, leaves this desk's row behind the version the push made. A server restart (a new
+/// epoch) then compares everything: the row is merely behind, and must not be sent back as
+/// though the server had lost this desk's older value.
+#[tokio::test]
+async fn a_row_behind_its_own_push_is_not_sent_back_after_a_server_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
+    let two = Desk::new(&dir, &hub, "two", Role::StateEditor, Some(9));
+    let mut p = product(9, 187, "Zari Work");
+    p.description = "One's words".into();
+    one.add(&p);
+    one.sync().await;
+    two.sync().await;
+    let mut words = two.get(p.id).unwrap();
+    words.description = "Two's words".into();
+    two.add(&words);
+    two.sync().await;
+    let mut renamed = one.get(p.id).unwrap();
+    renamed.name = "Zari and Zardozi".into();
+    one.add(&renamed);
+    *one.remote.pulls_left.lock().unwrap() = Some(0);
+    let err = sync_once(&one.path, &one.remote, &one.name, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err}");
+    assert_eq!(
+        one.store().sync_counts().unwrap().pending,
+        0,
+        "the push landed"
+    );
+    *one.remote.pulls_left.lock().unwrap() = None;
+    hub.restart().await;
+    let r = one.sync().await;
+    assert!(r.resynced, "{r:?}");
+    assert_eq!((r.requeued, r.pushed), (0, 0), "{r:?}");
+    assert!(one.store().conflicts(true).unwrap().is_empty());
+    let row = one.get(p.id).unwrap();
+    assert_eq!(
+        (row.name.as_str(), row.description.as_str()),
+        ("Zari and Zardozi", "Two's words")
+    );
+    one.agrees_with(&hub);
+}
