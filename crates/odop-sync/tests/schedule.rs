@@ -1,15 +1,19 @@
 //! The periodic sync: "sync now" runs a round at once, a server that cannot be reached makes it
-//! back off and say so, and stopping it mid-way harms nothing.
+//! back off and say so, stopping it mid-way harms nothing, and one round runs at a time.
 
 mod support;
 
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use odop_protocol::Role;
+use odop_domain::EntityKind;
+use odop_protocol::{Identity, PullResponse, PushRequest, PushResponse, Role};
 use odop_store::Store;
-use odop_sync::{Schedule, Status};
+use odop_sync::{sync_once, Remote, Schedule, Status, SyncError};
 use support::{desk_store, product, Fault, Flaky, Hub};
+use tokio::sync::Notify;
 
 async fn until(schedule: &mut Schedule, what: &str, done: impl Fn(&Status) -> bool) -> Status {
     let wait = async {
@@ -74,10 +78,155 @@ async fn sync_now_runs_a_round_and_an_unreachable_server_backs_off() {
         next.next_in_secs <= 7,
         "the first retry comes within seconds, not the hour: {next:?}"
     );
-
     schedule.stop();
-    // A stopped schedule runs nothing more; the database is whole and usable.
+}
+
+/// A remote that, while `hold` is set, keeps a push's answer after the server has taken the
+/// push, until the test lets it through: a round caught between the server's commit and the
+/// desk's.
+struct Gate {
+    inner: Flaky,
+    hold: AtomicBool,
+    entered: Notify,
+    release: Notify,
+}
+
+impl Gate {
+    fn new(inner: Flaky) -> Gate {
+        Gate {
+            inner,
+            hold: AtomicBool::new(true),
+            entered: Notify::new(),
+            release: Notify::new(),
+        }
+    }
+
+    async fn until_held(&self) {
+        tokio::time::timeout(Duration::from_secs(30), self.entered.notified())
+            .await
+            .expect("waited 30 s for a push to reach the gate");
+    }
+}
+
+impl Remote for Gate {
+    async fn whoami(&self) -> Result<Identity, SyncError> {
+        self.inner.whoami().await
+    }
+
+    async fn push(&self, request: &PushRequest) -> Result<PushResponse, SyncError> {
+        let answer = self.inner.push(request).await;
+        if self.hold.load(Ordering::SeqCst) {
+            self.entered.notify_one();
+            self.release.notified().await;
+        }
+        answer
+    }
+
+    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, SyncError> {
+        self.inner.pull(cursor, limit).await
+    }
+}
+
+/// A desk with two products waiting to be pushed, and a remote that holds the push's answer.
+fn desk_with_two_waiting(dir: &Path, hub: &Hub) -> (PathBuf, Arc<Gate>) {
+    let (_, token) = hub.account("up", Role::StateEditor, Some(9));
+    let db = dir.join("desk.sqlite3");
+    let mut store = desk_store(&db);
+    let mut edit = store.edit("up").unwrap();
+    edit.put(&product(9, 187, "Carpet")).unwrap();
+    edit.put(&product(9, 188, "Brassware")).unwrap();
+    edit.commit().unwrap();
+    (
+        db,
+        Arc::new(Gate::new(Flaky::new(hub.base.clone(), &token))),
+    )
+}
+
+/// Stopped while the server has taken its push but the desk has not heard, a round leaves the
+/// outbox as it was; the next round sends it again, the server answers from what it recorded,
+/// and nothing is applied twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_stopped_mid_way_harms_nothing_and_the_next_one_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let (db, gate) = desk_with_two_waiting(dir.path(), &hub);
+    let mut schedule = Schedule::start(
+        db.clone(),
+        Arc::clone(&gate),
+        "up".into(),
+        Duration::from_secs(3600),
+    );
     schedule.sync_now();
+    gate.until_held().await;
+    assert_eq!(
+        hub.ledger()
+            .pull(&account(&hub), 0, 100)
+            .unwrap()
+            .changes
+            .len(),
+        2
+    );
+    schedule.stop();
+    let status = until(&mut schedule, "the round to be cut short", |s| {
+        !s.running && s.last.is_some()
+    })
+    .await;
+    assert_eq!(
+        status.last.unwrap().error.as_deref(),
+        Some("sync was cancelled")
+    );
+    assert_eq!(
+        Store::open(&db).unwrap().sync_counts().unwrap().pending,
+        2,
+        "the unanswered push still waits"
+    );
+
+    gate.hold.store(false, Ordering::SeqCst);
+    let r = sync_once(&db, &*gate, "up", &|_| {}).await.unwrap();
+    assert_eq!((r.pushed, r.applied, r.conflicts), (2, 2, 0), "{r:?}");
     let store = Store::open(&db).unwrap();
     assert_eq!(store.sync_counts().unwrap().pending, 0);
+    let on_server = hub.ledger().pull(&account(&hub), 0, 100).unwrap().changes;
+    assert_eq!(
+        on_server.len(),
+        2,
+        "nothing was applied twice: {on_server:?}"
+    );
+    assert_eq!(store.count(EntityKind::Product).unwrap(), 2);
+}
+
+/// One round at a time: a second round of the same database, asked for while the first waits
+/// on the server, is told the database is busy and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_round_while_one_runs_is_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let (db, gate) = desk_with_two_waiting(dir.path(), &hub);
+    let first = tokio::spawn({
+        let (db, gate) = (db.clone(), Arc::clone(&gate));
+        async move { sync_once(&db, &*gate, "up", &|_| {}).await }
+    });
+    gate.until_held().await;
+    let second = sync_once(&db, &*gate, "up", &|_| {});
+    let err = tokio::time::timeout(Duration::from_secs(30), second)
+        .await
+        .expect("the second round was let in and waits at the gate")
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Busy), "{err}");
+    assert!(err.is_transient());
+    assert_eq!(Store::open(&db).unwrap().sync_counts().unwrap().pending, 2);
+    gate.release.notify_one();
+    let r = first.await.unwrap().unwrap();
+    assert_eq!((r.pushed, r.applied), (2, 2), "{r:?}");
+    assert_eq!(Store::open(&db).unwrap().sync_counts().unwrap().pending, 0);
+}
+
+/// The desk's account as the server knows it.
+fn account(hub: &Hub) -> odop_ledger::Account {
+    hub.ledger()
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == "up")
+        .unwrap()
 }
