@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use odop_domain::{
@@ -206,6 +206,8 @@ pub fn import_sellers(
     }
     let mut existing: HashMap<(u32, String), Id> = HashMap::new();
     let mut stored: HashMap<Id, Seller> = HashMap::new();
+    // Sellers this file added; not kept whole, so a large first import holds each seller once.
+    let mut added: HashSet<Id> = HashSet::new();
     for s in store.list::<Seller>(None, None, usize::MAX, 0)? {
         existing.insert((s.district.0, name_key(&s.name)), s.id);
         stored.insert(s.id, s);
@@ -239,7 +241,7 @@ pub fn import_sellers(
                 } else {
                     seen.insert(key.clone(), row.line);
                     let found = named
-                        .filter(|id| stored.contains_key(id))
+                        .filter(|id| stored.contains_key(id) || added.contains(id))
                         .or_else(|| existing.get(&key).copied());
                     seller.id = found
                         .or(named)
@@ -250,7 +252,12 @@ pub fn import_sellers(
                     match edit.put(&seller) {
                         Ok(outcome) => {
                             existing.insert(key, seller.id);
-                            stored.insert(seller.id, seller.clone());
+                            match stored.get_mut(&seller.id) {
+                                Some(kept) => *kept = seller.clone(),
+                                None => {
+                                    added.insert(seller.id);
+                                }
+                            }
                             let id = seller.id.to_string();
                             Fate::written(id, outcome, found.is_some())
                         }
