@@ -45,7 +45,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         // one to ask: the header's count may still show the moment before the sample.
         let mut products = Vec::new();
         for _ in 0..600 {
-            let page = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 1000))?;
+            let page = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 0, 1000))?;
             products = page
                 .changes
                 .iter()
@@ -134,7 +134,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         )
         .await?;
         w.shot(&shots, "06-settled").await?;
-        let after = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 1000))?;
+        let after = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 0, 1000))?;
         let settled = after.changes.iter().any(|c| {
             matches!(c, Change::Row { id: r, fields, .. } if *r == id && fields["name"] == "Renamed at the state")
         });

@@ -45,9 +45,9 @@ fn odop(dir: &Path, crash_at: Option<&str>, args: &[&str]) -> std::process::Outp
 /// Server rows by id, with their version.
 fn server_rows(ledger: &dyn Ledger, who: &Account) -> BTreeMap<String, (u64, Value)> {
     let mut rows = BTreeMap::new();
-    let mut cursor = 0;
+    let (mut cursor, mut horizon) = (0, 0);
     loop {
-        let page = ledger.pull(who, cursor, 1000).unwrap();
+        let page = ledger.pull(who, cursor, horizon, 1000).unwrap();
         for c in page.changes {
             match c {
                 Change::Row {
@@ -64,7 +64,7 @@ fn server_rows(ledger: &dyn Ledger, who: &Account) -> BTreeMap<String, (u64, Val
                 Change::Conflict { .. } => {}
             }
         }
-        cursor = page.cursor;
+        (cursor, horizon) = (page.cursor, page.horizon);
         if !page.more {
             return rows;
         }

@@ -434,8 +434,14 @@ impl Ledger for PostgresLedger {
         })
     }
 
-    fn pull(&self, who: &Account, cursor: u64, limit: u32) -> Result<PullResponse, LedgerError> {
-        self.read(|tx| read_pull(tx, who, cursor, limit))
+    fn pull(
+        &self,
+        who: &Account,
+        cursor: u64,
+        horizon: u64,
+        limit: u32,
+    ) -> Result<PullResponse, LedgerError> {
+        self.read(|tx| read_pull(tx, who, cursor, horizon, limit))
     }
 
     fn prune(&self, before: &str) -> Result<u64, LedgerError> {

@@ -131,16 +131,16 @@ fn racing_pushes_are_all_taken_and_a_following_reader_misses_nothing() {
         let reader = s.spawn(|| {
             let mut view = BTreeMap::new();
             let mut seqs = Vec::new();
-            let mut cursor = 0;
+            let (mut cursor, mut horizon) = (0, 0);
             loop {
                 // Read the flag first: a page read after the writers stopped sees everything.
                 let last_round = !writing.load(Ordering::SeqCst);
                 loop {
-                    let page = ledger.pull(&up, cursor, 5).expect("pull");
+                    let page = ledger.pull(&up, cursor, horizon, 5).expect("pull");
                     assert!(page.cursor >= cursor, "a cursor never moves back");
                     seqs.extend(page.changes.iter().map(Change::seq));
                     follow(&mut view, &page.changes);
-                    cursor = page.cursor;
+                    (cursor, horizon) = (page.cursor, page.horizon);
                     if !page.more {
                         break;
                     }
@@ -207,11 +207,11 @@ fn racing_pushes_are_all_taken_and_a_following_reader_misses_nothing() {
         "the reader saw each change once, in order"
     );
     let mut fresh = BTreeMap::new();
-    let mut cursor = 0;
+    let (mut cursor, mut horizon) = (0, 0);
     loop {
-        let page = ledger.pull(&up, cursor, 500).unwrap();
+        let page = ledger.pull(&up, cursor, horizon, 500).unwrap();
         follow(&mut fresh, &page.changes);
-        cursor = page.cursor;
+        (cursor, horizon) = (page.cursor, page.horizon);
         if !page.more {
             break;
         }

@@ -66,7 +66,7 @@ fn pushed_values_are_pulled_unchanged() {
         )
         .unwrap();
     assert_eq!(r.last_seq, 1, "{r:?}");
-    let page = ledger.pull(&dpiit, 0, 10).unwrap();
+    let page = ledger.pull(&dpiit, 0, 0, 10).unwrap();
     let [Change::Row { fields, .. }] = page.changes.as_slice() else {
         panic!("one row, got {:?}", page.changes);
     };

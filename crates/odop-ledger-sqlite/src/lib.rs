@@ -263,8 +263,14 @@ impl Ledger for SqliteLedger {
         self.write(|tx| apply_push(&mut SqliteTx { tx }, who, request))
     }
 
-    fn pull(&self, who: &Account, cursor: u64, limit: u32) -> Result<PullResponse, LedgerError> {
-        self.read(|tx| read_pull(&mut SqliteTx { tx }, who, cursor, limit))
+    fn pull(
+        &self,
+        who: &Account,
+        cursor: u64,
+        horizon: u64,
+        limit: u32,
+    ) -> Result<PullResponse, LedgerError> {
+        self.read(|tx| read_pull(&mut SqliteTx { tx }, who, cursor, horizon, limit))
     }
 
     fn prune(&self, before: &str) -> Result<u64, LedgerError> {

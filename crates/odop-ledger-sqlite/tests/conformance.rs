@@ -25,6 +25,7 @@ conformance_tests!(
     a_page_of_long_rows_ends_by_size_and_loses_nothing,
     a_row_leaving_a_state_departs_from_its_readers,
     an_old_cursor_after_pruning_must_resync,
+    a_first_pull_after_pruning_pages_to_the_head,
     a_client_id_belongs_to_one_account,
     an_invalid_row_is_refused_with_its_field,
     a_cursor_beyond_the_head_is_reported,

@@ -34,6 +34,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("a_row_leaving_a_state_departs_from_its_readers", departures),
     ("an_old_cursor_after_pruning_must_resync", horizon),
+    (
+        "a_first_pull_after_pruning_pages_to_the_head",
+        paging_past_the_horizon,
+    ),
     ("a_client_id_belongs_to_one_account", client_binding),
     ("an_invalid_row_is_refused_with_its_field", invalid_rows),
     ("a_cursor_beyond_the_head_is_reported", foreign_cursor),
@@ -221,7 +225,8 @@ fn pull_all(ledger: &dyn Ledger, who: &Account, cursor: u64) -> (Vec<Change>, u6
     pull_all_by(ledger, who, cursor, 7)
 }
 
-/// [`pull_all`] with pages of up to `limit` changes.
+/// [`pull_all`] with pages of up to `limit` changes, each asked with the horizon the page
+/// before carried, as a desk asks.
 fn pull_all_by(
     ledger: &dyn Ledger,
     who: &Account,
@@ -229,11 +234,13 @@ fn pull_all_by(
     limit: u32,
 ) -> (Vec<Change>, u64) {
     let mut all = Vec::new();
+    let mut horizon = 0;
     for _ in 0..10_000 {
-        let page: PullResponse = ledger.pull(who, cursor, limit).expect("pull");
+        let page: PullResponse = ledger.pull(who, cursor, horizon, limit).expect("pull");
         assert!(page.cursor >= cursor, "a cursor never moves back");
         all.extend(page.changes);
         cursor = page.cursor;
+        horizon = page.horizon;
         if !page.more {
             return (all, cursor);
         }
@@ -320,7 +327,7 @@ fn create_and_pull(ledger: &dyn Ledger) {
         seen.is_empty(),
         "another state reads nothing of UP: {seen:?}"
     );
-    let head = ledger.pull(&w.central, 0, 100).unwrap().head;
+    let head = ledger.pull(&w.central, 0, 0, 100).unwrap().head;
     assert_eq!(
         cursor, head,
         "an empty pull still moves the cursor to the head"
@@ -694,10 +701,10 @@ fn paging(ledger: &dyn Ledger) {
     assert!(seqs.windows(2).all(|p| p[0] < p[1]), "in sequence order");
     assert_eq!(view(ledger, &w.up).len(), 17, "UP reads its 17 rows");
     // Nothing new: an empty page at the same cursor.
-    let again = ledger.pull(&w.central, cursor, 7).unwrap();
+    let again = ledger.pull(&w.central, cursor, 0, 7).unwrap();
     assert!(again.changes.is_empty() && !again.more && again.cursor == cursor);
     // A limit of 0 still makes progress.
-    assert_eq!(ledger.pull(&w.central, 0, 0).unwrap().changes.len(), 1);
+    assert_eq!(ledger.pull(&w.central, 0, 0, 0).unwrap().changes.len(), 1);
 }
 
 fn long_rows(ledger: &dyn Ledger) {
@@ -732,7 +739,7 @@ fn long_rows(ledger: &dyn Ledger) {
         )],
     );
 
-    let first = ledger.pull(&w.up, 0, MAX_PULL_LIMIT).expect("pull");
+    let first = ledger.pull(&w.up, 0, 0, MAX_PULL_LIMIT).expect("pull");
     let size: usize = first
         .changes
         .iter()
@@ -835,13 +842,70 @@ fn horizon(ledger: &dyn Ledger) {
     let (_, old) = pull_all(ledger, &w.up, 0);
     push(ledger, &w.up, "c-up", vec![delete(3, 1, 1)]);
     assert_eq!(ledger.prune("9999-01-01T00:00:00.000Z").unwrap(), 1);
-    match ledger.pull(&w.up, old, 100) {
+    match ledger.pull(&w.up, old, 0, 100) {
         Err(LedgerError::ResyncRequired { cursor, .. }) => assert_eq!(cursor, old),
         other => panic!("a cursor below the horizon must resync: {other:?}"),
     }
     let rows = view(ledger, &w.up);
     assert_eq!(rows.len(), 1, "a full resync from 0 still works");
     assert_eq!(ledger.prune("9999-01-01T00:00:00.000Z").unwrap(), 0);
+}
+
+/// A first pull pages from 0 to the head however far pruning has gone, each page asked with
+/// the horizon the page before carried: rows read after the pruning show every deletion it
+/// forgot. Pruning that passes the cursor of a pull under way still stops it.
+fn paging_past_the_horizon(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let creates = (1..=8).map(|n| create(u64::from(n), product(n, 9, 187, "Row")));
+    push(ledger, &w.up, "c-up", creates.collect());
+    push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            delete(9, 1, 1),
+            delete(10, 2, 1),
+            create(11, product(9, 9, 187, "After")),
+            create(12, product(10, 9, 187, "After")),
+        ],
+    );
+    assert_eq!(ledger.prune("9999-01-01T00:00:00.000Z").unwrap(), 2);
+    let (mut cursor, mut known, mut pages) = (0, 0, 0);
+    let mut ids = BTreeSet::new();
+    loop {
+        let page = ledger
+            .pull(&w.up, cursor, known, 2)
+            .unwrap_or_else(|e| panic!("page {pages} after cursor {cursor}: {e}"));
+        assert_eq!(page.horizon, 10, "the last pruned deletion's sequence");
+        ids.extend(page.changes.iter().map(|c| match c {
+            Change::Row { id, .. } => id.clone(),
+            other => panic!("only rows are left: {other:?}"),
+        }));
+        (cursor, known, pages) = (page.cursor, page.horizon, pages + 1);
+        if !page.more {
+            break;
+        }
+    }
+    assert!(pages > 2, "most pages end below the horizon: {pages}");
+    assert_eq!(cursor, 12, "the pull reaches the head");
+    assert_eq!(ids, (3..=10).map(id).collect::<BTreeSet<_>>());
+
+    let first = ledger.pull(&w.up, 0, 0, 2).unwrap();
+    let second = ledger.pull(&w.up, first.cursor, first.horizon, 2).unwrap();
+    // A row of the first page is deleted and the deletion pruned before the third page.
+    push(ledger, &w.up, "c-up", vec![delete(13, 3, 1)]);
+    assert_eq!(ledger.prune("9999-01-01T00:00:00.000Z").unwrap(), 1);
+    match ledger.pull(&w.up, second.cursor, second.horizon, 2) {
+        Err(LedgerError::ResyncRequired { cursor, horizon }) => {
+            assert_eq!((cursor, horizon), (second.cursor, 13));
+        }
+        other => panic!("pruning past the cursor since the last page must resync: {other:?}"),
+    }
+    // A client that does not say which horizon it saw is answered as before horizons were sent.
+    assert!(matches!(
+        ledger.pull(&w.up, first.cursor, 0, 2),
+        Err(LedgerError::ResyncRequired { .. })
+    ));
 }
 
 fn client_binding(ledger: &dyn Ledger) {
@@ -905,13 +969,13 @@ fn foreign_cursor(ledger: &dyn Ledger) {
         "c-up",
         vec![create(1, product(1, 9, 187, "One"))],
     );
-    let page = ledger.pull(&w.up, 1_000_000, 10).unwrap();
+    let page = ledger.pull(&w.up, 1_000_000, 0, 10).unwrap();
     assert!(page.changes.is_empty());
     assert!(
         page.head < 1_000_000,
         "the head tells the client it is ahead"
     );
-    let other = ledger.pull(&w.central, 0, 10).unwrap();
+    let other = ledger.pull(&w.central, 0, 0, 10).unwrap();
     assert_eq!(other.epoch, page.epoch);
     assert!(!page.epoch.is_empty());
 }

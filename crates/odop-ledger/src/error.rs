@@ -18,7 +18,7 @@ pub enum LedgerError {
     ClientTaken { client: String, owner: String },
 
     #[error(
-        "cursor {cursor} is older than the oldest kept deletion ({horizon}); resync from the start"
+        "deletions after cursor {cursor} up to {horizon} were forgotten since this client last pulled; resync from the start"
     )]
     ResyncRequired { cursor: u64, horizon: u64 },
 

@@ -95,8 +95,15 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     /// Takes a push in one transaction: the mutations' effects and the client's sequence
     /// commit together, so a replay is answered from what was recorded.
     fn push(&self, who: &Account, request: &PushRequest) -> Result<PushResponse, LedgerError>;
-    /// A page of changes after `cursor` that `who` may read.
-    fn pull(&self, who: &Account, cursor: u64, limit: u32) -> Result<PullResponse, LedgerError>;
+    /// A page of changes after `cursor` that `who` may read. `horizon` is the one the page
+    /// that gave `cursor` carried (see [`read_pull`]).
+    fn pull(
+        &self,
+        who: &Account,
+        cursor: u64,
+        horizon: u64,
+        limit: u32,
+    ) -> Result<PullResponse, LedgerError>;
 
     /// Forgets tombstones written before `before` (RFC 3339), moving the horizon past them.
     fn prune(&self, before: &str) -> Result<u64, LedgerError>;
@@ -135,7 +142,7 @@ pub trait Tx {
 pub trait Reader {
     fn epoch(&mut self) -> Result<String, LedgerError>;
     fn head(&mut self) -> Result<u64, LedgerError>;
-    /// The highest sequence of a pruned tombstone; cursors below it must resync.
+    /// The highest sequence of a pruned tombstone; it only grows.
     fn horizon(&mut self) -> Result<u64, LedgerError>;
     /// Rows (tombstones included) after `cursor`, in `scope` (a state) or all, in sequence
     /// order: at most `limit`, and none after the row whose fields take the total past `bytes`

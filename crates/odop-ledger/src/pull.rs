@@ -5,15 +5,22 @@ use crate::{Account, LedgerError, Reader};
 /// Reads one page of the change sequence after `cursor` that `who` may read: rows and
 /// tombstones of its scope, departures of rows that left its state, and conflicts. The caller
 /// runs it inside one consistent snapshot.
+///
+/// `known` is the horizon the client saw with the page that gave it `cursor` (0 from a client
+/// that does not say). Rows a client read while the horizon stood at `known` already showed
+/// every deletion at or below it, so only pruning since then can hide a deletion of a row it
+/// holds: the pull is refused when the horizon has moved past `known` and past the cursor.
 pub fn read_pull(
     reader: &mut dyn Reader,
     who: &Account,
     cursor: u64,
+    known: u64,
     limit: u32,
 ) -> Result<PullResponse, LedgerError> {
     let limit = limit.clamp(1, MAX_PULL_LIMIT);
     let head = reader.head()?;
     let epoch = reader.epoch()?;
+    let horizon = reader.horizon()?;
     // A cursor beyond the head was handed out by another database (or this one before a
     // restore); answering "nothing new" would leave the client silently diverged.
     if cursor > head {
@@ -23,10 +30,10 @@ pub fn read_pull(
             more: false,
             epoch,
             head,
+            horizon,
         });
     }
-    let horizon = reader.horizon()?;
-    if cursor > 0 && cursor < horizon {
+    if cursor > 0 && cursor < horizon && horizon > known {
         return Err(LedgerError::ResyncRequired { cursor, horizon });
     }
     let scope = who.scope();
@@ -88,5 +95,6 @@ pub fn read_pull(
         more,
         epoch,
         head,
+        horizon,
     })
 }

@@ -10,8 +10,8 @@
 //!   the server answers each one [`Outcome::Applied`], [`Outcome::Conflict`] or
 //!   [`Outcome::Refused`], and a mutation sent again is answered as the first time;
 //! - a client pulls every [`Change`] after its cursor from one gap-free sequence, filtered to
-//!   what its account may read; a cursor older than the tombstone horizon is answered
-//!   [`ErrorBody`] with code `resync_required`.
+//!   what its account may read, saying which tombstone horizon it last saw; a cursor that
+//!   pruning has passed since then is answered [`ErrorBody`] with code `resync_required`.
 
 use std::collections::BTreeMap;
 
@@ -256,6 +256,11 @@ pub struct PullResponse {
     pub epoch: String,
     /// The server's head of the change sequence when this page was read.
     pub head: u64,
+    /// The highest sequence of a pruned tombstone when this page was read. The client sends
+    /// it back with the next page's cursor: the server refuses that cursor only when pruning
+    /// has moved past it since. Absent from older servers, which never read it.
+    #[serde(default)]
+    pub horizon: u64,
 }
 
 /// A write the server would not take, kept for the state and DPIIT to see.
@@ -341,6 +346,25 @@ mod tests {
             serde_json::from_str::<MutationResult>(&text).unwrap(),
             detailed
         );
+    }
+
+    #[test]
+    fn a_page_from_an_older_server_reads_with_no_horizon() {
+        let page = PullResponse {
+            changes: vec![],
+            cursor: 12,
+            more: true,
+            epoch: "e".into(),
+            head: 40,
+            horizon: 10,
+        };
+        let text = serde_json::to_string(&page).unwrap();
+        insta::assert_snapshot!(text, @r#"{"changes":[],"cursor":12,"more":true,"epoch":"e","head":40,"horizon":10}"#);
+        assert_eq!(serde_json::from_str::<PullResponse>(&text).unwrap(), page);
+        let older: PullResponse =
+            serde_json::from_str(r#"{"changes":[],"cursor":12,"more":true,"epoch":"e","head":40}"#)
+                .unwrap();
+        assert_eq!(older.horizon, 0);
     }
 
     #[test]

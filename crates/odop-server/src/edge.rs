@@ -205,6 +205,9 @@ pub(crate) struct PullQuery {
     #[serde(default)]
     cursor: u64,
     limit: Option<u32>,
+    /// The horizon the client last saw; an older client sends none and is answered as before.
+    #[serde(default)]
+    horizon: u64,
 }
 
 pub(crate) async fn pull(
@@ -216,12 +219,12 @@ pub(crate) async fn pull(
         Failure::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            format!("pull takes ?cursor=N&limit=N with whole numbers: {e}"),
+            format!("pull takes ?cursor=N&limit=N&horizon=N with whole numbers: {e}"),
         )
     })?;
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
     let ledger = Arc::clone(&shared.ledger);
-    let page = blocking(move || ledger.pull(&who, q.cursor, limit)).await?;
+    let page = blocking(move || ledger.pull(&who, q.cursor, q.horizon, limit)).await?;
     Ok(Json(page))
 }
 

@@ -89,10 +89,12 @@ pub fn document() -> Value {
                     { "$ref": "#/components/parameters/Protocol" },
                     { "name": "cursor", "in": "query", "schema": { "type": "integer", "minimum": 0 } },
                     { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": MAX_PULL_LIMIT } },
+                    { "name": "horizon", "in": "query", "schema": { "type": "integer", "minimum": 0 },
+                        "description": "The horizon of the page that gave the cursor (0 when absent)" },
                 ],
                 "responses": authed(map(vec![
                     ("200", ok("PullResponse")),
-                    ("410", error("the cursor is older than the tombstone horizon: resync from 0")),
+                    ("410", error("pruning passed the cursor since the horizon sent: resync from 0")),
                 ])),
             }},
             PATH_REFUSALS: { "get": {
@@ -148,9 +150,10 @@ fn schemas() -> Value {
             "properties": { "type": { "enum": ["row", "tombstone", "departed", "conflict"] }, "seq": count,
                 "kind": string, "id": string, "version": count, "state": state,
                 "fields": { "type": "object" }, "author": string, "at": string } },
-        "PullResponse": { "type": "object", "required": ["changes", "cursor", "more", "epoch", "head"],
+        "PullResponse": { "type": "object", "required": ["changes", "cursor", "more", "epoch", "head", "horizon"],
             "properties": { "changes": { "type": "array", "items": { "$ref": "#/components/schemas/Change" } },
-                "cursor": count, "more": { "type": "boolean" }, "epoch": string, "head": count } },
+                "cursor": count, "more": { "type": "boolean" }, "epoch": string, "head": count,
+                "horizon": count } },
         "Refusal": { "type": "object", "required": ["client", "seq", "account", "code", "reason", "at"],
             "properties": { "client": string, "seq": count, "account": string, "code": string, "reason": string, "at": string } },
     })
@@ -159,6 +162,34 @@ fn schemas() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The schema of a pull page names exactly the fields a page is written with.
+    #[test]
+    fn the_pull_page_schema_has_every_field_of_a_page() {
+        let page = odop_protocol::PullResponse {
+            changes: vec![],
+            cursor: 0,
+            more: false,
+            epoch: String::new(),
+            head: 0,
+            horizon: 0,
+        };
+        let mut written: Vec<String> = match serde_json::to_value(&page).unwrap() {
+            Value::Object(fields) => fields.keys().cloned().collect(),
+            other => panic!("a page is an object: {other}"),
+        };
+        let schema = &document()["components"]["schemas"]["PullResponse"];
+        let mut described: Vec<String> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        described.sort();
+        written.sort();
+        assert_eq!(described, written);
+        assert_eq!(schema["required"].as_array().unwrap().len(), written.len());
+    }
 
     #[test]
     fn every_route_is_documented_and_every_reference_resolves() {

@@ -656,6 +656,7 @@ async fn hostile_requests(s: Server) {
         ("old protocol", push().header("odop-protocol", "0").json(&json!({"client": "c", "mutations": []})), StatusCode::BAD_REQUEST, "protocol_mismatch"),
         ("bad cursor", s.http.get(format!("{}/v1/pull?cursor=-1", s.base)).bearer_auth(&token), StatusCode::BAD_REQUEST, "bad_request"),
         ("text cursor", s.http.get(format!("{}/v1/pull?cursor=abc", s.base)).bearer_auth(&token), StatusCode::BAD_REQUEST, "bad_request"),
+        ("text horizon", s.http.get(format!("{}/v1/pull?cursor=1&horizon=abc", s.base)).bearer_auth(&token), StatusCode::BAD_REQUEST, "bad_request"),
         ("no such path", s.http.get(format!("{}/v1/everything", s.base)).bearer_auth(&token), StatusCode::NOT_FOUND, "not_found"),
     ];
     for (what, req, status, code) in cases {
@@ -683,6 +684,43 @@ async fn hostile_requests(s: Server) {
         .starts_with("'); DROP"));
     // The server still answers normally.
     assert_eq!(s.pull(&token, 0, 10).await.changes.len(), 1);
+    s.stop().await;
+}
+
+/// After pruning, a page asked with the horizon the page before carried is answered, while a
+/// client that sends no horizon is told to resync, as before horizons were sent.
+#[tokio::test]
+async fn a_pull_that_sends_its_horizon_pages_past_pruning() {
+    let s = Server::start(Config::default()).await;
+    let token = s.account("up-editor", Role::StateEditor, Some(9));
+    let creates = (1..=4)
+        .map(|n| create(n, "product", record("product", n as u32, 9)))
+        .collect();
+    s.push(&token, "c", creates).await;
+    s.push(&token, "c", vec![delete(5, "product", 1, 1)]).await;
+    assert_eq!(s.ledger.prune("9999").unwrap(), 1);
+    let page = |cursor: u64, horizon: Option<u64>| {
+        let mut query = vec![("cursor", cursor), ("limit", 1)];
+        query.extend(horizon.map(|h| ("horizon", h)));
+        s.http
+            .get(format!("{}/v1/pull", s.base))
+            .query(&query)
+            .bearer_auth(&token)
+    };
+    let first: PullResponse = page(0, None).send().await.unwrap().json().await.unwrap();
+    assert_eq!((first.cursor, first.horizon), (2, 5));
+    let r = page(first.cursor, Some(first.horizon))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let second: PullResponse = r.json().await.unwrap();
+    assert_eq!(second.cursor, 3);
+    let (status, body) = s.raw(page(first.cursor, None)).await;
+    assert_eq!(
+        (status, body.code.as_str()),
+        (StatusCode::GONE, "resync_required")
+    );
     s.stop().await;
 }
 

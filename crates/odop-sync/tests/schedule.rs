@@ -160,7 +160,7 @@ async fn a_round_stopped_mid_way_harms_nothing_and_the_next_one_finishes() {
     gate.until_held().await;
     assert_eq!(
         hub.ledger()
-            .pull(&account(&hub), 0, 100)
+            .pull(&account(&hub), 0, 0, 100)
             .unwrap()
             .changes
             .len(),
@@ -186,7 +186,11 @@ async fn a_round_stopped_mid_way_harms_nothing_and_the_next_one_finishes() {
     assert_eq!((r.pushed, r.applied, r.conflicts), (2, 2, 0), "{r:?}");
     let store = Store::open(&db).unwrap();
     assert_eq!(store.sync_counts().unwrap().pending, 0);
-    let on_server = hub.ledger().pull(&account(&hub), 0, 100).unwrap().changes;
+    let on_server = hub
+        .ledger()
+        .pull(&account(&hub), 0, 0, 100)
+        .unwrap()
+        .changes;
     assert_eq!(
         on_server.len(),
         2,

@@ -91,9 +91,9 @@ impl Hub {
     /// The rows an account reads on the server: (kind, id) -> fields.
     pub fn view(&self, who: &Account) -> std::collections::BTreeMap<(String, String), Value> {
         let mut rows = std::collections::BTreeMap::new();
-        let mut cursor = 0;
+        let (mut cursor, mut horizon) = (0, 0);
         loop {
-            let page = self.ledger().pull(who, cursor, 1000).unwrap();
+            let page = self.ledger().pull(who, cursor, horizon, 1000).unwrap();
             for c in page.changes {
                 match c {
                     Change::Row {
@@ -107,7 +107,7 @@ impl Hub {
                     Change::Conflict { .. } => {}
                 }
             }
-            cursor = page.cursor;
+            (cursor, horizon) = (page.cursor, page.horizon);
             if !page.more {
                 return rows;
             }
