@@ -168,6 +168,8 @@ struct Desk {
     client: String,
     seq: u64,
     cursor: u64,
+    /// The horizon the page that gave the cursor carried, sent back with it as a desk does.
+    horizon: u64,
 }
 
 impl Desk {
@@ -175,8 +177,8 @@ impl Desk {
         let response = self
             .http
             .get(format!(
-                "{}{PATH_PULL}?cursor={cursor}&limit={MAX_PULL_LIMIT}",
-                self.base
+                "{}{PATH_PULL}?cursor={cursor}&limit={MAX_PULL_LIMIT}&horizon={}",
+                self.base, self.horizon
             ))
             .bearer_auth(&self.token)
             .header(VERSION_HEADER, PROTOCOL_VERSION.to_string())
@@ -243,7 +245,7 @@ impl Desk {
         loop {
             let page = self.pull(self.cursor).await?;
             rows += page.changes.len() as u64;
-            self.cursor = page.cursor;
+            (self.cursor, self.horizon) = (page.cursor, page.horizon);
             if !page.more {
                 return Ok(rows);
             }
@@ -300,7 +302,7 @@ async fn client_loop(
         let keep = counted && !window.stop.load(Ordering::Relaxed);
         match pulled {
             Ok(page) => {
-                desk.cursor = page.cursor;
+                (desk.cursor, desk.horizon) = (page.cursor, page.horizon);
                 if keep {
                     if page.changes.is_empty() {
                         tally.noop.push(micros(took));
@@ -419,6 +421,7 @@ async fn measure(
         client: "load-seed".into(),
         seq: 0,
         cursor: 0,
+        horizon: 0,
     };
     let mut n = 0u64;
     while (n as usize) < SEED_ROWS {
@@ -444,6 +447,7 @@ async fn measure(
             client: format!("{name}-{i}"),
             seq: 0,
             cursor: 0,
+            horizon: 0,
         };
         desk.catch_up().await?;
         tasks.push(tokio::spawn(client_loop(
@@ -512,6 +516,7 @@ async fn measure(
         client: "load-probe".into(),
         seq: 0,
         cursor: 0,
+        horizon: 0,
     };
     // Catching up opens the connection; the no-op syncs then reuse it, as a desk's would.
     probe.catch_up().await?;
@@ -530,6 +535,7 @@ async fn measure(
         client: "load-reader".into(),
         seq: 0,
         cursor: 0,
+        horizon: 0,
     };
     proxy.reset();
     let rows_read = reader.catch_up().await?;

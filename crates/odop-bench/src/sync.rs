@@ -248,10 +248,10 @@ fn sync(runtime: &Runtime, path: &Path, remote: &HttpRemote) -> Result<odop_sync
 fn fetch_all(runtime: &Runtime, remote: &HttpRemote) -> Result<Vec<PullResponse>> {
     runtime.block_on(async {
         let mut pages = Vec::new();
-        let mut cursor = 0;
+        let (mut cursor, mut horizon) = (0, 0);
         loop {
-            let page = remote.pull(cursor, MAX_PULL_LIMIT).await?;
-            cursor = page.cursor;
+            let page = remote.pull(cursor, horizon, MAX_PULL_LIMIT).await?;
+            (cursor, horizon) = (page.cursor, page.horizon);
             let more = page.more;
             pages.push(page);
             if !more {
@@ -285,7 +285,13 @@ fn apply_all(path: &Path, pages: &[PullResponse]) -> Result<u64> {
                 _ => None,
             })
             .collect();
-        let applied = store.apply_incoming(&incoming, page.cursor, &page.epoch, &mut |_| {})?;
+        let applied = store.apply_incoming(
+            &incoming,
+            page.cursor,
+            page.horizon,
+            &page.epoch,
+            &mut |_| {},
+        )?;
         written += applied.written;
     }
     Ok(written)

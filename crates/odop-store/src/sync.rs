@@ -41,6 +41,9 @@ pub struct SyncPoint {
     pub client: Option<String>,
     /// Every server change up to here is applied.
     pub cursor: u64,
+    /// The server's pruning horizon when the page that moved the cursor was read, sent back
+    /// with the cursor: the server then refuses it only if pruning has passed it since.
+    pub horizon: u64,
     /// The server database the cursor belongs to.
     pub epoch: Option<String>,
     /// The highest local sequence the server has answered.
@@ -54,7 +57,8 @@ pub struct SyncPoint {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Resync {
-    /// Deletions older than the cursor were forgotten: rows missing from the server are gone.
+    /// Deletions after the cursor were forgotten since this desk last pulled: rows missing
+    /// from the server are gone.
     Horizon,
     /// The server lost changes this desk has: rows missing or older there are sent again.
     Restored,
@@ -242,6 +246,19 @@ fn meta_set(tx: &rusqlite::Connection, key: &str, value: &str) -> Result<(), Sto
     )?
     .execute([key, value])?;
     Ok(())
+}
+
+/// Where a pulled page leaves this desk; the three are written together, by the transaction
+/// that applied the page.
+fn set_point(
+    tx: &rusqlite::Connection,
+    cursor: u64,
+    horizon: u64,
+    epoch: &str,
+) -> Result<(), StoreError> {
+    meta_set(tx, "sync_cursor", &cursor.to_string())?;
+    meta_set(tx, "sync_horizon", &horizon.to_string())?;
+    meta_set(tx, "sync_epoch", epoch)
 }
 
 fn kind_of(s: &str) -> Result<EntityKind, StoreError> {
@@ -562,6 +579,9 @@ impl Store {
             cursor: meta_get(c, "sync_cursor")?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0),
+            horizon: meta_get(c, "sync_horizon")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
             epoch: meta_get(c, "sync_epoch")?,
             acked: meta_get(c, "sync_acked")?
                 .and_then(|v| v.parse().ok())
@@ -739,7 +759,8 @@ impl Store {
         Ok(())
     }
 
-    /// Applies a page of server changes and moves the cursor, in one transaction. A row with
+    /// Applies a page of server changes and moves the cursor (with the horizon and epoch the
+    /// page came with), in one transaction. A row with
     /// unpushed local edits keeps them: it takes the server's values only for the fields those
     /// edits did not touch. `step` is called after each change (and with `None` before the
     /// cursor is written), for progress.
@@ -755,10 +776,11 @@ impl Store {
         &mut self,
         changes: &[Incoming],
         cursor: u64,
+        horizon: u64,
         epoch: &str,
         step: &mut dyn FnMut(Option<usize>),
     ) -> Result<Applied, StoreError> {
-        self.pulling(|store| store.apply_page(changes, cursor, epoch, None, step))
+        self.pulling(|store| store.apply_page(changes, cursor, horizon, epoch, None, step))
     }
 
     /// Applies a page of a resync as [`Store::apply_incoming`] does, after queueing again, in
@@ -770,10 +792,11 @@ impl Store {
         who: &str,
         changes: &[Incoming],
         cursor: u64,
+        horizon: u64,
         epoch: &str,
         step: &mut dyn FnMut(Option<usize>),
     ) -> Result<Applied, StoreError> {
-        self.pulling(|store| store.apply_page(changes, cursor, epoch, Some(who), step))
+        self.pulling(|store| store.apply_page(changes, cursor, horizon, epoch, Some(who), step))
     }
 
     /// Runs `apply` with the pull's checkpoint threshold, putting the usual one back after.
@@ -795,6 +818,7 @@ impl Store {
         &mut self,
         changes: &[Incoming],
         cursor: u64,
+        horizon: u64,
         epoch: &str,
         resync: Option<&str>,
         step: &mut dyn FnMut(Option<usize>),
@@ -802,8 +826,7 @@ impl Store {
         let Some(who) = resync else {
             let tx = self.conn.transaction()?;
             let applied = apply_changes(&tx, changes, step)?;
-            meta_set(&tx, "sync_cursor", &cursor.to_string())?;
-            meta_set(&tx, "sync_epoch", epoch)?;
+            set_point(&tx, cursor, horizon, epoch)?;
             tx.commit()?;
             return Ok(applied);
         };
@@ -826,8 +849,7 @@ impl Store {
         }
         let mut applied = apply_changes(edit.tx(), changes, step)?;
         applied.requeued = requeued;
-        meta_set(edit.tx(), "sync_cursor", &cursor.to_string())?;
-        meta_set(edit.tx(), "sync_epoch", epoch)?;
+        set_point(edit.tx(), cursor, horizon, epoch)?;
         edit.commit()?;
         Ok(applied)
     }
@@ -856,7 +878,10 @@ impl Store {
         meta_set(&tx, "sync_client", client)?;
         meta_set(&tx, "sync_cursor", "0")?;
         meta_set(&tx, "sync_acked", "0")?;
-        tx.execute("DELETE FROM meta WHERE key = 'sync_epoch'", [])?;
+        tx.execute(
+            "DELETE FROM meta WHERE key IN ('sync_epoch', 'sync_horizon')",
+            [],
+        )?;
         meta_set(&tx, "sync_resync", Resync::Restored.as_str())?;
         tx.commit()?;
         Ok(())
@@ -1236,7 +1261,9 @@ mod tests {
         };
         let usual = threshold(&store);
         assert_ne!(usual, PULL_CHECKPOINT_PAGES);
-        store.apply_incoming(&[], 1, "epoch", &mut |_| {}).unwrap();
+        store
+            .apply_incoming(&[], 1, 0, "epoch", &mut |_| {})
+            .unwrap();
         assert_eq!(threshold(&store), usual);
         // A page that fails puts it back too.
         let bad = Incoming::Row {
@@ -1245,7 +1272,7 @@ mod tests {
             version: 1,
             fields: Fields::new(),
         };
-        let _ = store.apply_incoming(&[bad], 2, "epoch", &mut |_| {});
+        let _ = store.apply_incoming(&[bad], 2, 0, "epoch", &mut |_| {});
         assert_eq!(threshold(&store), usual);
     }
 

@@ -351,7 +351,7 @@ fn a_pulled_page_writes_rows_indexes_them_and_keeps_unpushed_edits() {
         },
     ];
     let applied = store
-        .apply_incoming(&page, 7, "epoch", &mut |_| {})
+        .apply_incoming(&page, 7, 0, "epoch", &mut |_| {})
         .unwrap();
     assert_eq!((applied.written, applied.merged), (1, 1));
     assert_eq!(store.outbox(100_000).unwrap().len(), outbox);
@@ -375,7 +375,7 @@ fn a_pulled_page_writes_rows_indexes_them_and_keeps_unpushed_edits() {
         fields: again.to_fields(),
     }];
     store
-        .apply_incoming(&page, 8, "epoch", &mut |_| {})
+        .apply_incoming(&page, 8, 0, "epoch", &mut |_| {})
         .unwrap();
     assert!(store
         .search("zardozi", &[EntityKind::Product], 10)
@@ -394,6 +394,28 @@ fn a_pulled_page_writes_rows_indexes_them_and_keeps_unpushed_edits() {
             .unwrap(),
         Some(5)
     );
+}
+
+/// A pulled page keeps the server's horizon beside the cursor it moved, plain or in a resync,
+/// and starting over with the server forgets both.
+#[test]
+fn a_pulled_page_keeps_its_horizon_beside_its_cursor() {
+    let mut store = Store::open_in_memory().unwrap();
+    let point = |s: &Store| {
+        let p = s.sync_point().unwrap();
+        (p.cursor, p.horizon, p.epoch)
+    };
+    assert_eq!(point(&store), (0, 0, None));
+    store
+        .apply_incoming(&[], 7, 5, "epoch", &mut |_| {})
+        .unwrap();
+    assert_eq!(point(&store), (7, 5, Some("epoch".to_owned())));
+    store
+        .apply_resync_page("desk", &[], 12, 8, "epoch", &mut |_| {})
+        .unwrap();
+    assert_eq!(point(&store), (12, 8, Some("epoch".to_owned())));
+    store.restart_sync("client").unwrap();
+    assert_eq!(point(&store), (0, 0, None));
 }
 
 /// A change answered as applied moves the base of the changes made on top of it, which a later

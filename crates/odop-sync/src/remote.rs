@@ -16,9 +16,11 @@ pub trait Remote: Send + Sync {
         &self,
         request: &PushRequest,
     ) -> impl Future<Output = Result<PushResponse, SyncError>> + Send;
+    /// A page after `cursor`; `horizon` is the one the page that gave `cursor` carried.
     fn pull(
         &self,
         cursor: u64,
+        horizon: u64,
         limit: u32,
     ) -> impl Future<Output = Result<PullResponse, SyncError>> + Send;
 }
@@ -106,12 +108,12 @@ impl Remote for HttpRemote {
         .await
     }
 
-    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, SyncError> {
-        self.send(
-            self.http
-                .get(format!("{}{PATH_PULL}", self.base))
-                .query(&[("cursor", cursor.to_string()), ("limit", limit.to_string())]),
-        )
+    async fn pull(&self, cursor: u64, horizon: u64, limit: u32) -> Result<PullResponse, SyncError> {
+        self.send(self.http.get(format!("{}{PATH_PULL}", self.base)).query(&[
+            ("cursor", cursor.to_string()),
+            ("limit", limit.to_string()),
+            ("horizon", horizon.to_string()),
+        ]))
         .await
     }
 }

@@ -194,13 +194,15 @@ async fn pull_all<R: Remote>(
     report: &mut Report,
 ) -> Result<Option<Resync>, SyncError> {
     let point = store.sync_point()?;
-    let mut cursor = point.cursor;
+    // Each request carries the horizon of the page that gave its cursor, the first one the
+    // horizon saved with the cursor.
+    let (mut cursor, mut horizon) = (point.cursor, point.horizon);
     // The answer to the next page's request, asked for while this page was applied.
     let mut fetched = None;
     loop {
         let answer = match fetched.take() {
             Some(answer) => answer,
-            None => remote.pull(cursor, MAX_PULL_LIMIT).await,
+            None => remote.pull(cursor, horizon, MAX_PULL_LIMIT).await,
         };
         let page = match answer {
             Ok(page) => page,
@@ -210,7 +212,7 @@ async fn pull_all<R: Remote>(
         if point.epoch.as_ref().is_some_and(|e| *e != page.epoch) || cursor > page.head {
             return Ok(Some(Resync::Restored));
         }
-        cursor = page.cursor;
+        (cursor, horizon) = (page.cursor, page.horizon);
         let more = page.more;
         if !more {
             apply_page(store, page, None, report)?;
@@ -222,7 +224,7 @@ async fn pull_all<R: Remote>(
         // Ask for the next page before writing this one, so the server reads, encodes and
         // sends it while this desk writes (on a runtime with other threads to carry the
         // request). Its answer is looked at only after this page is applied, as before.
-        let mut next = std::pin::pin!(remote.pull(cursor, MAX_PULL_LIMIT));
+        let mut next = std::pin::pin!(remote.pull(cursor, horizon, MAX_PULL_LIMIT));
         let early = std::future::poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await;
         apply_page(store, page, None, report)?;
         progress(Progress::Pulling {
@@ -293,10 +295,17 @@ fn apply_page(
         Some(_) => {}
     };
     let applied = match compare {
-        Some(c) => {
-            store.apply_resync_page(c.who, &incoming, page.cursor, &page.epoch, &mut step)?
+        Some(c) => store.apply_resync_page(
+            c.who,
+            &incoming,
+            page.cursor,
+            page.horizon,
+            &page.epoch,
+            &mut step,
+        )?,
+        None => {
+            store.apply_incoming(&incoming, page.cursor, page.horizon, &page.epoch, &mut step)?
         }
-        None => store.apply_incoming(&incoming, page.cursor, &page.epoch, &mut step)?,
     };
     report.pulled += applied.written + applied.merged + applied.removed + applied.conflicts;
     report.merged += applied.merged;
@@ -323,10 +332,12 @@ async fn resync<R: Remote>(
         who,
         seen: HashSet::new(),
     };
-    let mut cursor = 0;
+    // From the start, each page asked with the horizon the page before carried: rows read
+    // after a pruning already show every deletion it forgot.
+    let (mut cursor, mut horizon) = (0, 0);
     loop {
-        let page = remote.pull(cursor, MAX_PULL_LIMIT).await?;
-        cursor = page.cursor;
+        let page = remote.pull(cursor, horizon, MAX_PULL_LIMIT).await?;
+        (cursor, horizon) = (page.cursor, page.horizon);
         let more = page.more;
         apply_page(store, page, Some(&mut compare), report)?;
         progress(Progress::Pulling {

@@ -558,10 +558,10 @@ async fn a_horizon_resync_cut_off_mid_way_still_removes_what_was_deleted() {
     one.add(&fourth);
     one.sync().await;
     assert_eq!(hub.ledger().prune("9999").unwrap(), 1);
-    // Three rows a page: the pull the server answers with 410, the resync's first page (which
-    // ends past the horizon), then no network.
-    *two.remote.page.lock().unwrap() = Some(3);
-    *two.remote.pulls_left.lock().unwrap() = Some(2);
+    // One row a page: the pull the server answers with 410, the resync's first three pages
+    // (two ending below the horizon, the third past it), then no network.
+    *two.remote.page.lock().unwrap() = Some(1);
+    *two.remote.pulls_left.lock().unwrap() = Some(4);
     let err = sync_once(&two.path, &two.remote, &two.name, &|_| {})
         .await
         .unwrap_err();
@@ -570,6 +570,70 @@ async fn a_horizon_resync_cut_off_mid_way_still_removes_what_was_deleted() {
     two.sync().await;
     assert!(two.get(doomed.id).is_none(), "the deleted row is gone");
     two.agrees_with(&hub);
+}
+
+/// Pruning must not stop a ledger of many pages from reaching a desk. A new desk's first sync
+/// and a first sync cut off below the horizon both finish without a resync, and a desk that
+/// held a row deleted and pruned meanwhile compares everything, page by page, and drops it.
+#[tokio::test]
+async fn after_pruning_first_syncs_and_resyncs_of_many_pages_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
+    let held = Desk::new(&dir, &hub, "held", Role::StateEditor, Some(9));
+    let early: Vec<Product> = (0..8)
+        .map(|n| product(9, 187, &format!("Early {n}")))
+        .collect();
+    for p in &early {
+        one.add(p);
+    }
+    one.sync().await;
+    held.sync().await;
+    // Deletions after the first eight rows and two rows after them: with two rows a page,
+    // every page of a first sync but the last ends below the horizon.
+    one.delete(early[0].id);
+    one.delete(early[1].id);
+    for n in 0..2 {
+        one.add(&product(9, 188, &format!("Late {n}")));
+    }
+    one.sync().await;
+    assert_eq!(hub.ledger().prune("9999").unwrap(), 2);
+
+    let fresh = Desk::new(&dir, &hub, "fresh", Role::StateEditor, Some(9));
+    *fresh.remote.page.lock().unwrap() = Some(2);
+    let r = fresh.sync().await;
+    assert!(!r.resynced, "a first sync needs no resync: {r:?}");
+    fresh.agrees_with(&hub);
+    assert_eq!(hub.view(&fresh.account).len(), 8);
+
+    // Two pages, then no network: the cursor kept is below the horizon, and the horizon kept
+    // beside it lets the next round go on from there.
+    let cut = Desk::new(&dir, &hub, "cut", Role::StateEditor, Some(9));
+    *cut.remote.page.lock().unwrap() = Some(2);
+    *cut.remote.pulls_left.lock().unwrap() = Some(2);
+    let err = sync_once(&cut.path, &cut.remote, &cut.name, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err}");
+    assert_eq!(cut.store().count(EntityKind::Product).unwrap(), 4);
+    *cut.remote.pulls_left.lock().unwrap() = None;
+    let r = cut.sync().await;
+    assert!(
+        !r.resynced,
+        "the first sync goes on where it stopped: {r:?}"
+    );
+    cut.agrees_with(&hub);
+
+    *held.remote.page.lock().unwrap() = Some(2);
+    let r = held.sync().await;
+    assert!(
+        r.resynced,
+        "a desk behind the horizon compares everything: {r:?}"
+    );
+    assert!(held.get(early[0].id).is_none() && held.get(early[1].id).is_none());
+    held.agrees_with(&hub);
+    let r = held.sync().await;
+    assert!(!r.resynced, "once compared, the desk pulls as usual: {r:?}");
 }
 
 /// A Bihar desk creates a record in Uttar Pradesh by mistake; the server refuses it. Moved to

@@ -122,8 +122,8 @@ impl Remote for Gate {
         answer
     }
 
-    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, SyncError> {
-        self.inner.pull(cursor, limit).await
+    async fn pull(&self, cursor: u64, horizon: u64, limit: u32) -> Result<PullResponse, SyncError> {
+        self.inner.pull(cursor, horizon, limit).await
     }
 }
 

@@ -193,7 +193,7 @@ impl Remote for Flaky {
         self.through(|h| async move { h.push(request).await }).await
     }
 
-    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, SyncError> {
+    async fn pull(&self, cursor: u64, horizon: u64, limit: u32) -> Result<PullResponse, SyncError> {
         let limit = self.page.lock().unwrap().unwrap_or(limit);
         if let Some(left) = self.pulls_left.lock().unwrap().as_mut() {
             if *left == 0 {
@@ -204,7 +204,7 @@ impl Remote for Flaky {
             }
             *left -= 1;
         }
-        self.through(|h| async move { h.pull(cursor, limit).await })
+        self.through(|h| async move { h.pull(cursor, horizon, limit).await })
             .await
     }
 }
