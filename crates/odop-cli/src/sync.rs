@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Subcommand;
-use odop_store::{Resolution, Store};
+use odop_store::{Resolution, Resync, Store};
 use odop_sync::{sync_once, HttpRemote, Progress, Report, Settings, SyncError};
 use serde_json::{json, Value};
 
@@ -115,11 +115,16 @@ fn report_line(r: &Report) -> String {
         "pushed {} ({} applied, {} conflicts, {} refused); pulled {} ({} merged with local edits, {} removed)",
         r.pushed, r.applied, r.conflicts, r.refused, r.pulled, r.merged, r.removed
     );
-    if r.resynced {
-        s.push_str(&format!(
+    match r.resync {
+        Some(Resync::Restored) => s.push_str(&format!(
             "\nthe server did not know this desk's history (restored or replaced): everything was compared, {} local changes sent again",
             r.requeued
-        ));
+        )),
+        Some(Resync::Horizon) => s.push_str(&format!(
+            "\nthe server had forgotten deletions this desk had not pulled yet (pruned): everything was compared, {} records it no longer holds removed here",
+            r.removed
+        )),
+        None => {}
     }
     if r.conflicts > 0 {
         s.push_str("\nsee `odop conflicts list`");

@@ -54,7 +54,7 @@ pub struct SyncPoint {
 }
 
 /// Why this desk must compare everything it holds with the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Resync {
     /// Deletions after the cursor were forgotten since this desk last pulled: rows missing

@@ -27,9 +27,11 @@ pub struct Report {
     pub pulled: u64,
     pub merged: u64,
     pub removed: u64,
-    /// The server did not know this desk's history (restored from a backup, or replaced)
-    /// and everything was compared again.
-    pub resynced: bool,
+    /// Why everything was compared with the server again, when it was: the server no longer
+    /// knew this desk's history (restored from a backup, or replaced), or it had forgotten
+    /// deletions this desk had not yet pulled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resync: Option<Resync>,
     /// Local changes queued again because the server had lost them.
     pub requeued: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -327,7 +329,7 @@ async fn resync<R: Remote>(
     progress: &(dyn Fn(Progress) + Send + Sync),
     report: &mut Report,
 ) -> Result<(), SyncError> {
-    report.resynced = true;
+    report.resync = Some(why);
     let mut compare = Compare {
         who,
         seen: HashSet::new(),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use odop_domain::{EntityKind, Product, Rank};
 use odop_protocol::Role;
-use odop_store::{Resolution, Store, SyncState};
+use odop_store::{Resolution, Resync, Store, SyncState};
 use odop_sync::{sync_once, Report};
 use support::{desk_store, local_view, product, Fault, Flaky, Hub};
 
@@ -394,10 +394,10 @@ async fn a_server_restored_from_an_older_backup_is_noticed_and_nothing_is_lost()
     copy_ledger(&backup, &ledger_path);
     hub.restart().await;
     let r = desk.sync().await;
-    assert!(r.resynced, "the desk noticed: {r:?}");
+    assert_eq!(r.resync, Some(Resync::Restored), "the desk noticed: {r:?}");
     assert!(r.requeued >= 2, "{r:?}");
     let r = other.sync().await;
-    assert!(r.resynced, "{r:?}");
+    assert!(r.resync.is_some(), "{r:?}");
     for d in [&desk, &other] {
         d.sync().await;
     }
@@ -468,7 +468,10 @@ async fn a_resync_cut_off_before_its_first_page_is_finished_by_the_next_round() 
     assert!(err.is_transient(), "{err}");
     *desk.remote.pulls_left.lock().unwrap() = None;
     let r = desk.sync().await;
-    assert!(r.resynced, "the next round finishes the comparison: {r:?}");
+    assert!(
+        r.resync.is_some(),
+        "the next round finishes the comparison: {r:?}"
+    );
     assert_eq!(
         desk.get(early.id).unwrap().description,
         "Edited after the backup"
@@ -522,7 +525,10 @@ async fn a_resync_cut_off_mid_way_is_finished_by_the_next_round() {
     assert!(err.is_transient(), "{err}");
     *desk.remote.pulls_left.lock().unwrap() = None;
     let r = desk.sync().await;
-    assert!(r.resynced, "the next round finishes the comparison: {r:?}");
+    assert!(
+        r.resync.is_some(),
+        "the next round finishes the comparison: {r:?}"
+    );
     desk.sync().await;
     for p in &rows {
         assert_eq!(
@@ -602,7 +608,7 @@ async fn after_pruning_first_syncs_and_resyncs_of_many_pages_finish() {
     let fresh = Desk::new(&dir, &hub, "fresh", Role::StateEditor, Some(9));
     *fresh.remote.page.lock().unwrap() = Some(2);
     let r = fresh.sync().await;
-    assert!(!r.resynced, "a first sync needs no resync: {r:?}");
+    assert!(r.resync.is_none(), "a first sync needs no resync: {r:?}");
     fresh.agrees_with(&hub);
     assert_eq!(hub.view(&fresh.account).len(), 8);
 
@@ -619,21 +625,25 @@ async fn after_pruning_first_syncs_and_resyncs_of_many_pages_finish() {
     *cut.remote.pulls_left.lock().unwrap() = None;
     let r = cut.sync().await;
     assert!(
-        !r.resynced,
+        r.resync.is_none(),
         "the first sync goes on where it stopped: {r:?}"
     );
     cut.agrees_with(&hub);
 
     *held.remote.page.lock().unwrap() = Some(2);
     let r = held.sync().await;
-    assert!(
-        r.resynced,
+    assert_eq!(
+        r.resync,
+        Some(Resync::Horizon),
         "a desk behind the horizon compares everything: {r:?}"
     );
     assert!(held.get(early[0].id).is_none() && held.get(early[1].id).is_none());
     held.agrees_with(&hub);
     let r = held.sync().await;
-    assert!(!r.resynced, "once compared, the desk pulls as usual: {r:?}");
+    assert!(
+        r.resync.is_none(),
+        "once compared, the desk pulls as usual: {r:?}"
+    );
 }
 
 /// A Bihar desk creates a record in Uttar Pradesh by mistake; the server refuses it. Moved to
@@ -784,7 +794,7 @@ async fn an_edit_lost_to_a_restore_meets_a_later_edit_of_the_same_field_as_a_con
     two.add(&theirs);
     two.sync().await;
     let r = one.sync().await;
-    assert!(r.resynced, "{r:?}");
+    assert!(r.resync.is_some(), "{r:?}");
     let conflicts = one.store().conflicts(false).unwrap();
     assert_eq!(conflicts.len(), 1, "{r:?}");
     assert_eq!(conflicts[0].conflict.field, "name");
@@ -831,7 +841,7 @@ async fn a_row_behind_its_own_push_is_not_sent_back_after_a_server_restart() {
     *one.remote.pulls_left.lock().unwrap() = None;
     hub.restart().await;
     let r = one.sync().await;
-    assert!(r.resynced, "{r:?}");
+    assert!(r.resync.is_some(), "{r:?}");
     assert_eq!((r.requeued, r.pushed), (0, 0), "{r:?}");
     assert!(one.store().conflicts(true).unwrap().is_empty());
     let row = one.get(p.id).unwrap();
