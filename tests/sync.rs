@@ -96,6 +96,16 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         let theirs = w.text(".conflict-theirs").await?;
         ensure!(mine == "Renamed at the state" && theirs == "Renamed at DPIIT", "mine {mine:?}, theirs {theirs:?}");
         w.shot(&shots, "03-conflict").await?;
+        // The product's own page says it is in conflict.
+        w.eval(&format!("location.hash = '#/product/{id}'"), vec![]).await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=product-sync]')?.dataset.state === 'conflict'",
+            "the product's page to show the conflict",
+        )
+        .await?;
+        w.shot(&shots, "03-product-in-conflict").await?;
+        w.go("sync").await?;
+        w.find("conflict-row").await?;
         // In Hindi the same screen reads in Hindi.
         w.click("lang-hi").await?;
         w.find("conflict-row").await?;
@@ -134,6 +144,13 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         )
         .await?;
         w.shot(&shots, "06-settled").await?;
+        w.eval(&format!("location.hash = '#/product/{id}'"), vec![]).await?;
+        w.wait_until(
+            "!!document.querySelector('[data-testid=product-page]') && \
+             !document.querySelector('[data-testid=product-sync]')",
+            "the product's page to show nothing waiting",
+        )
+        .await?;
         let after = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 0, 1000))?;
         let settled = after.changes.iter().any(|c| {
             matches!(c, Change::Row { id: r, fields, .. } if *r == id && fields["name"] == "Renamed at the state")

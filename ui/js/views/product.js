@@ -11,10 +11,11 @@ function fact(label, value, testid) {
 
 export async function render(view, id, ctx) {
   const gen = ctx.generation();
-  const [detail, sellers, stories] = await Promise.all([
+  const [detail, sellers, stories, sync] = await Promise.all([
     ctx.call("product_detail", { id }),
     ctx.call("seller_page", { query: { product: id, limit: 200 } }),
     ctx.call("record_page", { kind: "story", query: { product: id, limit: 50 } }),
+    ctx.call("sync_state", { kind: "product", id }),
   ]);
   if (!ctx.current(gen)) return;
   const p = detail.product;
@@ -45,6 +46,8 @@ export async function render(view, id, ctx) {
         p.local_name ? h("span", { class: "local-name", lang: p.local_name.lang }, p.local_name.text) : null,
         h("span", { class: `badge rank-${p.rank}` }, word("rank", p.rank)),
         p.gi?.registered ? h("span", { class: "badge badge-gi" }, t("product.gi")) : null,
+        sync === "synced" ? null
+          : h("span", { class: `badge sync-${sync}`, "data-testid": "product-sync", "data-state": sync }, t(`record_sync.${sync}`)),
         h("span", { class: "spacer" }),
         edit, remove),
       h("div", { class: "detail-grid" },
