@@ -158,14 +158,7 @@ impl<'c> Edit<'c> {
             return Err(StoreError::InUse { kind, id, used_by });
         }
         let old = parse_body(kind, &key, &body)?;
-        let title = old
-            .get("name")
-            .or_else(|| old.get("title"))
-            .or_else(|| old.get("venue"))
-            .or_else(|| old.get("description"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let title = title_of(&old);
         self.tx
             .execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
         if let Some(fts) = fts_table(kind) {
@@ -257,7 +250,7 @@ impl<'c> Edit<'c> {
         id: &str,
         changes: &Fields,
     ) -> Result<Option<(&'static str, Fields)>, StoreError> {
-        let refused = self.refused_writes(kind, id)?;
+        let refused = refused_writes(&self.tx, kind, id)?;
         if refused.is_empty() {
             return Ok(None);
         }
@@ -302,27 +295,6 @@ impl<'c> Edit<'c> {
         Ok(Some(("update", out)))
     }
 
-    /// The refused writes of a row, oldest first: (op, `{field: {old, new}}`).
-    fn refused_writes(
-        &self,
-        kind: EntityKind,
-        id: &str,
-    ) -> Result<Vec<(String, Fields)>, StoreError> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT op, fields FROM sync_refusals WHERE entity = ?1 AND row_id = ?2 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map(params![kind.as_str(), id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (op, fields) = row?;
-            let changes = history_changes(&op, &fields);
-            out.push((op, changes));
-        }
-        Ok(out)
-    }
-
     /// Sends the refused writes of a row again, as the server needs them now. A refused update
     /// whose values a pull has since replaced writes them back first, so what goes is the
     /// refused change itself, based on what the server held when it was made. A refused delete
@@ -345,7 +317,7 @@ impl<'c> Edit<'c> {
         }
         let mut row = parse_body(kind, id, &body)?;
         let mut put_back = false;
-        for (op, fields) in self.refused_writes(kind, id)? {
+        for (op, fields) in refused_writes(&self.tx, kind, id)? {
             if op != "update" {
                 continue;
             }
@@ -375,13 +347,7 @@ impl<'c> Edit<'c> {
                 .execute(params![rowid, encode(&row), self.at])?;
             self.index(kind, rowid, &row)?;
         }
-        let title = row
-            .get("name")
-            .or_else(|| row.get("title"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        self.record(kind, id, "update", &title, &Fields::new(), version)
+        self.record(kind, id, "update", &title_of(&row), &Fields::new(), version)
     }
 
     /// Records a change as given, in the history and the outbox; `settles` clears the row's
@@ -693,6 +659,37 @@ pub(crate) fn encode(fields: &Fields) -> String {
 /// The changes a history entry holds, as `{field: {old, new}}`. A create's entry stores only the
 /// new values (its old side is always empty), so they are wrapped here; text that is not a JSON
 /// object reads as no changes.
+/// The refused writes of a row, oldest first: (op, `{field: {old, new}}`).
+pub(crate) fn refused_writes(
+    conn: &Connection,
+    kind: EntityKind,
+    id: &str,
+) -> Result<Vec<(String, Fields)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT op, fields FROM sync_refusals WHERE entity = ?1 AND row_id = ?2 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![kind.as_str(), id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (op, fields) = row?;
+        let changes = history_changes(&op, &fields);
+        out.push((op, changes));
+    }
+    Ok(out)
+}
+
+/// What the history calls a row by when only its fields are at hand (a delete, a change sent
+/// again): its name, title, venue or description, whichever its kind has.
+pub(crate) fn title_of(fields: &Fields) -> String {
+    ["name", "title", "venue", "description"]
+        .iter()
+        .find_map(|k| fields.get(*k).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned()
+}
+
 pub(crate) fn history_changes(op: &str, text: &str) -> Fields {
     let fields: Fields = serde_json::from_str(text).unwrap_or_default();
     if op == "create" {

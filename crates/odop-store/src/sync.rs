@@ -10,7 +10,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::edit::{encode, fts_table, history_changes, index_new_row, index_row, parse_body};
+use crate::edit::{
+    encode, fts_table, history_changes, index_new_row, index_row, parse_body, refused_writes,
+    title_of,
+};
 use crate::{clock, Store, StoreError};
 
 /// How many pages (of 4 KiB) the write-ahead log may hold before a pulled page's commit
@@ -508,7 +511,9 @@ fn lost_changes(
         return Ok(lost);
     }
     let mut skip = pending_fields(tx, kind, id)?;
-    skip.extend(refused_fields(tx, kind, id)?);
+    for (_, fields) in refused_writes(tx, kind, id)? {
+        skip.extend(fields.into_iter().map(|(name, _)| name));
+    }
     let own = own_changes(tx, kind, id)?;
     for name in local.keys().chain(server.keys()).collect::<BTreeSet<_>>() {
         let here = local.get(name).unwrap_or(&Value::Null);
@@ -547,25 +552,6 @@ fn own_changes(
                 )
             });
         }
-    }
-    Ok(out)
-}
-
-/// The fields that refused writes of this row touch.
-fn refused_fields(
-    tx: &rusqlite::Connection,
-    kind: EntityKind,
-    id: &str,
-) -> Result<BTreeSet<String>, StoreError> {
-    let mut stmt = tx
-        .prepare_cached("SELECT op, fields FROM sync_refusals WHERE entity = ?1 AND row_id = ?2")?;
-    let rows = stmt.query_map([kind.as_str(), id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = BTreeSet::new();
-    for row in rows {
-        let (op, fields) = row?;
-        out.extend(history_changes(&op, &fields).into_iter().map(|(k, _)| k));
     }
     Ok(out)
 }
@@ -946,13 +932,7 @@ impl Store {
                             .iter()
                             .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
                             .collect();
-                        let title = fields
-                            .get("name")
-                            .or_else(|| fields.get("title"))
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned();
-                        edit.requeue(kind, &id, "create", &title, &changes, 0)?;
+                        edit.requeue(kind, &id, "create", &title_of(&fields), &changes, 0)?;
                         done.requeued += 1;
                     }
                 }
