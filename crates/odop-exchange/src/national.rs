@@ -181,7 +181,7 @@ pub fn import_national(
                             known.insert(key.clone(), product);
                             Fate::written(id, outcome, existing.is_some())
                         }
-                        Err(e) => Fate::from(row_problem(e, column_of)?),
+                        Err(e) => Fate::from(row_problem(e, &|f| Some(column_of(f)))?),
                     }
                 }
             }
@@ -357,6 +357,7 @@ fn merge(old: &Product, new: Product, table: &Table) -> Product {
 /// The national layout's column for a product field.
 fn column_of(field: &str) -> &'static str {
     match field {
+        "district" | "state" => "LGD Code",
         "name" => "Product",
         "description" => "Description",
         "photo" => "Photo",

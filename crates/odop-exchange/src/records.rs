@@ -14,11 +14,11 @@ use odop_domain::{
     Action, Entity, EntityKind, Fields, Gap, Id, Policy, StateCode, Story, Workshop,
 };
 use odop_sheet::{read_table, Column};
-use odop_store::{FieldProblem, Store, StoreError};
+use odop_store::{Store, StoreError};
 use serde_json::Value;
 
 use crate::export::write;
-use crate::report::{flag, Fate, Flag, ImportReport, Problem, RowReport};
+use crate::report::{flag, row_problem, Fate, ImportReport, Problem, RowReport};
 use crate::{ExchangeError, ImportOptions};
 
 const fn column(name: &'static str) -> Column {
@@ -96,19 +96,6 @@ pub const POLICY_COLUMNS: &[Column] = &[
     column("note"),
 ];
 
-/// The columns of a kind written in this layout, and the one that names a row in a report;
-/// products and sellers have layouts of their own.
-fn layout(kind: EntityKind) -> Option<(&'static [Column], &'static str)> {
-    match kind {
-        EntityKind::Workshop => Some((WORKSHOP_COLUMNS, "venue")),
-        EntityKind::Story => Some((STORY_COLUMNS, "title")),
-        EntityKind::Gap => Some((GAP_COLUMNS, "description")),
-        EntityKind::Action => Some((ACTION_COLUMNS, "owner")),
-        EntityKind::Policy => Some((POLICY_COLUMNS, "status")),
-        EntityKind::Product | EntityKind::Seller => None,
-    }
-}
-
 /// Writes every record of a kind (of one state, if given) to CSV or XLSX by the file's
 /// extension; products and sellers in their own layouts. Returns the number of rows written.
 pub fn export(
@@ -124,7 +111,7 @@ pub fn export(
             .map(Entity::to_fields)
             .collect())
     }
-    let records = match kind {
+    let (records, columns) = match kind {
         EntityKind::Product => {
             let filter = odop_store::ProductFilter {
                 state,
@@ -133,13 +120,12 @@ pub fn export(
             return crate::export_products(store, &filter, path);
         }
         EntityKind::Seller => return crate::export_sellers(store, state, path),
-        EntityKind::Workshop => all::<Workshop>(store, state)?,
-        EntityKind::Story => all::<Story>(store, state)?,
-        EntityKind::Gap => all::<Gap>(store, state)?,
-        EntityKind::Action => all::<Action>(store, state)?,
-        EntityKind::Policy => all::<Policy>(store, state)?,
+        EntityKind::Workshop => (all::<Workshop>(store, state)?, WORKSHOP_COLUMNS),
+        EntityKind::Story => (all::<Story>(store, state)?, STORY_COLUMNS),
+        EntityKind::Gap => (all::<Gap>(store, state)?, GAP_COLUMNS),
+        EntityKind::Action => (all::<Action>(store, state)?, ACTION_COLUMNS),
+        EntityKind::Policy => (all::<Policy>(store, state)?, POLICY_COLUMNS),
     };
-    let (columns, _) = layout(kind).unwrap_or((&[], ""));
     let headers: Vec<&str> = columns.iter().map(|c| c.name).collect();
     let rows = records
         .iter()
@@ -178,20 +164,24 @@ pub fn import(
     match kind {
         EntityKind::Product => crate::import_national(store, path, options),
         EntityKind::Seller => crate::import_sellers(store, path, options),
-        EntityKind::Workshop => import_as::<Workshop>(store, path, options),
-        EntityKind::Story => import_as::<Story>(store, path, options),
-        EntityKind::Gap => import_as::<Gap>(store, path, options),
-        EntityKind::Action => import_as::<Action>(store, path, options),
-        EntityKind::Policy => import_as::<Policy>(store, path, options),
+        EntityKind::Workshop => {
+            import_as::<Workshop>(store, path, WORKSHOP_COLUMNS, "venue", options)
+        }
+        EntityKind::Story => import_as::<Story>(store, path, STORY_COLUMNS, "title", options),
+        EntityKind::Gap => import_as::<Gap>(store, path, GAP_COLUMNS, "description", options),
+        EntityKind::Action => import_as::<Action>(store, path, ACTION_COLUMNS, "owner", options),
+        EntityKind::Policy => import_as::<Policy>(store, path, POLICY_COLUMNS, "status", options),
     }
 }
 
+/// Imports a file of one kind in `columns`; `label_column` names a row in the report.
 fn import_as<E: Entity>(
     store: &mut Store,
     path: &Path,
+    columns: &'static [Column],
+    label_column: &str,
     mut options: ImportOptions<'_>,
 ) -> Result<ImportReport, ExchangeError> {
-    let (columns, label_column) = layout(E::KIND).unwrap_or((&[], ""));
     let table = read_table(path, columns)?;
     let sectors = store.sectors()?;
     let gazetteer = store.gazetteer()?;
@@ -253,7 +243,9 @@ fn import_as<E: Entity>(
                         .and_then(|record| edit.put(&record));
                     match written {
                         Ok(outcome) => Fate::written(id.to_string(), outcome, stored),
-                        Err(e) => Fate::from(problem(e, columns)?),
+                        Err(e) => Fate::from(row_problem(e, &|field| {
+                            columns.iter().map(|c| c.name).find(|name| *name == field)
+                        })?),
                     }
                 }
             },
@@ -279,44 +271,4 @@ fn row_key(pairs: &[(String, String)]) -> String {
         .map(|(k, v)| format!("{k}={}", v.trim()))
         .collect::<Vec<_>>()
         .join("\u{1f}")
-}
-
-/// A store refusal that is about this row (reported, with its column) rather than about the
-/// database (fatal).
-fn problem(e: StoreError, columns: &'static [Column]) -> Result<Flag, StoreError> {
-    let column = |field: &str| columns.iter().map(|c| c.name).find(|name| *name == field);
-    let at = |field: &str, code: Problem, detail: Option<Value>| Flag {
-        column: column(field),
-        code,
-        reason: e.to_string(),
-        detail,
-    };
-    Ok(match &e {
-        StoreError::Field { field, problem } => {
-            let code = match problem {
-                FieldProblem::Required => Problem::Missing,
-                FieldProblem::UnknownDistrict { .. } => Problem::UnknownCode,
-                FieldProblem::Invalid(invalid) => invalid.into(),
-                FieldProblem::NotWholeNumber { .. }
-                | FieldProblem::NotYesOrNo { .. }
-                | FieldProblem::IdFixed
-                | FieldProblem::NotJson { .. }
-                | FieldProblem::NotGroup
-                | FieldProblem::NotList => Problem::BadFormat,
-            };
-            at(field, code, Some(problem.detail()))
-        }
-        StoreError::Invalid { source, .. } => at(
-            source.field(),
-            source.into(),
-            serde_json::to_value(source).ok(),
-        ),
-        StoreError::UnknownDistrict { .. } => at("district", Problem::UnknownDistrict, None),
-        StoreError::DistrictInOtherState { .. } => {
-            at("district", Problem::DistrictInOtherState, None)
-        }
-        StoreError::UnknownState { .. } => at("state", Problem::UnknownState, None),
-        StoreError::MissingReference { field, .. } => at(field, Problem::MissingReference, None),
-        _ => return Err(e),
-    })
 }

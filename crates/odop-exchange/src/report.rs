@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use odop_domain::{Invalid, PlaceProblem};
-use odop_store::{Outcome, StoreError};
+use odop_store::{FieldProblem, Outcome, StoreError};
 use serde::Serialize;
 
 /// What became of one input row.
@@ -113,6 +113,23 @@ impl From<&Invalid> for Problem {
             Invalid::Unknown { .. } => Problem::UnknownValue,
             Invalid::Format { .. } => Problem::BadFormat,
             Invalid::Range { .. } => Problem::OutOfRange,
+        }
+    }
+}
+
+/// A form value refused before the record's own rules are asked.
+impl From<&FieldProblem> for Problem {
+    fn from(p: &FieldProblem) -> Problem {
+        match p {
+            FieldProblem::Required => Problem::Missing,
+            FieldProblem::UnknownDistrict { .. } => Problem::UnknownCode,
+            FieldProblem::Invalid(invalid) => invalid.into(),
+            FieldProblem::NotWholeNumber { .. }
+            | FieldProblem::NotYesOrNo { .. }
+            | FieldProblem::IdFixed
+            | FieldProblem::NotJson { .. }
+            | FieldProblem::NotGroup
+            | FieldProblem::NotList => Problem::BadFormat,
         }
     }
 }
@@ -276,24 +293,36 @@ impl From<Flag> for Fate {
 }
 
 /// A store refusal that is about this row (reported) rather than about the database (fatal).
-/// `column_of` names the file's column for a record field, since each layout names them its way.
+/// `column_of` names the file's column for a record field (`district` and `state` too, for a
+/// place the store refuses), since each layout names them its way; `None` where it has none.
 pub(crate) fn row_problem(
     e: StoreError,
-    column_of: fn(&str) -> &'static str,
+    column_of: &dyn Fn(&str) -> Option<&'static str>,
 ) -> Result<Flag, StoreError> {
-    let place = |code| Ok(flag("LGD Code", code, e.to_string()));
-    match &e {
-        StoreError::Invalid { source, .. } => Ok(invalid(column_of(source.field()), source)),
-        StoreError::UnknownDistrict { .. } => place(Problem::UnknownDistrict),
-        StoreError::UnknownState { .. } => place(Problem::UnknownState),
-        StoreError::DistrictInOtherState { .. } => place(Problem::DistrictInOtherState),
-        StoreError::UnknownSector(_) => Ok(flag("Sector", Problem::UnknownSector, e.to_string())),
-        StoreError::MissingReference { .. } => Ok(Flag {
-            column: None,
-            code: Problem::MissingReference,
+    let at = |field: &str, code: Problem, detail: Option<serde_json::Value>| {
+        Ok(Flag {
+            column: column_of(field),
+            code,
             reason: e.to_string(),
-            detail: None,
+            detail,
+        })
+    };
+    match &e {
+        // The domain's own sentence, without the store's record prefix.
+        StoreError::Invalid { source, .. } => Ok(Flag {
+            column: column_of(source.field()),
+            code: source.into(),
+            reason: source.to_string(),
+            detail: serde_json::to_value(source).ok(),
         }),
+        StoreError::Field { field, problem } => at(field, problem.into(), Some(problem.detail())),
+        StoreError::UnknownDistrict { .. } => at("district", Problem::UnknownDistrict, None),
+        StoreError::DistrictInOtherState { .. } => {
+            at("district", Problem::DistrictInOtherState, None)
+        }
+        StoreError::UnknownState { .. } => at("state", Problem::UnknownState, None),
+        StoreError::UnknownSector(_) => at("sector", Problem::UnknownSector, None),
+        StoreError::MissingReference { field, .. } => at(field, Problem::MissingReference, None),
         _ => Err(e),
     }
 }

@@ -261,7 +261,7 @@ pub fn import_sellers(
                             let id = seller.id.to_string();
                             Fate::written(id, outcome, found.is_some())
                         }
-                        Err(e) => Fate::from(row_problem(e, column_of)?),
+                        Err(e) => Fate::from(row_problem(e, &|f| Some(column_of(f)))?),
                     }
                 }
             }
@@ -480,6 +480,8 @@ fn merge(old: &Seller, new: Seller, table: &Table) -> Seller {
 /// The seller layout's column for a seller field.
 fn column_of(field: &str) -> &'static str {
     match field {
+        "products" => "Products",
+        "district" | "state" => "LGD Code",
         "phone" => "Phone",
         "email" => "Email",
         "address" => "Address",
