@@ -311,7 +311,6 @@ fn parse_row(
 /// The existing record, with what the file says laid over it. Columns the file does not have
 /// leave the record's values alone.
 fn merge(old: &Product, new: Product, table: &Table) -> Product {
-    let has = |c: &str| table.has(c);
     Product {
         id: old.id,
         state: new.state,
@@ -319,38 +318,14 @@ fn merge(old: &Product, new: Product, table: &Table) -> Product {
         rank: new.rank,
         sector: new.sector,
         name: new.name,
-        local_name: if has("Local Name") {
-            new.local_name
-        } else {
-            old.local_name.clone()
-        },
-        description: if has("Description") {
-            new.description
-        } else {
-            old.description.clone()
-        },
+        local_name: table.or_kept("Local Name", new.local_name, &old.local_name),
+        description: table.or_kept("Description", new.description, &old.description),
         gi: GiStatus {
-            registered: if has("GI Status") {
-                new.gi.registered
-            } else {
-                old.gi.registered
-            },
-            registry_name: if has("GI Name") {
-                new.gi.registry_name
-            } else {
-                old.gi.registry_name.clone()
-            },
+            registered: table.or_kept("GI Status", new.gi.registered, &old.gi.registered),
+            registry_name: table.or_kept("GI Name", new.gi.registry_name, &old.gi.registry_name),
         },
-        photo: if has("Photo") {
-            new.photo
-        } else {
-            old.photo.clone()
-        },
-        ministry: if has("Ministry/ Department") {
-            new.ministry
-        } else {
-            old.ministry.clone()
-        },
+        photo: table.or_kept("Photo", new.photo, &old.photo),
+        ministry: table.or_kept("Ministry/ Department", new.ministry, &old.ministry),
     }
 }
 

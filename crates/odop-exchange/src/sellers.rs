@@ -409,13 +409,6 @@ fn parse_seller(
 /// The seller a row describes, over the stored one: what the file has no column for is kept.
 fn merge(old: &Seller, new: Seller, table: &Table) -> Seller {
     let has = |c: &str| table.has(c);
-    let keep = |c: &str, new: Option<String>, old: &Option<String>| {
-        if has(c) {
-            new
-        } else {
-            old.clone()
-        }
-    };
     // Stored entries keep their places; platforms new to the seller follow in column order.
     let order = old.onboarding.iter().map(|o| o.platform).chain(
         Platform::ALL
@@ -448,32 +441,16 @@ fn merge(old: &Seller, new: Seller, table: &Table) -> Seller {
         name: new.name,
         kind: new.kind,
         contact: odop_domain::Contact {
-            person: keep("Contact Person", new.contact.person, &old.contact.person),
-            phone: keep("Phone", new.contact.phone, &old.contact.phone),
-            email: keep("Email", new.contact.email, &old.contact.email),
-            address: keep("Address", new.contact.address, &old.contact.address),
+            person: table.or_kept("Contact Person", new.contact.person, &old.contact.person),
+            phone: table.or_kept("Phone", new.contact.phone, &old.contact.phone),
+            email: table.or_kept("Email", new.contact.email, &old.contact.email),
+            address: table.or_kept("Address", new.contact.address, &old.contact.address),
         },
-        gstin: if has("GSTIN") {
-            new.gstin
-        } else {
-            old.gstin.clone()
-        },
-        udyam: if has("Udyam") {
-            new.udyam
-        } else {
-            old.udyam.clone()
-        },
-        products: if has("Products") {
-            new.products
-        } else {
-            old.products.clone()
-        },
+        gstin: table.or_kept("GSTIN", new.gstin, &old.gstin),
+        udyam: table.or_kept("Udyam", new.udyam, &old.udyam),
+        products: table.or_kept("Products", new.products, &old.products),
         onboarding,
-        packaging: if has("Packaging") {
-            new.packaging
-        } else {
-            old.packaging
-        },
+        packaging: table.or_kept("Packaging", new.packaging, &old.packaging),
     }
 }
 

@@ -70,6 +70,16 @@ impl Table {
             .zip(&self.present)
             .any(|(name, present)| *name == column && *present)
     }
+
+    /// `new` where the file has this column, a copy of `old` where it does not: how a row
+    /// merged into a stored record leaves alone what the file says nothing about.
+    pub fn or_kept<T: Clone>(&self, column: &str, new: T, old: &T) -> T {
+        if self.has(column) {
+            new
+        } else {
+            old.clone()
+        }
+    }
 }
 
 /// A record as it appears in the source, before the spec is applied.
