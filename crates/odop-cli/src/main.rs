@@ -47,7 +47,8 @@ enum Command {
         #[arg(long)]
         sample: bool,
     },
-    /// Import a file: the LGD lists, the national product list, or a seller list.
+    /// Import a file: the LGD lists, the national product list, sellers, workshops, stories, gaps,
+    /// actions or policies.
     #[command(subcommand)]
     Import(Import),
     /// Export one kind of record to CSV or XLSX (by the file's extension); each re-imports.
@@ -140,6 +141,13 @@ enum Import {
         #[arg(long)]
         dry_run: bool,
     },
+    #[command(flatten)]
+    Records(RecordImport),
+}
+
+/// Imports of one kind of record from one file.
+#[derive(Subcommand, Debug)]
+enum RecordImport {
     /// A product list in the national ODOP layout (CSV or workbook).
     National(ImportFile),
     /// A seller list (CSV or workbook).
@@ -154,6 +162,20 @@ enum Import {
     Actions(ImportFile),
     /// States' ODOP policies.
     Policies(ImportFile),
+}
+
+impl RecordImport {
+    fn kind_and_file(&self) -> (EntityKind, &ImportFile) {
+        match self {
+            RecordImport::National(f) => (EntityKind::Product, f),
+            RecordImport::Sellers(f) => (EntityKind::Seller, f),
+            RecordImport::Workshops(f) => (EntityKind::Workshop, f),
+            RecordImport::Stories(f) => (EntityKind::Story, f),
+            RecordImport::Gaps(f) => (EntityKind::Gap, f),
+            RecordImport::Actions(f) => (EntityKind::Action, f),
+            RecordImport::Policies(f) => (EntityKind::Policy, f),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -335,17 +357,8 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let report = odop_exchange::import_lgd(&mut store, &states, &districts, &who, dry_run)?;
             out.value(&report, || output::lgd_report(&report, dry_run));
         }
-        Command::Import(import) => {
-            let (kind, args) = match &import {
-                Import::Lgd { .. } => unreachable!("matched above"),
-                Import::National(a) => (EntityKind::Product, a),
-                Import::Sellers(a) => (EntityKind::Seller, a),
-                Import::Workshops(a) => (EntityKind::Workshop, a),
-                Import::Stories(a) => (EntityKind::Story, a),
-                Import::Gaps(a) => (EntityKind::Gap, a),
-                Import::Actions(a) => (EntityKind::Action, a),
-                Import::Policies(a) => (EntityKind::Policy, a),
-            };
+        Command::Import(Import::Records(import)) => {
+            let (kind, args) = import.kind_and_file();
             import_with(&mut store, &who, kind, args, out)?;
         }
         Command::Export { what, file, state } => {
