@@ -39,6 +39,18 @@ impl Odop {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     }
+
+    /// Imports the LGD lists from `../shared/data`; returns the report.
+    fn import_lgd(&self) -> Value {
+        self.json(&[
+            "import",
+            "lgd",
+            "--states",
+            data("lgd_states_2022-02.csv").to_str().unwrap(),
+            "--districts",
+            data("lgd_districts_2022-12.csv").to_str().unwrap(),
+        ])
+    }
 }
 
 /// This package's folder, asked of cargo at run time: a test built from another checkout that
@@ -60,14 +72,7 @@ fn a_department_officers_day_from_the_command_line() {
     let init = odop.json(&["init", "--sample"]);
     assert_eq!(init["sample_records"], 30);
 
-    let lgd = odop.json(&[
-        "import",
-        "lgd",
-        "--states",
-        data("lgd_states_2022-02.csv").to_str().unwrap(),
-        "--districts",
-        data("lgd_districts_2022-12.csv").to_str().unwrap(),
-    ]);
+    let lgd = odop.import_lgd();
     assert_eq!(lgd["districts_read"], 763);
 
     let report_path = odop.dir.path().join("report.json");
@@ -293,14 +298,7 @@ fn product_lists_page_with_offset() {
 fn a_report_or_export_that_cannot_be_written_exits_1_and_changes_nothing() {
     let odop = Odop::new();
     odop.json(&["init"]);
-    odop.json(&[
-        "import",
-        "lgd",
-        "--states",
-        data("lgd_states_2022-02.csv").to_str().unwrap(),
-        "--districts",
-        data("lgd_districts_2022-12.csv").to_str().unwrap(),
-    ]);
+    odop.import_lgd();
     let nowhere = odop.dir.path().join("no-such-folder/report.json");
     let out = odop.run(&[
         "import",
