@@ -62,6 +62,8 @@ pub enum Problem {
     UnknownSector,
     /// The row names a record that does not exist.
     MissingReference,
+    /// The row names a record of another state than its own.
+    ReferenceInOtherState,
     /// The row names a product the district does not have.
     UnknownProduct,
     /// An earlier row of the file already said this.
@@ -86,6 +88,7 @@ impl Problem {
             Problem::DistrictInOtherState => "district_in_other_state",
             Problem::UnknownSector => "unknown_sector",
             Problem::MissingReference => "missing_reference",
+            Problem::ReferenceInOtherState => "reference_in_other_state",
             Problem::UnknownProduct => "unknown_product",
             Problem::Duplicate => "duplicate",
         }
@@ -323,6 +326,9 @@ pub(crate) fn row_problem(
         StoreError::UnknownState { .. } => at("state", Problem::UnknownState, None),
         StoreError::UnknownSector(_) => at("sector", Problem::UnknownSector, None),
         StoreError::MissingReference { field, .. } => at(field, Problem::MissingReference, None),
+        StoreError::ReferenceInOtherState { field, .. } => {
+            at(field, Problem::ReferenceInOtherState, None)
+        }
         _ => Err(e),
     }
 }

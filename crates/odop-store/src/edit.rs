@@ -484,22 +484,39 @@ impl<'c> Edit<'c> {
                 _ => vec![],
             };
             for raw in ids {
-                let exists: Option<i64> = self
+                let found: Option<Option<i64>> = self
                     .tx
-                    .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", target.table()))?
+                    .prepare_cached(&format!(
+                        "SELECT state FROM {} WHERE id = ?1",
+                        target.table()
+                    ))?
                     .query_row([raw], |r| r.get(0))
                     .optional()?;
-                if exists.is_none() {
-                    let id = raw.parse().map_err(|source| StoreError::Invalid {
+                let id = || {
+                    raw.parse().map_err(|source| StoreError::Invalid {
                         kind,
                         id: Id::default(),
                         source,
-                    })?;
-                    return Err(StoreError::MissingReference {
-                        field,
-                        kind: *target,
-                        id,
-                    });
+                    })
+                };
+                match found {
+                    None => {
+                        return Err(StoreError::MissingReference {
+                            field,
+                            kind: *target,
+                            id: id()?,
+                        })
+                    }
+                    Some(Some(actual)) if actual != i64::from(state) && same_state(kind, field) => {
+                        return Err(StoreError::ReferenceInOtherState {
+                            field,
+                            kind: *target,
+                            id: id()?,
+                            actual: u16::try_from(actual).unwrap_or(u16::MAX),
+                            claimed: state,
+                        });
+                    }
+                    Some(_) => {}
                 }
             }
         }
@@ -529,6 +546,13 @@ impl<'c> Edit<'c> {
         }
         Ok(out)
     }
+}
+
+/// Whether what `field` names must be in the record's own state. An action works on its gap, and
+/// a story, gap or workshop tells of sellers and products where it happened; only a seller may
+/// sell products made in other states, as traders and exporters do.
+fn same_state(kind: EntityKind, field: &str) -> bool {
+    !(kind == EntityKind::Seller && field == "products")
 }
 
 /// The fields of each kind that name another record.

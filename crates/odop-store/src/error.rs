@@ -43,6 +43,14 @@ pub enum StoreError {
         kind: EntityKind,
         id: Id,
     },
+    #[error("{field} names {kind} {id} of state {actual}, not of state {claimed}")]
+    ReferenceInOtherState {
+        field: &'static str,
+        kind: EntityKind,
+        id: Id,
+        actual: u16,
+        claimed: u16,
+    },
     #[error("no {kind} has id {id}")]
     NotFound { kind: EntityKind, id: Id },
     #[error("{kind} {id} is still referred to by {}", used_by.join(", "))]
@@ -85,6 +93,7 @@ impl StoreError {
             StoreError::DistrictInOtherState { .. } => "district_in_other_state",
             StoreError::UnknownSector(_) => "unknown_sector",
             StoreError::MissingReference { .. } => "missing_reference",
+            StoreError::ReferenceInOtherState { .. } => "reference_in_other_state",
             StoreError::NotFound { .. } => "not_found",
             StoreError::InUse { .. } => "in_use",
             StoreError::Corrupt { .. } => "corrupt",

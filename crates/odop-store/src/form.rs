@@ -112,8 +112,9 @@ impl Edit<'_> {
             None => None,
         };
         let mut fields = build_fields::<E>(pairs, current, sectors, gazetteer)?;
-        // An action belongs to its gap's state.
-        if E::KIND == EntityKind::Action && fields.get("state").is_none_or(Value::is_null) {
+        // An action belongs to its gap's state, and follows its gap to another one unless the
+        // form names a state itself (which must then be the gap's).
+        if E::KIND == EntityKind::Action && !pairs.iter().any(|(key, _)| key == "state") {
             if let Some(gap) = fields.get("gap").and_then(Value::as_str) {
                 let gap_id: Id = gap.parse().map_err(|e: Invalid| field_error("gap", e))?;
                 let gap = self
@@ -142,7 +143,8 @@ impl StoreError {
             }
             StoreError::UnknownState { .. } => "state",
             StoreError::UnknownSector(_) => "sector",
-            StoreError::MissingReference { field, .. } => field,
+            StoreError::MissingReference { field, .. }
+            | StoreError::ReferenceInOtherState { field, .. } => field,
             _ => return None,
         };
         Some(

@@ -175,6 +175,100 @@ fn references_are_checked_and_protect_deletes() {
 }
 
 #[test]
+fn a_reference_must_be_in_the_record_own_state_except_a_seller_product() {
+    let mut store = sample();
+    let id = |key: &str| Id::derived("sample", key);
+    let mut action: odop_domain::Action = store.get(id("a-packaging")).unwrap().unwrap();
+    let mut malli: odop_domain::Seller = store.get(id("s-malli")).unwrap().unwrap();
+    let mut edit = store.edit("x").unwrap();
+
+    // A Tamil Nadu action on an Uttar Pradesh gap.
+    action.state = StateCode(33);
+    let err = edit.put(&action).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::ReferenceInOtherState {
+                field: "gap",
+                kind: EntityKind::Gap,
+                actual: 9,
+                claimed: 33,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(err.code(), "reference_in_other_state");
+    assert_eq!(err.form_key().as_deref(), Some("gap"));
+
+    // A Tamil Nadu story about an Uttar Pradesh seller.
+    let mut story: odop_domain::Story = edit.get(id("st-weavers")).unwrap().unwrap();
+    story.state = StateCode(33);
+    story.district = None;
+    story.product = None;
+    let err = edit.put(&story).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::ReferenceInOtherState {
+                field: "seller",
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    // A Tamil Nadu trader may sell Banarasi sarees.
+    malli.products.push(id("banarasi"));
+    assert!(matches!(edit.put(&malli).unwrap(), Outcome::Updated { .. }));
+    edit.commit().unwrap();
+}
+
+#[test]
+fn an_action_moved_to_a_gap_follows_it_to_its_state() {
+    let mut store = sample();
+    let action = Id::derived("sample", "a-packaging");
+    let tn_gap = store
+        .save_form(
+            EntityKind::Gap,
+            None,
+            &[
+                ("district".to_owned(), "578".to_owned()),
+                ("kind".to_owned(), "packaging".to_owned()),
+                (
+                    "description".to_owned(),
+                    "Jasmine wilts before it reaches buyers.".to_owned(),
+                ),
+            ],
+            "x",
+        )
+        .unwrap();
+    let gap = tn_gap.id;
+    store
+        .save_form(
+            EntityKind::Action,
+            Some(action),
+            &[("gap".to_owned(), gap.clone())],
+            "x",
+        )
+        .unwrap();
+    let moved: odop_domain::Action = store.get(action).unwrap().unwrap();
+    assert_eq!(moved.state, StateCode(33));
+    assert_eq!(moved.gap.to_string(), gap);
+
+    // A state given by hand must be the gap's.
+    let err = store
+        .save_form(
+            EntityKind::Action,
+            Some(action),
+            &[("state".to_owned(), "9".to_owned())],
+            "x",
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "reference_in_other_state");
+}
+
+#[test]
 fn search_finds_words_in_any_script_by_prefix() {
     let store = sample();
     let titles = |q: &str| -> Vec<String> {
