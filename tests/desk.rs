@@ -330,16 +330,65 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
     w.find("form-action").await?;
     w.type_into("field-owner", "District Industries Centre")
         .await?;
+    // A due date long past, set as the date picker would.
+    w.eval(
+        "const due = document.querySelector('[data-testid=field-due]'); due.value = '2026-01-15'; \
+         due.dispatchEvent(new Event('input', { bubbles: true })); \
+         due.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await?;
     w.click("form-save").await?;
     dialog_closed(w).await?;
     w.settled().await?;
+    const NEW_ACTION: &str = "[...document.querySelectorAll('[data-testid=action-row]')]\
+         .find((r) => r.textContent.includes('District Industries Centre'))";
     w.wait_until(
-        "document.body.dataset.route === 'actions' && [...document.querySelectorAll('[data-testid=action-row]')]\
-         .some((r) => r.textContent.includes('District Industries Centre'))",
+        &format!("document.body.dataset.route === 'actions' && !!{NEW_ACTION}"),
         "the new action in the list",
     )
     .await?;
+    // The list says which gap the action is for, and that it is overdue.
+    let gap = w
+        .eval(
+            &format!("return {NEW_ACTION}.cells[0].textContent;"),
+            vec![],
+        )
+        .await?;
+    let gap = gap.as_str().unwrap_or_default().to_owned();
+    ensure!(!gap.is_empty(), "the new action's row names no gap");
+    ensure!(
+        w.eval(
+            &format!("return !!{NEW_ACTION}.querySelector('[data-testid=overdue]');"),
+            vec![]
+        )
+        .await?
+            == json!(true),
+        "an action due on 2026-01-15 and still open is not marked overdue"
+    );
     w.shot(shots, "14-actions").await?;
+    // "Overdue" lists it alone: the sample's action is due in 2027.
+    w.select("action-filter", "1").await?;
+    w.wait_until(
+        "document.querySelectorAll('[data-testid=action-row]').length === 1 \
+         && document.querySelectorAll('[data-testid=action-row] [data-testid=overdue]').length === 1",
+        "only the overdue action under the Overdue filter",
+    )
+    .await?;
+    w.select("action-filter", "0").await?;
+    // The gap counts the action as one still to do.
+    w.go("gaps").await?;
+    w.wait_until(
+        &format!(
+            "[...document.querySelectorAll('[data-testid=gap-row]')]\
+             .some((r) => r.cells[0].textContent === {gap:?} && r.cells[4].textContent === '1 of 1 to do')"
+        ),
+        "the gap to count its new action",
+    )
+    .await?;
+    w.go("actions").await?;
+    w.wait_until(&format!("!!{NEW_ACTION}"), "the actions list again")
+        .await?;
     let before = w.count("action-row").await?;
     w.eval(
         "[...document.querySelectorAll('[data-testid=action-row]')]\

@@ -3,14 +3,17 @@
 //! district's or product's page, and the choices a form offers.
 
 use odop_domain::{
-    Action, DistrictCode, Entity, EntityKind, Fields, Gap, Id, Policy, Product, Rank, Seller,
-    Story, Workshop,
+    Action, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap, Id, Policy, Product,
+    Rank, Seller, Story, Workshop,
 };
 use rusqlite::types::Value as Sql;
 use serde::{Deserialize, Serialize};
 
 use crate::edit::parse_body;
 use crate::{ProductFilter, Store, StoreError};
+
+/// The stages of an action that still need work, as SQL.
+const TO_DO: &str = "('open', 'in_progress')";
 
 /// One window of a longer list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,8 +61,25 @@ pub struct RecordQuery {
     pub product: Option<Id>,
     /// Actions on this gap.
     pub gap: Option<Id>,
+    /// Actions at this stage.
+    pub status: Option<ActionStatus>,
+    /// Only actions still to do whose due date has passed.
+    pub overdue: bool,
+    /// The day an action's due date is judged against: the reader's own, since a desk in India
+    /// is five and a half hours ahead of UTC. Today in UTC when not given.
+    pub today: Option<Date>,
+    /// Gaps still open (`true`) or closed (`false`).
+    pub open: Option<bool>,
     pub offset: usize,
     pub limit: usize,
+}
+
+/// The actions on one gap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ActionTally {
+    pub all: u64,
+    /// Open or in progress.
+    pub to_do: u64,
 }
 
 /// A record's line in a list: its title and place, and all its fields for the columns and the
@@ -72,6 +92,12 @@ pub struct RecordRow {
     pub state_name: Option<String>,
     pub updated_at: String,
     pub fields: Fields,
+    /// An action's gap, by its description, so the list says what the action is for.
+    pub gap: Option<String>,
+    /// A gap's actions.
+    pub actions: Option<ActionTally>,
+    /// An action still to do whose due date has passed.
+    pub overdue: bool,
 }
 
 /// Which districts to list: those with at least one product matching every given field.
@@ -233,6 +259,26 @@ impl Store {
             filter.push_str(" AND json_extract(t.body, '$.gap') = ?");
             args.push(Sql::Text(g.to_string()));
         }
+        let today = q
+            .today
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| crate::clock::now()[..10].to_owned());
+        if kind == EntityKind::Action {
+            if let Some(status) = q.status {
+                filter.push_str(" AND t.status = ?");
+                args.push(Sql::Text(status.as_str().to_owned()));
+            }
+            if q.overdue {
+                filter.push_str(&format!(
+                    " AND t.status IN {TO_DO} AND json_extract(t.body, '$.due') < ?"
+                ));
+                args.push(Sql::Text(today.clone()));
+            }
+        }
+        if let (Some(open), EntityKind::Gap) = (q.open, kind) {
+            filter.push_str(" AND t.open = ?");
+            args.push(Sql::Integer(open.into()));
+        }
         let total: i64 = self
             .conn()
             .prepare_cached(&format!("SELECT count(*) FROM {table} t{filter}"))?
@@ -243,8 +289,20 @@ impl Store {
         } else {
             "t.rowid DESC"
         };
+        // What an action is for, and how far a gap's actions have gone.
+        let linked = match kind {
+            EntityKind::Action => {
+                "(SELECT g.body ->> '$.description' FROM gaps g WHERE g.id = t.gap), NULL, NULL"
+                    .to_owned()
+            }
+            EntityKind::Gap => format!(
+                "NULL, (SELECT count(*) FROM actions a WHERE a.gap = t.id), \
+                 (SELECT count(*) FROM actions a WHERE a.gap = t.id AND a.status IN {TO_DO})"
+            ),
+            _ => "NULL, NULL, NULL".to_owned(),
+        };
         let sql = format!(
-            "SELECT t.id, t.body, t.updated_at, d.name, st.name FROM {table} t \
+            "SELECT t.id, t.body, t.updated_at, d.name, st.name, {linked} FROM {table} t \
              LEFT JOIN districts d ON d.code = {district} \
              LEFT JOIN states st ON st.code = t.state{filter} \
              ORDER BY {order} LIMIT ? OFFSET ?"
@@ -254,23 +312,41 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let raw = stmt
             .query_map(rusqlite::params_from_iter(args), |r| {
+                let tally = match (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<i64>>(7)?) {
+                    (Some(all), Some(to_do)) => Some(ActionTally {
+                        all: all as u64,
+                        to_do: to_do as u64,
+                    }),
+                    _ => None,
+                };
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    tally,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows = Vec::with_capacity(raw.len());
-        for (id, body, updated_at, district_name, state_name) in raw {
+        for (id, body, updated_at, district_name, state_name, gap, actions) in raw {
             let fields = parse_body(kind, &id, &body)?;
             let record = E::from_fields(fields.clone()).map_err(|e| StoreError::Corrupt {
                 kind,
                 id: id.clone(),
                 reason: e.to_string(),
             })?;
+            let overdue = kind == EntityKind::Action
+                && matches!(
+                    fields.get("status").and_then(|v| v.as_str()),
+                    Some("open" | "in_progress")
+                )
+                && fields
+                    .get("due")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|due| due < today.as_str());
             rows.push(RecordRow {
                 id,
                 title: record.title(),
@@ -278,6 +354,9 @@ impl Store {
                 state_name,
                 updated_at,
                 fields,
+                gap,
+                actions,
+                overdue,
             });
         }
         Ok(Page {
@@ -503,6 +582,75 @@ mod tests {
         let varanasi = all.iter().find(|d| d.code == 187).unwrap();
         assert_eq!(varanasi.primary.as_deref(), Some("Banarasi Silk Saree"));
         assert_eq!(varanasi.gi_products, 2);
+    }
+
+    #[test]
+    fn actions_say_their_gap_and_when_they_are_overdue_and_gaps_count_their_actions() {
+        let store = sample();
+        let page = |q: RecordQuery, kind| {
+            store
+                .record_page(kind, &RecordQuery { limit: 100, ..q })
+                .unwrap()
+        };
+        // The sample's one action is in progress and due on 2027-01-31.
+        let before: Date = "2027-01-31".parse().unwrap();
+        let after: Date = "2027-02-01".parse().unwrap();
+        let on = |today: Date, overdue: bool| RecordQuery {
+            today: Some(today),
+            overdue,
+            ..RecordQuery::default()
+        };
+        let actions = page(on(before, false), EntityKind::Action);
+        assert_eq!(actions.total, 1);
+        let action = &actions.rows[0];
+        assert_eq!(
+            action.gap.as_deref(),
+            Some("Individual weavers ship sarees in plastic covers; parcels arrive creased.")
+        );
+        assert!(!action.overdue, "due today is not overdue");
+        assert_eq!(page(on(before, true), EntityKind::Action).total, 0);
+        let late = page(on(after, true), EntityKind::Action);
+        assert_eq!(late.total, 1);
+        assert!(late.rows[0].overdue);
+
+        let by_status = |status| {
+            page(
+                RecordQuery {
+                    status: Some(status),
+                    ..RecordQuery::default()
+                },
+                EntityKind::Action,
+            )
+            .total
+        };
+        assert_eq!(by_status(ActionStatus::InProgress), 1);
+        assert_eq!(by_status(ActionStatus::Done), 0);
+
+        let gaps = page(RecordQuery::default(), EntityKind::Gap);
+        let tally = |description: &str| {
+            gaps.rows
+                .iter()
+                .find(|r| r.title.starts_with(description))
+                .unwrap()
+                .actions
+        };
+        assert_eq!(
+            tally("Individual weavers"),
+            Some(ActionTally { all: 1, to_do: 1 })
+        );
+        assert_eq!(
+            tally("Weavers without GSTIN"),
+            Some(ActionTally { all: 0, to_do: 0 })
+        );
+        assert!(gaps.rows.iter().all(|r| r.gap.is_none() && !r.overdue));
+        let closed = page(
+            RecordQuery {
+                open: Some(false),
+                ..RecordQuery::default()
+            },
+            EntityKind::Gap,
+        );
+        assert_eq!(closed.total, 0);
     }
 
     #[test]

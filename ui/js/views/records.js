@@ -24,15 +24,54 @@ const COLUMNS = {
     ["col.kind", (r) => word("action_kind", r.fields.kind)],
     ["col.district", (r) => r.district_name ?? ""],
     ["col.open", (r) => (r.fields.open ? t("gap.open") : t("gap.closed"))],
+    ["col.actions", (r) => tally(r.actions)],
   ],
   action: [
+    ["col.gap", (r) => r.gap ?? ""],
     ["col.kind", (r) => word("action_kind", r.fields.kind)],
     ["col.owner", (r) => r.fields.owner],
     ["col.status", (r) => word("action_status", r.fields.status)],
-    ["col.due", (r) => r.fields.due ?? ""],
+    ["col.due", (r) => due(r)],
     ["col.state", (r) => (r.state_name ? stateName(r.fields.state, r.state_name) : "")],
   ],
 };
+
+/** A gap's actions: how many, and how many are still to do. */
+function tally(actions) {
+  if (!actions || actions.all === 0) return t("gap.no_actions");
+  return t("gap.actions", { all: num(actions.all), to_do: num(actions.to_do) });
+}
+
+/** An action's due date, marked when it has passed with work still to do. */
+function due(r) {
+  if (!r.fields.due) return "";
+  if (!r.overdue) return r.fields.due;
+  return [r.fields.due, " ", h("span", { class: "badge badge-overdue", "data-testid": "overdue" }, t("list.overdue"))];
+}
+
+/** The reader's own date, which says what is overdue. */
+function today() {
+  const d = new Date();
+  const two = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+/** Each kind's filter: its choices (a label key and the query they make), the first showing all. */
+const FILTERS = {
+  gap: [
+    ["filter.all", {}],
+    ["gap.open", { open: true }],
+    ["gap.closed", { open: false }],
+  ],
+  action: [
+    ["filter.all", {}],
+    ["list.overdue", { overdue: true }],
+    ...["open", "in_progress", "done", "dropped"].map((s) => [`action_status.${s}`, { status: s }]),
+  ],
+};
+
+/** The filter chosen for each kind, kept while the app runs. */
+const kept = {};
 
 const TITLES = { workshop: "nav.workshops", story: "nav.stories", gap: "nav.gaps", action: "nav.actions" };
 
@@ -46,8 +85,19 @@ export async function render(view, kind, ctx) {
   const add = h("button", { type: "button", class: "button button-primary", "data-testid": `add-${kind}` }, t(`form.new.${kind}`));
   const reload = () => load().catch(ctx.showError);
 
+  const filter = FILTERS[kind]
+    ? h("select", { "data-testid": `${kind}-filter`, "aria-label": t(kind === "gap" ? "col.open" : "col.status") },
+      FILTERS[kind].map(([label], i) => h("option", { value: i, selected: i === (kept[kind] ?? 0) }, t(label))))
+    : null;
+  filter?.addEventListener("change", () => {
+    kept[kind] = Number(filter.value);
+    limit = STEP;
+    reload();
+  });
+
   async function load() {
-    const page = await ctx.call("record_page", { kind, query: { limit } });
+    const chosen = FILTERS[kind]?.[kept[kind] ?? 0]?.[1] ?? {};
+    const page = await ctx.call("record_page", { kind, query: { ...chosen, today: today(), limit } });
     if (!ctx.current(gen)) return;
     count.textContent = t("list.count", { n: num(page.total) });
     more.hidden = page.rows.length >= page.total;
@@ -66,7 +116,7 @@ export async function render(view, kind, ctx) {
         event.stopPropagation();
         openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => "#/actions");
       });
-      const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: "link-row" },
+      const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: r.overdue ? "link-row overdue" : "link-row" },
         COLUMNS[kind].map(([, show]) => h("td", {}, show(r) ?? "")),
         h("td", { class: "row-buttons" }, extra, del));
       tr.addEventListener("click", edit);
@@ -89,7 +139,7 @@ export async function render(view, kind, ctx) {
     h("section", { class: "panel list-screen", "data-testid": `${kind}-list`, "aria-labelledby": "records-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "records-title" }, t(TITLES[kind])),
-        count, add),
+        filter, count, add),
       h("div", { class: "table-wrap" },
         h("table", { class: "data-table" },
           h("thead", {}, h("tr", {},
