@@ -12,11 +12,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use odop_domain::{
-    Action, DistrictCode, Entity, EntityKind, Gap, Id, Policy, Product, Rank, Seller, StateCode,
-    Story, Workshop,
+    Action, ActionStatus, Date, DistrictCode, Entity, EntityKind, Gap, Id, Policy, Product, Rank,
+    Seller, StateCode, Story, Workshop,
 };
 use odop_exchange::{ExchangeError, ImportOptions};
-use odop_store::{ProductFilter, Store, StoreError};
+use odop_store::{ProductFilter, RecordQuery, Store, StoreError};
 
 use crate::output::Out;
 
@@ -205,6 +205,18 @@ struct ListArgs {
     /// Products only: GI-registered (true) or not (false).
     #[arg(long)]
     gi: Option<bool>,
+    /// Actions only: open, in_progress, done or dropped.
+    #[arg(long)]
+    status: Option<String>,
+    /// Actions only: those still to do whose due date has passed.
+    #[arg(long)]
+    overdue: bool,
+    /// The day `--overdue` judges by, as YYYY-MM-DD (default: today in UTC).
+    #[arg(long, requires = "overdue")]
+    today: Option<Date>,
+    /// Gaps only: still open (true) or closed (false).
+    #[arg(long)]
+    open: Option<bool>,
     #[arg(long, default_value_t = 200)]
     limit: usize,
     #[arg(long, default_value_t = 0)]
@@ -522,6 +534,29 @@ fn save(
     Ok((saved.outcome, per_kind!(kind, written(store, id))?))
 }
 
+/// The places and window of a list, as a record query.
+fn record_query(a: &ListArgs) -> RecordQuery {
+    RecordQuery {
+        state: a.state.map(StateCode),
+        district: a.district.map(DistrictCode),
+        offset: a.offset,
+        limit: a.limit,
+        ..RecordQuery::default()
+    }
+}
+
+/// Records of one kind picked by what only their own list can filter on, newest first.
+fn filtered<E: Entity>(store: &Store, query: &RecordQuery, out: &Out) -> anyhow::Result<()> {
+    let rows = store
+        .record_page(E::KIND, query)?
+        .rows
+        .into_iter()
+        .map(|row| E::from_fields(row.fields))
+        .collect::<Result<Vec<E>, _>>()?;
+    out.value(&rows, || output::records(&rows));
+    Ok(())
+}
+
 fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
     let state = a.state.map(StateCode);
     let district = a.district.map(DistrictCode);
@@ -565,6 +600,29 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
         ListWhat::Sellers => records::<Seller>(store, state, district, a, out)?,
         ListWhat::Workshops => records::<Workshop>(store, state, district, a, out)?,
         ListWhat::Stories => records::<Story>(store, state, district, a, out)?,
+        ListWhat::Gaps if a.open.is_some() => {
+            let query = RecordQuery {
+                open: a.open,
+                ..record_query(a)
+            };
+            filtered::<Gap>(store, &query, out)?;
+        }
+        ListWhat::Actions if a.status.is_some() || a.overdue => {
+            let status = match &a.status {
+                Some(s) => Some(
+                    s.parse::<ActionStatus>()
+                        .map_err(fields::FieldError::Invalid)?,
+                ),
+                None => None,
+            };
+            let query = RecordQuery {
+                status,
+                overdue: a.overdue,
+                today: a.today,
+                ..record_query(a)
+            };
+            filtered::<Action>(store, &query, out)?;
+        }
         ListWhat::Gaps => records::<Gap>(store, state, district, a, out)?,
         ListWhat::Actions => records::<Action>(store, state, district, a, out)?,
         ListWhat::Policies => records::<Policy>(store, state, district, a, out)?,

@@ -295,6 +295,48 @@ fn product_lists_page_with_offset() {
 }
 
 #[test]
+fn overdue_actions_and_open_gaps_are_listed_for_a_follow_up() {
+    let odop = Odop::new();
+    odop.json(&["init", "--sample"]);
+    // The sample's one action is in progress and due on 2027-01-31.
+    let overdue = |today: &str| {
+        odop.json(&["list", "actions", "--overdue", "--today", today])
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(overdue("2027-01-31"), 0);
+    assert_eq!(overdue("2027-02-01"), 1);
+    let in_progress = odop.json(&["list", "actions", "--status", "in_progress"]);
+    assert_eq!(in_progress.as_array().unwrap().len(), 1);
+    assert_eq!(in_progress[0]["status"], "in_progress");
+    assert_eq!(
+        odop.json(&["list", "actions", "--status", "done", "--state", "9"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let bad = odop.run(&["list", "actions", "--status", "finished"]);
+    assert_eq!(bad.status.code(), Some(3), "{bad:?}");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("finished"),
+        "{bad:?}"
+    );
+
+    let open = odop.json(&["list", "gaps", "--open", "true"]);
+    assert_eq!(open.as_array().unwrap().len(), 2);
+    assert!(open.as_array().unwrap().iter().all(|g| g["open"] == true));
+    assert_eq!(
+        odop.json(&["list", "gaps", "--open", "false"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
 fn a_report_or_export_that_cannot_be_written_exits_1_and_changes_nothing() {
     let odop = Odop::new();
     odop.json(&["init"]);

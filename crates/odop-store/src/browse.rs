@@ -4,7 +4,7 @@
 
 use odop_domain::{
     Action, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap, Id, Policy, Product,
-    Rank, Seller, Story, Workshop,
+    Rank, Seller, StateCode, Story, Workshop,
 };
 use rusqlite::types::Value as Sql;
 use serde::{Deserialize, Serialize};
@@ -56,6 +56,7 @@ pub struct SellerRow {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct RecordQuery {
+    pub state: Option<StateCode>,
     pub district: Option<DistrictCode>,
     /// Stories and gaps about this product.
     pub product: Option<Id>,
@@ -246,6 +247,10 @@ impl Store {
         let table = kind.table();
         let mut filter = String::from(" WHERE 1 = 1");
         let mut args: Vec<Sql> = Vec::new();
+        if let Some(state) = q.state {
+            filter.push_str(" AND t.state = ?");
+            args.push(Sql::Integer(state.0.into()));
+        }
         let has_district = !matches!(kind, EntityKind::Action | EntityKind::Policy);
         if let (Some(d), true) = (q.district, has_district) {
             filter.push_str(" AND t.district = ?");
