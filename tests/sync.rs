@@ -230,6 +230,27 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         each_named(&hindi, &["कर्नाटक", "तमिलनाडु", "पश्चिम बंगाल", "गुजरात"])?;
         w.shot(&shots, "02-refused-hi").await?;
         w.click("lang-en").await?;
+
+        // The seller list marks the refused sellers, the other states' two, and no other.
+        w.go("sellers").await?;
+        w.wait_until(
+            "document.querySelectorAll('[data-testid=seller-row] [data-testid=row-sync]').length > 0",
+            "the seller list with its marks",
+        )
+        .await?;
+        let marked = w
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=seller-row]')]\
+                 .filter((r) => r.querySelector('[data-testid=row-sync][data-state=refused]'))\
+                 .map((r) => r.querySelector('.c-name .name').textContent).sort();",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            marked == json!(["Channapatna Toy Makers SHG", "Madurai Malli Farmers FPO"]),
+            "refused sellers marked in the list: {marked}"
+        );
+        w.shot(&shots, "03-sellers-refused").await?;
         Ok(())
     }
     .await;

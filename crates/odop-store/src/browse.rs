@@ -10,7 +10,7 @@ use rusqlite::types::Value as Sql;
 use serde::{Deserialize, Serialize};
 
 use crate::edit::parse_body;
-use crate::{ProductFilter, Store, StoreError};
+use crate::{ProductFilter, Store, StoreError, SyncState};
 
 /// The stages of an action that still need work, as SQL.
 const TO_DO: &str = "('open', 'in_progress')";
@@ -50,6 +50,8 @@ pub struct SellerRow {
     pub phone: Option<String>,
     /// Platforms the seller is onboarded on.
     pub onboarded: Vec<String>,
+    /// Where the seller stands with the server, so a list can point at what needs a person.
+    pub sync: SyncState,
 }
 
 /// Which workshops, stories, gaps or actions to list.
@@ -99,6 +101,8 @@ pub struct RecordRow {
     pub actions: Option<ActionTally>,
     /// An action still to do whose due date has passed.
     pub overdue: bool,
+    /// Where the record stands with the server.
+    pub sync: SyncState,
 }
 
 /// Which districts to list: those with at least one product matching every given field.
@@ -215,12 +219,17 @@ impl Store {
                 onboarded: onboarded
                     .map(|o| o.split(',').map(str::to_owned).collect())
                     .unwrap_or_default(),
+                sync: SyncState::Synced,
             })
         })?;
+        let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
+        for row in &mut rows {
+            row.sync = self.sync_state(EntityKind::Seller, &row.id)?;
+        }
         Ok(Page {
             total: total as u64,
             offset: q.offset,
-            rows: rows.collect::<Result<Vec<_>, _>>()?,
+            rows,
         })
     }
 
@@ -352,6 +361,7 @@ impl Store {
                     .get("due")
                     .and_then(|v| v.as_str())
                     .is_some_and(|due| due < today.as_str());
+            let sync = self.sync_state(kind, &id)?;
             rows.push(RecordRow {
                 id,
                 title: record.title(),
@@ -362,6 +372,7 @@ impl Store {
                 gap,
                 actions,
                 overdue,
+                sync,
             });
         }
         Ok(Page {
@@ -656,6 +667,59 @@ mod tests {
             EntityKind::Gap,
         );
         assert_eq!(closed.total, 0);
+    }
+
+    #[test]
+    fn list_rows_say_where_each_record_stands_with_the_server() {
+        let store = sample();
+        let lalita = Id::derived("sample", "s-lalita").to_string();
+        let gem = Id::derived("sample", "g-gem").to_string();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO sync_refusals (seq, entity, row_id, op, fields, code, reason, at) \
+                 VALUES (1, 'seller', ?1, 'update', '{}', 'forbidden', 'not yours', 'now')",
+                [&lalita],
+            )
+            .unwrap();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO sync_conflicts (id, entity, row_id, field, body, open) \
+                 VALUES ('c1', 'gap', ?1, 'description', '{}', 1)",
+                [&gem],
+            )
+            .unwrap();
+        let sellers = store
+            .seller_page(&SellerQuery {
+                limit: 100,
+                ..SellerQuery::default()
+            })
+            .unwrap();
+        for row in &sellers.rows {
+            // The sample was never sent, so every other seller waits.
+            let expected = if row.id == lalita {
+                SyncState::Refused
+            } else {
+                SyncState::Pending
+            };
+            assert_eq!(row.sync, expected, "{}", row.name);
+        }
+        let gaps = store
+            .record_page(
+                EntityKind::Gap,
+                &RecordQuery {
+                    limit: 100,
+                    ..RecordQuery::default()
+                },
+            )
+            .unwrap();
+        let state = |id: &str| gaps.rows.iter().find(|r| r.id == id).unwrap().sync;
+        assert_eq!(state(&gem), SyncState::Conflict);
+        assert_eq!(
+            state(&Id::derived("sample", "g-packaging").to_string()),
+            SyncState::Pending
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 import { h, fill, arrowKeys } from "../dom.js";
 import { t, num, word, stateName } from "../i18n.js";
 import { openForm, confirmDelete } from "./form.js";
+import { syncBadge } from "../badges.js";
 
 const STEP = 200;
 
@@ -117,7 +118,7 @@ export async function render(view, kind, ctx) {
         openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => "#/actions");
       });
       const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: r.overdue ? "link-row overdue" : "link-row" },
-        COLUMNS[kind].map(([, show]) => h("td", {}, show(r) ?? "")),
+        COLUMNS[kind].map(([, show], i) => h("td", {}, show(r) ?? "", i === 0 ? syncBadge(r.sync) : null)),
         h("td", { class: "row-buttons" }, extra, del));
       tr.addEventListener("click", edit);
       tr.addEventListener("keydown", (event) => {

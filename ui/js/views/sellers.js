@@ -4,6 +4,7 @@
 import { h, fill } from "../dom.js";
 import { t, num, word } from "../i18n.js";
 import { openForm, confirmDelete } from "./form.js";
+import { syncBadge } from "../badges.js";
 
 const ROW = 36;
 const PAGE = 100;
@@ -84,7 +85,7 @@ export async function render(view, ctx) {
       },
       s
         ? [
-            h("span", { role: "gridcell", class: "c-name" }, s.name),
+            h("span", { role: "gridcell", class: "c-name" }, h("span", { class: "name" }, s.name), syncBadge(s.sync)),
             h("span", { role: "gridcell" }, word("seller_kind", s.kind)),
             h("span", { role: "gridcell" }, s.district_name ?? String(s.district)),
             h("span", { role: "gridcell" }, s.phone ?? ""),
