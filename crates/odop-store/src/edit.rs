@@ -680,9 +680,6 @@ pub(crate) fn encode(fields: &Fields) -> String {
     serde_json::to_string(fields).unwrap_or_else(|_| "{}".to_owned())
 }
 
-/// The changes a history entry holds, as `{field: {old, new}}`. A create's entry stores only the
-/// new values (its old side is always empty), so they are wrapped here; text that is not a JSON
-/// object reads as no changes.
 /// The refused writes of a row, oldest first: (op, `{field: {old, new}}`).
 pub(crate) fn refused_writes(
     conn: &Connection,
@@ -714,6 +711,9 @@ pub(crate) fn title_of(fields: &Fields) -> String {
         .to_owned()
 }
 
+/// The changes a history entry holds, as `{field: {old, new}}`. A create's entry stores only the
+/// new values (its old side is always empty), so they are wrapped here; text that is not a JSON
+/// object reads as no changes.
 pub(crate) fn history_changes(op: &str, text: &str) -> Fields {
     let fields: Fields = serde_json::from_str(text).unwrap_or_default();
     if op == "create" {
