@@ -158,6 +158,7 @@ fn bad_cells_are_flagged_by_column_and_the_other_rows_go_in() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("workshops.csv");
     let nobody = Id::new();
+    let lalita = Id::derived("sample", "s-lalita");
     std::fs::write(
         &file,
         format!(
@@ -167,6 +168,7 @@ fn bad_cells_are_flagged_by_column_and_the_other_rows_go_in() {
              187,2026-13-40,Sampark on no day,10,\n\
              187,2026-12-03,Sampark with a stranger,10,[\"{nobody}\"]\n\
              187,2026-12-04,,10,\n\
+             578,2026-12-04,Sampark in Madurai,10,[\"{lalita}\"]\n\
              187,2026-12-05,Sampark at Bhadohi road,75,\n"
         ),
     )
@@ -195,6 +197,8 @@ fn bad_cells_are_flagged_by_column_and_the_other_rows_go_in() {
             Some((Some("date"), "out_of_range")),
             Some((Some("sellers_met"), "missing_reference")),
             Some((Some("venue"), "missing")),
+            // A Tamil Nadu workshop cannot have met a weaver of Varanasi.
+            Some((Some("sellers_met"), "reference_in_other_state")),
             None,
         ]
     );
