@@ -386,9 +386,28 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
         "the gap to count its new action",
     )
     .await?;
-    w.go("actions").await?;
-    w.wait_until(&format!("!!{NEW_ACTION}"), "the actions list again")
-        .await?;
+    // The dashboard counts it, and leads to the overdue actions alone.
+    w.go("dashboard").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=stat-overdue] .stat-value')?.textContent === '1'",
+        "the dashboard to count one overdue action",
+    )
+    .await?;
+    w.click("see-overdue").await?;
+    w.wait_until(
+        &format!(
+            "document.body.dataset.route === 'actions' && !!{NEW_ACTION} \
+             && document.querySelectorAll('[data-testid=action-row]').length === 1"
+        ),
+        "the overdue actions from the dashboard",
+    )
+    .await?;
+    w.select("action-filter", "0").await?;
+    w.wait_until(
+        "document.querySelectorAll('[data-testid=action-row]').length === 2",
+        "every action again",
+    )
+    .await?;
     let before = w.count("action-row").await?;
     w.eval(
         "[...document.querySelectorAll('[data-testid=action-row]')]\

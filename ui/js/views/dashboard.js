@@ -4,6 +4,7 @@
 import { h, fill } from "../dom.js";
 import { t, num, word, locale, stateName } from "../i18n.js";
 import { barChart, donut } from "../charts.js";
+import { today, openOverdueActions } from "./records.js";
 
 function card(testid, label, value, detail) {
   return h("div", { class: "stat-card", "data-testid": testid },
@@ -27,10 +28,11 @@ export function when(at) {
 
 export async function render(view, ctx) {
   const gen = ctx.generation();
-  const [stats, activity, choices] = await Promise.all([
+  const [stats, activity, choices, overdue] = await Promise.all([
     ctx.call("stats"),
     ctx.call("recent_activity", { limit: 12 }),
     ctx.choices(),
+    ctx.call("record_page", { kind: "action", query: { overdue: true, today: today(), limit: 0 } }),
   ]);
   if (!ctx.current(gen)) return;
   const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count }));
@@ -59,6 +61,10 @@ export async function render(view, ctx) {
         card("stat-products", t("dash.products"), num(stats.products)),
         card("stat-sellers", t("dash.sellers"), num(stats.sellers)),
         card("stat-workshops", t("dash.workshops"), num(stats.workshops), t("dash.stories", { n: num(stats.stories) })),
+        card("stat-overdue", t("dash.overdue"), num(overdue.total),
+          overdue.total > 0
+            ? h("a", { href: "#/actions", "data-testid": "see-overdue", on: { click: (event) => { event.preventDefault(); openOverdueActions(); } } }, t("dash.overdue.see"))
+            : t("dash.overdue.none")),
       ),
       h("div", { class: "dash-grid" },
         chartPanel("chart-sectors", t("dash.by_sector"), sectors, t("dash.none")),

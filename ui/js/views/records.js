@@ -51,7 +51,7 @@ function due(r) {
 }
 
 /** The reader's own date, which says what is overdue. */
-function today() {
+export function today() {
   const d = new Date();
   const two = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
@@ -73,6 +73,12 @@ const FILTERS = {
 
 /** The filter chosen for each kind, kept while the app runs. */
 const kept = {};
+
+/** Opens the action list on its overdue actions. */
+export function openOverdueActions() {
+  kept.action = FILTERS.action.findIndex(([label]) => label === "list.overdue");
+  location.hash = "#/actions";
+}
 
 const TITLES = { workshop: "nav.workshops", story: "nav.stories", gap: "nav.gaps", action: "nav.actions" };
 
