@@ -325,6 +325,32 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
         w.find(row).await?;
         w.shot(shots, shot).await?;
     }
+    // A gap's form offers the workshops of its district's state alone: the sample's one in
+    // Varanasi, chosen, and none once the district is moved to Madurai in Tamil Nadu.
+    w.eval(
+        "[...document.querySelectorAll('[data-testid=gap-row]')]\
+         .find((r) => r.textContent.includes('plastic covers')).click();",
+        vec![],
+    )
+    .await?;
+    w.find("form-gap").await?;
+    const WORKSHOPS: &str = "[...document.querySelector('[data-testid=field-workshop]').options]";
+    w.wait_until(
+        &format!(
+            "{WORKSHOPS}.length === 2 && {WORKSHOPS}[1].selected \
+             && {WORKSHOPS}[1].textContent.includes('Varanasi')"
+        ),
+        "the gap's workshop offered and chosen",
+    )
+    .await?;
+    w.select("field-district", "578").await?;
+    w.wait_until(
+        &format!("{WORKSHOPS}.length === 1"),
+        "no workshop offered in Tamil Nadu",
+    )
+    .await?;
+    w.click("form-cancel").await?;
+    dialog_closed(w).await?;
     // A new action on the first gap, then deleted again.
     w.click("add-action-for-gap").await?;
     w.find("form-action").await?;

@@ -60,7 +60,7 @@ const SCHEMAS = {
     { key: "kind", type: "select", required: true, options: () => words("action_kind", ACTION_KINDS) },
     { key: "description", type: "textarea", required: true },
     { key: "open", type: "check" },
-    { key: "workshop", type: "records", of: "workshop", blank: true },
+    { key: "workshop", type: "records", of: "workshop", blank: true, inState: true },
     { key: "product", type: "product", blank: true },
   ],
   action: [
@@ -136,6 +136,8 @@ async function control(ctx, spec, value, choices) {
     case "district":
       return h("select", common, districtOptions(choices, value));
     case "records": {
+      // Filled from the chosen district's state (see `inStateFor`).
+      if (spec.inState) return h("select", { ...common, "data-value": value ?? "", "data-of": spec.of }, options([], value, true));
       const page = await ctx.call("record_page", { kind: spec.of, query: { limit: 500 } });
       const list = page.rows.map((r) => [r.id, r.title]);
       return h("select", common, options(list, value, !spec.required || value === undefined));
@@ -167,6 +169,21 @@ async function productsFor(ctx, form) {
     list = d.products.map((p) => [p.id, p.name]);
   }
   fill(select, options(list, want, true));
+}
+
+/** Offers the records of the chosen district's state, the only ones a record there may name. */
+async function inStateFor(ctx, form, choices) {
+  const district = form.querySelector('select[name="district"]')?.value;
+  const state = choices.districts.find((d) => String(d.code) === district)?.state;
+  for (const select of form.querySelectorAll("select[data-of]")) {
+    const want = select.value || select.dataset.value;
+    let list = [];
+    if (state != null) {
+      const page = await ctx.call("record_page", { kind: select.dataset.of, query: { state, limit: 500 } });
+      list = page.rows.map((r) => [r.id, r.title]);
+    }
+    fill(select, options(list, want, true));
+  }
 }
 
 function showFieldError(form, key, message) {
@@ -235,8 +252,9 @@ export async function openForm(ctx, kind, id, preset, after) {
       event.target.closest(".form-field")?.classList.remove("has-error");
     }
   });
-  form.querySelector('select[name="district"]')?.addEventListener("change", () => productsFor(ctx, form).catch(ctx.showError));
-  await productsFor(ctx, form);
+  form.querySelector('select[name="district"]')?.addEventListener("change", () =>
+    Promise.all([productsFor(ctx, form), inStateFor(ctx, form, choices)]).catch(ctx.showError));
+  await Promise.all([productsFor(ctx, form), inStateFor(ctx, form, choices)]);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
