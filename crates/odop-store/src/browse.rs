@@ -670,6 +670,29 @@ mod tests {
     }
 
     #[test]
+    fn a_record_query_reads_as_the_window_sends_it() {
+        let q: RecordQuery = serde_json::from_value(serde_json::json!({
+            "status": "in_progress", "overdue": true, "today": "2027-02-01",
+            "open": false, "state": 9, "limit": 0
+        }))
+        .unwrap();
+        assert_eq!(q.status, Some(ActionStatus::InProgress));
+        assert!(q.overdue);
+        assert_eq!(
+            q.today.map(|d| d.to_string()).as_deref(),
+            Some("2027-02-01")
+        );
+        assert_eq!(
+            (q.open, q.state, q.limit),
+            (Some(false), Some(StateCode(9)), 0)
+        );
+        let err =
+            serde_json::from_value::<RecordQuery>(serde_json::json!({ "status": "finished" }))
+                .unwrap_err();
+        assert!(err.to_string().contains("finished"), "{err}");
+    }
+
+    #[test]
     fn list_rows_say_where_each_record_stands_with_the_server() {
         let store = sample();
         let lalita = Id::derived("sample", "s-lalita").to_string();
