@@ -15,6 +15,12 @@ use crate::{ProductFilter, Store, StoreError, SyncState};
 /// The stages of an action that still need work, as SQL.
 const TO_DO: &str = "('open', 'in_progress')";
 
+/// An action (`t`) still to do whose due date has passed, as SQL whose one parameter is the day
+/// it is judged on.
+fn overdue_sql() -> String {
+    format!("(t.status IN {TO_DO} AND t.body ->> '$.due' < ?)")
+}
+
 /// One window of a longer list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Page<T> {
@@ -273,20 +279,19 @@ impl Store {
             filter.push_str(" AND json_extract(t.body, '$.gap') = ?");
             args.push(Sql::Text(g.to_string()));
         }
-        let today = q
-            .today
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| crate::clock::now()[..10].to_owned());
+        let today = Sql::Text(
+            q.today
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| crate::clock::now()[..10].to_owned()),
+        );
         if kind == EntityKind::Action {
             if let Some(status) = q.status {
                 filter.push_str(" AND t.status = ?");
                 args.push(Sql::Text(status.as_str().to_owned()));
             }
             if q.overdue {
-                filter.push_str(&format!(
-                    " AND t.status IN {TO_DO} AND json_extract(t.body, '$.due') < ?"
-                ));
-                args.push(Sql::Text(today.clone()));
+                filter.push_str(&format!(" AND {}", overdue_sql()));
+                args.push(today.clone());
             }
         }
         if let (Some(open), EntityKind::Gap) = (q.open, kind) {
@@ -303,17 +308,23 @@ impl Store {
         } else {
             "t.rowid DESC"
         };
-        // What an action is for, and how far a gap's actions have gone.
+        // What an action is for and whether it is overdue, and how far a gap's actions have
+        // gone. The select list's parameter comes before the filter's.
+        let mut select_args = Vec::new();
         let linked = match kind {
             EntityKind::Action => {
-                "(SELECT g.body ->> '$.description' FROM gaps g WHERE g.id = t.gap), NULL, NULL"
-                    .to_owned()
+                select_args.push(today);
+                format!(
+                    "(SELECT g.body ->> '$.description' FROM gaps g WHERE g.id = t.gap), \
+                     NULL, NULL, {}",
+                    overdue_sql()
+                )
             }
             EntityKind::Gap => format!(
                 "NULL, (SELECT count(*) FROM actions a WHERE a.gap = t.id), \
-                 (SELECT count(*) FROM actions a WHERE a.gap = t.id AND a.status IN {TO_DO})"
+                 (SELECT count(*) FROM actions a WHERE a.gap = t.id AND a.status IN {TO_DO}), 0"
             ),
-            _ => "NULL, NULL, NULL".to_owned(),
+            _ => "NULL, NULL, NULL, 0".to_owned(),
         };
         let sql = format!(
             "SELECT t.id, t.body, t.updated_at, d.name, st.name, {linked} FROM {table} t \
@@ -321,11 +332,12 @@ impl Store {
              LEFT JOIN states st ON st.code = t.state{filter} \
              ORDER BY {order} LIMIT ? OFFSET ?"
         );
-        args.push(Sql::Integer(q.limit.min(10_000) as i64));
-        args.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
+        select_args.extend(args);
+        select_args.push(Sql::Integer(q.limit.min(10_000) as i64));
+        select_args.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let raw = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
+            .query_map(rusqlite::params_from_iter(select_args), |r| {
                 let tally = match (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<i64>>(7)?) {
                     (Some(all), Some(to_do)) => Some(ActionTally {
                         all: all as u64,
@@ -341,26 +353,18 @@ impl Store {
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     tally,
+                    r.get::<_, Option<bool>>(8)?.unwrap_or(false),
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows = Vec::with_capacity(raw.len());
-        for (id, body, updated_at, district_name, state_name, gap, actions) in raw {
+        for (id, body, updated_at, district_name, state_name, gap, actions, overdue) in raw {
             let fields = parse_body(kind, &id, &body)?;
             let record = E::from_fields(fields.clone()).map_err(|e| StoreError::Corrupt {
                 kind,
                 id: id.clone(),
                 reason: e.to_string(),
             })?;
-            let overdue = kind == EntityKind::Action
-                && matches!(
-                    fields.get("status").and_then(|v| v.as_str()),
-                    Some("open" | "in_progress")
-                )
-                && fields
-                    .get("due")
-                    .and_then(|v| v.as_str())
-                    .is_some_and(|due| due < today.as_str());
             let sync = self.sync_state(kind, &id)?;
             rows.push(RecordRow {
                 id,
