@@ -10,6 +10,7 @@ use rusqlite::types::Value as Sql;
 use serde::{Deserialize, Serialize};
 
 use crate::edit::parse_body;
+use crate::sync::sync_state_sql;
 use crate::{ProductFilter, Store, StoreError, SyncState};
 
 /// The stages of an action that still need work, as SQL.
@@ -203,10 +204,11 @@ impl Store {
                     json_extract(s.body, '$.packaging'), json_extract(s.body, '$.contact.phone'), \
                     (SELECT group_concat(json_extract(o.value, '$.platform')) \
                      FROM json_each(s.body, '$.onboarding') o \
-                     WHERE json_extract(o.value, '$.status') = 'onboarded') \
+                     WHERE json_extract(o.value, '$.status') = 'onboarded'), {sync} \
              FROM sellers s LEFT JOIN districts d ON d.code = s.district \
              LEFT JOIN states st ON st.code = s.state{filter} \
-             ORDER BY s.name LIMIT ? OFFSET ?"
+             ORDER BY s.name LIMIT ? OFFSET ?",
+            sync = sync_state_sql(EntityKind::Seller, "s.id"),
         );
         args.push(Sql::Integer(q.limit.min(10_000) as i64));
         args.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
@@ -225,17 +227,13 @@ impl Store {
                 onboarded: onboarded
                     .map(|o| o.split(',').map(str::to_owned).collect())
                     .unwrap_or_default(),
-                sync: SyncState::Synced,
+                sync: r.get(9)?,
             })
         })?;
-        let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
-        for row in &mut rows {
-            row.sync = self.sync_state(EntityKind::Seller, &row.id)?;
-        }
         Ok(Page {
             total: total as u64,
             offset: q.offset,
-            rows,
+            rows: rows.collect::<Result<Vec<_>, _>>()?,
         })
     }
 
@@ -326,8 +324,9 @@ impl Store {
             ),
             _ => "NULL, NULL, NULL, 0".to_owned(),
         };
+        let sync = sync_state_sql(kind, "t.id");
         let sql = format!(
-            "SELECT t.id, t.body, t.updated_at, d.name, st.name, {linked} FROM {table} t \
+            "SELECT t.id, t.body, t.updated_at, d.name, st.name, {linked}, {sync} FROM {table} t \
              LEFT JOIN districts d ON d.code = {district} \
              LEFT JOIN states st ON st.code = t.state{filter} \
              ORDER BY {order} LIMIT ? OFFSET ?"
@@ -354,18 +353,18 @@ impl Store {
                     r.get::<_, Option<String>>(5)?,
                     tally,
                     r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+                    r.get::<_, SyncState>(9)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows = Vec::with_capacity(raw.len());
-        for (id, body, updated_at, district_name, state_name, gap, actions, overdue) in raw {
+        for (id, body, updated_at, district_name, state_name, gap, actions, overdue, sync) in raw {
             let fields = parse_body(kind, &id, &body)?;
             let record = E::from_fields(fields.clone()).map_err(|e| StoreError::Corrupt {
                 kind,
                 id: id.clone(),
                 reason: e.to_string(),
             })?;
-            let sync = self.sync_state(kind, &id)?;
             rows.push(RecordRow {
                 id,
                 title: record.title(),

@@ -221,6 +221,24 @@ pub enum SyncState {
     Refused,
 }
 
+impl SyncState {
+    /// The word [`sync_state_sql`] gives.
+    fn from_sql(word: &str) -> SyncState {
+        match word {
+            "refused" => SyncState::Refused,
+            "conflict" => SyncState::Conflict,
+            "pending" => SyncState::Pending,
+            _ => SyncState::Synced,
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for SyncState {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        value.as_str().map(SyncState::from_sql)
+    }
+}
+
 /// The counts a status line shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SyncCounts {
@@ -278,12 +296,34 @@ fn kind_of(s: &str) -> Result<EntityKind, StoreError> {
 }
 
 /// Does this row have changes waiting to be pushed?
+/// Where the row whose id is the SQL `id` of `kind` stands with the server, as an SQL
+/// expression giving `refused`, `conflict`, `pending` or `synced` (the first that holds): one
+/// statement of the rule for one record and for each row of a list.
+pub(crate) fn sync_state_sql(kind: EntityKind, id: &str) -> String {
+    // The kind is one of the store's own names, never input.
+    let kind = kind.as_str();
+    format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM sync_refusals \
+                           WHERE entity = '{kind}' AND row_id = {id}) THEN 'refused' \
+              WHEN EXISTS (SELECT 1 FROM sync_conflicts \
+                           WHERE entity = '{kind}' AND row_id = {id} AND open) THEN 'conflict' \
+              WHEN {pending} THEN 'pending' \
+              ELSE 'synced' END",
+        pending = pending_sql(&format!("'{kind}'"), id),
+    )
+}
+
+/// Whether a row has changes waiting to be pushed, as SQL over the row's kind and id.
+fn pending_sql(kind: &str, id: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM history h JOIN outbox o ON o.history_id = h.id \
+                 WHERE h.entity = {kind} AND h.row_id = {id})"
+    )
+}
+
 fn is_pending(tx: &rusqlite::Connection, kind: EntityKind, id: &str) -> Result<bool, StoreError> {
     Ok(tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM history h JOIN outbox o ON o.history_id = h.id \
-             WHERE h.entity = ?1 AND h.row_id = ?2)",
-        )?
+        .prepare_cached(&format!("SELECT {}", pending_sql("?1", "?2")))?
         .query_row([kind.as_str(), id], |r| r.get(0))?)
 }
 
@@ -1166,29 +1206,11 @@ impl Store {
 
     /// Where one record stands with the server.
     pub fn sync_state(&self, kind: EntityKind, id: &str) -> Result<SyncState, StoreError> {
-        let c = self.conn();
-        let refused: bool = c
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM sync_refusals WHERE entity = ?1 AND row_id = ?2)",
-            )?
-            .query_row([kind.as_str(), id], |r| r.get(0))?;
-        if refused {
-            return Ok(SyncState::Refused);
-        }
-        let conflict: bool = c
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM sync_conflicts \
-                 WHERE entity = ?1 AND row_id = ?2 AND open)",
-            )?
-            .query_row([kind.as_str(), id], |r| r.get(0))?;
-        if conflict {
-            return Ok(SyncState::Conflict);
-        }
-        Ok(if is_pending(c, kind, id)? {
-            SyncState::Pending
-        } else {
-            SyncState::Synced
-        })
+        let word: String = self
+            .conn()
+            .prepare_cached(&format!("SELECT {}", sync_state_sql(kind, "?1")))?
+            .query_row([id], |r| r.get(0))?;
+        Ok(SyncState::from_sql(&word))
     }
 
     pub fn sync_counts(&self) -> Result<SyncCounts, StoreError> {
