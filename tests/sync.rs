@@ -104,6 +104,22 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         )
         .await?;
         w.shot(&shots, "03-product-in-conflict").await?;
+        // So does its row on its district's page, and no other row there.
+        w.eval(
+            "document.querySelector('.crumbs a[href^=\"#/district/\"]').click(); return null;",
+            vec![],
+        )
+        .await?;
+        w.wait_until(
+            &format!(
+                "document.querySelector('[data-testid=product-row][data-id=\"{id}\"] [data-testid=row-sync]')\
+                 ?.dataset.state === 'conflict' \
+                 && document.querySelectorAll('[data-testid=product-row] [data-testid=row-sync]').length === 1"
+            ),
+            "the district's page to mark the product in conflict",
+        )
+        .await?;
+        w.shot(&shots, "03-district-in-conflict").await?;
         w.go("sync").await?;
         w.find("conflict-row").await?;
         // In Hindi the same screen reads in Hindi.

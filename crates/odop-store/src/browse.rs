@@ -142,11 +142,19 @@ pub struct DistrictDetail {
     pub name: String,
     pub state_code: u16,
     pub state_name: String,
-    pub products: Vec<Product>,
+    pub products: Vec<DistrictProduct>,
     pub sellers: u64,
     pub workshops: u64,
     pub stories: u64,
     pub open_gaps: u64,
+}
+
+/// A product in its district's list, with where it stands with the server.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistrictProduct {
+    #[serde(flatten)]
+    pub product: Product,
+    pub sync: SyncState,
 }
 
 /// One product with the names of its place and sector.
@@ -451,10 +459,17 @@ impl Store {
             name: district.name.clone(),
             state_code: district.state.0,
             state_name,
-            products: self.products(&ProductFilter {
-                district: Some(code),
-                ..ProductFilter::default()
-            })?,
+            products: self
+                .products(&ProductFilter {
+                    district: Some(code),
+                    ..ProductFilter::default()
+                })?
+                .into_iter()
+                .map(|product| {
+                    let sync = self.sync_state(EntityKind::Product, &product.id.to_string())?;
+                    Ok(DistrictProduct { product, sync })
+                })
+                .collect::<Result<_, StoreError>>()?,
             sellers: count("SELECT count(*) FROM sellers WHERE district = ?1")?,
             workshops: count("SELECT count(*) FROM workshops WHERE district = ?1")?,
             stories: count("SELECT count(*) FROM stories WHERE district = ?1")?,
@@ -765,7 +780,8 @@ mod tests {
         let detail = store.district_detail(DistrictCode(187)).unwrap();
         assert_eq!(detail.name, "Varanasi");
         assert_eq!(detail.products.len(), 2);
-        let product = store.product_detail(detail.products[0].id).unwrap();
+        assert_eq!(detail.products[0].sync, SyncState::Pending);
+        let product = store.product_detail(detail.products[0].product.id).unwrap();
         assert_eq!(product.district_name, "Varanasi");
         assert_eq!(product.sector_label, "Handloom");
         let choices = store.choices().unwrap();

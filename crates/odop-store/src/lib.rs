@@ -24,8 +24,8 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use browse::{
-    Choices, DistrictDetail, DistrictQuery, DistrictRow, Page, PlaceChoice, ProductDetail,
-    RecordQuery, RecordRow, SellerQuery, SellerRow,
+    ActionTally, Choices, DistrictDetail, DistrictProduct, DistrictQuery, DistrictRow, Page,
+    PlaceChoice, ProductDetail, RecordQuery, RecordRow, SellerQuery, SellerRow,
 };
 pub use clock::now;
 pub use edit::{search_text, Edit, Outcome};

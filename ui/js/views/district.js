@@ -3,6 +3,7 @@
 import { h, fill, arrowKeys, linkRow } from "../dom.js";
 import { t, num, word, stateName } from "../i18n.js";
 import { openForm } from "./form.js";
+import { syncBadge } from "../badges.js";
 
 export async function render(view, code, ctx) {
   const gen = ctx.generation();
@@ -14,7 +15,7 @@ export async function render(view, code, ctx) {
   const body = h("tbody", { "data-testid": "product-rows" },
     d.products.map((p) => linkRow(
       h("tr", { "data-testid": "product-row", "data-id": p.id },
-        h("td", {}, p.name),
+        h("td", {}, p.name, p.sync === "conflict" || p.sync === "refused" ? [" ", syncBadge(p.sync)] : null),
         h("td", { lang: p.local_name?.lang ?? null }, p.local_name?.text ?? ""),
         h("td", {}, word("rank", p.rank)),
         h("td", {}, word("sector", p.sector)),
