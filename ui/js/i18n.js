@@ -152,6 +152,12 @@ export function num(n) {
   return new Intl.NumberFormat(locale()).format(n);
 }
 
+/** A count in words: `key.one` for exactly one where the language has it, else `key`. */
+export function count(key, n) {
+  const one = n === 1 ? tOr(`${key}.one`, null) : null;
+  return (one ?? t(key)).replace("{n}", num(n));
+}
+
 /** A word of a fixed list (sector, rank, seller kind...) in the current language. */
 export function word(group, value) {
   if (value === null || value === undefined || value === "") return "";

@@ -2,7 +2,7 @@
 // (base, mine, theirs) settled field by field, and refused writes with the server's reason.
 
 import { h, fill } from "../dom.js";
-import { t, num, word, locale, stateName, refusalHeadline, refusalReasonText } from "../i18n.js";
+import { t, num, count, word, locale, stateName, refusalHeadline, refusalReasonText } from "../i18n.js";
 
 /** A value as a person reads it: text as is, anything else as compact JSON. */
 function shown(value) {
@@ -265,7 +265,7 @@ export function mountStatus(slot, ctx) {
       else if (o.last) parts.push(t("sync.status.synced", { when: when(o.last.finished, { timeStyle: "short" }) }));
       else parts.push(t("sync.never"));
       parts.push(t("sync.status.pending", { n: num(o.counts.pending) }));
-      if (o.counts.conflicts) parts.push(t("sync.status.conflicts", { n: num(o.counts.conflicts) }));
+      if (o.counts.conflicts) parts.push(count("sync.status.conflicts", o.counts.conflicts));
       if (o.counts.refused) parts.push(t("sync.status.refused", { n: num(o.counts.refused) }));
       line.textContent = parts.join(" · ");
       line.dataset.conflicts = String(o.counts.conflicts);
