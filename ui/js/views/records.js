@@ -10,7 +10,7 @@ const STEP = 200;
 /** Each kind's columns: a heading key and how to show a row's value. */
 const COLUMNS = {
   workshop: [
-    ["col.date", (r) => r.fields.date],
+    ["col.date", (r) => date(r.fields.date)],
     ["col.venue", (r) => r.fields.venue],
     ["col.district", (r) => r.district_name ?? ""],
     ["col.attendance", (r) => num(r.fields.attendance ?? 0)],
@@ -43,11 +43,15 @@ function tally(actions) {
   return t("gap.actions", { all: num(actions.all), to_do: num(actions.to_do) });
 }
 
+/** A date, kept on one line. */
+function date(value) {
+  return value ? h("time", { datetime: value }, value) : "";
+}
+
 /** An action's due date, marked when it has passed with work still to do. */
 function due(r) {
-  if (!r.fields.due) return "";
-  if (!r.overdue) return r.fields.due;
-  return [r.fields.due, " ", h("span", { class: "badge badge-overdue", "data-testid": "overdue" }, t("list.overdue"))];
+  if (!r.overdue) return date(r.fields.due);
+  return [date(r.fields.due), " ", h("span", { class: "badge badge-overdue", "data-testid": "overdue" }, t("list.overdue"))];
 }
 
 /** The reader's own date, which says what is overdue. */
