@@ -224,6 +224,26 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             ensure!(named.is_some(), "the reason does not name the states: {reason:?}");
         }
         each_named(&reasons, &others)?;
+        // Each refused write names its record as a person would, not by its id.
+        let records = w
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=refusal-row]')]\
+                 .map((r) => r.cells[0].textContent);",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            records
+                .as_array()
+                .is_some_and(|rs| rs.iter().any(|r| r.as_str()
+                    == Some("Added · Seller · Channapatna Toy Makers SHG"))),
+            "the refused records as listed: {records}"
+        );
+        w.eval(
+            "document.querySelector('[data-testid=sync-refusals]').scrollIntoView(); return null;",
+            vec![],
+        )
+        .await?;
         w.shot(&shots, "01-refused").await?;
 
         w.click("lang-hi").await?;
@@ -244,6 +264,11 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             ensure!(reason.contains("उत्तर प्रदेश"), "{reason:?}");
         }
         each_named(&hindi, &["कर्नाटक", "तमिलनाडु", "पश्चिम बंगाल", "गुजरात"])?;
+        w.eval(
+            "document.querySelector('[data-testid=sync-refusals]').scrollIntoView(); return null;",
+            vec![],
+        )
+        .await?;
         w.shot(&shots, "02-refused-hi").await?;
         w.click("lang-en").await?;
 

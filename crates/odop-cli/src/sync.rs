@@ -176,10 +176,11 @@ pub fn conflicts(store: &mut Store, who: &str, cmd: ConflictsCmd, out: &Out) -> 
                 list.iter()
                     .map(|v| {
                         format!(
-                            "{}  {} {} {}: mine {} / theirs {}{}",
+                            "{}  {} {} {:?} {}: mine {} / theirs {}{}",
                             v.conflict.id,
                             v.conflict.kind,
                             v.conflict.row,
+                            v.title,
                             v.conflict.field,
                             short(&v.mine),
                             short(&v.theirs),
@@ -246,8 +247,8 @@ pub fn refused(store: &mut Store, who: &str, cmd: &RefusedCmd, out: &Out) -> any
                 list.iter()
                     .map(|r| {
                         format!(
-                            "{}  {} {} {} ({}): {}",
-                            r.seq, r.op, r.kind, r.row, r.code, r.reason
+                            "{}  {} {} {} {:?} ({}): {}",
+                            r.seq, r.op, r.kind, r.row, r.title, r.code, r.reason
                         )
                     })
                     .collect::<Vec<_>>()

@@ -116,6 +116,7 @@ fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
     let conflict = list[0]["conflict"]["id"].as_str().unwrap().to_owned();
     assert_eq!(list[0]["mine"], "tertiary");
     assert_eq!(list[0]["theirs"], "secondary");
+    assert_eq!(list[0]["title"], "Banarasi Saree");
     let (ok, _, err) = odop(&b, "dpiit", &["conflicts", "resolve", &conflict]);
     assert!(
         !ok && err.contains("--mine"),
@@ -196,6 +197,7 @@ fn a_refused_write_is_sent_again_from_the_command_line() {
     let (_, report, _) = odop(&dir, "bihar", &["sync"]);
     assert_eq!(report["refused"], 1);
     let (_, refused, _) = odop(&dir, "bihar", &["refused", "list"]);
+    assert_eq!(refused[0]["title"], "Banarasi Saree");
     let seq = refused[0]["seq"].as_i64().unwrap().to_string();
 
     let (ok, _, err) = odop(&dir, "bihar", &["refused", "resend", "999"]);

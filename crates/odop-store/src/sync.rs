@@ -126,10 +126,12 @@ pub struct ConflictView {
     pub mine: Value,
     pub theirs: Value,
     pub base: Value,
+    /// What a person calls the row (its name, title, venue...): empty once it is gone here.
+    pub title: String,
 }
 
 impl ConflictView {
-    fn new(conflict: Conflict, open: bool, ours: bool) -> ConflictView {
+    fn new(conflict: Conflict, open: bool, ours: bool, title: String) -> ConflictView {
         // The desk whose push met the conflict is its client side; everyone else sees the
         // server's kept value as their own state's.
         let (mine, theirs) = if ours {
@@ -143,6 +145,7 @@ impl ConflictView {
             open,
             mine,
             theirs,
+            title,
         }
     }
 }
@@ -209,6 +212,8 @@ pub struct RefusedWrite {
     /// The values the reason names, as the server sent them (see `odop_protocol::Outcome`).
     pub detail: Option<Value>,
     pub at: String,
+    /// What a person calls the row: as this desk holds it, else as the refused write has it.
+    pub title: String,
 }
 
 /// Where one record stands with the server.
@@ -285,6 +290,33 @@ fn set_point(
     meta_set(tx, "sync_cursor", &cursor.to_string())?;
     meta_set(tx, "sync_horizon", &horizon.to_string())?;
     meta_set(tx, "sync_epoch", epoch)
+}
+
+/// What a person calls a row: as this desk holds it, else from `changes` (`{field: {old,
+/// new}}`, the newer side first), else nothing.
+fn row_title(
+    conn: &rusqlite::Connection,
+    kind: &str,
+    id: &str,
+    changes: Option<&Fields>,
+) -> Result<String, StoreError> {
+    if let Ok(kind) = EntityKind::from_str(kind) {
+        if let Some(fields) = local_row(conn, kind, id)? {
+            return Ok(title_of(&fields));
+        }
+    }
+    let written: Fields = changes
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, change)| {
+            let value = [change.get("new"), change.get("old")]
+                .into_iter()
+                .flatten()
+                .find(|v| !v.is_null())?;
+            Some((name.clone(), value.clone()))
+        })
+        .collect();
+    Ok(title_of(&written))
 }
 
 fn kind_of(s: &str) -> Result<EntityKind, StoreError> {
@@ -1018,8 +1050,9 @@ impl Store {
         let mut out = Vec::new();
         for r in rows {
             let (body, open, ours) = r?;
-            if let Ok(c) = serde_json::from_str(&body) {
-                out.push(ConflictView::new(c, open, ours));
+            if let Ok(c) = serde_json::from_str::<Conflict>(&body) {
+                let title = row_title(self.conn(), &c.kind, &c.row, None)?;
+                out.push(ConflictView::new(c, open, ours, title));
             }
         }
         Ok(out)
@@ -1032,11 +1065,14 @@ impl Store {
             .prepare_cached("SELECT body, open, ours FROM sync_conflicts WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        Ok(found.and_then(|(b, open, ours)| {
-            serde_json::from_str::<Conflict>(&b)
-                .ok()
-                .map(|c| ConflictView::new(c, open, ours))
-        }))
+        let Some((body, open, ours)) = found else {
+            return Ok(None);
+        };
+        let Ok(c) = serde_json::from_str::<Conflict>(&body) else {
+            return Ok(None);
+        };
+        let title = row_title(self.conn(), &c.kind, &c.row, None)?;
+        Ok(Some(ConflictView::new(c, open, ours, title)))
     }
 
     /// Settles a conflict as an ordinary edit that names it, so the settlement syncs. The edit
@@ -1159,9 +1195,14 @@ impl Store {
                 reason: r.get(6)?,
                 detail,
                 at: r.get(7)?,
+                title: String::new(),
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out: Vec<RefusedWrite> = rows.collect::<Result<_, _>>()?;
+        for w in &mut out {
+            w.title = row_title(self.conn(), &w.kind, &w.row, Some(&w.changes))?;
+        }
+        Ok(out)
     }
 
     /// Gives up a refused write. The server never took it, so the row is dropped locally

@@ -163,7 +163,7 @@ export async function render(view, ctx) {
   screen.conflicts = h("dd", { "data-testid": "sync-conflict-count" }, num(counts.conflicts));
   screen.refused = h("dd", { "data-testid": "sync-refused-count" }, num(counts.refused));
   const panels = [
-    h("section", { class: "panel sync", "data-testid": "sync-screen", "aria-labelledby": "sync-title" },
+    h("section", { class: "panel sync sync-panel", "data-testid": "sync-screen", "aria-labelledby": "sync-title" },
       h("h2", { id: "sync-title" }, t("sync.title")),
       h("dl", { class: "sync-counts" },
         h("dt", {}, t("sync.pending")), screen.pending,
@@ -186,7 +186,7 @@ export async function render(view, ctx) {
 
 function conflictsPanel(conflicts, ctx) {
   if (conflicts.length === 0) {
-    return h("section", { class: "panel", "data-testid": "sync-conflicts" }, h("h3", {}, t("sync.conflicts")), h("p", {}, t("sync.no_conflicts")));
+    return h("section", { class: "panel sync-panel", "data-testid": "sync-conflicts" }, h("h3", {}, t("sync.conflicts")), h("p", {}, t("sync.no_conflicts")));
   }
   const rows = conflicts.map((view) => {
     const c = view.conflict;
@@ -203,7 +203,7 @@ function conflictsPanel(conflicts, ctx) {
     };
     const whole = c.field === "*";
     return h("tr", { "data-testid": "conflict-row", dataset: { id: c.id } },
-      h("td", {}, `${word("kind", c.kind)} · ${c.row.slice(-8)}`),
+      h("td", {}, `${word("kind", c.kind)} · ${view.title || c.row.slice(-8)}`),
       h("td", { "data-testid": "conflict-field" }, whole ? t("sync.whole_row") : word("field", c.field)),
       h("td", { class: "conflict-base" }, shown(view.base)),
       h("td", { class: "conflict-mine" }, shown(view.mine)),
@@ -214,7 +214,7 @@ function conflictsPanel(conflicts, ctx) {
         whole ? null : merged,
         whole ? null : h("button", { type: "button", class: "button", "data-testid": "use-merged", on: { click: () => settle("value", merged.value) } }, t("sync.use_merged"))));
   });
-  return h("section", { class: "panel", "data-testid": "sync-conflicts" },
+  return h("section", { class: "panel sync-panel", "data-testid": "sync-conflicts" },
     h("h3", {}, t("sync.conflicts")),
     h("table", { class: "table conflicts" },
       h("thead", {}, h("tr", {},
@@ -236,13 +236,13 @@ function refusalsPanel(refusals, states, ctx) {
     }
   };
   const rows = refusals.map((r) => h("tr", { "data-testid": "refusal-row" },
-    h("td", {}, `${word("op", r.op)} · ${word("kind", r.kind)} · ${r.row.slice(-8)}`),
+    h("td", {}, `${word("op", r.op)} · ${word("kind", r.kind)} · ${r.title || r.row.slice(-8)}`),
     h("td", {}, h("strong", { "data-testid": "refusal-headline" }, refusalHeadline(r.code)), " ",
       h("span", { "data-testid": "refusal-reason" }, refusalReasonText(r, stateName))),
     h("td", {},
       h("button", { type: "button", class: "button", "data-testid": "resend-refusal", on: { click: act("sync_resend", r) } }, t("sync.resend")),
       h("button", { type: "button", class: "button", "data-testid": "discard-refusal", on: { click: act("sync_discard", r) } }, t("sync.discard")))));
-  return h("section", { class: "panel", "data-testid": "sync-refusals" },
+  return h("section", { class: "panel sync-panel", "data-testid": "sync-refusals" },
     h("h3", {}, t("sync.refused")),
     refusals.length === 0 ? h("p", {}, t("sync.no_refused")) : h("table", { class: "table" },
       h("thead", {}, h("tr", {}, h("th", {}, t("sync.record")), h("th", {}, t("sync.reason")), h("th", {}, ""))),
