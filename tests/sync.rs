@@ -138,7 +138,7 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
         w.eval("window.__TAURI__.core.invoke('sync_now'); return null;", vec![])
             .await?;
         w.wait_until(
-            "document.querySelector('[data-testid=sync-state]')?.textContent.includes(': 0 sent, 2 received, 0 conflicts')",
+            "document.querySelector('[data-testid=sync-state]')?.textContent.includes(': 0 sent, 2 received, 0 in conflict')",
             "the summary to show the round",
         )
         .await?;
