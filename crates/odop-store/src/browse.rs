@@ -246,7 +246,8 @@ impl Store {
     }
 
     /// A window of one kind of record (not products or sellers, which have their own lists),
-    /// newest first, with the number that match.
+    /// with the number that match: workshops by date, actions by due date (undated last), the
+    /// rest newest first.
     pub fn record_page(
         &self,
         kind: EntityKind,
@@ -309,10 +310,11 @@ impl Store {
             .prepare_cached(&format!("SELECT count(*) FROM {table} t{filter}"))?
             .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
         let district = if has_district { "t.district" } else { "NULL" };
-        let order = if kind == EntityKind::Workshop {
-            "t.date DESC, t.rowid DESC"
-        } else {
-            "t.rowid DESC"
+        let order = match kind {
+            EntityKind::Workshop => "t.date DESC, t.rowid DESC",
+            // What falls due first comes first; undated actions after the dated ones.
+            EntityKind::Action => "t.body ->> '$.due' IS NULL, t.body ->> '$.due', t.rowid DESC",
+            _ => "t.rowid DESC",
         };
         // What an action is for and whether it is overdue, and how far a gap's actions have
         // gone. The select list's parameter comes before the filter's.
@@ -685,6 +687,55 @@ mod tests {
             EntityKind::Gap,
         );
         assert_eq!(closed.total, 0);
+    }
+
+    #[test]
+    fn actions_come_in_the_order_they_fall_due() {
+        let mut store = sample();
+        let gap = Id::derived("sample", "g-gem").to_string();
+        for (owner, due) in [
+            ("Undated", ""),
+            ("Later", "2027-03-01"),
+            ("Sooner", "2026-12-20"),
+        ] {
+            store
+                .save_form(
+                    EntityKind::Action,
+                    None,
+                    &[
+                        ("gap".to_owned(), gap.clone()),
+                        ("kind".to_owned(), "ecommerce_onboarding".to_owned()),
+                        ("owner".to_owned(), owner.to_owned()),
+                        ("due".to_owned(), due.to_owned()),
+                    ],
+                    "test",
+                )
+                .unwrap();
+        }
+        let page = store
+            .record_page(
+                EntityKind::Action,
+                &RecordQuery {
+                    limit: 100,
+                    ..RecordQuery::default()
+                },
+            )
+            .unwrap();
+        let owners: Vec<&str> = page
+            .rows
+            .iter()
+            .map(|r| r.fields["owner"].as_str().unwrap())
+            .collect();
+        // The sample's own action is due on 2027-01-31.
+        assert_eq!(
+            owners,
+            [
+                "Sooner",
+                "District Industries Centre, Varanasi",
+                "Later",
+                "Undated"
+            ]
+        );
     }
 
     #[test]
