@@ -63,7 +63,7 @@ export async function render(view, ctx) {
         card("stat-workshops", t("dash.workshops"), num(stats.workshops), t("dash.stories", { n: num(stats.stories) })),
         card("stat-overdue", t("dash.overdue"), num(overdue.total),
           overdue.total > 0
-            ? h("a", { href: "#/actions", "data-testid": "see-overdue", on: { click: (event) => { event.preventDefault(); openOverdueActions(); } } }, t("dash.overdue.see"))
+            ? h("a", { href: "#/actions", "data-testid": "see-overdue", on: { click: (event) => { event.preventDefault(); openOverdueActions(ctx); } } }, t("dash.overdue.see"))
             : t("dash.overdue.none")),
       ),
       h("div", { class: "dash-grid" },

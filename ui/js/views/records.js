@@ -79,9 +79,9 @@ const FILTERS = {
 const kept = {};
 
 /** Opens the action list on its overdue actions. */
-export function openOverdueActions() {
+export function openOverdueActions(ctx) {
   kept.action = FILTERS.action.findIndex(([label]) => label === "list.overdue");
-  location.hash = "#/actions";
+  ctx.navigate("#/actions");
 }
 
 const TITLES = { workshop: "nav.workshops", story: "nav.stories", gap: "nav.gaps", action: "nav.actions" };
@@ -127,7 +127,7 @@ export async function render(view, kind, ctx) {
         event.stopPropagation();
         openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => "#/actions");
       });
-      const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: r.overdue ? "link-row overdue" : "link-row" },
+      const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: "link-row" },
         COLUMNS[kind].map(([, show], i) => h("td", {}, show(r) ?? "", i === 0 ? syncBadge(r.sync) : null)),
         h("td", { class: "row-buttons" }, extra, del));
       tr.addEventListener("click", edit);
