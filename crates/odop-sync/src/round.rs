@@ -245,9 +245,6 @@ async fn pull_all<R: Remote>(
 struct Compare<'a> {
     who: &'a str,
     seen: HashSet<(EntityKind, String)>,
-    /// Only a restored server can have lost this desk's changes. After pruning or a discarded
-    /// refusal it has them all, and a change that differs from it was given up, not lost.
-    requeue_lost: bool,
 }
 
 fn apply_page(
@@ -300,7 +297,7 @@ fn apply_page(
         Some(_) => {}
     };
     let applied = match compare {
-        Some(c) if c.requeue_lost => store.apply_resync_page(
+        Some(c) => store.apply_resync_page(
             c.who,
             &incoming,
             page.cursor,
@@ -308,7 +305,9 @@ fn apply_page(
             &page.epoch,
             &mut step,
         )?,
-        _ => store.apply_incoming(&incoming, page.cursor, page.horizon, &page.epoch, &mut step)?,
+        None => {
+            store.apply_incoming(&incoming, page.cursor, page.horizon, &page.epoch, &mut step)?
+        }
     };
     report.pulled += applied.written + applied.merged + applied.removed + applied.conflicts;
     report.merged += applied.merged;
@@ -334,7 +333,6 @@ async fn resync<R: Remote>(
     let mut compare = Compare {
         who,
         seen: HashSet::new(),
-        requeue_lost: why == Resync::Restored,
     };
     // From the start, each page asked with the horizon the page before carried: rows read
     // after a pruning already show every deletion it forgot.
