@@ -340,3 +340,37 @@ fn a_record_created_and_deleted_before_its_first_push_leaves_nothing_behind() {
     ];
     runtime.block_on(run(2, ops)).unwrap();
 }
+
+/// A case the long mode found: a desk's create is refused in another state, its next create's
+/// answer is lost, another desk renames that record, and the refused write is discarded at the
+/// end. The rename must reach the desk that made the record.
+#[test]
+fn a_rename_of_a_record_whose_create_answer_was_lost_reaches_its_maker_after_a_discard() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let create = |desk, state| Op::Create {
+        desk,
+        state,
+        district: 0,
+    };
+    let ops = vec![
+        create(1, 1),
+        Op::Sync { desk: 5, fault: 0 },
+        create(1, 0),
+        Op::Sync { desk: 5, fault: 2 },
+        Op::Sync { desk: 4, fault: 0 },
+        Op::Edit {
+            desk: 0,
+            pick: 0,
+            field: 0,
+            value: 0,
+        },
+        create(2, 0),
+        create(0, 0),
+        create(0, 0),
+        create(0, 0),
+    ];
+    runtime.block_on(run(4, ops)).unwrap();
+}
