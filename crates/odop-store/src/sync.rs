@@ -1168,11 +1168,28 @@ impl Store {
 
     /// Writes the server refused, oldest first.
     pub fn refusals(&self) -> Result<Vec<RefusedWrite>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
+        self.refused_where("", None)
+    }
+
+    /// One refused write, by its sequence number.
+    fn refusal(&self, seq: i64) -> Result<RefusedWrite, StoreError> {
+        self.refused_where("WHERE seq = ?1", Some(seq))?
+            .pop()
+            .ok_or(StoreError::NoRefusal { seq })
+    }
+
+    /// Refused writes matching `filter` (SQL over `sync_refusals`, with `seq` as `?1` when
+    /// given), oldest first, each with its record's title.
+    fn refused_where(
+        &self,
+        filter: &str,
+        seq: Option<i64>,
+    ) -> Result<Vec<RefusedWrite>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT seq, entity, row_id, op, fields, code, reason, at, detail \
-             FROM sync_refusals ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
+             FROM sync_refusals {filter} ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(seq), |r| {
             let op: String = r.get(3)?;
             let changes = history_changes(&op, &r.get::<_, String>(4)?);
             // Written by this store from a parsed value, so it parses; a cell that somehow
@@ -1204,9 +1221,7 @@ impl Store {
     /// (unless later edits of it wait to be pushed) and the next sync pulls from the start,
     /// bringing back the row as the server holds it, if this desk may read it.
     pub fn discard_refusal(&mut self, seq: i64) -> Result<(), StoreError> {
-        let Some(r) = self.refusals()?.into_iter().find(|r| r.seq == seq) else {
-            return Err(StoreError::NoRefusal { seq });
-        };
+        let r = self.refusal(seq)?;
         let kind = kind_of(&r.kind)?;
         let tx = self.conn.transaction()?;
         if !is_pending(&tx, kind, &r.row)? {
@@ -1224,9 +1239,7 @@ impl Store {
     /// delete of the record as this desk now holds it. The row's other refused writes go with
     /// it. Fixing the record and saving it sends it again too, without this.
     pub fn resend_refusal(&mut self, who: &str, seq: i64) -> Result<(), StoreError> {
-        let Some(r) = self.refusals()?.into_iter().find(|r| r.seq == seq) else {
-            return Err(StoreError::NoRefusal { seq });
-        };
+        let r = self.refusal(seq)?;
         let kind = kind_of(&r.kind)?;
         let mut edit = self.edit(who)?;
         edit.resend(kind, &r.row, &r.op)?;
