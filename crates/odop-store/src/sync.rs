@@ -349,8 +349,11 @@ fn pending_sql(kind: &str, id: &str) -> String {
 }
 
 fn is_pending(tx: &rusqlite::Connection, kind: EntityKind, id: &str) -> Result<bool, StoreError> {
+    // Asked for every pulled row while changes wait: the statement's text is made once.
+    static SQL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("SELECT {}", pending_sql("?1", "?2")));
     Ok(tx
-        .prepare_cached(&format!("SELECT {}", pending_sql("?1", "?2")))?
+        .prepare_cached(&SQL)?
         .query_row([kind.as_str(), id], |r| r.get(0))?)
 }
 
