@@ -547,6 +547,19 @@ mod tests {
         store
     }
 
+    /// A kind's list, all of it (the sample's lists are short).
+    fn whole(store: &Store, kind: EntityKind) -> Page<RecordRow> {
+        store
+            .record_page(
+                kind,
+                &RecordQuery {
+                    limit: 100,
+                    ..RecordQuery::default()
+                },
+            )
+            .unwrap()
+    }
+
     #[test]
     fn a_seller_page_is_a_window_with_the_full_count() {
         let store = sample();
@@ -712,15 +725,7 @@ mod tests {
                 )
                 .unwrap();
         }
-        let page = store
-            .record_page(
-                EntityKind::Action,
-                &RecordQuery {
-                    limit: 100,
-                    ..RecordQuery::default()
-                },
-            )
-            .unwrap();
+        let page = whole(&store, EntityKind::Action);
         let owners: Vec<&str> = page
             .rows
             .iter()
@@ -797,15 +802,7 @@ mod tests {
             };
             assert_eq!(row.sync, expected, "{}", row.name);
         }
-        let gaps = store
-            .record_page(
-                EntityKind::Gap,
-                &RecordQuery {
-                    limit: 100,
-                    ..RecordQuery::default()
-                },
-            )
-            .unwrap();
+        let gaps = whole(&store, EntityKind::Gap);
         let state = |id: &str| gaps.rows.iter().find(|r| r.id == id).unwrap().sync;
         assert_eq!(state(&gem), SyncState::Conflict);
         assert_eq!(
@@ -817,15 +814,7 @@ mod tests {
     #[test]
     fn record_pages_and_details() {
         let store = sample();
-        let stories = store
-            .record_page(
-                EntityKind::Story,
-                &RecordQuery {
-                    limit: 100,
-                    ..RecordQuery::default()
-                },
-            )
-            .unwrap();
+        let stories = whole(&store, EntityKind::Story);
         assert!(stories.total > 0);
         assert!(!stories.rows[0].title.is_empty());
         let detail = store.district_detail(DistrictCode(187)).unwrap();

@@ -285,10 +285,7 @@ fn every_desk_converges_with_the_server_whatever_the_network_does() {
         failure_persistence: None,
         ..Config::default()
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let strategy = (2..=8usize, proptest::collection::vec(op(), 10..60));
     runner
         .run(&strategy, |(desks, ops)| runtime.block_on(run(desks, ops)))
@@ -299,10 +296,7 @@ fn every_desk_converges_with_the_server_whatever_the_network_does() {
 /// another desk's record of the same district.
 #[test]
 fn a_record_created_and_deleted_before_its_first_push_leaves_nothing_behind() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let ops = vec![
         Op::Create {
             desk: 1,
@@ -346,10 +340,7 @@ fn a_record_created_and_deleted_before_its_first_push_leaves_nothing_behind() {
 /// end. The rename must reach the desk that made the record.
 #[test]
 fn a_rename_of_a_record_whose_create_answer_was_lost_reaches_its_maker_after_a_discard() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let create = |desk, state| Op::Create {
         desk,
         state,
@@ -373,4 +364,12 @@ fn a_rename_of_a_record_whose_create_answer_was_lost_reaches_its_maker_after_a_d
         create(0, 0),
     ];
     runtime.block_on(run(4, ops)).unwrap();
+}
+
+/// The runtime a case runs its desks and server on.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
