@@ -545,7 +545,7 @@ fn record_query(a: &ListArgs) -> RecordQuery {
     }
 }
 
-/// Records of one kind picked by what only their own list can filter on, newest first.
+/// Records of one kind picked by what only their own list can filter on, in that list's order.
 fn filtered<E: Entity>(store: &Store, query: &RecordQuery, out: &Out) -> anyhow::Result<()> {
     let rows = store
         .record_page(E::KIND, query)?
