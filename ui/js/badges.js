@@ -11,6 +11,6 @@ import { t } from "./i18n.js";
 export function syncBadge(state) {
   if (state !== "conflict" && state !== "refused") return null;
   return h("span", {
-    class: `badge sync-${state}`, "data-testid": "row-sync", "data-state": state, title: t(`record_sync.${state}`),
+    class: `badge sync-${state} row-mark`, "data-testid": "row-sync", "data-state": state, title: t(`record_sync.${state}`),
   }, t(`list_sync.${state}`));
 }

@@ -15,7 +15,7 @@ export async function render(view, code, ctx) {
   const body = h("tbody", { "data-testid": "product-rows" },
     d.products.map((p) => linkRow(
       h("tr", { "data-testid": "product-row", "data-id": p.id },
-        h("td", {}, p.name, p.sync === "conflict" || p.sync === "refused" ? [" ", syncBadge(p.sync)] : null),
+        h("td", {}, p.name, syncBadge(p.sync)),
         h("td", { lang: p.local_name?.lang ?? null }, p.local_name?.text ?? ""),
         h("td", {}, word("rank", p.rank)),
         h("td", {}, word("sector", p.sector)),
