@@ -124,6 +124,10 @@ fn report_line(r: &Report) -> String {
             "\nthe server had forgotten deletions this desk had not pulled yet (pruned): everything was compared, {} records it no longer holds removed here",
             r.removed
         )),
+        Some(Resync::Discarded) => s.push_str(&format!(
+            "\na refused write was given up: everything was compared with the server, {} records it does not hold removed here",
+            r.removed
+        )),
         None => {}
     }
     if r.conflicts > 0 {

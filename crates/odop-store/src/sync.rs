@@ -65,6 +65,9 @@ pub enum Resync {
     Horizon,
     /// The server lost changes this desk has: rows missing or older there are sent again.
     Restored,
+    /// A person gave up a refused write, so this desk takes the server's rows as they are:
+    /// rows missing from the server are gone, as after a pruned horizon.
+    Discarded,
 }
 
 impl Resync {
@@ -72,6 +75,7 @@ impl Resync {
         match self {
             Resync::Horizon => "horizon",
             Resync::Restored => "restored",
+            Resync::Discarded => "discarded",
         }
     }
 
@@ -79,6 +83,7 @@ impl Resync {
         match s {
             "horizon" => Some(Resync::Horizon),
             "restored" => Some(Resync::Restored),
+            "discarded" => Some(Resync::Discarded),
             _ => None,
         }
     }
@@ -994,7 +999,7 @@ impl Store {
                     continue;
                 }
                 match why {
-                    Resync::Horizon => {
+                    Resync::Horizon | Resync::Discarded => {
                         if remove_row(edit.tx(), kind, &id)? {
                             done.removed += 1;
                         }
@@ -1221,8 +1226,9 @@ impl Store {
     }
 
     /// Gives up a refused write. The server never took it, so the row is dropped locally
-    /// (unless later edits of it wait to be pushed) and the next sync pulls from the start,
-    /// bringing back the row as the server holds it, if this desk may read it.
+    /// (unless later edits of it wait to be pushed) and the next sync compares everything with
+    /// the server (a resync), bringing back the row as the server holds it, if this desk may
+    /// read it, and dropping rows the server no longer has.
     pub fn discard_refusal(&mut self, seq: i64) -> Result<(), StoreError> {
         let r = self.refusal(seq)?;
         let kind = kind_of(&r.kind)?;
@@ -1231,7 +1237,13 @@ impl Store {
             remove_row(&tx, kind, &r.row)?;
         }
         tx.execute("DELETE FROM sync_refusals WHERE seq = ?1", [seq])?;
-        meta_set(&tx, "sync_cursor", "0")?;
+        // The server's version of the row comes back with a full pull, which must also drop
+        // rows deleted and pruned since this desk's cursor: a resync, not a bare pull from 0.
+        // A due "restored" resync stays so, since it loses nothing.
+        let due = meta_get(&tx, "sync_resync")?.and_then(|v| Resync::parse(&v));
+        if due != Some(Resync::Restored) {
+            meta_set(&tx, "sync_resync", Resync::Discarded.as_str())?;
+        }
         tx.commit()?;
         Ok(())
     }

@@ -106,14 +106,21 @@ async fn round<R: Remote>(
     progress: &(dyn Fn(Progress) + Send + Sync),
     report: &mut Report,
 ) -> Result<(), SyncError> {
-    // A resync cut short (by the network, a stop or a crash) is finished first: until it is,
-    // the cursor and epoch may look in step while the comparison is not done.
-    if let Some(why) = store.sync_point()?.resync {
-        resync(store, remote, who, why, progress, report).await?;
+    // A due resync (one cut short by the network, a stop or a crash, or one a discard asked
+    // for) is done before any plain pull: until it is, the cursor and epoch may look in step
+    // while the comparison is not done. After a restored server it also comes before the push,
+    // so that what the server lost is queued again and sent in this round. Any other waits for
+    // the push: a push whose answer was lost must be settled first, or the full pull would
+    // keep its fields as waiting and move their base past another desk's later change.
+    if let Some(Resync::Restored) = store.sync_point()?.resync {
+        resync(store, remote, who, Resync::Restored, progress, report).await?;
     }
     let mut restart = match push_all(store, remote, progress, report).await? {
         Some(why) => Some(why),
-        None => pull_all(store, remote, progress, report).await?,
+        None => match store.sync_point()?.resync {
+            Some(why) => Some(why),
+            None => pull_all(store, remote, progress, report).await?,
+        },
     };
     // When the pull noticed a restore first, the push after the resync may only then find
     // that the server lost this desk's pushes: it starts over with a new client id, and the
@@ -245,6 +252,9 @@ async fn pull_all<R: Remote>(
 struct Compare<'a> {
     who: &'a str,
     seen: HashSet<(EntityKind, String)>,
+    /// Only a restored server can have lost this desk's changes. After pruning or a discarded
+    /// refusal it has them all, and a change that differs from it was given up, not lost.
+    requeue_lost: bool,
 }
 
 fn apply_page(
@@ -297,7 +307,7 @@ fn apply_page(
         Some(_) => {}
     };
     let applied = match compare {
-        Some(c) => store.apply_resync_page(
+        Some(c) if c.requeue_lost => store.apply_resync_page(
             c.who,
             &incoming,
             page.cursor,
@@ -305,9 +315,7 @@ fn apply_page(
             &page.epoch,
             &mut step,
         )?,
-        None => {
-            store.apply_incoming(&incoming, page.cursor, page.horizon, &page.epoch, &mut step)?
-        }
+        _ => store.apply_incoming(&incoming, page.cursor, page.horizon, &page.epoch, &mut step)?,
     };
     report.pulled += applied.written + applied.merged + applied.removed + applied.conflicts;
     report.merged += applied.merged;
@@ -333,6 +341,7 @@ async fn resync<R: Remote>(
     let mut compare = Compare {
         who,
         seen: HashSet::new(),
+        requeue_lost: why == Resync::Restored,
     };
     // From the start, each page asked with the horizon the page before carried: rows read
     // after a pruning already show every deletion it forgot.

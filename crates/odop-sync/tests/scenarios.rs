@@ -578,6 +578,35 @@ async fn a_horizon_resync_cut_off_mid_way_still_removes_what_was_deleted() {
     two.agrees_with(&hub);
 }
 
+/// Discarding a refused write pulls everything again to get the server's rows back; a row
+/// deleted and pruned meanwhile is not in that pull, and must go all the same.
+#[tokio::test]
+async fn discarding_a_refused_write_drops_rows_deleted_and_pruned_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
+    let two = Desk::new(&dir, &hub, "two", Role::StateEditor, Some(9));
+    let doomed = product(9, 187, "Deleted while away");
+    one.add(&doomed);
+    one.sync().await;
+    let forged = product(10, 211, "Written into Bihar");
+    two.add(&forged);
+    let r = two.sync().await;
+    assert_eq!(r.refused, 1);
+    assert!(two.get(doomed.id).is_some());
+    one.delete(doomed.id);
+    one.sync().await;
+    assert_eq!(hub.ledger().prune("9999").unwrap(), 1);
+
+    let seq = two.store().refusals().unwrap()[0].seq;
+    two.store().discard_refusal(seq).unwrap();
+    let r = two.sync().await;
+    assert_eq!(r.resync, Some(Resync::Discarded), "{r:?}");
+    assert!(two.get(forged.id).is_none(), "the refused row is given up");
+    assert!(two.get(doomed.id).is_none(), "the deleted row is gone");
+    two.agrees_with(&hub);
+}
+
 /// Pruning must not stop a ledger of many pages from reaching a desk. A new desk's first sync
 /// and a first sync cut off below the horizon both finish without a resync, and a desk that
 /// held a row deleted and pruned meanwhile compares everything, page by page, and drops it.
