@@ -17,7 +17,7 @@ use odop_domain::{Entity, EntityKind, Gazetteer, Seller};
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_sqlite::SqliteLedger;
 use odop_protocol::{
-    Change, FieldChange, Fields, Mutation, Op, Outcome, PullResponse, PushRequest, Role,
+    Change, FieldChange, Fields, Mutation, Op, Outcome, PullQuery, PullResponse, PushRequest, Role,
     MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
 use odop_store::{Incoming, Store};
@@ -250,7 +250,8 @@ fn fetch_all(runtime: &Runtime, remote: &HttpRemote) -> Result<Vec<PullResponse>
         let mut pages = Vec::new();
         let (mut cursor, mut horizon) = (0, 0);
         loop {
-            let page = remote.pull(cursor, horizon, MAX_PULL_LIMIT).await?;
+            let query = PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, None);
+            let page = remote.pull(&query).await?;
             (cursor, horizon) = (page.cursor, page.horizon);
             let more = page.more;
             pages.push(page);

@@ -20,7 +20,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use odop_ledger::protocol::{
-    ConflictRecord, Fields, Outcome, PullResponse, PushRequest, PushResponse, Role,
+    ConflictRecord, Fields, Outcome, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
     apply_push, read_pull, Account, ClientRecord, Ledger, LedgerError, Reader, Refusal, RowPage,
@@ -34,7 +34,10 @@ use pool::{Conn, Pool};
 use thiserror::Error;
 
 /// Each migration runs in its own transaction; the list only grows.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_ledger.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_ledger.sql")),
+    (2, include_str!("../migrations/0002_epochs.sql")),
+];
 
 /// The advisory lock that keeps two servers starting together from migrating at once.
 const MIGRATION_LOCK: i64 = 0x6f64_6f70_6c65_6467;
@@ -131,16 +134,12 @@ impl PostgresLedger {
             let client = &mut lease.conn().client;
             check_encoding(client)?;
             migrate(client)?;
-            // A new epoch at every start: a ledger restored from a backup is then always
-            // noticed by clients, which compare everything with it once.
-            client
-                .execute(
-                    "UPDATE ledger_meta SET epoch = $1",
-                    &[&odop_ledger::new_id()],
-                )
-                .map_err(PostgresLedgerError::from)?;
         }
-        Ok(PostgresLedger { pool })
+        let ledger = PostgresLedger { pool };
+        // A new epoch at every start: a client that synced with a later copy of this ledger
+        // (before a restore) names an epoch it never had, and is told to compare everything.
+        ledger.new_epoch()?;
+        Ok(ledger)
     }
 
     /// Runs `f` in one READ COMMITTED transaction that writes as `account`.
@@ -434,14 +433,29 @@ impl Ledger for PostgresLedger {
         })
     }
 
-    fn pull(
-        &self,
-        who: &Account,
-        cursor: u64,
-        horizon: u64,
-        limit: u32,
-    ) -> Result<PullResponse, LedgerError> {
-        self.read(|tx| read_pull(tx, who, cursor, horizon, limit))
+    fn pull_with(&self, who: &Account, query: &PullQuery) -> Result<PullResponse, LedgerError> {
+        self.read(|tx| read_pull(tx, who, query))
+    }
+
+    fn new_epoch(&self) -> Result<String, LedgerError> {
+        let epoch = odop_ledger::new_id();
+        self.write("", |tx| {
+            // The counter row's lock keeps every push out between the head read here and the
+            // epoch's first number.
+            let head = tx
+                .query_one(
+                    "UPDATE ledger_meta SET epoch = $1 RETURNING head",
+                    &[&epoch],
+                )?
+                .try_get::<_, i64>(0)
+                .map_err(sql)?;
+            tx.execute(
+                "INSERT INTO ledger_epochs (epoch, first_seq) VALUES ($1, $2)",
+                &[&epoch, &(head + 1)],
+            )?;
+            Ok(())
+        })?;
+        Ok(epoch)
     }
 
     fn prune(&self, before: &str) -> Result<u64, LedgerError> {
@@ -722,6 +736,34 @@ impl Reader for PgTx<'_> {
                 what: "the ledger has no epoch".into(),
             })?;
         row.try_get(0).map_err(sql)
+    }
+
+    fn epoch_end(&mut self, epoch: &str) -> Result<Option<u64>, LedgerError> {
+        let Some(row) = self.query_opt(
+            "SELECT (SELECT min(first_seq) - 1 FROM ledger_epochs AS later WHERE later.n > e.n) \
+             FROM ledger_epochs AS e WHERE epoch = $1",
+            &[&epoch],
+        )?
+        else {
+            return Ok(None);
+        };
+        match row.try_get::<_, Option<i64>>(0).map_err(sql)? {
+            Some(end) => unsigned(end, "epoch end").map(Some),
+            None => self.head().map(Some),
+        }
+    }
+
+    fn client_seq(&mut self, client: &str) -> Result<Option<(String, u64)>, LedgerError> {
+        let Some(row) = self.query_opt(
+            "SELECT account, last_seq FROM clients WHERE id = $1",
+            &[&client],
+        )?
+        else {
+            return Ok(None);
+        };
+        let account: String = row.try_get(0).map_err(sql)?;
+        let seq = unsigned(row.try_get(1).map_err(sql)?, "last_seq")?;
+        Ok(Some((account, seq)))
     }
 
     fn head(&mut self) -> Result<u64, LedgerError> {

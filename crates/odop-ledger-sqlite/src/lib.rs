@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use odop_ledger::protocol::{
-    ConflictRecord, Outcome, PullResponse, PushRequest, PushResponse, Role,
+    ConflictRecord, Outcome, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
     apply_push, read_pull, Account, ClientRecord, Ledger, LedgerError, Reader, Refusal, RowPage,
@@ -22,7 +22,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use thiserror::Error;
 
 /// Each migration runs in its own transaction; the list only grows.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_ledger.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_ledger.sql")),
+    (2, include_str!("../migrations/0002_epochs.sql")),
+];
 
 /// What can go wrong in SQLite itself.
 #[derive(Debug, Error)]
@@ -64,19 +67,15 @@ impl SqliteLedger {
     pub fn open(path: &Path) -> Result<SqliteLedger, LedgerError> {
         let mut writer = connect(path)?;
         migrate(&mut writer)?;
-        // A new epoch at every start: a ledger restored from a backup is then always noticed
-        // by clients, which compare everything with it once.
-        writer
-            .execute(
-                "UPDATE meta SET value = ?1 WHERE key = 'epoch'",
-                [odop_ledger::new_id()],
-            )
-            .map_err(sql)?;
-        Ok(SqliteLedger {
+        let ledger = SqliteLedger {
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
-        })
+        };
+        // A new epoch at every start: a client that synced with a later copy of this ledger
+        // (before a restore) names an epoch it never had, and is told to compare everything.
+        ledger.new_epoch()?;
+        Ok(ledger)
     }
 
     fn read<T>(
@@ -263,14 +262,26 @@ impl Ledger for SqliteLedger {
         self.write(|tx| apply_push(&mut SqliteTx { tx }, who, request))
     }
 
-    fn pull(
-        &self,
-        who: &Account,
-        cursor: u64,
-        horizon: u64,
-        limit: u32,
-    ) -> Result<PullResponse, LedgerError> {
-        self.read(|tx| read_pull(&mut SqliteTx { tx }, who, cursor, horizon, limit))
+    fn pull_with(&self, who: &Account, query: &PullQuery) -> Result<PullResponse, LedgerError> {
+        self.read(|tx| read_pull(&mut SqliteTx { tx }, who, query))
+    }
+
+    fn new_epoch(&self) -> Result<String, LedgerError> {
+        let epoch = odop_ledger::new_id();
+        self.write(|tx| {
+            // Under the write lock, so no change can commit between the head read here and
+            // the epoch's first number.
+            let head = meta_number(tx, "head")?;
+            tx.execute(
+                "INSERT INTO epochs (epoch, first_seq) VALUES (?1, ?2)",
+                params![epoch, head as i64 + 1],
+            )
+            .map_err(sql)?;
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'epoch'", [&epoch])
+                .map_err(sql)?;
+            Ok(())
+        })?;
+        Ok(epoch)
     }
 
     fn prune(&self, before: &str) -> Result<u64, LedgerError> {
@@ -518,6 +529,33 @@ impl Tx for SqliteTx<'_, '_> {
 impl Reader for SqliteTx<'_, '_> {
     fn epoch(&mut self) -> Result<String, LedgerError> {
         meta(self.tx, "epoch")
+    }
+
+    fn epoch_end(&mut self, epoch: &str) -> Result<Option<u64>, LedgerError> {
+        let found: Option<Option<i64>> = self
+            .tx
+            .prepare_cached(
+                "SELECT (SELECT min(first_seq) - 1 FROM epochs AS later WHERE later.n > e.n) \
+                 FROM epochs AS e WHERE epoch = ?1",
+            )
+            .map_err(sql)?
+            .query_row([epoch], |r| r.get(0))
+            .optional()
+            .map_err(sql)?;
+        match found {
+            None => Ok(None),
+            Some(Some(end)) => Ok(Some(end.max(0) as u64)),
+            Some(None) => self.head().map(Some),
+        }
+    }
+
+    fn client_seq(&mut self, client: &str) -> Result<Option<(String, u64)>, LedgerError> {
+        self.tx
+            .prepare_cached("SELECT account, last_seq FROM clients WHERE id = ?1")
+            .map_err(sql)?
+            .query_row([client], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .optional()
+            .map_err(sql)
     }
 
     fn head(&mut self) -> Result<u64, LedgerError> {

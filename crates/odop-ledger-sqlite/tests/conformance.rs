@@ -29,6 +29,7 @@ conformance_tests!(
     a_client_id_belongs_to_one_account,
     an_invalid_row_is_refused_with_its_field,
     a_cursor_beyond_the_head_is_reported,
+    a_history_held_from_an_earlier_epoch_goes_on_only_when_all_of_it_is_here,
 );
 
 #[test]
@@ -53,4 +54,67 @@ fn a_newer_ledger_is_refused() {
     let err = SqliteLedger::open(&path).unwrap_err();
     assert_eq!(err.code(), "schema_too_new");
     assert!(err.to_string().contains("99"), "{err}");
+}
+
+/// A ledger from before epochs were kept (schema 1: no `epochs` table) is upgraded in place,
+/// and a client holding the epoch it last ran under carries on after the upgrade.
+#[test]
+fn a_ledger_from_before_kept_epochs_carries_its_clients_on() {
+    use odop_ledger::protocol::{FieldChange, Held, Mutation, Op, PullQuery, PushRequest, Role};
+    use odop_ledger::{Account, Ledger, Token};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite3");
+    let ledger = SqliteLedger::open(&path).unwrap();
+    let up = Account::new("up-editor", Role::StateEditor, Some(9)).unwrap();
+    ledger
+        .insert_account(&up, &Token::generate().unwrap().hash())
+        .unwrap();
+    let field = |v: serde_json::Value| FieldChange {
+        base: serde_json::Value::Null,
+        new: v,
+    };
+    let push = PushRequest {
+        client: "c-up".into(),
+        mutations: vec![Mutation {
+            seq: 1,
+            kind: "product".into(),
+            id: "01930000-0000-7000-8000-000000000001".into(),
+            op: Op::Put,
+            base_version: 0,
+            fields: [
+                ("id", field("01930000-0000-7000-8000-000000000001".into())),
+                ("state", field(9.into())),
+                ("district", field(187.into())),
+                ("rank", field("primary".into())),
+                ("sector", field("handloom".into())),
+                ("name", field("Banarasi Saree".into())),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+            resolves: vec![],
+            at: String::new(),
+        }],
+    };
+    ledger.push(&up, &push).unwrap();
+    let page = ledger.pull(&up, 0, 0, 100).unwrap();
+    drop(ledger);
+    // Schema 1 was schema 2 without the table of epochs.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE epochs; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+
+    let ledger = SqliteLedger::open(&path).unwrap();
+    let held = Held {
+        epoch: page.epoch.clone(),
+        client: "c-up".into(),
+        acked: 1,
+    };
+    let next = ledger
+        .pull_with(&up, &PullQuery::new(page.cursor, 0, 100, Some(held)))
+        .unwrap();
+    assert_ne!(next.epoch, page.epoch, "a start takes a new epoch");
+    assert!(next.continues, "the upgrade kept the history: {next:?}");
 }

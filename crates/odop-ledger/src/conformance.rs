@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use odop_protocol::{
-    Change, FieldChange, Mutation, Op, Outcome, PullResponse, PushRequest, PushResponse, Role,
-    MAX_PULL_LIMIT, PULL_PAGE_BYTES,
+    Change, FieldChange, Held, Mutation, Op, Outcome, PullQuery, PullResponse, PushRequest,
+    PushResponse, Role, MAX_PULL_LIMIT, PULL_PAGE_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -41,6 +41,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("a_client_id_belongs_to_one_account", client_binding),
     ("an_invalid_row_is_refused_with_its_field", invalid_rows),
     ("a_cursor_beyond_the_head_is_reported", foreign_cursor),
+    (
+        "a_history_held_from_an_earlier_epoch_goes_on_only_when_all_of_it_is_here",
+        epochs,
+    ),
 ];
 
 /// Makes one `#[test]` per check; `$make` is an expression giving `(guard, ledger)`: a fresh
@@ -978,4 +982,78 @@ fn foreign_cursor(ledger: &dyn Ledger) {
     let other = ledger.pull(&w.central, 0, 0, 10).unwrap();
     assert_eq!(other.epoch, page.epoch);
     assert!(!page.epoch.is_empty());
+}
+
+/// A client names the epoch of its last page, its client id and its last answered push. The
+/// history it holds goes on in a later epoch of the same database (a restart); it does not when
+/// the epoch is unknown here, the cursor is past that epoch's end, more pushes were answered
+/// than this database took, or the client id is another account's.
+fn epochs(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let taken = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            create(1, product(1, 9, 187, "One")),
+            create(2, product(2, 9, 188, "Two")),
+        ],
+    );
+    assert_eq!(taken.last_seq, 2);
+    let first = ledger.pull(&w.up, 0, 0, 100).unwrap();
+    assert!(!first.continues, "a first pull names no history");
+    let held = |epoch: &str, client: &str, acked: u64| Held {
+        epoch: epoch.into(),
+        client: client.into(),
+        acked,
+    };
+    let ask = |who: &Account, cursor: u64, h: Held| {
+        ledger
+            .pull_with(who, &PullQuery::new(cursor, 0, 100, Some(h)))
+            .expect("pull")
+    };
+    let same = ask(&w.up, first.cursor, held(&first.epoch, "c-up", 2));
+    assert!(same.continues, "the current epoch goes on");
+
+    let later = ledger.new_epoch().expect("a new epoch");
+    assert_ne!(later, first.epoch);
+    let after = ask(&w.up, first.cursor, held(&first.epoch, "c-up", 2));
+    assert_eq!(after.epoch, later, "the page carries the epoch now in use");
+    assert!(after.continues, "a restart keeps the history: {after:?}");
+    // Changes written in the new epoch lie past the old one's end.
+    push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![create(3, product(3, 9, 187, "Three"))],
+    );
+    let head = ledger.pull(&w.up, 0, 0, 100).unwrap().head;
+    assert!(head > first.cursor);
+    let past = ask(&w.up, head, held(&first.epoch, "c-up", 3));
+    assert!(
+        !past.continues,
+        "no cursor past an epoch's end was handed out in it"
+    );
+    let now = ask(&w.up, head, held(&later, "c-up", 3));
+    assert!(now.continues, "the new epoch reaches the head");
+
+    let unknown = ask(&w.up, first.cursor, held("an-epoch-never-here", "c-up", 2));
+    assert!(!unknown.continues, "an unknown epoch is another history");
+    let lost = ask(&w.up, head, held(&later, "c-up", 4));
+    assert!(
+        !lost.continues,
+        "a push answered to the client but not here was lost"
+    );
+    let foreign = ask(&w.bihar, head, held(&later, "c-up", 0));
+    assert!(
+        !foreign.continues,
+        "another account's client proves nothing"
+    );
+    let quiet = ask(&w.bihar, head, held(&later, "c-bihar-never-pushed", 0));
+    assert!(quiet.continues, "a client that never pushed lost nothing");
+    // What the page holds does not depend on what was claimed.
+    assert_eq!(past.changes, now.changes);
+    let plain = ledger.pull(&w.up, first.cursor, 0, 100).unwrap();
+    assert_eq!(unknown.changes, plain.changes);
+    assert!(!plain.changes.is_empty());
 }

@@ -25,7 +25,9 @@ pub use odop_protocol::Refusal;
 pub use pull::read_pull;
 pub use push::apply_push;
 
-use odop_protocol::{ConflictRecord, Fields, Outcome, PullResponse, PushRequest, PushResponse};
+use odop_protocol::{
+    ConflictRecord, Fields, Outcome, PullQuery, PullResponse, PushRequest, PushResponse,
+};
 
 /// A row as the server holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,15 +97,24 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     /// Takes a push in one transaction: the mutations' effects and the client's sequence
     /// commit together, so a replay is answered from what was recorded.
     fn push(&self, who: &Account, request: &PushRequest) -> Result<PushResponse, LedgerError>;
-    /// A page of changes after `cursor` that `who` may read. `horizon` is the one the page
-    /// that gave `cursor` carried (see [`read_pull`]).
+    /// A page of changes after the query's cursor that `who` may read (see [`read_pull`]).
+    fn pull_with(&self, who: &Account, query: &PullQuery) -> Result<PullResponse, LedgerError>;
+
+    /// A page of up to `limit` changes after `cursor` that `who` may read, from a client that
+    /// names no history it holds. `horizon` is the one the page that gave `cursor` carried.
     fn pull(
         &self,
         who: &Account,
         cursor: u64,
         horizon: u64,
         limit: u32,
-    ) -> Result<PullResponse, LedgerError>;
+    ) -> Result<PullResponse, LedgerError> {
+        self.pull_with(who, &PullQuery::new(cursor, horizon, limit, None))
+    }
+
+    /// Starts a new epoch, as every start of the server does, and returns it. The epoch's
+    /// first sequence number is kept with it, so the end of every earlier epoch is known.
+    fn new_epoch(&self) -> Result<String, LedgerError>;
 
     /// Forgets tombstones written before `before` (RFC 3339), moving the horizon past them.
     fn prune(&self, before: &str) -> Result<u64, LedgerError>;
@@ -140,7 +151,14 @@ pub trait Tx {
 
 /// One consistent read of the change sequence, as [`read_pull`] needs it.
 pub trait Reader {
+    /// The current epoch.
     fn epoch(&mut self) -> Result<String, LedgerError>;
+    /// The last sequence number an epoch of this database could have handed out: the head for
+    /// the current one, the next one's first number less one for an earlier one. `None` for an
+    /// epoch this database never served under.
+    fn epoch_end(&mut self, epoch: &str) -> Result<Option<u64>, LedgerError>;
+    /// A client's account and the last of its mutations taken, if it ever pushed.
+    fn client_seq(&mut self, client: &str) -> Result<Option<(String, u64)>, LedgerError>;
     fn head(&mut self) -> Result<u64, LedgerError>;
     /// The highest sequence of a pruned tombstone; it only grows.
     fn horizon(&mut self) -> Result<u64, LedgerError>;

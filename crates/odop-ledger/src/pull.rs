@@ -1,26 +1,32 @@
-use odop_protocol::{Change, PullResponse, MAX_PULL_LIMIT, PULL_PAGE_BYTES};
+use odop_protocol::{Change, Held, PullQuery, PullResponse, MAX_PULL_LIMIT, PULL_PAGE_BYTES};
 
 use crate::{Account, LedgerError, Reader};
 
-/// Reads one page of the change sequence after `cursor` that `who` may read: rows and
-/// tombstones of its scope, departures of rows that left its state, and conflicts. The caller
-/// runs it inside one consistent snapshot.
+/// Reads one page of the change sequence after the query's cursor that `who` may read: rows
+/// and tombstones of its scope, departures of rows that left its state, and conflicts. The
+/// caller runs it inside one consistent snapshot.
 ///
-/// `known` is the horizon the client saw with the page that gave it `cursor` (0 from a client
-/// that does not say). Rows a client read while the horizon stood at `known` already showed
-/// every deletion at or below it, so only pruning since then can hide a deletion of a row it
-/// holds: the pull is refused when the horizon has moved past `known` and past the cursor.
+/// The query's horizon is the one the client saw with the page that gave it the cursor (0
+/// from a client that does not say). Rows a client read while the horizon stood there already
+/// showed every deletion at or below it, so only pruning since then can hide a deletion of a
+/// row it holds: the pull is refused when the horizon has moved past it and past the cursor.
 pub fn read_pull(
     reader: &mut dyn Reader,
     who: &Account,
-    cursor: u64,
-    known: u64,
-    limit: u32,
+    query: &PullQuery,
 ) -> Result<PullResponse, LedgerError> {
-    let limit = limit.clamp(1, MAX_PULL_LIMIT);
+    let (cursor, known) = (query.cursor, query.horizon);
+    let limit = query
+        .limit
+        .unwrap_or(MAX_PULL_LIMIT)
+        .clamp(1, MAX_PULL_LIMIT);
     let head = reader.head()?;
     let epoch = reader.epoch()?;
     let horizon = reader.horizon()?;
+    let continues = match query.held() {
+        Some(held) => goes_on(reader, who, cursor, &held)?,
+        None => false,
+    };
     // A cursor beyond the head was handed out by another database (or this one before a
     // restore); answering "nothing new" would leave the client silently diverged.
     if cursor > head {
@@ -29,6 +35,7 @@ pub fn read_pull(
             cursor,
             more: false,
             epoch,
+            continues,
             head,
             horizon,
         });
@@ -94,7 +101,35 @@ pub fn read_pull(
         cursor: if more { next } else { head.max(next) },
         more,
         epoch,
+        continues,
         head,
         horizon,
     })
+}
+
+/// Whether the history a client holds goes on in this database: the epoch it names is one this
+/// database served under, its cursor is no later than the last change written in that epoch
+/// (so every change it pulled is here), and every push it was answered is here. A database
+/// restored from a backup fails one of these for any client that synced after the backup:
+/// the epochs it ran under later, the changes written then and the pushes taken then are not
+/// in it.
+fn goes_on(
+    reader: &mut dyn Reader,
+    who: &Account,
+    cursor: u64,
+    held: &Held,
+) -> Result<bool, LedgerError> {
+    let Some(end) = reader.epoch_end(&held.epoch)? else {
+        return Ok(false);
+    };
+    if cursor > end {
+        return Ok(false);
+    }
+    // A client of another account proves nothing about this one's pushes.
+    let taken = match reader.client_seq(&held.client)? {
+        Some((account, seq)) if account == who.name => seq,
+        Some(_) => return Ok(false),
+        None => 0,
+    };
+    Ok(taken >= held.acked)
 }

@@ -243,6 +243,63 @@ impl Change {
     }
 }
 
+/// The query of a pull: `GET /v1/pull?cursor=N&limit=N&horizon=N`, and, from a client that
+/// has pulled before, `&epoch=E&client=C&acked=N` (see [`Held`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullQuery {
+    #[serde(default)]
+    pub cursor: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The horizon the client last saw; an older client sends none and is answered as before.
+    #[serde(default)]
+    pub horizon: u64,
+    // Flat rather than a nested `Held`: query strings carry no structure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acked: Option<u64>,
+}
+
+impl PullQuery {
+    pub fn new(cursor: u64, horizon: u64, limit: u32, held: Option<Held>) -> PullQuery {
+        let (epoch, client, acked) = match held {
+            Some(h) => (Some(h.epoch), Some(h.client), Some(h.acked)),
+            None => (None, None, None),
+        };
+        PullQuery {
+            cursor,
+            limit: Some(limit),
+            horizon,
+            epoch,
+            client,
+            acked,
+        }
+    }
+
+    /// What the client says it holds, when it names an epoch.
+    pub fn held(&self) -> Option<Held> {
+        Some(Held {
+            epoch: self.epoch.clone()?,
+            client: self.client.clone().unwrap_or_default(),
+            acked: self.acked.unwrap_or(0),
+        })
+    }
+}
+
+/// What a client holds from the server's history: the epoch of its last page (its cursor is
+/// the query's), its client id, and the last of its pushes the server answered. With these the
+/// server can tell a restart of itself (the history goes on) from a restore or a replacement
+/// (it does not), so a restart costs no client a resync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub epoch: String,
+    pub client: String,
+    pub acked: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub changes: Vec<Change>,
@@ -250,10 +307,16 @@ pub struct PullResponse {
     pub cursor: u64,
     /// More changes wait beyond this page.
     pub more: bool,
-    /// An id the server's database was created with; a different one, or a cursor beyond the
+    /// An id the server takes at every start; a different one, or a cursor beyond the
     /// server's head, means the server is not the one this client last synced with (or was
-    /// restored from an older backup) and the client must resync.
+    /// restored from an older backup) and the client must resync, unless `continues` says the
+    /// history the client held goes on here.
     pub epoch: String,
+    /// The client's [`Held`] history is this server's: the epoch it named was one of this
+    /// database's, its cursor is within what was written then, and every push it was answered
+    /// is here. Absent from older servers, which never say so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub continues: bool,
     /// The server's head of the change sequence when this page was read.
     pub head: u64,
     /// The highest sequence of a pruned tombstone when this page was read. The client sends
@@ -355,6 +418,7 @@ mod tests {
             cursor: 12,
             more: true,
             epoch: "e".into(),
+            continues: false,
             head: 40,
             horizon: 10,
         };
@@ -365,6 +429,29 @@ mod tests {
             serde_json::from_str(r#"{"changes":[],"cursor":12,"more":true,"epoch":"e","head":40}"#)
                 .unwrap();
         assert_eq!(older.horizon, 0);
+        assert!(!older.continues);
+    }
+
+    #[test]
+    fn a_pull_names_what_it_holds_only_with_an_epoch() {
+        let first = PullQuery::new(0, 0, 100, None);
+        assert_eq!(first.held(), None);
+        let held = Held {
+            epoch: "e1".into(),
+            client: "c".into(),
+            acked: 7,
+        };
+        let again = PullQuery::new(12, 3, 100, Some(held.clone()));
+        assert_eq!(again.held(), Some(held));
+        // A query naming only an epoch holds no pushes.
+        let bare = PullQuery {
+            epoch: Some("e1".into()),
+            ..PullQuery::default()
+        };
+        assert_eq!(
+            bare.held().map(|h| (h.client, h.acked)),
+            Some((String::new(), 0))
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use odop_ledger::{token_hash, Account, Ledger, LedgerError};
 use odop_protocol::{
-    ErrorBody, Identity, PullResponse, PushRequest, PushResponse, Refusal, MAX_PULL_LIMIT,
+    ErrorBody, Identity, PullQuery, PullResponse, PushRequest, PushResponse, Refusal,
     PROTOCOL_VERSION, VERSION_HEADER,
 };
 use serde::Deserialize;
@@ -200,16 +200,6 @@ pub(crate) async fn push(
     Ok(Json(response))
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct PullQuery {
-    #[serde(default)]
-    cursor: u64,
-    limit: Option<u32>,
-    /// The horizon the client last saw; an older client sends none and is answered as before.
-    #[serde(default)]
-    horizon: u64,
-}
-
 pub(crate) async fn pull(
     State(shared): State<Shared>,
     Caller(who): Caller,
@@ -219,12 +209,14 @@ pub(crate) async fn pull(
         Failure::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            format!("pull takes ?cursor=N&limit=N&horizon=N with whole numbers: {e}"),
+            format!(
+                "pull takes ?cursor=N&limit=N&horizon=N (and epoch=E&client=C&acked=N) with \
+                 whole numbers: {e}"
+            ),
         )
     })?;
-    let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
     let ledger = Arc::clone(&shared.ledger);
-    let page = blocking(move || ledger.pull(&who, q.cursor, q.horizon, limit)).await?;
+    let page = blocking(move || ledger.pull_with(&who, &q)).await?;
     Ok(Json(page))
 }
 

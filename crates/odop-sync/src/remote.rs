@@ -2,7 +2,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use odop_protocol::{
-    ErrorBody, Identity, PullResponse, PushRequest, PushResponse, PATH_PULL, PATH_PUSH,
+    ErrorBody, Identity, PullQuery, PullResponse, PushRequest, PushResponse, PATH_PULL, PATH_PUSH,
     PATH_WHOAMI, PROTOCOL_VERSION, VERSION_HEADER,
 };
 
@@ -16,12 +16,10 @@ pub trait Remote: Send + Sync {
         &self,
         request: &PushRequest,
     ) -> impl Future<Output = Result<PushResponse, SyncError>> + Send;
-    /// A page after `cursor`; `horizon` is the one the page that gave `cursor` carried.
+    /// A page after the query's cursor.
     fn pull(
         &self,
-        cursor: u64,
-        horizon: u64,
-        limit: u32,
+        query: &PullQuery,
     ) -> impl Future<Output = Result<PullResponse, SyncError>> + Send;
 }
 
@@ -108,12 +106,12 @@ impl Remote for HttpRemote {
         .await
     }
 
-    async fn pull(&self, cursor: u64, horizon: u64, limit: u32) -> Result<PullResponse, SyncError> {
-        self.send(self.http.get(format!("{}{PATH_PULL}", self.base)).query(&[
-            ("cursor", cursor.to_string()),
-            ("limit", limit.to_string()),
-            ("horizon", horizon.to_string()),
-        ]))
+    async fn pull(&self, query: &PullQuery) -> Result<PullResponse, SyncError> {
+        self.send(
+            self.http
+                .get(format!("{}{PATH_PULL}", self.base))
+                .query(query),
+        )
         .await
     }
 }

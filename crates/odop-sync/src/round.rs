@@ -6,8 +6,8 @@ use std::task::Poll;
 
 use odop_domain::EntityKind;
 use odop_protocol::{
-    Change, ConflictRecord, FieldChange, Mutation, Op, Outcome, PullResponse, PushRequest,
-    MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
+    Change, ConflictRecord, FieldChange, Held, Mutation, Op, Outcome, PullQuery, PullResponse,
+    PushRequest, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
 use odop_store::{Conflict, Incoming, Pending, Resync, Store, Verdict};
 use serde::{Deserialize, Serialize};
@@ -204,24 +204,37 @@ async fn pull_all<R: Remote>(
 ) -> Result<Option<Resync>, SyncError> {
     let point = store.sync_point()?;
     // Each request carries the horizon of the page that gave its cursor, the first one the
-    // horizon saved with the cursor.
+    // horizon saved with the cursor; and, once this desk has pulled, what it holds, so that a
+    // server that only restarted says the history goes on.
     let (mut cursor, mut horizon) = (point.cursor, point.horizon);
+    let held = |epoch: &Option<String>| {
+        epoch.clone().map(|epoch| Held {
+            epoch,
+            client: point.client.clone().unwrap_or_default(),
+            acked: point.acked.max(0) as u64,
+        })
+    };
+    let mut epoch = point.epoch.clone();
     // The answer to the next page's request, asked for while this page was applied.
     let mut fetched = None;
     loop {
         let answer = match fetched.take() {
             Some(answer) => answer,
-            None => remote.pull(cursor, horizon, MAX_PULL_LIMIT).await,
+            None => {
+                let query = PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, held(&epoch));
+                remote.pull(&query).await
+            }
         };
         let page = match answer {
             Ok(page) => page,
             Err(SyncError::Server { status: 410, .. }) => return Ok(Some(Resync::Horizon)),
             Err(e) => return Err(e),
         };
-        if point.epoch.as_ref().is_some_and(|e| *e != page.epoch) || cursor > page.head {
+        let other = epoch.as_ref().is_some_and(|e| *e != page.epoch) && !page.continues;
+        if other || cursor > page.head {
             return Ok(Some(Resync::Restored));
         }
-        (cursor, horizon) = (page.cursor, page.horizon);
+        (cursor, horizon, epoch) = (page.cursor, page.horizon, Some(page.epoch.clone()));
         let more = page.more;
         if !more {
             apply_page(store, page, None, report)?;
@@ -233,7 +246,8 @@ async fn pull_all<R: Remote>(
         // Ask for the next page before writing this one, so the server reads, encodes and
         // sends it while this desk writes (on a runtime with other threads to carry the
         // request). Its answer is looked at only after this page is applied, as before.
-        let mut next = std::pin::pin!(remote.pull(cursor, horizon, MAX_PULL_LIMIT));
+        let query = PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, held(&epoch));
+        let mut next = std::pin::pin!(remote.pull(&query));
         let early = std::future::poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await;
         apply_page(store, page, None, report)?;
         progress(Progress::Pulling {
@@ -347,7 +361,8 @@ async fn resync<R: Remote>(
     // after a pruning already show every deletion it forgot.
     let (mut cursor, mut horizon) = (0, 0);
     loop {
-        let page = remote.pull(cursor, horizon, MAX_PULL_LIMIT).await?;
+        let query = PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, None);
+        let page = remote.pull(&query).await?;
         (cursor, horizon) = (page.cursor, page.horizon);
         let more = page.more;
         apply_page(store, page, Some(&mut compare), report)?;

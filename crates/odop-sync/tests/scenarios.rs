@@ -411,6 +411,82 @@ async fn a_server_restored_from_an_older_backup_is_noticed_and_nothing_is_lost()
     }
 }
 
+/// A restart is not a restore: the desk names the epoch it last pulled in, and the server,
+/// which started a new one, says the history goes on. Nothing is compared again.
+#[tokio::test]
+async fn a_server_restart_costs_no_desk_a_resync() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let desk = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let other = Desk::new(&dir, &hub, "up-two", Role::StateEditor, Some(9));
+    let p = product(9, 187, "Chikankari");
+    desk.add(&p);
+    desk.sync().await;
+    other.sync().await;
+    let before = desk.store().sync_point().unwrap().epoch;
+    hub.restart().await;
+    let mut renamed = other.get(p.id).unwrap();
+    renamed.name = "Lucknow Chikankari".into();
+    other.add(&renamed);
+    let r = other.sync().await;
+    assert_eq!((r.resync, r.pushed), (None, 1), "{r:?}");
+    let r = desk.sync().await;
+    assert_eq!(
+        (r.resync, r.pulled),
+        (None, 1),
+        "only the rename moved: {r:?}"
+    );
+    assert_eq!(desk.get(p.id).unwrap().name, "Lucknow Chikankari");
+    let after = desk.store().sync_point().unwrap().epoch;
+    assert!(
+        after.is_some() && after != before,
+        "the desk took the new epoch"
+    );
+    // Twice over: the epoch the desk now holds goes on in the next one too.
+    hub.restart().await;
+    assert_eq!(desk.sync().await.resync, None);
+    for d in [&desk, &other] {
+        d.agrees_with(&hub);
+    }
+}
+
+/// A restore found by what a desk was answered, not by where its cursor is: a desk whose last
+/// pull came before the backup, but whose push after it was answered, has lost that push, and
+/// must compare everything. A desk that only pulled before the backup carries on.
+#[tokio::test]
+async fn a_push_answered_after_the_backup_is_noticed_even_with_a_cursor_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let desk = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let quiet = Desk::new(&dir, &hub, "up-quiet", Role::StateEditor, Some(9));
+    let backup = dir.path().join("backup.sqlite3");
+    let early = product(9, 187, "Before the backup");
+    desk.add(&early);
+    desk.sync().await;
+    quiet.sync().await;
+    back_up(&mut hub, &backup).await;
+    let late = product(9, 188, "Answered, then lost");
+    desk.add(&late);
+    *desk.remote.pulls_left.lock().unwrap() = Some(0);
+    let err = sync_once(&desk.path, &desk.remote, &desk.name, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err}");
+    *desk.remote.pulls_left.lock().unwrap() = None;
+    assert_eq!(desk.store().sync_counts().unwrap().pending, 0, "answered");
+    restore(&mut hub, &backup).await;
+    let r = quiet.sync().await;
+    assert_eq!(r.resync, None, "nothing of this desk's was lost: {r:?}");
+    let r = desk.sync().await;
+    assert_eq!(r.resync, Some(Resync::Restored), "{r:?}");
+    assert_eq!(r.requeued, 1, "the lost create is sent again: {r:?}");
+    quiet.sync().await;
+    for d in [&desk, &quiet] {
+        assert_eq!(d.get(late.id).unwrap().name, "Answered, then lost");
+        d.agrees_with(&hub);
+    }
+}
+
 /// Copies a SQLite ledger with its write-ahead log, as a backup tool would.
 fn copy_ledger(from: &std::path::Path, to: &std::path::Path) {
     for ext in ["", "-wal", "-shm"] {
@@ -836,13 +912,13 @@ async fn an_edit_lost_to_a_restore_meets_a_later_edit_of_the_same_field_as_a_con
 }
 
 /// A push the server merged with another desk's change of another field, whose pull is then
-/// lost, leaves this desk's row behind the version the push made. A server restart (a new
-/// epoch) then compares everything: the row is merely behind, and must not be sent back as
-/// though the server had lost this desk's older value.
+/// lost, leaves this desk's row behind the version the push made. A comparison of everything
+/// (as after a restore) then finds the row merely behind, and must not send it back as though
+/// the server had lost this desk's older value.
 #[tokio::test]
-async fn a_row_behind_its_own_push_is_not_sent_back_after_a_server_restart() {
+async fn a_row_behind_its_own_push_is_not_sent_back_by_a_full_comparison() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
     let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
     let two = Desk::new(&dir, &hub, "two", Role::StateEditor, Some(9));
     let mut p = product(9, 187, "Zari Work");
@@ -868,9 +944,10 @@ async fn a_row_behind_its_own_push_is_not_sent_back_after_a_server_restart() {
         "the push landed"
     );
     *one.remote.pulls_left.lock().unwrap() = None;
-    hub.restart().await;
+    // What a pull that finds a restored server marks due.
+    one.store().begin_resync(Resync::Restored).unwrap();
     let r = one.sync().await;
-    assert!(r.resync.is_some(), "{r:?}");
+    assert_eq!(r.resync, Some(Resync::Restored), "{r:?}");
     assert_eq!((r.requeued, r.pushed), (0, 0), "{r:?}");
     assert!(one.store().conflicts(true).unwrap().is_empty());
     let row = one.get(p.id).unwrap();

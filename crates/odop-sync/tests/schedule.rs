@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use odop_domain::EntityKind;
-use odop_protocol::{Identity, PullResponse, PushRequest, PushResponse, Role};
+use odop_protocol::{Identity, PullQuery, PullResponse, PushRequest, PushResponse, Role};
 use odop_store::Store;
 use odop_sync::{sync_once, Remote, Schedule, Status, SyncError};
 use support::{desk_store, product, Fault, Flaky, Hub};
@@ -122,8 +122,8 @@ impl Remote for Gate {
         answer
     }
 
-    async fn pull(&self, cursor: u64, horizon: u64, limit: u32) -> Result<PullResponse, SyncError> {
-        self.inner.pull(cursor, horizon, limit).await
+    async fn pull(&self, query: &PullQuery) -> Result<PullResponse, SyncError> {
+        self.inner.pull(query).await
     }
 }
 

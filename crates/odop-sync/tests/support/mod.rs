@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use odop_domain::{District, DistrictCode, Entity, EntityKind, State, StateCode, StateKind};
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_sqlite::SqliteLedger;
-use odop_protocol::{Change, Identity, PullResponse, PushRequest, PushResponse, Role};
+use odop_protocol::{Change, Identity, PullQuery, PullResponse, PushRequest, PushResponse, Role};
 use odop_store::Store;
 use odop_sync::{HttpRemote, Remote, SyncError};
 use serde_json::Value;
@@ -193,8 +193,11 @@ impl Remote for Flaky {
         self.through(|h| async move { h.push(request).await }).await
     }
 
-    async fn pull(&self, cursor: u64, horizon: u64, limit: u32) -> Result<PullResponse, SyncError> {
-        let limit = self.page.lock().unwrap().unwrap_or(limit);
+    async fn pull(&self, query: &PullQuery) -> Result<PullResponse, SyncError> {
+        let mut query = query.clone();
+        if let Some(page) = *self.page.lock().unwrap() {
+            query.limit = Some(page);
+        }
         if let Some(left) = self.pulls_left.lock().unwrap().as_mut() {
             if *left == 0 {
                 return Err(SyncError::Unreachable {
@@ -204,8 +207,8 @@ impl Remote for Flaky {
             }
             *left -= 1;
         }
-        self.through(|h| async move { h.pull(cursor, horizon, limit).await })
-            .await
+        let query = &query;
+        self.through(|h| async move { h.pull(query).await }).await
     }
 }
 
