@@ -1,7 +1,9 @@
 //! The property: desks of two states and DPIIT make random creates, edits, moves, deletes,
-//! conflict resolutions and fixes of refused writes (saved, sent again or discarded), and sync in random order through a network that drops and repeats
-//! answers while the server restarts. Once the faults stop and every desk syncs twice, every
-//! desk equals the server within what it may read, and no desk has an unpushed edit left.
+//! conflict resolutions and fixes of refused writes (saved, sent again or discarded), and sync
+//! in random order through a network that drops and repeats answers, while the server restarts,
+//! forgets its tombstones (pruning) and is restored from an older backup. Once the faults stop
+//! and every desk syncs twice, every desk equals the server within what it may read, and no
+//! desk has an unpushed edit left.
 //!
 //! `ODOP_SYNC_CASES` sets the number of cases (the default suite runs a few dozen; the long
 //! mode, e.g. `ODOP_SYNC_CASES=10000`, runs as many as asked).
@@ -54,6 +56,12 @@ enum Op {
         fault: u8,
     },
     Restart,
+    /// Copies the ledger aside, as an operator's backup (the server restarts).
+    Backup,
+    /// Puts the last backup back: the server forgets everything after it.
+    Restore,
+    /// Forgets every tombstone and departure so far, moving the horizon.
+    Prune,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -66,6 +74,9 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0..8usize, 0..4usize, 0..3u8).prop_map(|(desk, pick, how)| Op::Fix { desk, pick, how }),
         14 => (0..8usize, 0..6u8).prop_map(|(desk, fault)| Op::Sync { desk, fault }),
         1 => Just(Op::Restart),
+        1 => Just(Op::Backup),
+        1 => Just(Op::Restore),
+        1 => Just(Op::Prune),
     ]
 }
 
@@ -119,9 +130,19 @@ async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
         })
         .collect();
 
+    let backup = dir.path().join("backup.sqlite3");
     for op in ops {
         match op {
             Op::Restart => hub.restart().await,
+            Op::Backup => hub.back_up(&backup).await,
+            Op::Restore => {
+                if backup.exists() {
+                    hub.restore(&backup).await;
+                }
+            }
+            Op::Prune => {
+                hub.ledger().prune(&odop_ledger::now()).unwrap();
+            }
             Op::Sync { desk, fault } => {
                 let d = &desks[desk % desks_n];
                 *d.remote.fault.lock().unwrap() = match fault {

@@ -377,10 +377,8 @@ async fn a_server_restored_from_an_older_backup_is_noticed_and_nothing_is_lost()
     desk.add(&early);
     desk.sync().await;
     // The operator backs up the ledger...
-    hub.halt().await;
     let backup = dir.path().join("backup.sqlite3");
-    copy_ledger(&ledger_path, &backup);
-    hub.restart().await;
+    hub.back_up(&backup).await;
     // ...work goes on...
     let late = product(9, 188, "After the backup");
     desk.add(&late);
@@ -390,9 +388,7 @@ async fn a_server_restored_from_an_older_backup_is_noticed_and_nothing_is_lost()
     desk.sync().await;
     other.sync().await;
     // ...and the server is restored from the older copy.
-    hub.halt().await;
-    copy_ledger(&backup, &ledger_path);
-    hub.restart().await;
+    hub.restore(&backup).await;
     let r = desk.sync().await;
     assert_eq!(r.resync, Some(Resync::Restored), "the desk noticed: {r:?}");
     assert!(r.requeued >= 2, "{r:?}");
@@ -464,7 +460,7 @@ async fn a_push_answered_after_the_backup_is_noticed_even_with_a_cursor_before_i
     desk.add(&early);
     desk.sync().await;
     quiet.sync().await;
-    back_up(&mut hub, &backup).await;
+    hub.back_up(&backup).await;
     let late = product(9, 188, "Answered, then lost");
     desk.add(&late);
     *desk.remote.pulls_left.lock().unwrap() = Some(0);
@@ -474,7 +470,7 @@ async fn a_push_answered_after_the_backup_is_noticed_even_with_a_cursor_before_i
     assert!(err.is_transient(), "{err}");
     *desk.remote.pulls_left.lock().unwrap() = None;
     assert_eq!(desk.store().sync_counts().unwrap().pending, 0, "answered");
-    restore(&mut hub, &backup).await;
+    hub.restore(&backup).await;
     let r = quiet.sync().await;
     assert_eq!(r.resync, None, "nothing of this desk's was lost: {r:?}");
     let r = desk.sync().await;
@@ -485,32 +481,6 @@ async fn a_push_answered_after_the_backup_is_noticed_even_with_a_cursor_before_i
         assert_eq!(d.get(late.id).unwrap().name, "Answered, then lost");
         d.agrees_with(&hub);
     }
-}
-
-/// Copies a SQLite ledger with its write-ahead log, as a backup tool would.
-fn copy_ledger(from: &std::path::Path, to: &std::path::Path) {
-    for ext in ["", "-wal", "-shm"] {
-        let src = PathBuf::from(format!("{}{ext}", from.display()));
-        let dst = PathBuf::from(format!("{}{ext}", to.display()));
-        let _ = std::fs::remove_file(&dst);
-        if src.exists() {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
-
-/// Backs the ledger up, as an operator would, and starts the server again.
-async fn back_up(hub: &mut Hub, backup: &std::path::Path) {
-    hub.halt().await;
-    copy_ledger(&hub.path.clone(), backup);
-    hub.restart().await;
-}
-
-/// Puts an older copy of the ledger back and starts the server on it.
-async fn restore(hub: &mut Hub, backup: &std::path::Path) {
-    hub.halt().await;
-    copy_ledger(backup, &hub.path.clone());
-    hub.restart().await;
 }
 
 /// The push finds that the restored server lost this desk's changes, and the resync that
@@ -526,14 +496,14 @@ async fn a_resync_cut_off_before_its_first_page_is_finished_by_the_next_round() 
     let early = product(9, 187, "Before the backup");
     desk.add(&early);
     desk.sync().await;
-    back_up(&mut hub, &backup).await;
+    hub.back_up(&backup).await;
     let late = product(9, 188, "After the backup");
     desk.add(&late);
     let mut changed = desk.get(early.id).unwrap();
     changed.description = "Edited after the backup".into();
     desk.add(&changed);
     desk.sync().await;
-    restore(&mut hub, &backup).await;
+    hub.restore(&backup).await;
     // A change waiting to be pushed makes the push the first to see the loss.
     let waiting = product(9, 187, "Made after the restore");
     desk.add(&waiting);
@@ -577,7 +547,7 @@ async fn a_resync_cut_off_mid_way_is_finished_by_the_next_round() {
         desk.add(p);
     }
     desk.sync().await;
-    back_up(&mut hub, &backup).await;
+    hub.back_up(&backup).await;
     for p in &rows {
         let mut p = desk.get(p.id).unwrap();
         p.description = format!("{} edited after the backup", p.name);
@@ -590,7 +560,7 @@ async fn a_resync_cut_off_mid_way_is_finished_by_the_next_round() {
         desk.add(p);
     }
     desk.sync().await;
-    restore(&mut hub, &backup).await;
+    hub.restore(&backup).await;
     // Two rows a page: the pull that notices the restore, one page of the resync, then no
     // network.
     *desk.remote.page.lock().unwrap() = Some(2);
@@ -888,12 +858,12 @@ async fn a_refused_delete_sent_again_once_its_reason_is_gone_lands() {
 async fn an_edit_lost_to_a_restore_meets_a_later_edit_of_the_same_field_as_a_conflict() {
     let (dir, mut hub, one, two, p) = two_desks_with_one_row().await;
     let backup = dir.path().join("backup.sqlite3");
-    back_up(&mut hub, &backup).await;
+    hub.back_up(&backup).await;
     let mut mine = one.get(p.id).unwrap();
     mine.name = "Zari, as one named it".into();
     one.add(&mine);
     one.sync().await;
-    restore(&mut hub, &backup).await;
+    hub.restore(&backup).await;
     let mut theirs = two.get(p.id).unwrap();
     theirs.name = "Zari, as two named it".into();
     two.add(&theirs);

@@ -68,6 +68,20 @@ impl Hub {
         self.ledger = None;
     }
 
+    /// Backs the ledger up, as an operator would, and starts the server again.
+    pub async fn back_up(&mut self, backup: &Path) {
+        self.halt().await;
+        copy_ledger(&self.path, backup);
+        self.restart().await;
+    }
+
+    /// Puts an older copy of the ledger back and starts the server on it.
+    pub async fn restore(&mut self, backup: &Path) {
+        self.halt().await;
+        copy_ledger(backup, &self.path);
+        self.restart().await;
+    }
+
     pub fn ledger(&self) -> &Arc<dyn Ledger> {
         self.ledger.as_ref().expect("the hub is running")
     }
@@ -267,4 +281,16 @@ pub fn product(state: u16, district: u32, name: &str) -> odop_domain::Product {
     fields.insert("sector".into(), Value::from("handloom"));
     fields.insert("name".into(), Value::from(name));
     odop_domain::Product::from_fields(fields).unwrap()
+}
+
+/// Copies a SQLite ledger with its write-ahead log, as a backup tool would.
+fn copy_ledger(from: &Path, to: &Path) {
+    for ext in ["", "-wal", "-shm"] {
+        let src = PathBuf::from(format!("{}{ext}", from.display()));
+        let dst = PathBuf::from(format!("{}{ext}", to.display()));
+        let _ = std::fs::remove_file(&dst);
+        if src.exists() {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
 }
