@@ -11,7 +11,10 @@
 //!   [`Outcome::Refused`], and a mutation sent again is answered as the first time;
 //! - a client pulls every [`Change`] after its cursor from one gap-free sequence, filtered to
 //!   what its account may read, saying which tombstone horizon it last saw; a cursor that
-//!   pruning has passed since then is answered [`ErrorBody`] with code `resync_required`.
+//!   pruning has passed since then is answered [`ErrorBody`] with code `resync_required`;
+//! - each pull also names the history the client holds ([`Held`]); a server that took a new
+//!   epoch at a restart answers [`PullResponse::continues`] when that history is all its own,
+//!   and a client told otherwise (a restored or replaced server) compares everything.
 
 use std::collections::BTreeMap;
 
