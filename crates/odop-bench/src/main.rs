@@ -7,7 +7,8 @@
 //!   outbox, history, full-text index) against raw inserts of the same JSON bodies.
 //! - `search`: latency of full-text search on that synthetic database, against a LIKE scan.
 //! - `sync`: a desk's first sync of a national dataset against raw inserts of the same rows,
-//!   one change synced into a small and a large desk, and bytes per row against gzip'd JSON.
+//!   one change synced into a small and a large desk, bytes per row against gzip'd JSON, and a
+//!   sync after a server restart against a full comparison.
 //! - `load`: many simulated desks syncing at once against the real `odop-server` process on
 //!   SQLite and PostgreSQL: throughput, latency, errors, bytes and the server's memory.
 //! - `brochure`: a one-page product brochure and Uttar Pradesh's 75-district catalogue, time and
@@ -247,7 +248,8 @@ mod tests {
     }
 
     /// The sync benchmark runs end to end on a small scale: every row arrives, one change each
-    /// way syncs, and the wire carries some bytes per row.
+    /// way syncs, the wire carries some bytes per row, and a restart and a full comparison are
+    /// timed (the benchmark itself checks what each moved).
     #[test]
     fn the_sync_benchmark_runs_on_a_small_scale() {
         let dir = manifest_dir().join("../../../shared/data");
@@ -260,6 +262,7 @@ mod tests {
         assert_eq!(json["sellers"], 200, "{json}");
         assert!(json["rows"].as_u64().unwrap() > 200, "{json}");
         assert!(json["wire_bytes_per_row"].as_f64().unwrap() > 0.0, "{json}");
+        assert!(json["full_comparison_ms"].as_f64().unwrap() > 0.0, "{json}");
         assert!(
             !sections[0].render().contains("NaN"),
             "{}",

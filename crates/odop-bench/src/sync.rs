@@ -20,7 +20,7 @@ use odop_protocol::{
     Change, FieldChange, Fields, Mutation, Op, Outcome, PullQuery, PullResponse, PushRequest, Role,
     MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
-use odop_store::{Incoming, Store};
+use odop_store::{Incoming, Resync, Store};
 use odop_sync::{sync_once, HttpRemote, Remote};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -476,6 +476,27 @@ pub fn run(data: &Data, sellers: usize, runs: usize) -> Result<Section> {
     }
     let (small_pull, small_push) = (median(small_pulls), median(small_pushes));
     let (big_pull, big_push) = (median(big_pulls), median(big_pushes));
+
+    eprintln!("sync: the large desk after a server restart, and a full comparison…");
+    // What every start of the server does to its ledger.
+    hub.ledger.new_epoch()?;
+    let start = Instant::now();
+    let report = sync(&runtime, &desk, &hub.remote()?)?;
+    let restarted = start.elapsed();
+    ensure!(
+        report.resync.is_none() && report.pulled == 0,
+        "a restart alone moves nothing, got {report:?}"
+    );
+    // The comparison a restored server asks for, which every restart cost before desks named
+    // the history they hold.
+    Store::open(&desk)?.begin_resync(Resync::Restored)?;
+    let start = Instant::now();
+    let report = sync(&runtime, &desk, &hub.remote()?)?;
+    let compared = start.elapsed();
+    ensure!(
+        report.resync == Some(Resync::Restored) && report.requeued == 0,
+        "a full comparison with a server that lost nothing sends nothing, got {report:?}"
+    );
     drop(desk_dir);
 
     let n = big.len();
@@ -527,6 +548,9 @@ pub fn run(data: &Data, sellers: usize, runs: usize) -> Result<Section> {
             "small_push_one_ms": round(ms(small_push), 2),
             "big_push_one_ms": round(ms(big_push), 2),
             "push_one_big_over_small": round(big_push.as_secs_f64() / small_push.as_secs_f64(), 3),
+            "after_restart_ms": round(ms(restarted), 2),
+            "full_comparison_ms": round(ms(compared), 1),
+            "full_comparison_over_after_restart": round(compared.as_secs_f64() / restarted.as_secs_f64(), 1),
         }),
     );
     s.line(
@@ -592,6 +616,11 @@ pub fn run(data: &Data, sellers: usize, runs: usize) -> Result<Section> {
         "large desk / small desk: pull / push",
         format!("{:.2}x", big_pull.as_secs_f64() / small_pull.as_secs_f64()),
         format!("{:.2}x", big_push.as_secs_f64() / small_push.as_secs_f64()),
+    );
+    s.line(
+        "large desk's sync after a server restart / a full comparison",
+        fmt_ms(restarted),
+        fmt_ms(compared),
     );
     s.line(
         "writing the rows into the server's ledger",
