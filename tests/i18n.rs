@@ -389,3 +389,18 @@ fn every_lgd_state_has_a_hindi_name() {
         "states named in Hindi against the LGD list"
     );
 }
+
+#[test]
+fn every_reason_to_compare_everything_has_a_sentence() {
+    let reasons: BTreeSet<String> = odop_store::Resync::ALL
+        .iter()
+        .map(|r| {
+            serde_json::to_value(r)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    one_string_per_code("sync.resync.", &reasons, &[]);
+}

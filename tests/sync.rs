@@ -292,6 +292,28 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             "refused sellers marked in the list: {marked}"
         );
         w.shot(&shots, "03-sellers-refused").await?;
+
+        // Giving one refused write up makes the next round compare everything with the server,
+        // and the screen says so.
+        w.go("sync").await?;
+        let before = w
+            .eval("return document.querySelectorAll('[data-testid=refusal-row]').length;", vec![])
+            .await?;
+        w.click("discard-refusal").await?;
+        w.wait_until(
+            &format!(
+                "document.querySelectorAll('[data-testid=refusal-row]').length === {before} - 1"
+            ),
+            "the discarded write to leave the list",
+        )
+        .await?;
+        w.click("sync-now").await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=sync-state]')?.textContent.includes('Everything was compared with the server after a refused change was discarded')",
+            "the round to say it compared everything",
+        )
+        .await?;
+        w.shot(&shots, "04-discarded-compared").await?;
         Ok(())
     }
     .await;

@@ -71,6 +71,8 @@ pub enum Resync {
 }
 
 impl Resync {
+    pub const ALL: [Resync; 3] = [Resync::Horizon, Resync::Restored, Resync::Discarded];
+
     fn as_str(self) -> &'static str {
         match self {
             Resync::Horizon => "horizon",

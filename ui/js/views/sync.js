@@ -22,13 +22,21 @@ function when(stamp, style = { dateStyle: "medium", timeStyle: "short" }) {
 function describe(report) {
   if (!report) return t("sync.never");
   if (report.error) return t("sync.failed", { when: when(report.finished || report.started), error: report.error });
-  return t("sync.last", {
+  const line = t("sync.last", {
     when: when(report.finished),
     pushed: num(report.pushed),
     pulled: num(report.pulled),
     conflicts: num(report.conflicts),
     refused: num(report.refused),
   });
+  // A round that compared everything with the server says why, since it moves more than usual.
+  if (!report.resync) return line;
+  let why = t(`sync.resync.${report.resync}`);
+  if (report.requeued > 0) why = t("sync.last_then", { line: why, why: t("sync.requeued", { n: num(report.requeued) }) });
+  if (report.resync !== "restored" && report.removed > 0) {
+    why = t("sync.last_then", { line: why, why: t("sync.removed", { n: num(report.removed) }) });
+  }
+  return t("sync.last_then", { line, why });
 }
 
 /** Follows a sync round until it reports (its finish time differs from `before`), showing its
