@@ -23,6 +23,9 @@ pub const PULL_CHECKPOINT_PAGES: i64 = 10_000;
 /// A local change waiting to be pushed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pending {
+    /// The change's number as the server knows this client's changes: from 1 for each client
+    /// id. (Locally, changes keep the numbers they were written with, which also name refused
+    /// writes; see [`Store::restart_sync`].)
     pub seq: i64,
     pub kind: EntityKind,
     pub id: String,
@@ -54,6 +57,14 @@ pub struct SyncPoint {
     /// A full comparison with the server is due and not yet finished.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resync: Option<Resync>,
+}
+
+/// The local number of the last change sent before the current client id was taken: the
+/// server numbers this client's changes from 1 after it.
+fn seq_base(c: &rusqlite::Connection) -> Result<i64, StoreError> {
+    Ok(meta_get(c, "sync_seq_base")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Why this desk must compare everything it holds with the server.
@@ -663,14 +674,15 @@ impl Store {
         meta_set(&self.conn, "sync_client", client)
     }
 
-    /// Up to `limit` waiting changes, oldest first.
+    /// Up to `limit` waiting changes, oldest first, numbered as the server knows them.
     pub fn pending(&self, limit: usize) -> Result<Vec<Pending>, StoreError> {
+        let base = seq_base(self.conn())?;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT o.seq, h.entity, h.row_id, h.op, h.fields, o.base_version, o.resolves, \
+            "SELECT o.seq - ?2, h.entity, h.row_id, h.op, h.fields, o.base_version, o.resolves, \
                     h.who, h.at \
              FROM outbox o JOIN history h ON h.id = o.history_id ORDER BY o.seq LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
+        let rows = stmt.query_map([limit as i64, base], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -709,8 +721,11 @@ impl Store {
     /// value, which the row keeps until a person settles the conflict).
     pub fn settle(&mut self, verdicts: &[(i64, Verdict)], acked: i64) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
+        // The answers number changes as the server does; the outbox and refusals locally.
+        let base = seq_base(&tx)?;
         let mut touched = Vec::new();
         for (seq, verdict) in verdicts {
+            let seq = &(seq + base);
             let entry: Option<(String, String, String, String, String, i64)> = tx
                 .prepare_cached(
                     "SELECT h.entity, h.row_id, h.op, h.fields, h.at, o.base_version \
@@ -771,7 +786,7 @@ impl Store {
             }
             touched.push((kind_of(&kind)?, row, verdict));
         }
-        tx.execute("DELETE FROM outbox WHERE seq <= ?1", [acked])?;
+        tx.execute("DELETE FROM outbox WHERE seq <= ?1", [acked + base])?;
         meta_set(&tx, "sync_acked", &acked.to_string())?;
         let at = clock::now();
         for (kind, id, verdict) in touched {
@@ -923,26 +938,24 @@ impl Store {
     }
 
     /// Starts over with the server from nothing: a new client id, the cursor at 0, the
-    /// waiting changes renumbered from 1 (keeping their order), and a resync due, for when the
-    /// server no longer knows this desk's history (it was restored from a backup, or replaced).
-    /// The resync is marked in the same transaction: once the cursor is 0, a plain pull would
-    /// put the server's older rows over this desk's, so only a finished resync may clear it.
+    /// waiting changes numbered for the server from 1 (keeping their order), and a resync due,
+    /// for when the server no longer knows this desk's history (it was restored from a backup,
+    /// or replaced). The resync is marked in the same transaction: once the cursor is 0, a plain
+    /// pull would put the server's older rows over this desk's, so only a finished resync may
+    /// clear it.
+    ///
+    /// Locally the changes keep their numbers, and the new client's count starts after the last
+    /// one sent (`sync_seq_base`): refused writes are named by the numbers of the old client's
+    /// changes, and a new refusal must not take an old one's place.
     pub fn restart_sync(&mut self, client: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        let seqs: Vec<i64> = {
-            let mut stmt = tx.prepare("SELECT seq FROM outbox ORDER BY seq")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        // Move out of the way first so the new numbers never collide with old ones.
-        tx.execute("UPDATE outbox SET seq = -seq", [])?;
-        for (i, old) in seqs.iter().enumerate() {
-            tx.execute(
-                "UPDATE outbox SET seq = ?1 WHERE seq = ?2",
-                params![i as i64 + 1, -old],
-            )?;
-        }
-        meta_set(&tx, "outbox_seq", &seqs.len().to_string())?;
+        let sent: i64 = tx.query_row(
+            "SELECT coalesce((SELECT min(seq) - 1 FROM outbox), \
+                             (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_seq'), 0)",
+            [],
+            |r| r.get(0),
+        )?;
+        meta_set(&tx, "sync_seq_base", &sent.to_string())?;
         meta_set(&tx, "sync_client", client)?;
         meta_set(&tx, "sync_cursor", "0")?;
         meta_set(&tx, "sync_acked", "0")?;
@@ -1347,6 +1360,42 @@ mod tests {
         };
         let _ = store.apply_incoming(&[bad], 2, 0, "epoch", &mut |_| {});
         assert_eq!(threshold(&store), usual);
+    }
+
+    /// A new client id numbers the waiting changes for the server from 1, while locally they
+    /// keep their numbers: a write refused under the new id is kept beside one refused under
+    /// the old id with the same number on the wire.
+    #[test]
+    fn a_new_client_numbers_changes_from_one_and_refusals_keep_theirs() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.load_sample("desk").unwrap();
+        let refused = || Verdict::Refused {
+            code: "forbidden_state".into(),
+            reason: "another state".into(),
+            detail: None,
+        };
+        let first = store.pending(2).unwrap();
+        assert_eq!(first.iter().map(|p| p.seq).collect::<Vec<_>>(), [1, 2]);
+        store.settle(&[(1, refused()), (2, refused())], 2).unwrap();
+        let waiting = store.sync_counts().unwrap().pending as i64;
+        store.restart_sync("new-client").unwrap();
+        let again = store.pending(usize::MAX).unwrap();
+        assert_eq!(again.len() as i64, waiting);
+        assert_eq!(
+            again.first().map(|p| p.seq),
+            Some(1),
+            "the new client starts at 1"
+        );
+        assert_eq!(again.last().map(|p| p.seq), Some(waiting));
+        store.settle(&[(1, refused())], 1).unwrap();
+        let seqs: Vec<i64> = store.refusals().unwrap().iter().map(|r| r.seq).collect();
+        assert_eq!(seqs.len(), 3, "no refusal took another's place: {seqs:?}");
+        assert!(
+            seqs.contains(&1) && seqs.contains(&2) && seqs.contains(&3),
+            "{seqs:?}"
+        );
+        assert_eq!(store.sync_counts().unwrap().pending as i64, waiting - 1);
+        assert_eq!(store.pending(1).unwrap()[0].seq, 2);
     }
 
     /// A restored server loses nothing when treated as one; a horizon found meanwhile must not

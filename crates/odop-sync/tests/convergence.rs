@@ -387,6 +387,31 @@ fn a_rename_of_a_record_whose_create_answer_was_lost_reaches_its_maker_after_a_d
     runtime.block_on(run(4, ops)).unwrap();
 }
 
+/// A case the long mode found: a desk's create in another state is refused, the server is then
+/// restored from a backup taken before it, and the desk's next create in that state is refused
+/// too. The push that finds the restore starts a new client, whose numbers begin at 1 again: the
+/// second refusal must not take the first one's place, or the first record, never on the server
+/// and no longer refused, stays on the desk after every refusal is discarded.
+#[test]
+fn a_refusal_before_a_restore_is_kept_apart_from_one_after_it() {
+    let runtime = runtime();
+    let elsewhere = Op::Create {
+        desk: 1,
+        state: 1,
+        district: 0,
+    };
+    let sync = Op::Sync { desk: 1, fault: 0 };
+    let ops = vec![
+        Op::Backup,
+        elsewhere.clone(),
+        sync.clone(),
+        Op::Restore,
+        elsewhere,
+        sync,
+    ];
+    runtime.block_on(run(2, ops)).unwrap();
+}
+
 /// The runtime a case runs its desks and server on.
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
