@@ -722,16 +722,16 @@ impl Store {
     pub fn settle(&mut self, verdicts: &[(i64, Verdict)], acked: i64) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         // The answers number changes as the server does; the outbox and refusals locally.
-        let base = seq_base(&tx)?;
+        let offset = seq_base(&tx)?;
         let mut touched = Vec::new();
         for (seq, verdict) in verdicts {
-            let seq = &(seq + base);
+            let local = seq + offset;
             let entry: Option<(String, String, String, String, String, i64)> = tx
                 .prepare_cached(
                     "SELECT h.entity, h.row_id, h.op, h.fields, h.at, o.base_version \
                      FROM outbox o JOIN history h ON h.id = o.history_id WHERE o.seq = ?1",
                 )?
-                .query_row([seq], |r| {
+                .query_row([local], |r| {
                     Ok((
                         r.get(0)?,
                         r.get(1)?,
@@ -758,7 +758,7 @@ impl Store {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                     )?
                     .execute(params![
-                        seq, kind, row, op, fields, code, reason, detail, at
+                        local, kind, row, op, fields, code, reason, detail, at
                     ])?;
                 }
                 Verdict::Conflict { conflicts, .. } => {
@@ -774,7 +774,7 @@ impl Store {
                         "UPDATE outbox SET base_version = ?1 WHERE seq > ?2 AND base_version = ?3 \
                          AND history_id IN (SELECT id FROM history WHERE entity = ?4 AND row_id = ?5)",
                     )?
-                    .execute(params![version, seq, base, kind, row])?;
+                    .execute(params![version, local, base, kind, row])?;
                     // Only a row that held the version just before holds this one now; see
                     // below.
                     tx.prepare_cached(&format!(
@@ -786,7 +786,7 @@ impl Store {
             }
             touched.push((kind_of(&kind)?, row, verdict));
         }
-        tx.execute("DELETE FROM outbox WHERE seq <= ?1", [acked + base])?;
+        tx.execute("DELETE FROM outbox WHERE seq <= ?1", [acked + offset])?;
         meta_set(&tx, "sync_acked", &acked.to_string())?;
         let at = clock::now();
         for (kind, id, verdict) in touched {
