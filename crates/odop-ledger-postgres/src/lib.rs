@@ -753,7 +753,8 @@ impl Reader for PgTx<'_> {
         }
     }
 
-    fn client_seq(&mut self, client: &str) -> Result<Option<(String, u64)>, LedgerError> {
+    fn client_record(&mut self, client: &str) -> Result<Option<ClientRecord>, LedgerError> {
+        // Not Tx::client: that one inserts the client and locks its row, for writers.
         let Some(row) = self.query_opt(
             "SELECT account, last_seq FROM clients WHERE id = $1",
             &[&client],
@@ -761,9 +762,10 @@ impl Reader for PgTx<'_> {
         else {
             return Ok(None);
         };
-        let account: String = row.try_get(0).map_err(sql)?;
-        let seq = unsigned(row.try_get(1).map_err(sql)?, "last_seq")?;
-        Ok(Some((account, seq)))
+        Ok(Some(ClientRecord {
+            account: row.try_get(0).map_err(sql)?,
+            last_seq: unsigned(row.try_get(1).map_err(sql)?, "last_seq")?,
+        }))
     }
 
     fn head(&mut self) -> Result<u64, LedgerError> {

@@ -549,13 +549,9 @@ impl Reader for SqliteTx<'_, '_> {
         }
     }
 
-    fn client_seq(&mut self, client: &str) -> Result<Option<(String, u64)>, LedgerError> {
-        self.tx
-            .prepare_cached("SELECT account, last_seq FROM clients WHERE id = ?1")
-            .map_err(sql)?
-            .query_row([client], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
-            .optional()
-            .map_err(sql)
+    fn client_record(&mut self, client: &str) -> Result<Option<ClientRecord>, LedgerError> {
+        // SQLite's Tx::client only reads, so a pull shares its query.
+        Tx::client(self, client)
     }
 
     fn head(&mut self) -> Result<u64, LedgerError> {

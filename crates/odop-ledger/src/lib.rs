@@ -157,8 +157,9 @@ pub trait Reader {
     /// the current one, the next one's first number less one for an earlier one. `None` for an
     /// epoch this database never served under.
     fn epoch_end(&mut self, epoch: &str) -> Result<Option<u64>, LedgerError>;
-    /// A client's account and the last of its mutations taken, if it ever pushed.
-    fn client_seq(&mut self, client: &str) -> Result<Option<(String, u64)>, LedgerError>;
+    /// What the ledger remembers of a client, if it ever pushed. Read only, where a backend's
+    /// [`Tx::client`] may claim a new client for the writer.
+    fn client_record(&mut self, client: &str) -> Result<Option<ClientRecord>, LedgerError>;
     fn head(&mut self) -> Result<u64, LedgerError>;
     /// The highest sequence of a pruned tombstone; it only grows.
     fn horizon(&mut self) -> Result<u64, LedgerError>;

@@ -126,8 +126,8 @@ fn goes_on(
         return Ok(false);
     }
     // A client of another account proves nothing about this one's pushes.
-    let taken = match reader.client_seq(&held.client)? {
-        Some((account, seq)) if account == who.name => seq,
+    let taken = match reader.client_record(&held.client)? {
+        Some(record) if record.account == who.name => record.last_seq,
         Some(_) => return Ok(false),
         None => 0,
     };
