@@ -29,14 +29,13 @@ function describe(report) {
     conflicts: num(report.conflicts),
     refused: num(report.refused),
   });
-  // A round that compared everything with the server says why, since it moves more than usual.
+  // A round that compared everything with the server says why, since it moves more than usual,
+  // and what it sent again or removed, when anything.
   if (!report.resync) return line;
-  let why = t(`sync.resync.${report.resync}`);
-  if (report.requeued > 0) why = t("sync.last_then", { line: why, why: t("sync.requeued", { n: num(report.requeued) }) });
-  if (report.resync !== "restored" && report.removed > 0) {
-    why = t("sync.last_then", { line: why, why: t("sync.removed", { n: num(report.removed) }) });
-  }
-  return t("sync.last_then", { line, why });
+  const said = [line, t(`sync.resync.${report.resync}`)];
+  if (report.requeued > 0) said.push(t("sync.requeued", { n: num(report.requeued) }));
+  if (report.resync !== "restored" && report.removed > 0) said.push(t("sync.removed", { n: num(report.removed) }));
+  return said.reduce((line, why) => t("sync.last_then", { line, why }));
 }
 
 /** Follows a sync round until it reports (its finish time differs from `before`), showing its
