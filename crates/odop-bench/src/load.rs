@@ -16,8 +16,8 @@ use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use odop_domain::{Entity, Id, Product, Rank, Sector};
 use odop_protocol::{
-    FieldChange, Fields, Mutation, Op, Outcome, PullResponse, PushRequest, PushResponse,
-    MAX_PULL_LIMIT, PATH_PULL, PATH_PUSH, PROTOCOL_VERSION, VERSION_HEADER,
+    Fields, Mutation, Outcome, PullResponse, PushRequest, PushResponse, MAX_PULL_LIMIT, PATH_PULL,
+    PATH_PUSH, PROTOCOL_VERSION, VERSION_HEADER,
 };
 use odop_store::Store;
 use serde_json::{json, Value};
@@ -86,33 +86,11 @@ fn places(data: &Data) -> Result<Vec<(u16, Vec<u32>)>> {
     Ok(states)
 }
 
-/// A new product's creation, as a desk's outbox would send it.
+/// A new row's creation, as a desk's outbox would send it.
 pub fn create(seq: u64, kind: &str, fields: &Fields) -> Mutation {
-    Mutation {
-        seq,
-        kind: kind.to_owned(),
-        id: fields
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        op: Op::Put,
-        base_version: 0,
-        fields: fields
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    FieldChange {
-                        base: Value::Null,
-                        new: v.clone(),
-                    },
-                )
-            })
-            .collect(),
-        resolves: vec![],
-        at: String::new(),
-    }
+    let id = fields.get("id").and_then(Value::as_str).unwrap_or_default();
+    let fields = fields.iter().map(|(k, v)| (k.clone(), v.clone()));
+    Mutation::create(seq, kind, id, fields)
 }
 
 fn product(rng: &mut Rng, state: u16, districts: &[u32], n: u64) -> Fields {

@@ -8,7 +8,7 @@ use odop_ledger::protocol::{Change, FieldChange, Mutation, Op, PushRequest, Push
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_postgres::PostgresLedger;
 use odop_pgtest::Cluster;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const DESKS: u32 = 6;
 const PUSHES_PER_DESK: u32 = 12;
@@ -26,27 +26,7 @@ fn create(seq: u64, n: u32, name: &str) -> Mutation {
         ("sector", json!("handloom")),
         ("name", json!(name)),
     ];
-    Mutation {
-        seq,
-        kind: "product".into(),
-        id: id(n),
-        op: Op::Put,
-        base_version: 0,
-        fields: fields
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k.to_owned(),
-                    FieldChange {
-                        base: Value::Null,
-                        new: v,
-                    },
-                )
-            })
-            .collect(),
-        resolves: vec![],
-        at: String::new(),
-    }
+    Mutation::create(seq, "product", &id(n), fields)
 }
 
 /// Renames shared row `n` from what the desk first saw; racing desks make conflicts.

@@ -1,7 +1,7 @@
 //! Field values come back from PostgreSQL exactly as they were pushed, including what JSONB
 //! would refuse or rewrite: NUL inside strings, u64 beyond BIGINT, float forms, key order.
 
-use odop_ledger::protocol::{Change, FieldChange, Mutation, Op, PushRequest, Role};
+use odop_ledger::protocol::{Change, Mutation, PushRequest, Role};
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_postgres::PostgresLedger;
 use odop_pgtest::Cluster;
@@ -41,27 +41,7 @@ fn pushed_values_are_pulled_unchanged() {
             &dpiit,
             &PushRequest {
                 client: "c-values".into(),
-                mutations: vec![Mutation {
-                    seq: 1,
-                    kind: "product".into(),
-                    id: id.into(),
-                    op: Op::Put,
-                    base_version: 0,
-                    fields: fields
-                        .into_iter()
-                        .map(|(k, v)| {
-                            (
-                                k,
-                                FieldChange {
-                                    base: Value::Null,
-                                    new: v,
-                                },
-                            )
-                        })
-                        .collect(),
-                    resolves: vec![],
-                    at: String::new(),
-                }],
+                mutations: vec![Mutation::create(1, "product", id, fields)],
             },
         )
         .unwrap();

@@ -60,7 +60,7 @@ fn a_newer_ledger_is_refused() {
 /// and a client holding the epoch it last ran under carries on after the upgrade.
 #[test]
 fn a_ledger_from_before_kept_epochs_carries_its_clients_on() {
-    use odop_ledger::protocol::{FieldChange, Held, Mutation, Op, PullQuery, PushRequest, Role};
+    use odop_ledger::protocol::{Held, Mutation, PullQuery, PushRequest, Role};
     use odop_ledger::{Account, Ledger, Token};
 
     let dir = tempfile::tempdir().unwrap();
@@ -70,32 +70,18 @@ fn a_ledger_from_before_kept_epochs_carries_its_clients_on() {
     ledger
         .insert_account(&up, &Token::generate().unwrap().hash())
         .unwrap();
-    let field = |v: serde_json::Value| FieldChange {
-        base: serde_json::Value::Null,
-        new: v,
-    };
+    let id = "01930000-0000-7000-8000-000000000001";
+    let fields: [(&str, serde_json::Value); 6] = [
+        ("id", id.into()),
+        ("state", 9.into()),
+        ("district", 187.into()),
+        ("rank", "primary".into()),
+        ("sector", "handloom".into()),
+        ("name", "Banarasi Saree".into()),
+    ];
     let push = PushRequest {
         client: "c-up".into(),
-        mutations: vec![Mutation {
-            seq: 1,
-            kind: "product".into(),
-            id: "01930000-0000-7000-8000-000000000001".into(),
-            op: Op::Put,
-            base_version: 0,
-            fields: [
-                ("id", field("01930000-0000-7000-8000-000000000001".into())),
-                ("state", field(9.into())),
-                ("district", field(187.into())),
-                ("rank", field("primary".into())),
-                ("sector", field("handloom".into())),
-                ("name", field("Banarasi Saree".into())),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-            resolves: vec![],
-            at: String::new(),
-        }],
+        mutations: vec![Mutation::create(1, "product", id, fields)],
     };
     ledger.push(&up, &push).unwrap();
     let page = ledger.pull(&up, 0, 0, 100).unwrap();

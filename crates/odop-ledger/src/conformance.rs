@@ -124,27 +124,7 @@ fn product(n: u32, state: u16, district: u32, name: &str) -> BTreeMap<String, Va
 
 fn create(seq: u64, fields: BTreeMap<String, Value>) -> Mutation {
     let id = fields["id"].as_str().unwrap_or_default().to_owned();
-    Mutation {
-        seq,
-        kind: "product".into(),
-        id,
-        op: Op::Put,
-        base_version: 0,
-        fields: fields
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k,
-                    FieldChange {
-                        base: Value::Null,
-                        new: v,
-                    },
-                )
-            })
-            .collect(),
-        resolves: vec![],
-        at: String::new(),
-    }
+    Mutation::create(seq, "product", &id, fields)
 }
 
 fn update(seq: u64, n: u32, base_version: u64, changes: &[(&str, Value, Value)]) -> Mutation {

@@ -340,6 +340,37 @@ pub struct Refusal {
     pub at: String,
 }
 
+impl Mutation {
+    /// A new row's creation: every field set from nothing, on no version of the row.
+    pub fn create<K: Into<String>>(
+        seq: u64,
+        kind: &str,
+        id: &str,
+        fields: impl IntoIterator<Item = (K, Value)>,
+    ) -> Mutation {
+        let fields = fields
+            .into_iter()
+            .map(|(k, new)| {
+                let change = FieldChange {
+                    base: Value::Null,
+                    new,
+                };
+                (k.into(), change)
+            })
+            .collect();
+        Mutation {
+            seq,
+            kind: kind.to_owned(),
+            id: id.to_owned(),
+            op: Op::Put,
+            base_version: 0,
+            fields,
+            resolves: vec![],
+            at: String::new(),
+        }
+    }
+}
+
 /// The body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

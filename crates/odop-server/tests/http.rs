@@ -214,27 +214,8 @@ fn record(kind: &str, n: u32, state: u16) -> BTreeMap<String, Value> {
 const KINDS: [&str; 6] = ["product", "seller", "workshop", "story", "gap", "action"];
 
 fn create(seq: u64, kind: &str, fields: BTreeMap<String, Value>) -> Mutation {
-    Mutation {
-        seq,
-        kind: kind.into(),
-        id: fields["id"].as_str().unwrap().into(),
-        op: Op::Put,
-        base_version: 0,
-        fields: fields
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k,
-                    FieldChange {
-                        base: Value::Null,
-                        new: v,
-                    },
-                )
-            })
-            .collect(),
-        resolves: vec![],
-        at: String::new(),
-    }
+    let id = fields["id"].as_str().unwrap().to_owned();
+    Mutation::create(seq, kind, &id, fields)
 }
 
 fn change(
