@@ -127,6 +127,7 @@ pub fn import_national(
         options.dry_run,
     );
     let mut seen: HashMap<(u32, String), usize> = HashMap::new();
+    let mut seen_ids: HashMap<Id, usize> = HashMap::new();
     let mut touched: BTreeMap<u32, Vec<(usize, bool)>> = BTreeMap::new();
     let total = table.rows.len();
     let mut edit = store.edit(options.who)?;
@@ -142,31 +143,38 @@ pub fn import_national(
             Err(f) => Fate::from(f),
             Ok(parsed) => {
                 let key = (parsed.product.district.0, name_key(&parsed.product.name));
-                if let Some(first) = seen.get(&key) {
+                let existing_key = parsed
+                    .named_id
+                    .and_then(|id| by_id.get(&id).cloned())
+                    .unwrap_or_else(|| key.clone());
+                let existing = known.get(&existing_key).cloned();
+                let product = match &existing {
+                    Some(old) => merge(old, parsed.product, &table),
+                    None => {
+                        let mut p = parsed.product;
+                        p.id = parsed.named_id.unwrap_or_else(|| {
+                            Id::derived("product", &format!("{}|{}", key.0, key.1))
+                        });
+                        p
+                    }
+                };
+                // A second row for the same product, by name or by id, would undo the first on
+                // every import of the file; the first row stands.
+                let first = (seen.get(&key).map(|&line| ("Product", line)))
+                    .or_else(|| seen_ids.get(&product.id).map(|&line| ("ID", line)));
+                if let Some((column, first)) = first {
+                    let what = match column {
+                        "ID" => "this product (the same ID)",
+                        _ => "this product for this district",
+                    };
                     Fate::from(flag(
-                        "Product",
+                        column,
                         Problem::Duplicate,
-                        format!(
-                            "duplicate: line {first} already lists this product for this district"
-                        ),
+                        format!("duplicate: line {first} already lists {what}"),
                     ))
                 } else {
                     seen.insert(key.clone(), row.line);
-                    let existing_key = parsed
-                        .named_id
-                        .and_then(|id| by_id.get(&id).cloned())
-                        .unwrap_or_else(|| key.clone());
-                    let existing = known.get(&existing_key).cloned();
-                    let product = match &existing {
-                        Some(old) => merge(old, parsed.product, &table),
-                        None => {
-                            let mut p = parsed.product;
-                            p.id = parsed.named_id.unwrap_or_else(|| {
-                                Id::derived("product", &format!("{}|{}", key.0, key.1))
-                            });
-                            p
-                        }
-                    };
+                    seen_ids.insert(product.id, row.line);
                     match edit.put(&product) {
                         Ok(outcome) => {
                             let id = product.id.to_string();

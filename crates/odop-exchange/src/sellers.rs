@@ -220,6 +220,7 @@ pub fn import_sellers(
         options.dry_run,
     );
     let mut seen: HashMap<(u32, String), usize> = HashMap::new();
+    let mut seen_ids: HashMap<Id, usize> = HashMap::new();
     let total = table.rows.len();
     let mut edit = store.edit(options.who)?;
     for (n, row) in table.rows.iter().enumerate() {
@@ -232,20 +233,25 @@ pub fn import_sellers(
             Err(f) => Fate::from(f),
             Ok((mut seller, named)) => {
                 let key = (seller.district.0, name_key(&seller.name));
-                if let Some(first) = seen.get(&key) {
+                let found = named
+                    .filter(|id| stored.contains_key(id) || added.contains(id))
+                    .or_else(|| existing.get(&key).copied());
+                seller.id = found
+                    .or(named)
+                    .unwrap_or_else(|| Id::derived("seller", &format!("{}|{}", key.0, key.1)));
+                // A second row for the same seller, by name or by id, would undo the first on
+                // every import of the file; the first row stands.
+                let first = (seen.get(&key).map(|&line| ("Name", line)))
+                    .or_else(|| seen_ids.get(&seller.id).map(|&line| ("ID", line)));
+                if let Some((column, first)) = first {
                     Fate::from(flag(
-                        "Name",
+                        column,
                         Problem::Duplicate,
                         format!("duplicate: line {first} already lists this seller"),
                     ))
                 } else {
                     seen.insert(key.clone(), row.line);
-                    let found = named
-                        .filter(|id| stored.contains_key(id) || added.contains(id))
-                        .or_else(|| existing.get(&key).copied());
-                    seller.id = found
-                        .or(named)
-                        .unwrap_or_else(|| Id::derived("seller", &format!("{}|{}", key.0, key.1)));
+                    seen_ids.insert(seller.id, row.line);
                     if let Some(old) = found.and_then(|id| stored.get(&id)) {
                         seller = merge(old, seller, &table);
                     }

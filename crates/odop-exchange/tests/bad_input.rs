@@ -270,3 +270,41 @@ fn formula_strings_are_inert_in_exports_and_come_back_unchanged() {
         }
     }
 }
+
+#[test]
+fn a_second_row_for_the_same_product_id_is_flagged_and_the_file_imports_again_unchanged() {
+    let mut s = store();
+    let terracotta = "7532954f-5ad4-5cab-910a-24bb8daed800";
+    assert!(s
+        .get::<Product>(terracotta.parse().unwrap())
+        .unwrap()
+        .is_some());
+    let row = |name: &str| {
+        format!("{terracotta},Uttar Pradesh,{name},Gorakhpur,148,Primary,Handicraft,Clay,No,,\n")
+    };
+    let text = format!(
+        "ID,{HEADER}{}{}",
+        row("Terracotta Horses"),
+        row("Terracotta")
+    );
+    let report = import_bytes(&mut s, "twice.csv", text.as_bytes()).unwrap();
+    match &report.rows[1].fate {
+        Fate::Flagged {
+            column,
+            code,
+            reason,
+            ..
+        } => {
+            assert_eq!((column.as_deref(), code.code()), (Some("ID"), "duplicate"));
+            assert!(reason.contains("line 2"), "{reason}");
+        }
+        other => panic!("the second row should be flagged, got {other:?}"),
+    }
+    let product: Product = s.get(terracotta.parse().unwrap()).unwrap().unwrap();
+    assert_eq!(product.name, "Terracotta Horses", "the first row stands");
+
+    let before = fingerprint(&s);
+    let again = import_bytes(&mut s, "twice.csv", text.as_bytes()).unwrap();
+    assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
+    assert_eq!(fingerprint(&s), before);
+}

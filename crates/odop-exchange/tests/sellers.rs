@@ -196,3 +196,38 @@ fn a_listing_address_without_its_platform_status_is_flagged() {
         other => panic!("expected a flag, got {other:?}"),
     }
 }
+
+#[test]
+fn a_second_row_for_the_same_seller_id_is_flagged_and_the_file_imports_again_unchanged() {
+    // A sheet kept by hand: Lalita's row copied, and one copy renamed by mistake.
+    let mut s = store();
+    let lalita = Id::derived("sample", "s-lalita");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sellers.csv");
+    let text = format!(
+        "ID,{HEADER}\
+         {lalita},Lalita Devi Weaves,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n\
+         {lalita},Lalita Devi,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    match &report.rows[1].fate {
+        Fate::Flagged {
+            column,
+            code,
+            reason,
+            ..
+        } => {
+            assert_eq!((column.as_deref(), code.code()), (Some("ID"), "duplicate"));
+            assert!(reason.contains("line 2"), "{reason}");
+        }
+        other => panic!("the second row should be flagged, got {other:?}"),
+    }
+    let seller: Seller = s.get(lalita).unwrap().unwrap();
+    assert_eq!(seller.name, "Lalita Devi Weaves", "the first row stands");
+
+    let history = s.history(None, usize::MAX).unwrap().len();
+    let again = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
+    assert_eq!(s.history(None, usize::MAX).unwrap().len(), history);
+}
