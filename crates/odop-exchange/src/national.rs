@@ -162,6 +162,11 @@ pub fn import_national(
                 // every import of the file; the first row stands.
                 let first = (seen.get(&key).map(|&line| ("Product", line)))
                     .or_else(|| seen_ids.get(&product.id).map(|&line| ("ID", line)));
+                // Renaming or moving a product, by its id, onto the name another product of that
+                // district has would leave two that a file's name matches one way, then the other.
+                let taken = (existing_key != key)
+                    .then(|| known.get(&key).map(|other| other.id))
+                    .flatten();
                 if let Some((column, first)) = first {
                     let what = match column {
                         "ID" => "this product (the same ID)",
@@ -171,6 +176,12 @@ pub fn import_national(
                         column,
                         Problem::Duplicate,
                         format!("duplicate: line {first} already lists {what}"),
+                    ))
+                } else if let Some(other) = taken {
+                    Fate::from(flag(
+                        "Product",
+                        Problem::Duplicate,
+                        format!("duplicate: product {other} of this district has this name"),
                     ))
                 } else {
                     seen.insert(key.clone(), row.line);

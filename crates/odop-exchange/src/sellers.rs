@@ -233,9 +233,8 @@ pub fn import_sellers(
             Err(f) => Fate::from(f),
             Ok((mut seller, named)) => {
                 let key = (seller.district.0, name_key(&seller.name));
-                let found = named
-                    .filter(|id| stored.contains_key(id) || added.contains(id))
-                    .or_else(|| existing.get(&key).copied());
+                let by_id = named.filter(|id| stored.contains_key(id) || added.contains(id));
+                let found = by_id.or_else(|| existing.get(&key).copied());
                 seller.id = found
                     .or(named)
                     .unwrap_or_else(|| Id::derived("seller", &format!("{}|{}", key.0, key.1)));
@@ -243,11 +242,21 @@ pub fn import_sellers(
                 // every import of the file; the first row stands.
                 let first = (seen.get(&key).map(|&line| ("Name", line)))
                     .or_else(|| seen_ids.get(&seller.id).map(|&line| ("ID", line)));
+                // Renaming a seller, by its id, to the name another seller of the district has
+                // would leave two that a file's name matches one way, then the other.
+                let taken =
+                    by_id.and_then(|id| existing.get(&key).copied().filter(|other| *other != id));
                 if let Some((column, first)) = first {
                     Fate::from(flag(
                         column,
                         Problem::Duplicate,
                         format!("duplicate: line {first} already lists this seller"),
+                    ))
+                } else if let Some(other) = taken {
+                    Fate::from(flag(
+                        "Name",
+                        Problem::Duplicate,
+                        format!("duplicate: seller {other} of this district has this name"),
                     ))
                 } else {
                     seen.insert(key.clone(), row.line);
@@ -257,6 +266,13 @@ pub fn import_sellers(
                     }
                     match edit.put(&seller) {
                         Ok(outcome) => {
+                            // A renamed seller is no longer found by its old name.
+                            if let Some(old) = stored.get(&seller.id) {
+                                let old_key = (old.district.0, name_key(&old.name));
+                                if existing.get(&old_key) == Some(&seller.id) {
+                                    existing.remove(&old_key);
+                                }
+                            }
                             existing.insert(key, seller.id);
                             match stored.get_mut(&seller.id) {
                                 Some(kept) => *kept = seller.clone(),

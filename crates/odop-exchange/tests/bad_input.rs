@@ -308,3 +308,35 @@ fn a_second_row_for_the_same_product_id_is_flagged_and_the_file_imports_again_un
     assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
     assert_eq!(fingerprint(&s), before);
 }
+
+#[test]
+fn moving_a_product_onto_the_name_another_product_of_that_district_has_is_flagged() {
+    // Metal Craft of Moradabad, by its ID, renamed and moved to Lucknow, whose Chikankari exists.
+    let mut s = store();
+    let metal_craft = "fae14236-62f8-5c50-8ead-208b082a787d";
+    let chikankari = "255141f6-5c7d-5db1-ba65-6a82f2992907";
+    let text = format!(
+        "ID,{HEADER}{metal_craft},Uttar Pradesh,Chikankari,Lucknow,162,Primary,Textile,,No,,\n"
+    );
+    let before = fingerprint(&s);
+    let report = import_bytes(&mut s, "moved.csv", text.as_bytes()).unwrap();
+    match &report.rows[0].fate {
+        Fate::Flagged {
+            column,
+            code,
+            reason,
+            ..
+        } => {
+            assert_eq!(
+                (column.as_deref(), code.code()),
+                (Some("Product"), "duplicate")
+            );
+            assert!(
+                reason.contains(chikankari),
+                "{reason} should name {chikankari}"
+            );
+        }
+        other => panic!("the row should be flagged, got {other:?}"),
+    }
+    assert_eq!(fingerprint(&s), before);
+}

@@ -231,3 +231,65 @@ fn a_second_row_for_the_same_seller_id_is_flagged_and_the_file_imports_again_unc
     assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
     assert_eq!(s.history(None, usize::MAX).unwrap().len(), history);
 }
+
+#[test]
+fn renaming_a_seller_to_a_name_another_seller_of_the_district_has_is_flagged() {
+    let mut s = store();
+    let lalita = Id::derived("sample", "s-lalita");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sellers.csv");
+    let text = format!(
+        "ID,{HEADER}\
+         {lalita},Kashi Silk Weavers Cooperative,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let history = s.history(None, usize::MAX).unwrap().len();
+    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    match &report.rows[0].fate {
+        Fate::Flagged {
+            column,
+            code,
+            reason,
+            ..
+        } => {
+            assert_eq!(
+                (column.as_deref(), code.code()),
+                (Some("Name"), "duplicate")
+            );
+            let kashi = Id::derived("sample", "s-weavers").to_string();
+            assert!(reason.contains(&kashi), "{reason} should name {kashi}");
+        }
+        other => panic!("the row should be flagged, got {other:?}"),
+    }
+    assert_eq!(s.history(None, usize::MAX).unwrap().len(), history);
+}
+
+#[test]
+fn a_renamed_seller_is_not_found_again_by_its_old_name_in_the_same_file() {
+    // Lalita's row renames her; a later row with her old name and no id is someone new, as it
+    // would be on the next import of the file.
+    let mut s = store();
+    let lalita = Id::derived("sample", "s-lalita");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sellers.csv");
+    let text = format!(
+        "ID,{HEADER}\
+         {lalita},Lalita Devi Weaves,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n\
+         ,Lalita Devi,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    assert!(
+        matches!(report.rows[0].fate, Fate::Merged { .. }),
+        "{report:?}"
+    );
+    assert!(
+        matches!(report.rows[1].fate, Fate::Imported { .. }),
+        "{report:?}"
+    );
+
+    let history = s.history(None, usize::MAX).unwrap().len();
+    let again = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
+    assert_eq!(s.history(None, usize::MAX).unwrap().len(), history);
+}
