@@ -18,7 +18,7 @@ use odop_store::{Store, StoreError};
 use serde_json::Value;
 
 use crate::export::write;
-use crate::report::{flag, row_problem, Fate, ImportReport, Problem, RowReport};
+use crate::report::{flag, row_problem, Fate, Flag, ImportReport, Problem, RowReport};
 use crate::{ExchangeError, ImportOptions};
 
 const fn column(name: &'static str) -> Column {
@@ -211,18 +211,18 @@ fn import_as<E: Entity>(
             .take(80)
             .collect();
         let given = table.get(row, "id").trim();
-        let id = match given {
-            "" if E::KIND == EntityKind::Policy => {
-                // A state has one policy, whose id follows from the state.
-                match table.get(row, "state").trim().parse::<u16>() {
-                    Ok(state) => Ok(Policy::id_for(StateCode(state))),
-                    Err(_) => Err(flag("state", Problem::Missing, "a policy names its state")),
-                }
-            }
-            "" => Ok(Id::derived(E::KIND.as_str(), &row_key(&pairs))),
-            raw => raw
+        let named = || {
+            given
                 .parse::<Id>()
-                .map_err(|e| flag("id", Problem::BadFormat, e.to_string())),
+                .map_err(|e| flag("id", Problem::BadFormat, e.to_string()))
+        };
+        let id = if E::KIND == EntityKind::Policy {
+            policy_id(given, table.get(row, "state").trim())
+                .and_then(|id| id.map_or_else(named, Ok))
+        } else if given.is_empty() {
+            Ok(Id::derived(E::KIND.as_str(), &row_key(&pairs)))
+        } else {
+            named()
         };
         let fate = match id {
             Err(f) => Fate::from(f),
@@ -262,6 +262,33 @@ fn import_as<E: Entity>(
         edit.commit()?;
     }
     Ok(report)
+}
+
+/// A state has one policy, whose id follows from the state: the id a policy row writes to, or
+/// `None` when only the id cell can say (a file of ids and notes, without states).
+fn policy_id(given: &str, state: &str) -> Result<Option<Id>, Flag> {
+    if state.is_empty() {
+        return match given {
+            "" => Err(flag("state", Problem::Missing, "a policy names its state")),
+            _ => Ok(None),
+        };
+    }
+    let state: u16 = state.parse().map_err(|_| {
+        flag(
+            "state",
+            Problem::BadFormat,
+            format!("{state:?} is not a state code"),
+        )
+    })?;
+    let id = Policy::id_for(StateCode(state));
+    if !given.is_empty() && given.parse::<Id>().ok() != Some(id) {
+        return Err(flag(
+            "id",
+            Problem::BadFormat,
+            format!("the policy of state {state} has the id {id}, not {given:?}"),
+        ));
+    }
+    Ok(Some(id))
 }
 
 /// What identifies a row that has no id: its cells, with spacing and case as the file has them.

@@ -237,3 +237,68 @@ fn a_dry_run_and_a_file_without_a_header_change_nothing() {
     assert!(err.to_string().contains("notes.csv"), "{err}");
     assert_eq!(s.outbox(usize::MAX).unwrap().len(), outbox);
 }
+
+#[test]
+fn a_policy_row_is_about_its_states_policy_whatever_id_it_names() {
+    // A row naming state 9 and some other id would otherwise write state 9's policy while the
+    // report named the other id, and several such rows would overwrite one another on every
+    // import of the file.
+    let mut s = sample();
+    let up = Policy::id_for(odop_domain::StateCode(9));
+    let other = Id::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("policies.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "id,state,status,note\n\
+             {other},9,drafting,One\n\
+             ,9,drafting,Two\n\
+             {up},9,drafting,Three\n\
+             ,abc,drafting,Four\n\
+             ,,drafting,Five\n"
+        ),
+    )
+    .unwrap();
+    let report = import(
+        &mut s,
+        EntityKind::Policy,
+        &file,
+        ImportOptions::new("test"),
+    )
+    .unwrap();
+    let fates: Vec<Option<(Option<&str>, &str)>> = report
+        .rows
+        .iter()
+        .map(|r| match &r.fate {
+            Fate::Flagged { column, code, .. } => Some((column.as_deref(), code.code())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        fates,
+        vec![
+            Some((Some("id"), "bad_format")),
+            None,
+            Some((Some("id"), "duplicate")),
+            Some((Some("state"), "bad_format")),
+            Some((Some("state"), "missing")),
+        ]
+    );
+    match &report.rows[1].fate {
+        Fate::Merged { id, .. } => assert_eq!(*id, up.to_string()),
+        other => panic!("expected a merge into state 9's policy, got {other:?}"),
+    }
+    let policy: Policy = s.get(up).unwrap().unwrap();
+    assert_eq!(policy.note, "Two");
+    assert_eq!(s.count(EntityKind::Policy).unwrap(), 1);
+
+    let again = import(
+        &mut s,
+        EntityKind::Policy,
+        &file,
+        ImportOptions::new("test"),
+    )
+    .unwrap();
+    assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
+}
