@@ -1,15 +1,19 @@
-//! Any file imported as any kind of record, on a copy of a database holding the built-in
-//! sample, ends in a report or an error, never a panic; a failed or dry import leaves every
-//! record, version and waiting change as it was; and importing the same file twice changes
-//! nothing the second time.
+//! Any file imported as any kind of record, or as the LGD lists, on a copy of a database holding
+//! the built-in sample, ends in a report or an error, never a panic; a failed or dry import
+//! leaves every place, record, history entry and waiting change as it was; and importing the
+//! same file twice changes nothing the second time.
+//!
+//! The first byte picks the import: its low three bits a kind of record (7: the LGD lists, whose
+//! states and districts files are split at the first zero byte), bit 3 XLSX rather than CSV,
+//! bit 4 a dry run.
 #![no_main]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use odop_domain::EntityKind;
-use odop_exchange::{import, ImportOptions};
+use odop_exchange::{import, import_lgd, ImportOptions};
 use odop_store::Store;
 
 /// A database with the sample, made once; each input works on a fresh copy of it.
@@ -22,61 +26,96 @@ static TEMPLATE: LazyLock<(tempfile::TempDir, PathBuf)> = LazyLock::new(|| {
     (dir, path)
 });
 
-/// Every record's id and version, the length of the history, and the counts of waiting
-/// changes, conflicts and refusals: every write adds to the history.
-fn fingerprint(store: &Store) -> (Vec<Vec<(String, i64)>>, [u64; 4]) {
+/// Everything an import may write: the places, every record's id and version, the length of
+/// the history (every write adds to it), and the counts of waiting changes, conflicts and
+/// refusals.
+#[derive(Debug, PartialEq)]
+struct Fingerprint(String, Vec<Vec<(String, i64)>>, [u64; 4]);
+
+fn fingerprint(store: &Store) -> Fingerprint {
+    let gazetteer = store.gazetteer().expect("places read");
+    let mut districts: Vec<_> = gazetteer.districts().collect();
+    districts.sort_by_key(|d| d.code);
+    let places = format!("{:?} {:?}", gazetteer.states(), districts);
     let versions = EntityKind::ALL
         .iter()
         .map(|&k| store.versions(k).expect("versions read"))
         .collect();
     let history = store.history(None, usize::MAX).expect("history read").len() as u64;
     let c = store.sync_counts().expect("counts read");
-    (versions, [history, c.pending, c.conflicts, c.refused])
+    let counts = [history, c.pending, c.conflicts, c.refused];
+    Fingerprint(places, versions, counts)
+}
+
+/// What one import says: its summary, or its error.
+type Said = Result<String, String>;
+
+/// The files an input becomes, and the import that reads them.
+enum Input {
+    Records(EntityKind, PathBuf),
+    Lgd(PathBuf, PathBuf),
+}
+
+impl Input {
+    fn write(pick: u8, body: &[u8], dir: &Path) -> Input {
+        let extension = if pick & 8 == 0 { "csv" } else { "xlsx" };
+        let file = |name: &str, bytes: &[u8]| {
+            let path = dir.join(format!("{name}.{extension}"));
+            std::fs::write(&path, bytes).expect("the input is written");
+            path
+        };
+        match usize::from(pick & 7) {
+            7 => {
+                let split = body.iter().position(|&b| b == 0).unwrap_or(body.len());
+                let districts = body.get(split + 1..).unwrap_or_default();
+                Input::Lgd(file("states", &body[..split]), file("districts", districts))
+            }
+            k => Input::Records(EntityKind::ALL[k], file("input", body)),
+        }
+    }
+
+    fn import(&self, store: &mut Store, dry_run: bool) -> Said {
+        match self {
+            Input::Records(kind, path) => {
+                let options = ImportOptions {
+                    who: "fuzz",
+                    dry_run,
+                    progress: None,
+                };
+                import(store, *kind, path, options)
+                    .map(|r| format!("{kind:?} {:?}", r.summary))
+                    .map_err(|e| e.to_string())
+            }
+            Input::Lgd(states, districts) => import_lgd(store, states, districts, "fuzz", dry_run)
+                .map(|r| format!("LGD {:?}", r.counts))
+                .map_err(|e| e.to_string()),
+        }
+    }
 }
 
 fuzz_target!(|bytes: &[u8]| {
     let Some((&pick, body)) = bytes.split_first() else {
         return;
     };
-    let kind = EntityKind::ALL[usize::from(pick & 7) % EntityKind::ALL.len()];
-    let extension = if pick & 8 == 0 { "csv" } else { "xlsx" };
     let dry_run = pick & 16 != 0;
-
     let (_, template) = &*TEMPLATE;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let db = dir.path().join("odop.sqlite3");
     std::fs::copy(template, &db).expect("the template copies");
-    let file = dir.path().join(format!("input.{extension}"));
-    std::fs::write(&file, body).expect("the input is written");
+    let input = Input::write(pick, body, dir.path());
 
     let mut store = Store::open(&db).expect("the copy opens");
     let before = fingerprint(&store);
-    let options = ImportOptions {
-        who: "fuzz",
-        dry_run,
-        progress: None,
-    };
-    let result = import(&mut store, kind, &file, options);
-    if result.is_err() || dry_run {
+    let said = input.import(&mut store, dry_run);
+    if said.is_err() || dry_run {
         assert_eq!(
             fingerprint(&store),
             before,
-            "{kind:?} import changed the database: {:?}",
-            result.map(|r| r.summary)
+            "the import changed the database: {said:?}"
         );
         return;
     }
-    // Importing the same file again changes nothing.
     let once = fingerprint(&store);
-    let options = ImportOptions {
-        who: "fuzz",
-        dry_run: false,
-        progress: None,
-    };
-    let again = import(&mut store, kind, &file, options).map(|r| r.summary);
-    assert_eq!(
-        fingerprint(&store),
-        once,
-        "{kind:?} import again: {again:?}"
-    );
+    let again = input.import(&mut store, false);
+    assert_eq!(fingerprint(&store), once, "imported again: {again:?}");
 });
