@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use odop_domain::{display_name, District, DistrictCode, State, StateCode, StateKind};
@@ -109,6 +109,8 @@ pub fn import_lgd(
         });
     };
 
+    // A second row for a code would undo the first on every import of the file: the first stands.
+    let mut seen_states: HashMap<StateCode, usize> = HashMap::new();
     let mut states = Vec::new();
     for row in &states_table.rows {
         let name = states_table.get(row, "State Name").trim();
@@ -127,6 +129,15 @@ pub fn import_lgd(
             );
             continue;
         }
+        if let Some(&first) = seen_states.get(&code) {
+            bad(
+                row.line,
+                name.to_owned(),
+                duplicate("State Code", first, "state", code),
+            );
+            continue;
+        }
+        seen_states.insert(code, row.line);
         let kind = match states_table.get(row, "State or UT").trim() {
             "U" | "u" | "UT" | "Union Territory" => StateKind::Ut,
             _ => StateKind::State,
@@ -150,6 +161,7 @@ pub fn import_lgd(
         .map(|s| s.code.0)
         .chain(current.states().iter().map(|s| s.code.0))
         .collect();
+    let mut seen_districts: HashMap<DistrictCode, usize> = HashMap::new();
     let mut districts = Vec::new();
     for row in &districts_table.rows {
         let name = districts_table.get(row, "District Name").trim();
@@ -188,6 +200,15 @@ pub fn import_lgd(
             );
             continue;
         }
+        if let Some(&first) = seen_districts.get(&code) {
+            bad(
+                row.line,
+                label,
+                duplicate("District Code", first, "district", code),
+            );
+            continue;
+        }
+        seen_districts.insert(code, row.line);
         let mut aliases: Vec<String> = current
             .district(code)
             .map(|d| d.aliases.clone())
@@ -218,4 +239,12 @@ pub fn import_lgd(
         districts_read: districts.len(),
         flagged,
     })
+}
+
+fn duplicate(column: &'static str, first: usize, what: &str, code: impl std::fmt::Display) -> Flag {
+    flag(
+        column,
+        Problem::Duplicate,
+        format!("duplicate: line {first} already gives {what} {code}"),
+    )
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use odop_domain::{EntityKind, Id, Product};
 use odop_exchange::{
-    export_products, import_national, ExchangeError, Fate, ImportOptions, Problem,
+    export_products, import_lgd, import_national, ExchangeError, Fate, ImportOptions, Problem,
 };
 use odop_store::{ProductFilter, Store};
 
@@ -339,4 +339,49 @@ fn moving_a_product_onto_the_name_another_product_of_that_district_has_is_flagge
         other => panic!("the row should be flagged, got {other:?}"),
     }
     assert_eq!(fingerprint(&s), before);
+}
+
+#[test]
+fn lgd_lists_giving_a_code_twice_keep_the_first_row_and_import_again_unchanged() {
+    let mut s = store();
+    let dir = tempfile::tempdir().unwrap();
+    let states = dir.path().join("states.csv");
+    let districts = dir.path().join("districts.csv");
+    std::fs::write(
+        &states,
+        "State Code,State Name,State or UT\n9,Uttar Pradesh,S\n9,U.P.,S\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &districts,
+        "State Code,District Code,District Name\n9,143,Firozabad\n9,187,Varanasi\n9,143,Firozabad Nagar\n",
+    )
+    .unwrap();
+    let report = import_lgd(&mut s, &states, &districts, "test", false).unwrap();
+    let flagged: Vec<(usize, Option<&str>, &str)> = report
+        .flagged
+        .iter()
+        .map(|r| match &r.fate {
+            Fate::Flagged { column, code, .. } => (r.line, column.as_deref(), code.code()),
+            other => panic!("only flagged rows are listed, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![
+            (3, Some("State Code"), "duplicate"),
+            (4, Some("District Code"), "duplicate"),
+        ]
+    );
+    let gazetteer = s.gazetteer().unwrap();
+    let firozabad = gazetteer.district(odop_domain::DistrictCode(143)).unwrap();
+    assert_eq!(firozabad.name, "Firozabad", "the first row stands");
+
+    let again = import_lgd(&mut s, &states, &districts, "test", false).unwrap();
+    let counts = again.counts;
+    assert_eq!(
+        (counts.states_changed, counts.districts_changed),
+        (0, 0),
+        "{counts:?}"
+    );
 }
