@@ -37,6 +37,19 @@ fn import_bytes(
     import_national(s, &path, ImportOptions::new("test"))
 }
 
+/// The column, problem code and reason of a row that must have been flagged.
+fn flag_of(fate: &Fate) -> (Option<&str>, &str, &str) {
+    match fate {
+        Fate::Flagged {
+            column,
+            code,
+            reason,
+            ..
+        } => (column.as_deref(), code.code(), reason),
+        other => panic!("the row should be flagged, got {other:?}"),
+    }
+}
+
 fn refused(bytes: &[u8], name: &str, expect: &[&str]) {
     let mut s = store();
     let before = fingerprint(&s);
@@ -288,18 +301,9 @@ fn a_second_row_for_the_same_product_id_is_flagged_and_the_file_imports_again_un
         row("Terracotta")
     );
     let report = import_bytes(&mut s, "twice.csv", text.as_bytes()).unwrap();
-    match &report.rows[1].fate {
-        Fate::Flagged {
-            column,
-            code,
-            reason,
-            ..
-        } => {
-            assert_eq!((column.as_deref(), code.code()), (Some("ID"), "duplicate"));
-            assert!(reason.contains("line 2"), "{reason}");
-        }
-        other => panic!("the second row should be flagged, got {other:?}"),
-    }
+    let (column, code, reason) = flag_of(&report.rows[1].fate);
+    assert_eq!((column, code), (Some("ID"), "duplicate"));
+    assert!(reason.contains("line 2"), "{reason}");
     let product: Product = s.get(terracotta.parse().unwrap()).unwrap().unwrap();
     assert_eq!(product.name, "Terracotta Horses", "the first row stands");
 
@@ -320,24 +324,12 @@ fn moving_a_product_onto_the_name_another_product_of_that_district_has_is_flagge
     );
     let before = fingerprint(&s);
     let report = import_bytes(&mut s, "moved.csv", text.as_bytes()).unwrap();
-    match &report.rows[0].fate {
-        Fate::Flagged {
-            column,
-            code,
-            reason,
-            ..
-        } => {
-            assert_eq!(
-                (column.as_deref(), code.code()),
-                (Some("Product"), "duplicate")
-            );
-            assert!(
-                reason.contains(chikankari),
-                "{reason} should name {chikankari}"
-            );
-        }
-        other => panic!("the row should be flagged, got {other:?}"),
-    }
+    let (column, code, reason) = flag_of(&report.rows[0].fate);
+    assert_eq!((column, code), (Some("Product"), "duplicate"));
+    assert!(
+        reason.contains(chikankari),
+        "{reason} should name {chikankari}"
+    );
     assert_eq!(fingerprint(&s), before);
 }
 
@@ -361,9 +353,9 @@ fn lgd_lists_giving_a_code_twice_keep_the_first_row_and_import_again_unchanged()
     let flagged: Vec<(usize, Option<&str>, &str)> = report
         .flagged
         .iter()
-        .map(|r| match &r.fate {
-            Fate::Flagged { column, code, .. } => (r.line, column.as_deref(), code.code()),
-            other => panic!("only flagged rows are listed, got {other:?}"),
+        .map(|r| {
+            let (column, code, _) = flag_of(&r.fate);
+            (r.line, column, code)
         })
         .collect();
     assert_eq!(

@@ -197,70 +197,68 @@ fn a_listing_address_without_its_platform_status_is_flagged() {
     }
 }
 
-#[test]
-fn a_second_row_for_the_same_seller_id_is_flagged_and_the_file_imports_again_unchanged() {
-    // A sheet kept by hand: Lalita's row copied, and one copy renamed by mistake.
-    let mut s = store();
-    let lalita = Id::derived("sample", "s-lalita");
+/// A seller list in a file of its own.
+fn sheet(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sellers.csv");
-    let text = format!(
-        "ID,{HEADER}\
-         {lalita},Lalita Devi Weaves,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n\
-         {lalita},Lalita Devi,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n"
-    );
     std::fs::write(&path, text).unwrap();
-    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
-    match &report.rows[1].fate {
+    (dir, path)
+}
+
+/// The column, problem code and reason of a row that must have been flagged.
+fn flag_of(fate: &Fate) -> (Option<&str>, &str, &str) {
+    match fate {
         Fate::Flagged {
             column,
             code,
             reason,
             ..
-        } => {
-            assert_eq!((column.as_deref(), code.code()), (Some("ID"), "duplicate"));
-            assert!(reason.contains("line 2"), "{reason}");
-        }
-        other => panic!("the second row should be flagged, got {other:?}"),
+        } => (column.as_deref(), code.code(), reason),
+        other => panic!("the row should be flagged, got {other:?}"),
     }
-    let seller: Seller = s.get(lalita).unwrap().unwrap();
-    assert_eq!(seller.name, "Lalita Devi Weaves", "the first row stands");
+}
 
+/// Importing the file once more adds, changes and records nothing.
+fn imports_again_unchanged(s: &mut Store, path: &std::path::Path) {
     let history = s.history(None, usize::MAX).unwrap().len();
-    let again = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    let again = import_sellers(s, path, ImportOptions::new("test")).unwrap();
     assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
     assert_eq!(s.history(None, usize::MAX).unwrap().len(), history);
+}
+
+#[test]
+fn a_second_row_for_the_same_seller_id_is_flagged_and_the_file_imports_again_unchanged() {
+    // A sheet kept by hand: Lalita's row copied, and one copy renamed by mistake.
+    let mut s = store();
+    let lalita = Id::derived("sample", "s-lalita");
+    let (_dir, path) = sheet(&format!(
+        "ID,{HEADER}\
+         {lalita},Lalita Devi Weaves,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n\
+         {lalita},Lalita Devi,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n"
+    ));
+    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    let (column, code, reason) = flag_of(&report.rows[1].fate);
+    assert_eq!((column, code), (Some("ID"), "duplicate"));
+    assert!(reason.contains("line 2"), "{reason}");
+    let seller: Seller = s.get(lalita).unwrap().unwrap();
+    assert_eq!(seller.name, "Lalita Devi Weaves", "the first row stands");
+    imports_again_unchanged(&mut s, &path);
 }
 
 #[test]
 fn renaming_a_seller_to_a_name_another_seller_of_the_district_has_is_flagged() {
     let mut s = store();
     let lalita = Id::derived("sample", "s-lalita");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sellers.csv");
-    let text = format!(
+    let (_dir, path) = sheet(&format!(
         "ID,{HEADER}\
          {lalita},Kashi Silk Weavers Cooperative,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n"
-    );
-    std::fs::write(&path, text).unwrap();
+    ));
     let history = s.history(None, usize::MAX).unwrap().len();
     let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
-    match &report.rows[0].fate {
-        Fate::Flagged {
-            column,
-            code,
-            reason,
-            ..
-        } => {
-            assert_eq!(
-                (column.as_deref(), code.code()),
-                (Some("Name"), "duplicate")
-            );
-            let kashi = Id::derived("sample", "s-weavers").to_string();
-            assert!(reason.contains(&kashi), "{reason} should name {kashi}");
-        }
-        other => panic!("the row should be flagged, got {other:?}"),
-    }
+    let (column, code, reason) = flag_of(&report.rows[0].fate);
+    assert_eq!((column, code), (Some("Name"), "duplicate"));
+    let kashi = Id::derived("sample", "s-weavers").to_string();
+    assert!(reason.contains(&kashi), "{reason} should name {kashi}");
     assert_eq!(s.history(None, usize::MAX).unwrap().len(), history);
 }
 
@@ -270,26 +268,16 @@ fn a_renamed_seller_is_not_found_again_by_its_old_name_in_the_same_file() {
     // would be on the next import of the file.
     let mut s = store();
     let lalita = Id::derived("sample", "s-lalita");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sellers.csv");
-    let text = format!(
+    let (_dir, path) = sheet(&format!(
         "ID,{HEADER}\
          {lalita},Lalita Devi Weaves,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n\
          ,Lalita Devi,weaver,Uttar Pradesh,Varanasi,187,,,,,,,\n"
-    );
-    std::fs::write(&path, text).unwrap();
+    ));
     let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    let fates = (&report.rows[0].fate, &report.rows[1].fate);
     assert!(
-        matches!(report.rows[0].fate, Fate::Merged { .. }),
+        matches!(fates, (Fate::Merged { .. }, Fate::Imported { .. })),
         "{report:?}"
     );
-    assert!(
-        matches!(report.rows[1].fate, Fate::Imported { .. }),
-        "{report:?}"
-    );
-
-    let history = s.history(None, usize::MAX).unwrap().len();
-    let again = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
-    assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
-    assert_eq!(s.history(None, usize::MAX).unwrap().len(), history);
+    imports_again_unchanged(&mut s, &path);
 }
