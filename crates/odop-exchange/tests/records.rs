@@ -3,7 +3,7 @@
 use odop_domain::{
     Action, ActionStatus, Entity, EntityKind, Fields, Gap, Id, Policy, Story, Workshop,
 };
-use odop_exchange::{export, import, Fate, ImportOptions};
+use odop_exchange::{export, import, Fate, ImportOptions, ImportReport};
 use odop_store::Store;
 
 /// These kinds, in an order where what a record refers to comes first.
@@ -85,6 +85,18 @@ fn every_kind_travels_to_another_desk_and_back_unchanged() {
             assert_eq!(copy.outbox(usize::MAX).unwrap().len(), outbox);
         }
     }
+}
+
+/// Each row's column and problem code when it was flagged, `None` when it went in.
+fn flags(report: &ImportReport) -> Vec<Option<(Option<&str>, &str)>> {
+    report
+        .rows
+        .iter()
+        .map(|r| match &r.fate {
+            Fate::Flagged { column, code, .. } => Some((column.as_deref(), code.code())),
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
@@ -181,16 +193,8 @@ fn bad_cells_are_flagged_by_column_and_the_other_rows_go_in() {
         ImportOptions::new("test"),
     )
     .unwrap();
-    let fates: Vec<Option<(Option<&str>, &str)>> = report
-        .rows
-        .iter()
-        .map(|r| match &r.fate {
-            Fate::Flagged { column, code, .. } => Some((column.as_deref(), code.code())),
-            _ => None,
-        })
-        .collect();
     assert_eq!(
-        fates,
+        flags(&report),
         vec![
             Some((Some("attendance"), "bad_format")),
             Some((Some("district"), "unknown_code")),
@@ -267,16 +271,8 @@ fn a_policy_row_is_about_its_states_policy_whatever_id_it_names() {
         ImportOptions::new("test"),
     )
     .unwrap();
-    let fates: Vec<Option<(Option<&str>, &str)>> = report
-        .rows
-        .iter()
-        .map(|r| match &r.fate {
-            Fate::Flagged { column, code, .. } => Some((column.as_deref(), code.code())),
-            _ => None,
-        })
-        .collect();
     assert_eq!(
-        fates,
+        flags(&report),
         vec![
             Some((Some("id"), "bad_format")),
             None,
