@@ -21,6 +21,7 @@ conformance_tests!(
     different_fields_merge_and_the_same_field_conflicts,
     a_delete_racing_an_edit_is_a_conflict,
     resolving_a_conflict_is_an_ordinary_edit,
+    another_states_conflict_settles_nothing_for_a_state_editor,
     pages_cover_every_change_once,
     a_page_of_long_rows_ends_by_size_and_loses_nothing,
     a_row_leaving_a_state_departs_from_its_readers,

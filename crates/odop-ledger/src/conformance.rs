@@ -27,6 +27,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("different_fields_merge_and_the_same_field_conflicts", merge),
     ("a_delete_racing_an_edit_is_a_conflict", delete_races),
     ("resolving_a_conflict_is_an_ordinary_edit", resolution),
+    (
+        "another_states_conflict_settles_nothing_for_a_state_editor",
+        foreign_settlement,
+    ),
     ("pages_cover_every_change_once", paging),
     (
         "a_page_of_long_rows_ends_by_size_and_loses_nothing",
@@ -654,6 +658,74 @@ fn resolution(ledger: &dyn Ledger) {
     assert_eq!(
         view(ledger, &w.up)[&id(1)]["name"],
         json!("Mine and Theirs")
+    );
+}
+
+/// Naming a conflict id grants nothing: a state editor who learns another state's conflict can
+/// neither revive that state's deleted row into its own state nor mark the conflict settled.
+fn foreign_settlement(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![create(1, product(1, 10, 211, "Bihar Row"))],
+    );
+    let d = push(ledger, &w.bihar, "c-bihar", vec![delete(1, 1, 1)]);
+    assert_eq!(applied(&d, 0), 2);
+    // DPIIT's edit, made before the delete was seen, leaves an open whole-row conflict.
+    let r = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            2,
+            1,
+            1,
+            &[("name", json!("Bihar Row"), json!("Bihar Row, edited"))],
+        )],
+    );
+    let Outcome::Conflict { conflicts, .. } = outcome(&r, 0) else {
+        panic!("an edit of a deleted row is a conflict: {r:?}");
+    };
+    let conflict = conflicts[0].id.clone();
+
+    let mut revive = create(1, product(1, 9, 187, "Taken by UP"));
+    revive.resolves = vec![conflict.clone()];
+    let mut revive_as_bihar = create(2, product(1, 10, 211, "Taken by UP"));
+    revive_as_bihar.resolves = vec![conflict.clone()];
+    let mut delete_again = delete(3, 1, 2);
+    delete_again.resolves = vec![conflict.clone()];
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![revive, revive_as_bihar, delete_again],
+    );
+    for i in 0..3 {
+        let (code, reason) = refused(&r, i);
+        assert_eq!(code, "forbidden", "mutation {i}: {reason}");
+    }
+    assert!(
+        !view(ledger, &w.central).contains_key(&id(1)),
+        "the row stays deleted"
+    );
+    let seen = conflicts_of(ledger, &w.central);
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].resolved_by, None, "the conflict is still open");
+
+    // Bihar's own editor may keep the edit over the deletion.
+    let mut keep = create(2, product(1, 10, 211, "Bihar Row, kept"));
+    keep.resolves = vec![conflict];
+    let r = push(ledger, &w.bihar, "c-bihar", vec![keep]);
+    assert_eq!(applied(&r, 0), 3);
+    assert_eq!(
+        view(ledger, &w.central)[&id(1)]["name"],
+        json!("Bihar Row, kept")
+    );
+    assert_eq!(
+        conflicts_of(ledger, &w.central)[0].resolved_by.as_deref(),
+        Some("bihar-editor")
     );
 }
 

@@ -211,7 +211,7 @@ fn apply_one(
             if let Err(r) = authorise(who, Some(row.state), row.state) {
                 return Ok(Err(r));
             }
-            if row.version != base_version && !settles_row(tx, m, row)? {
+            if row.version != base_version && !settles_row(tx, who, m, row)? {
                 // Deleting what someone else changed since would lose their edit unseen.
                 conflicts.push(conflict(
                     who,
@@ -228,7 +228,12 @@ fn apply_one(
             }
         }
         (Op::Put, Some(row)) if row.deleted => {
-            if settles_row(tx, m, row)? {
+            // A deleted row still belongs to its state: naming a conflict on it grants no
+            // right to bring it back elsewhere.
+            if let Err(r) = authorise(who, Some(row.state), row.state) {
+                return Ok(Err(r));
+            }
+            if settles_row(tx, who, m, row)? {
                 // Keeping an edit over a deletion brings the row back as the client sent it.
                 Some(
                     m.fields
@@ -238,9 +243,6 @@ fn apply_one(
                         .collect(),
                 )
             } else {
-                if let Err(r) = authorise(who, Some(row.state), row.state) {
-                    return Ok(Err(r));
-                }
                 let wanted: Fields = m
                     .fields
                     .iter()
@@ -380,7 +382,9 @@ fn settle_named(
     for id in &m.resolves {
         if let Some(mut c) = tx.conflict(id)? {
             let mine = c.kind == kind.as_str() && c.row == m.id;
-            if mine && c.resolved_by.is_none() && state.is_some_and(|s| who.may_read(s)) {
+            // Only those who see a conflict may settle it, wherever its row is now.
+            let seen = who.may_read(c.state) && state.is_some_and(|s| who.may_read(s));
+            if mine && seen && c.resolved_by.is_none() {
                 c.resolved_by = Some(who.name.clone());
                 let seq = tx.next_seq()?;
                 tx.write_conflict(&c, seq)?;
@@ -390,11 +394,18 @@ fn settle_named(
     Ok(())
 }
 
-/// Does this mutation settle an open whole-row conflict (a delete racing an edit) on `row`?
-fn settles_row(tx: &mut dyn Tx, m: &Mutation, row: &StoredRow) -> Result<bool, LedgerError> {
+/// Does this mutation settle an open whole-row conflict (a delete racing an edit) on `row`, one
+/// its writer can see?
+fn settles_row(
+    tx: &mut dyn Tx,
+    who: &Account,
+    m: &Mutation,
+    row: &StoredRow,
+) -> Result<bool, LedgerError> {
     for id in &m.resolves {
         if let Some(c) = tx.conflict(id)? {
-            if c.row == row.id && c.field == "*" && c.resolved_by.is_none() {
+            let on_row = c.kind == row.kind && c.row == row.id && c.field == "*";
+            if on_row && c.resolved_by.is_none() && who.may_read(c.state) {
                 return Ok(true);
             }
         }
