@@ -727,6 +727,65 @@ fn foreign_settlement(ledger: &dyn Ledger) {
         conflicts_of(ledger, &w.central)[0].resolved_by.as_deref(),
         Some("bihar-editor")
     );
+
+    // A conflict stays with the state it arose in: once DPIIT moves its row to UP, UP's editor
+    // may edit the row but not settle the conflict, which it cannot see.
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![create(3, product(2, 10, 211, "Moving Row"))],
+    );
+    push(
+        ledger,
+        &w.bihar,
+        "c-bihar",
+        vec![update(
+            3,
+            2,
+            1,
+            &[("name", json!("Moving Row"), json!("Bihar's"))],
+        )],
+    );
+    let r = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            4,
+            2,
+            1,
+            &[("name", json!("Moving Row"), json!("DPIIT's"))],
+        )],
+    );
+    let Outcome::Conflict { conflicts, .. } = outcome(&r, 0) else {
+        panic!("the same field changed twice is a conflict: {r:?}");
+    };
+    let moved_conflict = conflicts[0].id.clone();
+    let r = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![update(
+            5,
+            2,
+            2,
+            &[
+                ("state", json!(10), json!(9)),
+                ("district", json!(211), json!(187)),
+            ],
+        )],
+    );
+    assert_eq!(applied(&r, 0), 3);
+    let mut edit = update(4, 2, 3, &[("name", json!("Bihar's"), json!("UP's"))]);
+    edit.resolves = vec![moved_conflict.clone()];
+    let r = push(ledger, &w.up, "c-up", vec![edit]);
+    assert_eq!(applied(&r, 0), 4, "the row is UP's to edit");
+    let still_open = conflicts_of(ledger, &w.central)
+        .into_iter()
+        .find(|c| c.id == moved_conflict)
+        .expect("the conflict is kept");
+    assert_eq!(still_open.resolved_by, None, "UP settled Bihar's conflict");
 }
 
 fn paging(ledger: &dyn Ledger) {

@@ -1,0 +1,411 @@
+//! Any run of pushes from DPIIT, two state editors and a viewer, forged or not, keeps the
+//! server's promises: a state editor changes no row or conflict outside its state (before or
+//! after the write), a viewer changes nothing, every live row is one the domain accepts, a
+//! version only grows and grows with every change, a replayed push is answered as before and
+//! changes nothing, and each state's readers pull exactly the rows and conflicts of their state.
+//!
+//! The input is read as pushes. A push's first byte picks the account (low two bits) and the
+//! client id (the next three: its own, or one shared with every account); the second byte the
+//! number of mutations. Each mutation is three bytes: kind, operation, row and sequence; the base
+//! version; the change and the conflict it names. A push's first byte of 0xff restarts the
+//! server, and 0xfe prunes every tombstone.
+#![no_main]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use libfuzzer_sys::fuzz_target;
+use odop_domain::EntityKind;
+use odop_ledger::protocol::{
+    Change, ConflictRecord, FieldChange, Fields, Mutation, Op, PushRequest, Role,
+};
+use odop_ledger::{Account, Ledger, LedgerError, Token};
+use odop_ledger_sqlite::SqliteLedger;
+use serde_json::{json, Value};
+
+/// A row as DPIIT pulls it; `fields` is `None` for a tombstone.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    version: u64,
+    state: u16,
+    fields: Option<Fields>,
+}
+
+/// Everything an account can pull, by (kind, id).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Snapshot {
+    rows: BTreeMap<(String, String), Row>,
+    conflicts: BTreeMap<String, ConflictRecord>,
+}
+
+impl Snapshot {
+    fn pull(ledger: &dyn Ledger, who: &Account) -> Snapshot {
+        let mut seen = Snapshot::default();
+        let (mut cursor, mut horizon) = (0, 0);
+        loop {
+            let page = ledger
+                .pull(who, cursor, horizon, 1000)
+                .unwrap_or_else(|e| panic!("{} pulls from {cursor}: {e}", who.name));
+            for change in page.changes {
+                match change {
+                    Change::Row {
+                        kind,
+                        id,
+                        version,
+                        state,
+                        fields,
+                        ..
+                    } => {
+                        let fields = Some(fields);
+                        seen.rows.insert(
+                            (kind, id),
+                            Row {
+                                version,
+                                state,
+                                fields,
+                            },
+                        );
+                    }
+                    Change::Tombstone {
+                        kind,
+                        id,
+                        version,
+                        state,
+                        ..
+                    } => {
+                        let fields = None;
+                        seen.rows.insert(
+                            (kind, id),
+                            Row {
+                                version,
+                                state,
+                                fields,
+                            },
+                        );
+                    }
+                    Change::Departed { kind, id, .. } => {
+                        seen.rows.remove(&(kind, id));
+                    }
+                    Change::Conflict { record, .. } => {
+                        seen.conflicts.insert(record.id.clone(), record);
+                    }
+                }
+            }
+            cursor = page.cursor;
+            horizon = page.horizon;
+            if !page.more {
+                return seen;
+            }
+        }
+    }
+
+    /// The live rows and the conflicts of one state, as its readers should hold them.
+    fn of_state(&self, state: u16) -> (BTreeMap<&(String, String), &Fields>, Vec<&ConflictRecord>) {
+        let rows = self
+            .rows
+            .iter()
+            .filter(|(_, r)| r.state == state)
+            .filter_map(|(k, r)| r.fields.as_ref().map(|f| (k, f)))
+            .collect();
+        let conflicts = self
+            .conflicts
+            .values()
+            .filter(|c| c.state == state)
+            .collect();
+        (rows, conflicts)
+    }
+}
+
+/// The ids a run works on: four good ones and one that is no id.
+fn row_id(n: u8) -> String {
+    match n % 5 {
+        4 => "not-an-id".to_owned(),
+        n => format!("01930000-0000-7000-8000-{n:012}"),
+    }
+}
+
+/// Each state with a district of it.
+const PLACES: [(u16, u32); 2] = [(9, 187), (10, 211)];
+
+fn product(id: &str, state: u16, district: u32, name: &str) -> Fields {
+    let mut f = Fields::new();
+    f.insert("id".into(), json!(id));
+    f.insert("state".into(), json!(state));
+    f.insert("district".into(), json!(district));
+    f.insert("rank".into(), json!("primary"));
+    f.insert("sector".into(), json!("handloom"));
+    f.insert("name".into(), json!(name));
+    f
+}
+
+fn seller(id: &str, state: u16, district: u32, name: &str) -> Fields {
+    let mut f = Fields::new();
+    f.insert("id".into(), json!(id));
+    f.insert("state".into(), json!(state));
+    f.insert("district".into(), json!(district));
+    f.insert("kind".into(), json!("artisan"));
+    f.insert("packaging".into(), json!("needed"));
+    f.insert("name".into(), json!(name));
+    f
+}
+
+fn change(base: Option<&Value>, new: Value) -> FieldChange {
+    FieldChange {
+        base: base.cloned().unwrap_or(Value::Null),
+        new,
+    }
+}
+
+/// The field changes byte `c` asks for, against the row as it now is (`held`).
+fn changes(kind: &str, id: &str, c: u8, held: Option<&Fields>) -> BTreeMap<String, FieldChange> {
+    let get = |name: &str| held.and_then(|f| f.get(name));
+    let name = format!("Name {}", (c >> 3) & 3);
+    let all = |(state, district): (u16, u32)| {
+        let fields = if kind == "seller" {
+            seller(id, state, district, &name)
+        } else {
+            product(id, state, district, &name)
+        };
+        fields
+            .into_iter()
+            .map(|(k, v)| {
+                let base = get(&k).cloned();
+                (k, change(base.as_ref(), v))
+            })
+            .collect()
+    };
+    let one = |field: &str, base: Option<&Value>, new: Value| {
+        BTreeMap::from([(field.to_owned(), change(base, new))])
+    };
+    match c & 7 {
+        0 => all(PLACES[0]),
+        1 => all(PLACES[1]),
+        2 => one("name", get("name"), json!(name)),
+        // Made on a value someone has since changed.
+        3 => one("name", Some(&json!("Stale")), json!(name)),
+        4 => {
+            let (state, district) = PLACES[usize::from(c >> 6 & 1)];
+            let mut moved = one("state", get("state"), json!(state));
+            moved.insert("district".into(), change(get("district"), json!(district)));
+            moved
+        }
+        5 => one(
+            "description",
+            get("description"),
+            json!(format!("About {name}")),
+        ),
+        6 => one("description", get("description"), Value::Null),
+        _ => one("rank", get("rank"), json!("foremost")),
+    }
+}
+
+struct World {
+    ledger: SqliteLedger,
+    dir: tempfile::TempDir,
+    accounts: [Account; 4],
+    /// The next sequence number each client id would send.
+    next: BTreeMap<String, u64>,
+    /// Every conflict id ever answered, so that a mutation can name one, its own or not.
+    conflict_ids: Vec<String>,
+}
+
+impl World {
+    fn new() -> World {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let ledger = SqliteLedger::open(&dir.path().join("ledger.sqlite3")).expect("a ledger");
+        let accounts = [
+            ("dpiit", Role::Central, None),
+            ("up-editor", Role::StateEditor, Some(9)),
+            ("bihar-editor", Role::StateEditor, Some(10)),
+            ("up-viewer", Role::StateViewer, Some(9)),
+        ]
+        .map(|(name, role, state)| {
+            let a = Account::new(name, role, state).expect("an account");
+            let token = Token::generate().expect("a token");
+            ledger.insert_account(&a, &token.hash()).expect("stored");
+            a
+        });
+        World {
+            ledger,
+            dir,
+            accounts,
+            next: BTreeMap::new(),
+            conflict_ids: Vec::new(),
+        }
+    }
+
+    /// Opens the ledger again, as a server start does, which begins a new epoch.
+    fn restart(&mut self) {
+        let path = self.dir.path().join("ledger.sqlite3");
+        self.ledger = SqliteLedger::open(&path).expect("the ledger opens again");
+    }
+
+    /// Reads one push from the input and sends it, checking every promise; `None` at the end.
+    fn push(&mut self, input: &mut impl Iterator<Item = u8>) -> Option<()> {
+        let head = input.next()?;
+        match head {
+            0xff => {
+                self.restart();
+                return Some(());
+            }
+            0xfe => {
+                self.ledger
+                    .prune("9999-12-31T00:00:00.000Z")
+                    .expect("tombstones pruned");
+                return Some(());
+            }
+            _ => {}
+        }
+        let who = self.accounts[usize::from(head & 3)].clone();
+        let client = match head >> 2 & 7 {
+            n @ 0..=3 => format!("{}-{n}", who.name),
+            n => format!("shared-{n}"),
+        };
+        let count = 1 + input.next()? % 4;
+        let before = Snapshot::pull(&self.ledger, &self.accounts[0]);
+        let mut next = *self.next.get(&client).unwrap_or(&1);
+        let mut mutations = Vec::new();
+        for _ in 0..count {
+            let (a, b, c) = (input.next()?, input.next()?, input.next()?);
+            let kind = match a & 3 {
+                0 | 1 => "product",
+                2 => "seller",
+                _ => "workshop",
+            };
+            let id = row_id(a >> 3 & 7);
+            let held = before.rows.get(&(kind.to_owned(), id.clone()));
+            let current = held.map_or(0, |r| r.version);
+            let seq = match a >> 6 {
+                0 | 1 => next,
+                2 => next.saturating_sub(1).max(1),
+                _ => next + 1,
+            };
+            next = next.max(seq + 1);
+            let base_version = match b & 3 {
+                0 => current,
+                1 => current.saturating_sub(1),
+                2 => 0,
+                _ => u64::from(b >> 2 & 7),
+            };
+            let op = if a & 4 == 0 { Op::Put } else { Op::Delete };
+            let fields = match op {
+                Op::Put => changes(kind, &id, c, held.and_then(|r| r.fields.as_ref())),
+                Op::Delete => BTreeMap::new(),
+            };
+            let resolves = match (c & 0x80, self.conflict_ids.len()) {
+                (0, _) | (_, 0) => Vec::new(),
+                (_, n) => vec![self.conflict_ids[usize::from(b >> 5) % n].clone()],
+            };
+            mutations.push(Mutation {
+                seq,
+                kind: kind.to_owned(),
+                id,
+                op,
+                base_version,
+                fields,
+                resolves,
+                at: String::new(),
+            });
+        }
+        let request = PushRequest {
+            client: client.clone(),
+            mutations,
+        };
+        let answer = match self.ledger.push(&who, &request) {
+            Ok(answer) => answer,
+            Err(LedgerError::ClientTaken { .. }) => {
+                let after = Snapshot::pull(&self.ledger, &self.accounts[0]);
+                assert_eq!(
+                    before, after,
+                    "a push from a client another account holds changes nothing"
+                );
+                return Some(());
+            }
+            Err(e) => panic!("{} pushed {request:?}: {e}", who.name),
+        };
+        self.next.insert(client, answer.last_seq + 1);
+        let after = Snapshot::pull(&self.ledger, &self.accounts[0]);
+        self.check(&who, &before, &after, &request);
+
+        let again = self.ledger.push(&who, &request).expect("a replay is taken");
+        assert_eq!(again, answer, "a replay is answered as the push was");
+        let replayed = Snapshot::pull(&self.ledger, &self.accounts[0]);
+        assert_eq!(replayed, after, "a replay changes nothing");
+
+        for c in after.conflicts.keys() {
+            if !self.conflict_ids.contains(c) {
+                self.conflict_ids.push(c.clone());
+            }
+        }
+        Some(())
+    }
+
+    fn check(&self, who: &Account, before: &Snapshot, after: &Snapshot, request: &PushRequest) {
+        let outside = |state: u16| match who.role {
+            Role::Central => false,
+            Role::StateEditor => Some(state) != who.state,
+            Role::StateViewer => true,
+        };
+        let keys: BTreeSet<_> = before.rows.keys().chain(after.rows.keys()).collect();
+        for key in keys {
+            let (old, new) = (before.rows.get(key), after.rows.get(key));
+            if old == new {
+                continue;
+            }
+            for row in [old, new].into_iter().flatten() {
+                assert!(
+                    !outside(row.state),
+                    "{} changed {key:?} in state {}: {old:?} -> {new:?}\n{request:?}",
+                    who.name,
+                    row.state
+                );
+            }
+            let new = new.expect("a row once written stays, at least as a tombstone");
+            if let Some(old) = old {
+                assert!(
+                    new.version > old.version,
+                    "{key:?} changed without a new version"
+                );
+            }
+            if let Some(fields) = &new.fields {
+                let kind: EntityKind = key.0.parse().expect("a known kind");
+                let checked = kind
+                    .check(fields)
+                    .unwrap_or_else(|e| panic!("{key:?} was stored though invalid: {e}"));
+                assert_eq!(
+                    checked.state.0, new.state,
+                    "{key:?} is held under its state"
+                );
+                assert_eq!(fields.get("id"), Some(&json!(key.1)));
+            }
+        }
+        for (id, c) in &after.conflicts {
+            if before.conflicts.get(id) != Some(c) {
+                assert!(
+                    !outside(c.state),
+                    "{} opened or settled conflict {id} of state {}\n{request:?}",
+                    who.name,
+                    c.state
+                );
+            }
+        }
+        for reader in &self.accounts[1..] {
+            let state = reader.state.expect("a state account");
+            let theirs = Snapshot::pull(&self.ledger, reader);
+            let (rows, conflicts) = theirs.of_state(state);
+            assert_eq!(
+                (rows, conflicts),
+                after.of_state(state),
+                "{} reads exactly its state",
+                reader.name
+            );
+            let stray = theirs.rows.values().find(|r| r.state != state);
+            assert!(stray.is_none(), "{} holds {stray:?}", reader.name);
+        }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut world = World::new();
+    let mut input = data.iter().copied().take(200);
+    while world.push(&mut input).is_some() {}
+});
