@@ -53,6 +53,8 @@ pub enum StoreError {
     },
     #[error("no {kind} has id {id}")]
     NotFound { kind: EntityKind, id: Id },
+    #[error("{kind} {id} already exists; change it rather than adding it again")]
+    Exists { kind: EntityKind, id: Id },
     #[error("{kind} {id} is still referred to by {}", used_by.join(", "))]
     InUse {
         kind: EntityKind,
@@ -95,6 +97,7 @@ impl StoreError {
             StoreError::MissingReference { .. } => "missing_reference",
             StoreError::ReferenceInOtherState { .. } => "reference_in_other_state",
             StoreError::NotFound { .. } => "not_found",
+            StoreError::Exists { .. } => "exists",
             StoreError::InUse { .. } => "in_use",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::NoConflict { .. } => "no_conflict",

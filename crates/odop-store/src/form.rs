@@ -127,7 +127,16 @@ impl Edit<'_> {
                 fields.insert("state".into(), json!(gap.state.0));
             }
         }
-        record_from::<E>(fields)
+        let record = record_from::<E>(fields)?;
+        // A new record put over one already there would replace its fields with the form's
+        // defaults; a policy's id follows from its state, so this is also a second policy.
+        if id.is_none() && self.get::<E>(record.id())?.is_some() {
+            return Err(StoreError::Exists {
+                kind: E::KIND,
+                id: record.id(),
+            });
+        }
+        Ok(record)
     }
 }
 

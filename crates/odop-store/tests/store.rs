@@ -1,7 +1,8 @@
 //! The store's behaviour through its public API, on the built-in sample.
 
 use odop_domain::{
-    DistrictCode, EntityKind, GiStatus, Id, Lang, LocalText, Product, Rank, Sector, StateCode,
+    DistrictCode, EntityKind, GiStatus, Id, Lang, LocalText, Policy, Product, Rank, Sector,
+    StateCode,
 };
 use odop_store::{Outcome, ProductFilter, Store, StoreError};
 
@@ -266,6 +267,74 @@ fn an_action_moved_to_a_gap_follows_it_to_its_state() {
         )
         .unwrap_err();
     assert_eq!(err.code(), "reference_in_other_state");
+}
+
+/// An add names a record that is not there yet: given the id of one that is (or, for a policy,
+/// a state that has one), it is refused rather than put over it with the form's defaults.
+#[test]
+fn an_add_over_an_existing_record_is_refused_and_changes_nothing() {
+    let mut store = sample();
+    let banarasi = Id::derived("sample", "banarasi");
+    let before: Product = store.get(banarasi).unwrap().unwrap();
+    let history = store.history(None, usize::MAX).unwrap().len();
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    let err = store
+        .save_form(
+            EntityKind::Product,
+            None,
+            &[
+                pair("id", &banarasi.to_string()),
+                pair("district", "187"),
+                pair("name", "Overwritten"),
+                pair("rank", "primary"),
+                pair("sector", "handloom"),
+            ],
+            "x",
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "exists", "{err}");
+    assert!(err.to_string().contains(&banarasi.to_string()), "{err}");
+    assert_eq!(store.get::<Product>(banarasi).unwrap().unwrap(), before);
+
+    let policy = Policy::id_for(StateCode(9));
+    let kept: Policy = store.get(policy).unwrap().unwrap();
+    let err = store
+        .save_form(
+            EntityKind::Policy,
+            None,
+            &[pair("state", "9"), pair("status", "drafting")],
+            "x",
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "exists", "{err}");
+    assert_eq!(store.get::<Policy>(policy).unwrap().unwrap(), kept);
+    assert_eq!(store.history(None, usize::MAX).unwrap().len(), history);
+
+    // A new id given by hand is still taken, and a state without a policy may add one.
+    let given = Id::derived("test", "given");
+    let saved = store
+        .save_form(
+            EntityKind::Product,
+            None,
+            &[
+                pair("id", &given.to_string()),
+                pair("district", "187"),
+                pair("name", "Given"),
+                pair("rank", "secondary"),
+                pair("sector", "handloom"),
+            ],
+            "x",
+        )
+        .unwrap();
+    assert_eq!(saved.id, given.to_string());
+    store
+        .save_form(
+            EntityKind::Policy,
+            None,
+            &[pair("state", "33"), pair("status", "drafting")],
+            "x",
+        )
+        .unwrap();
 }
 
 #[test]
