@@ -124,8 +124,8 @@ pub enum FieldProblem {
     UnknownDistrict { code: u64 },
     #[error("{0}")]
     Invalid(Invalid),
-    /// A value that should be JSON (a list or a group of fields) and is not; `detail` is the
-    /// parser's account of where.
+    /// A list or a group of fields that is not written as it should be: not JSON, or JSON of
+    /// the wrong shape; `detail` is the parser's account of where.
     #[error("{detail}")]
     NotJson { detail: String },
     #[error("is not a group of fields")]

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use odop_domain::{
     Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap,
     Gazetteer, Gstin, Id, Invalid, Lang, OnboardingStatus, PackagingStatus, Policy, PolicyStatus,
-    Product, Rank, SectorList, Seller, SellerKind, StateCode, Story, Udyam, Workshop,
+    Product, Rank, Rule, SectorList, Seller, SellerKind, StateCode, Story, Udyam, Workshop,
 };
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -222,18 +222,36 @@ pub fn record_from<E: Entity>(fields: Fields) -> Result<E, StoreError> {
             return Err(field_error(key, FieldProblem::Required));
         }
     }
-    E::from_fields(fields).map_err(|e| {
-        let text = e.to_string();
+    // The path says which group a missing part belongs to (`local_name` without its `lang`).
+    serde_path_to_error::deserialize::<_, E>(Value::Object(fields)).map_err(|e| {
+        let path = e.path().to_string();
+        let text = e.into_inner().to_string();
         // serde names a missing field as "missing field `name`".
-        let field = text
+        let missing = text
             .split('`')
             .nth(1)
-            .filter(|_| text.contains("missing field"))
-            .unwrap_or(E::KIND.as_str())
-            .to_owned();
-        StoreError::Field {
-            field,
-            problem: e.into(),
+            .filter(|_| text.contains("missing field"));
+        match missing {
+            Some(name) if path == "." => field_error(name, FieldProblem::Required),
+            Some(name) => field_error(&format!("{path}.{name}"), FieldProblem::Required),
+            // A list or group of the wrong shape: the key typed into, and where in it.
+            None if path != "." => {
+                let key = path.split(['.', '[']).next().unwrap_or_default();
+                let detail = if path == key {
+                    text
+                } else {
+                    format!("{text} at {path}")
+                };
+                field_error(key, FieldProblem::NotJson { detail })
+            }
+            None => field_error(
+                E::KIND.as_str(),
+                Invalid::Format {
+                    field: E::KIND.as_str(),
+                    value: String::new(),
+                    rule: Rule::RecordShape { detail: text },
+                },
+            ),
         }
     })
 }
@@ -518,6 +536,39 @@ mod tests {
         assert_eq!(p.sector.slug(), "food-processing");
         assert!(p.gi.registered);
         assert_eq!(p.local_name.unwrap().text, "ज़रदोज़ी");
+    }
+
+    #[test]
+    fn a_part_missing_from_a_group_is_named_with_its_group() {
+        let err = build::<Product>(&[
+            ("district", "187"),
+            ("name", "Zardozi"),
+            ("rank", "secondary"),
+            ("sector", "handicraft"),
+            ("local_name.text", "ज़रदोज़ी"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.form_key().as_deref(), Some("local_name.lang"));
+        assert_eq!(err.to_string(), "local_name.lang: is required");
+        assert_eq!(err.form_message(), "is required");
+    }
+
+    #[test]
+    fn a_list_of_the_wrong_shape_says_where_in_it() {
+        let err = build::<Seller>(&[
+            ("district", "187"),
+            ("name", "Asha"),
+            ("kind", "shg"),
+            ("onboarding", r#"[{"platform": "gem", "status": "live"}]"#),
+        ])
+        .unwrap_err();
+        assert_eq!(err.form_key().as_deref(), Some("onboarding"));
+        let message = err.to_string();
+        assert!(
+            message.starts_with("onboarding: unknown variant `live`"),
+            "{message}"
+        );
+        assert!(message.ends_with(" at onboarding[0].status"), "{message}");
     }
 
     #[test]
