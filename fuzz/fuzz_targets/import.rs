@@ -9,43 +9,12 @@
 #![no_main]
 
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use odop_domain::EntityKind;
 use odop_exchange::{import, import_lgd, ImportOptions};
+use odop_fuzz::{Desk, Fingerprint};
 use odop_store::Store;
-
-/// A database with the sample, made once; each input works on a fresh copy of it.
-static TEMPLATE: LazyLock<(tempfile::TempDir, PathBuf)> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("template.sqlite3");
-    let mut store = Store::open(&path).expect("a new database");
-    store.load_sample("fuzz").expect("the sample loads");
-    drop(store);
-    (dir, path)
-});
-
-/// Everything an import may write: the places, every record's id and version, the length of
-/// the history (every write adds to it), and the counts of waiting changes, conflicts and
-/// refusals.
-#[derive(Debug, PartialEq)]
-struct Fingerprint(String, Vec<Vec<(String, i64)>>, [u64; 4]);
-
-fn fingerprint(store: &Store) -> Fingerprint {
-    let gazetteer = store.gazetteer().expect("places read");
-    let mut districts: Vec<_> = gazetteer.districts().collect();
-    districts.sort_by_key(|d| d.code);
-    let places = format!("{:?} {:?}", gazetteer.states(), districts);
-    let versions = EntityKind::ALL
-        .iter()
-        .map(|&k| store.versions(k).expect("versions read"))
-        .collect();
-    let history = store.history(None, usize::MAX).expect("history read").len() as u64;
-    let c = store.sync_counts().expect("counts read");
-    let counts = [history, c.pending, c.conflicts, c.refused];
-    Fingerprint(places, versions, counts)
-}
 
 /// What one import says: its summary, or its error.
 type Said = Result<String, String>;
@@ -98,24 +67,20 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let dry_run = pick & 16 != 0;
-    let (_, template) = &*TEMPLATE;
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let db = dir.path().join("odop.sqlite3");
-    std::fs::copy(template, &db).expect("the template copies");
+    let Desk { mut store, dir } = Desk::new();
     let input = Input::write(pick, body, dir.path());
 
-    let mut store = Store::open(&db).expect("the copy opens");
-    let before = fingerprint(&store);
+    let before = Fingerprint::of(&store);
     let said = input.import(&mut store, dry_run);
     if said.is_err() || dry_run {
         assert_eq!(
-            fingerprint(&store),
+            Fingerprint::of(&store),
             before,
             "the import changed the database: {said:?}"
         );
         return;
     }
-    let once = fingerprint(&store);
+    let once = Fingerprint::of(&store);
     let again = input.import(&mut store, false);
-    assert_eq!(fingerprint(&store), once, "imported again: {again:?}");
+    assert_eq!(Fingerprint::of(&store), once, "imported again: {again:?}");
 });
