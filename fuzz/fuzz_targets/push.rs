@@ -126,25 +126,21 @@ fn row_id(n: u8) -> String {
 /// Each state with a district of it.
 const PLACES: [(u16, u32); 2] = [(9, 187), (10, 211)];
 
-fn product(id: &str, state: u16, district: u32, name: &str) -> Fields {
+/// A whole row of `kind` (a product, or else a seller) in a district of a state.
+fn record(kind: &str, id: &str, (state, district): (u16, u32), name: &str) -> Fields {
     let mut f = Fields::new();
     f.insert("id".into(), json!(id));
     f.insert("state".into(), json!(state));
     f.insert("district".into(), json!(district));
-    f.insert("rank".into(), json!("primary"));
-    f.insert("sector".into(), json!("handloom"));
     f.insert("name".into(), json!(name));
-    f
-}
-
-fn seller(id: &str, state: u16, district: u32, name: &str) -> Fields {
-    let mut f = Fields::new();
-    f.insert("id".into(), json!(id));
-    f.insert("state".into(), json!(state));
-    f.insert("district".into(), json!(district));
-    f.insert("kind".into(), json!("artisan"));
-    f.insert("packaging".into(), json!("needed"));
-    f.insert("name".into(), json!(name));
+    let extra = if kind == "seller" {
+        [("kind", "artisan"), ("packaging", "needed")]
+    } else {
+        [("rank", "primary"), ("sector", "handloom")]
+    };
+    for (k, v) in extra {
+        f.insert(k.into(), json!(v));
+    }
     f
 }
 
@@ -159,13 +155,8 @@ fn change(base: Option<&Value>, new: Value) -> FieldChange {
 fn changes(kind: &str, id: &str, c: u8, held: Option<&Fields>) -> BTreeMap<String, FieldChange> {
     let get = |name: &str| held.and_then(|f| f.get(name));
     let name = format!("Name {}", (c >> 3) & 3);
-    let all = |(state, district): (u16, u32)| {
-        let fields = if kind == "seller" {
-            seller(id, state, district, &name)
-        } else {
-            product(id, state, district, &name)
-        };
-        fields
+    let all = |place: (u16, u32)| {
+        record(kind, id, place, &name)
             .into_iter()
             .map(|(k, v)| {
                 let base = get(&k).cloned();

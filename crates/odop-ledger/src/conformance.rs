@@ -191,6 +191,14 @@ fn applied(r: &PushResponse, i: usize) -> u64 {
     }
 }
 
+/// The id of the first conflict mutation `i` opened; `why` says why it should have.
+fn conflict_opened(r: &PushResponse, i: usize, why: &str) -> String {
+    match outcome(r, i) {
+        Outcome::Conflict { conflicts, .. } => conflicts[0].id.clone(),
+        other => panic!("{why}: mutation {i} got {other:?}"),
+    }
+}
+
 fn refused(r: &PushResponse, i: usize) -> (String, String) {
     let (code, reason, _) = refused_with(r, i);
     (code, reason)
@@ -634,10 +642,7 @@ fn resolution(ledger: &dyn Ledger) {
         "c-central",
         vec![update(1, 1, 1, &[("name", json!("Base"), json!("Theirs"))])],
     );
-    let Outcome::Conflict { conflicts, .. } = outcome(&r, 0) else {
-        panic!("expected a conflict: {r:?}");
-    };
-    let conflict = conflicts[0].id.clone();
+    let conflict = conflict_opened(&r, 0, "the same field changed twice is a conflict");
     // DPIIT settles on a merged value, editing from the server's value.
     let mut settle = update(
         2,
@@ -685,10 +690,7 @@ fn foreign_settlement(ledger: &dyn Ledger) {
             &[("name", json!("Bihar Row"), json!("Bihar Row, edited"))],
         )],
     );
-    let Outcome::Conflict { conflicts, .. } = outcome(&r, 0) else {
-        panic!("an edit of a deleted row is a conflict: {r:?}");
-    };
-    let conflict = conflicts[0].id.clone();
+    let conflict = conflict_opened(&r, 0, "an edit of a deleted row is a conflict");
 
     let mut revive = create(1, product(1, 9, 187, "Taken by UP"));
     revive.resolves = vec![conflict.clone()];
@@ -758,10 +760,7 @@ fn foreign_settlement(ledger: &dyn Ledger) {
             &[("name", json!("Moving Row"), json!("DPIIT's"))],
         )],
     );
-    let Outcome::Conflict { conflicts, .. } = outcome(&r, 0) else {
-        panic!("the same field changed twice is a conflict: {r:?}");
-    };
-    let moved_conflict = conflicts[0].id.clone();
+    let moved_conflict = conflict_opened(&r, 0, "the same field changed twice is a conflict");
     let r = push(
         ledger,
         &w.central,
