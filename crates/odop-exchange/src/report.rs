@@ -64,6 +64,8 @@ pub enum Problem {
     MissingReference,
     /// The row names a record of another state than its own.
     ReferenceInOtherState,
+    /// The row moves a record to another state, away from records that name it.
+    StillReferred,
     /// The row names a product the district does not have.
     UnknownProduct,
     /// An earlier row of the file already said this.
@@ -89,6 +91,7 @@ impl Problem {
             Problem::UnknownSector => "unknown_sector",
             Problem::MissingReference => "missing_reference",
             Problem::ReferenceInOtherState => "reference_in_other_state",
+            Problem::StillReferred => "still_referred",
             Problem::UnknownProduct => "unknown_product",
             Problem::Duplicate => "duplicate",
         }
@@ -329,6 +332,7 @@ pub(crate) fn row_problem(
         StoreError::ReferenceInOtherState { field, .. } => {
             at(field, Problem::ReferenceInOtherState, None)
         }
+        StoreError::StillReferred { .. } => at("district", Problem::StillReferred, None),
         _ => Err(e),
     }
 }

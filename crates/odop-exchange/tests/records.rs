@@ -128,6 +128,37 @@ fn a_file_with_a_few_columns_changes_only_those_fields() {
     );
 }
 
+/// A row moving a gap away from the action that works on it is flagged at its district, and the
+/// next row still goes in.
+#[test]
+fn a_row_moving_a_record_away_from_its_referrers_is_flagged() {
+    let mut s = sample();
+    let gap = Id::derived("sample", "g-packaging");
+    let other = Id::derived("sample", "g-gem");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gaps.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "id,district,workshop,product,seller,open\n\
+             {gap},578,,,,yes\n\
+             {other},,,,,no\n"
+        ),
+    )
+    .unwrap();
+    let report = import(&mut s, EntityKind::Gap, &file, ImportOptions::new("test")).unwrap();
+    assert_eq!(
+        flags(&report),
+        [Some((Some("district"), "still_referred")), None],
+        "{report:?}"
+    );
+    let kept: Gap = s.get(gap).unwrap().unwrap();
+    assert_eq!(kept.state.0, 9);
+    assert!(kept.workshop.is_some());
+    let closed: Gap = s.get(other).unwrap().unwrap();
+    assert!(!closed.open);
+}
+
 #[test]
 fn rows_without_ids_are_added_once_and_an_action_takes_its_gaps_state() {
     let mut s = sample();

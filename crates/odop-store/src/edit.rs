@@ -128,6 +128,20 @@ impl<'c> Edit<'c> {
             }
             Some((rowid, old_body, version)) => {
                 let old = parse_body(kind, &key, &old_body)?;
+                // A record that must share its state with what it names stays behind: moving
+                // this one would leave it naming a record of another state.
+                let state = record.state().0;
+                if old.get("state").and_then(Value::as_u64) != Some(u64::from(state)) {
+                    let used_by = self.referrers(kind, id, Some(state))?;
+                    if !used_by.is_empty() {
+                        return Err(StoreError::StillReferred {
+                            kind,
+                            id,
+                            state,
+                            used_by,
+                        });
+                    }
+                }
                 let changes = diff(&old, &new);
                 if changes.is_empty() {
                     return Ok(Outcome::Unchanged);
@@ -153,7 +167,7 @@ impl<'c> Edit<'c> {
         let Some((rowid, body, version)) = self.stored(kind, &key)? else {
             return Err(StoreError::NotFound { kind, id });
         };
-        let used_by = self.referrers(kind, id)?;
+        let used_by = self.referrers(kind, id, None)?;
         if !used_by.is_empty() {
             return Err(StoreError::InUse { kind, id, used_by });
         }
@@ -523,22 +537,30 @@ impl<'c> Edit<'c> {
         Ok(())
     }
 
-    /// Records of other kinds whose fields name this one.
-    fn referrers(&self, kind: EntityKind, id: Id) -> Result<Vec<String>, StoreError> {
+    /// Records of other kinds whose fields name this one; with `moving_to`, only those that
+    /// must share its state and are not in that state.
+    fn referrers(
+        &self,
+        kind: EntityKind,
+        id: Id,
+        moving_to: Option<u16>,
+    ) -> Result<Vec<String>, StoreError> {
         let mut out = Vec::new();
         for from in EntityKind::ALL {
             for (field, target) in references(from) {
-                if *target != kind {
+                if *target != kind || (moving_to.is_some() && !same_state(from, field)) {
                     continue;
                 }
                 let sql = format!(
-                    "SELECT id FROM {} WHERE json_extract(body, '$.{field}') = ?1 \
-                     OR EXISTS (SELECT 1 FROM json_each(body, '$.{field}') WHERE value = ?1) \
-                     LIMIT 5",
+                    "SELECT id FROM {} WHERE (json_extract(body, '$.{field}') = ?1 \
+                     OR EXISTS (SELECT 1 FROM json_each(body, '$.{field}') WHERE value = ?1)) \
+                     AND (?2 IS NULL OR state IS NOT ?2) LIMIT 5",
                     from.table()
                 );
                 let mut stmt = self.tx.prepare(&sql)?;
-                let rows = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?;
+                let rows = stmt.query_map(params![id.to_string(), moving_to], |r| {
+                    r.get::<_, String>(0)
+                })?;
                 for row in rows {
                     out.push(format!("{from} {}", row?));
                 }

@@ -61,6 +61,16 @@ pub enum StoreError {
         id: Id,
         used_by: Vec<String>,
     },
+    #[error(
+        "{kind} {id} cannot move to state {state}: {} of its present state still refer to it",
+        used_by.join(", ")
+    )]
+    StillReferred {
+        kind: EntityKind,
+        id: Id,
+        state: u16,
+        used_by: Vec<String>,
+    },
     #[error("stored {kind} {id} cannot be read: {reason}")]
     Corrupt {
         kind: EntityKind,
@@ -99,6 +109,7 @@ impl StoreError {
             StoreError::NotFound { .. } => "not_found",
             StoreError::Exists { .. } => "exists",
             StoreError::InUse { .. } => "in_use",
+            StoreError::StillReferred { .. } => "still_referred",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::NoConflict { .. } => "no_conflict",
             StoreError::ConflictSettled { .. } => "conflict_settled",

@@ -147,9 +147,9 @@ impl StoreError {
         let key = match self {
             StoreError::Field { field, .. } => return Some(field.clone()),
             StoreError::Invalid { source, .. } => source.field(),
-            StoreError::UnknownDistrict { .. } | StoreError::DistrictInOtherState { .. } => {
-                "district"
-            }
+            StoreError::UnknownDistrict { .. }
+            | StoreError::DistrictInOtherState { .. }
+            | StoreError::StillReferred { .. } => "district",
             StoreError::UnknownState { .. } => "state",
             StoreError::UnknownSector(_) => "sector",
             StoreError::MissingReference { field, .. }

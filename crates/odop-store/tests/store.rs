@@ -269,6 +269,67 @@ fn an_action_moved_to_a_gap_follows_it_to_its_state() {
     assert_eq!(err.code(), "reference_in_other_state");
 }
 
+/// Records that must share a state with what they name (an action with its gap, a gap with its
+/// workshop, product and seller) keep a record from moving away from them; a seller's products
+/// may be anywhere, so they do not.
+#[test]
+fn a_record_named_by_others_of_its_state_cannot_move_away_from_them() {
+    let mut store = sample();
+    let id = |key: &str| Id::derived("sample", key);
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    let to_tamil_nadu = |extra: &[(String, String)]| {
+        let mut pairs = vec![pair("district", "578")];
+        pairs.extend_from_slice(extra);
+        pairs
+    };
+    let history = store.history(None, usize::MAX).unwrap().len();
+    let gap = id("g-packaging");
+    let unhook = [
+        pair("workshop", ""),
+        pair("product", ""),
+        pair("seller", ""),
+    ];
+    let err = store
+        .save_form(EntityKind::Gap, Some(gap), &to_tamil_nadu(&unhook), "x")
+        .unwrap_err();
+    assert_eq!(err.code(), "still_referred", "{err}");
+    assert_eq!(err.form_key().as_deref(), Some("district"));
+    let message = err.to_string();
+    assert!(
+        message.contains("state 33") && message.contains(&id("a-packaging").to_string()),
+        "{message}"
+    );
+    let kept: odop_domain::Gap = store.get(gap).unwrap().unwrap();
+    assert_eq!(kept.state, StateCode(9));
+    assert!(
+        kept.workshop.is_some(),
+        "nothing of the refused edit was kept"
+    );
+
+    // A product that UP's story and gaps name stays; its sellers do not hold it back.
+    let err = store
+        .save_form(
+            EntityKind::Product,
+            Some(id("banarasi")),
+            &to_tamil_nadu(&[]),
+            "x",
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "still_referred", "{err}");
+    assert!(!err.to_string().contains("seller "), "{err}");
+    assert_eq!(store.history(None, usize::MAX).unwrap().len(), history);
+
+    // Once its action is gone, the gap may move.
+    store
+        .delete_record(EntityKind::Action, id("a-packaging"), "x")
+        .unwrap();
+    store
+        .save_form(EntityKind::Gap, Some(gap), &to_tamil_nadu(&unhook), "x")
+        .unwrap();
+    let moved: odop_domain::Gap = store.get(gap).unwrap().unwrap();
+    assert_eq!(moved.state, StateCode(33));
+}
+
 /// An add names a record that is not there yet: given the id of one that is (or, for a policy,
 /// a state that has one), it is refused rather than put over it with the form's defaults.
 #[test]
