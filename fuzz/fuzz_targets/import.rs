@@ -1,7 +1,8 @@
 //! Any file imported as any kind of record, or as the LGD lists, on a copy of a database holding
 //! the built-in sample, ends in a report or an error, never a panic; a failed or dry import
 //! leaves every place, record, history entry and waiting change as it was; and importing the
-//! same file twice changes nothing the second time.
+//! same file twice changes nothing the second time. After an import, the records hang together
+//! (see `odop_fuzz::assert_consistent`).
 //!
 //! The first byte picks the import: its low three bits a kind of record (7: the LGD lists, whose
 //! states and districts files are split at the first zero byte), bit 3 XLSX rather than CSV,
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use libfuzzer_sys::fuzz_target;
 use odop_domain::EntityKind;
 use odop_exchange::{import, import_lgd, ImportOptions};
-use odop_fuzz::{Desk, Fingerprint};
+use odop_fuzz::{assert_consistent, Desk, Fingerprint};
 use odop_store::Store;
 
 /// What one import says: its summary, or its error.
@@ -80,6 +81,7 @@ fuzz_target!(|bytes: &[u8]| {
         );
         return;
     }
+    assert_consistent(&store);
     let once = Fingerprint::of(&store);
     let again = input.import(&mut store, false);
     assert_eq!(Fingerprint::of(&store), once, "imported again: {again:?}");
