@@ -3,7 +3,7 @@ use std::path::Path;
 
 use odop_domain::{display_name, District, DistrictCode, State, StateCode, StateKind};
 use odop_sheet::{read_table, Column};
-use odop_store::{PlaceCounts, Store};
+use odop_store::{PlaceCounts, Store, StoreError};
 use serde::Serialize;
 
 use crate::report::{flag, invalid, Flag, Problem, RowReport};
@@ -209,6 +209,23 @@ pub fn import_lgd(
             continue;
         }
         seen_districts.insert(code, row.line);
+        if current.district(code).is_some_and(|d| d.state != state) {
+            let left = store.records_left_behind(code, state)?;
+            if !left.is_empty() {
+                let reason = StoreError::DistrictInUse {
+                    district: code.0,
+                    state: state.0,
+                    used_by: left,
+                }
+                .to_string();
+                bad(
+                    row.line,
+                    label,
+                    flag("State Code", Problem::StillReferred, reason),
+                );
+                continue;
+            }
+        }
         let mut aliases: Vec<String> = current
             .district(code)
             .map(|d| d.aliases.clone())

@@ -64,7 +64,8 @@ pub enum Problem {
     MissingReference,
     /// The row names a record of another state than its own.
     ReferenceInOtherState,
-    /// The row moves a record to another state, away from records that name it.
+    /// The row moves a record to another state, away from records that name it, or a district
+    /// away from the records that lie in it.
     StillReferred,
     /// The row names a product the district does not have.
     UnknownProduct,

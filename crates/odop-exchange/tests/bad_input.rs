@@ -377,3 +377,61 @@ fn lgd_lists_giving_a_code_twice_keep_the_first_row_and_import_again_unchanged()
         "{counts:?}"
     );
 }
+
+/// A district whose records would be left in another state's district keeps its state, whether
+/// the LGD lists or a direct write try to move it; one without records moves.
+#[test]
+fn a_district_holding_records_keeps_its_state() {
+    let mut s = store();
+    let dir = tempfile::tempdir().unwrap();
+    let states = dir.path().join("states.csv");
+    let districts = dir.path().join("districts.csv");
+    let lists = |districts_csv: &str| {
+        std::fs::write(
+            &states,
+            "State Code,State Name,State or UT\n9,Uttar Pradesh,S\n19,West Bengal,S\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &districts,
+            format!("State Code,District Code,District Name\n{districts_csv}"),
+        )
+        .unwrap();
+    };
+    lists("19,999,Empty District\n");
+    import_lgd(&mut s, &states, &districts, "test", false).unwrap();
+
+    lists("9,319,Murshidabad\n9,999,Empty District\n");
+    let report = import_lgd(&mut s, &states, &districts, "test", false).unwrap();
+    let [row] = &report.flagged[..] else {
+        panic!("one row flagged: {report:?}");
+    };
+    let (column, code, reason) = flag_of(&row.fate);
+    assert_eq!(
+        (row.line, column, code),
+        (2, Some("State Code"), "still_referred")
+    );
+    assert!(
+        reason.contains("district 319") && reason.contains("product "),
+        "{reason}"
+    );
+    assert_eq!(report.counts.districts_changed, 1, "{:?}", report.counts);
+    let gazetteer = s.gazetteer().unwrap();
+    let state_of = |code| {
+        gazetteer
+            .district(odop_domain::DistrictCode(code))
+            .unwrap()
+            .state
+            .0
+    };
+    assert_eq!((state_of(319), state_of(999)), (19, 9));
+
+    let mut murshidabad = gazetteer
+        .district(odop_domain::DistrictCode(319))
+        .unwrap()
+        .clone();
+    murshidabad.state = odop_domain::StateCode(9);
+    let mut edit = s.edit("test").unwrap();
+    let err = edit.put_places(&[], &[murshidabad]).unwrap_err();
+    assert_eq!(err.code(), "still_referred", "{err}");
+}

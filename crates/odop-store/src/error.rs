@@ -71,6 +71,16 @@ pub enum StoreError {
         state: u16,
         used_by: Vec<String>,
     },
+    #[error(
+        "district {district} cannot move to state {state}: {} still lie in it; move them to \
+         another district first",
+        used_by.join(", ")
+    )]
+    DistrictInUse {
+        district: u32,
+        state: u16,
+        used_by: Vec<String>,
+    },
     #[error("stored {kind} {id} cannot be read: {reason}")]
     Corrupt {
         kind: EntityKind,
@@ -109,7 +119,7 @@ impl StoreError {
             StoreError::NotFound { .. } => "not_found",
             StoreError::Exists { .. } => "exists",
             StoreError::InUse { .. } => "in_use",
-            StoreError::StillReferred { .. } => "still_referred",
+            StoreError::StillReferred { .. } | StoreError::DistrictInUse { .. } => "still_referred",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::NoConflict { .. } => "no_conflict",
             StoreError::ConflictSettled { .. } => "conflict_settled",

@@ -1,5 +1,6 @@
 use odop_domain::{
-    District, DistrictCode, Gazetteer, SectorEntry, SectorList, State, StateCode, StateKind,
+    District, DistrictCode, EntityKind, Gazetteer, SectorEntry, SectorList, State, StateCode,
+    StateKind,
 };
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -78,6 +79,17 @@ impl Edit<'_> {
             match old {
                 Some(o) if o == new => counts.unchanged += 1,
                 o => {
+                    // A record lies in a district of its own state; the district cannot leave.
+                    if o.as_ref().is_some_and(|o| o.0 != d.state.0) {
+                        let used_by = records_in(self.tx(), d.code.0, d.state.0)?;
+                        if !used_by.is_empty() {
+                            return Err(StoreError::DistrictInUse {
+                                district: d.code.0,
+                                state: d.state.0,
+                                used_by,
+                            });
+                        }
+                    }
                     let known: Option<i64> = self
                         .tx()
                         .prepare_cached("SELECT 1 FROM states WHERE code = ?1")?
@@ -163,7 +175,43 @@ impl Edit<'_> {
     }
 }
 
+/// Up to five records (as "kind id") lying in a district, of any state but `state`.
+fn records_in(
+    conn: &rusqlite::Connection,
+    code: u32,
+    state: u16,
+) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for kind in [
+        EntityKind::Product,
+        EntityKind::Seller,
+        EntityKind::Workshop,
+        EntityKind::Story,
+        EntityKind::Gap,
+    ] {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT id FROM {} WHERE district = ?1 AND state IS NOT ?2 LIMIT 5",
+            kind.table()
+        ))?;
+        for id in stmt.query_map(params![code, state], |r| r.get::<_, String>(0))? {
+            out.push(format!("{kind} {}", id?));
+        }
+    }
+    out.truncate(5);
+    Ok(out)
+}
+
 impl Store {
+    /// Records lying in district `code` that are not of `state`: those that would be left in
+    /// another state's district if the district moved there (up to five, as "kind id").
+    pub fn records_left_behind(
+        &self,
+        code: DistrictCode,
+        state: StateCode,
+    ) -> Result<Vec<String>, StoreError> {
+        records_in(self.conn(), code.0, state.0)
+    }
+
     /// The LGD master list as stored.
     pub fn gazetteer(&self) -> Result<Gazetteer, StoreError> {
         let conn = self.conn();
