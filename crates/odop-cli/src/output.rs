@@ -36,15 +36,30 @@ impl Out {
     }
 
     pub fn error(&self, e: &anyhow::Error) {
+        let message = said(e);
         if self.json {
             let body = serde_json::json!({
-                "error": { "code": crate::error_code(e), "message": format!("{e:#}") }
+                "error": { "code": crate::error_code(e), "message": message }
             });
             eprintln!("{body}");
         } else {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {message}");
         }
     }
+}
+
+/// An error with its causes, each said once: most of the core's errors already name their cause
+/// in their own message, and a context added here does not.
+fn said(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 /// Cuts a cell to a width for a table, by characters.

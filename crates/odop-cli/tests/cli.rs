@@ -178,7 +178,32 @@ fn errors_name_the_problem_and_exit_with_a_code_scripts_can_act_on() {
 
     let no_file = odop.run(&["import", "national", "/nonexistent/odop.csv"]);
     assert_eq!(no_file.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&no_file.stderr).contains("/nonexistent/odop.csv"));
+    let msg = String::from_utf8_lossy(&no_file.stderr);
+    assert!(msg.contains("/nonexistent/odop.csv"), "{msg}");
+    // Each cause is said once, though the error's own message already names it.
+    assert_eq!(msg.matches("No such file").count(), 1, "{msg}");
+    let control = odop.run(&[
+        "add",
+        "seller",
+        "district=187",
+        "kind=msme",
+        "name=Bell\u{7}",
+    ]);
+    let msg = String::from_utf8_lossy(&control.stderr);
+    assert_eq!(msg.matches("control character").count(), 1, "{msg}");
+
+    // A key the record does not have is a typo to be told of, not a change to drop.
+    let typo = odop.run(&[
+        "add",
+        "seller",
+        "district=187",
+        "kind=msme",
+        "name=Typo",
+        "nmae=X",
+    ]);
+    assert_eq!(typo.status.code(), Some(3));
+    let msg = String::from_utf8_lossy(&typo.stderr);
+    assert!(msg.contains("nmae") && msg.contains("not a field"), "{msg}");
 
     let usage = odop.run(&["frobnicate"]);
     assert_eq!(usage.status.code(), Some(2));

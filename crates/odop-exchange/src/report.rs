@@ -136,7 +136,8 @@ impl From<&FieldProblem> for Problem {
             | FieldProblem::IdFixed
             | FieldProblem::NotJson { .. }
             | FieldProblem::NotGroup
-            | FieldProblem::NotList => Problem::BadFormat,
+            | FieldProblem::NotList
+            | FieldProblem::NotAField => Problem::BadFormat,
         }
     }
 }
@@ -316,11 +317,11 @@ pub(crate) fn row_problem(
     };
     match &e {
         // The domain's own sentence, without the store's record prefix.
-        StoreError::Invalid { source, .. } => Ok(Flag {
-            column: column_of(source.field()),
-            code: source.into(),
-            reason: source.to_string(),
-            detail: serde_json::to_value(source).ok(),
+        StoreError::Invalid { problem, .. } => Ok(Flag {
+            column: column_of(problem.field()),
+            code: problem.into(),
+            reason: problem.to_string(),
+            detail: serde_json::to_value(problem).ok(),
         }),
         StoreError::Field { field, problem } => at(field, problem.into(), Some(problem.detail())),
         StoreError::UnknownDistrict { .. } => at("district", Problem::UnknownDistrict, None),

@@ -105,7 +105,7 @@ impl<'c> Edit<'c> {
         let id = record.id();
         record
             .validate()
-            .map_err(|source| StoreError::Invalid { kind, id, source })?;
+            .map_err(|problem| StoreError::Invalid { kind, id, problem })?;
         let new = record.to_fields();
         self.check_references(kind, record.state().0, &new)?;
 
@@ -348,10 +348,10 @@ impl<'c> Edit<'c> {
             }
         }
         if put_back {
-            kind.check(&row).map_err(|source| StoreError::Invalid {
+            kind.check(&row).map_err(|problem| StoreError::Invalid {
                 kind,
                 id: id.parse().unwrap_or_default(),
-                source,
+                problem,
             })?;
             self.tx
                 .prepare_cached(&format!(
@@ -507,10 +507,10 @@ impl<'c> Edit<'c> {
                     .query_row([raw], |r| r.get(0))
                     .optional()?;
                 let id = || {
-                    raw.parse().map_err(|source| StoreError::Invalid {
+                    raw.parse().map_err(|problem| StoreError::Invalid {
                         kind,
                         id: Id::default(),
-                        source,
+                        problem,
                     })
                 };
                 match found {

@@ -19,11 +19,13 @@ pub enum StoreError {
         number: u32,
         source: rusqlite::Error,
     },
-    #[error("{kind} {id}: {source}")]
+    // Not `source`: the message already says the problem, so it is no separate cause that an
+    // error chain would print a second time.
+    #[error("{kind} {id}: {problem}")]
     Invalid {
         kind: EntityKind,
         id: Id,
-        source: Invalid,
+        problem: Invalid,
     },
     #[error("district {code} is not in the LGD district list")]
     UnknownDistrict { code: u32 },
@@ -153,6 +155,8 @@ pub enum FieldProblem {
     NotGroup,
     #[error("is not a list")]
     NotList,
+    #[error("is not a field of this kind of record")]
+    NotAField,
 }
 
 /// A value the domain's rules refuse. Not `#[from]`: the message already says it, so it is no
@@ -183,6 +187,7 @@ impl FieldProblem {
             FieldProblem::NotJson { detail } => json!({ "problem": "not_json", "detail": detail }),
             FieldProblem::NotGroup => json!({ "problem": "not_group" }),
             FieldProblem::NotList => json!({ "problem": "not_list" }),
+            FieldProblem::NotAField => json!({ "problem": "not_a_field" }),
         }
     }
 }

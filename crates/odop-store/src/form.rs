@@ -127,7 +127,9 @@ impl Edit<'_> {
                 fields.insert("state".into(), json!(gap.state.0));
             }
         }
+        let built = fields.clone();
         let record = record_from::<E>(fields)?;
+        unknown_key(pairs, &built, &record.to_fields())?;
         // A new record put over one already there would replace its fields with the form's
         // defaults; a policy's id follows from its state, so this is also a second policy.
         if id.is_none() && self.get::<E>(record.id())?.is_some() {
@@ -146,7 +148,7 @@ impl StoreError {
     pub fn form_key(&self) -> Option<String> {
         let key = match self {
             StoreError::Field { field, .. } => return Some(field.clone()),
-            StoreError::Invalid { source, .. } => source.field(),
+            StoreError::Invalid { problem, .. } => problem.field(),
             StoreError::UnknownDistrict { .. }
             | StoreError::DistrictInOtherState { .. }
             | StoreError::StillReferred { .. } => "district",
@@ -177,7 +179,7 @@ impl StoreError {
     pub fn form_message(&self) -> String {
         match self {
             StoreError::Field { problem, .. } => problem.to_string(),
-            StoreError::Invalid { source, .. } => source.to_string(),
+            StoreError::Invalid { problem, .. } => problem.to_string(),
             other => other.to_string(),
         }
     }
@@ -187,7 +189,7 @@ impl StoreError {
     pub fn form_detail(&self) -> Option<Value> {
         match self {
             StoreError::Field { problem, .. } => Some(problem.detail()),
-            StoreError::Invalid { source, .. } => serde_json::to_value(source).ok(),
+            StoreError::Invalid { problem, .. } => serde_json::to_value(problem).ok(),
             _ => None,
         }
     }
@@ -211,6 +213,42 @@ fn field_error(field: &str, problem: impl Into<FieldProblem>) -> StoreError {
         field: field.to_owned(),
         problem: problem.into(),
     }
+}
+
+/// Refuses a form key the record has no field for, which the record would otherwise drop
+/// without a word: a key whose value was built but is not in the record made from it.
+fn unknown_key(
+    pairs: &[(String, String)],
+    built: &Fields,
+    kept: &Fields,
+) -> Result<(), StoreError> {
+    let said = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(_) => true,
+    };
+    for (key, _) in pairs {
+        let key = key.trim();
+        let (top, sub) = key
+            .split_once('.')
+            .map_or((key, None), |(t, s)| (t, Some(s)));
+        let dropped = match sub {
+            None => said(built.get(top)) && !kept.contains_key(top),
+            Some(sub) => {
+                let value = built.get(top).and_then(|g| g.get(sub));
+                let held = kept
+                    .get(top)
+                    .map(|g| !g.is_object() || g.get(sub).is_some());
+                said(value) && held != Some(true)
+            }
+        };
+        if dropped {
+            return Err(field_error(key, FieldProblem::NotAField));
+        }
+    }
+    Ok(())
 }
 
 /// Turns built fields into a record, naming a missing or malformed field where serde can.
@@ -624,11 +662,11 @@ mod tests {
             ("contact.phone", "12"),
         ])
         .unwrap();
-        let source = seller.validate().unwrap_err();
+        let problem = seller.validate().unwrap_err();
         let error = StoreError::Invalid {
             kind: EntityKind::Seller,
             id: seller.id,
-            source,
+            problem,
         };
         assert_eq!(error.form_key(), Some("contact.phone".into()));
     }

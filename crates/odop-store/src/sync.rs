@@ -1323,10 +1323,10 @@ fn write_local_row(
 fn check_fields(kind: EntityKind, id: &str, fields: &Fields) -> Result<(), StoreError> {
     kind.check(fields)
         .map(|_| ())
-        .map_err(|source| StoreError::Invalid {
+        .map_err(|problem| StoreError::Invalid {
             kind,
             id: id.parse().unwrap_or_default(),
-            source,
+            problem,
         })
 }
 

@@ -330,6 +330,49 @@ fn a_record_named_by_others_of_its_state_cannot_move_away_from_them() {
     assert_eq!(moved.state, StateCode(33));
 }
 
+/// A form key the record has no field for is refused by name, at the top or inside a group;
+/// keys the record has, lists by platform and empty values all go in.
+#[test]
+fn a_form_key_the_record_lacks_is_refused_by_name() {
+    let mut store = sample();
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    let seller = |extra: (String, String)| {
+        vec![
+            pair("district", "187"),
+            pair("name", "Keys"),
+            pair("kind", "shg"),
+            extra,
+        ]
+    };
+    for key in ["colour", "contact.fax", "nmae"] {
+        let err = store
+            .save_form(EntityKind::Seller, None, &seller(pair(key, "x")), "x")
+            .unwrap_err();
+        assert_eq!(err.form_key().as_deref(), Some(key), "{err}");
+        assert_eq!(err.form_message(), "is not a field of this kind of record");
+    }
+    for given in [
+        pair("onboarding.gem", "onboarded"),
+        pair("contact.phone", "9876543210"),
+        pair("products", "[]"),
+        pair("colour", ""),
+    ] {
+        store
+            .save_form(EntityKind::Seller, None, &seller(given.clone()), "x")
+            .unwrap_or_else(|e| panic!("{given:?}: {e}"));
+    }
+    let workshop = [
+        pair("district", "187"),
+        pair("date", "2026-11-02"),
+        pair("venue", "Town hall"),
+        pair("media", "[]"),
+        pair("sellers_met", "[]"),
+    ];
+    store
+        .save_form(EntityKind::Workshop, None, &workshop, "x")
+        .unwrap();
+}
+
 /// An add names a record that is not there yet: given the id of one that is (or, for a policy,
 /// a state that has one), it is refused rather than put over it with the form's defaults.
 #[test]
