@@ -205,6 +205,18 @@ fn errors_name_the_problem_and_exit_with_a_code_scripts_can_act_on() {
     let msg = String::from_utf8_lossy(&typo.stderr);
     assert!(msg.contains("nmae") && msg.contains("not a field"), "{msg}");
 
+    // Exported to standard output, the rows arrive alone, as a script piping them expects.
+    let piped = odop.run(&["export", "sellers", "/dev/stdout"]);
+    assert_eq!(piped.status.code(), Some(0));
+    let rows = String::from_utf8_lossy(&piped.stdout);
+    assert!(rows.starts_with("ID,Name,"), "{rows}");
+    assert_eq!(
+        rows.lines().count(),
+        7,
+        "a header and the six sellers: {rows}"
+    );
+    assert!(String::from_utf8_lossy(&piped.stderr).contains("wrote 6 rows"));
+
     let usage = odop.run(&["frobnicate"]);
     assert_eq!(usage.status.code(), Some(2));
 

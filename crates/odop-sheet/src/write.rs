@@ -174,12 +174,34 @@ fn text_width(text: &str) -> usize {
 
 /// Writes through a temporary file in the destination's directory, then renames it into place,
 /// so a failed export never leaves a half-written file and never clobbers the old one.
+///
+/// A destination that is no regular file (`/dev/stdout`, a pipe) has no old file to keep and
+/// must not be replaced by one: it is written straight through. A symbolic link keeps pointing
+/// where it did, and the file it names is replaced.
 fn write_atomically(
     path: &Path,
     file: &str,
     fill: impl FnOnce(&mut File) -> Result<(), SheetError>,
 ) -> Result<(), SheetError> {
     let write_error = |err: io::Error| SheetError::write_failed(file, err);
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            let mut out = File::options()
+                .write(true)
+                .open(path)
+                .map_err(write_error)?;
+            fill(&mut out)?;
+            return out.flush().map_err(write_error);
+        }
+    }
+    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let resolved;
+    let path = if linked {
+        resolved = std::fs::canonicalize(path).map_err(write_error)?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -235,6 +257,49 @@ mod tests {
         assert_eq!(text_width("ab\nabcd"), 4);
         assert_eq!(text_width("साड़ी"), 5);
         assert_eq!(text_width(""), 0);
+    }
+
+    /// A fill that writes these bytes.
+    fn bytes(b: &'static [u8]) -> impl FnOnce(&mut File) -> Result<(), SheetError> {
+        move |out| {
+            out.write_all(b)
+                .map_err(|e| SheetError::write_failed("test", e))
+        }
+    }
+
+    #[test]
+    fn a_link_keeps_pointing_at_the_file_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomically(&link, "link.csv", bytes(b"new")).unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    /// A pipe, as `/dev/stdout` is in a shell pipeline, gets the bytes and stays a pipe.
+    #[test]
+    fn a_pipe_is_written_through_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo {}", fifo.display());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomically(&fifo, "pipe", bytes(b"through")).unwrap();
+        assert_eq!(reader.join().unwrap(), "through");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
     }
 
     #[test]
