@@ -281,12 +281,37 @@ impl Proof {
 
     /// Writes the PDF to `path` through a file beside it that is renamed into place, so a
     /// failure never leaves half a PDF under the name asked for. Returns the bytes written.
+    ///
+    /// A destination that is no regular file (`/dev/stdout`, a pipe) is written straight
+    /// through rather than replaced, and a symbolic link keeps pointing at the file it names.
     pub fn save(&self, path: &Path) -> Result<usize, BrochureError> {
         let pdf = self.pdf()?;
+        let write_error = |source| BrochureError::Write {
+            path: path.display().to_string(),
+            source,
+        };
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            std::fs::write(path, &pdf).map_err(write_error)?;
+            return Ok(pdf.len());
+        }
+        let mut path = path.to_owned();
+        // Links are followed as far as they go; a dangling one names the file to create.
+        for _ in 0..40 {
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    let target = std::fs::read_link(&path).map_err(write_error)?;
+                    path = path
+                        .parent()
+                        .map_or(target.clone(), |dir| dir.join(&target));
+                }
+                _ => break,
+            }
+        }
         let mut partial = path.as_os_str().to_owned();
         partial.push(".partial");
         let partial = std::path::PathBuf::from(partial);
-        let written = std::fs::write(&partial, &pdf).and_then(|()| std::fs::rename(&partial, path));
+        let written =
+            std::fs::write(&partial, &pdf).and_then(|()| std::fs::rename(&partial, &path));
         if let Err(source) = written {
             let _ = std::fs::remove_file(&partial);
             return Err(BrochureError::Write {

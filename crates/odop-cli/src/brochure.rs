@@ -51,7 +51,8 @@ pub(crate) fn run(store: &Store, dir: &Path, args: &BrochureArgs, out: &Out) -> 
     for note in &proof.notes {
         eprintln!("note: {note}");
     }
-    out.value(
+    out.wrote(
+        &args.out,
         &serde_json::json!({
             "file": args.out,
             "pages": proof.pages(),

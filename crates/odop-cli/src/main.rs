@@ -375,15 +375,11 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         }
         Command::Export { what, file, state } => {
             let n = odop_exchange::export(&store, what.kind(), state.map(StateCode), &file)?;
-            // Written to a pipe or a terminal (`/dev/stdout`), the rows must not be followed
-            // by the confirmation.
-            if std::fs::metadata(&file).is_ok_and(|m| !m.is_file()) {
-                eprintln!("wrote {n} rows to {}", file.display());
-            } else {
-                out.value(&serde_json::json!({ "file": file, "rows": n }), || {
-                    format!("wrote {n} rows to {}", file.display())
-                });
-            }
+            out.wrote(
+                &file,
+                &serde_json::json!({ "file": file, "rows": n }),
+                || format!("wrote {n} rows to {}", file.display()),
+            );
         }
         Command::List(args) => list(&store, &args, out)?,
         Command::Show { kind, id } => {

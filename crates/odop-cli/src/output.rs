@@ -15,12 +15,32 @@ impl Out {
         Out { json }
     }
 
-    /// Prints a result: as JSON when asked, otherwise as the human text `human` makes.
     /// Whether output is JSON for a machine.
     pub fn json(&self) -> bool {
         self.json
     }
 
+    /// Prints what a command wrote to `file`, as [`Out::value`] does. When the file is a pipe
+    /// or a terminal (`/dev/stdout`), what was written is the output, so the account of it
+    /// goes to stderr rather than after it.
+    pub fn wrote<T: Serialize + ?Sized>(
+        &self,
+        file: &std::path::Path,
+        value: &T,
+        human: impl FnOnce() -> String,
+    ) {
+        if std::fs::metadata(file).is_ok_and(|m| !m.is_file()) {
+            let text = match self.json {
+                true => serde_json::to_string(value).unwrap_or_default(),
+                false => human(),
+            };
+            eprintln!("{text}");
+        } else {
+            self.value(value, human);
+        }
+    }
+
+    /// Prints a result: as JSON when asked, otherwise as the human text `human` makes.
     pub fn value<T: Serialize + ?Sized>(&self, value: &T, human: impl FnOnce() -> String) {
         if self.json {
             match serde_json::to_string_pretty(value) {

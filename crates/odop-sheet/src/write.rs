@@ -194,14 +194,20 @@ fn write_atomically(
             return out.flush().map_err(write_error);
         }
     }
-    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let resolved;
-    let path = if linked {
-        resolved = std::fs::canonicalize(path).map_err(write_error)?;
-        resolved.as_path()
-    } else {
-        path
-    };
+    let mut resolved = path.to_owned();
+    // Links are followed as far as they go; a dangling one names the file to create.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&resolved) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&resolved).map_err(write_error)?;
+                resolved = resolved
+                    .parent()
+                    .map_or(target.clone(), |dir| dir.join(&target));
+            }
+            _ => break,
+        }
+    }
+    let path = resolved.as_path();
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -273,13 +279,19 @@ mod tests {
         let real = dir.path().join("real.csv");
         std::fs::write(&real, "old").unwrap();
         let link = dir.path().join("link.csv");
-        std::os::unix::fs::symlink(&real, &link).unwrap();
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
         write_atomically(&link, "link.csv", bytes(b"new")).unwrap();
         assert!(std::fs::symlink_metadata(&link)
             .unwrap()
             .file_type()
             .is_symlink());
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        // A link to a file not there yet makes it.
+        let ahead = dir.path().join("ahead.csv");
+        std::os::unix::fs::symlink("later.csv", &ahead).unwrap();
+        write_atomically(&ahead, "ahead.csv", bytes(b"made")).unwrap();
+        let made = std::fs::read_to_string(dir.path().join("later.csv")).unwrap();
+        assert_eq!(made, "made");
     }
 
     /// A pipe, as `/dev/stdout` is in a shell pipeline, gets the bytes and stays a pipe.
