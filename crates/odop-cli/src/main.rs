@@ -374,6 +374,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             import_with(&mut store, &who, kind, args, out)?;
         }
         Command::Export { what, file, state } => {
+            known_places(&store, state, None)?;
             let n = odop_exchange::export(&store, what.kind(), state.map(StateCode), &file)?;
             out.wrote(
                 &file,
@@ -415,6 +416,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             out.value(&hits, || output::hits(&hits));
         }
         Command::Stats { state } => {
+            known_places(&store, state, None)?;
             let stats = store.stats(state.map(StateCode))?;
             out.value(&stats, || output::stats(&stats));
         }
@@ -559,7 +561,21 @@ fn filtered<E: Entity>(store: &Store, query: &RecordQuery, out: &Out) -> anyhow:
     Ok(())
 }
 
+/// A state or district code given on the command line must be one the LGD lists hold: a
+/// mistyped code would otherwise read as an empty result.
+fn known_places(store: &Store, state: Option<u16>, district: Option<u32>) -> anyhow::Result<()> {
+    let places = store.gazetteer()?;
+    if let Some(code) = state.filter(|&s| places.state(StateCode(s)).is_none()) {
+        return Err(StoreError::UnknownState { code }.into());
+    }
+    if let Some(code) = district.filter(|&d| places.district(DistrictCode(d)).is_none()) {
+        return Err(StoreError::UnknownDistrict { code }.into());
+    }
+    Ok(())
+}
+
 fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
+    known_places(store, a.state, a.district)?;
     let state = a.state.map(StateCode);
     let district = a.district.map(DistrictCode);
     fn records<E: Entity>(

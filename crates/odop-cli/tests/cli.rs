@@ -217,6 +217,21 @@ fn errors_name_the_problem_and_exit_with_a_code_scripts_can_act_on() {
     );
     assert!(String::from_utf8_lossy(&piped.stderr).contains("wrote 6 rows"));
 
+    // A mistyped place code is an error, not an empty answer.
+    for args in [
+        &["stats", "--state", "99"][..],
+        &["list", "products", "--district", "99999"],
+        &["export", "products", "/dev/null", "--state", "99"],
+    ] {
+        let wrong = odop.run(args);
+        assert_eq!(wrong.status.code(), Some(3), "{args:?}");
+        let msg = String::from_utf8_lossy(&wrong.stderr);
+        assert!(
+            msg.contains("99") && msg.contains("not in the LGD"),
+            "{args:?}: {msg}"
+        );
+    }
+
     let usage = odop.run(&["frobnicate"]);
     assert_eq!(usage.status.code(), Some(2));
 
