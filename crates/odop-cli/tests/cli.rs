@@ -217,6 +217,15 @@ fn errors_name_the_problem_and_exit_with_a_code_scripts_can_act_on() {
     );
     assert!(String::from_utf8_lossy(&piped.stderr).contains("wrote 6 rows"));
 
+    // A server address that is no web address is the person's to fix, not the machine's.
+    let ftp = odop.run(&["login", "--server", "ftp://odop.example", "--token", "t"]);
+    assert_eq!(ftp.status.code(), Some(3));
+    let msg = String::from_utf8_lossy(&ftp.stderr);
+    assert!(
+        msg.contains("server: \"ftp://odop.example\" is not an http"),
+        "{msg}"
+    );
+
     // A mistyped place code is an error, not an empty answer.
     for args in [
         &["stats", "--state", "99"][..],

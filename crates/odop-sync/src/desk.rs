@@ -28,8 +28,8 @@ pub fn set_interval(data_dir: &Path, minutes: u32) -> Result<Settings, SyncError
         return Err(SyncError::NotLoggedIn);
     };
     if !(1..=1440).contains(&minutes) {
-        return Err(SyncError::Settings {
-            path: Settings::path(data_dir).display().to_string(),
+        return Err(SyncError::BadSetting {
+            name: "interval",
             reason: format!("the interval must be 1 to 1440 minutes, not {minutes}"),
         });
     }

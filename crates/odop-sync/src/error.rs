@@ -28,6 +28,10 @@ pub enum SyncError {
     #[error("the sync settings at {path} cannot be used: {reason}")]
     Settings { path: String, reason: String },
 
+    /// A value given for a setting (the server's address, the interval) that cannot be used.
+    #[error("{name}: {reason}")]
+    BadSetting { name: &'static str, reason: String },
+
     #[error(transparent)]
     Store(#[from] odop_store::StoreError),
 }
@@ -43,6 +47,7 @@ impl SyncError {
             SyncError::Busy => "busy",
             SyncError::Cancelled => "cancelled",
             SyncError::Settings { .. } => "settings",
+            SyncError::BadSetting { .. } => "bad_setting",
             SyncError::Store(e) => e.code(),
         }
     }

@@ -35,8 +35,8 @@ impl HttpRemote {
     pub fn new(base: &str, token: &str) -> Result<HttpRemote, SyncError> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(SyncError::Settings {
-                path: "--server".into(),
+            return Err(SyncError::BadSetting {
+                name: "server",
                 reason: format!("{base:?} is not an http:// or https:// address"),
             });
         }
