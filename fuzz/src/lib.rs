@@ -33,7 +33,12 @@ impl Desk {
         let (_, template) = &*TEMPLATE;
         let dir = tempfile::tempdir().expect("a temporary folder");
         let db = dir.path().join("odop.sqlite3");
-        std::fs::copy(template, &db).expect("the template copies");
+        // libFuzzer's timeout timer interrupts system calls; a copy cut short is tried again.
+        let mut copied = std::fs::copy(template, &db);
+        while matches!(&copied, Err(e) if e.kind() == std::io::ErrorKind::Interrupted) {
+            copied = std::fs::copy(template, &db);
+        }
+        copied.expect("the template copies");
         let store = Store::open(&db).expect("the copy opens");
         Desk { store, dir }
     }
