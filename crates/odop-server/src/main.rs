@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::{Parser, Subcommand};
-use odop_ledger::{Account, Ledger, Token};
+use odop_ledger::{Account, Ledger, LedgerError, Token};
 use odop_protocol::Role;
 use odop_server::{Config, RateLimit};
 
@@ -73,13 +73,55 @@ enum UserCommand {
     Revoke { name: String },
 }
 
+/// A command refused as given, which the person running it can fix.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Exit codes: 1 when the machine or the ledger failed, 2 for a wrong command line, 3 for a
+/// value refused as given (a role, a state, a `--db` address, an account that is or is not).
+fn exit_code(e: &anyhow::Error) -> u8 {
+    let refused = e.downcast_ref::<Refused>().is_some()
+        || e.downcast_ref::<LedgerError>().is_some_and(|l| {
+            matches!(
+                l.code(),
+                "account_exists" | "no_such_account" | "bad_account"
+            )
+        });
+    if refused {
+        3
+    } else {
+        1
+    }
+}
+
+/// An error with its causes, each said once: the ledger's errors already name their cause.
+fn said(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("odop-server: {e:#}");
-            ExitCode::FAILURE
+            eprintln!("odop-server: {}", said(&e));
+            ExitCode::from(exit_code(&e))
         }
     }
 }
@@ -96,7 +138,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             logging(json_logs);
             if !(rate > 0.0 && burst >= 1.0) {
-                bail!("--rate must be above 0 and --burst at least 1");
+                let why = "--rate must be above 0 and --burst at least 1";
+                return Err(Refused(why.to_owned()).into());
             }
             let config = Config {
                 rate: RateLimit {
@@ -124,7 +167,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => match command {
             UserCommand::Add { name, role, state } => {
                 let Some(role) = Role::parse(&role) else {
-                    bail!("--role must be central, state-editor or state-viewer, not {role:?}");
+                    let why = format!(
+                        "--role must be central, state-editor or state-viewer, not {role:?}"
+                    );
+                    return Err(Refused(why).into());
                 };
                 let account = Account::new(&name, role, state)?;
                 let token = Token::generate()?;
@@ -187,8 +233,8 @@ fn open(db: Option<&str>) -> anyhow::Result<Arc<dyn Ledger>> {
     };
     if let Some(path) = spec.strip_prefix("sqlite:") {
         let path = PathBuf::from(path);
-        let ledger = odop_ledger_sqlite::SqliteLedger::open(&path)
-            .with_context(|| format!("cannot open the ledger {}", path.display()))?;
+        // The ledger's own error names the file.
+        let ledger = odop_ledger_sqlite::SqliteLedger::open(&path)?;
         return Ok(Arc::new(ledger));
     }
     if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
@@ -196,7 +242,10 @@ fn open(db: Option<&str>) -> anyhow::Result<Arc<dyn Ledger>> {
             .context("cannot open the PostgreSQL ledger")?;
         return Ok(Arc::new(ledger));
     }
-    bail!("--db must be sqlite:PATH or postgres://USER@HOST:PORT/DB, not {spec:?}")
+    Err(Refused(format!(
+        "--db must be sqlite:PATH or postgres://USER@HOST:PORT/DB, not {spec:?}"
+    ))
+    .into())
 }
 
 fn logging(json: bool) {
