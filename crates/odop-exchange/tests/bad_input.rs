@@ -1,6 +1,6 @@
 //! Bad files give a clear error naming the problem, and the database stays as it was.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use odop_domain::{EntityKind, Id, Product};
 use odop_exchange::{
@@ -8,14 +8,11 @@ use odop_exchange::{
 };
 use odop_store::{ProductFilter, Store};
 
+mod support;
+use support::{flag_of, sample};
+
 const HEADER: &str = "State,Product,District,LGD Code,Category,Sector,Description,GI Status,Photo,Ministry/ Department\n";
 const ROW: &str = "Uttar Pradesh,Gulabi Meenakari,Varanasi,187,Tertiary,Handicraft,Enamel on silver,No,,DC Handicraft\n";
-
-fn store() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    s.load_sample("test").unwrap();
-    s
-}
 
 /// What must not change when an import fails.
 fn fingerprint(s: &Store) -> (u64, usize, usize) {
@@ -37,21 +34,8 @@ fn import_bytes(
     import_national(s, &path, ImportOptions::new("test"))
 }
 
-/// The column, problem code and reason of a row that must have been flagged.
-fn flag_of(fate: &Fate) -> (Option<&str>, &str, &str) {
-    match fate {
-        Fate::Flagged {
-            column,
-            code,
-            reason,
-            ..
-        } => (column.as_deref(), code.code(), reason),
-        other => panic!("the row should be flagged, got {other:?}"),
-    }
-}
-
 fn refused(bytes: &[u8], name: &str, expect: &[&str]) {
-    let mut s = store();
+    let mut s = sample();
     let before = fingerprint(&s);
     let err = import_bytes(&mut s, name, bytes).unwrap_err();
     let msg = err.to_string();
@@ -91,7 +75,7 @@ fn binary_garbage() {
 fn a_truncated_workbook() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.xlsx");
-    let s = store();
+    let s = sample();
     export_products(&s, &ProductFilter::default(), &good).unwrap();
     let bytes = std::fs::read(&good).unwrap();
     refused(&bytes[..bytes.len() / 2], "half.xlsx", &["half.xlsx"]);
@@ -108,7 +92,7 @@ fn wrong_columns() {
 
 #[test]
 fn a_one_megabyte_cell_flags_its_row_and_keeps_the_others() {
-    let mut s = store();
+    let mut s = sample();
     let huge = "x".repeat(1 << 20);
     let text =
         format!("{HEADER}{ROW}Uttar Pradesh,Zardozi,Varanasi,187,Other,Handicraft,{huge},No,,\n");
@@ -132,7 +116,7 @@ fn a_one_megabyte_cell_flags_its_row_and_keeps_the_others() {
 
 #[test]
 fn rows_with_bad_values_are_flagged_by_column_and_the_rest_imported() {
-    let mut s = store();
+    let mut s = sample();
     let text = format!(
         "{HEADER}{ROW}\
          Uttar Pradesh,Sitar,Varanasi,18x7,Primary,Handicraft,,No,,\n\
@@ -202,7 +186,7 @@ fn utf8_devanagari_beside_windows_1252_bytes_is_refused() {
 
 #[test]
 fn ascii_with_windows_1252_bytes_is_read_as_windows_1252_without_loss_of_rows() {
-    let mut s = store();
+    let mut s = sample();
     // Text with one Windows-1252 byte (0xE9, é) cannot be UTF-8 as a whole.
     let mut bytes = format!("{HEADER}{ROW}").into_bytes();
     bytes.extend_from_slice(
@@ -222,7 +206,7 @@ fn ascii_with_windows_1252_bytes_is_read_as_windows_1252_without_loss_of_rows() 
 
 #[test]
 fn formula_strings_are_inert_in_exports_and_come_back_unchanged() {
-    let mut s = store();
+    let mut s = sample();
     let hostile = [
         "=HYPERLINK(\"http://example.invalid\",\"click\")",
         "+1+1",
@@ -265,7 +249,7 @@ fn formula_strings_are_inert_in_exports_and_come_back_unchanged() {
             );
             assert!(!text.contains(",=HYPERLINK"), "a cell starts with =");
         }
-        let mut copy = store();
+        let mut copy = sample();
         let report =
             import_national(&mut copy, Path::new(&path), ImportOptions::new("test")).unwrap();
         assert_eq!(
@@ -286,7 +270,7 @@ fn formula_strings_are_inert_in_exports_and_come_back_unchanged() {
 
 #[test]
 fn a_second_row_for_the_same_product_id_is_flagged_and_the_file_imports_again_unchanged() {
-    let mut s = store();
+    let mut s = sample();
     let terracotta = "7532954f-5ad4-5cab-910a-24bb8daed800";
     assert!(s
         .get::<Product>(terracotta.parse().unwrap())
@@ -316,7 +300,7 @@ fn a_second_row_for_the_same_product_id_is_flagged_and_the_file_imports_again_un
 #[test]
 fn moving_a_product_onto_the_name_another_product_of_that_district_has_is_flagged() {
     // Metal Craft of Moradabad, by its ID, renamed and moved to Lucknow, whose Chikankari exists.
-    let mut s = store();
+    let mut s = sample();
     let metal_craft = "fae14236-62f8-5c50-8ead-208b082a787d";
     let chikankari = "255141f6-5c7d-5db1-ba65-6a82f2992907";
     let text = format!(
@@ -333,22 +317,25 @@ fn moving_a_product_onto_the_name_another_product_of_that_district_has_is_flagge
     assert_eq!(fingerprint(&s), before);
 }
 
+/// The LGD state and district lists with these rows under their headers, written in `dir`.
+fn lgd_lists(dir: &Path, states: &str, districts: &str) -> (PathBuf, PathBuf) {
+    let paths = (dir.join("states.csv"), dir.join("districts.csv"));
+    let states = format!("State Code,State Name,State or UT\n{states}");
+    std::fs::write(&paths.0, states).unwrap();
+    let districts = format!("State Code,District Code,District Name\n{districts}");
+    std::fs::write(&paths.1, districts).unwrap();
+    paths
+}
+
 #[test]
 fn lgd_lists_giving_a_code_twice_keep_the_first_row_and_import_again_unchanged() {
-    let mut s = store();
+    let mut s = sample();
     let dir = tempfile::tempdir().unwrap();
-    let states = dir.path().join("states.csv");
-    let districts = dir.path().join("districts.csv");
-    std::fs::write(
-        &states,
-        "State Code,State Name,State or UT\n9,Uttar Pradesh,S\n9,U.P.,S\n",
-    )
-    .unwrap();
-    std::fs::write(
-        &districts,
-        "State Code,District Code,District Name\n9,143,Firozabad\n9,187,Varanasi\n9,143,Firozabad Nagar\n",
-    )
-    .unwrap();
+    let (states, districts) = lgd_lists(
+        dir.path(),
+        "9,Uttar Pradesh,S\n9,U.P.,S\n",
+        "9,143,Firozabad\n9,187,Varanasi\n9,143,Firozabad Nagar\n",
+    );
     let report = import_lgd(&mut s, &states, &districts, "test", false).unwrap();
     let flagged: Vec<(usize, Option<&str>, &str)> = report
         .flagged
@@ -382,26 +369,17 @@ fn lgd_lists_giving_a_code_twice_keep_the_first_row_and_import_again_unchanged()
 /// the LGD lists or a direct write try to move it; one without records moves.
 #[test]
 fn a_district_holding_records_keeps_its_state() {
-    let mut s = store();
+    let mut s = sample();
     let dir = tempfile::tempdir().unwrap();
-    let states = dir.path().join("states.csv");
-    let districts = dir.path().join("districts.csv");
-    let lists = |districts_csv: &str| {
-        std::fs::write(
-            &states,
-            "State Code,State Name,State or UT\n9,Uttar Pradesh,S\n19,West Bengal,S\n",
-        )
-        .unwrap();
-        std::fs::write(
-            &districts,
-            format!("State Code,District Code,District Name\n{districts_csv}"),
-        )
-        .unwrap();
-    };
-    lists("19,999,Empty District\n");
+    let states_csv = "9,Uttar Pradesh,S\n19,West Bengal,S\n";
+    let (states, districts) = lgd_lists(dir.path(), states_csv, "19,999,Empty District\n");
     import_lgd(&mut s, &states, &districts, "test", false).unwrap();
 
-    lists("9,319,Murshidabad\n9,999,Empty District\n");
+    lgd_lists(
+        dir.path(),
+        states_csv,
+        "9,319,Murshidabad\n9,999,Empty District\n",
+    );
     let report = import_lgd(&mut s, &states, &districts, "test", false).unwrap();
     let [row] = &report.flagged[..] else {
         panic!("one row flagged: {report:?}");

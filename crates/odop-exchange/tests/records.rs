@@ -6,6 +6,9 @@ use odop_domain::{
 use odop_exchange::{export, import, Fate, ImportOptions, ImportReport};
 use odop_store::Store;
 
+mod support;
+use support::{flags, sample};
+
 /// These kinds, in an order where what a record refers to comes first.
 const KINDS: [EntityKind; 5] = [
     EntityKind::Workshop,
@@ -15,10 +18,9 @@ const KINDS: [EntityKind; 5] = [
     EntityKind::Policy,
 ];
 
-fn sample() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    s.load_sample("test").unwrap();
-    s
+/// A file imported as `kind`, which must be read.
+fn imported(s: &mut Store, kind: EntityKind, file: &std::path::Path) -> ImportReport {
+    import(s, kind, file, ImportOptions::new("test")).unwrap()
 }
 
 /// The sample's places, products and sellers, without the records these files carry.
@@ -69,14 +71,14 @@ fn every_kind_travels_to_another_desk_and_back_unchanged() {
             let file = dir.path().join(format!("{kind}.{ext}"));
             let n = export(&source, kind, None, &file).unwrap();
             assert!(n > 0, "{kind}");
-            let report = import(&mut copy, kind, &file, ImportOptions::new("test")).unwrap();
+            let report = imported(&mut copy, kind, &file);
             assert_eq!(report.summary.flagged, 0, "{kind}: {:?}", report.rows);
             assert_eq!(report.summary.imported, n, "{kind}");
             assert_eq!(all(&copy, kind), all(&source, kind), "{kind}.{ext}");
 
             // The same file again, into either desk, changes nothing.
             let outbox = copy.outbox(usize::MAX).unwrap().len();
-            let again = import(&mut copy, kind, &file, ImportOptions::new("test")).unwrap();
+            let again = imported(&mut copy, kind, &file);
             assert_eq!(
                 (again.summary.merged, again.summary.changed),
                 (n, 0),
@@ -88,17 +90,6 @@ fn every_kind_travels_to_another_desk_and_back_unchanged() {
 }
 
 /// Each row's column and problem code when it was flagged, `None` when it went in.
-fn flags(report: &ImportReport) -> Vec<Option<(Option<&str>, &str)>> {
-    report
-        .rows
-        .iter()
-        .map(|r| match &r.fate {
-            Fate::Flagged { column, code, .. } => Some((column.as_deref(), code.code())),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn a_file_with_a_few_columns_changes_only_those_fields() {
     let mut s = sample();
@@ -107,13 +98,7 @@ fn a_file_with_a_few_columns_changes_only_those_fields() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("status.csv");
     std::fs::write(&file, format!("id,status\n{id},done\n")).unwrap();
-    let report = import(
-        &mut s,
-        EntityKind::Action,
-        &file,
-        ImportOptions::new("test"),
-    )
-    .unwrap();
+    let report = imported(&mut s, EntityKind::Action, &file);
     match &report.rows[0].fate {
         Fate::Merged { changed, .. } => assert_eq!(changed, &["status"]),
         other => panic!("expected a merge, got {other:?}"),
@@ -146,7 +131,7 @@ fn a_row_moving_a_record_away_from_its_referrers_is_flagged() {
         ),
     )
     .unwrap();
-    let report = import(&mut s, EntityKind::Gap, &file, ImportOptions::new("test")).unwrap();
+    let report = imported(&mut s, EntityKind::Gap, &file);
     assert_eq!(
         flags(&report),
         [Some((Some("district"), "still_referred")), None],
@@ -174,21 +159,9 @@ fn rows_without_ids_are_added_once_and_an_action_takes_its_gaps_state() {
         ),
     )
     .unwrap();
-    let first = import(
-        &mut s,
-        EntityKind::Action,
-        &file,
-        ImportOptions::new("test"),
-    )
-    .unwrap();
+    let first = imported(&mut s, EntityKind::Action, &file);
     assert_eq!(first.summary.imported, 2, "{:?}", first.rows);
-    let second = import(
-        &mut s,
-        EntityKind::Action,
-        &file,
-        ImportOptions::new("test"),
-    )
-    .unwrap();
+    let second = imported(&mut s, EntityKind::Action, &file);
     assert_eq!((second.summary.imported, second.summary.changed), (0, 0));
     let actions: Vec<Action> = s.list(None, None, 100, 0).unwrap();
     assert_eq!(actions.len(), 3);
@@ -217,13 +190,7 @@ fn bad_cells_are_flagged_by_column_and_the_other_rows_go_in() {
     )
     .unwrap();
     let before = s.count(EntityKind::Workshop).unwrap();
-    let report = import(
-        &mut s,
-        EntityKind::Workshop,
-        &file,
-        ImportOptions::new("test"),
-    )
-    .unwrap();
+    let report = imported(&mut s, EntityKind::Workshop, &file);
     assert_eq!(
         flags(&report),
         vec![
@@ -295,13 +262,7 @@ fn a_policy_row_is_about_its_states_policy_whatever_id_it_names() {
         ),
     )
     .unwrap();
-    let report = import(
-        &mut s,
-        EntityKind::Policy,
-        &file,
-        ImportOptions::new("test"),
-    )
-    .unwrap();
+    let report = imported(&mut s, EntityKind::Policy, &file);
     assert_eq!(
         flags(&report),
         vec![
@@ -320,12 +281,6 @@ fn a_policy_row_is_about_its_states_policy_whatever_id_it_names() {
     assert_eq!(policy.note, "Two");
     assert_eq!(s.count(EntityKind::Policy).unwrap(), 1);
 
-    let again = import(
-        &mut s,
-        EntityKind::Policy,
-        &file,
-        ImportOptions::new("test"),
-    )
-    .unwrap();
+    let again = imported(&mut s, EntityKind::Policy, &file);
     assert_eq!((again.summary.imported, again.summary.changed), (0, 0));
 }

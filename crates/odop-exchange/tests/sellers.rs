@@ -4,17 +4,14 @@ use odop_domain::{EntityKind, Id, Onboarding, OnboardingStatus, Platform, Seller
 use odop_exchange::{export_sellers, import_sellers, Fate, ImportOptions};
 use odop_store::Store;
 
-fn store() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    s.load_sample("test").unwrap();
-    s
-}
+mod support;
+use support::{flag_of, sample};
 
 const HEADER: &str = "Name,Kind,State,District,LGD Code,Phone,GSTIN,Products,GeM,ONDC,Packaging\n";
 
 #[test]
 fn a_seller_list_imports_with_its_problems_flagged_by_column() {
-    let mut s = store();
+    let mut s = sample();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sellers.csv");
     let text = format!(
@@ -61,7 +58,7 @@ fn a_seller_list_imports_with_its_problems_flagged_by_column() {
 
 #[test]
 fn sellers_export_and_import_back_unchanged() {
-    let mut s = store();
+    let mut s = sample();
     let dir = tempfile::tempdir().unwrap();
     for file in ["sellers.csv", "sellers.xlsx"] {
         let path = dir.path().join(file);
@@ -108,7 +105,7 @@ fn lalita_filled_in(s: &mut Store) -> Seller {
 
 #[test]
 fn a_list_without_some_columns_leaves_those_parts_of_a_seller_as_they_were() {
-    let mut s = store();
+    let mut s = sample();
     let before = lalita_filled_in(&mut s);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("phones.csv");
@@ -137,7 +134,7 @@ fn a_list_without_some_columns_leaves_those_parts_of_a_seller_as_they_were() {
 
 #[test]
 fn an_empty_cell_under_a_present_column_clears_the_value() {
-    let mut s = store();
+    let mut s = sample();
     let before = lalita_filled_in(&mut s);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("clear.csv");
@@ -157,13 +154,13 @@ fn an_empty_cell_under_a_present_column_clears_the_value() {
 
 #[test]
 fn listing_addresses_travel_with_an_export_to_another_desk() {
-    let mut s = store();
+    let mut s = sample();
     let lalita = lalita_filled_in(&mut s);
     let dir = tempfile::tempdir().unwrap();
     for file in ["sellers.csv", "sellers.xlsx"] {
         let path = dir.path().join(file);
         export_sellers(&s, None, &path).unwrap();
-        let mut other = store();
+        let mut other = sample();
         let report = import_sellers(&mut other, &path, ImportOptions::new("test")).unwrap();
         assert_eq!(report.summary.flagged, 0, "{:?}", report.rows);
         // The other desk's Lalita keeps her platforms in the order it had them.
@@ -178,7 +175,7 @@ fn listing_addresses_travel_with_an_export_to_another_desk() {
 
 #[test]
 fn a_listing_address_without_its_platform_status_is_flagged() {
-    let mut s = store();
+    let mut s = sample();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("urls.csv");
     std::fs::write(
@@ -205,19 +202,6 @@ fn sheet(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, path)
 }
 
-/// The column, problem code and reason of a row that must have been flagged.
-fn flag_of(fate: &Fate) -> (Option<&str>, &str, &str) {
-    match fate {
-        Fate::Flagged {
-            column,
-            code,
-            reason,
-            ..
-        } => (column.as_deref(), code.code(), reason),
-        other => panic!("the row should be flagged, got {other:?}"),
-    }
-}
-
 /// Importing the file once more adds, changes and records nothing.
 fn imports_again_unchanged(s: &mut Store, path: &std::path::Path) {
     let history = s.history(None, usize::MAX).unwrap().len();
@@ -229,7 +213,7 @@ fn imports_again_unchanged(s: &mut Store, path: &std::path::Path) {
 #[test]
 fn a_second_row_for_the_same_seller_id_is_flagged_and_the_file_imports_again_unchanged() {
     // A sheet kept by hand: Lalita's row copied, and one copy renamed by mistake.
-    let mut s = store();
+    let mut s = sample();
     let lalita = Id::derived("sample", "s-lalita");
     let (_dir, path) = sheet(&format!(
         "ID,{HEADER}\
@@ -247,7 +231,7 @@ fn a_second_row_for_the_same_seller_id_is_flagged_and_the_file_imports_again_unc
 
 #[test]
 fn renaming_a_seller_to_a_name_another_seller_of_the_district_has_is_flagged() {
-    let mut s = store();
+    let mut s = sample();
     let lalita = Id::derived("sample", "s-lalita");
     let (_dir, path) = sheet(&format!(
         "ID,{HEADER}\
@@ -266,7 +250,7 @@ fn renaming_a_seller_to_a_name_another_seller_of_the_district_has_is_flagged() {
 fn a_renamed_seller_is_not_found_again_by_its_old_name_in_the_same_file() {
     // Lalita's row renames her; a later row with her old name and no id is someone new, as it
     // would be on the next import of the file.
-    let mut s = store();
+    let mut s = sample();
     let lalita = Id::derived("sample", "s-lalita");
     let (_dir, path) = sheet(&format!(
         "ID,{HEADER}\
