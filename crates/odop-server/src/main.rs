@@ -102,25 +102,14 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     }
 }
 
-/// An error with its causes, each said once: the ledger's errors already name their cause.
-fn said(e: &anyhow::Error) -> String {
-    let mut text = e.to_string();
-    for cause in e.chain().skip(1) {
-        let cause = cause.to_string();
-        if !text.contains(&cause) {
-            text.push_str(": ");
-            text.push_str(&cause);
-        }
-    }
-    text
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("odop-server: {}", said(&e));
+            // The ledger's errors keep their cause inside their message, not as a source, so
+            // the chain says each cause once.
+            eprintln!("odop-server: {e:#}");
             ExitCode::from(exit_code(&e))
         }
     }
