@@ -30,6 +30,16 @@ struct Row {
     fields: Option<Fields>,
 }
 
+impl Row {
+    fn new(version: u64, state: u16, fields: Option<Fields>) -> Row {
+        Row {
+            version,
+            state,
+            fields,
+        }
+    }
+}
+
 /// Everything an account can pull, by (kind, id).
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Snapshot {
@@ -55,15 +65,8 @@ impl Snapshot {
                         fields,
                         ..
                     } => {
-                        let fields = Some(fields);
-                        seen.rows.insert(
-                            (kind, id),
-                            Row {
-                                version,
-                                state,
-                                fields,
-                            },
-                        );
+                        seen.rows
+                            .insert((kind, id), Row::new(version, state, Some(fields)));
                     }
                     Change::Tombstone {
                         kind,
@@ -72,15 +75,7 @@ impl Snapshot {
                         state,
                         ..
                     } => {
-                        let fields = None;
-                        seen.rows.insert(
-                            (kind, id),
-                            Row {
-                                version,
-                                state,
-                                fields,
-                            },
-                        );
+                        seen.rows.insert((kind, id), Row::new(version, state, None));
                     }
                     Change::Departed { kind, id, .. } => {
                         seen.rows.remove(&(kind, id));
