@@ -45,6 +45,12 @@ impl EntityKind {
         }
     }
 
+    /// Whether a record of this kind may lie in a district; an action follows its gap, and a
+    /// policy is its whole state's.
+    pub fn has_district(self) -> bool {
+        !matches!(self, EntityKind::Action | EntityKind::Policy)
+    }
+
     /// The table that holds this kind.
     pub fn table(self) -> &'static str {
         match self {

@@ -273,7 +273,7 @@ impl Store {
             filter.push_str(" AND t.state = ?");
             args.push(Sql::Integer(state.0.into()));
         }
-        let has_district = !matches!(kind, EntityKind::Action | EntityKind::Policy);
+        let has_district = kind.has_district();
         if let (Some(d), true) = (q.district, has_district) {
             filter.push_str(" AND t.district = ?");
             args.push(Sql::Integer(d.0.into()));

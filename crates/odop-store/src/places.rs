@@ -182,13 +182,7 @@ fn records_in(
     state: u16,
 ) -> Result<Vec<String>, StoreError> {
     let mut out = Vec::new();
-    for kind in [
-        EntityKind::Product,
-        EntityKind::Seller,
-        EntityKind::Workshop,
-        EntityKind::Story,
-        EntityKind::Gap,
-    ] {
+    for kind in EntityKind::ALL.into_iter().filter(|k| k.has_district()) {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT id FROM {} WHERE district = ?1 AND state IS NOT ?2 LIMIT 5",
             kind.table()

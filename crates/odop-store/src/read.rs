@@ -85,7 +85,7 @@ impl Store {
             EntityKind::Workshop => "date DESC",
             _ => "rowid",
         };
-        let has_district = !matches!(kind, EntityKind::Action | EntityKind::Policy);
+        let has_district = kind.has_district();
         let mut sql = format!("SELECT id, body FROM {} WHERE 1 = 1", kind.table());
         let mut args: Vec<Sql> = Vec::new();
         if let Some(s) = state {
