@@ -4,7 +4,7 @@ use std::str::FromStr;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::{Id, Invalid, Rule, StateCode};
+use crate::{Id, Invalid, StateCode};
 
 /// A record's fields by name, as the store, the outbox and the sync protocol see them.
 pub type Fields = serde_json::Map<String, serde_json::Value>;
@@ -145,12 +145,7 @@ pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug {
     }
 
     fn from_fields(fields: Fields) -> Result<Self, Invalid> {
-        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| Invalid::Format {
-            field: Self::KIND.as_str(),
-            value: String::new(),
-            rule: Rule::RecordShape {
-                detail: e.to_string(),
-            },
-        })
+        serde_json::from_value(serde_json::Value::Object(fields))
+            .map_err(|e| Invalid::record_shape(Self::KIND, e.to_string()))
     }
 }

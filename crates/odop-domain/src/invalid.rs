@@ -47,6 +47,16 @@ pub enum Invalid {
 }
 
 impl Invalid {
+    /// Fields that do not make a record of `kind` at all; `detail` is the reader's account of
+    /// what is wrong.
+    pub fn record_shape(kind: crate::EntityKind, detail: String) -> Invalid {
+        Invalid::Format {
+            field: kind.as_str(),
+            value: String::new(),
+            rule: Rule::RecordShape { detail },
+        }
+    }
+
     /// The field the problem is in, for forms that show the message beside it.
     pub fn field(&self) -> &'static str {
         match self {

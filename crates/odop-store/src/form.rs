@@ -7,7 +7,7 @@ use std::str::FromStr;
 use odop_domain::{
     Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap,
     Gazetteer, Gstin, Id, Invalid, Lang, OnboardingStatus, PackagingStatus, Policy, PolicyStatus,
-    Product, Rank, Rule, SectorList, Seller, SellerKind, StateCode, Story, Udyam, Workshop,
+    Product, Rank, SectorList, Seller, SellerKind, StateCode, Story, Udyam, Workshop,
 };
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -282,14 +282,7 @@ pub fn record_from<E: Entity>(fields: Fields) -> Result<E, StoreError> {
                 };
                 field_error(key, FieldProblem::NotJson { detail })
             }
-            None => field_error(
-                E::KIND.as_str(),
-                Invalid::Format {
-                    field: E::KIND.as_str(),
-                    value: String::new(),
-                    rule: Rule::RecordShape { detail: text },
-                },
-            ),
+            None => field_error(E::KIND.as_str(), Invalid::record_shape(E::KIND, text)),
         }
     })
 }
