@@ -91,8 +91,10 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     let refused = e.downcast_ref::<Refused>().is_some()
         || e.downcast_ref::<LedgerError>().is_some_and(|l| {
             matches!(
-                l.code(),
-                "account_exists" | "no_such_account" | "bad_account"
+                l,
+                LedgerError::AccountExists { .. }
+                    | LedgerError::NoSuchAccount { .. }
+                    | LedgerError::BadAccount { .. }
             )
         });
     if refused {
