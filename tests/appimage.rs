@@ -81,7 +81,9 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
         &repo_root(),
         &target,
         (&appdir_program, &launcher),
-        &["bundle", "--debug", "--bundles", "deb,appimage"],
+        // Verbose, so that a failing step's own output reaches the test's report: the bundler
+        // otherwise keeps linuxdeploy's messages to itself.
+        &["bundle", "--debug", "--verbose", "--bundles", "deb,appimage"],
     )?;
     let bundle = target.join("debug/bundle");
 
