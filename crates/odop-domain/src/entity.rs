@@ -51,6 +51,38 @@ impl EntityKind {
         !matches!(self, EntityKind::Action | EntityKind::Policy)
     }
 
+    /// The fields of this kind that name other records, with the kind each names.
+    pub fn references(self) -> &'static [Reference] {
+        const fn to(field: &'static str, target: EntityKind, same_state: bool) -> Reference {
+            Reference {
+                field,
+                target,
+                same_state,
+            }
+        }
+        // Only a seller may sell products made in other states, as traders and exporters do.
+        const SELLER: &[Reference] = &[to("products", EntityKind::Product, false)];
+        const WORKSHOP: &[Reference] = &[to("sellers_met", EntityKind::Seller, true)];
+        const STORY: &[Reference] = &[
+            to("seller", EntityKind::Seller, true),
+            to("product", EntityKind::Product, true),
+        ];
+        const GAP: &[Reference] = &[
+            to("workshop", EntityKind::Workshop, true),
+            to("product", EntityKind::Product, true),
+            to("seller", EntityKind::Seller, true),
+        ];
+        const ACTION: &[Reference] = &[to("gap", EntityKind::Gap, true)];
+        match self {
+            EntityKind::Seller => SELLER,
+            EntityKind::Workshop => WORKSHOP,
+            EntityKind::Story => STORY,
+            EntityKind::Gap => GAP,
+            EntityKind::Action => ACTION,
+            EntityKind::Product | EntityKind::Policy => &[],
+        }
+    }
+
     /// The table that holds this kind.
     pub fn table(self) -> &'static str {
         match self {
@@ -87,6 +119,29 @@ impl FromStr for EntityKind {
                 value: s.to_owned(),
                 allowed: EntityKind::ALL.map(EntityKind::as_str).join(", "),
             })
+    }
+}
+
+/// A field of one kind of record that names records of another, by id (one, or a list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    pub field: &'static str,
+    pub target: EntityKind,
+    /// Whether what it names must lie in the record's own state: an action works on its gap,
+    /// and a story, gap or workshop tells of sellers and products where it happened.
+    pub same_state: bool,
+}
+
+impl Reference {
+    /// The ids this field holds in `fields`: none when it is absent or null.
+    pub fn ids<'f>(&self, fields: &'f Fields) -> Vec<&'f str> {
+        match fields.get(self.field) {
+            Some(serde_json::Value::String(s)) => vec![s.as_str()],
+            Some(serde_json::Value::Array(items)) => {
+                items.iter().filter_map(serde_json::Value::as_str).collect()
+            }
+            _ => vec![],
+        }
     }
 }
 
@@ -147,5 +202,30 @@ pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug {
     fn from_fields(fields: Fields) -> Result<Self, Invalid> {
         serde_json::from_value(serde_json::Value::Object(fields))
             .map_err(|e| Invalid::record_shape(Self::KIND, e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(value: serde_json::Value) -> Fields {
+        match value {
+            serde_json::Value::Object(map) => map,
+            _ => Fields::new(),
+        }
+    }
+
+    #[test]
+    fn a_reference_reads_one_id_a_list_or_none() {
+        let story = EntityKind::Story.references();
+        let seller = story.iter().find(|r| r.field == "seller").unwrap();
+        let f = fields(serde_json::json!({"seller": "a", "product": null}));
+        assert_eq!(seller.ids(&f), ["a"]);
+        let product = story.iter().find(|r| r.field == "product").unwrap();
+        assert!(product.ids(&f).is_empty());
+        let met = EntityKind::Workshop.references()[0];
+        let f = fields(serde_json::json!({"sellers_met": ["a", "b", 3]}));
+        assert_eq!(met.ids(&f), ["a", "b"]);
     }
 }

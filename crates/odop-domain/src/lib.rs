@@ -21,7 +21,7 @@ mod vocab;
 
 pub use clock::format_utc_millis;
 pub use date::Date;
-pub use entity::{Checked, Entity, EntityKind, Fields};
+pub use entity::{Checked, Entity, EntityKind, Fields, Reference};
 pub use geo::{District, DistrictCode, Gazetteer, PlaceProblem, State, StateCode, StateKind};
 pub use id::Id;
 pub use invalid::{Invalid, Rule};

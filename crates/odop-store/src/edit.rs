@@ -491,13 +491,9 @@ impl<'c> Edit<'c> {
                 return Err(StoreError::UnknownSector(sector.to_owned()));
             }
         }
-        for (field, target) in references(kind) {
-            let ids: Vec<&str> = match fields.get(*field) {
-                Some(Value::String(s)) => vec![s.as_str()],
-                Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
-                _ => vec![],
-            };
-            for raw in ids {
+        for reference in kind.references() {
+            let (field, target) = (reference.field, &reference.target);
+            for raw in reference.ids(fields) {
                 let found: Option<Option<i64>> = self
                     .tx
                     .prepare_cached(&format!(
@@ -521,7 +517,7 @@ impl<'c> Edit<'c> {
                             id: id()?,
                         })
                     }
-                    Some(Some(actual)) if actual != i64::from(state) && same_state(kind, field) => {
+                    Some(Some(actual)) if actual != i64::from(state) && reference.same_state => {
                         return Err(StoreError::ReferenceInOtherState {
                             field,
                             kind: *target,
@@ -547,8 +543,9 @@ impl<'c> Edit<'c> {
     ) -> Result<Vec<String>, StoreError> {
         let mut out = Vec::new();
         for from in EntityKind::ALL {
-            for (field, target) in references(from) {
-                if *target != kind || (moving_to.is_some() && !same_state(from, field)) {
+            for reference in from.references() {
+                let field = reference.field;
+                if reference.target != kind || (moving_to.is_some() && !reference.same_state) {
                     continue;
                 }
                 let sql = format!(
@@ -567,32 +564,6 @@ impl<'c> Edit<'c> {
             }
         }
         Ok(out)
-    }
-}
-
-/// Whether what `field` names must be in the record's own state. An action works on its gap, and
-/// a story, gap or workshop tells of sellers and products where it happened; only a seller may
-/// sell products made in other states, as traders and exporters do.
-fn same_state(kind: EntityKind, field: &str) -> bool {
-    !(kind == EntityKind::Seller && field == "products")
-}
-
-/// The fields of each kind that name another record.
-fn references(kind: EntityKind) -> &'static [(&'static str, EntityKind)] {
-    match kind {
-        EntityKind::Seller => &[("products", EntityKind::Product)],
-        EntityKind::Workshop => &[("sellers_met", EntityKind::Seller)],
-        EntityKind::Story => &[
-            ("seller", EntityKind::Seller),
-            ("product", EntityKind::Product),
-        ],
-        EntityKind::Gap => &[
-            ("workshop", EntityKind::Workshop),
-            ("product", EntityKind::Product),
-            ("seller", EntityKind::Seller),
-        ],
-        EntityKind::Action => &[("gap", EntityKind::Gap)],
-        EntityKind::Product | EntityKind::Policy => &[],
     }
 }
 
