@@ -83,7 +83,13 @@ async fn the_appimage_starts_the_app_on_the_libraries_it_carries() -> Result<()>
         (&appdir_program, &launcher),
         // Verbose, so that a failing step's own output reaches the test's report: the bundler
         // otherwise keeps linuxdeploy's messages to itself.
-        &["bundle", "--debug", "--verbose", "--bundles", "deb,appimage"],
+        &[
+            "bundle",
+            "--debug",
+            "--verbose",
+            "--bundles",
+            "deb,appimage",
+        ],
     )?;
     let bundle = target.join("debug/bundle");
 

@@ -80,10 +80,24 @@ export function refusalReasonText(refusal, stateName) {
     const name = (code) => stateName(code) ?? t("sync.refusal.state.code", { code });
     const vars = { row_state: name(d.row_state), account_state: name(d.account_state) };
     text = d.moving ? said("sync.refusal.state.moving", vars) : said("sync.refusal.state.held", vars);
+  } else if (refusal.code === "missing_reference" && d && typeof d.field === "string") {
+    text = said("sync.refusal.reference.missing", referenceVars(d));
+  } else if (refusal.code === "reference_in_other_state" && d && Number.isInteger(d.row_state)) {
+    const name = (code) => stateName(code) ?? t("sync.refusal.state.code", { code });
+    text = said("sync.refusal.reference.other_state", {
+      ...referenceVars(d),
+      row_state: name(d.row_state),
+      record_state: name(d.record_state),
+    });
   } else if (refusal.code === "invalid" && d && typeof d.problem === "string") {
     text = detailText(d);
   }
   return text || refusal.reason;
+}
+
+/** The field and the kind of record a refused reference names, in the current language. */
+function referenceVars(d) {
+  return { field: tOr(`field.${d.field}`, d.field), kind: tOr(`kind.${d.kind}`, d.kind) };
 }
 
 /** What kind of problem stopped an imported row, in the current language; empty for a code the

@@ -28,6 +28,7 @@ conformance_tests!(
     an_old_cursor_after_pruning_must_resync,
     a_first_pull_after_pruning_pages_to_the_head,
     a_client_id_belongs_to_one_account,
+    a_row_names_only_live_records_of_its_own_state,
     an_invalid_row_is_refused_with_its_field,
     a_cursor_beyond_the_head_is_reported,
     a_history_held_from_an_earlier_epoch_goes_on_only_when_all_of_it_is_here,

@@ -43,6 +43,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         paging_past_the_horizon,
     ),
     ("a_client_id_belongs_to_one_account", client_binding),
+    ("a_row_names_only_live_records_of_its_own_state", references),
     ("an_invalid_row_is_refused_with_its_field", invalid_rows),
     ("a_cursor_beyond_the_head_is_reported", foreign_cursor),
     (
@@ -1073,6 +1074,128 @@ fn invalid_rows(ledger: &dyn Ledger) {
     assert_eq!(refused(&r, 2).0, "unknown_kind");
     assert_eq!(refused(&r, 3).0, "bad_id");
     assert!(view(ledger, &w.central).is_empty());
+}
+
+/// A story of state `state` in district `district`, naming `product` (by fixture number).
+fn story(n: u32, state: u16, district: u32, product: u32) -> Mutation {
+    Mutation::create(
+        1,
+        "story",
+        &id(n),
+        [
+            ("id", json!(id(n))),
+            ("state", json!(state)),
+            ("district", json!(district)),
+            ("product", json!(id(product))),
+            ("title", json!(format!("Story {n}"))),
+            ("texts", json!([{"lang": "en", "text": "Orders doubled."}])),
+        ],
+    )
+}
+
+fn numbered(seq: u64, mut m: Mutation) -> Mutation {
+    m.seq = seq;
+    m
+}
+
+fn references(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![
+            create(1, product(1, 9, 187, "Up Saree")),
+            create(2, product(2, 10, 211, "Bihar Painting")),
+            create(3, product(3, 9, 187, "Up Carpet")),
+        ],
+    );
+    let seller = Mutation::create(
+        5,
+        "seller",
+        &id(40),
+        [
+            ("id", json!(id(40))),
+            ("state", json!(9)),
+            ("district", json!(187)),
+            ("name", json!("Trader")),
+            ("kind", json!("exporter")),
+            ("packaging", json!("needed")),
+            // A seller may sell products made in other states.
+            ("products", json!([id(1), id(2)])),
+        ],
+    );
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            numbered(1, story(30, 9, 187, 1)),
+            numbered(2, story(31, 9, 187, 2)),
+            numbered(3, story(32, 9, 187, 77)),
+            numbered(4, story(33, 9, 187, 40)),
+            seller,
+        ],
+    );
+    applied(&r, 0);
+    let (code, reason, detail) = refused_with(&r, 1);
+    assert_eq!(code, "reference_in_other_state", "{reason}");
+    let detail = detail.expect("the refusal names the record as data");
+    assert_eq!(detail["field"], json!("product"), "{detail}");
+    assert_eq!(detail["id"], json!(id(2)), "{detail}");
+    assert_eq!(detail["row_state"], json!(10), "{detail}");
+    let (code, reason, detail) = refused_with(&r, 2);
+    assert_eq!(code, "missing_reference", "{reason}");
+    assert!(
+        reason.contains(&id(77)),
+        "the reason names the id: {reason}"
+    );
+    assert_eq!(detail.expect("as data")["kind"], json!("product"));
+    // An id of a seller is no product's.
+    assert_eq!(refused(&r, 3).0, "missing_reference");
+    applied(&r, 4);
+
+    // A record deleted since does not lock the rows that already name it; a new name for it
+    // is refused.
+    let gone = push(ledger, &w.central, "c-central", vec![delete(4, 1, 1)]);
+    applied(&gone, 0);
+    let mut retitle = update(6, 30, 1, &[("title", json!("Story 30"), json!("Retold"))]);
+    retitle.kind = "story".into();
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![retitle, numbered(7, story(34, 9, 187, 1))],
+    );
+    applied(&r, 0);
+    assert_eq!(refused(&r, 1).0, "missing_reference");
+
+    // Moving a record to another state checks again what it already named.
+    let r = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![numbered(5, story(35, 9, 187, 3))],
+    );
+    applied(&r, 0);
+    let mut moving = update(
+        6,
+        35,
+        1,
+        &[
+            ("state", json!(9), json!(10)),
+            ("district", json!(187), json!(211)),
+        ],
+    );
+    moving.kind = "story".into();
+    let r = push(ledger, &w.central, "c-central", vec![moving]);
+    let (code, _, detail) = refused_with(&r, 0);
+    assert_eq!(code, "reference_in_other_state");
+    assert_eq!(detail.expect("as data")["record_state"], json!(10));
+
+    let held: BTreeSet<String> = view(ledger, &w.central).into_keys().collect();
+    let want: BTreeSet<String> = [id(2), id(3), id(30), id(35), id(40)].into_iter().collect();
+    assert_eq!(held, want, "only the accepted rows are held");
 }
 
 fn foreign_cursor(ledger: &dyn Ledger) {

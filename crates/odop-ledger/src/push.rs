@@ -336,6 +336,10 @@ fn apply_one(
             if let Err(r) = authorise(who, before, checked.state.0) {
                 return Ok(Err(r));
             }
+            let held = current.as_ref().filter(|r| !r.deleted);
+            if let Err(r) = check_references(tx, kind, &fields, checked.state.0, held)? {
+                return Ok(Err(r));
+            }
             if changed {
                 let seq = tx.next_seq()?;
                 version += 1;
@@ -369,6 +373,72 @@ fn apply_one(
     } else {
         Outcome::Conflict { version, conflicts }
     }))
+}
+
+/// Does the row, as it will be written in `state`, name only live records, and those that must
+/// share its state in that state? A name the row already held in the same state is left as it
+/// is: a record deleted since does not lock the rows that name it. The desk checks the same
+/// when a record is saved; here it holds for every client, and for records that changed on the
+/// server since the desk saw them.
+fn check_references(
+    tx: &mut dyn Tx,
+    kind: EntityKind,
+    fields: &Fields,
+    state: u16,
+    held: Option<&StoredRow>,
+) -> Result<Result<(), Refused>, LedgerError> {
+    let stays = held.is_some_and(|r| r.state == state);
+    for reference in kind.references() {
+        let had = held.map(|r| reference.ids(&r.fields)).unwrap_or_default();
+        for id in reference.ids(fields) {
+            if had.contains(&id) && (stays || !reference.same_state) {
+                continue;
+            }
+            let target = reference.target;
+            let detail = |extra: Value| {
+                let mut d = serde_json::json!({
+                    "field": reference.field,
+                    "kind": target.as_str(),
+                    "id": id,
+                });
+                if let (Value::Object(d), Value::Object(extra)) = (&mut d, extra) {
+                    d.extend(extra);
+                }
+                Some(d)
+            };
+            match tx.row(target.as_str(), id)? {
+                Some(row) if !row.deleted => {
+                    if reference.same_state && row.state != state {
+                        return Ok(Err(Refused {
+                            code: "reference_in_other_state",
+                            reason: format!(
+                                "{} names {target} {id}, which belongs to state {}, not to the \
+                                 record's state {state}",
+                                reference.field, row.state
+                            ),
+                            detail: detail(serde_json::json!({
+                                "row_state": row.state,
+                                "record_state": state,
+                            })),
+                            state: Some(state),
+                        }));
+                    }
+                }
+                _ => {
+                    return Ok(Err(Refused {
+                        code: "missing_reference",
+                        reason: format!(
+                            "{} names {target} {id}, which the server does not hold",
+                            reference.field
+                        ),
+                        detail: detail(Value::Null),
+                        state: Some(state),
+                    }))
+                }
+            }
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// Marks the conflicts a mutation names as settled, when they are open and on its row.

@@ -201,14 +201,20 @@ fn record(kind: &str, n: u32, state: u16) -> BTreeMap<String, Value> {
             json!({"id": id(n), "state": state, "kind": "packaging", "description": "No labels",
             "open": true})
         }
-        "action" => json!({"id": id(n), "state": state, "gap": id(n + 1), "kind": "packaging",
-            "owner": "DIC Varanasi", "status": "open"}),
+        // The server holds only actions whose gap it holds: the one `authority_matrix` seeds.
+        "action" => {
+            json!({"id": id(n), "state": state, "gap": id(ACTIONS_GAP), "kind": "packaging",
+            "owner": "DIC Varanasi", "status": "open"})
+        }
         // A state has one policy, its id derived from the state code.
         "policy" => json!({"id": policy_id(state), "state": state, "status": "drafting"}),
         other => panic!("no fixture for {other}"),
     };
     v.as_object().unwrap().clone().into_iter().collect()
 }
+
+/// The gap every action fixture works on, in UP.
+const ACTIONS_GAP: u32 = 1;
 
 /// Every kind with free ids; a policy, one per state, has its own test.
 const KINDS: [&str; 6] = ["product", "seller", "workshop", "story", "gap", "action"];
@@ -283,6 +289,12 @@ async fn authority_matrix(s: Server) {
         ("up-viewer", &up_viewer, "read_only"),
         ("bihar-editor", &bihar, "forbidden"),
     ];
+    s.push(
+        &central,
+        "seed-gap",
+        vec![create(1, "gap", record("gap", ACTIONS_GAP, 9))],
+    )
+    .await;
     let mut n = 0;
     let mut central_seq = 0;
     let mut failures = Vec::new();

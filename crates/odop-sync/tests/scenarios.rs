@@ -624,6 +624,62 @@ async fn a_horizon_resync_cut_off_mid_way_still_removes_what_was_deleted() {
     two.agrees_with(&hub);
 }
 
+/// One desk writes a story about a product while, offline from it, another desk deletes that
+/// product. The server refuses the story, saying which record it names; the story stays
+/// where it was written. Given up, it leaves the desk, which then holds what the server holds.
+#[tokio::test]
+async fn a_story_about_a_product_deleted_meanwhile_is_refused_naming_the_product() {
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+    let story: odop_domain::Story = serde_json::from_value(serde_json::json!({
+        "id": odop_domain::Id::new().to_string(),
+        "state": 9,
+        "district": 187,
+        "product": p.id.to_string(),
+        "title": "Zari orders from Surat",
+        "texts": [{"lang": "en", "text": "Orders tripled after the fair."}],
+    }))
+    .unwrap();
+    {
+        let mut store = one.store();
+        let mut edit = store.edit("one").unwrap();
+        edit.put(&story).unwrap();
+        edit.commit().unwrap();
+    }
+    two.delete(p.id);
+    two.sync().await;
+
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused), (0, 1), "{r:?}");
+    let refused = one.store().refusals().unwrap().remove(0);
+    assert_eq!(refused.code, "missing_reference", "{refused:?}");
+    assert!(
+        refused.reason.contains(&p.id.to_string()),
+        "{}",
+        refused.reason
+    );
+    let detail = refused.detail.clone().expect("the record named, as data");
+    assert_eq!(
+        (&detail["field"], &detail["kind"]),
+        (&serde_json::json!("product"), &serde_json::json!("product"))
+    );
+    assert_eq!(refused.title, "Zari orders from Surat");
+    assert!(
+        hub.view(&two.account).is_empty(),
+        "the server holds neither"
+    );
+
+    one.store().discard_refusal(refused.seq).unwrap();
+    one.sync().await;
+    assert!(one
+        .store()
+        .get::<odop_domain::Story>(story.id)
+        .unwrap()
+        .is_none());
+    assert!(one.get(p.id).is_none());
+    one.agrees_with(&hub);
+    two.agrees_with(&hub);
+}
+
 /// Discarding a refused write pulls everything again to get the server's rows back; a row
 /// deleted and pruned meanwhile is not in that pull, and must go all the same.
 #[tokio::test]
