@@ -648,6 +648,16 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    fn live_state(&mut self, kind: &str, id: &str) -> Result<Option<u16>, LedgerError> {
+        // Writers wait on the counter row first, so no other push can delete it meanwhile.
+        self.query_opt(
+            "SELECT state FROM rows WHERE kind = $1 AND id = $2 AND NOT deleted",
+            &[&kind, &id],
+        )?
+        .map(|r| state_code(r.try_get(0).map_err(sql)?))
+        .transpose()
+    }
+
     fn row(&mut self, kind: &str, id: &str) -> Result<Option<StoredRow>, LedgerError> {
         self.query_opt(
             concat!(

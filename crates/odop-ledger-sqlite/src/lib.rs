@@ -431,6 +431,15 @@ impl Tx for SqliteTx<'_, '_> {
         Ok(())
     }
 
+    fn live_state(&mut self, kind: &str, id: &str) -> Result<Option<u16>, LedgerError> {
+        self.tx
+            .prepare_cached("SELECT state FROM rows WHERE kind = ?1 AND id = ?2 AND NOT deleted")
+            .map_err(sql)?
+            .query_row([kind, id], |r| r.get(0))
+            .optional()
+            .map_err(sql)
+    }
+
     fn row(&mut self, kind: &str, id: &str) -> Result<Option<StoredRow>, LedgerError> {
         self.tx
             .prepare_cached(&format!(

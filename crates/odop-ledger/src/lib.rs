@@ -133,6 +133,9 @@ pub trait Tx {
     fn refuse(&mut self, refusal: &Refusal, state: Option<u16>) -> Result<(), LedgerError>;
     /// The row, locked until the transaction ends.
     fn row(&mut self, kind: &str, id: &str) -> Result<Option<StoredRow>, LedgerError>;
+    /// The state of the row when it is live; `None` when it is deleted or was never written.
+    /// A write that names the row needs only this, not its fields.
+    fn live_state(&mut self, kind: &str, id: &str) -> Result<Option<u16>, LedgerError>;
     /// The next number of the change sequence. Taking it serialises writers until commit, so
     /// no later commit can appear below a cursor already handed out.
     fn next_seq(&mut self) -> Result<u64, LedgerError>;

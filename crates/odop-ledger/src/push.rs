@@ -406,25 +406,25 @@ fn check_references(
                 }
                 Some(d)
             };
-            match tx.row(target.as_str(), id)? {
-                Some(row) if !row.deleted => {
-                    if reference.same_state && row.state != state {
+            match tx.live_state(target.as_str(), id)? {
+                Some(held_in) => {
+                    if reference.same_state && held_in != state {
                         return Ok(Err(Refused {
                             code: "reference_in_other_state",
                             reason: format!(
-                                "{} names {target} {id}, which belongs to state {}, not to the \
-                                 record's state {state}",
-                                reference.field, row.state
+                                "{} names {target} {id}, which belongs to state {held_in}, not \
+                                 to the record's state {state}",
+                                reference.field
                             ),
                             detail: detail(serde_json::json!({
-                                "row_state": row.state,
+                                "row_state": held_in,
                                 "record_state": state,
                             })),
                             state: Some(state),
                         }));
                     }
                 }
-                _ => {
+                None => {
                     return Ok(Err(Refused {
                         code: "missing_reference",
                         reason: format!(
