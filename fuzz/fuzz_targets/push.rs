@@ -1,8 +1,9 @@
 //! Any run of pushes from DPIIT, two state editors and a viewer, forged or not, keeps the
 //! server's promises: a state editor changes no row or conflict outside its state (before or
-//! after the write), a viewer changes nothing, every live row is one the domain accepts, a
-//! version only grows and grows with every change, a replayed push is answered as before and
-//! changes nothing, and each state's readers pull exactly the rows and conflicts of their state.
+//! after the write), a viewer changes nothing, every live row is one the domain accepts and
+//! names only live records, of its state where it must, a version only grows and grows with
+//! every change, a replayed push is answered as before and changes nothing, and each state's
+//! readers pull exactly the rows and conflicts of their state.
 //!
 //! The input is read as pushes. A push's first byte picks the account (low two bits) and the
 //! client id (the next three: its own, or one shared with every account); the second byte the
@@ -121,20 +122,30 @@ fn row_id(n: u8) -> String {
 /// Each state with a district of it.
 const PLACES: [(u16, u32); 2] = [(9, 187), (10, 211)];
 
-/// A whole row of `kind` (a product, or else a seller) in a district of a state.
-fn record(kind: &str, id: &str, (state, district): (u16, u32), name: &str) -> Fields {
+/// A whole row of `kind` (a product, a seller or a story) in a district of a state; a seller
+/// sells, and a story tells of, the product `named`.
+fn record(kind: &str, id: &str, (state, district): (u16, u32), name: &str, named: &str) -> Fields {
     let mut f = Fields::new();
     f.insert("id".into(), json!(id));
     f.insert("state".into(), json!(state));
     f.insert("district".into(), json!(district));
-    f.insert("name".into(), json!(name));
-    let extra = if kind == "seller" {
-        [("kind", "artisan"), ("packaging", "needed")]
-    } else {
-        [("rank", "primary"), ("sector", "handloom")]
-    };
-    for (k, v) in extra {
-        f.insert(k.into(), json!(v));
+    match kind {
+        "seller" => {
+            f.insert("name".into(), json!(name));
+            f.insert("kind".into(), json!("artisan"));
+            f.insert("packaging".into(), json!("needed"));
+            f.insert("products".into(), json!([named]));
+        }
+        "story" => {
+            f.insert("title".into(), json!(name));
+            f.insert("texts".into(), json!([{"lang": "en", "text": "Sold out."}]));
+            f.insert("product".into(), json!(named));
+        }
+        _ => {
+            f.insert("name".into(), json!(name));
+            f.insert("rank".into(), json!("primary"));
+            f.insert("sector".into(), json!("handloom"));
+        }
     }
     f
 }
@@ -150,8 +161,9 @@ fn change(base: Option<&Value>, new: Value) -> FieldChange {
 fn changes(kind: &str, id: &str, c: u8, held: Option<&Fields>) -> BTreeMap<String, FieldChange> {
     let get = |name: &str| held.and_then(|f| f.get(name));
     let name = format!("Name {}", (c >> 3) & 3);
+    let named = row_id(c >> 5 & 3);
     let all = |place: (u16, u32)| {
-        record(kind, id, place, &name)
+        record(kind, id, place, &name, &named)
             .into_iter()
             .map(|(k, v)| {
                 let base = get(&k).cloned();
@@ -174,11 +186,15 @@ fn changes(kind: &str, id: &str, c: u8, held: Option<&Fields>) -> BTreeMap<Strin
             moved.insert("district".into(), change(get("district"), json!(district)));
             moved
         }
-        5 => one(
-            "description",
-            get("description"),
-            json!(format!("About {name}")),
-        ),
+        5 => match kind {
+            "seller" => one("products", get("products"), json!([named])),
+            "story" => one("product", get("product"), json!(named)),
+            _ => one(
+                "description",
+                get("description"),
+                json!(format!("About {name}")),
+            ),
+        },
         6 => one("description", get("description"), Value::Null),
         _ => one("rank", get("rank"), json!("foremost")),
     }
@@ -255,7 +271,7 @@ impl World {
             let kind = match a & 3 {
                 0 | 1 => "product",
                 2 => "seller",
-                _ => "workshop",
+                _ => "story",
             };
             let id = row_id(a >> 3 & 7);
             let held = before.rows.get(&(kind.to_owned(), id.clone()));
@@ -362,6 +378,7 @@ impl World {
                     "{key:?} is held under its state"
                 );
                 assert_eq!(fields.get("id"), Some(&json!(key.1)));
+                names_what_it_may(key, old, new, before, after);
             }
         }
         for (id, c) in &after.conflicts {
@@ -386,6 +403,50 @@ impl World {
             );
             let stray = theirs.rows.values().find(|r| r.state != state);
             assert!(stray.is_none(), "{} holds {stray:?}", reader.name);
+        }
+    }
+}
+
+/// A row written by this push names only records that were live before it or were written
+/// by it (which may have deleted them since), of its own state where the reference asks. A
+/// name the row already held is not judged again, unless the row moved and the name must share
+/// its state.
+fn names_what_it_may(
+    key: &(String, String),
+    old: Option<&Row>,
+    new: &Row,
+    before: &Snapshot,
+    after: &Snapshot,
+) {
+    let kind: EntityKind = key.0.parse().expect("a known kind");
+    let fields = new.fields.as_ref().expect("a live row");
+    let held = old.and_then(|r| r.fields.as_ref());
+    let stays = old.is_some_and(|r| r.state == new.state);
+    for reference in kind.references() {
+        let had = held.map(|f| reference.ids(f)).unwrap_or_default();
+        for id in reference.ids(fields) {
+            if had.contains(&id) && (stays || !reference.same_state) {
+                continue;
+            }
+            let target = (reference.target.as_str().to_owned(), id.to_owned());
+            let fits = |r: &Row| !reference.same_state || r.state == new.state;
+            let was_live = before
+                .rows
+                .get(&target)
+                .filter(|r| r.fields.is_some())
+                .is_some_and(fits);
+            let written_now = after
+                .rows
+                .get(&target)
+                .filter(|r| before.rows.get(&target) != Some(*r))
+                .is_some_and(fits);
+            assert!(
+                was_live || written_now,
+                "{key:?} names {target:?} in {}, which was neither live nor written, \
+                 or lies in another state: {:?}",
+                reference.field,
+                after.rows.get(&target)
+            );
         }
     }
 }
