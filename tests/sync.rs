@@ -1,7 +1,8 @@
 //! The app syncing with a real `odop-server` started by the test: log in from the sync screen,
 //! send the sample, meet a conflict made by a second desk, and settle it in the UI, in English
 //! and in Hindi; and a state's desk told, in both languages, why the server refused the records
-//! of other states. Screenshots go to `<target>/e2e-screenshots/sync/` and `sync-refusals/`.
+//! of other states, and of stories about products deleted or moved meanwhile. Screenshots go to
+//! `<target>/e2e-screenshots/sync/` and `sync-refusals/`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use anyhow::{ensure, Result};
 use odop_e2e::{screenshot_dir, Harness, Window};
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_sqlite::SqliteLedger;
-use odop_protocol::{Change, FieldChange, Mutation, Op, PushRequest, Role};
+use odop_protocol::{Change, FieldChange, Mutation, Op, Outcome, PushRequest, Role};
 use odop_sync::{HttpRemote, Remote};
 use serde_json::json;
 
@@ -189,7 +190,11 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
 async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<()> {
     let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
     let shots = screenshot_dir("sync-refusals")?;
-    let central = Central::start(&[("up-desk", Role::StateEditor, Some(9))]).await?;
+    let central = Central::start(&[
+        ("up-desk", Role::StateEditor, Some(9)),
+        ("dpiit-elsewhere", Role::Central, None),
+    ])
+    .await?;
     let (url, token) = (&central.url, &central.tokens[0]);
 
     let harness = Harness::start(&app)?;
@@ -314,6 +319,129 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         )
         .await?;
         w.shot(&shots, "04-discarded-compared").await?;
+
+        // DPIIT deletes one Uttar Pradesh product and moves another to Karnataka while this
+        // desk, not yet told, writes a story about each: the server refuses both stories, and
+        // the desk says what each named.
+        let page = tokio::task::block_in_place(|| central.ledger.pull(&reader(), 0, 0, 1000))?;
+        let up: Vec<(String, u64, serde_json::Value)> = page
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Row { kind, id, version, fields, .. }
+                    if kind == "product" && fields.get("state") == Some(&json!(9)) =>
+                {
+                    Some((id.clone(), *version, fields["district"].clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        ensure!(up.len() >= 2, "the server holds {} Uttar Pradesh products", up.len());
+        let (gone, moved) = (&up[0], &up[1]);
+        let change = |base: serde_json::Value, new: serde_json::Value| FieldChange { base, new };
+        let mutations = vec![
+            Mutation {
+                seq: 1,
+                kind: "product".into(),
+                id: gone.0.clone(),
+                op: Op::Delete,
+                base_version: gone.1,
+                fields: Default::default(),
+                resolves: vec![],
+                at: String::new(),
+            },
+            Mutation {
+                seq: 2,
+                kind: "product".into(),
+                id: moved.0.clone(),
+                op: Op::Put,
+                base_version: moved.1,
+                // To Ramanagara, Karnataka.
+                fields: [
+                    ("state".to_owned(), change(json!(9), json!(29))),
+                    ("district".to_owned(), change(moved.2.clone(), json!(631))),
+                ]
+                .into_iter()
+                .collect(),
+                resolves: vec![],
+                at: String::new(),
+            },
+        ];
+        let request = PushRequest {
+            client: "dpiit-elsewhere".into(),
+            mutations,
+        };
+        let dpiit = Account::new("dpiit-elsewhere", Role::Central, None)?;
+        let answer = tokio::task::block_in_place(|| central.ledger.push(&dpiit, &request))?;
+        ensure!(
+            answer
+                .results
+                .iter()
+                .all(|r| matches!(r.outcome, Outcome::Applied { .. })),
+            "DPIIT's changes: {answer:?}"
+        );
+        let before = refusal_reasons(&w).await?.len();
+        for (title, product) in [("Orders after the fair", &gone.0), ("Buyers from Bengaluru", &moved.0)] {
+            w.eval(
+                "window.__TAURI__.core.invoke('save_record', { kind: 'story', id: null, fields: \
+                 { district: '187', title: arguments[0], 'text.en': 'Orders tripled.', \
+                 product: arguments[1] } }); return null;",
+                vec![json!(title), json!(product)],
+            )
+            .await?;
+        }
+        w.wait_until(
+            "Number(document.querySelector('[data-testid=sync-status]')?.dataset.pending) === 2",
+            "the two stories to wait to be sent",
+        )
+        .await?;
+        w.eval("window.__TAURI__.core.invoke('sync_now'); return null;", vec![])
+            .await?;
+        w.go("sync").await?;
+        w.wait_until(
+            &format!("document.querySelectorAll('[data-testid=refusal-row]').length === {before} + 2"),
+            "the stories' refusals",
+        )
+        .await?;
+        let stories = "[...document.querySelectorAll('[data-testid=refusal-row]')]\
+             .filter((r) => r.cells[0].textContent.includes(' · Story · '))";
+        let said = w
+            .eval(
+                &format!(
+                    "return {stories}.map((r) => [r.cells[0].textContent, \
+                     r.querySelector('[data-testid=refusal-headline]').textContent, \
+                     r.querySelector('[data-testid=refusal-reason]').textContent]);"
+                ),
+                vec![],
+            )
+            .await?;
+        ensure!(
+            said == json!([
+                [
+                    "Added · Story · Orders after the fair",
+                    "The record names a record the server does not hold.",
+                    "Its “Product” names a product the server does not hold: deleted, or never accepted."
+                ],
+                [
+                    "Added · Story · Buyers from Bengaluru",
+                    "The record names a record of another state.",
+                    "Its “Product” names a product of Karnataka; it must be of Uttar Pradesh, the record's own state."
+                ]
+            ]),
+            "the stories' refusals as shown: {said}"
+        );
+        let show = format!("{stories}[0].scrollIntoView({{ block: 'center' }}); return null;");
+        w.eval(&show, vec![]).await?;
+        w.shot(&shots, "05-names-gone-or-moved").await?;
+        w.click("lang-hi").await?;
+        w.wait_until(
+            "[...document.querySelectorAll('[data-testid=refusal-reason]')].some((e) => e.textContent.includes('कर्नाटक के उत्पाद'))",
+            "the stories' refusals in Hindi",
+        )
+        .await?;
+        w.eval(&show.replace(" · Story · ", " · कहानी · "), vec![]).await?;
+        w.shot(&shots, "06-names-gone-or-moved-hi").await?;
+        w.click("lang-en").await?;
         Ok(())
     }
     .await;

@@ -97,7 +97,9 @@ export function refusalReasonText(refusal, stateName) {
 
 /** The field and the kind of record a refused reference names, in the current language. */
 function referenceVars(d) {
-  return { field: tOr(`field.${d.field}`, d.field), kind: tOr(`kind.${d.kind}`, d.kind) };
+  // A kind of record is a common noun inside a sentence.
+  const kind = tOr(`kind.${d.kind}`, d.kind).toLocaleLowerCase(locale());
+  return { field: tOr(`field.${d.field}`, d.field), kind };
 }
 
 /** What kind of problem stopped an imported row, in the current language; empty for a code the
