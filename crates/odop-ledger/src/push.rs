@@ -395,47 +395,40 @@ fn check_references(
                 continue;
             }
             let target = reference.target;
-            let detail = |extra: Value| {
-                let mut d = serde_json::json!({
-                    "field": reference.field,
-                    "kind": target.as_str(),
-                    "id": id,
-                });
-                if let (Value::Object(d), Value::Object(extra)) = (&mut d, extra) {
-                    d.extend(extra);
+            // The record named, as data, with what else the reason says.
+            let detail = |more: &[(&str, u16)]| {
+                let mut d = serde_json::Map::new();
+                d.insert("field".into(), reference.field.into());
+                d.insert("kind".into(), target.as_str().into());
+                d.insert("id".into(), id.into());
+                for (k, v) in more {
+                    d.insert((*k).into(), (*v).into());
                 }
-                Some(d)
+                Some(Value::Object(d))
             };
-            match tx.live_state(target.as_str(), id)? {
-                Some(held_in) => {
-                    if reference.same_state && held_in != state {
-                        return Ok(Err(Refused {
-                            code: "reference_in_other_state",
-                            reason: format!(
-                                "{} names {target} {id}, which belongs to state {held_in}, not \
-                                 to the record's state {state}",
-                                reference.field
-                            ),
-                            detail: detail(serde_json::json!({
-                                "row_state": held_in,
-                                "record_state": state,
-                            })),
-                            state: Some(state),
-                        }));
-                    }
-                }
-                None => {
-                    return Ok(Err(Refused {
-                        code: "missing_reference",
-                        reason: format!(
-                            "{} names {target} {id}, which the server does not hold",
-                            reference.field
-                        ),
-                        detail: detail(Value::Null),
-                        state: Some(state),
-                    }))
-                }
-            }
+            let refused = match tx.live_state(target.as_str(), id)? {
+                Some(held_in) if reference.same_state && held_in != state => Refused {
+                    code: "reference_in_other_state",
+                    reason: format!(
+                        "{} names {target} {id}, which belongs to state {held_in}, not to \
+                         the record's state {state}",
+                        reference.field
+                    ),
+                    detail: detail(&[("row_state", held_in), ("record_state", state)]),
+                    state: Some(state),
+                },
+                Some(_) => continue,
+                None => Refused {
+                    code: "missing_reference",
+                    reason: format!(
+                        "{} names {target} {id}, which the server does not hold",
+                        reference.field
+                    ),
+                    detail: detail(&[]),
+                    state: Some(state),
+                },
+            };
+            return Ok(Err(refused));
         }
     }
     Ok(Ok(()))
