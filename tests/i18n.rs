@@ -215,6 +215,7 @@ fn every_error_code_the_app_can_show_has_a_headline() {
     let mut refusals = BTreeSet::new();
     let push = repo_root().join("crates/odop-ledger/src/push.rs");
     literals_after(&push, "Refused::new(", &mut refusals);
+    literals_after(&push, "Refused::named_by(", &mut refusals);
     literals_after(&push, "code: ", &mut refusals);
     assert!(
         refusals.len() >= 5,

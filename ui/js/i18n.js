@@ -89,6 +89,13 @@ export function refusalReasonText(refusal, stateName) {
       row_state: name(d.row_state),
       record_state: name(d.record_state),
     });
+  } else if ((refusal.code === "in_use" || refusal.code === "still_referred") && d && Array.isArray(d.used_by)) {
+    // Each is "kind id": the kind said in this language, the id's last part as lists show it.
+    const records = d.used_by.map((r) => {
+      const [kind, id = ""] = String(r).split(" ");
+      return `${tOr(`kind.${kind}`, kind)} …${id.slice(-8)}`;
+    });
+    text = said("sync.refusal.used_by", { records: records.join(", ") });
   } else if (refusal.code === "invalid" && d && typeof d.problem === "string") {
     text = detailText(d);
   }

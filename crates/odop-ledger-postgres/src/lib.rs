@@ -658,6 +658,39 @@ impl Tx for PgTx<'_> {
         .transpose()
     }
 
+    fn naming(
+        &mut self,
+        kind: &str,
+        field: &str,
+        id: &str,
+        except_state: Option<u16>,
+        limit: u32,
+    ) -> Result<Vec<String>, LedgerError> {
+        // A scan of the kind's rows: no index knows what a row names, and only deletes and
+        // moves of a named record ask.
+        let s = self.statement(
+            "SELECT id FROM rows WHERE kind = $1 AND NOT deleted \
+             AND ($4::INTEGER IS NULL OR state <> $4) \
+             AND (fields::jsonb -> $2 = to_jsonb($3::TEXT) \
+                  OR fields::jsonb -> $2 @> jsonb_build_array($3::TEXT)) \
+             LIMIT $5",
+        )?;
+        let rows = self
+            .tx
+            .query(
+                &s,
+                &[
+                    &kind,
+                    &field,
+                    &id,
+                    &state_param(except_state),
+                    &i64::from(limit),
+                ],
+            )
+            .map_err(sql)?;
+        rows.iter().map(|r| r.try_get(0).map_err(sql)).collect()
+    }
+
     fn row(&mut self, kind: &str, id: &str) -> Result<Option<StoredRow>, LedgerError> {
         self.query_opt(
             concat!(

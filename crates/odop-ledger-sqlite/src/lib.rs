@@ -440,6 +440,34 @@ impl Tx for SqliteTx<'_, '_> {
             .map_err(sql)
     }
 
+    fn naming(
+        &mut self,
+        kind: &str,
+        field: &str,
+        id: &str,
+        except_state: Option<u16>,
+        limit: u32,
+    ) -> Result<Vec<String>, LedgerError> {
+        // A scan of the kind's rows: no index knows what a row names, and only deletes and
+        // moves of a named record ask.
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT id FROM rows WHERE kind = ?1 AND NOT deleted \
+                 AND (?4 IS NULL OR state IS NOT ?4) \
+                 AND EXISTS (SELECT 1 FROM json_each(fields, '$.' || ?2) WHERE value = ?3) \
+                 LIMIT ?5",
+            )
+            .map_err(sql)?;
+        let ids = stmt
+            .query_map(
+                rusqlite::params![kind, field, id, except_state, limit],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        ids.collect::<Result<_, _>>().map_err(sql)
+    }
+
     fn row(&mut self, kind: &str, id: &str) -> Result<Option<StoredRow>, LedgerError> {
         self.tx
             .prepare_cached(&format!(

@@ -1155,22 +1155,16 @@ fn references(ledger: &dyn Ledger) {
     assert_eq!(refused(&r, 3).0, "missing_reference");
     applied(&r, 4);
 
-    // A record deleted since does not lock the rows that already name it; a new name for it
-    // is refused.
-    let gone = push(ledger, &w.central, "c-central", vec![delete(4, 1, 1)]);
-    applied(&gone, 0);
-    let mut retitle = update(6, 30, 1, &[("title", json!("Story 30"), json!("Retold"))]);
-    retitle.kind = "story".into();
-    let r = push(
-        ledger,
-        &w.up,
-        "c-up",
-        vec![retitle, numbered(7, story(34, 9, 187, 1))],
+    // A record that rows name is neither deleted nor moved away from them.
+    let r = push(ledger, &w.central, "c-central", vec![delete(4, 1, 1)]);
+    let (code, reason, detail) = refused_with(&r, 0);
+    assert_eq!(code, "in_use", "{reason}");
+    let used_by = detail.expect("the rows that name it, as data")["used_by"].clone();
+    assert_eq!(
+        used_by,
+        json!([format!("seller {}", id(40)), format!("story {}", id(30))]),
+        "{reason}"
     );
-    applied(&r, 0);
-    assert_eq!(refused(&r, 1).0, "missing_reference");
-
-    // Moving a record to another state checks again what it already named.
     let r = push(
         ledger,
         &w.central,
@@ -1178,8 +1172,61 @@ fn references(ledger: &dyn Ledger) {
         vec![numbered(5, story(35, 9, 187, 3))],
     );
     applied(&r, 0);
-    let mut moving = update(
+    let away = update(
         6,
+        3,
+        1,
+        &[
+            ("state", json!(9), json!(10)),
+            ("district", json!(187), json!(211)),
+        ],
+    );
+    let (code, reason) = refused(&push(ledger, &w.central, "c-central", vec![away]), 0);
+    assert_eq!(code, "still_referred", "{reason}");
+    assert!(
+        reason.contains(&id(35)),
+        "the reason names the story: {reason}"
+    );
+    // A seller may sell a product of another state, so it holds no product back.
+    let home = update(
+        7,
+        2,
+        1,
+        &[
+            ("state", json!(10), json!(9)),
+            ("district", json!(211), json!(187)),
+        ],
+    );
+    applied(&push(ledger, &w.central, "c-central", vec![home]), 0);
+
+    // Once nothing names it, it goes; a new name for it is then refused.
+    let mut retell = update(6, 30, 1, &[("product", json!(id(1)), json!(id(3)))]);
+    retell.kind = "story".into();
+    let mut narrower = update(
+        7,
+        40,
+        1,
+        &[("products", json!([id(1), id(2)]), json!([id(2)]))],
+    );
+    narrower.kind = "seller".into();
+    let r = push(ledger, &w.up, "c-up", vec![retell, narrower]);
+    applied(&r, 0);
+    applied(&r, 1);
+    applied(
+        &push(ledger, &w.central, "c-central", vec![delete(8, 1, 1)]),
+        0,
+    );
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![numbered(8, story(34, 9, 187, 1))],
+    );
+    assert_eq!(refused(&r, 0).0, "missing_reference");
+
+    // Moving a record to another state checks again what it already named.
+    let mut moving = update(
+        9,
         35,
         1,
         &[

@@ -136,6 +136,16 @@ pub trait Tx {
     /// The state of the row when it is live; `None` when it is deleted or was never written.
     /// A write that names the row needs only this, not its fields.
     fn live_state(&mut self, kind: &str, id: &str) -> Result<Option<u16>, LedgerError>;
+    /// Up to `limit` live rows of `kind` whose `field` holds `id`, alone or in a list, as their
+    /// ids; with `except_state`, only rows of other states.
+    fn naming(
+        &mut self,
+        kind: &str,
+        field: &str,
+        id: &str,
+        except_state: Option<u16>,
+        limit: u32,
+    ) -> Result<Vec<String>, LedgerError>;
     /// The next number of the change sequence. Taking it serialises writers until commit, so
     /// no later commit can appear below a cursor already handed out.
     fn next_seq(&mut self) -> Result<u64, LedgerError>;

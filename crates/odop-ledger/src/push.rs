@@ -135,6 +135,31 @@ impl Refused {
         }
     }
 
+    /// A delete (`in_use`) or a move to another state (`still_referred`) of a row that other
+    /// rows name: they would be left naming a record that is gone, or one of another state.
+    fn named_by(
+        code: &'static str,
+        kind: EntityKind,
+        id: &str,
+        used_by: &[String],
+        state: u16,
+    ) -> Refused {
+        let what = if code == "in_use" {
+            "deleted"
+        } else {
+            "moved to another state"
+        };
+        Refused {
+            code,
+            reason: format!(
+                "{kind} {id} cannot be {what} while {} name it",
+                used_by.join(", ")
+            ),
+            detail: Some(serde_json::json!({ "used_by": used_by })),
+            state: Some(state),
+        }
+    }
+
     /// A state editor's write to a row of another state: the row is (or would be) in
     /// `row_state`; `moving` says the write would move it there.
     fn other_state(who: &Account, row_state: u16, moving: bool) -> Refused {
@@ -304,6 +329,12 @@ fn apply_one(
             let row = current
                 .as_ref()
                 .expect("a delete reaches here only for a live row");
+            let used_by = referrers(tx, kind, &m.id, None)?;
+            if !used_by.is_empty() {
+                return Ok(Err(Refused::named_by(
+                    "in_use", kind, &m.id, &used_by, row.state,
+                )));
+            }
             let seq = tx.next_seq()?;
             version += 1;
             tx.write_row(&StoredRow {
@@ -339,6 +370,14 @@ fn apply_one(
             let held = current.as_ref().filter(|r| !r.deleted);
             if let Err(r) = check_references(tx, kind, &fields, checked.state.0, held)? {
                 return Ok(Err(r));
+            }
+            if let Some(old) = before.filter(|s| *s != checked.state.0) {
+                // Rows of the state it leaves that must share its state would be left behind.
+                let used_by = referrers(tx, kind, &m.id, Some(checked.state.0))?;
+                if !used_by.is_empty() {
+                    let refused = Refused::named_by("still_referred", kind, &m.id, &used_by, old);
+                    return Ok(Err(refused));
+                }
             }
             if changed {
                 let seq = tx.next_seq()?;
@@ -432,6 +471,30 @@ fn check_references(
         }
     }
     Ok(Ok(()))
+}
+
+/// Live rows that name `kind` `id`, as "kind id", up to five: all of them, or with `moving_to`
+/// those that must share its state and lie in another.
+fn referrers(
+    tx: &mut dyn Tx,
+    kind: EntityKind,
+    id: &str,
+    moving_to: Option<u16>,
+) -> Result<Vec<String>, LedgerError> {
+    const SHOWN: u32 = 5;
+    let mut out = Vec::new();
+    for from in EntityKind::ALL {
+        for reference in from.references() {
+            if reference.target != kind || (moving_to.is_some() && !reference.same_state) {
+                continue;
+            }
+            for row in tx.naming(from.as_str(), reference.field, id, moving_to, SHOWN)? {
+                out.push(format!("{from} {row}"));
+            }
+        }
+    }
+    out.truncate(SHOWN as usize);
+    Ok(out)
 }
 
 /// Marks the conflicts a mutation names as settled, when they are open and on its row.

@@ -680,6 +680,64 @@ async fn a_story_about_a_product_deleted_meanwhile_is_refused_naming_the_product
     two.agrees_with(&hub);
 }
 
+/// One desk deletes a product while another, offline from it, writes a story about it and
+/// syncs first. The server refuses the deletion, naming the story. Given up, the deletion
+/// brings the product back; once the story is deleted, the product can be.
+#[tokio::test]
+async fn a_deletion_of_a_product_a_story_now_names_is_refused_naming_the_story() {
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+    one.delete(p.id);
+    let story: odop_domain::Story = serde_json::from_value(serde_json::json!({
+        "id": odop_domain::Id::new().to_string(),
+        "state": 9,
+        "district": 187,
+        "product": p.id.to_string(),
+        "title": "Zari orders from Surat",
+        "texts": [{"lang": "en", "text": "Orders tripled after the fair."}],
+    }))
+    .unwrap();
+    {
+        let mut store = two.store();
+        let mut edit = store.edit("two").unwrap();
+        edit.put(&story).unwrap();
+        edit.commit().unwrap();
+    }
+    two.sync().await;
+
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused), (0, 1), "{r:?}");
+    let refused = one.store().refusals().unwrap().remove(0);
+    assert_eq!(refused.code, "in_use", "{refused:?}");
+    assert_eq!(
+        refused.detail.clone().expect("the rows that name it")["used_by"],
+        serde_json::json!([format!("story {}", story.id)])
+    );
+    assert!(
+        one.get(p.id).is_none(),
+        "the deletion stands on this desk until sent again or given up"
+    );
+
+    // Given up, the deletion leaves the product as the server holds it; once the story is
+    // gone, the product may go too.
+    one.store().discard_refusal(refused.seq).unwrap();
+    one.sync().await;
+    assert!(one.get(p.id).is_some(), "the product is back");
+    let mut store = two.store();
+    let mut edit = store.edit("two").unwrap();
+    edit.delete(EntityKind::Story, story.id).unwrap();
+    edit.commit().unwrap();
+    drop(store);
+    two.sync().await;
+    one.sync().await;
+    one.delete(p.id);
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused), (1, 0), "{r:?}");
+    two.sync().await;
+    assert!(two.get(p.id).is_none());
+    one.agrees_with(&hub);
+    two.agrees_with(&hub);
+}
+
 /// Discarding a refused write pulls everything again to get the server's rows back; a row
 /// deleted and pruned meanwhile is not in that pull, and must go all the same.
 #[tokio::test]
