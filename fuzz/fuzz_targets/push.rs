@@ -1,9 +1,10 @@
 //! Any run of pushes from DPIIT, two state editors and a viewer, forged or not, keeps the
 //! server's promises: a state editor changes no row or conflict outside its state (before or
 //! after the write), a viewer changes nothing, every live row is one the domain accepts and
-//! names only live records, of its state where it must, a version only grows and grows with
-//! every change, a replayed push is answered as before and changes nothing, and each state's
-//! readers pull exactly the rows and conflicts of their state.
+//! names only live records, of its state where it must (no push deletes or moves a record
+//! from under the rows that name it), a version only grows and grows with every change, a
+//! replayed push is answered as before and changes nothing, and each state's readers pull
+//! exactly the rows and conflicts of their state.
 //!
 //! The input is read as pushes. A push's first byte picks the account (low two bits) and the
 //! client id (the next three: its own, or one shared with every account); the second byte the
@@ -381,6 +382,7 @@ impl World {
                 names_what_it_may(key, old, new, before, after);
             }
         }
+        leaves_nothing_behind(before, after, request);
         for (id, c) in &after.conflicts {
             if before.conflicts.get(id) != Some(c) {
                 assert!(
@@ -447,6 +449,37 @@ fn names_what_it_may(
                 reference.field,
                 after.rows.get(&target)
             );
+        }
+    }
+}
+
+/// No live row names a record this push deleted, or one it moved to another state where the
+/// reference must share the state: the server refuses such a delete or move.
+fn leaves_nothing_behind(before: &Snapshot, after: &Snapshot, request: &PushRequest) {
+    for (key, old) in &before.rows {
+        if old.fields.is_none() {
+            continue;
+        }
+        let new = after.rows.get(key);
+        let gone = new.is_none_or(|r| r.fields.is_none());
+        let moved = new.is_some_and(|r| r.state != old.state);
+        if !gone && !moved {
+            continue;
+        }
+        let kind: EntityKind = key.0.parse().expect("a known kind");
+        for (other, row) in &after.rows {
+            let Some(fields) = &row.fields else { continue };
+            let from: EntityKind = other.0.parse().expect("a known kind");
+            for reference in from.references() {
+                if reference.target != kind || !reference.ids(fields).contains(&key.1.as_str()) {
+                    continue;
+                }
+                assert!(!gone, "{other:?} names {key:?}, deleted\n{request:?}");
+                assert!(
+                    !reference.same_state || new.is_some_and(|r| r.state == row.state),
+                    "{other:?} names {key:?}, moved to another state\n{request:?}"
+                );
+            }
         }
     }
 }
