@@ -225,6 +225,68 @@ impl Hub {
     }
 }
 
+/// What a delete costs the server, which looks for rows naming the record first: per run a new
+/// product nothing names (so every naming kind is searched to its end) is renamed, then
+/// deleted, one push each, straight on the ledger. Medians of the rename and the delete.
+fn delete_cost(hub: &Hub, rows: &[Row], runs: usize) -> Result<(Duration, Duration)> {
+    let template = rows
+        .iter()
+        .find(|(k, _)| *k == EntityKind::Product)
+        .map(|(_, f)| f.clone())
+        .context("no product to copy")?;
+    let mut seq = 0u64;
+    let push = |m: Mutation| -> Result<Duration> {
+        let start = Instant::now();
+        let answer = hub.ledger.push(
+            &hub.central,
+            &PushRequest {
+                client: "bench-deletes".into(),
+                mutations: vec![m],
+            },
+        )?;
+        let took = start.elapsed();
+        ensure!(
+            matches!(
+                answer.results.first().map(|r| &r.outcome),
+                Some(Outcome::Applied { .. })
+            ),
+            "the server did not take it: {answer:?}"
+        );
+        Ok(took)
+    };
+    let (mut renames, mut deletes) = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        let id = odop_domain::Id::new().to_string();
+        let mut fields = template.clone();
+        fields.insert("id".into(), Value::from(id.clone()));
+        seq += 1;
+        push(create(seq, "product", &fields))?;
+        let mut name = std::collections::BTreeMap::new();
+        name.insert(
+            "name".to_owned(),
+            FieldChange {
+                base: fields.get("name").cloned().unwrap_or(Value::Null),
+                new: Value::from(format!("Unnamed product {run}")),
+            },
+        );
+        let mutation = |seq, op, base_version, fields| Mutation {
+            seq,
+            kind: "product".into(),
+            id: id.clone(),
+            op,
+            base_version,
+            fields,
+            resolves: vec![],
+            at: String::new(),
+        };
+        seq += 1;
+        renames.push(push(mutation(seq, Op::Put, 1, name))?);
+        seq += 1;
+        deletes.push(push(mutation(seq, Op::Delete, 2, Default::default()))?);
+    }
+    Ok((median(renames), median(deletes)))
+}
+
 impl Drop for Hub {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -477,6 +539,9 @@ pub fn run(data: &Data, sellers: usize, runs: usize) -> Result<Section> {
     let (small_pull, small_push) = (median(small_pulls), median(small_pushes));
     let (big_pull, big_push) = (median(big_pulls), median(big_pushes));
 
+    eprintln!("sync: a rename and a delete on the large ledger…");
+    let (rename_one, delete_one) = delete_cost(&hub, &big, runs)?;
+
     eprintln!("sync: the large desk after a server restart, and a full comparison…");
     // What every start of the server does to its ledger.
     hub.ledger.new_epoch()?;
@@ -548,6 +613,8 @@ pub fn run(data: &Data, sellers: usize, runs: usize) -> Result<Section> {
             "small_push_one_ms": round(ms(small_push), 2),
             "big_push_one_ms": round(ms(big_push), 2),
             "push_one_big_over_small": round(big_push.as_secs_f64() / small_push.as_secs_f64(), 3),
+            "ledger_rename_one_ms": round(ms(rename_one), 2),
+            "ledger_delete_one_ms": round(ms(delete_one), 2),
             "after_restart_ms": round(ms(restarted), 2),
             "full_comparison_ms": round(ms(compared), 1),
             "full_comparison_over_after_restart": round(compared.as_secs_f64() / restarted.as_secs_f64(), 1),
@@ -616,6 +683,11 @@ pub fn run(data: &Data, sellers: usize, runs: usize) -> Result<Section> {
         "large desk / small desk: pull / push",
         format!("{:.2}x", big_pull.as_secs_f64() / small_pull.as_secs_f64()),
         format!("{:.2}x", big_push.as_secs_f64() / small_push.as_secs_f64()),
+    );
+    s.line(
+        "server: one product renamed / deleted (naming rows searched)",
+        fmt_ms(rename_one),
+        fmt_ms(delete_one),
     );
     s.line(
         "large desk's sync after a server restart / a full comparison",
