@@ -54,6 +54,24 @@ impl Desk {
         edit.commit().unwrap();
     }
 
+    /// Writes a story about `p`, in its district of Uttar Pradesh.
+    fn tell_of(&self, p: &Product) -> odop_domain::Story {
+        let story: odop_domain::Story = serde_json::from_value(serde_json::json!({
+            "id": odop_domain::Id::new().to_string(),
+            "state": 9,
+            "district": 187,
+            "product": p.id.to_string(),
+            "title": "Zari orders from Surat",
+            "texts": [{"lang": "en", "text": "Orders tripled after the fair."}],
+        }))
+        .unwrap();
+        let mut store = self.store();
+        let mut edit = store.edit(&self.name).unwrap();
+        edit.put(&story).unwrap();
+        edit.commit().unwrap();
+        story
+    }
+
     fn get(&self, id: odop_domain::Id) -> Option<Product> {
         self.store().get::<Product>(id).unwrap()
     }
@@ -630,21 +648,7 @@ async fn a_horizon_resync_cut_off_mid_way_still_removes_what_was_deleted() {
 #[tokio::test]
 async fn a_story_about_a_product_deleted_meanwhile_is_refused_naming_the_product() {
     let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
-    let story: odop_domain::Story = serde_json::from_value(serde_json::json!({
-        "id": odop_domain::Id::new().to_string(),
-        "state": 9,
-        "district": 187,
-        "product": p.id.to_string(),
-        "title": "Zari orders from Surat",
-        "texts": [{"lang": "en", "text": "Orders tripled after the fair."}],
-    }))
-    .unwrap();
-    {
-        let mut store = one.store();
-        let mut edit = store.edit("one").unwrap();
-        edit.put(&story).unwrap();
-        edit.commit().unwrap();
-    }
+    let story = one.tell_of(&p);
     two.delete(p.id);
     two.sync().await;
 
@@ -687,21 +691,7 @@ async fn a_story_about_a_product_deleted_meanwhile_is_refused_naming_the_product
 async fn a_deletion_of_a_product_a_story_now_names_is_refused_naming_the_story() {
     let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
     one.delete(p.id);
-    let story: odop_domain::Story = serde_json::from_value(serde_json::json!({
-        "id": odop_domain::Id::new().to_string(),
-        "state": 9,
-        "district": 187,
-        "product": p.id.to_string(),
-        "title": "Zari orders from Surat",
-        "texts": [{"lang": "en", "text": "Orders tripled after the fair."}],
-    }))
-    .unwrap();
-    {
-        let mut store = two.store();
-        let mut edit = store.edit("two").unwrap();
-        edit.put(&story).unwrap();
-        edit.commit().unwrap();
-    }
+    let story = two.tell_of(&p);
     two.sync().await;
 
     let r = one.sync().await;
