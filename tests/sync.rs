@@ -347,7 +347,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
                 _ => None,
             })
             .collect();
-        ensure!(up.len() >= 2, "the server holds {} Uttar Pradesh products", up.len());
+        ensure!(up.len() >= 3, "the server holds {} Uttar Pradesh products", up.len());
         let (gone, moved) = (&up[0], &up[1]);
         let change = |base: serde_json::Value, new: serde_json::Value| FieldChange { base, new };
         let mutations = vec![
@@ -453,6 +453,79 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         w.eval(&show.replace(" · Story · ", " · कहानी · "), vec![]).await?;
         w.shot(&shots, "06-names-gone-or-moved-hi").await?;
         w.click("lang-en").await?;
+
+        // DPIIT writes a story about a third product while this desk, not yet told, deletes
+        // it: the server refuses the deletion, naming the story.
+        let kept = &up[2];
+        let story_id = odop_domain::Id::new().to_string();
+        let story = Mutation::create(
+            3,
+            "story",
+            &story_id,
+            [
+                ("id", json!(story_id)),
+                ("state", json!(9)),
+                ("district", kept.2.clone()),
+                ("product", json!(kept.0)),
+                ("title", json!("A buyer from Delhi")),
+                ("texts", json!([{"lang": "en", "text": "A standing order."}])),
+            ],
+        );
+        let request = PushRequest {
+            client: "dpiit-elsewhere".into(),
+            mutations: vec![story],
+        };
+        let answer = tokio::task::block_in_place(|| central.ledger.push(&dpiit, &request))?;
+        ensure!(
+            matches!(answer.results[0].outcome, Outcome::Applied { .. }),
+            "DPIIT's story: {answer:?}"
+        );
+        let before = refusal_reasons(&w).await?.len();
+        w.eval(
+            "window.__TAURI__.core.invoke('delete_record', { kind: 'product', id: arguments[0] }); \
+             return null;",
+            vec![json!(kept.0)],
+        )
+        .await?;
+        w.wait_until(
+            "Number(document.querySelector('[data-testid=sync-status]')?.dataset.pending) === 1",
+            "the deletion to wait to be sent",
+        )
+        .await?;
+        w.eval("window.__TAURI__.core.invoke('sync_now'); return null;", vec![])
+            .await?;
+        w.go("sync").await?;
+        w.wait_until(
+            &format!("document.querySelectorAll('[data-testid=refusal-row]').length === {before} + 1"),
+            "the deletion's refusal",
+        )
+        .await?;
+        let deleted = "[...document.querySelectorAll('[data-testid=refusal-row]')]\
+             .find((r) => r.cells[0].textContent.includes(' · Product · ') \
+             && r.querySelector('[data-testid=refusal-headline]').textContent.startsWith('Other'))";
+        let said = w
+            .eval(
+                &format!(
+                    "const r = {deleted}; return [r.cells[0].textContent.split(' · ')[0], \
+                     r.querySelector('[data-testid=refusal-reason]').textContent];"
+                ),
+                vec![],
+            )
+            .await?;
+        let short = &story_id[story_id.len() - 8..];
+        ensure!(
+            said == json!([
+                "Deleted",
+                format!("Named by: Story …{short}. Change or delete those first.")
+            ]),
+            "the deletion's refusal as shown: {said}"
+        );
+        w.eval(
+            &format!("{deleted}.scrollIntoView({{ block: 'center' }}); return null;"),
+            vec![],
+        )
+        .await?;
+        w.shot(&shots, "07-deletion-of-a-named-product").await?;
         Ok(())
     }
     .await;
