@@ -378,19 +378,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
                 at: String::new(),
             },
         ];
-        let request = PushRequest {
-            client: "dpiit-elsewhere".into(),
-            mutations,
-        };
-        let dpiit = Account::new("dpiit-elsewhere", Role::Central, None)?;
-        let answer = tokio::task::block_in_place(|| central.ledger.push(&dpiit, &request))?;
-        ensure!(
-            answer
-                .results
-                .iter()
-                .all(|r| matches!(r.outcome, Outcome::Applied { .. })),
-            "DPIIT's changes: {answer:?}"
-        );
+        central.push_as_dpiit(mutations)?;
         let before = refusal_reasons(&w).await?.len();
         for (title, product) in [("Orders after the fair", &gone.0), ("Buyers from Bengaluru", &moved.0)] {
             w.eval(
@@ -401,19 +389,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             )
             .await?;
         }
-        w.wait_until(
-            "Number(document.querySelector('[data-testid=sync-status]')?.dataset.pending) === 2",
-            "the two stories to wait to be sent",
-        )
-        .await?;
-        w.eval("window.__TAURI__.core.invoke('sync_now'); return null;", vec![])
-            .await?;
-        w.go("sync").await?;
-        w.wait_until(
-            &format!("document.querySelectorAll('[data-testid=refusal-row]').length === {before} + 2"),
-            "the stories' refusals",
-        )
-        .await?;
+        sent_and_refused(&w, 2, before).await?;
         let stories = "[...document.querySelectorAll('[data-testid=refusal-row]')]\
              .filter((r) => r.cells[0].textContent.includes(' · Story · '))";
         let said = w
@@ -471,15 +447,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
                 ("texts", json!([{"lang": "en", "text": "A standing order."}])),
             ],
         );
-        let request = PushRequest {
-            client: "dpiit-elsewhere".into(),
-            mutations: vec![story],
-        };
-        let answer = tokio::task::block_in_place(|| central.ledger.push(&dpiit, &request))?;
-        ensure!(
-            matches!(answer.results[0].outcome, Outcome::Applied { .. }),
-            "DPIIT's story: {answer:?}"
-        );
+        central.push_as_dpiit(vec![story])?;
         let before = refusal_reasons(&w).await?.len();
         w.eval(
             "window.__TAURI__.core.invoke('delete_record', { kind: 'product', id: arguments[0] }); \
@@ -487,19 +455,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             vec![json!(kept.0)],
         )
         .await?;
-        w.wait_until(
-            "Number(document.querySelector('[data-testid=sync-status]')?.dataset.pending) === 1",
-            "the deletion to wait to be sent",
-        )
-        .await?;
-        w.eval("window.__TAURI__.core.invoke('sync_now'); return null;", vec![])
-            .await?;
-        w.go("sync").await?;
-        w.wait_until(
-            &format!("document.querySelectorAll('[data-testid=refusal-row]').length === {before} + 1"),
-            "the deletion's refusal",
-        )
-        .await?;
+        sent_and_refused(&w, 1, before).await?;
         let deleted = "[...document.querySelectorAll('[data-testid=refusal-row]')]\
              .find((r) => r.cells[0].textContent.includes(' · Product · ') \
              && r.querySelector('[data-testid=refusal-headline]').textContent.startsWith('Other'))";
@@ -575,6 +531,25 @@ impl Central {
         })
     }
 
+    /// Writes `mutations` on the ledger as DPIIT would from another desk, each of which must
+    /// apply.
+    fn push_as_dpiit(&self, mutations: Vec<Mutation>) -> Result<()> {
+        let dpiit = Account::new("dpiit-elsewhere", Role::Central, None)?;
+        let request = PushRequest {
+            client: "dpiit-elsewhere".into(),
+            mutations,
+        };
+        let answer = tokio::task::block_in_place(|| self.ledger.push(&dpiit, &request))?;
+        ensure!(
+            answer
+                .results
+                .iter()
+                .all(|r| matches!(r.outcome, Outcome::Applied { .. })),
+            "DPIIT's changes: {answer:?}"
+        );
+        Ok(())
+    }
+
     /// Ends a test's run: a picture of the window if the run failed, then the window and the
     /// server closed; the run's own error comes first.
     async fn finish(self, w: Window, shots: &Path, run: Result<()>) -> Result<()> {
@@ -638,6 +613,31 @@ fn each_named(reasons: &[String], states: &[&str]) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Waits for `waiting` changes to be queued, syncs, and waits on the sync screen for as many
+/// refusals more than the `before` it listed.
+async fn sent_and_refused(w: &Window, waiting: usize, before: usize) -> Result<()> {
+    w.wait_until(
+        &format!(
+            "Number(document.querySelector('[data-testid=sync-status]')?.dataset.pending) === {waiting}"
+        ),
+        "the changes to wait to be sent",
+    )
+    .await?;
+    w.eval(
+        "window.__TAURI__.core.invoke('sync_now'); return null;",
+        vec![],
+    )
+    .await?;
+    w.go("sync").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelectorAll('[data-testid=refusal-row]').length === {before} + {waiting}"
+        ),
+        "the changes' refusals",
+    )
+    .await
 }
 
 async fn refusal_reasons(w: &Window) -> Result<Vec<String>> {
