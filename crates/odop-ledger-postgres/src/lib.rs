@@ -23,8 +23,8 @@ use odop_ledger::protocol::{
     ConflictRecord, Fields, Outcome, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
-    apply_push, read_pull, Account, ClientRecord, Ledger, LedgerError, Reader, Refusal, RowPage,
-    StoredRow, Tx,
+    apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Reader, Refusal,
+    RowPage, StoredRow, Tx,
 };
 use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::types::ToSql;
@@ -37,6 +37,7 @@ use thiserror::Error;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_ledger.sql")),
     (2, include_str!("../migrations/0002_epochs.sql")),
+    (3, include_str!("../migrations/0003_names.sql")),
 ];
 
 /// The advisory lock that keeps two servers starting together from migrating at once.
@@ -269,6 +270,9 @@ fn migrate(client: &mut Client) -> Result<(), LedgerError> {
                 version: *version,
                 source,
             })?;
+        if *version == 3 {
+            fill_names(&mut tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_version (version) VALUES ($1)",
             &[version],
@@ -346,6 +350,53 @@ fn row_from(r: &postgres::Row) -> Result<StoredRow, LedgerError> {
         at: r.try_get(7).map_err(sql)?,
         seq: unsigned(r.try_get(8).map_err(sql)?, "sequence number")?,
     })
+}
+
+/// Clears what the ledger notes a row names, before noting what it names now.
+const FORGET_NAMES: &str = "DELETE FROM names WHERE kind = $1 AND id = $2";
+
+/// Notes a row's names, given as two arrays: the ids named and the fields naming them.
+const NOTE_NAMES: &str = "INSERT INTO names (target, kind, field, id, state) \
+     SELECT target, $3, field, $4, $5 FROM unnest($1::TEXT[], $2::TEXT[]) AS n (target, field) \
+     ON CONFLICT DO NOTHING";
+
+/// A row's names as the two arrays [`NOTE_NAMES`] takes; `None` when it names nothing.
+fn name_arrays(row: &StoredRow) -> Option<(Vec<&str>, Vec<&'static str>)> {
+    let (targets, fields): (Vec<&str>, Vec<&'static str>) =
+        row.names().into_iter().map(|n| (n.id, n.field)).unzip();
+    (!targets.is_empty()).then_some((targets, fields))
+}
+
+/// Notes what every live row already held names, as `write_row` does for each row it writes.
+/// Rows are read a page at a time, so a large ledger is never held in memory at once.
+fn fill_names(tx: &mut Transaction<'_>) -> Result<(), LedgerError> {
+    let mut after = 0_i64;
+    loop {
+        let page = tx
+            .query(
+                concat!(
+                    "SELECT ",
+                    row_columns!(),
+                    " FROM rows WHERE seq > $1 AND NOT deleted ORDER BY seq LIMIT 2000"
+                ),
+                &[&after],
+            )
+            .map_err(sql)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.try_get(8).map_err(sql)?;
+        for r in &page {
+            let row = row_from(r)?;
+            if let Some((targets, fields)) = name_arrays(&row) {
+                tx.execute(
+                    NOTE_NAMES,
+                    &[&targets, &fields, &row.kind, &row.id, &i32::from(row.state)],
+                )
+                .map_err(sql)?;
+            }
+        }
+    }
 }
 
 // ---- the ledger -----------------------------------------------------------------------------
@@ -662,20 +713,15 @@ impl Tx for PgTx<'_> {
         &mut self,
         kind: &str,
         field: &str,
+        // A field names records of one kind only, so the field and the id find them.
+        _target: EntityKind,
         id: &str,
         except_state: Option<u16>,
         limit: u32,
     ) -> Result<Vec<String>, LedgerError> {
-        // A scan of the kind's rows: no index knows what a row names, and only deletes and
-        // moves of a named record ask. Looking for the id in the text first spares parsing
-        // the JSON of every row that cannot name it.
         let s = self.statement(
-            "SELECT id FROM rows WHERE kind = $1 AND NOT deleted \
-             AND ($4::INTEGER IS NULL OR state <> $4) \
-             AND strpos(fields, $3) > 0 \
-             AND (fields::jsonb -> $2 = to_jsonb($3::TEXT) \
-                  OR fields::jsonb -> $2 @> jsonb_build_array($3::TEXT)) \
-             LIMIT $5",
+            "SELECT id FROM names WHERE target = $3 AND kind = $1 AND field = $2 \
+             AND ($4::INTEGER IS NULL OR state <> $4) LIMIT $5",
         )?;
         let rows = self
             .tx
@@ -736,6 +782,15 @@ impl Tx for PgTx<'_> {
                 &big(row.seq),
             ],
         )?;
+        if row.kind_names_records() {
+            self.execute(FORGET_NAMES, &[&row.kind, &row.id])?;
+            if let Some((targets, fields)) = name_arrays(row) {
+                self.execute(
+                    NOTE_NAMES,
+                    &[&targets, &fields, &row.kind, &row.id, &i32::from(row.state)],
+                )?;
+            }
+        }
         Ok(())
     }
 

@@ -52,7 +52,7 @@ fn a_newer_or_non_utf8_database_is_refused_and_left_alone() {
         .unwrap();
     assert_eq!(
         (applied, versions),
-        (2, 2),
+        (3, 3),
         "each migration is recorded once"
     );
     let epochs: i64 = admin
@@ -88,4 +88,21 @@ fn a_newer_or_non_utf8_database_is_refused_and_left_alone() {
         .unwrap()
         .get(0);
     assert_eq!(tables, 0, "nothing was created in the LATIN1 database");
+}
+
+/// A ledger from before names were kept (schema 2) learns what its rows already name when it is
+/// upgraded, so a record they name is still held back from deletion.
+#[test]
+fn a_ledger_from_before_kept_names_still_holds_named_records() {
+    use odop_ledger::conformance::{named_product_is_held, write_named_product};
+
+    let cluster = cluster();
+    let url = cluster.create_database("names").unwrap();
+    write_named_product(&PostgresLedger::open(&url).unwrap());
+    cluster
+        .connect("names")
+        .unwrap()
+        .batch_execute("DROP TABLE names; DELETE FROM schema_version WHERE version = 3")
+        .unwrap();
+    named_product_is_held(&PostgresLedger::open(&url).unwrap());
 }

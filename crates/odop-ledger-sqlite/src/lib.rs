@@ -15,8 +15,8 @@ use odop_ledger::protocol::{
     ConflictRecord, Outcome, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
-    apply_push, read_pull, Account, ClientRecord, Ledger, LedgerError, Reader, Refusal, RowPage,
-    StoredRow, Tx,
+    apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Reader, Refusal,
+    RowPage, StoredRow, Tx,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use thiserror::Error;
@@ -25,6 +25,7 @@ use thiserror::Error;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_ledger.sql")),
     (2, include_str!("../migrations/0002_epochs.sql")),
+    (3, include_str!("../migrations/0003_names.sql")),
 ];
 
 /// What can go wrong in SQLite itself.
@@ -136,6 +137,9 @@ fn connect(path: &Path) -> Result<Connection, LedgerError> {
         .map_err(sql)?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(sql)?;
+    // A push uses about as many statements as rusqlite keeps by default (16); past that,
+    // each write would prepare its statements again.
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 
@@ -157,9 +161,54 @@ fn migrate(conn: &mut Connection) -> Result<(), LedgerError> {
             )
             .map_err(sql)?;
         }
+        if *version == 3 {
+            fill_names(&tx)?;
+        }
         tx.pragma_update(None, "user_version", version)
             .map_err(sql)?;
         tx.commit().map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// Notes what every live row already held names, as `write_row` does for each row it writes.
+fn fill_names(tx: &Transaction<'_>) -> Result<(), LedgerError> {
+    let mut stmt = tx
+        .prepare(&format!(
+            "SELECT {ROW_COLUMNS}, n FROM rows WHERE NOT deleted"
+        ))
+        .map_err(sql)?;
+    let mut rows = stmt.query([]).map_err(sql)?;
+    while let Some(r) = rows.next().map_err(sql)? {
+        let n: i64 = r.get(9).map_err(sql)?;
+        let row = with_fields(row_from(r).map_err(sql)?)?;
+        note_names(tx, &row, n)?;
+    }
+    Ok(())
+}
+
+/// Replaces what the ledger notes row `n` names with what it names now. A record the ledger
+/// holds no row of (a name from before names were checked) cannot be deleted or moved, so
+/// nothing is noted for it.
+fn note_names(tx: &Transaction<'_>, row: &StoredRow, n: i64) -> Result<(), LedgerError> {
+    if !row.kind_names_records() {
+        return Ok(());
+    }
+    tx.prepare_cached("DELETE FROM names WHERE row = ?1")
+        .map_err(sql)?
+        .execute([n])
+        .map_err(sql)?;
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO names (target, field, row) \
+             SELECT n, ?1, ?2 FROM rows WHERE kind = ?3 AND id = ?4 \
+             ON CONFLICT DO NOTHING",
+        )
+        .map_err(sql)?;
+    for name in row.names() {
+        insert
+            .execute(params![name.field, n, name.target.as_str(), name.id])
+            .map_err(sql)?;
     }
     Ok(())
 }
@@ -294,6 +343,14 @@ impl Ledger for SqliteLedger {
                 )
                 .map_err(sql)?;
             let Some(top) = top else { return Ok(0) };
+            // A name of a record pruned here would otherwise point at whatever row takes its
+            // number next.
+            tx.execute(
+                "DELETE FROM names WHERE target IN \
+                 (SELECT n FROM rows WHERE deleted = 1 AND seq <= ?1)",
+                [top],
+            )
+            .map_err(sql)?;
             let gone = tx
                 .execute("DELETE FROM rows WHERE deleted = 1 AND seq <= ?1", [top])
                 .map_err(sql)?;
@@ -444,26 +501,23 @@ impl Tx for SqliteTx<'_, '_> {
         &mut self,
         kind: &str,
         field: &str,
+        target: EntityKind,
         id: &str,
         except_state: Option<u16>,
         limit: u32,
     ) -> Result<Vec<String>, LedgerError> {
-        // A scan of the kind's rows: no index knows what a row names, and only deletes and
-        // moves of a named record ask. Looking for the id in the text first spares parsing
-        // the JSON of every row that cannot name it.
         let mut stmt = self
             .tx
             .prepare_cached(
-                "SELECT id FROM rows WHERE kind = ?1 AND NOT deleted \
-                 AND (?4 IS NULL OR state IS NOT ?4) \
-                 AND instr(fields, ?3) > 0 \
-                 AND EXISTS (SELECT 1 FROM json_each(fields, '$.' || ?2) WHERE value = ?3) \
-                 LIMIT ?5",
+                "SELECT r.id FROM names JOIN rows r ON r.n = names.row \
+                 WHERE names.target = (SELECT n FROM rows WHERE kind = ?3 AND id = ?4) \
+                 AND names.field = ?2 AND r.kind = ?1 AND NOT r.deleted \
+                 AND (?5 IS NULL OR r.state IS NOT ?5) LIMIT ?6",
             )
             .map_err(sql)?;
         let ids = stmt
             .query_map(
-                rusqlite::params![kind, field, id, except_state, limit],
+                params![kind, field, target.as_str(), id, except_state, limit],
                 |r| r.get(0),
             )
             .map_err(sql)?;
@@ -498,27 +552,32 @@ impl Tx for SqliteTx<'_, '_> {
 
     fn write_row(&mut self, row: &StoredRow) -> Result<(), LedgerError> {
         let fields = serde_json::to_string(&row.fields).map_err(json)?;
-        self.tx
+        let n: i64 = self
+            .tx
             .prepare_cached(&format!(
                 "INSERT INTO rows ({ROW_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
                  ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, \
                  state = excluded.state, fields = excluded.fields, deleted = excluded.deleted, \
-                 author = excluded.author, at = excluded.at, seq = excluded.seq"
+                 author = excluded.author, at = excluded.at, seq = excluded.seq \
+                 RETURNING n"
             ))
             .map_err(sql)?
-            .execute(params![
-                row.kind,
-                row.id,
-                row.version as i64,
-                row.state,
-                fields,
-                row.deleted,
-                row.author,
-                row.at,
-                row.seq as i64
-            ])
+            .query_row(
+                params![
+                    row.kind,
+                    row.id,
+                    row.version as i64,
+                    row.state,
+                    fields,
+                    row.deleted,
+                    row.author,
+                    row.at,
+                    row.seq as i64
+                ],
+                |r| r.get(0),
+            )
             .map_err(sql)?;
-        Ok(())
+        note_names(self.tx, row, n)
     }
 
     fn write_departure(

@@ -88,9 +88,9 @@ fn a_ledger_from_before_kept_epochs_carries_its_clients_on() {
     ledger.push(&up, &push).unwrap();
     let page = ledger.pull(&up, 0, 0, 100).unwrap();
     drop(ledger);
-    // Schema 1 was schema 2 without the table of epochs.
+    // Schema 1 was schema 3 without the tables of epochs and of names.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE epochs; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP TABLE epochs; DROP TABLE names; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
 
@@ -105,4 +105,20 @@ fn a_ledger_from_before_kept_epochs_carries_its_clients_on() {
         .unwrap();
     assert_ne!(next.epoch, page.epoch, "a start takes a new epoch");
     assert!(next.continues, "the upgrade kept the history: {next:?}");
+}
+
+/// A ledger from before names were kept (schema 2) learns what its rows already name when it is
+/// upgraded, so a record they name is still held back from deletion.
+#[test]
+fn a_ledger_from_before_kept_names_still_holds_named_records() {
+    use odop_ledger::conformance::{named_product_is_held, write_named_product};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite3");
+    write_named_product(&SqliteLedger::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE names; PRAGMA user_version = 2;")
+        .unwrap();
+    drop(conn);
+    named_product_is_held(&SqliteLedger::open(&path).unwrap());
 }

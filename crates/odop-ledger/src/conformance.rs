@@ -85,6 +85,42 @@ pub fn run_all(make: &mut dyn FnMut(&str) -> Box<dyn Ledger>) -> Vec<String> {
     failed
 }
 
+// ---- upgrades -------------------------------------------------------------------------------
+
+/// For a backend's upgrade test, before it takes the ledger back to a schema that kept no names:
+/// a product, and a seller and a story that name it.
+pub fn write_named_product(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![create(1, product(1, 9, 187, "Up Saree"))],
+    );
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![seller(1, 40, &[1]), numbered(2, story(30, 9, 187, 1))],
+    );
+    applied(&r, 0);
+    applied(&r, 1);
+}
+
+/// After the upgrade: the product written by [`write_named_product`] is still held back from
+/// deletion by both rows that name it.
+pub fn named_product_is_held(ledger: &dyn Ledger) {
+    let central = Account::new("dpiit", Role::Central, None).expect("a valid account");
+    let r = push(ledger, &central, "c-central", vec![delete(2, 1, 1)]);
+    let (code, reason, detail) = refused_with(&r, 0);
+    assert_eq!(code, "in_use", "{reason}");
+    assert_eq!(
+        detail.expect("the rows that name it, as data")["used_by"],
+        json!([format!("seller {}", id(40)), format!("story {}", id(30))]),
+        "the upgrade noted what the rows held before it name"
+    );
+}
+
 // ---- fixtures -------------------------------------------------------------------------------
 
 fn account(ledger: &dyn Ledger, name: &str, role: Role, state: Option<u16>) -> Account {
@@ -1093,6 +1129,25 @@ fn story(n: u32, state: u16, district: u32, product: u32) -> Mutation {
     )
 }
 
+/// An Uttar Pradesh exporter numbered `n` selling the products numbered in `products`.
+fn seller(seq: u64, n: u32, products: &[u32]) -> Mutation {
+    let products: Vec<String> = products.iter().map(|p| id(*p)).collect();
+    Mutation::create(
+        seq,
+        "seller",
+        &id(n),
+        [
+            ("id", json!(id(n))),
+            ("state", json!(9)),
+            ("district", json!(187)),
+            ("name", json!("Trader")),
+            ("kind", json!("exporter")),
+            ("packaging", json!("needed")),
+            ("products", json!(products)),
+        ],
+    )
+}
+
 fn numbered(seq: u64, mut m: Mutation) -> Mutation {
     m.seq = seq;
     m
@@ -1110,21 +1165,8 @@ fn references(ledger: &dyn Ledger) {
             create(3, product(3, 9, 187, "Up Carpet")),
         ],
     );
-    let seller = Mutation::create(
-        5,
-        "seller",
-        &id(40),
-        [
-            ("id", json!(id(40))),
-            ("state", json!(9)),
-            ("district", json!(187)),
-            ("name", json!("Trader")),
-            ("kind", json!("exporter")),
-            ("packaging", json!("needed")),
-            // A seller may sell products made in other states.
-            ("products", json!([id(1), id(2)])),
-        ],
-    );
+    // A seller may sell products made in other states.
+    let seller = seller(5, 40, &[1, 2]);
     let r = push(
         ledger,
         &w.up,
@@ -1243,6 +1285,28 @@ fn references(ledger: &dyn Ledger) {
     let held: BTreeSet<String> = view(ledger, &w.central).into_keys().collect();
     let want: BTreeSet<String> = [id(2), id(3), id(30), id(35), id(40)].into_iter().collect();
     assert_eq!(held, want, "only the accepted rows are held");
+
+    // A deleted row names nothing any more: product 3 is held back by story 30 alone once
+    // story 35 is gone, and goes once story 30 is gone too.
+    let mut gone = delete(10, 35, 1);
+    gone.kind = "story".into();
+    applied(&push(ledger, &w.central, "c-central", vec![gone]), 0);
+    let (code, _, detail) = refused_with(
+        &push(ledger, &w.central, "c-central", vec![delete(11, 3, 1)]),
+        0,
+    );
+    assert_eq!(code, "in_use");
+    assert_eq!(
+        detail.expect("as data")["used_by"],
+        json!([format!("story {}", id(30))])
+    );
+    let mut gone = delete(12, 30, 2);
+    gone.kind = "story".into();
+    applied(&push(ledger, &w.central, "c-central", vec![gone]), 0);
+    applied(
+        &push(ledger, &w.central, "c-central", vec![delete(13, 3, 1)]),
+        0,
+    );
 }
 
 fn foreign_cursor(ledger: &dyn Ledger) {

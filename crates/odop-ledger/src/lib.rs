@@ -19,7 +19,7 @@ use std::fmt;
 
 pub use account::{token_hash, Account, Token};
 pub use error::LedgerError;
-pub use odop_domain::format_utc_millis;
+pub use odop_domain::{format_utc_millis, EntityKind};
 pub use odop_protocol as protocol;
 pub use odop_protocol::Refusal;
 pub use pull::read_pull;
@@ -43,6 +43,49 @@ pub struct StoredRow {
     pub at: String,
     /// Where the row last entered the change sequence.
     pub seq: u64,
+}
+
+/// A record a row names: by which of its fields, and the named record's kind and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Name<'r> {
+    pub field: &'static str,
+    pub target: EntityKind,
+    pub id: &'r str,
+}
+
+impl StoredRow {
+    /// The records a live row names, by its kind's references; none for a tombstone or a kind
+    /// the domain does not know. Backends keep them beside the row, so that a delete or a move
+    /// of a named record finds the rows naming it without reading them all.
+    pub fn names(&self) -> Vec<Name<'_>> {
+        let kind = match self.kind.parse::<EntityKind>() {
+            Ok(kind) if !self.deleted => kind,
+            _ => return Vec::new(),
+        };
+        let mut out: Vec<Name<'_>> = Vec::new();
+        for reference in kind.references() {
+            for id in reference.ids(&self.fields) {
+                let name = Name {
+                    field: reference.field,
+                    target: reference.target,
+                    id,
+                };
+                // A list may name a record twice; it is named once.
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether rows of this kind can name records at all: a backend keeps no names for one
+    /// that cannot, and need not clear any when it is written.
+    pub fn kind_names_records(&self) -> bool {
+        self.kind
+            .parse::<EntityKind>()
+            .is_ok_and(|k| !k.references().is_empty())
+    }
 }
 
 /// Rows of the change sequence as a [`Reader`] hands them out.
@@ -136,12 +179,14 @@ pub trait Tx {
     /// The state of the row when it is live; `None` when it is deleted or was never written.
     /// A write that names the row needs only this, not its fields.
     fn live_state(&mut self, kind: &str, id: &str) -> Result<Option<u16>, LedgerError>;
-    /// Up to `limit` live rows of `kind` whose `field` holds `id`, alone or in a list, as their
-    /// ids; with `except_state`, only rows of other states.
+    /// Up to `limit` live rows of `kind` whose `field` names the `target` record `id`, alone or
+    /// in a list, as their ids; with `except_state`, only rows of other states. Answered from
+    /// the names `write_row` notes, never by reading the rows.
     fn naming(
         &mut self,
         kind: &str,
         field: &str,
+        target: EntityKind,
         id: &str,
         except_state: Option<u16>,
         limit: u32,
@@ -149,6 +194,8 @@ pub trait Tx {
     /// The next number of the change sequence. Taking it serialises writers until commit, so
     /// no later commit can appear below a cursor already handed out.
     fn next_seq(&mut self) -> Result<u64, LedgerError>;
+    /// Writes the row and, in place of what it named before, notes what it names now
+    /// ([`StoredRow::names`]), which [`Tx::naming`] answers from.
     fn write_row(&mut self, row: &StoredRow) -> Result<(), LedgerError>;
     /// Notes that the row left `state` at `seq`, so that state's readers drop it.
     fn write_departure(
@@ -213,4 +260,64 @@ pub fn now() -> String {
 /// A new random id for an epoch or a conflict.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(kind: &str, fields: serde_json::Value, deleted: bool) -> StoredRow {
+        StoredRow {
+            kind: kind.into(),
+            id: "r".into(),
+            version: 1,
+            state: 9,
+            fields: serde_json::from_value(fields).unwrap(),
+            deleted,
+            author: "a".into(),
+            at: "2026-01-01T00:00:00.000Z".into(),
+            seq: 1,
+        }
+    }
+
+    #[test]
+    fn a_row_names_each_record_once_by_field() {
+        let gap = row(
+            "gap",
+            json!({"workshop": "w1", "product": "p1", "seller": null, "note": "p2"}),
+            false,
+        );
+        let named = |r: &StoredRow| -> Vec<(&str, EntityKind, String)> {
+            r.names()
+                .into_iter()
+                .map(|n| (n.field, n.target, n.id.to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            named(&gap),
+            [
+                ("workshop", EntityKind::Workshop, "w1".to_owned()),
+                ("product", EntityKind::Product, "p1".to_owned())
+            ]
+        );
+        let seller = row("seller", json!({"products": ["p1", "p2", "p1", 7]}), false);
+        assert_eq!(
+            named(&seller),
+            [
+                ("products", EntityKind::Product, "p1".to_owned()),
+                ("products", EntityKind::Product, "p2".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn tombstones_products_and_unknown_kinds_name_nothing() {
+        let fields = json!({"products": ["p1"], "product": "p1"});
+        assert!(row("seller", fields.clone(), true).names().is_empty());
+        assert!(row("product", fields.clone(), false).names().is_empty());
+        assert!(row("village", fields, false).names().is_empty());
+        assert!(row("seller", json!({}), true).kind_names_records());
+        assert!(!row("product", json!({}), false).kind_names_records());
+    }
 }

@@ -488,7 +488,8 @@ fn referrers(
             if reference.target != kind || (moving_to.is_some() && !reference.same_state) {
                 continue;
             }
-            for row in tx.naming(from.as_str(), reference.field, id, moving_to, SHOWN)? {
+            let rows = tx.naming(from.as_str(), reference.field, kind, id, moving_to, SHOWN)?;
+            for row in rows {
                 out.push(format!("{from} {row}"));
             }
         }
