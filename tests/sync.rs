@@ -482,6 +482,55 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         )
         .await?;
         w.shot(&shots, "07-deletion-of-a-named-product").await?;
+
+        // Once DPIIT has deleted its story, "Send again" sends the deletion as it was made,
+        // though this desk no longer holds the product, and the server takes it.
+        let mut unsaid = Mutation::create(4, "story", &story_id, [("id", json!(story_id))]);
+        unsaid.op = Op::Delete;
+        unsaid.fields.clear();
+        unsaid.base_version = 1;
+        central.push_as_dpiit(vec![unsaid])?;
+        w.eval(
+            "window.__TAURI__.core.invoke('sync_now'); return null;",
+            vec![],
+        )
+        .await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=sync-state]')?.textContent.includes(': 0 sent, 1 received')",
+            "the story's deletion to arrive",
+        )
+        .await?;
+        let shown = before + 1;
+        w.eval(
+            &format!("{deleted}.querySelector('[data-testid=resend-refusal]').click(); return null;"),
+            vec![],
+        )
+        .await?;
+        w.wait_until(
+            &format!(
+                "document.querySelectorAll('[data-testid=refusal-row]').length === {shown} - 1 \
+                 && document.querySelector('[data-testid=sync-pending]')?.textContent === '1'"
+            ),
+            "the deletion to wait to be sent again",
+        )
+        .await?;
+        w.click("sync-now").await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=sync-state]')?.textContent.includes(': 1 sent, 0 received')",
+            "the deletion to be sent",
+        )
+        .await?;
+        let page = tokio::task::block_in_place(|| central.ledger.pull(&reader(), 0, 0, 1000))?;
+        let gone = page
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::Tombstone { id, .. } if *id == kept.0));
+        ensure!(gone, "the server still holds the product");
+        ensure!(
+            refusal_reasons(&w).await?.len() == shown - 1,
+            "only the deletion's refusal left the list"
+        );
+        w.shot(&shots, "08-deletion-sent-again").await?;
         Ok(())
     }
     .await;

@@ -312,7 +312,8 @@ impl<'c> Edit<'c> {
     /// Sends the refused writes of a row again, as the server needs them now. A refused update
     /// whose values a pull has since replaced writes them back first, so what goes is the
     /// refused change itself, based on what the server held when it was made. A refused delete
-    /// deletes the row again, on the version this desk now holds.
+    /// deletes the row again, on the version this desk now holds, or when it holds none, on the
+    /// version the refused delete was made on.
     pub(crate) fn resend(
         &mut self,
         kind: EntityKind,
@@ -320,6 +321,9 @@ impl<'c> Edit<'c> {
         op: &str,
     ) -> Result<(), StoreError> {
         let Some((rowid, body, version)) = self.stored(kind, id)? else {
+            if op == "delete" {
+                return self.delete_again(kind, id);
+            }
             return Err(StoreError::NotFound {
                 kind,
                 id: id.parse().unwrap_or_default(),
@@ -362,6 +366,39 @@ impl<'c> Edit<'c> {
             self.index(kind, rowid, &row)?;
         }
         self.record(kind, id, "update", &title_of(&row), &Fields::new(), version)
+    }
+
+    /// Sends again a refused delete of a record this desk no longer holds: on the version the
+    /// server held when it was made, so an edit made there since is a conflict a person
+    /// settles, not lost. Like any delete, it waits while records here name the record.
+    fn delete_again(&mut self, kind: EntityKind, id: &str) -> Result<(), StoreError> {
+        let key: Id = id.parse().unwrap_or_default();
+        let refused: Option<(String, Option<i64>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT fields, base_version FROM sync_refusals \
+                 WHERE entity = ?1 AND row_id = ?2 AND op = 'delete' ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row(params![kind.as_str(), id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        // A refusal kept before its base was, names no version to delete.
+        let Some((fields, Some(base))) = refused else {
+            return Err(StoreError::NotFound { kind, id: key });
+        };
+        let used_by = self.referrers(kind, key, None)?;
+        if !used_by.is_empty() {
+            return Err(StoreError::InUse {
+                kind,
+                id: key,
+                used_by,
+            });
+        }
+        let changes: Fields = serde_json::from_str(&fields).unwrap_or_default();
+        let old: Fields = changes
+            .iter()
+            .map(|(k, c)| (k.clone(), c.get("old").cloned().unwrap_or(Value::Null)))
+            .collect();
+        self.record_encoded(kind, id, "delete", &title_of(&old), &fields, base, true)
     }
 
     /// Records a change as given, in the history and the outbox; `settles` clears the row's

@@ -10,6 +10,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_compact_creates.sql")),
     (4, include_str!("../migrations/0004_one_history_index.sql")),
     (5, include_str!("../migrations/0005_refusal_detail.sql")),
+    (6, include_str!("../migrations/0006_refusal_base.sql")),
 ];
 
 /// The schema version this build writes.
@@ -167,5 +168,25 @@ mod tests {
             [],
         );
         assert!(not_json.is_err(), "a detail that is not JSON is refused");
+    }
+
+    #[test]
+    fn refusals_kept_before_0006_name_no_base_version() {
+        let mut conn = migrated_to(5);
+        conn.execute(
+            "INSERT INTO sync_refusals (seq, entity, row_id, op, fields, code, reason, at) \
+             VALUES (1, 'product', 'p1', 'delete', '{}', 'in_use', 'r', 't')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let base: Option<i64> = conn
+            .query_row(
+                "SELECT base_version FROM sync_refusals WHERE seq = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(base, None);
     }
 }

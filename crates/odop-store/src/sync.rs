@@ -754,11 +754,11 @@ impl Store {
                     let detail = detail.as_ref().map(Value::to_string);
                     tx.prepare_cached(
                         "INSERT OR REPLACE INTO sync_refusals \
-                         (seq, entity, row_id, op, fields, code, reason, detail, at) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         (seq, entity, row_id, op, fields, code, reason, detail, at, base_version) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                     )?
                     .execute(params![
-                        local, kind, row, op, fields, code, reason, detail, at
+                        local, kind, row, op, fields, code, reason, detail, at, base
                     ])?;
                 }
                 Verdict::Conflict { conflicts, .. } => {
@@ -1266,8 +1266,9 @@ impl Store {
     /// Sends a refused write again at the next sync, once its reason is gone (the record put
     /// back in the account's state, another desk's move undone): a refused create as the whole
     /// record, a refused update as its changes on what the server held, a refused delete as a
-    /// delete of the record as this desk now holds it. The row's other refused writes go with
-    /// it. Fixing the record and saving it sends it again too, without this.
+    /// delete of the record as this desk now holds it (or, when it holds none, as it was when
+    /// the delete was refused). The row's other refused writes go with it. Fixing the record
+    /// and saving it sends it again too, without this.
     pub fn resend_refusal(&mut self, who: &str, seq: i64) -> Result<(), StoreError> {
         let r = self.refusal(seq)?;
         let kind = kind_of(&r.kind)?;

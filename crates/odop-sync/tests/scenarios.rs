@@ -728,6 +728,49 @@ async fn a_deletion_of_a_product_a_story_now_names_is_refused_naming_the_story()
     two.agrees_with(&hub);
 }
 
+/// A refused deletion is sent again as it was made once nothing names the product, though this
+/// desk no longer holds it; while a record here still names it, sending it again is refused
+/// here, naming that record.
+#[tokio::test]
+async fn a_refused_deletion_is_sent_again_once_nothing_names_the_product() {
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+    one.delete(p.id);
+    let story = two.tell_of(&p);
+    two.sync().await;
+    let r = one.sync().await;
+    assert_eq!(r.refused, 1, "{r:?}");
+    let seq = one.store().refusals().unwrap()[0].seq;
+
+    let early = one.store().resend_refusal("one", seq).unwrap_err();
+    assert_eq!(early.code(), "in_use", "{early}");
+    assert!(early.to_string().contains(&story.id.to_string()), "{early}");
+    assert_eq!(
+        one.store().refusals().unwrap().len(),
+        1,
+        "the refusal stays"
+    );
+
+    let mut store = two.store();
+    let mut edit = store.edit("two").unwrap();
+    edit.delete(EntityKind::Story, story.id).unwrap();
+    edit.commit().unwrap();
+    drop(store);
+    two.sync().await;
+    one.sync().await;
+    assert!(one.get(p.id).is_none(), "still deleted here");
+    one.store().resend_refusal("one", seq).unwrap();
+    assert!(one.store().refusals().unwrap().is_empty());
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused), (1, 0), "{r:?}");
+    two.sync().await;
+    assert!(
+        two.get(p.id).is_none(),
+        "the deletion reached the other desk"
+    );
+    one.agrees_with(&hub);
+    two.agrees_with(&hub);
+}
+
 /// Discarding a refused write pulls everything again to get the server's rows back; a row
 /// deleted and pruned meanwhile is not in that pull, and must go all the same.
 #[tokio::test]
@@ -919,8 +962,9 @@ async fn a_refused_write_sent_again_once_its_reason_is_gone_lands() {
     assert_eq!(dpiit.get(p.id).unwrap().name, "Zari and Zardozi");
 }
 
-/// A desk deletes a record DPIIT has meanwhile moved to another state: refused. Once DPIIT
-/// moves it back and the record returns to the desk, the deletion sent again lands.
+/// A desk deletes a record DPIIT has meanwhile moved to another state: refused, and refused
+/// again when sent again as it is. Once DPIIT moves it back and the record returns to the desk,
+/// the deletion sent again lands.
 #[tokio::test]
 async fn a_refused_delete_sent_again_once_its_reason_is_gone_lands() {
     let (dir, hub, one, two, p) = two_desks_with_one_row().await;
@@ -936,8 +980,17 @@ async fn a_refused_delete_sent_again_once_its_reason_is_gone_lands() {
     assert_eq!(r.refused, 1);
     let refused = one.store().refusals().unwrap().remove(0);
     assert_eq!(refused.op, "delete");
-    let err = one.store().resend_refusal("one", refused.seq).unwrap_err();
-    assert_eq!(err.code(), "not_found", "{err}");
+    // Sent again before its reason is gone, though the desk no longer holds the record, it
+    // goes as it was made and is refused again for the same reason.
+    one.store().resend_refusal("one", refused.seq).unwrap();
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused), (0, 1), "{r:?}");
+    let refused_again = one.store().refusals().unwrap().remove(0);
+    assert_eq!(
+        (refused_again.op.as_str(), refused_again.code.as_str()),
+        ("delete", refused.code.as_str())
+    );
+    let refused = refused_again;
     let mut back = dpiit.get(p.id).unwrap();
     back.state = odop_domain::StateCode(9);
     back.district = odop_domain::DistrictCode(187);
