@@ -771,6 +771,50 @@ async fn a_refused_deletion_is_sent_again_once_nothing_names_the_product() {
     two.agrees_with(&hub);
 }
 
+/// A refused deletion sent again goes on the version it was made on: an edit the server took
+/// since meets it as a conflict a person settles, and is not deleted unseen.
+#[tokio::test]
+async fn a_refused_deletion_sent_again_after_an_edit_elsewhere_is_a_conflict() {
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+    one.delete(p.id);
+    let story = two.tell_of(&p);
+    two.sync().await;
+    assert_eq!(one.sync().await.refused, 1);
+    let seq = one.store().refusals().unwrap()[0].seq;
+
+    let mut store = two.store();
+    let mut edit = store.edit("two").unwrap();
+    edit.delete(EntityKind::Story, story.id).unwrap();
+    edit.commit().unwrap();
+    drop(store);
+    two.sync().await;
+    one.sync().await;
+    // Edited at the server after this desk last pulled, so the desk still holds no product.
+    let mut edited = two.get(p.id).unwrap();
+    edited.description = "Gold thread".into();
+    two.add(&edited);
+    two.sync().await;
+
+    one.store().resend_refusal("one", seq).unwrap();
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.conflicts), (0, 1), "{r:?}");
+    assert_eq!(
+        one.get(p.id).unwrap().description,
+        "Gold thread",
+        "the edited row came back"
+    );
+    let c = &one.store().conflicts(false).unwrap()[0];
+    assert_eq!(c.conflict.field, "*");
+    one.store()
+        .resolve("one", &c.conflict.id, &Resolution::Theirs)
+        .unwrap();
+    one.sync().await;
+    two.sync().await;
+    assert_eq!(two.get(p.id).unwrap().description, "Gold thread");
+    one.agrees_with(&hub);
+    two.agrees_with(&hub);
+}
+
 /// Discarding a refused write pulls everything again to get the server's rows back; a row
 /// deleted and pruned meanwhile is not in that pull, and must go all the same.
 #[tokio::test]
