@@ -333,7 +333,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
                 _ => None,
             })
             .collect();
-        let up: Vec<(String, u64, serde_json::Value)> = page
+        let up: Vec<(String, u64, serde_json::Value, String)> = page
             .changes
             .iter()
             .filter_map(|c| match c {
@@ -342,7 +342,8 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
                         && fields.get("state") == Some(&json!(9))
                         && texts.iter().filter(|t| t.contains(id.as_str())).count() == 1 =>
                 {
-                    Some((id.clone(), *version, fields["district"].clone()))
+                    let name = fields["name"].as_str().unwrap_or_default().to_owned();
+                    Some((id.clone(), *version, fields["district"].clone(), name))
                 }
                 _ => None,
             })
@@ -407,12 +408,20 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
                 [
                     "Added · Story · Orders after the fair",
                     "The record names a record the server does not hold.",
-                    "Its “Product” names a product the server does not hold: deleted, or never accepted."
+                    format!(
+                        "Its “Product” names the product “{}”, which the server does not hold: \
+                         deleted, or never accepted.",
+                        gone.3
+                    )
                 ],
                 [
                     "Added · Story · Buyers from Bengaluru",
                     "The record names a record of another state.",
-                    "Its “Product” names a product of Karnataka; it must be of Uttar Pradesh, the record's own state."
+                    format!(
+                        "Its “Product” names the product “{}” of Karnataka; it must be of Uttar \
+                         Pradesh, the record's own state.",
+                        moved.3
+                    )
                 ]
             ]),
             "the stories' refusals as shown: {said}"
@@ -468,11 +477,10 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
                 vec![],
             )
             .await?;
-        let short = &story_id[story_id.len() - 8..];
         ensure!(
             said == json!([
                 "Deleted",
-                format!("Named by: Story …{short}. Change or delete those first.")
+                "Named by: Story “A buyer from Delhi”. Change or delete those first."
             ]),
             "the deletion's refusal as shown: {said}"
         );

@@ -75,25 +75,32 @@ export function refusalHeadline(code) {
  * state's name from its LGD code, or undefined when this desk does not know it. */
 export function refusalReasonText(refusal, stateName) {
   const d = refusal.detail;
+  // Titles this desk knows of the records the reason names, by id.
+  const named = refusal.named ?? {};
   let text = "";
   if (refusal.code === "forbidden" && d && Number.isInteger(d.row_state) && Number.isInteger(d.account_state)) {
     const name = (code) => stateName(code) ?? t("sync.refusal.state.code", { code });
     const vars = { row_state: name(d.row_state), account_state: name(d.account_state) };
     text = d.moving ? said("sync.refusal.state.moving", vars) : said("sync.refusal.state.held", vars);
   } else if (refusal.code === "missing_reference" && d && typeof d.field === "string") {
-    text = said("sync.refusal.reference.missing", referenceVars(d));
+    const title = named[d.id];
+    text = title
+      ? said("sync.refusal.reference.missing_titled", { ...referenceVars(d), title })
+      : said("sync.refusal.reference.missing", referenceVars(d));
   } else if (refusal.code === "reference_in_other_state" && d && Number.isInteger(d.row_state)) {
     const name = (code) => stateName(code) ?? t("sync.refusal.state.code", { code });
-    text = said("sync.refusal.reference.other_state", {
-      ...referenceVars(d),
-      row_state: name(d.row_state),
-      record_state: name(d.record_state),
-    });
+    const title = named[d.id];
+    const vars = { ...referenceVars(d), row_state: name(d.row_state), record_state: name(d.record_state) };
+    text = title
+      ? said("sync.refusal.reference.other_state_titled", { ...vars, title })
+      : said("sync.refusal.reference.other_state", vars);
   } else if ((refusal.code === "in_use" || refusal.code === "still_referred") && d && Array.isArray(d.used_by)) {
-    // Each is "kind id": the kind said in this language, the id's last part as lists show it.
+    // Each is "kind id": the kind said in this language, then the record's title where this
+    // desk knows it, else the id's last part as lists show it.
     const records = d.used_by.map((r) => {
       const [kind, id = ""] = String(r).split(" ");
-      return `${tOr(`kind.${kind}`, kind)} …${id.slice(-8)}`;
+      const title = named[id];
+      return `${tOr(`kind.${kind}`, kind)} ${title ? `“${title}”` : `…${id.slice(-8)}`}`;
     });
     text = said("sync.refusal.used_by", { records: records.join(", ") });
   } else if (refusal.code === "invalid" && d && typeof d.problem === "string") {

@@ -2,7 +2,7 @@
 //! what the server sends, each in one transaction. The wire format is the sync crate's; this
 //! module speaks in the store's own terms.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
 use odop_domain::{EntityKind, Fields};
@@ -227,6 +227,10 @@ pub struct RefusedWrite {
     pub at: String,
     /// What a person calls the row: as this desk holds it, else as the refused write has it.
     pub title: String,
+    /// What a person calls the records the reason names (the record a reference names, the
+    /// rows that name this one), by id: as this desk holds them, else as its history last
+    /// wrote them. Records this desk never held or wrote are not here.
+    pub named: BTreeMap<String, String>,
 }
 
 /// Where one record stands with the server.
@@ -330,6 +334,54 @@ fn row_title(
         })
         .collect();
     Ok(title_of(&written))
+}
+
+/// The records a refusal's detail names, as (kind, id): the one a reference names, and the
+/// rows that name the refused record ("kind id" each).
+fn named_in(detail: Option<&Value>) -> Vec<(EntityKind, &str)> {
+    let Some(d) = detail else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let (Some(kind), Some(id)) = (d.get("kind").and_then(Value::as_str), d.get("id")) {
+        if let (Ok(kind), Some(id)) = (EntityKind::from_str(kind), id.as_str()) {
+            out.push((kind, id));
+        }
+    }
+    for r in d
+        .get("used_by")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some((kind, id)) = r.as_str().and_then(|r| r.split_once(' ')) else {
+            continue;
+        };
+        if let Ok(kind) = EntityKind::from_str(kind) {
+            out.push((kind, id));
+        }
+    }
+    out
+}
+
+/// What a person calls a record: as this desk holds it, else as this desk's history last wrote
+/// it (a record it deleted). `None` for one it never held or wrote.
+fn known_title(
+    conn: &rusqlite::Connection,
+    kind: EntityKind,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    if let Some(fields) = local_row(conn, kind, id)? {
+        return Ok(Some(title_of(&fields)).filter(|t| !t.is_empty()));
+    }
+    let title: Option<String> = conn
+        .prepare_cached(
+            "SELECT title FROM history WHERE row_id = ?1 AND entity = ?2 \
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![id, kind.as_str()], |r| r.get(0))
+        .optional()?;
+    Ok(title.filter(|t| !t.is_empty()))
 }
 
 fn kind_of(s: &str) -> Result<EntityKind, StoreError> {
@@ -1231,11 +1283,17 @@ impl Store {
                 detail,
                 at: r.get(7)?,
                 title: String::new(),
+                named: BTreeMap::new(),
             })
         })?;
         let mut out: Vec<RefusedWrite> = rows.collect::<Result<_, _>>()?;
         for w in &mut out {
             w.title = row_title(self.conn(), &w.kind, &w.row, Some(&w.changes))?;
+            for (kind, id) in named_in(w.detail.as_ref()) {
+                if let Some(title) = known_title(self.conn(), kind, id)? {
+                    w.named.insert(id.to_owned(), title);
+                }
+            }
         }
         Ok(out)
     }

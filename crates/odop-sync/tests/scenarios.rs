@@ -667,6 +667,11 @@ async fn a_story_about_a_product_deleted_meanwhile_is_refused_naming_the_product
         (&serde_json::json!("product"), &serde_json::json!("product"))
     );
     assert_eq!(refused.title, "Zari orders from Surat");
+    assert_eq!(
+        refused.named.get(&p.id.to_string()).map(String::as_str),
+        Some("Zari Work"),
+        "the product this desk wrote is named as its history last had it"
+    );
     assert!(
         hub.view(&two.account).is_empty(),
         "the server holds neither"
@@ -701,6 +706,11 @@ async fn a_deletion_of_a_product_a_story_now_names_is_refused_naming_the_story()
     assert_eq!(
         refused.detail.clone().expect("the rows that name it")["used_by"],
         serde_json::json!([format!("story {}", story.id)])
+    );
+    assert_eq!(
+        refused.named.get(&story.id.to_string()).map(String::as_str),
+        Some("Zari orders from Surat"),
+        "the story this desk now holds is named by its title"
     );
     assert!(
         one.get(p.id).is_none(),
