@@ -246,10 +246,15 @@ pub fn refused(store: &mut Store, who: &str, cmd: &RefusedCmd, out: &Out) -> any
                 }
                 list.iter()
                     .map(|r| {
-                        format!(
+                        let mut line = format!(
                             "{}  {} {} {} {:?} ({}): {}",
                             r.seq, r.op, r.kind, r.row, r.title, r.code, r.reason
-                        )
+                        );
+                        // The reason names records by id; say the ones this desk knows.
+                        for (id, title) in &r.named {
+                            line.push_str(&format!("\n      {id} is {title:?}"));
+                        }
+                        line
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
