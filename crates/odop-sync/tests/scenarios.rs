@@ -48,9 +48,13 @@ impl Desk {
     }
 
     fn delete(&self, id: odop_domain::Id) {
+        self.delete_of(EntityKind::Product, id);
+    }
+
+    fn delete_of(&self, kind: EntityKind, id: odop_domain::Id) {
         let mut store = self.store();
         let mut edit = store.edit(&self.name).unwrap();
-        edit.delete(EntityKind::Product, id).unwrap();
+        edit.delete(kind, id).unwrap();
         edit.commit().unwrap();
     }
 
@@ -689,17 +693,32 @@ async fn a_story_about_a_product_deleted_meanwhile_is_refused_naming_the_product
     two.agrees_with(&hub);
 }
 
+/// Two desks with one product: the first deletes it while the second, offline from it, writes
+/// a story about it and syncs first, so the first's sync (whose report is returned) has the
+/// deletion refused.
+async fn a_deletion_refused_for_a_story() -> (
+    tempfile::TempDir,
+    Hub,
+    Desk,
+    Desk,
+    Product,
+    odop_domain::Story,
+    Report,
+) {
+    let (dir, hub, one, two, p) = two_desks_with_one_row().await;
+    one.delete(p.id);
+    let story = two.tell_of(&p);
+    two.sync().await;
+    let r = one.sync().await;
+    (dir, hub, one, two, p, story, r)
+}
+
 /// One desk deletes a product while another, offline from it, writes a story about it and
 /// syncs first. The server refuses the deletion, naming the story. Given up, the deletion
 /// brings the product back; once the story is deleted, the product can be.
 #[tokio::test]
 async fn a_deletion_of_a_product_a_story_now_names_is_refused_naming_the_story() {
-    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
-    one.delete(p.id);
-    let story = two.tell_of(&p);
-    two.sync().await;
-
-    let r = one.sync().await;
+    let (_dir, hub, one, two, p, story, r) = a_deletion_refused_for_a_story().await;
     assert_eq!((r.applied, r.refused), (0, 1), "{r:?}");
     let refused = one.store().refusals().unwrap().remove(0);
     assert_eq!(refused.code, "in_use", "{refused:?}");
@@ -722,11 +741,7 @@ async fn a_deletion_of_a_product_a_story_now_names_is_refused_naming_the_story()
     one.store().discard_refusal(refused.seq).unwrap();
     one.sync().await;
     assert!(one.get(p.id).is_some(), "the product is back");
-    let mut store = two.store();
-    let mut edit = store.edit("two").unwrap();
-    edit.delete(EntityKind::Story, story.id).unwrap();
-    edit.commit().unwrap();
-    drop(store);
+    two.delete_of(EntityKind::Story, story.id);
     two.sync().await;
     one.sync().await;
     one.delete(p.id);
@@ -743,11 +758,7 @@ async fn a_deletion_of_a_product_a_story_now_names_is_refused_naming_the_story()
 /// here, naming that record.
 #[tokio::test]
 async fn a_refused_deletion_is_sent_again_once_nothing_names_the_product() {
-    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
-    one.delete(p.id);
-    let story = two.tell_of(&p);
-    two.sync().await;
-    let r = one.sync().await;
+    let (_dir, hub, one, two, p, story, r) = a_deletion_refused_for_a_story().await;
     assert_eq!(r.refused, 1, "{r:?}");
     let seq = one.store().refusals().unwrap()[0].seq;
 
@@ -760,11 +771,7 @@ async fn a_refused_deletion_is_sent_again_once_nothing_names_the_product() {
         "the refusal stays"
     );
 
-    let mut store = two.store();
-    let mut edit = store.edit("two").unwrap();
-    edit.delete(EntityKind::Story, story.id).unwrap();
-    edit.commit().unwrap();
-    drop(store);
+    two.delete_of(EntityKind::Story, story.id);
     two.sync().await;
     one.sync().await;
     assert!(one.get(p.id).is_none(), "still deleted here");
@@ -785,18 +792,11 @@ async fn a_refused_deletion_is_sent_again_once_nothing_names_the_product() {
 /// since meets it as a conflict a person settles, and is not deleted unseen.
 #[tokio::test]
 async fn a_refused_deletion_sent_again_after_an_edit_elsewhere_is_a_conflict() {
-    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
-    one.delete(p.id);
-    let story = two.tell_of(&p);
-    two.sync().await;
-    assert_eq!(one.sync().await.refused, 1);
+    let (_dir, hub, one, two, p, story, r) = a_deletion_refused_for_a_story().await;
+    assert_eq!(r.refused, 1, "{r:?}");
     let seq = one.store().refusals().unwrap()[0].seq;
 
-    let mut store = two.store();
-    let mut edit = store.edit("two").unwrap();
-    edit.delete(EntityKind::Story, story.id).unwrap();
-    edit.commit().unwrap();
-    drop(store);
+    two.delete_of(EntityKind::Story, story.id);
     two.sync().await;
     one.sync().await;
     // Edited at the server after this desk last pulled, so the desk still holds no product.
