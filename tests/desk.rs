@@ -130,7 +130,26 @@ async fn districts_to_product(w: &Window, shots: &Path) -> Result<()> {
         "no story on the product page"
     );
     w.shot(shots, "06-product").await?;
-    Ok(())
+
+    // Its sellers, its story and a gap name it, so it cannot be deleted; the dialog says which.
+    w.click("delete-product").await?;
+    w.click("confirm-delete").await?;
+    w.wait_until(
+        "!document.querySelector('[data-testid=delete-error]').hidden",
+        "the deletion to be refused",
+    )
+    .await?;
+    let said = w.text("delete-error").await?;
+    ensure!(
+        said == "Other records still refer to this one. Named by: Seller “Kashi Silk Weavers \
+                 Cooperative”, Seller “Lalita Devi”, Story “From the loom to ONDC”, Gap \
+                 “Individual weavers ship sarees in plastic covers; parcels arrive creased.”. \
+                 Change or delete those first.",
+        "the refused deletion as shown: {said}"
+    );
+    w.shot(shots, "06-product-in-use").await?;
+    w.click("cancel-delete").await?;
+    dialog_closed(w).await
 }
 
 /// Edits the product (the app works offline: nothing but the local store is involved), first
@@ -620,6 +639,30 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         );
         w.shot(shots, &name).await?;
     }
+
+    // Which records hold a product back from deletion is said in Hindi too.
+    w.eval(
+        "location.hash = arguments[0];",
+        vec![json!(format!("#/product/{product}"))],
+    )
+    .await?;
+    w.settled().await?;
+    w.click("delete-product").await?;
+    w.click("confirm-delete").await?;
+    w.wait_until(
+        "!document.querySelector('[data-testid=delete-error]').hidden",
+        "the deletion to be refused",
+    )
+    .await?;
+    let said = w.text("delete-error").await?;
+    ensure!(
+        said.starts_with("दूसरे रिकॉर्ड अब भी इससे जुड़े हैं। इनमें नाम है: विक्रेता “")
+            && said.contains("कहानी “From the loom to ONDC”"),
+        "the refused deletion in Hindi: {said}"
+    );
+    w.shot(shots, "hi-product-in-use").await?;
+    w.click("cancel-delete").await?;
+    dialog_closed(w).await?;
 
     // The districts list follows the Hindi names of the states, in the Devanagari order, not
     // the order of LGD's English names.

@@ -3,7 +3,7 @@
 
 import { call, asCommandError } from "./js/api.js";
 import { h, fill } from "./js/dom.js";
-import { loadLanguages, applyStatic, setLang, onLangChange, lang, t, errorHeadline } from "./js/i18n.js";
+import { loadLanguages, applyStatic, setLang, onLangChange, lang, t, errorHeadline, errorMessage } from "./js/i18n.js";
 import * as dashboard from "./js/views/dashboard.js";
 import * as districts from "./js/views/districts.js";
 import * as district from "./js/views/district.js";
@@ -75,9 +75,9 @@ let shownError = null;
 
 function showError(error) {
   shownError = asCommandError(error);
-  const { code, message } = shownError;
+  const { code } = shownError;
   $("error-headline").textContent = errorHeadline(code);
-  $("error-message").textContent = message;
+  $("error-message").textContent = errorMessage(shownError);
   $("error-code").textContent = code;
   $("error-code").hidden = code === "";
   $("error-banner").hidden = false;
@@ -163,7 +163,10 @@ async function start() {
   }
   onLangChange(() => {
     showLang();
-    if (shownError) $("error-headline").textContent = errorHeadline(shownError.code);
+    if (shownError) {
+      $("error-headline").textContent = errorHeadline(shownError.code);
+      $("error-message").textContent = errorMessage(shownError);
+    }
     route();
   });
   const searchBox = $("global-search");

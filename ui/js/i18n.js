@@ -94,19 +94,33 @@ export function refusalReasonText(refusal, stateName) {
     text = title
       ? said("sync.refusal.reference.other_state_titled", { ...vars, title })
       : said("sync.refusal.reference.other_state", vars);
-  } else if ((refusal.code === "in_use" || refusal.code === "still_referred") && d && Array.isArray(d.used_by)) {
-    // Each is "kind id": the kind said in this language, then the record's title where this
-    // desk knows it, else the id's last part as lists show it.
-    const records = d.used_by.map((r) => {
-      const [kind, id = ""] = String(r).split(" ");
-      const title = named[id];
-      return `${tOr(`kind.${kind}`, kind)} ${title ? `“${title}”` : `…${id.slice(-8)}`}`;
-    });
-    text = said("sync.refusal.used_by", { records: records.join(", ") });
+  } else if (refusal.code === "in_use" || refusal.code === "still_referred") {
+    text = usedByText(d, named);
   } else if (refusal.code === "invalid" && d && typeof d.problem === "string") {
     text = detailText(d);
   }
   return text || refusal.reason;
+}
+
+/** The records that name one a person tried to delete or move, from `detail.used_by` ("kind
+ * id" each), in the current language: each kind, then its title where `named` (by id) has it,
+ * else the id's last part as lists show it. "" when the detail lists none. */
+function usedByText(detail, named = {}) {
+  if (!detail || !Array.isArray(detail.used_by) || detail.used_by.length === 0) return "";
+  const records = detail.used_by.map((r) => {
+    const [kind, id = ""] = String(r).split(" ");
+    const title = named[id];
+    return `${tOr(`kind.${kind}`, kind)} ${title ? `“${title}”` : `…${id.slice(-8)}`}`;
+  });
+  return said("record.used_by", { records: records.join(", ") });
+}
+
+/** What the core said of an error, in the current language where its detail lets the
+ * interface say it (the records naming one a person tried to delete), else the core's own
+ * message. */
+export function errorMessage(error) {
+  const d = error.detail;
+  return (error.code === "in_use" && usedByText(d, d?.named ?? {})) || error.message;
 }
 
 /** The field and the kind of record a refused reference names, in the current language. */
@@ -124,7 +138,7 @@ export function problemHeadline(code) {
 
 /** An error in a line of its own: the headline, then the core's message. */
 export function errorText(error) {
-  return `${errorHeadline(error.code)} ${error.message}`;
+  return `${errorHeadline(error.code)} ${errorMessage(error)}`;
 }
 
 /** An error beside a form field, said from its detail (the problem and the rule it broke, as

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::{clock, StoreError};
+use crate::{clock, Referrer, StoreError};
 
 /// What a write did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -577,7 +577,7 @@ impl<'c> Edit<'c> {
         kind: EntityKind,
         id: Id,
         moving_to: Option<u16>,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Vec<Referrer>, StoreError> {
         let mut out = Vec::new();
         for from in EntityKind::ALL {
             for reference in from.references() {
@@ -586,17 +586,23 @@ impl<'c> Edit<'c> {
                     continue;
                 }
                 let sql = format!(
-                    "SELECT id FROM {} WHERE (json_extract(body, '$.{field}') = ?1 \
+                    "SELECT id, body FROM {} WHERE (json_extract(body, '$.{field}') = ?1 \
                      OR EXISTS (SELECT 1 FROM json_each(body, '$.{field}') WHERE value = ?1)) \
                      AND (?2 IS NULL OR state IS NOT ?2) LIMIT 5",
                     from.table()
                 );
                 let mut stmt = self.tx.prepare(&sql)?;
                 let rows = stmt.query_map(params![id.to_string(), moving_to], |r| {
-                    r.get::<_, String>(0)
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
                 })?;
                 for row in rows {
-                    out.push(format!("{from} {}", row?));
+                    let (id, body) = row?;
+                    let title = title_of(&parse_body(from, &id, &body)?);
+                    out.push(Referrer {
+                        kind: from,
+                        id,
+                        title,
+                    });
                 }
             }
         }

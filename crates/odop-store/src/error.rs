@@ -1,6 +1,30 @@
 use odop_domain::{EntityKind, Id, Invalid};
 use thiserror::Error;
 
+/// A record that names another, as a refusal to delete or move the other lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referrer {
+    pub kind: EntityKind,
+    pub id: String,
+    /// What a person calls it.
+    pub title: String,
+}
+
+impl std::fmt::Display for Referrer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.kind, self.id)?;
+        if !self.title.is_empty() {
+            write!(f, " (“{}”)", self.title)?;
+        }
+        Ok(())
+    }
+}
+
+fn listed(used_by: &[Referrer]) -> String {
+    let each: Vec<String> = used_by.iter().map(Referrer::to_string).collect();
+    each.join(", ")
+}
+
 /// What went wrong when reading or changing the local database.
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -57,21 +81,21 @@ pub enum StoreError {
     NotFound { kind: EntityKind, id: Id },
     #[error("{kind} {id} already exists; change it rather than adding it again")]
     Exists { kind: EntityKind, id: Id },
-    #[error("{kind} {id} is still referred to by {}", used_by.join(", "))]
+    #[error("{kind} {id} is still referred to by {}", listed(used_by))]
     InUse {
         kind: EntityKind,
         id: Id,
-        used_by: Vec<String>,
+        used_by: Vec<Referrer>,
     },
     #[error(
         "{kind} {id} cannot move to state {state}: {} of its present state still refer to it",
-        used_by.join(", ")
+        listed(used_by)
     )]
     StillReferred {
         kind: EntityKind,
         id: Id,
         state: u16,
-        used_by: Vec<String>,
+        used_by: Vec<Referrer>,
     },
     #[error(
         "district {district} cannot move to state {state}: {} still lie in it; move them to \

@@ -184,12 +184,26 @@ impl StoreError {
         }
     }
 
-    /// The problem beside the field as data (`{"problem": code, ..}`), for an interface that says
-    /// it in its own language; `None` where only the message says it.
+    /// The problem as data, for an interface that says it in its own language: beside a field,
+    /// `{"problem": code, ..}`; for a record others name, the records naming it as the sync
+    /// server's refusals give them (`used_by`: "kind id" each) with their titles by id
+    /// (`named`). `None` where only the message says it.
     pub fn form_detail(&self) -> Option<Value> {
         match self {
             StoreError::Field { problem, .. } => Some(problem.detail()),
             StoreError::Invalid { problem, .. } => serde_json::to_value(problem).ok(),
+            StoreError::InUse { used_by, .. } => {
+                let ids: Vec<String> = used_by
+                    .iter()
+                    .map(|r| format!("{} {}", r.kind, r.id))
+                    .collect();
+                let named: serde_json::Map<String, Value> = used_by
+                    .iter()
+                    .filter(|r| !r.title.is_empty())
+                    .map(|r| (r.id.clone(), Value::from(r.title.clone())))
+                    .collect();
+                Some(serde_json::json!({ "used_by": ids, "named": named }))
+            }
             _ => None,
         }
     }

@@ -29,7 +29,7 @@ pub use browse::{
 };
 pub use clock::now;
 pub use edit::{search_text, Edit, Outcome};
-pub use error::{FieldProblem, StoreError};
+pub use error::{FieldProblem, Referrer, StoreError};
 pub use form::{build_fields, record_from, Saved};
 pub use migrate::SCHEMA_VERSION;
 pub use places::PlaceCounts;

@@ -144,7 +144,21 @@ fn references_are_checked_and_protect_deletes() {
     let mut edit = store.edit("x").unwrap();
     let err = edit.delete(EntityKind::Product, banarasi).unwrap_err();
     assert_eq!(err.code(), "in_use");
-    assert!(err.to_string().contains("seller"), "{err}");
+    assert!(
+        err.to_string().contains("seller") && err.to_string().contains("(“Lalita Devi”)"),
+        "{err}"
+    );
+    // As data, for an interface to say in its own language: each record, and its title.
+    let detail = err.form_detail().expect("the records naming it, as data");
+    let used_by = detail["used_by"].as_array().unwrap();
+    assert!(!used_by.is_empty(), "{detail}");
+    for r in used_by {
+        let id = r.as_str().unwrap().split(' ').nth(1).unwrap();
+        assert!(
+            detail["named"][id].is_string(),
+            "{id} has no title: {detail}"
+        );
+    }
 
     seller.products.push(Id::new());
     let err = edit.put(&seller).unwrap_err();
