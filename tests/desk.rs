@@ -143,8 +143,7 @@ async fn districts_to_product(w: &Window, shots: &Path) -> Result<()> {
     ensure!(
         said == "Other records still refer to this one. Named by: Seller “Kashi Silk Weavers \
                  Cooperative”, Seller “Lalita Devi”, Story “From the loom to ONDC”, Gap \
-                 “Individual weavers ship sarees in plastic covers; parcels arrive creased.”. \
-                 Change or delete those first.",
+                 “Individual weavers ship sarees in plastic…”. Change or delete those first.",
         "the refused deletion as shown: {said}"
     );
     w.shot(shots, "06-product-in-use").await?;

@@ -110,9 +110,20 @@ function usedByText(detail, named = {}) {
   const records = detail.used_by.map((r) => {
     const [kind, id = ""] = String(r).split(" ");
     const title = named[id];
-    return `${tOr(`kind.${kind}`, kind)} ${title ? `“${title}”` : `…${id.slice(-8)}`}`;
+    return `${tOr(`kind.${kind}`, kind)} ${title ? `“${shortened(title)}”` : `…${id.slice(-8)}`}`;
   });
   return said("record.used_by", { records: records.join(", ") });
+}
+
+/** A title cut to at most 48 characters as a reader sees them (a Devanagari letter with its
+ * marks is one), at a space where there is one, so that a gap's long description does not
+ * swamp a sentence. */
+function shortened(title) {
+  const letters = [...new Intl.Segmenter(locale(), { granularity: "grapheme" }).segment(title)];
+  if (letters.length <= 48) return title;
+  const head = letters.slice(0, 47).map((l) => l.segment).join("");
+  const space = head.lastIndexOf(" ");
+  return `${(space > head.length / 2 ? head.slice(0, space) : head).trimEnd()}…`;
 }
 
 /** What the core said of an error, in the current language where its detail lets the
