@@ -187,9 +187,8 @@ fn fill_names(tx: &Transaction<'_>) -> Result<(), LedgerError> {
     Ok(())
 }
 
-/// Replaces what the ledger notes row `n` names with what it names now. A record the ledger
-/// holds no row of (a name from before names were checked) cannot be deleted or moved, so
-/// nothing is noted for it.
+/// Replaces what the ledger notes row `n` names with what it names now. A name of a record the
+/// ledger holds no row of is not noted: only rows stored before writes were checked hold one.
 fn note_names(tx: &Transaction<'_>, row: &StoredRow, n: i64) -> Result<(), LedgerError> {
     if !row.kind_names_records() {
         return Ok(());
