@@ -132,6 +132,19 @@ async fn districts_to_product(w: &Window, shots: &Path) -> Result<()> {
     w.shot(shots, "06-product").await?;
 
     // Its sellers, its story and a gap name it, so it cannot be deleted; the dialog says which.
+    let said = deletion_refused(w, shots, "06-product-in-use").await?;
+    ensure!(
+        said == "Other records still refer to this one. Named by: Seller “Kashi Silk Weavers \
+                 Cooperative”, Seller “Lalita Devi”, Story “From the loom to ONDC”, Gap \
+                 “Individual weavers ship sarees in plastic…”. Change or delete those first.",
+        "the refused deletion as shown: {said}"
+    );
+    Ok(())
+}
+
+/// Asks to delete the product on screen, which something names, and gives what the dialog says
+/// of the refusal, pictured as `shot`; the dialog is closed again.
+async fn deletion_refused(w: &Window, shots: &Path, shot: &str) -> Result<String> {
     w.click("delete-product").await?;
     w.click("confirm-delete").await?;
     w.wait_until(
@@ -140,15 +153,10 @@ async fn districts_to_product(w: &Window, shots: &Path) -> Result<()> {
     )
     .await?;
     let said = w.text("delete-error").await?;
-    ensure!(
-        said == "Other records still refer to this one. Named by: Seller “Kashi Silk Weavers \
-                 Cooperative”, Seller “Lalita Devi”, Story “From the loom to ONDC”, Gap \
-                 “Individual weavers ship sarees in plastic…”. Change or delete those first.",
-        "the refused deletion as shown: {said}"
-    );
-    w.shot(shots, "06-product-in-use").await?;
+    w.shot(shots, shot).await?;
     w.click("cancel-delete").await?;
-    dialog_closed(w).await
+    dialog_closed(w).await?;
+    Ok(said)
 }
 
 /// Edits the product (the app works offline: nothing but the local store is involved), first
@@ -646,22 +654,12 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     )
     .await?;
     w.settled().await?;
-    w.click("delete-product").await?;
-    w.click("confirm-delete").await?;
-    w.wait_until(
-        "!document.querySelector('[data-testid=delete-error]').hidden",
-        "the deletion to be refused",
-    )
-    .await?;
-    let said = w.text("delete-error").await?;
+    let said = deletion_refused(w, shots, "hi-product-in-use").await?;
     ensure!(
         said.starts_with("दूसरे रिकॉर्ड अब भी इससे जुड़े हैं। इनमें नाम है: विक्रेता “")
             && said.contains("कहानी “From the loom to ONDC”"),
         "the refused deletion in Hindi: {said}"
     );
-    w.shot(shots, "hi-product-in-use").await?;
-    w.click("cancel-delete").await?;
-    dialog_closed(w).await?;
 
     // The districts list follows the Hindi names of the states, in the Devanagari order, not
     // the order of LGD's English names.
