@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::sync::RefusedWrite;
 use crate::{clock, Referrer, StoreError};
 
 /// What a write did.
@@ -314,15 +315,11 @@ impl<'c> Edit<'c> {
     /// refused change itself, based on what the server held when it was made. A refused delete
     /// deletes the row again, on the version this desk now holds, or when it holds none, on the
     /// version the refused delete was made on.
-    pub(crate) fn resend(
-        &mut self,
-        kind: EntityKind,
-        id: &str,
-        op: &str,
-    ) -> Result<(), StoreError> {
+    pub(crate) fn resend(&mut self, kind: EntityKind, r: &RefusedWrite) -> Result<(), StoreError> {
+        let (id, op) = (r.row.as_str(), r.op.as_str());
         let Some((rowid, body, version)) = self.stored(kind, id)? else {
             if op == "delete" {
-                return self.delete_again(kind, id);
+                return self.delete_again(kind, r);
             }
             return Err(StoreError::NotFound {
                 kind,
@@ -371,18 +368,10 @@ impl<'c> Edit<'c> {
     /// Sends again a refused delete of a record this desk no longer holds: on the version the
     /// server held when it was made, so an edit made there since is a conflict a person
     /// settles, not lost. Like any delete, it waits while records here name the record.
-    fn delete_again(&mut self, kind: EntityKind, id: &str) -> Result<(), StoreError> {
-        let key: Id = id.parse().unwrap_or_default();
-        let refused: Option<(String, Option<i64>)> = self
-            .tx
-            .prepare_cached(
-                "SELECT fields, base_version FROM sync_refusals \
-                 WHERE entity = ?1 AND row_id = ?2 AND op = 'delete' ORDER BY seq DESC LIMIT 1",
-            )?
-            .query_row(params![kind.as_str(), id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+    fn delete_again(&mut self, kind: EntityKind, r: &RefusedWrite) -> Result<(), StoreError> {
+        let key: Id = r.row.parse().unwrap_or_default();
         // A refusal kept before its base was, names no version to delete.
-        let Some((fields, Some(base))) = refused else {
+        let Some(base) = r.base_version else {
             return Err(StoreError::NotFound { kind, id: key });
         };
         let used_by = self.referrers(kind, key, None)?;
@@ -393,12 +382,9 @@ impl<'c> Edit<'c> {
                 used_by,
             });
         }
-        let changes: Fields = serde_json::from_str(&fields).unwrap_or_default();
-        let old: Fields = changes
-            .iter()
-            .map(|(k, c)| (k.clone(), c.get("old").cloned().unwrap_or(Value::Null)))
-            .collect();
-        self.record_encoded(kind, id, "delete", &title_of(&old), &fields, base, true)
+        // The refusal's title is the deleted row's, as its history entry has it.
+        let changes = encode(&r.changes);
+        self.record_encoded(kind, &r.row, "delete", &r.title, &changes, base, true)
     }
 
     /// Records a change as given, in the history and the outbox; `settles` clears the row's

@@ -227,6 +227,8 @@ pub struct RefusedWrite {
     pub at: String,
     /// What a person calls the row: as this desk holds it, else as the refused write has it.
     pub title: String,
+    /// The version the refused write was made on; `None` for a refusal kept before this was.
+    pub base_version: Option<i64>,
     /// What a person calls the records the reason names (the record a reference names, the
     /// rows that name this one), by id: as this desk holds them, else as its history last
     /// wrote them. Records this desk never held or wrote are not here.
@@ -1261,7 +1263,7 @@ impl Store {
         seq: Option<i64>,
     ) -> Result<Vec<RefusedWrite>, StoreError> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT seq, entity, row_id, op, fields, code, reason, at, detail \
+            "SELECT seq, entity, row_id, op, fields, code, reason, at, detail, base_version \
              FROM sync_refusals {filter} ORDER BY seq"
         ))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(seq), |r| {
@@ -1283,6 +1285,7 @@ impl Store {
                 detail,
                 at: r.get(7)?,
                 title: String::new(),
+                base_version: r.get(9)?,
                 named: BTreeMap::new(),
             })
         })?;
@@ -1331,7 +1334,7 @@ impl Store {
         let r = self.refusal(seq)?;
         let kind = kind_of(&r.kind)?;
         let mut edit = self.edit(who)?;
-        edit.resend(kind, &r.row, &r.op)?;
+        edit.resend(kind, &r)?;
         edit.commit()
     }
 
