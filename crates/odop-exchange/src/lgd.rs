@@ -1,83 +1,13 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
-use odop_domain::{display_name, District, DistrictCode, State, StateCode, StateKind};
-use odop_sheet::{read_table, Column};
+use odop_domain::StateCode;
+use odop_lgd::{List, Skipped};
 use odop_store::{PlaceCounts, Store, StoreError};
 use serde::Serialize;
 
 use crate::report::{flag, invalid, Flag, Problem, RowReport};
 use crate::ExchangeError;
-
-const STATE_COLUMNS: &[Column] = &[
-    Column {
-        name: "State Code",
-        aliases: &["State LGD Code", "LGD State Code"],
-        required: true,
-    },
-    Column {
-        name: "State Name",
-        aliases: &["State Name (In English)", "State"],
-        required: true,
-    },
-    Column {
-        name: "State or UT",
-        aliases: &["State/UT", "Type"],
-        required: false,
-    },
-];
-
-const DISTRICT_COLUMNS: &[Column] = &[
-    Column {
-        name: "State Code",
-        aliases: &["State LGD Code", "LGD State Code"],
-        required: true,
-    },
-    Column {
-        name: "District Code",
-        aliases: &["District LGD Code", "LGD District Code", "LGD Code"],
-        required: true,
-    },
-    Column {
-        name: "District Name",
-        aliases: &["District Name (In English)", "District"],
-        required: true,
-    },
-];
-
-/// Other names of states and union territories seen in departmental sheets.
-const STATE_ALIASES: &[(u16, &[&str])] = &[
-    (7, &["NCT of Delhi", "National Capital Territory of Delhi"]),
-    (21, &["Orissa"]),
-    (34, &["Pondicherry"]),
-    (5, &["Uttaranchal"]),
-    (
-        38,
-        &[
-            "Dadra and Nagar Haveli and Daman and Diu",
-            "DNH and DD",
-            "DNHDD",
-        ],
-    ),
-    (1, &["J&K", "Jammu & Kashmir"]),
-    (33, &["Tamilnadu"]),
-    (22, &["Chattisgarh"]),
-];
-
-/// Former names and spellings of districts, so that lists written before a renaming still match.
-const DISTRICT_ALIASES: &[(u32, &[&str])] = &[
-    (409, &["Hoshangabad"]),
-    (405, &["Khandwa"]),
-    (159, &["Lakhimpur Kheri"]),
-    (120, &["Allahabad"]),
-    (140, &["Faizabad"]),
-    (488, &["Dharashiv"]),
-    (469, &["Chhatrapati Sambhajinagar"]),
-    (225, &["East Sikkim"]),
-    (226, &["North Sikkim"]),
-    (227, &["South Sikkim"]),
-    (228, &["West Sikkim", "Geyzing"]),
-];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LgdReport {
@@ -97,119 +27,36 @@ pub fn import_lgd(
     dry_run: bool,
 ) -> Result<LgdReport, ExchangeError> {
     let current = store.gazetteer()?;
-    let states_table = read_table(states_path, STATE_COLUMNS)?;
-    let districts_table = read_table(districts_path, DISTRICT_COLUMNS)?;
-    let mut flagged = Vec::new();
-    let mut bad = |line: usize, label: String, problem: Flag| {
-        flagged.push(RowReport {
-            line,
-            label,
-            fate: problem.into(),
-            warnings: vec![],
-        });
+    let held: HashSet<StateCode> = current.states().iter().map(|s| s.code).collect();
+    let mut lgd = odop_lgd::read(states_path, districts_path, &|state| held.contains(&state))?;
+    let row = |line: usize, label: String, problem: Flag| RowReport {
+        line,
+        label,
+        fate: problem.into(),
+        warnings: vec![],
     };
-
-    // A second row for a code would undo the first on every import of the file: the first stands.
-    let mut seen_states: HashMap<StateCode, usize> = HashMap::new();
-    let mut states = Vec::new();
-    for row in &states_table.rows {
-        let name = states_table.get(row, "State Name").trim();
-        let code: StateCode = match states_table.get(row, "State Code").parse() {
-            Ok(c) => c,
-            Err(e) => {
-                bad(row.line, name.to_owned(), invalid("State Code", &e));
-                continue;
-            }
-        };
-        if name.is_empty() {
-            bad(
-                row.line,
-                code.to_string(),
-                flag("State Name", Problem::Missing, "the name is empty"),
-            );
-            continue;
+    let (mut flagged, mut district_flags): (Vec<RowReport>, Vec<RowReport>) = (vec![], vec![]);
+    for skipped in std::mem::take(&mut lgd.skipped) {
+        let list = skipped.list;
+        let report = row(skipped.line, skipped.label.clone(), skipped_flag(skipped));
+        match list {
+            List::States => flagged.push(report),
+            List::Districts => district_flags.push(report),
         }
-        if let Some(&first) = seen_states.get(&code) {
-            bad(
-                row.line,
-                name.to_owned(),
-                duplicate("State Code", first, "state", code),
-            );
-            continue;
-        }
-        seen_states.insert(code, row.line);
-        let kind = match states_table.get(row, "State or UT").trim() {
-            "U" | "u" | "UT" | "Union Territory" => StateKind::Ut,
-            _ => StateKind::State,
-        };
-        let aliases = STATE_ALIASES
-            .iter()
-            .find(|(c, _)| *c == code.0)
-            .map(|(_, a)| a.iter().map(|s| (*s).to_owned()).collect())
-            .unwrap_or_default();
-        states.push(State {
-            code,
-            name: display_name(name),
-            local_name: current.state(code).and_then(|s| s.local_name.clone()),
-            kind,
-            aliases,
-        });
     }
-
-    let known_states: HashSet<u16> = states
-        .iter()
-        .map(|s| s.code.0)
-        .chain(current.states().iter().map(|s| s.code.0))
-        .collect();
-    let mut seen_districts: HashMap<DistrictCode, usize> = HashMap::new();
-    let mut districts = Vec::new();
-    for row in &districts_table.rows {
-        let name = districts_table.get(row, "District Name").trim();
-        let label = name.to_owned();
-        let state: StateCode = match districts_table.get(row, "State Code").parse() {
-            Ok(c) => c,
-            Err(e) => {
-                bad(row.line, label, invalid("State Code", &e));
-                continue;
-            }
-        };
-        let code: DistrictCode = match districts_table.get(row, "District Code").parse() {
-            Ok(c) => c,
-            Err(e) => {
-                bad(row.line, label, invalid("District Code", &e));
-                continue;
-            }
-        };
-        if !known_states.contains(&state.0) {
-            bad(
-                row.line,
-                label,
-                flag(
-                    "State Code",
-                    Problem::UnknownState,
-                    format!("state {state} is not in the state list"),
-                ),
-            );
-            continue;
-        }
-        if name.is_empty() {
-            bad(
-                row.line,
-                code.to_string(),
-                flag("District Name", Problem::Missing, "the name is empty"),
-            );
-            continue;
-        }
-        if let Some(&first) = seen_districts.get(&code) {
-            bad(
-                row.line,
-                label,
-                duplicate("District Code", first, "district", code),
-            );
-            continue;
-        }
-        seen_districts.insert(code, row.line);
-        if current.district(code).is_some_and(|d| d.state != state) {
+    let mut states = Vec::with_capacity(lgd.states.len());
+    for listed in lgd.states {
+        let mut state = listed.place;
+        state.local_name = current.state(state.code).and_then(|s| s.local_name.clone());
+        states.push(state);
+    }
+    let mut districts = Vec::with_capacity(lgd.districts.len());
+    for listed in lgd.districts {
+        let mut district = listed.place;
+        let (code, state) = (district.code, district.state);
+        let held = current.district(code);
+        if held.is_some_and(|d| d.state != state) {
+            // Moving a district to another state would leave its records in the old one.
             let left = store.records_left_behind(code, state)?;
             if !left.is_empty() {
                 let reason = StoreError::DistrictInUse {
@@ -218,32 +65,23 @@ pub fn import_lgd(
                     used_by: left,
                 }
                 .to_string();
-                bad(
-                    row.line,
-                    label,
-                    flag("State Code", Problem::StillReferred, reason),
-                );
+                let problem = flag("State Code", Problem::StillReferred, reason);
+                district_flags.push(row(listed.line, listed.label, problem));
                 continue;
             }
         }
-        let mut aliases: Vec<String> = current
-            .district(code)
-            .map(|d| d.aliases.clone())
-            .unwrap_or_default();
-        if let Some((_, extra)) = DISTRICT_ALIASES.iter().find(|(c, _)| *c == code.0) {
-            for a in *extra {
-                if !aliases.iter().any(|x| x == a) {
-                    aliases.push((*a).to_owned());
-                }
+        // Names this database already knows the district by stay.
+        let mut aliases: Vec<String> = held.map(|d| d.aliases.clone()).unwrap_or_default();
+        for a in district.aliases {
+            if !aliases.contains(&a) {
+                aliases.push(a);
             }
         }
-        districts.push(District {
-            code,
-            state,
-            name: display_name(name),
-            aliases,
-        });
+        district.aliases = aliases;
+        districts.push(district);
     }
+    district_flags.sort_by_key(|r| r.line);
+    flagged.extend(district_flags);
 
     let mut edit = store.edit(who)?;
     let counts = edit.put_places(&states, &districts)?;
@@ -258,10 +96,14 @@ pub fn import_lgd(
     })
 }
 
-fn duplicate(column: &'static str, first: usize, what: &str, code: impl std::fmt::Display) -> Flag {
-    flag(
-        column,
-        Problem::Duplicate,
-        format!("duplicate: line {first} already gives {what} {code}"),
-    )
+/// A row the LGD reader left out, as the import reports it.
+fn skipped_flag(skipped: Skipped) -> Flag {
+    let column = skipped.problem.column();
+    let reason = skipped.problem.to_string();
+    match skipped.problem {
+        odop_lgd::Problem::BadCode { problem, .. } => invalid(column, &problem),
+        odop_lgd::Problem::NoName { .. } => flag(column, Problem::Missing, reason),
+        odop_lgd::Problem::Duplicate { .. } => flag(column, Problem::Duplicate, reason),
+        odop_lgd::Problem::UnknownState { .. } => flag(column, Problem::UnknownState, reason),
+    }
 }

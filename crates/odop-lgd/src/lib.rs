@@ -1,0 +1,393 @@
+//! This crate owns reading the Local Government Directory's state and district lists (CSV or a
+//! workbook, in the shapes LGD and departments publish them) into the domain's places, with
+//! each row that cannot be taken reported by its line and the reason.
+//!
+//! It must not know where the places go: the desk's database and the server's ledger each keep
+//! them their own way, and each decides what a change of places means for the records it holds.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use odop_domain::{display_name, District, DistrictCode, Invalid, State, StateCode, StateKind};
+use odop_sheet::{read_table, Column, SheetError};
+
+const STATE_COLUMNS: &[Column] = &[
+    Column {
+        name: "State Code",
+        aliases: &["State LGD Code", "LGD State Code"],
+        required: true,
+    },
+    Column {
+        name: "State Name",
+        aliases: &["State Name (In English)", "State"],
+        required: true,
+    },
+    Column {
+        name: "State or UT",
+        aliases: &["State/UT", "Type"],
+        required: false,
+    },
+];
+
+const DISTRICT_COLUMNS: &[Column] = &[
+    Column {
+        name: "State Code",
+        aliases: &["State LGD Code", "LGD State Code"],
+        required: true,
+    },
+    Column {
+        name: "District Code",
+        aliases: &["District LGD Code", "LGD District Code", "LGD Code"],
+        required: true,
+    },
+    Column {
+        name: "District Name",
+        aliases: &["District Name (In English)", "District"],
+        required: true,
+    },
+];
+
+/// Other names of states and union territories seen in departmental sheets.
+const STATE_ALIASES: &[(u16, &[&str])] = &[
+    (7, &["NCT of Delhi", "National Capital Territory of Delhi"]),
+    (21, &["Orissa"]),
+    (34, &["Pondicherry"]),
+    (5, &["Uttaranchal"]),
+    (
+        38,
+        &[
+            "Dadra and Nagar Haveli and Daman and Diu",
+            "DNH and DD",
+            "DNHDD",
+        ],
+    ),
+    (1, &["J&K", "Jammu & Kashmir"]),
+    (33, &["Tamilnadu"]),
+    (22, &["Chattisgarh"]),
+];
+
+/// Former names and spellings of districts, so that lists written before a renaming still match.
+const DISTRICT_ALIASES: &[(u32, &[&str])] = &[
+    (409, &["Hoshangabad"]),
+    (405, &["Khandwa"]),
+    (159, &["Lakhimpur Kheri"]),
+    (120, &["Allahabad"]),
+    (140, &["Faizabad"]),
+    (488, &["Dharashiv"]),
+    (469, &["Chhatrapati Sambhajinagar"]),
+    (225, &["East Sikkim"]),
+    (226, &["North Sikkim"]),
+    (227, &["South Sikkim"]),
+    (228, &["West Sikkim", "Geyzing"]),
+];
+
+/// The places two LGD lists give, and the rows that give none.
+#[derive(Debug, Clone, Default)]
+pub struct Lgd {
+    /// Each with the other names it is known by.
+    pub states: Vec<Listed<State>>,
+    /// Each with its former names.
+    pub districts: Vec<Listed<District>>,
+    /// In file order: the state list's rows first, then the district list's.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A place with the line of its list that gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed<T> {
+    pub line: usize,
+    /// The name as the list writes it, for reports about the row.
+    pub label: String,
+    pub place: T,
+}
+
+/// A row left out, with the line to look at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// The list the row is in.
+    pub list: List,
+    pub line: usize,
+    /// The row's name, or its code where the name is what is missing.
+    pub label: String,
+    pub problem: Problem,
+}
+
+/// Which of the two lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    States,
+    Districts,
+}
+
+/// Why a row was left out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// A code that is not one, as the domain reads it.
+    BadCode {
+        column: &'static str,
+        problem: Invalid,
+    },
+    /// The name cell is empty.
+    NoName { column: &'static str },
+    /// An earlier row gave the same code; the first one stands, so that importing the file
+    /// again does not undo it.
+    Duplicate {
+        column: &'static str,
+        first: usize,
+        code: String,
+    },
+    /// A district of a state neither list knows.
+    UnknownState { state: StateCode },
+}
+
+impl Problem {
+    /// The column to look in.
+    pub fn column(&self) -> &'static str {
+        match self {
+            Problem::BadCode { column, .. }
+            | Problem::NoName { column }
+            | Problem::Duplicate { column, .. } => column,
+            Problem::UnknownState { .. } => "State Code",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::BadCode { problem, .. } => problem.fmt(f),
+            Problem::NoName { .. } => f.write_str("the name is empty"),
+            Problem::Duplicate {
+                column,
+                first,
+                code,
+            } => {
+                let what = if *column == "State Code" {
+                    "state"
+                } else {
+                    "district"
+                };
+                write!(f, "duplicate: line {first} already gives {what} {code}")
+            }
+            Problem::UnknownState { state } => {
+                write!(f, "state {state} is not in the state list")
+            }
+        }
+    }
+}
+
+/// Reads the state list and the district list. A district may belong to a state of the state
+/// list or to one `also_known` accepts (a state the caller already holds). Only a file that
+/// cannot be read as a table is an error; a row that cannot be taken is reported and left out.
+pub fn read(
+    states_path: &Path,
+    districts_path: &Path,
+    also_known: &dyn Fn(StateCode) -> bool,
+) -> Result<Lgd, SheetError> {
+    let states_table = read_table(states_path, STATE_COLUMNS)?;
+    let districts_table = read_table(districts_path, DISTRICT_COLUMNS)?;
+    let mut lgd = Lgd::default();
+    let mut skip = |list: List, line: usize, label: String, problem: Problem| {
+        lgd.skipped.push(Skipped {
+            list,
+            line,
+            label,
+            problem,
+        });
+    };
+
+    let mut seen_states: HashMap<StateCode, usize> = HashMap::new();
+    let mut states = Vec::new();
+    for row in &states_table.rows {
+        let name = states_table.get(row, "State Name").trim();
+        let mut skip_row = |label: &str, problem| skip(List::States, row.line, label.into(), problem);
+        let code: StateCode = match states_table.get(row, "State Code").parse() {
+            Ok(c) => c,
+            Err(problem) => {
+                let column = "State Code";
+                skip_row(name, Problem::BadCode { column, problem });
+                continue;
+            }
+        };
+        if name.is_empty() {
+            let column = "State Name";
+            skip_row(&code.to_string(), Problem::NoName { column });
+            continue;
+        }
+        if let Some(&first) = seen_states.get(&code) {
+            let (column, code) = ("State Code", code.to_string());
+            skip_row(name, Problem::Duplicate { column, first, code });
+            continue;
+        }
+        seen_states.insert(code, row.line);
+        let kind = match states_table.get(row, "State or UT").trim() {
+            "U" | "u" | "UT" | "Union Territory" => StateKind::Ut,
+            _ => StateKind::State,
+        };
+        let aliases = STATE_ALIASES
+            .iter()
+            .find(|(c, _)| *c == code.0)
+            .map(|(_, a)| a.iter().map(|s| (*s).to_owned()).collect())
+            .unwrap_or_default();
+        let place = State {
+            code,
+            name: display_name(name),
+            local_name: None,
+            kind,
+            aliases,
+        };
+        states.push(Listed {
+            line: row.line,
+            label: name.to_owned(),
+            place,
+        });
+    }
+
+    let mut seen_districts: HashMap<DistrictCode, usize> = HashMap::new();
+    let mut districts = Vec::new();
+    for row in &districts_table.rows {
+        let name = districts_table.get(row, "District Name").trim();
+        let mut skip_row =
+            |label: &str, problem| skip(List::Districts, row.line, label.into(), problem);
+        let state: StateCode = match districts_table.get(row, "State Code").parse() {
+            Ok(c) => c,
+            Err(problem) => {
+                let column = "State Code";
+                skip_row(name, Problem::BadCode { column, problem });
+                continue;
+            }
+        };
+        let code: DistrictCode = match districts_table.get(row, "District Code").parse() {
+            Ok(c) => c,
+            Err(problem) => {
+                let column = "District Code";
+                skip_row(name, Problem::BadCode { column, problem });
+                continue;
+            }
+        };
+        if !seen_states.contains_key(&state) && !also_known(state) {
+            skip_row(name, Problem::UnknownState { state });
+            continue;
+        }
+        if name.is_empty() {
+            let column = "District Name";
+            skip_row(&code.to_string(), Problem::NoName { column });
+            continue;
+        }
+        if let Some(&first) = seen_districts.get(&code) {
+            let (column, code) = ("District Code", code.to_string());
+            skip_row(name, Problem::Duplicate { column, first, code });
+            continue;
+        }
+        seen_districts.insert(code, row.line);
+        let aliases = DISTRICT_ALIASES
+            .iter()
+            .find(|(c, _)| *c == code.0)
+            .map(|(_, a)| a.iter().map(|s| (*s).to_owned()).collect())
+            .unwrap_or_default();
+        let place = District {
+            code,
+            state,
+            name: display_name(name),
+            aliases,
+        };
+        districts.push(Listed {
+            line: row.line,
+            label: name.to_owned(),
+            place,
+        });
+    }
+    lgd.states = states;
+    lgd.districts = districts;
+    Ok(lgd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lists(states: &str, districts: &str) -> (tempfile::TempDir, Lgd) {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, d) = (dir.path().join("s.csv"), dir.path().join("d.csv"));
+        std::fs::write(&s, states).unwrap();
+        std::fs::write(&d, districts).unwrap();
+        let lgd = read(&s, &d, &|code| code == StateCode(10)).unwrap();
+        (dir, lgd)
+    }
+
+    #[test]
+    fn rows_that_cannot_be_taken_are_reported_by_line_and_the_first_of_a_code_stands() {
+        let (_dir, lgd) = lists(
+            "State Code,State Name,State or UT\n9,UTTAR PRADESH,S\nx,NOWHERE,S\n9,AGAIN,S\n7,,U\n\
+             35,ANDAMAN AND NICOBAR ISLANDS,U\n",
+            "State Code,District Code,District Name\n9,120,PRAYAGRAJ\n9,120,ALLAHABAD\n\
+             10,230,ARARIA\n99,1,NOWHERE\n9,,BLANK\n9,121,\n",
+        );
+        let states: Vec<(u16, &str, StateKind)> = lgd
+            .states
+            .iter()
+            .map(|s| (s.place.code.0, s.place.name.as_str(), s.place.kind))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                (9, "Uttar Pradesh", StateKind::State),
+                (35, "Andaman and Nicobar Islands", StateKind::Ut)
+            ]
+        );
+        let districts: Vec<(usize, u32, u16, &str)> = lgd
+            .districts
+            .iter()
+            .map(|d| (d.line, d.place.code.0, d.place.state.0, d.place.name.as_str()))
+            .collect();
+        // The Bihar district stands on a state the caller already knows.
+        assert_eq!(
+            districts,
+            [(2, 120, 9, "Prayagraj"), (4, 230, 10, "Araria")]
+        );
+        assert_eq!(lgd.districts[0].place.aliases, ["Allahabad"]);
+        let skipped: Vec<(List, usize, &str, String)> = lgd
+            .skipped
+            .iter()
+            .map(|s| (s.list, s.line, s.problem.column(), s.problem.to_string()))
+            .collect();
+        assert_eq!(skipped.len(), 7, "{skipped:#?}");
+        assert_eq!(skipped[0].0, List::States);
+        assert_eq!((skipped[0].1, skipped[0].2), (3, "State Code"));
+        assert_eq!(
+            (skipped[1].1, skipped[1].3.as_str()),
+            (4, "duplicate: line 2 already gives state 9")
+        );
+        assert_eq!(
+            (skipped[2].1, skipped[2].2, skipped[2].3.as_str()),
+            (5, "State Name", "the name is empty")
+        );
+        assert_eq!(
+            (skipped[3].0, skipped[3].1, skipped[3].3.as_str()),
+            (
+                List::Districts,
+                3,
+                "duplicate: line 2 already gives district 120"
+            )
+        );
+        assert_eq!(
+            (skipped[4].1, skipped[4].3.as_str()),
+            (5, "state 99 is not in the state list")
+        );
+        assert_eq!((skipped[5].1, skipped[5].2), (6, "District Code"));
+        assert_eq!(
+            (skipped[6].1, skipped[6].2, skipped[6].0),
+            (7, "District Name", List::Districts)
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_list_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, d) = (dir.path().join("s.csv"), dir.path().join("d.csv"));
+        std::fs::write(&s, "Name,Population\nX,1\n").unwrap();
+        std::fs::write(&d, "State Code,District Code,District Name\n").unwrap();
+        assert!(read(&s, &d, &|_| false).is_err());
+    }
+}
