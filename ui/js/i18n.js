@@ -96,6 +96,14 @@ export function refusalReasonText(refusal, stateName) {
       : said("sync.refusal.reference.other_state", vars);
   } else if (refusal.code === "in_use" || refusal.code === "still_referred") {
     text = usedByText(d, named);
+  } else if (refusal.code === "unknown_state" && d && Number.isInteger(d.state)) {
+    text = said("sync.refusal.place.unknown_state", { state: d.state });
+  } else if (refusal.code === "unknown_district" && d && Number.isInteger(d.district)) {
+    text = said("sync.refusal.place.unknown_district", { district: d.district });
+  } else if (refusal.code === "district_in_other_state" && d && Number.isInteger(d.actual)) {
+    const name = (code) => stateName(code) ?? t("sync.refusal.state.code", { code });
+    const vars = { district: d.district, actual: name(d.actual), claimed: name(d.claimed) };
+    text = said("sync.refusal.place.other_state", vars);
   } else if (refusal.code === "invalid" && d && typeof d.problem === "string") {
     text = detailText(d);
   }

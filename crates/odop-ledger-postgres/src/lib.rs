@@ -23,8 +23,8 @@ use odop_ledger::protocol::{
     ConflictRecord, Fields, Outcome, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
-    apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Reader, Refusal,
-    RowPage, StoredRow, Tx,
+    apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Places, Reader,
+    Refusal, RowPage, StoredRow, Tx,
 };
 use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::types::ToSql;
@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_ledger.sql")),
     (2, include_str!("../migrations/0002_epochs.sql")),
     (3, include_str!("../migrations/0003_names.sql")),
+    (4, include_str!("../migrations/0004_places.sql")),
 ];
 
 /// The advisory lock that keeps two servers starting together from migrating at once.
@@ -461,6 +462,33 @@ impl Ledger for PostgresLedger {
         })
     }
 
+    fn places(&self) -> Result<Places, LedgerError> {
+        self.read(|tx| tx.places())
+    }
+
+    fn set_places(&self, places: &Places) -> Result<(), LedgerError> {
+        let states: Vec<i32> = places.states.iter().map(|s| i32::from(*s)).collect();
+        let (codes, in_states): (Vec<i64>, Vec<i32>) = places
+            .districts
+            .iter()
+            .map(|(code, state)| (i64::from(*code), i32::from(*state)))
+            .unzip();
+        self.write("", |tx| {
+            tx.execute("DELETE FROM place_districts", &[])?;
+            tx.execute("DELETE FROM place_states", &[])?;
+            tx.execute(
+                "INSERT INTO place_states (code) SELECT unnest($1::int[])",
+                &[&states],
+            )?;
+            tx.execute(
+                "INSERT INTO place_districts (code, state) \
+                 SELECT * FROM unnest($1::bigint[], $2::int[])",
+                &[&codes, &in_states],
+            )?;
+            Ok(())
+        })
+    }
+
     fn account_for(&self, token_hash: &str) -> Result<Option<Account>, LedgerError> {
         self.read(|tx| {
             tx.query_opt(
@@ -697,6 +725,25 @@ impl Tx for PgTx<'_> {
             ],
         )?;
         Ok(())
+    }
+
+    fn places(&mut self) -> Result<Places, LedgerError> {
+        let mut places = Places::default();
+        for row in self.query("SELECT code FROM place_states", &[])? {
+            places
+                .states
+                .insert(state_code(row.try_get(0).map_err(sql)?)?);
+        }
+        for row in self.query("SELECT code, state FROM place_districts", &[])? {
+            let code: i64 = row.try_get(0).map_err(sql)?;
+            let code = u32::try_from(code).map_err(|_| LedgerError::Corrupt {
+                what: format!("a stored district code is {code}, not an LGD district code"),
+            })?;
+            places
+                .districts
+                .insert(code, state_code(row.try_get(1).map_err(sql)?)?);
+        }
+        Ok(places)
     }
 
     fn live_state(&mut self, kind: &str, id: &str) -> Result<Option<u16>, LedgerError> {

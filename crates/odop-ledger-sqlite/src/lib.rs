@@ -15,8 +15,8 @@ use odop_ledger::protocol::{
     ConflictRecord, Outcome, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
-    apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Reader, Refusal,
-    RowPage, StoredRow, Tx,
+    apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Places, Reader,
+    Refusal, RowPage, StoredRow, Tx,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use thiserror::Error;
@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_ledger.sql")),
     (2, include_str!("../migrations/0002_epochs.sql")),
     (3, include_str!("../migrations/0003_names.sql")),
+    (4, include_str!("../migrations/0004_places.sql")),
 ];
 
 /// What can go wrong in SQLite itself.
@@ -293,6 +294,30 @@ impl Ledger for SqliteLedger {
         })
     }
 
+    fn places(&self) -> Result<Places, LedgerError> {
+        self.read(|tx| SqliteTx { tx }.places())
+    }
+
+    fn set_places(&self, places: &Places) -> Result<(), LedgerError> {
+        self.write(|tx| {
+            tx.execute_batch("DELETE FROM place_districts; DELETE FROM place_states;")
+                .map_err(sql)?;
+            let mut state = tx
+                .prepare("INSERT INTO place_states (code) VALUES (?1)")
+                .map_err(sql)?;
+            for code in &places.states {
+                state.execute([code]).map_err(sql)?;
+            }
+            let mut district = tx
+                .prepare("INSERT INTO place_districts (code, state) VALUES (?1, ?2)")
+                .map_err(sql)?;
+            for (code, in_state) in &places.districts {
+                district.execute(params![code, in_state]).map_err(sql)?;
+            }
+            Ok(())
+        })
+    }
+
     fn account_for(&self, token_hash: &str) -> Result<Option<Account>, LedgerError> {
         self.read(|tx| {
             tx.prepare_cached(&format!(
@@ -485,6 +510,29 @@ impl Tx for SqliteTx<'_, '_> {
             ])
             .map_err(sql)?;
         Ok(())
+    }
+
+    fn places(&mut self) -> Result<Places, LedgerError> {
+        let mut places = Places::default();
+        let mut states = self
+            .tx
+            .prepare_cached("SELECT code FROM place_states")
+            .map_err(sql)?;
+        for code in states.query_map([], |r| r.get(0)).map_err(sql)? {
+            places.states.insert(code.map_err(sql)?);
+        }
+        let mut districts = self
+            .tx
+            .prepare_cached("SELECT code, state FROM place_districts")
+            .map_err(sql)?;
+        for pair in districts
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(sql)?
+        {
+            let (code, state) = pair.map_err(sql)?;
+            places.districts.insert(code, state);
+        }
+        Ok(places)
     }
 
     fn live_state(&mut self, kind: &str, id: &str) -> Result<Option<u16>, LedgerError> {

@@ -10,7 +10,7 @@ use odop_protocol::{
 };
 use serde_json::{json, Value};
 
-use crate::{Account, Ledger, LedgerError, Token};
+use crate::{Account, Ledger, LedgerError, Places, Token};
 
 /// A check of one behaviour, on a fresh ledger.
 pub type Check = fn(&dyn Ledger);
@@ -49,6 +49,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     (
         "a_history_held_from_an_earlier_epoch_goes_on_only_when_all_of_it_is_here",
         epochs,
+    ),
+    (
+        "once_places_are_loaded_a_row_is_written_only_in_one_of_them",
+        places,
     ),
 ];
 
@@ -1110,6 +1114,117 @@ fn invalid_rows(ledger: &dyn Ledger) {
     assert_eq!(refused(&r, 2).0, "unknown_kind");
     assert_eq!(refused(&r, 3).0, "bad_id");
     assert!(view(ledger, &w.central).is_empty());
+}
+
+/// A state's policy record, which names no district.
+fn policy(seq: u64, state: u16) -> Mutation {
+    let id = odop_domain::Policy::id_for(odop_domain::StateCode(state)).to_string();
+    Mutation::create(
+        seq,
+        "policy",
+        &id,
+        [
+            ("id", json!(id)),
+            ("state", json!(state)),
+            ("status", json!("drafting")),
+        ],
+    )
+}
+
+fn places(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    assert!(ledger.places().expect("places read").is_empty());
+    // With no list loaded, no place is checked, as before there were lists.
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![create(1, product(1, 9, 999_999, "Placed before"))],
+    );
+    applied(&r, 0);
+
+    let list = Places {
+        states: [9, 10].into(),
+        districts: [(187, 9), (188, 9), (230, 10)].into(),
+    };
+    ledger.set_places(&list).expect("places stored");
+    assert_eq!(ledger.places().expect("places read"), list);
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            create(2, product(2, 9, 188, "In place")),
+            create(3, product(3, 9, 4242, "Nowhere")),
+            create(4, product(4, 9, 230, "In Bihar's district")),
+            // A row keeps the place it had; an edit of its name is taken.
+            update(
+                5,
+                1,
+                1,
+                &[("name", json!("Placed before"), json!("Renamed"))],
+            ),
+            // Moving it is a new place, and checked.
+            update(6, 1, 2, &[("district", json!(999_999), json!(7))]),
+        ],
+    );
+    applied(&r, 0);
+    let (code, reason, detail) = refused_with(&r, 1);
+    assert_eq!(code, "unknown_district", "{reason}");
+    assert!(
+        reason.contains("4242"),
+        "the reason names the code: {reason}"
+    );
+    assert_eq!(detail, Some(json!({"district": 4242})));
+    let (code, reason, detail) = refused_with(&r, 2);
+    assert_eq!(code, "district_in_other_state", "{reason}");
+    assert_eq!(
+        detail,
+        Some(json!({"district": 230, "actual": 10, "claimed": 9})),
+        "{reason}"
+    );
+    assert_eq!(applied(&r, 3), 2);
+    assert_eq!(refused(&r, 4).0, "unknown_district");
+
+    // A record with no district is checked by its state alone.
+    let r = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![policy(1, 10), policy(2, 99)],
+    );
+    applied(&r, 0);
+    let (code, reason, detail) = refused_with(&r, 1);
+    assert_eq!(code, "unknown_state", "{reason}");
+    assert_eq!(detail, Some(json!({"state": 99})));
+    let held = view(ledger, &w.central);
+    assert_eq!(held.len(), 3, "only the placed rows are held: {held:?}");
+    assert!(!held.contains_key(&id(3)) && !held.contains_key(&id(4)));
+
+    // A new list replaces the old one whole, and an empty one checks nothing again.
+    let smaller = Places {
+        states: [10].into(),
+        districts: [(230, 10)].into(),
+    };
+    ledger.set_places(&smaller).expect("places stored");
+    assert_eq!(ledger.places().expect("places read"), smaller);
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![create(7, product(5, 9, 187, "Dropped from the list"))],
+    );
+    assert_eq!(refused(&r, 0).0, "unknown_district");
+    ledger
+        .set_places(&Places::default())
+        .expect("places cleared");
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![create(8, product(5, 9, 187, "Dropped from the list"))],
+    );
+    applied(&r, 0);
 }
 
 /// A story of state `state` in district `district`, naming `product` (by fixture number).

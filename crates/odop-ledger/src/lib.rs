@@ -2,7 +2,8 @@
 //!
 //! This crate owns the [`Ledger`] trait (accounts, the rows every state has synced, the gap-free
 //! change sequence, conflicts and refusals), the authority rules (who may write which state's
-//! rows) and the per-field merge. A backend implements the small transactional [`Tx`] and
+//! rows), the per-field merge and the place check (a row's state and district against the LGD
+//! list the server was given). A backend implements the small transactional [`Tx`] and
 //! [`Reader`] traits; [`apply_push`] and [`read_pull`] run the same logic on top of any of them,
 //! so SQLite and PostgreSQL cannot disagree on a decision.
 //!
@@ -12,6 +13,7 @@ mod account;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
+mod places;
 mod pull;
 mod push;
 
@@ -22,6 +24,7 @@ pub use error::LedgerError;
 pub use odop_domain::{format_utc_millis, EntityKind};
 pub use odop_protocol as protocol;
 pub use odop_protocol::Refusal;
+pub use places::{Misplaced, Places};
 pub use pull::read_pull;
 pub use push::apply_push;
 
@@ -134,6 +137,12 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     fn accounts(&self) -> Result<Vec<Account>, LedgerError>;
     /// Revokes every token of the account; `false` when it was already revoked.
     fn revoke(&self, name: &str) -> Result<bool, LedgerError>;
+
+    /// The LGD places written rows are checked against.
+    fn places(&self) -> Result<Places, LedgerError>;
+    /// Replaces the places in one transaction. Rows already held keep their places: a row is
+    /// checked when a write gives it a new one.
+    fn set_places(&self, places: &Places) -> Result<(), LedgerError>;
     /// The live account a token belongs to.
     fn account_for(&self, token_hash: &str) -> Result<Option<Account>, LedgerError>;
 
@@ -176,6 +185,8 @@ pub trait Tx {
     fn refuse(&mut self, refusal: &Refusal, state: Option<u16>) -> Result<(), LedgerError>;
     /// The row, locked until the transaction ends.
     fn row(&mut self, kind: &str, id: &str) -> Result<Option<StoredRow>, LedgerError>;
+    /// The LGD places, as [`Ledger::places`] reads them.
+    fn places(&mut self) -> Result<Places, LedgerError>;
     /// The state of the row when it is live; `None` when it is deleted or was never written.
     /// A write that names the row needs only this, not its fields.
     fn live_state(&mut self, kind: &str, id: &str) -> Result<Option<u16>, LedgerError>;

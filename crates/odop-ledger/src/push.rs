@@ -8,7 +8,7 @@ use odop_protocol::{
 };
 use serde_json::Value;
 
-use crate::{Account, ClientRecord, LedgerError, Refusal, StoredRow, Tx};
+use crate::{Account, ClientRecord, LedgerError, Misplaced, Places, Refusal, StoredRow, Tx};
 
 /// Takes a push inside the caller's transaction. Mutations already recorded for this client are
 /// answered as they were the first time; a mutation that skips a sequence number ends the batch
@@ -41,6 +41,8 @@ pub fn apply_push(
     // otherwise a delete behind its own create would meet the create's version and look like a
     // delete racing someone else's edit.
     let mut rebased: HashMap<(&str, &str), (u64, u64)> = HashMap::new();
+    // Read once, at the first write that gives a row a place.
+    let mut places: Option<Places> = None;
     for m in request.mutations.iter().take(MAX_PUSH_MUTATIONS) {
         if m.seq <= record.last_seq {
             if let Some(outcome) = tx.recorded(client, m.seq)? {
@@ -62,7 +64,7 @@ pub fn apply_push(
             .get(&key)
             .filter(|(made_on, _)| *made_on == m.base_version)
             .map_or(m.base_version, |(_, version)| *version);
-        let outcome = match apply_one(tx, who, m, base, &at)? {
+        let outcome = match apply_one(tx, who, m, base, &at, &mut places)? {
             Ok(outcome) => outcome,
             Err(refused) => {
                 tx.refuse(
@@ -135,6 +137,26 @@ impl Refused {
         }
     }
 
+    /// A row whose state or district is not in the server's LGD list; the detail names them,
+    /// as the desk's own check does.
+    fn misplaced(e: Misplaced, state: u16) -> Refused {
+        let detail = match e {
+            Misplaced::UnknownState { state } => serde_json::json!({ "state": state }),
+            Misplaced::UnknownDistrict { district } => serde_json::json!({ "district": district }),
+            Misplaced::DistrictInOtherState {
+                district,
+                actual,
+                claimed,
+            } => serde_json::json!({ "district": district, "actual": actual, "claimed": claimed }),
+        };
+        Refused {
+            code: e.code(),
+            reason: e.to_string(),
+            detail: Some(detail),
+            state: Some(state),
+        }
+    }
+
     /// A delete (`in_use`) or a move to another state (`still_referred`) of a row that other
     /// rows name: they would be left naming a record that is gone, or one of another state.
     fn named_by(
@@ -196,6 +218,7 @@ fn apply_one(
     m: &Mutation,
     base_version: u64,
     at: &str,
+    places: &mut Option<Places>,
 ) -> Result<Result<Outcome, Refused>, LedgerError> {
     let Ok(kind) = EntityKind::from_str(&m.kind) else {
         return Ok(Err(Refused::new(
@@ -368,6 +391,21 @@ fn apply_one(
                 return Ok(Err(r));
             }
             let held = current.as_ref().filter(|r| !r.deleted);
+            let district = |f: &Fields| f.get("district").and_then(Value::as_u64);
+            let placed = held.is_some_and(|r| {
+                r.state == checked.state.0 && district(&r.fields) == district(&fields)
+            });
+            if !placed {
+                // A row keeps the place it had: a list loaded later does not lock it.
+                if places.is_none() {
+                    *places = Some(tx.places()?);
+                }
+                let list = places.as_ref().expect("just read");
+                let at_district = district(&fields).map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+                if let Err(e) = list.check(checked.state.0, at_district) {
+                    return Ok(Err(Refused::misplaced(e, checked.state.0)));
+                }
+            }
             if let Err(r) = check_references(tx, kind, &fields, checked.state.0, held)? {
                 return Ok(Err(r));
             }

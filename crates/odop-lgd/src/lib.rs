@@ -201,7 +201,8 @@ pub fn read(
     let mut states = Vec::new();
     for row in &states_table.rows {
         let name = states_table.get(row, "State Name").trim();
-        let mut skip_row = |label: &str, problem| skip(List::States, row.line, label.into(), problem);
+        let mut skip_row =
+            |label: &str, problem| skip(List::States, row.line, label.into(), problem);
         let code: StateCode = match states_table.get(row, "State Code").parse() {
             Ok(c) => c,
             Err(problem) => {
@@ -217,7 +218,14 @@ pub fn read(
         }
         if let Some(&first) = seen_states.get(&code) {
             let (column, code) = ("State Code", code.to_string());
-            skip_row(name, Problem::Duplicate { column, first, code });
+            skip_row(
+                name,
+                Problem::Duplicate {
+                    column,
+                    first,
+                    code,
+                },
+            );
             continue;
         }
         seen_states.insert(code, row.line);
@@ -277,7 +285,14 @@ pub fn read(
         }
         if let Some(&first) = seen_districts.get(&code) {
             let (column, code) = ("District Code", code.to_string());
-            skip_row(name, Problem::Duplicate { column, first, code });
+            skip_row(
+                name,
+                Problem::Duplicate {
+                    column,
+                    first,
+                    code,
+                },
+            );
             continue;
         }
         seen_districts.insert(code, row.line);
@@ -339,7 +354,14 @@ mod tests {
         let districts: Vec<(usize, u32, u16, &str)> = lgd
             .districts
             .iter()
-            .map(|d| (d.line, d.place.code.0, d.place.state.0, d.place.name.as_str()))
+            .map(|d| {
+                (
+                    d.line,
+                    d.place.code.0,
+                    d.place.state.0,
+                    d.place.name.as_str(),
+                )
+            })
             .collect();
         // The Bihar district stands on a state the caller already knows.
         assert_eq!(

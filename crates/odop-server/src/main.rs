@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use odop_ledger::{Account, Ledger, LedgerError, Token};
+use odop_ledger::{Account, Ledger, LedgerError, Places, Token};
 use odop_protocol::Role;
 use odop_server::{Config, RateLimit};
 
@@ -47,6 +47,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The LGD states and districts every written row's place is checked against.
+    Places {
+        #[command(subcommand)]
+        command: PlacesCommand,
+    },
     /// Forget tombstones older than this many days; clients that last synced before then resync.
     Prune {
         #[arg(long, default_value_t = 90)]
@@ -71,6 +76,26 @@ enum UserCommand {
     List,
     /// Revoke an account's token.
     Revoke { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum PlacesCommand {
+    /// Load the LGD state and district lists (CSV or a workbook), replacing the places held.
+    /// Rows already held keep their places; a write that gives a row a place not in the
+    /// lists is refused from then on.
+    Import {
+        #[arg(long)]
+        states: PathBuf,
+        #[arg(long)]
+        districts: PathBuf,
+        /// Read the lists and say what would change, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Say how many states and districts are held.
+    Show,
+    /// Forget the places: no row is checked against a list any more.
+    Clear,
 }
 
 /// A command refused as given, which the person running it can fix.
@@ -164,6 +189,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     return Err(Refused(why).into());
                 };
                 let account = Account::new(&name, role, state)?;
+                if let Some(state) = account.state {
+                    let places = ledger.places()?;
+                    if places.is_empty() {
+                        eprintln!(
+                            "no LGD list is loaded, so state {state} was not checked; \
+                             `odop-server places import` loads one"
+                        );
+                    } else if !places.states.contains(&state) {
+                        let why = format!(
+                            "--state {state} is not in the server's LGD list of {} states",
+                            places.states.len()
+                        );
+                        return Err(Refused(why).into());
+                    }
+                }
                 let token = Token::generate()?;
                 ledger.insert_account(&account, &token.hash())?;
                 eprintln!(
@@ -197,6 +237,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
         },
+        Command::Places { command } => places(&*ledger, command),
         Command::Prune { older_than_days } => {
             let ms = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?
@@ -204,6 +245,92 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 - i64::from(older_than_days) * 86_400_000;
             let gone = ledger.prune(&odop_ledger::format_utc_millis(ms))?;
             eprintln!("{gone} tombstones forgotten");
+            Ok(())
+        }
+    }
+}
+
+fn places(ledger: &dyn Ledger, command: PlacesCommand) -> anyhow::Result<()> {
+    let held = ledger.places()?;
+    let count = |p: &Places| {
+        format!(
+            "{} states and {} districts",
+            p.states.len(),
+            p.districts.len()
+        )
+    };
+    match command {
+        PlacesCommand::Import {
+            states,
+            districts,
+            dry_run,
+        } => {
+            let lgd = odop_lgd::read(&states, &districts, &|_| false)
+                .map_err(|e| Refused(e.to_string()))?;
+            for s in &lgd.skipped {
+                let file = match s.list {
+                    odop_lgd::List::States => &states,
+                    odop_lgd::List::Districts => &districts,
+                };
+                eprintln!(
+                    "{} line {} ({}), column {:?}: {}; left out",
+                    file.display(),
+                    s.line,
+                    s.label,
+                    s.problem.column(),
+                    s.problem
+                );
+            }
+            let new = Places {
+                states: lgd.states.iter().map(|s| s.place.code.0).collect(),
+                districts: lgd
+                    .districts
+                    .iter()
+                    .map(|d| (d.place.code.0, d.place.state.0))
+                    .collect(),
+            };
+            if new.states.is_empty() {
+                // An empty list would check nothing, which is not what loading one asks for.
+                let why = format!("{} gives no state; nothing changed", states.display());
+                return Err(Refused(why).into());
+            }
+            let gone = held
+                .districts
+                .keys()
+                .filter(|d| !new.districts.contains_key(d))
+                .count();
+            let moved = held
+                .districts
+                .iter()
+                .filter(|(d, s)| new.districts.get(d).is_some_and(|n| n != *s))
+                .count();
+            if !dry_run {
+                ledger.set_places(&new)?;
+            }
+            println!(
+                "{} {}, in place of {}: {gone} districts dropped, {moved} moved to another \
+                 state, {} rows left out",
+                if dry_run { "would hold" } else { "holds" },
+                count(&new),
+                count(&held),
+                lgd.skipped.len()
+            );
+            Ok(())
+        }
+        PlacesCommand::Show => {
+            if held.is_empty() {
+                println!("no LGD list is loaded: places are not checked");
+            } else {
+                println!("{}", count(&held));
+            }
+            Ok(())
+        }
+        PlacesCommand::Clear => {
+            ledger.set_places(&Places::default())?;
+            println!(
+                "places forgotten (there were {}): places are not checked",
+                count(&held)
+            );
             Ok(())
         }
     }

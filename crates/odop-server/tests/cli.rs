@@ -59,3 +59,96 @@ fn a_ledger_that_cannot_be_opened_exits_1_saying_why_once() {
     unique.dedup();
     assert_eq!(words, unique, "a cause said twice: {msg}");
 }
+
+#[test]
+fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite3");
+    let states = dir.path().join("states.csv");
+    let districts = dir.path().join("districts.csv");
+    std::fs::write(
+        &states,
+        "State Code,State Name,State or UT\n9,UTTAR PRADESH,S\n10,BIHAR,S\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &districts,
+        "State Code,District Code,District Name\n9,187,VARANASI\n10,230,ARARIA\n\
+         99,1,NOWHERE\n",
+    )
+    .unwrap();
+    let say = |args: &[&str]| {
+        let out = server(&db, args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    let state_editor = |name: &str, state: &str| {
+        let args = ["user", "add", "--name", name, "--role", "state-editor"];
+        say(&[&args[..], &["--state", state]].concat())
+    };
+
+    // With no list, a state is taken unchecked, and the person is told so.
+    let (code, text) = state_editor("early", "999");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("was not checked"), "{text}");
+
+    let import = |dry: bool| {
+        let (s, d) = (states.to_str().unwrap(), districts.to_str().unwrap());
+        let mut args = vec!["places", "import", "--states", s, "--districts", d];
+        if dry {
+            args.push("--dry-run");
+        }
+        say(&args)
+    };
+    let (code, text) = import(true);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("would hold 2 states and 2 districts"),
+        "{text}"
+    );
+    assert!(
+        text.contains("districts.csv line 4 (NOWHERE)") && text.contains("state 99"),
+        "the row left out is named by file and line: {text}"
+    );
+    assert!(say(&["places", "show"]).1.contains("not checked"));
+
+    let (code, text) = import(false);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("holds 2 states and 2 districts"), "{text}");
+    assert_eq!(
+        say(&["places", "show"]).1.trim(),
+        "2 states and 2 districts"
+    );
+
+    let (code, text) = state_editor("nowhere", "999");
+    assert_eq!(code, Some(3), "{text}");
+    assert!(
+        text.contains("--state 999 is not in the server's LGD list"),
+        "{text}"
+    );
+    let (code, text) = state_editor("bihar", "10");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("not checked"), "{text}");
+    let listed = say(&["user", "list"]).1;
+    assert!(
+        !listed.contains("nowhere") && listed.contains("bihar"),
+        "{listed}"
+    );
+
+    // A file that gives no state changes nothing.
+    std::fs::write(&states, "State Code,State Name\nx,NOWHERE\n").unwrap();
+    let (code, text) = import(false);
+    assert_eq!(code, Some(3), "{text}");
+    assert_eq!(
+        say(&["places", "show"]).1.trim(),
+        "2 states and 2 districts"
+    );
+
+    let (code, text) = say(&["places", "clear"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(say(&["places", "show"]).1.contains("not checked"));
+}

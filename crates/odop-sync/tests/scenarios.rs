@@ -946,6 +946,42 @@ async fn a_refused_create_fixed_and_saved_lands_on_the_server() {
     assert_eq!(hub.view(&bihar.account).len(), 1);
 }
 
+/// The server checks places against its own LGD list: a desk whose list has a district the
+/// server's lacks is told so by code and district, and a product moved to a listed district
+/// lands.
+#[tokio::test]
+async fn a_product_in_a_district_the_servers_lgd_list_lacks_is_refused_then_lands_once_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let list = odop_ledger::Places {
+        states: [9, 10].into(),
+        districts: [(187, 9), (211, 10), (212, 10)].into(),
+    };
+    hub.ledger().set_places(&list).unwrap();
+    let up = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let p = product(9, 188, "Carpets");
+    up.add(&p);
+    let r = up.sync().await;
+    assert_eq!((r.applied, r.refused), (0, 1), "{r:?}");
+    let refusals = up.store().refusals().unwrap();
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].code, "unknown_district");
+    assert_eq!(
+        refusals[0].detail,
+        Some(serde_json::json!({"district": 188}))
+    );
+    assert!(refusals[0].reason.contains("188"), "{}", refusals[0].reason);
+    assert!(hub.view(&up.account).is_empty());
+
+    let mut moved = up.get(p.id).unwrap();
+    moved.district = odop_domain::DistrictCode(187);
+    up.add(&moved);
+    let r = up.sync().await;
+    assert_eq!((r.applied, r.refused, r.conflicts), (1, 0, 0), "{r:?}");
+    assert!(up.store().refusals().unwrap().is_empty());
+    up.agrees_with(&hub);
+}
+
 /// An Uttar Pradesh desk renames a record and moves it to Bihar; the server refuses the move.
 /// Put back in Uttar Pradesh (in another district), the change goes out against what the
 /// server last held: the rename and the district land, and nothing conflicts with the
