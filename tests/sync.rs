@@ -183,6 +183,96 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
     central.finish(w, &shots, run).await
 }
 
+/// DPIIT's desk loads the sample and syncs with a server given LGD lists that lack Gorakhpur and
+/// put Surat in West Bengal: the server refuses the records placed there, and the sync screen
+/// says which district and why, in English and in Hindi.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> {
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
+    let shots = screenshot_dir("sync-places")?;
+    let central = Central::start(&[("dpiit-desk", Role::Central, None)]).await?;
+    // The sample's places, as the server's lists have them.
+    let places = odop_ledger::Places {
+        states: [9, 29, 33, 19, 24].into(),
+        districts: [
+            (187, 9),
+            (179, 9),
+            (143, 9),
+            (155, 9),
+            (171, 9),
+            (162, 9),
+            (542, 29),
+            (545, 29),
+            (631, 29),
+            (578, 33),
+            (586, 33),
+            (320, 19),
+            (319, 19),
+            (449, 24),
+            (455, 24),
+            (459, 19),
+        ]
+        .into(),
+    };
+    central.ledger.set_places(&places)?;
+    let (url, token) = (&central.url, &central.tokens[0]);
+
+    let harness = Harness::start(&app)?;
+    let w = harness.open().await?;
+    let run = async {
+        w.find("first-run").await?;
+        w.load_sample().await?;
+        w.go("sync").await?;
+        w.find("sync-screen").await?;
+        w.type_into("sync-server", url).await?;
+        w.type_into("sync-token", token).await?;
+        w.click("sync-login").await?;
+        w.wait_until(
+            "(() => { const s = document.querySelector('[data-testid=sync-status]')?.dataset; \
+             return s && s.pending === '0' && Number(s.refused) > 0; })()",
+            "the sample to be sent and the misplaced records refused",
+        )
+        .await?;
+        w.go("sync").await?;
+        w.find("refusal-row").await?;
+        let reasons = refusal_reasons(&w).await?;
+        for said in [
+            "District code 148 (Gorakhpur) is not in the server's LGD list. Choose a listed district, or ask \
+             the server's administrator to load the current list.",
+            "The server's LGD list puts district 459 (Surat) in West Bengal, not in Gujarat, the \
+             record's state.",
+        ] {
+            ensure!(reasons.iter().any(|r| r == said), "{said:?} is not among {reasons:#?}");
+        }
+        w.eval(
+            "document.querySelector('[data-testid=sync-refusals]').scrollIntoView(); return null;",
+            vec![],
+        )
+        .await?;
+        w.shot(&shots, "01-places-refused").await?;
+
+        w.click("lang-hi").await?;
+        w.wait_until(
+            "/[\\u0900-\\u097F]/.test(document.querySelector('[data-testid=refusal-reason]')?.textContent ?? '')",
+            "the sync screen in Hindi",
+        )
+        .await?;
+        let hindi = refusal_reasons(&w).await?;
+        for said in [
+            "ज़िला कोड 148 (Gorakhpur) सर्वर की LGD सूची में नहीं है। सूची का कोई ज़िला चुनें, या सर्वर के \
+             प्रशासक से वर्तमान सूची लोड करने को कहें।",
+            "सर्वर की LGD सूची में ज़िला 459 (Surat) पश्चिम बंगाल में है, रिकॉर्ड के राज्य गुजरात में नहीं।",
+        ] {
+            ensure!(hindi.iter().any(|r| r == said), "{said:?} is not among {hindi:#?}");
+        }
+        w.shot(&shots, "02-places-refused-hi").await?;
+        w.click("lang-en").await?;
+        Ok(())
+    }
+    .await;
+    central.finish(w, &shots, run).await
+}
+
 /// An Uttar Pradesh desk loads the sample, which holds five states' records, and syncs: the
 /// server takes Uttar Pradesh's and refuses the rest, and the sync screen says why, naming the
 /// states, in English and in Hindi.
@@ -620,7 +710,6 @@ impl Central {
     }
 }
 
-/// The reasons the sync screen gives for its refused writes, top to bottom.
 /// Renames `products` (id, name) on the server from another desk, in one push whose sequence
 /// numbers start at `seq`.
 async fn rename(
@@ -697,6 +786,7 @@ async fn sent_and_refused(w: &Window, waiting: usize, before: usize) -> Result<(
     .await
 }
 
+/// The reasons the sync screen gives for its refused writes, top to bottom.
 async fn refusal_reasons(w: &Window) -> Result<Vec<String>> {
     let shown = w
         .eval(

@@ -72,9 +72,12 @@ export function refusalHeadline(code) {
 /** Why the server refused a write, said from the values it sent (the record's state and the
  * account's, or the field and the rule it broke) in the current language; the server's English
  * reason where it sent none, or where the interface has no words for them. `stateName` gives a
- * state's name from its LGD code, or undefined when this desk does not know it. */
-export function refusalReasonText(refusal, stateName) {
+ * state's name from its LGD code, or undefined when this desk does not know it; `districtName`
+ * likewise a district's. */
+export function refusalReasonText(refusal, stateName, districtName = () => undefined) {
   const d = refusal.detail;
+  // A district by its code, with the name this desk knows it by.
+  const districtLabel = (code) => (districtName(code) ? `${code} (${districtName(code)})` : `${code}`);
   // Titles this desk knows of the records the reason names, by id.
   const named = refusal.named ?? {};
   let text = "";
@@ -99,10 +102,10 @@ export function refusalReasonText(refusal, stateName) {
   } else if (refusal.code === "unknown_state" && d && Number.isInteger(d.state)) {
     text = said("sync.refusal.place.unknown_state", { state: d.state });
   } else if (refusal.code === "unknown_district" && d && Number.isInteger(d.district)) {
-    text = said("sync.refusal.place.unknown_district", { district: d.district });
+    text = said("sync.refusal.place.unknown_district", { district: districtLabel(d.district) });
   } else if (refusal.code === "district_in_other_state" && d && Number.isInteger(d.actual)) {
     const name = (code) => stateName(code) ?? t("sync.refusal.state.code", { code });
-    const vars = { district: d.district, actual: name(d.actual), claimed: name(d.claimed) };
+    const vars = { district: districtLabel(d.district), actual: name(d.actual), claimed: name(d.claimed) };
     text = said("sync.refusal.place.other_state", vars);
   } else if (refusal.code === "invalid" && d && typeof d.problem === "string") {
     text = detailText(d);

@@ -184,7 +184,7 @@ export async function render(view, ctx) {
       h("div", { class: "form-row" }, h("label", { for: "sync-interval" }, t("sync.interval")), interval, saveInterval),
     ),
     conflictsPanel(conflicts, ctx),
-    refusalsPanel(refusals, new Map(choices.states.map((s) => [s.code, stateName(s.code, s.name)])), ctx),
+    refusalsPanel(refusals, placeNames(choices), ctx),
   ];
   for (const panel of panels) panel.addEventListener("input", () => { screen.typed = true; });
   fill(view, ...panels);
@@ -230,8 +230,17 @@ function conflictsPanel(conflicts, ctx) {
       h("tbody", {}, rows)));
 }
 
-function refusalsPanel(refusals, states, ctx) {
-  const stateName = (code) => states.get(code);
+/** Names of the places this desk knows, by code, for saying a refusal's places. */
+function placeNames(choices) {
+  return {
+    state: new Map(choices.states.map((s) => [s.code, stateName(s.code, s.name)])),
+    district: new Map(choices.districts.map((d) => [d.code, d.name])),
+  };
+}
+
+function refusalsPanel(refusals, places, ctx) {
+  const stateName = (code) => places.state.get(code);
+  const districtName = (code) => places.district.get(code);
   // Either one changes what waits and what is refused, so the screen is drawn afresh.
   const act = (command, r) => async () => {
     ctx.clearError();
@@ -245,7 +254,7 @@ function refusalsPanel(refusals, states, ctx) {
   const rows = refusals.map((r) => h("tr", { "data-testid": "refusal-row" },
     h("td", {}, `${word("op", r.op)} · ${word("kind", r.kind)} · ${r.title || r.row.slice(-8)}`),
     h("td", {}, h("strong", { "data-testid": "refusal-headline" }, refusalHeadline(r.code)), " ",
-      h("span", { "data-testid": "refusal-reason" }, refusalReasonText(r, stateName))),
+      h("span", { "data-testid": "refusal-reason" }, refusalReasonText(r, stateName, districtName))),
     h("td", {},
       h("button", { type: "button", class: "button", "data-testid": "resend-refusal", on: { click: act("sync_resend", r) } }, t("sync.resend")),
       h("button", { type: "button", class: "button", "data-testid": "discard-refusal", on: { click: act("sync_discard", r) } }, t("sync.discard")))));
