@@ -1199,6 +1199,17 @@ fn places(ledger: &dyn Ledger) {
     assert_eq!(detail, Some(json!({"state": 99})));
     let held = view(ledger, &w.central);
     assert_eq!(held.len(), 3, "only the placed rows are held: {held:?}");
+    let used = crate::places_in_use(ledger).expect("places in use read");
+    assert_eq!(
+        used,
+        [
+            ((9, Some(188)), 1),
+            ((9, Some(999_999)), 1),
+            ((10, None), 1)
+        ]
+        .into(),
+        "the row placed before the list still lies where it did"
+    );
     assert!(!held.contains_key(&id(3)) && !held.contains_key(&id(4)));
 
     // A new list replaces the old one whole, and an empty one checks nothing again.

@@ -24,7 +24,7 @@ pub use error::LedgerError;
 pub use odop_domain::{format_utc_millis, EntityKind};
 pub use odop_protocol as protocol;
 pub use odop_protocol::Refusal;
-pub use places::{Misplaced, Places};
+pub use places::{places_in_use, Misplaced, Places};
 pub use pull::read_pull;
 pub use push::apply_push;
 

@@ -1,5 +1,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
+use odop_protocol::{Change, Role, MAX_PULL_LIMIT};
+use serde_json::Value;
+
+use crate::{Account, Ledger, LedgerError};
+
 /// The LGD states and districts the server checks each written row's place against. Empty
 /// until an administrator loads the lists; an empty list checks nothing, as before any was
 /// loaded.
@@ -81,6 +86,33 @@ impl Places {
             None if self.states.contains(&state) => Ok(()),
             None => Err(Misplaced::UnknownState { state }),
         }
+    }
+}
+
+/// The places live rows lie in, with how many rows lie in each: (state, district where the row
+/// names one) -> rows. Read through the same pages a central desk's first sync reads, so every
+/// backend answers alike; it is for an administrator about to change the lists, not for pushes.
+pub fn places_in_use(
+    ledger: &dyn Ledger,
+) -> Result<BTreeMap<(u16, Option<u32>), u64>, LedgerError> {
+    let reader = Account::new("places", Role::Central, None)?;
+    let mut used = BTreeMap::new();
+    let (mut cursor, mut horizon) = (0, 0);
+    loop {
+        let page = ledger.pull(&reader, cursor, horizon, MAX_PULL_LIMIT)?;
+        for change in &page.changes {
+            if let Change::Row { state, fields, .. } = change {
+                let district = fields
+                    .get("district")
+                    .and_then(Value::as_u64)
+                    .map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+                *used.entry((*state, district)).or_insert(0) += 1;
+            }
+        }
+        if !page.more {
+            return Ok(used);
+        }
+        (cursor, horizon) = (page.cursor, page.horizon);
     }
 }
 

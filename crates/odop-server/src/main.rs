@@ -304,17 +304,35 @@ fn places(ledger: &dyn Ledger, command: PlacesCommand) -> anyhow::Result<()> {
                 .iter()
                 .filter(|(d, s)| new.districts.get(d).is_some_and(|n| n != *s))
                 .count();
+            // Rows keep their places, so the administrator hears which the new lists lack.
+            let outside: Vec<(u16, odop_ledger::Misplaced, u64)> =
+                odop_ledger::places_in_use(ledger)?
+                    .into_iter()
+                    .filter_map(|((state, district), n)| {
+                        new.check(state, district).err().map(|why| (state, why, n))
+                    })
+                    .collect();
             if !dry_run {
                 ledger.set_places(&new)?;
             }
             println!(
                 "{} {}, in place of {}: {gone} districts dropped, {moved} moved to another \
-                 state, {} rows left out",
+                 state, {} list rows left out",
                 if dry_run { "would hold" } else { "holds" },
                 count(&new),
                 count(&held),
                 lgd.skipped.len()
             );
+            if !outside.is_empty() {
+                let rows: u64 = outside.iter().map(|(_, _, n)| n).sum();
+                println!(
+                    "records in places these lists lack: {rows} (they keep their places; a \
+                     write that moves one must give it a listed place)"
+                );
+                for (state, why, n) in &outside {
+                    println!("  state {state}: {why}; records: {n}");
+                }
+            }
             Ok(())
         }
         PlacesCommand::Show => {

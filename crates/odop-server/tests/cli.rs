@@ -96,6 +96,34 @@ fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("was not checked"), "{text}");
 
+    // Two records, one in a district the lists will lack.
+    {
+        use odop_ledger::protocol::{Mutation, PushRequest, Role};
+        use odop_ledger::{Account, Ledger, Token};
+        let ledger = odop_ledger_sqlite::SqliteLedger::open(&db).unwrap();
+        let dpiit = Account::new("dpiit", Role::Central, None).unwrap();
+        ledger
+            .insert_account(&dpiit, &Token::generate().unwrap().hash())
+            .unwrap();
+        let product = |seq: u64, district: u32| {
+            let id = format!("01930000-0000-7000-8000-{seq:012}");
+            let fields: [(&str, serde_json::Value); 6] = [
+                ("id", id.clone().into()),
+                ("state", 9.into()),
+                ("district", district.into()),
+                ("rank", "primary".into()),
+                ("sector", "handloom".into()),
+                ("name", format!("Product {seq}").into()),
+            ];
+            Mutation::create(seq, "product", &id, fields)
+        };
+        let request = PushRequest {
+            client: "c-dpiit".into(),
+            mutations: vec![product(1, 187), product(2, 188)],
+        };
+        ledger.push(&dpiit, &request).unwrap();
+    }
+
     let import = |dry: bool| {
         let (s, d) = (states.to_str().unwrap(), districts.to_str().unwrap());
         let mut args = vec!["places", "import", "--states", s, "--districts", d];
