@@ -138,6 +138,7 @@ impl From<&FieldProblem> for Problem {
             | FieldProblem::NotGroup
             | FieldProblem::NotList
             | FieldProblem::NotAField => Problem::BadFormat,
+            FieldProblem::HasPolicy { .. } => Problem::Duplicate,
         }
     }
 }

@@ -181,6 +181,9 @@ pub enum FieldProblem {
     NotList,
     #[error("is not a field of this kind of record")]
     NotAField,
+    /// A state has one policy record, whose id follows from the state.
+    #[error("state {state} already has its policy record; change that one")]
+    HasPolicy { state: u16 },
 }
 
 /// A value the domain's rules refuse. Not `#[from]`: the message already says it, so it is no
@@ -212,6 +215,7 @@ impl FieldProblem {
             FieldProblem::NotGroup => json!({ "problem": "not_group" }),
             FieldProblem::NotList => json!({ "problem": "not_list" }),
             FieldProblem::NotAField => json!({ "problem": "not_a_field" }),
+            FieldProblem::HasPolicy { state } => json!({ "problem": "has_policy", "value": state }),
         }
     }
 }

@@ -133,6 +133,10 @@ impl Edit<'_> {
         // A new record put over one already there would replace its fields with the form's
         // defaults; a policy's id follows from its state, so this is also a second policy.
         if id.is_none() && self.get::<E>(record.id())?.is_some() {
+            if E::KIND == EntityKind::Policy {
+                let state = record.state().0;
+                return Err(field_error("state", FieldProblem::HasPolicy { state }));
+            }
             return Err(StoreError::Exists {
                 kind: E::KIND,
                 id: record.id(),

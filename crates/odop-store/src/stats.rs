@@ -38,6 +38,9 @@ pub struct Stats {
     pub open_gaps_by_kind: Vec<Count>,
     pub workshops: u64,
     pub stories: u64,
+    /// States in scope by the status of their ODOP policy; a state with no policy record
+    /// counts as `none`.
+    pub policies: Vec<Count>,
 }
 
 impl Store {
@@ -116,6 +119,13 @@ impl Store {
             )?,
             workshops: one("SELECT count(*) FROM workshops WHERE ?1 IS NULL OR state = ?1")?,
             stories: one("SELECT count(*) FROM stories WHERE ?1 IS NULL OR state = ?1")?,
+            policies: counts(
+                "SELECT coalesce(p.body ->> '$.status', 'none'), count(*) FROM states s \
+                 LEFT JOIN policies p ON p.state = s.code \
+                 WHERE (?1 IS NULL AND s.code IN (SELECT DISTINCT state FROM products)) \
+                    OR s.code = ?1 \
+                 GROUP BY 1 ORDER BY 2 DESC, 1",
+            )?,
         })
     }
 }

@@ -424,7 +424,14 @@ fn an_add_over_an_existing_record_is_refused_and_changes_nothing() {
             "x",
         )
         .unwrap_err();
-    assert_eq!(err.code(), "exists", "{err}");
+    // Said beside the state, with no id a person never typed.
+    assert_eq!(err.form_key().as_deref(), Some("state"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("state 9 already has its policy record"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains(&policy.to_string()), "{err}");
     assert_eq!(store.get::<Policy>(policy).unwrap().unwrap(), kept);
     assert_eq!(store.history(None, usize::MAX).unwrap().len(), history);
 
@@ -521,7 +528,19 @@ fn statistics_on_the_sample() {
         .unwrap();
     assert_eq!(gem.count, 2);
     assert_eq!(all.open_gaps_by_kind.len(), 2);
+    // The sample's five states: Uttar Pradesh has notified its policy, the others have none.
+    let policies: Vec<(&str, u64)> = all
+        .policies
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    assert_eq!(policies, [("none", 4), ("notified", 1)]);
     let up = store.stats(Some(StateCode(9))).unwrap();
+    assert_eq!(up.policies.len(), 1);
+    assert_eq!(
+        (up.policies[0].key.as_str(), up.policies[0].count),
+        ("notified", 1)
+    );
     assert_eq!(up.products, 8);
     assert_eq!(up.districts, 7);
     let handicraft = up
