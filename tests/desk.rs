@@ -9,7 +9,7 @@ use odop_e2e::{screenshot_dir, shared_data, Harness, Window};
 use serde_json::{json, Value};
 
 /// The screens reachable from the navigation, in its order.
-const ROUTES: [&str; 9] = [
+const ROUTES: [&str; 10] = [
     "dashboard",
     "districts",
     "sellers",
@@ -17,6 +17,7 @@ const ROUTES: [&str; 9] = [
     "stories",
     "gaps",
     "actions",
+    "policies",
     "search",
     "import",
 ];
@@ -606,6 +607,97 @@ async fn export(w: &Window, scratch: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The states' ODOP policy records: the sample's Uttar Pradesh one changed, a second one for
+/// Uttar Pradesh refused beside its state, and Karnataka's added once its notification date
+/// is given.
+async fn state_policy(w: &Window, shots: &Path) -> Result<()> {
+    const ROWS: &str = "[...document.querySelectorAll('[data-testid=policy-row]')]\
+         .map((r) => [...r.cells].slice(0, 4).map((c) => c.textContent))";
+    w.go("policies").await?;
+    w.find("policy-row").await?;
+    let rows = w.eval(&format!("return {ROWS};"), vec![]).await?;
+    ensure!(
+        rows == json!([[
+            "Uttar Pradesh",
+            "Notified",
+            "ODOP scheme, state notification",
+            "2018-01-24"
+        ]]),
+        "the sample's policy as listed: {rows}"
+    );
+    w.eval(
+        "document.querySelector('[data-testid=policy-row]').click(); return null;",
+        vec![],
+    )
+    .await?;
+    w.find("form-policy").await?;
+    let fixed = w
+        .eval(
+            "return document.querySelector('[data-testid=field-state]').disabled;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        fixed == json!(true),
+        "a saved policy's state can be changed"
+    );
+    w.select("field-status", "drafting").await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=policy-row]')?.cells[1].textContent === 'Being drafted'",
+        "the policy's new status in the list",
+    )
+    .await?;
+
+    w.click("add-policy").await?;
+    w.find("form-policy").await?;
+    w.select("field-state", "9").await?;
+    w.select("field-status", "drafting").await?;
+    w.click("form-save").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=field-state-error]')?.textContent === \
+         'This state already has its policy record; open it from the list to change it.'",
+        "a second policy for Uttar Pradesh refused beside its state",
+    )
+    .await?;
+    w.shot(shots, "14b-policy-form-error").await?;
+    w.select("field-state", "29").await?;
+    w.select("field-status", "notified").await?;
+    w.click("form-save").await?;
+    w.wait_until(
+        "!document.querySelector('[data-testid=field-notified_on-error]')?.hidden",
+        "a notified policy without its date refused beside the date",
+    )
+    .await?;
+    w.eval(
+        "const on = document.querySelector('[data-testid=field-notified_on]'); \
+         on.value = '2019-03-01'; on.dispatchEvent(new Event('input', { bubbles: true })); \
+         on.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.wait_until(
+        "document.querySelectorAll('[data-testid=policy-row]').length === 2",
+        "Karnataka's policy in the list",
+    )
+    .await?;
+    let rows = w.eval(&format!("return {ROWS};"), vec![]).await?;
+    ensure!(
+        rows.as_array().is_some_and(|rs| rs.contains(&json!([
+            "Karnataka",
+            "Notified",
+            "",
+            "2019-03-01"
+        ]))),
+        "the policies as listed: {rows}"
+    );
+    w.shot(shots, "14c-policies").await?;
+    Ok(())
+}
+
 /// Every screen in Hindi, with no untranslated key left on it.
 async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> Result<()> {
     w.click("lang-hi").await?;
@@ -799,6 +891,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         brochures(&w, &shots, &harness).await?;
         sellers(&w, &shots).await?;
         workshops_stories_gaps_actions(&w, &shots).await?;
+        state_policy(&w, &shots).await?;
         search(&w, &shots).await?;
         let imported = import(&w, &shots).await?;
         export(&w, &harness.scratch()?).await?;

@@ -30,6 +30,7 @@ const ROUTES = {
   stories: (arg, ctx) => records.render(view, "story", ctx),
   gaps: (arg, ctx) => records.render(view, "gap", ctx),
   actions: (arg, ctx) => records.render(view, "action", ctx),
+  policies: (arg, ctx) => records.render(view, "policy", ctx),
   search: (arg, ctx) => search.render(view, ctx, $("global-search")),
   import: (arg, ctx) => importer.render(view, ctx),
   welcome: (arg, ctx) => firstRun.render(view, ctx),

@@ -1,5 +1,5 @@
 // The dashboard: coverage, products by sector, GI share, onboarding per platform, open gaps by
-// kind and the latest changes.
+// kind, the states' ODOP policies and the latest changes.
 
 import { h, fill } from "../dom.js";
 import { t, num, word, locale, stateName } from "../i18n.js";
@@ -38,6 +38,8 @@ export async function render(view, ctx) {
   const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count }));
   const platforms = stats.sellers_onboarded.map((c) => ({ label: word("platform", c.key), count: c.count }));
   const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count }));
+  const policies = (status) => stats.policies.find((c) => c.key === status)?.count ?? 0;
+  const states = stats.policies.reduce((all, c) => all + c.count, 0);
 
   const stateOf = new Map(choices.districts.map((d) => [d.code, d.state]));
   const without = stats.without_primary.slice(0, 8).map((d) =>
@@ -65,6 +67,8 @@ export async function render(view, ctx) {
           overdue.total > 0
             ? h("a", { href: "#/actions", "data-testid": "see-overdue", on: { click: (event) => { event.preventDefault(); openOverdueActions(ctx); } } }, t("dash.overdue.see"))
             : t("dash.overdue.none")),
+        card("stat-policy", t("dash.policy"), num(policies("notified")),
+          h("a", { href: "#/policies" }, t("dash.policy.of", { n: num(states), drafting: num(policies("drafting")) }))),
       ),
       h("div", { class: "dash-grid" },
         chartPanel("chart-sectors", t("dash.by_sector"), sectors, t("dash.none")),

@@ -11,6 +11,7 @@ const SELLER_KINDS = ["artisan", "weaver", "farmer", "fpo", "shg", "msme", "coop
 const PACKAGING = ["not_assessed", "needed", "in_progress", "done"];
 const ACTION_KINDS = ["ecommerce_onboarding", "state_policy", "packaging", "seller_connection", "buyer_connection", "other"];
 const ACTION_STATUS = ["open", "in_progress", "done", "dropped"];
+const POLICY_STATUS = ["none", "drafting", "notified"];
 
 const words = (group, list) => list.map((v) => [v, word(group, v)]);
 
@@ -71,6 +72,14 @@ const SCHEMAS = {
     { key: "due", type: "date" },
     { key: "note", type: "textarea" },
   ],
+  policy: [
+    // A policy's id follows from its state, so a saved policy keeps its state.
+    { key: "state", type: "state", required: true, fixed: true },
+    { key: "status", type: "select", required: true, options: () => words("policy_status", POLICY_STATUS) },
+    { key: "reference", type: "text" },
+    { key: "notified_on", type: "date" },
+    { key: "note", type: "textarea" },
+  ],
 };
 
 /** A stored record's fields as the form's flat keys and text values. */
@@ -123,9 +132,9 @@ function districtOptions(choices, value) {
   ];
 }
 
-async function control(ctx, spec, value, choices) {
+async function control(ctx, spec, value, choices, editing) {
   const id = `field-${spec.key.replace(/\W/g, "-")}`;
-  const common = { id, name: spec.key, "data-testid": id, "aria-describedby": `${id}-error` };
+  const common = { id, name: spec.key, "data-testid": id, "aria-describedby": `${id}-error`, disabled: editing && spec.fixed };
   switch (spec.type) {
     case "textarea":
       return h("textarea", { ...common, rows: 3 }, value ?? "");
@@ -135,6 +144,11 @@ async function control(ctx, spec, value, choices) {
       return h("select", common, options(spec.options(choices), value, spec.blank));
     case "district":
       return h("select", common, districtOptions(choices, value));
+    case "state": {
+      const states = byStateName(choices.states, (s) => s.code, (s) => s.name)
+        .map((s) => [s.code, stateName(s.code, s.name)]);
+      return h("select", common, h("option", { value: "" }, t("form.choose")), options(states, value, false));
+    }
     case "records": {
       // Filled from the chosen district's state (see `inStateFor`).
       if (spec.inState) return h("select", { ...common, "data-value": value ?? "", "data-of": spec.of }, options([], value, true));
@@ -225,7 +239,7 @@ export async function openForm(ctx, kind, id, preset, after) {
   const schema = SCHEMAS[kind];
   const fields = [];
   for (const spec of schema) {
-    const input = await control(ctx, spec, current[spec.key], choices);
+    const input = await control(ctx, spec, current[spec.key], choices, id != null);
     const errorId = `${input.id}-error`;
     const label = spec.label ? spec.label() : t(`field.${spec.key}`);
     fields.push(h("div", { class: `form-field form-${spec.type}` },

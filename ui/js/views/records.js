@@ -1,4 +1,5 @@
-// Lists of workshops, success stories, gaps and actions, with add, edit and delete.
+// Lists of workshops, success stories, gaps, actions and state policies, with add, edit and
+// delete.
 
 import { h, fill, arrowKeys } from "../dom.js";
 import { t, num, word, stateName } from "../i18n.js";
@@ -34,6 +35,12 @@ const COLUMNS = {
     ["col.status", (r) => word("action_status", r.fields.status)],
     ["col.due", (r) => due(r)],
     ["col.state", (r) => (r.state_name ? stateName(r.fields.state, r.state_name) : "")],
+  ],
+  policy: [
+    ["col.state", (r) => stateName(r.fields.state, r.state_name ?? String(r.fields.state))],
+    ["col.status", (r) => word("policy_status", r.fields.status)],
+    ["col.reference", (r) => r.fields.reference ?? ""],
+    ["col.notified_on", (r) => date(r.fields.notified_on)],
   ],
 };
 
@@ -84,7 +91,9 @@ export function openOverdueActions(ctx) {
   ctx.navigate("#/actions");
 }
 
-const TITLES = { workshop: "nav.workshops", story: "nav.stories", gap: "nav.gaps", action: "nav.actions" };
+const TITLES = {
+  workshop: "nav.workshops", story: "nav.stories", gap: "nav.gaps", action: "nav.actions", policy: "nav.policies",
+};
 
 export async function render(view, kind, ctx) {
   const gen = ctx.generation();
