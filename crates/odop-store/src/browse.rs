@@ -314,6 +314,8 @@ impl Store {
             EntityKind::Workshop => "t.date DESC, t.rowid DESC",
             // What falls due first comes first; undated actions after the dated ones.
             EntityKind::Action => "t.body ->> '$.due' IS NULL, t.body ->> '$.due', t.rowid DESC",
+            // One per state: found by the state's name.
+            EntityKind::Policy => "st.name, t.state",
             _ => "t.rowid DESC",
         };
         // What an action is for and whether it is overdue, and how far a gap's actions have

@@ -460,6 +460,27 @@ fn an_add_over_an_existing_record_is_refused_and_changes_nothing() {
             "x",
         )
         .unwrap();
+    store
+        .save_form(
+            EntityKind::Policy,
+            None,
+            &[pair("state", "19"), pair("status", "none")],
+            "x",
+        )
+        .unwrap();
+    // Policies, one per state, are listed by their state's name, not as they were added.
+    let query = odop_store::RecordQuery {
+        limit: 10,
+        ..Default::default()
+    };
+    let listed: Vec<String> = store
+        .record_page(EntityKind::Policy, &query)
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.state_name.unwrap_or_default())
+        .collect();
+    assert_eq!(listed, ["Tamil Nadu", "Uttar Pradesh", "West Bengal"]);
 }
 
 #[test]
