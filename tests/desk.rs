@@ -290,7 +290,7 @@ async fn brochures(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
     Ok(())
 }
 
-async fn sellers(w: &Window, shots: &Path) -> Result<()> {
+async fn sellers(w: &Window, shots: &Path, product: &str) -> Result<()> {
     w.go("sellers").await?;
     w.find("seller-row").await?;
     let before: u64 = w
@@ -320,6 +320,8 @@ async fn sellers(w: &Window, shots: &Path) -> Result<()> {
     w.type_into("field-name", "Kashi Weavers Collective")
         .await?;
     w.select("field-kind", "weaver").await?;
+    // The district's products are offered to tick as sold.
+    tick(w, "field-products", "Banarasi Silk Saree").await?;
     w.type_into("field-contact-phone", "12").await?;
     w.click("form-save").await?;
     let message = w.text("field-contact-phone-error").await?;
@@ -339,7 +341,58 @@ async fn sellers(w: &Window, shots: &Path) -> Result<()> {
         "the new seller to be counted",
     )
     .await?;
+    // The product's page now lists the seller who sells it.
+    w.eval(
+        "location.hash = arguments[0];",
+        vec![json!(format!("#/product/{product}"))],
+    )
+    .await?;
+    w.shown("product").await?;
+    let sellers = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=product-seller]')]\
+             .map((r) => r.cells[0].textContent);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        sellers
+            .as_array()
+            .is_some_and(|s| s.contains(&json!("Kashi Weavers Collective"))),
+        "the product's sellers: {sellers}"
+    );
     Ok(())
+}
+
+/// Ticks the box labelled `label` among the ticks of `field`, once it is offered.
+async fn tick(w: &Window, field: &str, label: &str) -> Result<()> {
+    let pick = format!(
+        "[...document.querySelectorAll('[data-testid={field}] label')]\
+         .find((l) => l.textContent === {label:?})"
+    );
+    w.wait_until(
+        &format!("!!{pick}"),
+        &format!("{label:?} offered in {field}"),
+    )
+    .await?;
+    w.eval(
+        &format!("{pick}.querySelector('input').click(); return null;"),
+        vec![],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The labels of the ticked boxes of `field`.
+async fn ticked(w: &Window, field: &str) -> Result<Value> {
+    w.eval(
+        &format!(
+            "return [...document.querySelectorAll('[data-testid={field}] label')]\
+             .filter((l) => l.querySelector('input').checked).map((l) => l.textContent).sort();"
+        ),
+        vec![],
+    )
+    .await
 }
 
 async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> {
@@ -352,6 +405,109 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
         w.find(row).await?;
         w.shot(shots, shot).await?;
     }
+    // The sample's workshop met two Varanasi sellers and was covered by one daily; it also met
+    // the weaver added above, and a second outlet covered it.
+    w.go("workshops").await?;
+    w.eval(
+        "document.querySelector('[data-testid=workshop-row]').click(); return null;",
+        vec![],
+    )
+    .await?;
+    w.find("form-workshop").await?;
+    let met = json!(["Kashi Silk Weavers Cooperative", "Lalita Devi"]);
+    w.wait_until(
+        &format!(
+            "document.querySelectorAll('[data-testid=field-sellers_met] input:checked').length === {}",
+            met.as_array().map_or(0, Vec::len)
+        ),
+        "the sellers met ticked",
+    )
+    .await?;
+    let before = ticked(w, "field-sellers_met").await?;
+    ensure!(before == met, "sellers met as ticked: {before}");
+    tick(w, "field-sellers_met", "Kashi Weavers Collective").await?;
+    w.click("media-add").await?;
+    w.eval(
+        "const rows = document.querySelectorAll('[data-testid=media-row]'); \
+         const row = rows[rows.length - 1]; \
+         row.querySelector('.media-outlet').value = 'Doordarshan Uttar Pradesh'; \
+         row.querySelector('.media-lang').value = 'hi'; \
+         row.querySelector('.media-url').value = 'https://example.org/odop-sampark'; \
+         return null;",
+        vec![],
+    )
+    .await?;
+    w.shot(shots, "11b-workshop-form").await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.settled().await?;
+    w.eval(
+        "document.querySelector('[data-testid=workshop-row]').click(); return null;",
+        vec![],
+    )
+    .await?;
+    w.find("form-workshop").await?;
+    w.wait_until(
+        "document.querySelectorAll('[data-testid=field-sellers_met] input:checked').length === 3",
+        "the three sellers met ticked once saved",
+    )
+    .await?;
+    let media = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=media-row]')]\
+             .map((r) => [r.querySelector('.media-outlet').value, r.querySelector('.media-lang').value, \
+             r.querySelector('.media-url').value]);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        media
+            == json!([
+                ["Local Hindi daily", "hi", ""],
+                [
+                    "Doordarshan Uttar Pradesh",
+                    "hi",
+                    "https://example.org/odop-sampark"
+                ]
+            ]),
+        "the workshop's media coverage once saved: {media}"
+    );
+    w.click("form-cancel").await?;
+    dialog_closed(w).await?;
+    // A story and a gap name the seller they are about, chosen among the district's sellers.
+    for (route, row, form, seller) in [
+        (
+            "stories",
+            "story-row",
+            "form-story",
+            "Kashi Silk Weavers Cooperative",
+        ),
+        ("gaps", "gap-row", "form-gap", "Lalita Devi"),
+    ] {
+        w.go(route).await?;
+        w.eval(
+            &format!(
+                "[...document.querySelectorAll('[data-testid={row}]')].at(-1).click(); return null;"
+            ),
+            vec![],
+        )
+        .await?;
+        w.find(form).await?;
+        const SELLER: &str = "document.querySelector('[data-testid=field-seller]')";
+        w.wait_until(
+            &format!(
+                "{SELLER}.selectedOptions[0]?.textContent === {seller:?} \
+                 && [...{SELLER}.options].some((o) => o.textContent === 'Kashi Weavers Collective')"
+            ),
+            &format!("{seller:?} chosen among Varanasi's sellers"),
+        )
+        .await?;
+        w.click("form-cancel").await?;
+        dialog_closed(w).await?;
+    }
+    w.go("gaps").await?;
+    w.find("gap-row").await?;
+
     // A gap's form offers the workshops of its district's state alone: the sample's one in
     // Varanasi, chosen, and none once the district is moved to Madurai in Tamil Nadu.
     w.eval(
@@ -782,6 +938,8 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     w.select("field-district", "187").await?;
     w.type_into("field-name", "काशी बुनकर").await?;
     w.select("field-kind", "weaver").await?;
+    // The district's products are offered to tick as sold.
+    tick(w, "field-products", "Banarasi Silk Saree").await?;
     w.type_into("field-contact-phone", "12").await?;
     w.click("form-save").await?;
     let message = w.text("field-contact-phone-error").await?;
@@ -889,7 +1047,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
             .to_owned();
         edit_product(&w, &shots).await?;
         brochures(&w, &shots, &harness).await?;
-        sellers(&w, &shots).await?;
+        sellers(&w, &shots, &product).await?;
         workshops_stories_gaps_actions(&w, &shots).await?;
         state_policy(&w, &shots).await?;
         search(&w, &shots).await?;

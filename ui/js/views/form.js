@@ -2,7 +2,7 @@
 // checks each value; a refusal comes back naming the field's key and is shown beside that input.
 
 import { h, fill } from "../dom.js";
-import { t, word, stateName, byStateName, fieldErrorText, errorText } from "../i18n.js";
+import { t, word, lang, stateName, byStateName, fieldErrorText, errorText } from "../i18n.js";
 
 const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
@@ -33,6 +33,7 @@ const SCHEMAS = {
     { key: "district", type: "district", required: true },
     { key: "name", type: "text", required: true },
     { key: "kind", type: "select", required: true, options: () => words("seller_kind", SELLER_KINDS) },
+    { key: "products", type: "picks", of: "product" },
     { key: "contact.person", type: "text" },
     { key: "contact.phone", type: "text", inputmode: "tel" },
     { key: "contact.email", type: "text", inputmode: "email" },
@@ -47,11 +48,14 @@ const SCHEMAS = {
     { key: "date", type: "date", required: true },
     { key: "venue", type: "text", required: true },
     { key: "attendance", type: "number" },
+    { key: "sellers_met", type: "picks", of: "seller" },
+    { key: "media", type: "media" },
     { key: "notes", type: "textarea" },
   ],
   story: [
     { key: "district", type: "district", required: true },
     { key: "product", type: "product", blank: true },
+    { key: "seller", type: "seller", blank: true },
     { key: "title", type: "text", required: true },
     { key: "text.en", type: "textarea" },
     { key: "text.hi", type: "textarea" },
@@ -63,6 +67,7 @@ const SCHEMAS = {
     { key: "open", type: "check" },
     { key: "workshop", type: "records", of: "workshop", blank: true, inState: true },
     { key: "product", type: "product", blank: true },
+    { key: "seller", type: "seller", blank: true },
   ],
   action: [
     { key: "gap", type: "records", of: "gap", required: true },
@@ -90,6 +95,9 @@ export function flatten(fields) {
       for (const o of value) out[`onboarding.${o.platform}`] = o.status;
     } else if (key === "texts" && Array.isArray(value)) {
       for (const x of value) out[`text.${x.lang}`] = x.text;
+    } else if (Array.isArray(value)) {
+      // Products sold, sellers met, media coverage: their inputs take the list itself.
+      out[key] = value;
     } else if (value && typeof value === "object" && !Array.isArray(value)) {
       for (const [inner, v] of Object.entries(value)) {
         out[`${key}.${inner}`] = typeof v === "boolean" ? (v ? "yes" : "no") : String(v ?? "");
@@ -157,8 +165,16 @@ async function control(ctx, spec, value, choices, editing) {
       return h("select", common, options(list, value, !spec.required || value === undefined));
     }
     case "product":
-      // Filled from the chosen district's products (see `productsFor`).
-      return h("select", { ...common, "data-value": value ?? "" }, options([], value, true));
+    case "seller":
+      // Filled from the chosen district's products or sellers (see `offeredFor`).
+      return h("select", { ...common, "data-value": value ?? "", "data-in-district": spec.type }, options([], value, true));
+    case "picks":
+      // Ticks for the chosen district's products or sellers, filled by `picksFor`; what was
+      // chosen elsewhere stays listed.
+      return h("fieldset", { ...common, class: "picks", "data-of": spec.of, "data-chosen": JSON.stringify(value ?? []) },
+        h("div", { class: "pick-list" }));
+    case "media":
+      return mediaControl(common, value);
     default:
       return h("input", {
         ...common,
@@ -171,18 +187,94 @@ async function control(ctx, spec, value, choices, editing) {
   }
 }
 
-/** Offers the products of the district chosen in the form. */
-async function productsFor(ctx, form) {
-  const select = form.querySelector('select[name="product"]');
-  const district = form.querySelector('select[name="district"]')?.value;
-  if (!select) return;
-  const want = select.value || select.dataset.value;
-  let list = [];
-  if (district) {
-    const d = await ctx.call("district_detail", { code: Number(district) });
-    list = d.products.map((p) => [p.id, p.name]);
+/** The products or sellers of a district, as (id, name) pairs. */
+async function inDistrict(ctx, kind, district) {
+  if (kind === "product") {
+    const d = await ctx.call("district_detail", { code: district });
+    return d.products.map((p) => [p.id, p.name]);
   }
-  fill(select, options(list, want, true));
+  const page = await ctx.call("seller_page", { query: { district, offset: 0, limit: 500 } });
+  return page.rows.map((r) => [r.id, r.name]);
+}
+
+/** Offers the products or sellers of the district chosen in the form. */
+async function offeredFor(ctx, form) {
+  const district = form.querySelector('select[name="district"]')?.value;
+  for (const select of form.querySelectorAll("select[data-in-district]")) {
+    const want = select.value || select.dataset.value;
+    const list = district ? await inDistrict(ctx, select.dataset.inDistrict, Number(district)) : [];
+    fill(select, options(list, want, true));
+  }
+}
+
+/** What a person calls a record chosen earlier that the district does not offer. */
+async function titleOf(ctx, kind, id) {
+  try {
+    const fields = await ctx.call("record_fields", { kind, id });
+    return fields.name ?? fields.title ?? id;
+  } catch {
+    return `…${id.slice(-8)}`;
+  }
+}
+
+/** Ticks for the chosen district's products or sellers, keeping what is ticked. */
+async function picksFor(ctx, form) {
+  const district = form.querySelector('select[name="district"]')?.value;
+  for (const box of form.querySelectorAll("fieldset.picks")) {
+    const chosen = new Set(JSON.parse(box.dataset.chosen));
+    for (const tick of box.querySelectorAll("input[type=checkbox]")) {
+      if (tick.checked) chosen.add(tick.value);
+      else chosen.delete(tick.value);
+    }
+    const list = district ? await inDistrict(ctx, box.dataset.of, Number(district)) : [];
+    for (const id of chosen) {
+      if (!list.some(([v]) => v === id)) list.push([id, await titleOf(ctx, box.dataset.of, id)]);
+    }
+    box.dataset.chosen = JSON.stringify([...chosen]);
+    fill(box.querySelector(".pick-list"), list.length
+      ? list.map(([id, name]) => h("label", { class: "check pick" },
+        h("input", { type: "checkbox", value: id, checked: chosen.has(id), "data-testid": "pick" }), h("span", {}, name)))
+      : h("p", { class: "empty" }, t(district ? "form.picks.none" : "form.picks.district_first")));
+  }
+}
+
+/** Media coverage: a row per outlet, with its language and a link. */
+function mediaControl(common, value) {
+  const rows = h("div", { class: "media-rows" });
+  const add = h("button", { type: "button", class: "button button-small", "data-testid": "media-add" }, t("form.media.add"));
+  const row = (m) => {
+    const remove = h("button", { type: "button", class: "button button-small", "data-testid": "media-remove" }, t("form.media.remove"));
+    const line = h("div", { class: "media-row", "data-testid": "media-row" },
+      h("input", { type: "text", class: "media-outlet", "aria-label": t("form.media.outlet"), placeholder: t("form.media.outlet"), value: m.outlet ?? "", autocomplete: "off" }),
+      h("select", { class: "media-lang", "aria-label": t("field.local_name.lang") }, options(words("lang", LANGS), m.lang ?? lang(), false)),
+      h("input", { type: "text", class: "media-url", "aria-label": t("form.media.url"), placeholder: t("form.media.url"), value: m.url ?? "", inputmode: "url", autocomplete: "off" }),
+      remove);
+    remove.addEventListener("click", () => line.remove());
+    return line;
+  };
+  for (const m of value ?? []) rows.append(row(m));
+  add.addEventListener("click", () => {
+    const line = row({});
+    rows.append(line);
+    line.querySelector("input").focus();
+  });
+  return h("fieldset", { ...common, class: "media" }, rows, add);
+}
+
+/** A field's value as the store reads it: lists as JSON, ticks as yes or no, the rest as typed. */
+function valueOf(spec, input) {
+  if (spec.type === "picks") {
+    return JSON.stringify([...input.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.value));
+  }
+  if (spec.type === "media") {
+    const media = [...input.querySelectorAll(".media-row")].map((r) => ({
+      outlet: r.querySelector(".media-outlet").value.trim(),
+      lang: r.querySelector(".media-lang").value,
+      url: r.querySelector(".media-url").value.trim() || undefined,
+    })).filter((m) => m.outlet || m.url);
+    return JSON.stringify(media);
+  }
+  return input.type === "checkbox" ? (input.checked ? "yes" : "no") : input.value;
 }
 
 /** Offers the records of the chosen district's state, the only ones a record there may name. */
@@ -242,6 +334,8 @@ export async function openForm(ctx, kind, id, preset, after) {
     const input = await control(ctx, spec, current[spec.key], choices, id != null);
     const errorId = `${input.id}-error`;
     const label = spec.label ? spec.label() : t(`field.${spec.key}`);
+    // A group of inputs is named by its label for those who hear the form.
+    if (input.tagName === "FIELDSET") input.setAttribute("aria-label", label);
     fields.push(h("div", { class: `form-field form-${spec.type}` },
       spec.type === "check"
         ? h("label", { for: input.id, class: "check" }, input, h("span", {}, label))
@@ -266,9 +360,9 @@ export async function openForm(ctx, kind, id, preset, after) {
       event.target.closest(".form-field")?.classList.remove("has-error");
     }
   });
-  form.querySelector('select[name="district"]')?.addEventListener("change", () =>
-    Promise.all([productsFor(ctx, form), inStateFor(ctx, form, choices)]).catch(ctx.showError));
-  await Promise.all([productsFor(ctx, form), inStateFor(ctx, form, choices)]);
+  const fromDistrict = () => Promise.all([offeredFor(ctx, form), picksFor(ctx, form), inStateFor(ctx, form, choices)]);
+  form.querySelector('select[name="district"]')?.addEventListener("change", () => fromDistrict().catch(ctx.showError));
+  await fromDistrict();
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -277,8 +371,7 @@ export async function openForm(ctx, kind, id, preset, after) {
     const values = {};
     let firstMissing = null;
     for (const spec of schema) {
-      const input = form.elements.namedItem(spec.key);
-      values[spec.key] = input.type === "checkbox" ? (input.checked ? "yes" : "no") : input.value;
+      values[spec.key] = valueOf(spec, form.elements.namedItem(spec.key));
       if (spec.required && !values[spec.key].trim()) {
         const el = showFieldError(form, spec.key, t("form.required"));
         firstMissing ??= el;
