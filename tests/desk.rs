@@ -161,8 +161,9 @@ async fn deletion_refused(w: &Window, shots: &Path, shot: &str) -> Result<String
 }
 
 /// Edits the product (the app works offline: nothing but the local store is involved), first
-/// with a mistake that the form must point at.
-async fn edit_product(w: &Window, shots: &Path) -> Result<()> {
+/// with a mistake that the form must point at; gives it a photo from `scratch`, which its
+/// brochure then prints.
+async fn edit_product(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     w.click("edit-product").await?;
     w.find("form-product").await?;
     w.type_into("field-name", "").await?;
@@ -175,6 +176,14 @@ async fn edit_product(w: &Window, shots: &Path) -> Result<()> {
         "Edited offline: silk woven with zari on pit looms.",
     )
     .await?;
+    // A woven-looking stripe pattern stands in for a photo.
+    let photo = scratch.join("banarasi.png");
+    image::RgbImage::from_fn(600, 400, |x, y| {
+        let stripe = if (x / 24 + y / 40) % 2 == 0 { 40 } else { 0 };
+        image::Rgb([150 + stripe, 20 + stripe / 2, 50 + (y * 60 / 400) as u8])
+    })
+    .save(&photo)?;
+    w.type_into("field-photo", &path_text(&photo)?).await?;
     w.click("form-save").await?;
     dialog_closed(w).await?;
     w.wait_until(
@@ -233,6 +242,17 @@ async fn brochures(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
     ensure!(
         text.contains("Banarasi Silk Saree") && text.contains("Edited offline"),
         "the saved brochure does not hold the edited product: {text}"
+    );
+    // The photo the product was given in the form is printed.
+    let images = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&file)
+        .output()
+        .context("pdfimages (Debian package poppler-utils) must be installed")?;
+    let listed = String::from_utf8(images.stdout)?;
+    ensure!(
+        images.status.success() && listed.lines().skip(2).any(|l| l.contains("image")),
+        "the saved brochure holds no photo: {listed}"
     );
 
     w.select("brochure-lang", "both").await?;
@@ -1045,7 +1065,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        edit_product(&w, &shots).await?;
+        edit_product(&w, &shots, &harness.scratch()?).await?;
         brochures(&w, &shots, &harness).await?;
         sellers(&w, &shots, &product).await?;
         workshops_stories_gaps_actions(&w, &shots).await?;

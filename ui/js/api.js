@@ -40,6 +40,13 @@ export function pickFile() {
   return call("plugin:dialog|open", { options: { multiple: false, directory: false, filters: SHEETS } });
 }
 
+const PHOTOS = [{ name: "JPEG / PNG / WebP", extensions: ["jpg", "jpeg", "png", "webp"] }];
+
+/** The system's file picker for a product photo; resolves to a path, or null when cancelled. */
+export function pickPhoto() {
+  return call("plugin:dialog|open", { options: { multiple: false, directory: false, filters: PHOTOS } });
+}
+
 const SAVED_SHEETS = [{ name: "CSV / Excel", extensions: ["csv", "xlsx"] }];
 
 /** The system's save dialog; resolves to a path, or null when cancelled. */

@@ -2,6 +2,7 @@
 // checks each value; a refusal comes back naming the field's key and is shown beside that input.
 
 import { h, fill } from "../dom.js";
+import { pickPhoto } from "../api.js";
 import { t, word, lang, stateName, byStateName, fieldErrorText, errorText } from "../i18n.js";
 
 const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
@@ -25,6 +26,8 @@ const SCHEMAS = {
     { key: "rank", type: "select", required: true, options: () => words("rank", ["primary", "secondary", "tertiary"]) },
     { key: "sector", type: "select", required: true, options: (c) => c.sectors.map(([slug]) => [slug, word("sector", slug)]) },
     { key: "description", type: "textarea" },
+    // A file the brochures print, or a link, which they note and leave out.
+    { key: "photo", type: "text", browse: pickPhoto },
     { key: "gi.registered", type: "check" },
     { key: "gi.registry_name", type: "text" },
     { key: "ministry", type: "text" },
@@ -261,6 +264,23 @@ function mediaControl(common, value) {
   return h("fieldset", { ...common, class: "media" }, rows, add);
 }
 
+/** A button that fills `input` with a path picked in the system's dialog. */
+function browseButton(ctx, input, pick) {
+  const button = h("button", { type: "button", class: "button", "data-testid": `${input.id}-browse` }, t("import.browse"));
+  button.addEventListener("click", async () => {
+    try {
+      const path = await pick();
+      if (path) {
+        input.value = path;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    } catch (error) {
+      ctx.showError(error);
+    }
+  });
+  return button;
+}
+
 /** A field's value as the store reads it: lists as JSON, ticks as yes or no, the rest as typed. */
 function valueOf(spec, input) {
   if (spec.type === "picks") {
@@ -339,7 +359,8 @@ export async function openForm(ctx, kind, id, preset, after) {
     fields.push(h("div", { class: `form-field form-${spec.type}` },
       spec.type === "check"
         ? h("label", { for: input.id, class: "check" }, input, h("span", {}, label))
-        : [h("label", { for: input.id }, label, spec.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null), input],
+        : [h("label", { for: input.id }, label, spec.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
+          spec.browse ? h("div", { class: "with-browse" }, input, browseButton(ctx, input, spec.browse)) : input],
       h("span", { id: errorId, class: "field-error", role: "alert", "data-testid": errorId, hidden: true })));
   }
   const formError = h("p", { class: "form-error", role: "alert", "data-testid": "form-error", hidden: true });
