@@ -728,20 +728,29 @@ impl Tx for PgTx<'_> {
     }
 
     fn places(&mut self) -> Result<Places, LedgerError> {
+        // One statement, so a push under READ COMMITTED never sees half of a new list.
+        let rows = self.query(
+            "SELECT code::bigint, NULL::int FROM place_states \
+             UNION ALL SELECT code, state FROM place_districts",
+            &[],
+        )?;
         let mut places = Places::default();
-        for row in self.query("SELECT code FROM place_states", &[])? {
-            places
-                .states
-                .insert(state_code(row.try_get(0).map_err(sql)?)?);
-        }
-        for row in self.query("SELECT code, state FROM place_districts", &[])? {
+        for row in rows {
             let code: i64 = row.try_get(0).map_err(sql)?;
-            let code = u32::try_from(code).map_err(|_| LedgerError::Corrupt {
-                what: format!("a stored district code is {code}, not an LGD district code"),
-            })?;
-            places
-                .districts
-                .insert(code, state_code(row.try_get(1).map_err(sql)?)?);
+            let state: Option<i32> = row.try_get(1).map_err(sql)?;
+            let corrupt = |what: &str| LedgerError::Corrupt {
+                what: format!("a stored {what} code is {code}, not an LGD {what} code"),
+            };
+            match state {
+                None => {
+                    let code = u16::try_from(code).map_err(|_| corrupt("state"))?;
+                    places.states.insert(code);
+                }
+                Some(state) => {
+                    let code = u32::try_from(code).map_err(|_| corrupt("district"))?;
+                    places.districts.insert(code, state_code(state)?);
+                }
+            }
         }
         Ok(places)
     }
