@@ -220,22 +220,7 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
     let harness = Harness::start(&app)?;
     let w = harness.open().await?;
     let run = async {
-        w.find("first-run").await?;
-        w.load_sample().await?;
-        w.go("sync").await?;
-        w.find("sync-screen").await?;
-        w.type_into("sync-server", url).await?;
-        w.type_into("sync-token", token).await?;
-        w.click("sync-login").await?;
-        w.wait_until(
-            "(() => { const s = document.querySelector('[data-testid=sync-status]')?.dataset; \
-             return s && s.pending === '0' && Number(s.refused) > 0; })()",
-            "the sample to be sent and the misplaced records refused",
-        )
-        .await?;
-        w.go("sync").await?;
-        w.find("refusal-row").await?;
-        let reasons = refusal_reasons(&w).await?;
+        let reasons = sample_sent_and_refused(&w, url, token, "the misplaced records").await?;
         for said in [
             "District code 148 (Gorakhpur) is not in the server's LGD list. Choose a listed district, or ask \
              the server's administrator to load the current list.",
@@ -290,22 +275,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
     let harness = Harness::start(&app)?;
     let w = harness.open().await?;
     let run = async {
-        w.find("first-run").await?;
-        w.load_sample().await?;
-        w.go("sync").await?;
-        w.find("sync-screen").await?;
-        w.type_into("sync-server", url).await?;
-        w.type_into("sync-token", token).await?;
-        w.click("sync-login").await?;
-        w.wait_until(
-            "(() => { const s = document.querySelector('[data-testid=sync-status]')?.dataset; \
-             return s && s.pending === '0' && Number(s.refused) > 0; })()",
-            "the sample to be sent and the other states' records refused",
-        )
-        .await?;
-        w.go("sync").await?;
-        w.find("refusal-row").await?;
-        let reasons = refusal_reasons(&w).await?;
+        let reasons = sample_sent_and_refused(&w, url, token, "the other states' records").await?;
         let others = ["Karnataka", "Tamil Nadu", "West Bengal", "Gujarat"];
         ensure!(!reasons.is_empty(), "no refusal is listed");
         for reason in &reasons {
@@ -784,6 +754,33 @@ async fn sent_and_refused(w: &Window, waiting: usize, before: usize) -> Result<(
         "the changes' refusals",
     )
     .await
+}
+
+/// Loads the sample, logs in to the server at `url` with `token` from the sync screen and
+/// waits for the sample to be sent and for `refused` (some of it) to be refused; gives the
+/// reasons the sync screen lists.
+async fn sample_sent_and_refused(
+    w: &Window,
+    url: &str,
+    token: &str,
+    refused: &str,
+) -> Result<Vec<String>> {
+    w.find("first-run").await?;
+    w.load_sample().await?;
+    w.go("sync").await?;
+    w.find("sync-screen").await?;
+    w.type_into("sync-server", url).await?;
+    w.type_into("sync-token", token).await?;
+    w.click("sync-login").await?;
+    w.wait_until(
+        "(() => { const s = document.querySelector('[data-testid=sync-status]')?.dataset; \
+         return s && s.pending === '0' && Number(s.refused) > 0; })()",
+        &format!("the sample to be sent and {refused} refused"),
+    )
+    .await?;
+    w.go("sync").await?;
+    w.find("refusal-row").await?;
+    refusal_reasons(w).await
 }
 
 /// The reasons the sync screen gives for its refused writes, top to bottom.
