@@ -188,134 +188,131 @@ pub fn read(
     let states_table = read_table(states_path, STATE_COLUMNS)?;
     let districts_table = read_table(districts_path, DISTRICT_COLUMNS)?;
     let mut lgd = Lgd::default();
-    let mut skip = |list: List, line: usize, label: String, problem: Problem| {
-        lgd.skipped.push(Skipped {
-            list,
-            line,
-            label,
-            problem,
-        });
-    };
 
     let mut seen_states: HashMap<StateCode, usize> = HashMap::new();
-    let mut states = Vec::new();
     for row in &states_table.rows {
         let name = states_table.get(row, "State Name").trim();
-        let mut skip_row =
-            |label: &str, problem| skip(List::States, row.line, label.into(), problem);
-        let code: StateCode = match states_table.get(row, "State Code").parse() {
-            Ok(c) => c,
-            Err(problem) => {
-                let column = "State Code";
-                skip_row(name, Problem::BadCode { column, problem });
-                continue;
-            }
-        };
-        if name.is_empty() {
-            let column = "State Name";
-            skip_row(&code.to_string(), Problem::NoName { column });
-            continue;
-        }
-        if let Some(&first) = seen_states.get(&code) {
-            let (column, code) = ("State Code", code.to_string());
-            skip_row(
-                name,
-                Problem::Duplicate {
-                    column,
-                    first,
-                    code,
-                },
-            );
-            continue;
-        }
-        seen_states.insert(code, row.line);
-        let kind = match states_table.get(row, "State or UT").trim() {
-            "U" | "u" | "UT" | "Union Territory" => StateKind::Ut,
-            _ => StateKind::State,
-        };
-        let aliases = STATE_ALIASES
-            .iter()
-            .find(|(c, _)| *c == code.0)
-            .map(|(_, a)| a.iter().map(|s| (*s).to_owned()).collect())
-            .unwrap_or_default();
-        let place = State {
-            code,
-            name: display_name(name),
-            local_name: None,
-            kind,
-            aliases,
-        };
-        states.push(Listed {
-            line: row.line,
-            label: name.to_owned(),
-            place,
-        });
+        let code = states_table.get(row, "State Code");
+        let state = (|| {
+            let code: StateCode = parsed(code, "State Code")?;
+            named(name, code, "State Name")?;
+            first(&mut seen_states, code, row.line, "State Code")?;
+            let kind = match states_table.get(row, "State or UT").trim() {
+                "U" | "u" | "UT" | "Union Territory" => StateKind::Ut,
+                _ => StateKind::State,
+            };
+            Ok(State {
+                code,
+                name: display_name(name),
+                local_name: None,
+                kind,
+                aliases: aliases_of(STATE_ALIASES, code.0),
+            })
+        })();
+        lgd.take(List::States, row.line, name, state, |l| &mut l.states);
     }
 
     let mut seen_districts: HashMap<DistrictCode, usize> = HashMap::new();
-    let mut districts = Vec::new();
     for row in &districts_table.rows {
         let name = districts_table.get(row, "District Name").trim();
-        let mut skip_row =
-            |label: &str, problem| skip(List::Districts, row.line, label.into(), problem);
-        let state: StateCode = match districts_table.get(row, "State Code").parse() {
-            Ok(c) => c,
-            Err(problem) => {
-                let column = "State Code";
-                skip_row(name, Problem::BadCode { column, problem });
-                continue;
+        let district = (|| {
+            let state: StateCode = parsed(districts_table.get(row, "State Code"), "State Code")?;
+            let code: DistrictCode =
+                parsed(districts_table.get(row, "District Code"), "District Code")?;
+            if !seen_states.contains_key(&state) && !also_known(state) {
+                return Err((None, Problem::UnknownState { state }));
             }
-        };
-        let code: DistrictCode = match districts_table.get(row, "District Code").parse() {
-            Ok(c) => c,
-            Err(problem) => {
-                let column = "District Code";
-                skip_row(name, Problem::BadCode { column, problem });
-                continue;
-            }
-        };
-        if !seen_states.contains_key(&state) && !also_known(state) {
-            skip_row(name, Problem::UnknownState { state });
-            continue;
-        }
-        if name.is_empty() {
-            let column = "District Name";
-            skip_row(&code.to_string(), Problem::NoName { column });
-            continue;
-        }
-        if let Some(&first) = seen_districts.get(&code) {
-            let (column, code) = ("District Code", code.to_string());
-            skip_row(
-                name,
-                Problem::Duplicate {
-                    column,
-                    first,
-                    code,
-                },
-            );
-            continue;
-        }
-        seen_districts.insert(code, row.line);
-        let aliases = DISTRICT_ALIASES
-            .iter()
-            .find(|(c, _)| *c == code.0)
-            .map(|(_, a)| a.iter().map(|s| (*s).to_owned()).collect())
-            .unwrap_or_default();
-        let place = District {
-            code,
-            state,
-            name: display_name(name),
-            aliases,
-        };
-        districts.push(Listed {
-            line: row.line,
-            label: name.to_owned(),
-            place,
+            named(name, code, "District Name")?;
+            first(&mut seen_districts, code, row.line, "District Code")?;
+            Ok(District {
+                code,
+                state,
+                name: display_name(name),
+                aliases: aliases_of(DISTRICT_ALIASES, code.0),
+            })
+        })();
+        lgd.take(List::Districts, row.line, name, district, |l| {
+            &mut l.districts
         });
     }
-    lgd.states = states;
-    lgd.districts = districts;
     Ok(lgd)
+}
+
+/// Why a row was left out, and the label to report it by when its name will not do (a row
+/// with no name is known by its code).
+type Refusal = (Option<String>, Problem);
+
+impl Lgd {
+    /// Keeps a place read from `line`, or reports why the row was left out.
+    fn take<T>(
+        &mut self,
+        list: List,
+        line: usize,
+        name: &str,
+        read: Result<T, Refusal>,
+        to: impl FnOnce(&mut Lgd) -> &mut Vec<Listed<T>>,
+    ) {
+        match read {
+            Ok(place) => to(self).push(Listed {
+                line,
+                label: name.to_owned(),
+                place,
+            }),
+            Err((label, problem)) => self.skipped.push(Skipped {
+                list,
+                line,
+                label: label.unwrap_or_else(|| name.to_owned()),
+                problem,
+            }),
+        }
+    }
+}
+
+fn parsed<T: std::str::FromStr<Err = Invalid>>(
+    cell: &str,
+    column: &'static str,
+) -> Result<T, Refusal> {
+    cell.parse()
+        .map_err(|problem| (None, Problem::BadCode { column, problem }))
+}
+
+/// A row needs a name; one without is reported by its code.
+fn named(name: &str, code: impl fmt::Display, column: &'static str) -> Result<(), Refusal> {
+    if name.is_empty() {
+        return Err((Some(code.to_string()), Problem::NoName { column }));
+    }
+    Ok(())
+}
+
+/// The first row giving a code stands, so that importing the file again does not undo it.
+fn first<K: std::hash::Hash + Eq + Copy + fmt::Display>(
+    seen: &mut HashMap<K, usize>,
+    code: K,
+    line: usize,
+    column: &'static str,
+) -> Result<(), Refusal> {
+    if let Some(&first) = seen.get(&code) {
+        let code = code.to_string();
+        return Err((
+            None,
+            Problem::Duplicate {
+                column,
+                first,
+                code,
+            },
+        ));
+    }
+    seen.insert(code, line);
+    Ok(())
+}
+
+/// The other names a code is known by in `table`.
+fn aliases_of<C: PartialEq + Copy>(table: &[(C, &[&str])], code: C) -> Vec<String> {
+    table
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, a)| a.iter().map(|s| (*s).to_owned()).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
