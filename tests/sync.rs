@@ -229,20 +229,7 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
         ] {
             ensure!(reasons.iter().any(|r| r == said), "{said:?} is not among {reasons:#?}");
         }
-        w.eval(
-            "document.querySelector('[data-testid=sync-refusals]').scrollIntoView(); return null;",
-            vec![],
-        )
-        .await?;
-        w.shot(&shots, "01-places-refused").await?;
-
-        w.click("lang-hi").await?;
-        w.wait_until(
-            "/[\\u0900-\\u097F]/.test(document.querySelector('[data-testid=refusal-reason]')?.textContent ?? '')",
-            "the sync screen in Hindi",
-        )
-        .await?;
-        let hindi = refusal_reasons(&w).await?;
+        let hindi = pictured_then_in_hindi(&w, &shots, "01-places-refused").await?;
         for said in [
             "ज़िला कोड 148 (Gorakhpur) सर्वर की LGD सूची में नहीं है। सूची का कोई ज़िला चुनें, या सर्वर के \
              प्रशासक से वर्तमान सूची लोड करने को कहें।",
@@ -304,20 +291,7 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
                     == Some("Added · Seller · Channapatna Toy Makers SHG"))),
             "the refused records as listed: {records}"
         );
-        w.eval(
-            "document.querySelector('[data-testid=sync-refusals]').scrollIntoView(); return null;",
-            vec![],
-        )
-        .await?;
-        w.shot(&shots, "01-refused").await?;
-
-        w.click("lang-hi").await?;
-        w.wait_until(
-            "/[\\u0900-\\u097F]/.test(document.querySelector('[data-testid=refusal-reason]')?.textContent ?? '')",
-            "the sync screen in Hindi",
-        )
-        .await?;
-        let hindi = refusal_reasons(&w).await?;
+        let hindi = pictured_then_in_hindi(&w, &shots, "01-refused").await?;
         ensure!(hindi.len() == reasons.len(), "{hindi:?}");
         for reason in &hindi {
             // The states are named in Hindi too.
@@ -780,6 +754,24 @@ async fn sample_sent_and_refused(
     .await?;
     w.go("sync").await?;
     w.find("refusal-row").await?;
+    refusal_reasons(w).await
+}
+
+/// Pictures the sync screen's refused writes as `shot`, switches the app to Hindi and gives
+/// the reasons as the screen then says them.
+async fn pictured_then_in_hindi(w: &Window, shots: &Path, shot: &str) -> Result<Vec<String>> {
+    w.eval(
+        "document.querySelector('[data-testid=sync-refusals]').scrollIntoView(); return null;",
+        vec![],
+    )
+    .await?;
+    w.shot(shots, shot).await?;
+    w.click("lang-hi").await?;
+    w.wait_until(
+        "/[\\u0900-\\u097F]/.test(document.querySelector('[data-testid=refusal-reason]')?.textContent ?? '')",
+        "the sync screen in Hindi",
+    )
+    .await?;
     refusal_reasons(w).await
 }
 
