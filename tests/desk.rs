@@ -525,6 +525,38 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
         w.click("form-cancel").await?;
         dialog_closed(w).await?;
     }
+    // The story is told in Tamil too, in a box added for it.
+    const TAMIL: &str = "நெசவாளர் கூட்டுறவு இப்போது இணையத்தில் ஆர்டர்களைப் பெறுகிறது.";
+    for round in ["add", "read back"] {
+        w.go("stories").await?;
+        w.eval(
+            "document.querySelector('[data-testid=story-row]').click(); return null;",
+            vec![],
+        )
+        .await?;
+        w.find("form-story").await?;
+        if round == "add" {
+            w.select("story-language", "ta").await?;
+            w.click("story-language-add").await?;
+            w.type_into("field-text-ta", TAMIL).await?;
+            w.shot(shots, "12b-story-in-tamil").await?;
+            w.click("form-save").await?;
+        } else {
+            let kept = w
+                .eval(
+                    "return document.querySelector('[data-testid=field-text-ta]')?.value;",
+                    vec![],
+                )
+                .await?;
+            ensure!(
+                kept == json!(TAMIL),
+                "the story's Tamil text once saved: {kept}"
+            );
+            w.click("form-cancel").await?;
+        }
+        dialog_closed(w).await?;
+        w.settled().await?;
+    }
     w.go("gaps").await?;
     w.find("gap-row").await?;
 
@@ -667,6 +699,14 @@ async fn search(w: &Window, shots: &Path) -> Result<()> {
     )
     .await?;
     w.shot(shots, "15-search-devanagari").await?;
+    // A story told in Tamil in its form is found by a Tamil word.
+    w.type_into("global-search", "நெசவாளர்").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=search-results]')?.dataset.query === 'நெசவாளர்' && \
+         [...document.querySelectorAll('[data-testid=search-hit]')].some((h) => h.textContent.includes('From the loom to ONDC'))",
+        "a Tamil word to find the story told in Tamil",
+    )
+    .await?;
     w.type_into("global-search", "chik").await?;
     w.wait_until(
         "document.querySelector('[data-testid=search-results]')?.dataset.query === 'chik' && \

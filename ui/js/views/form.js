@@ -60,8 +60,8 @@ const SCHEMAS = {
     { key: "product", type: "product", blank: true },
     { key: "seller", type: "seller", blank: true },
     { key: "title", type: "text", required: true },
-    { key: "text.en", type: "textarea" },
-    { key: "text.hi", type: "textarea" },
+    { key: "text.en", type: "textarea", lang: "en" },
+    { key: "text.hi", type: "textarea", lang: "hi" },
   ],
   gap: [
     { key: "district", type: "district", required: true },
@@ -148,7 +148,8 @@ async function control(ctx, spec, value, choices, editing) {
   const common = { id, name: spec.key, "data-testid": id, "aria-describedby": `${id}-error`, disabled: editing && spec.fixed };
   switch (spec.type) {
     case "textarea":
-      return h("textarea", { ...common, rows: 3 }, value ?? "");
+      // The language lets the system pick the script's font and shaping.
+      return h("textarea", { ...common, rows: 3, lang: spec.lang ?? null }, value ?? "");
     case "check":
       return h("input", { ...common, type: "checkbox", checked: value === "yes" || (value === undefined && spec.key === "open") });
     case "select":
@@ -264,6 +265,35 @@ function mediaControl(common, value) {
   return h("fieldset", { ...common, class: "media" }, rows, add);
 }
 
+/** The box for a story's text in `lang`. */
+function storyText(lang) {
+  return { key: `text.${lang}`, type: "textarea", lang, label: () => t("field.text.in", { lang: word("lang", lang) }) };
+}
+
+/** Adds a box for the story in a language it is not yet told in, before the adder itself. */
+function languageAdder(schema, field) {
+  const untold = () => LANGS.filter((l) => !schema.some((s) => s.key === `text.${l}`));
+  const choice = h("select", { id: "story-language", "data-testid": "story-language" });
+  const add = h("button", { type: "button", class: "button", "data-testid": "story-language-add" }, t("form.text.add_button"));
+  const offer = () => {
+    fill(choice, options(words("lang", untold()), "", false));
+    adder.hidden = untold().length === 0;
+  };
+  const adder = h("div", { class: "form-field form-textarea language-adder" },
+    h("label", { for: "story-language" }, t("form.text.add")),
+    h("div", { class: "with-browse" }, choice, add));
+  add.addEventListener("click", async () => {
+    const spec = storyText(choice.value);
+    schema.push(spec);
+    const box = await field(spec);
+    adder.before(box);
+    box.querySelector("textarea").focus();
+    offer();
+  });
+  offer();
+  return adder;
+}
+
 /** A button that fills `input` with a path picked in the system's dialog. */
 function browseButton(ctx, input, pick) {
   const button = h("button", { type: "button", class: "button", "data-testid": `${input.id}-browse` }, t("import.browse"));
@@ -348,21 +378,28 @@ export async function openForm(ctx, kind, id, preset, after) {
   const dialog = document.getElementById("record-dialog");
   const choices = await ctx.choices();
   const current = id ? flatten(await ctx.call("record_fields", { kind, id })) : { ...(preset ?? {}) };
-  const schema = SCHEMAS[kind];
-  const fields = [];
-  for (const spec of schema) {
+  // A story told in more languages than English and Hindi gets a box for each.
+  const schema = [...SCHEMAS[kind]];
+  if (kind === "story") {
+    const told = Object.keys(current).filter((k) => k.startsWith("text.")).map((k) => k.slice(5));
+    schema.push(...told.filter((l) => !schema.some((s) => s.key === `text.${l}`)).map(storyText));
+  }
+  const field = async (spec) => {
     const input = await control(ctx, spec, current[spec.key], choices, id != null);
     const errorId = `${input.id}-error`;
     const label = spec.label ? spec.label() : t(`field.${spec.key}`);
     // A group of inputs is named by its label for those who hear the form.
     if (input.tagName === "FIELDSET") input.setAttribute("aria-label", label);
-    fields.push(h("div", { class: `form-field form-${spec.type}` },
+    return h("div", { class: `form-field form-${spec.type}` },
       spec.type === "check"
         ? h("label", { for: input.id, class: "check" }, input, h("span", {}, label))
         : [h("label", { for: input.id }, label, spec.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
           spec.browse ? h("div", { class: "with-browse" }, input, browseButton(ctx, input, spec.browse)) : input],
-      h("span", { id: errorId, class: "field-error", role: "alert", "data-testid": errorId, hidden: true })));
-  }
+      h("span", { id: errorId, class: "field-error", role: "alert", "data-testid": errorId, hidden: true }));
+  };
+  const fields = [];
+  for (const spec of schema) fields.push(await field(spec));
+  if (kind === "story") fields.push(languageAdder(schema, field));
   const formError = h("p", { class: "form-error", role: "alert", "data-testid": "form-error", hidden: true });
   const save = h("button", { type: "submit", class: "button button-primary", "data-testid": "form-save" }, t("action.save"));
   const cancel = h("button", { type: "button", class: "button", "data-testid": "form-cancel" }, t("action.cancel"));
