@@ -250,7 +250,7 @@ function mediaControl(common, value) {
     const remove = h("button", { type: "button", class: "button button-small", "data-testid": "media-remove" }, t("form.media.remove"));
     const line = h("div", { class: "media-row", "data-testid": "media-row" },
       h("input", { type: "text", class: "media-outlet", "aria-label": t("form.media.outlet"), placeholder: t("form.media.outlet"), value: m.outlet ?? "", autocomplete: "off" }),
-      h("select", { class: "media-lang", "aria-label": t("field.local_name.lang") }, options(words("lang", LANGS), m.lang ?? lang(), false)),
+      h("select", { class: "media-lang", "aria-label": t("lang.label") }, options(words("lang", LANGS), m.lang ?? lang(), false)),
       h("input", { type: "text", class: "media-url", "aria-label": t("form.media.url"), placeholder: t("form.media.url"), value: m.url ?? "", inputmode: "url", autocomplete: "off" }),
       remove);
     remove.addEventListener("click", () => line.remove());
