@@ -4,7 +4,8 @@
 //! names only live records, of its state where it must (no push deletes or moves a record
 //! from under the rows that name it), a version only grows and grows with every change, a
 //! replayed push is answered as before and changes nothing, and each state's readers pull
-//! exactly the rows and conflicts of their state.
+//! exactly the rows and conflicts of their state; and a row is given only a place of the
+//! server's LGD list.
 //!
 //! The input is read as pushes. A push's first byte picks the account (low two bits) and the
 //! client id (the next three: its own, or one shared with every account); the second byte the
@@ -20,7 +21,7 @@ use odop_domain::EntityKind;
 use odop_ledger::protocol::{
     Change, ConflictRecord, FieldChange, Fields, Mutation, Op, PushRequest, Role,
 };
-use odop_ledger::{Account, Ledger, LedgerError, Token};
+use odop_ledger::{Account, Ledger, LedgerError, Places, Token};
 use odop_ledger_sqlite::SqliteLedger;
 use serde_json::{json, Value};
 
@@ -120,8 +121,17 @@ fn row_id(n: u8) -> String {
     }
 }
 
-/// Each state with a district of it.
-const PLACES: [(u16, u32); 2] = [(9, 187), (10, 211)];
+/// Each state with a district of it; then a district the server's LGD list lacks, and one of
+/// the other state.
+const PLACES: [(u16, u32); 4] = [(9, 187), (10, 211), (9, 999), (9, 211)];
+
+/// The server's LGD list: the first two places only.
+fn lgd() -> Places {
+    Places {
+        states: [9, 10].into(),
+        districts: [(187, 9), (211, 10)].into(),
+    }
+}
 
 /// A whole row of `kind` (a product, a seller or a story) in a district of a state; a seller
 /// sells, and a story tells of, the product `named`.
@@ -182,7 +192,7 @@ fn changes(kind: &str, id: &str, c: u8, held: Option<&Fields>) -> BTreeMap<Strin
         // Made on a value someone has since changed.
         3 => one("name", Some(&json!("Stale")), json!(name)),
         4 => {
-            let (state, district) = PLACES[usize::from(c >> 6 & 1)];
+            let (state, district) = PLACES[usize::from(c >> 6 & 3)];
             let mut moved = one("state", get("state"), json!(state));
             moved.insert("district".into(), change(get("district"), json!(district)));
             moved
@@ -227,6 +237,7 @@ impl World {
             ledger.insert_account(&a, &token.hash()).expect("stored");
             a
         });
+        ledger.set_places(&lgd()).expect("places stored");
         World {
             ledger,
             dir,
@@ -379,6 +390,18 @@ impl World {
                     "{key:?} is held under its state"
                 );
                 assert_eq!(fields.get("id"), Some(&json!(key.1)));
+                let place = |r: &Row| {
+                    let district = r.fields.as_ref().and_then(|f| f.get("district")).cloned();
+                    (r.state, district)
+                };
+                if old.is_none_or(|o| o.fields.is_none() || place(o) != place(new)) {
+                    let district = fields.get("district").and_then(Value::as_u64);
+                    let district = district.map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+                    assert!(
+                        lgd().check(new.state, district).is_ok(),
+                        "{key:?} was given a place the LGD list lacks: {fields:?}"
+                    );
+                }
                 names_what_it_may(key, old, new, before, after);
             }
         }
