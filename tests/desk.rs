@@ -955,6 +955,20 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         w.shot(shots, &name).await?;
     }
 
+    // The states' policies come in the Devanagari order of their Hindi names.
+    w.eval("location.hash = '#/policies';", vec![]).await?;
+    w.shown("policies").await?;
+    let states = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=policy-row]')].map((r) => r.cells[0].textContent);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        states == json!(["उत्तर प्रदेश", "कर्नाटक"]),
+        "the policies' states in Hindi: {states}"
+    );
+
     // Which records hold a product back from deletion is said in Hindi too.
     w.eval(
         "location.hash = arguments[0];",

@@ -2,7 +2,7 @@
 // delete.
 
 import { h, fill, arrowKeys } from "../dom.js";
-import { t, num, word, stateName } from "../i18n.js";
+import { t, num, word, stateName, byStateName } from "../i18n.js";
 import { openForm, confirmDelete } from "./form.js";
 import { syncBadge } from "../badges.js";
 
@@ -122,7 +122,9 @@ export async function render(view, kind, ctx) {
     count.textContent = t("list.count", { n: num(page.total) });
     more.hidden = page.rows.length >= page.total;
     empty.hidden = page.total > 0;
-    body.replaceChildren(...page.rows.map((r) => {
+    // Policies, one per state, come in the order the reader's language names the states.
+    const rows = kind === "policy" ? byStateName(page.rows, (r) => r.fields.state, (r) => r.state_name ?? "") : page.rows;
+    body.replaceChildren(...rows.map((r) => {
       const edit = () => openForm(ctx, kind, r.id, null, reload);
       const del = h("button", { type: "button", class: "button button-small button-danger", "data-testid": "row-delete" }, t("action.delete"));
       del.addEventListener("click", (event) => {
