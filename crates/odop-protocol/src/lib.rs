@@ -153,7 +153,9 @@ pub enum Outcome {
     /// The server would not take the mutation; nothing of it applied. `reason` is English;
     /// `detail`, where given, holds the values it names as data, so that a client can say it in
     /// its own language: for `forbidden`, `{"row_state", "account_state", "moving"}`; for
-    /// `invalid`, the domain's problem (`{"problem", "field", ..}`).
+    /// `invalid`, the domain's problem (`{"problem", "field", ..}`); for a place the server's
+    /// LGD lists lack, `{"state"}` (`unknown_state`), `{"district"}` (`unknown_district`) or
+    /// `{"district", "actual", "claimed"}` (`district_in_other_state`).
     Refused {
         code: String,
         reason: String,
