@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "sync_state",
     "brochure_proof",
     "brochure_page",
+    "product_photo",
     "brochure_save",
     "brochure_open",
 ];

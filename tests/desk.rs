@@ -191,6 +191,14 @@ async fn edit_product(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
         "the product page to show the new description",
     )
     .await?;
+    // The page shows the photo as the brochure prints it: scaled from 600 to at most 800
+    // pixels wide, so as it is.
+    w.wait_until(
+        "(() => { const img = document.querySelector('[data-testid=product-photo]'); \
+         return img?.complete && img.naturalWidth === 600 && img.naturalHeight === 400; })()",
+        "the product's photo on its page",
+    )
+    .await?;
     w.shot(shots, "08-product-edited").await?;
     Ok(())
 }

@@ -152,6 +152,18 @@ pub fn brochure_page(
     Ok(Response::new(desk.proof(proof)?.page_png(page, scale)?))
 }
 
+/// A product's photo as its brochures print it, sent as bytes; none when it has no photo.
+#[tauri::command(async)]
+pub fn product_photo(
+    store: Shared<'_>,
+    desk: State<'_, BrochureDesk>,
+    id: Id,
+) -> Result<Response, CommandError> {
+    let photos = desk.data_dir.join("photos");
+    let photo = odop_brochure::product_photo(&lock(store), id, Some(&photos))?;
+    Ok(Response::new(photo.unwrap_or_default()))
+}
+
 /// What was saved, for the UI to confirm.
 #[derive(Debug, Serialize)]
 pub struct SavedPdf {

@@ -81,6 +81,7 @@ fn main() -> anyhow::Result<()> {
             sync::sync_state,
             brochure::brochure_proof,
             brochure::brochure_page,
+            brochure::product_photo,
             brochure::brochure_save,
             brochure::brochure_open,
         ])

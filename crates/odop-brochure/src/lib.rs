@@ -36,6 +36,20 @@ pub fn brochure(
     proof(store, press, subject, options)?.into_brochure()
 }
 
+/// A product's photo as its brochures print it (scaled down like them, JPEG or PNG bytes), for
+/// showing beside its record; `None` when it has none this computer can read. `photos` is the
+/// folder a relative `photo` path and a photo named by the product's id are found in.
+pub fn product_photo(
+    store: &Store,
+    id: odop_domain::Id,
+    photos: Option<&std::path::Path>,
+) -> Result<Option<Vec<u8>>, BrochureError> {
+    let product = store
+        .get::<odop_domain::Product>(id)?
+        .ok_or(BrochureError::UnknownProduct(id))?;
+    Ok(photo::find(&product, photos).0.map(|p| p.bytes))
+}
+
 /// Gathers and typesets one brochure, keeping its pages for previews, saving and printing.
 pub fn proof(
     store: &Store,

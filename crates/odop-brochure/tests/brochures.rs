@@ -469,6 +469,33 @@ fn photos_missing_broken_and_present() {
     assert_eq!(text_of(&b.pdf).matches("No photo").count(), 3);
 }
 
+/// The app shows a product's photo beside its record as the brochures print it.
+#[test]
+fn a_products_photo_is_found_as_its_brochures_find_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = sample();
+    let banarasi = sample_id("banarasi");
+    assert_eq!(
+        odop_brochure::product_photo(&store, banarasi, Some(dir.path())).unwrap(),
+        None
+    );
+    // Found by the product's id in the photos folder, then by the file its record names.
+    let by_id = std::fs::read(png_file(dir.path(), &format!("{banarasi}.png"))).unwrap();
+    let found = odop_brochure::product_photo(&store, banarasi, Some(dir.path())).unwrap();
+    assert_eq!(found.as_deref(), Some(&by_id[..]));
+    let named = png_file(dir.path(), "named.png");
+    let mut p: odop_domain::Product = store.get(banarasi).unwrap().unwrap();
+    p.photo = Some(named.display().to_string());
+    let mut edit = store.edit("test").unwrap();
+    edit.put(&p).unwrap();
+    edit.commit().unwrap();
+    std::fs::remove_file(dir.path().join(format!("{banarasi}.png"))).unwrap();
+    let found = odop_brochure::product_photo(&store, banarasi, Some(dir.path())).unwrap();
+    assert_eq!(found.as_deref(), Some(&std::fs::read(&named).unwrap()[..]));
+    let err = odop_brochure::product_photo(&store, Id::new(), None).unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+}
+
 #[test]
 fn a_photo_cut_short_is_left_out_with_a_note() {
     let dir = tempfile::tempdir().unwrap();

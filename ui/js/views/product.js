@@ -9,13 +9,26 @@ function fact(label, value, testid) {
   return [h("dt", {}, label), h("dd", { "data-testid": testid ?? null }, value)];
 }
 
+/** The product's photo as its brochures print it; nothing when it has none. The image is data
+ * from this computer, shown by a blob URL the page lets go of when it is replaced. */
+function photoOf(p, bytes) {
+  const data = new Uint8Array(bytes ?? []);
+  if (data.length === 0) return null;
+  const url = URL.createObjectURL(new Blob([data]));
+  const img = h("img", { class: "product-photo", src: url, alt: t("product.photo", { name: p.name }), "data-testid": "product-photo" });
+  img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+  img.addEventListener("error", () => URL.revokeObjectURL(url), { once: true });
+  return h("figure", { class: "photo-slot" }, img);
+}
+
 export async function render(view, id, ctx) {
   const gen = ctx.generation();
-  const [detail, sellers, stories, sync] = await Promise.all([
+  const [detail, sellers, stories, sync, photo] = await Promise.all([
     ctx.call("product_detail", { id }),
     ctx.call("seller_page", { query: { product: id, limit: 200 } }),
     ctx.call("record_page", { kind: "story", query: { product: id, limit: 50 } }),
     ctx.call("sync_state", { kind: "product", id }),
+    ctx.call("product_photo", { id }),
   ]);
   if (!ctx.current(gen)) return;
   const p = detail.product;
@@ -57,9 +70,11 @@ export async function render(view, id, ctx) {
           fact(t("product.description"), p.description, "product-description"),
           fact(t("product.gi_name"), p.gi?.registry_name),
           fact(t("product.ministry"), p.ministry)),
-        h("div", { class: "brochure-slot", "data-testid": "brochure-slot" },
-          h("a", { class: "button", href: `#/brochure/product/${p.id}`, "data-testid": "product-brochure" }, t("brochure.product")),
-          h("a", { class: "button", href: `#/brochure/district/${p.district}`, "data-testid": "district-brochure" }, t("brochure.district")))),
+        h("div", { class: "detail-side" },
+          photoOf(p, photo),
+          h("div", { class: "brochure-slot", "data-testid": "brochure-slot" },
+            h("a", { class: "button", href: `#/brochure/product/${p.id}`, "data-testid": "product-brochure" }, t("brochure.product")),
+            h("a", { class: "button", href: `#/brochure/district/${p.district}`, "data-testid": "district-brochure" }, t("brochure.district"))))),
       h("h3", {}, t("product.sellers", { n: num(sellers.total) })),
       sellers.rows.length
         ? h("div", { class: "table-wrap short" }, h("table", { class: "data-table" },
