@@ -369,6 +369,17 @@ async fn sellers(w: &Window, shots: &Path, product: &str) -> Result<()> {
         "the new seller to be counted",
     )
     .await?;
+    // An onboarding drive's lists: the sample's two sellers on GeM, and everyone else.
+    for (filter, sellers) in [("gem:on", 2), ("gem:off", before + 1 - 2), ("", before + 1)] {
+        w.select("seller-onboarding", filter).await?;
+        w.wait_until(
+            &format!(
+                "document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{sellers}'"
+            ),
+            &format!("{sellers} sellers listed for {filter:?}"),
+        )
+        .await?;
+    }
     // The product's page now lists the seller who sells it.
     w.eval(
         "location.hash = arguments[0];",

@@ -40,6 +40,10 @@ pub struct SellerQuery {
     pub kind: Option<String>,
     /// Sellers who make this product.
     pub product: Option<Id>,
+    /// Sellers onboarded on this platform (`gem`, `ondc`, ...), or with `onboarded` false,
+    /// those not (yet) onboarded there: an onboarding drive's list.
+    pub platform: Option<String>,
+    pub onboarded: Option<bool>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -202,6 +206,19 @@ impl Store {
                 " AND EXISTS (SELECT 1 FROM json_each(s.body, '$.products') x WHERE x.value = ?)",
             );
             args.push(Sql::Text(p.to_string()));
+        }
+        if let Some(platform) = &q.platform {
+            let not = if q.onboarded == Some(false) {
+                "NOT "
+            } else {
+                ""
+            };
+            filter.push_str(&format!(
+                " AND {not}EXISTS (SELECT 1 FROM json_each(s.body, '$.onboarding') o \
+                 WHERE json_extract(o.value, '$.platform') = ? \
+                   AND json_extract(o.value, '$.status') = 'onboarded')"
+            ));
+            args.push(Sql::Text(platform.clone()));
         }
         let total: i64 = self
             .conn()
@@ -614,6 +631,41 @@ mod tests {
             let s: Seller = store.get(row.id.parse().unwrap()).unwrap().unwrap();
             assert!(s.products.contains(&product));
         }
+    }
+
+    #[test]
+    fn sellers_filter_by_whether_they_are_onboarded_on_a_platform() {
+        let store = sample();
+        let query = |platform: &str, onboarded: Option<bool>| SellerQuery {
+            platform: Some(platform.to_owned()),
+            onboarded,
+            limit: 1000,
+            ..SellerQuery::default()
+        };
+        let names = |q: &SellerQuery| -> Vec<String> {
+            let page = store.seller_page(q).unwrap();
+            assert_eq!(page.total, page.rows.len() as u64);
+            page.rows.into_iter().map(|r| r.name).collect()
+        };
+        let all = store
+            .seller_page(&SellerQuery {
+                limit: 1000,
+                ..SellerQuery::default()
+            })
+            .unwrap();
+        // The sample's two sellers on GeM, the other four not (yet).
+        let on = names(&query("gem", Some(true)));
+        let off = names(&query("gem", Some(false)));
+        assert_eq!(on.len(), 2, "{on:?}");
+        assert_eq!(on.len() + off.len(), all.rows.len());
+        for row in &all.rows {
+            let onboarded = row.onboarded.iter().any(|p| p == "gem");
+            assert_eq!(on.contains(&row.name), onboarded, "{}", row.name);
+        }
+        // "Onboarded" when not said, and a platform no seller is on lists none.
+        assert_eq!(names(&query("gem", None)), on);
+        assert!(names(&query("meesho", Some(true))).is_empty());
+        assert_eq!(names(&query("meesho", Some(false))).len(), all.rows.len());
     }
 
     #[test]

@@ -10,8 +10,9 @@ const ROW = 36;
 const PAGE = 100;
 const OVERSCAN = 6;
 const KINDS = ["artisan", "weaver", "farmer", "fpo", "shg", "msme", "cooperative", "exporter"];
+const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
 
-const kept = { district: "", kind: "" };
+const kept = { district: "", kind: "", onboarding: "" };
 
 export async function render(view, ctx) {
   const gen = ctx.generation();
@@ -37,6 +38,14 @@ export async function render(view, ctx) {
   const kind = h("select", { "data-testid": "seller-kind", "aria-label": t("col.kind") },
     h("option", { value: "" }, t("filter.any")),
     KINDS.map((k) => h("option", { value: k, selected: k === kept.kind }, word("seller_kind", k))));
+  // An onboarding drive's lists: who is on a platform, and who is not yet.
+  const onboarding = h("select", { "data-testid": "seller-onboarding", "aria-label": t("col.onboarded") },
+    h("option", { value: "" }, t("filter.any_platform")),
+    PLATFORMS.flatMap((p) => [true, false].map((on) => {
+      const value = `${p}:${on ? "on" : "off"}`;
+      return h("option", { value, selected: value === kept.onboarding },
+        t(on ? "filter.on_platform" : "filter.not_on_platform", { platform: word("platform", p) }));
+    })));
   const add = h("button", { type: "button", class: "button button-primary", "data-testid": "add-seller" }, t("sellers.add"));
 
   /** Rows already fetched, by page index. */
@@ -102,9 +111,13 @@ export async function render(view, ctx) {
   async function reload() {
     kept.district = district.value;
     kept.kind = kind.value;
+    kept.onboarding = onboarding.value;
+    const [platform, on] = onboarding.value.split(":");
     query = {
       district: district.value ? Number(district.value) : null,
       kind: kind.value || null,
+      platform: platform || null,
+      onboarded: platform ? on === "on" : null,
     };
     pages = new Map();
     loaded.clear();
@@ -155,6 +168,7 @@ export async function render(view, ctx) {
   });
   district.addEventListener("change", () => reload().catch(ctx.showError));
   kind.addEventListener("change", () => reload().catch(ctx.showError));
+  onboarding.addEventListener("change", () => reload().catch(ctx.showError));
   add.addEventListener("click", () =>
     openForm(ctx, "seller", null, { district: district.value }, () => reload().catch(ctx.showError)));
 
@@ -162,7 +176,7 @@ export async function render(view, ctx) {
     h("section", { class: "panel list-screen", "data-testid": "sellers", "aria-labelledby": "sellers-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "sellers-title" }, t("sellers.title")),
-        district, kind, count, add),
+        district, kind, onboarding, count, add),
       h("div", { class: "vlist-head", role: "row" },
         h("span", { role: "columnheader" }, t("col.name")),
         h("span", { role: "columnheader" }, t("col.kind")),
