@@ -55,7 +55,9 @@ export async function render(view, ctx) {
   const page = (index) => {
     if (!pages.has(index)) {
       const mine = pages;
-      const request = ctx.call("seller_page", { query: { ...query, offset: index * PAGE, limit: PAGE } })
+      // Later pages bring the first page's total rather than have the store count again.
+      const known = index > 0 && loaded.has(0) ? total : null;
+      const request = ctx.call("seller_page", { query: { ...query, offset: index * PAGE, limit: PAGE, known_total: known } })
         .then((p) => {
           if (pages !== mine) return;
           total = p.total;
