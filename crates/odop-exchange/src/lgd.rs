@@ -70,7 +70,7 @@ pub fn import_lgd(
                 continue;
             }
         }
-        // Names this database already knows the district by stay.
+        // The names this database already knows the district by are kept.
         let mut aliases: Vec<String> = held.map(|d| d.aliases.clone()).unwrap_or_default();
         for a in district.aliases {
             if !aliases.contains(&a) {
