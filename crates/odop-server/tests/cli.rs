@@ -167,6 +167,24 @@ fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
         "{listed}"
     );
 
+    // A file that is no list at all is refused naming it, and changes nothing.
+    let garbage = dir.path().join("garbage.xlsx");
+    std::fs::write(&garbage, [0u8, 159, 146, 150, 255, 0, 7]).unwrap();
+    let (code, text) = say(&[
+        "places",
+        "import",
+        "--states",
+        garbage.to_str().unwrap(),
+        "--districts",
+        districts.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("garbage.xlsx"), "{text}");
+    assert_eq!(
+        say(&["places", "show"]).1.trim(),
+        "2 states and 2 districts"
+    );
+
     // A file that gives no state changes nothing.
     std::fs::write(&states, "State Code,State Name\nx,NOWHERE\n").unwrap();
     let (code, text) = import(false);
