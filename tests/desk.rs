@@ -480,6 +480,12 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
     w.click("form-save").await?;
     dialog_closed(w).await?;
     w.settled().await?;
+    // The list counts the sellers met.
+    w.wait_until(
+        "document.querySelector('[data-testid=workshop-row]')?.cells[4].textContent === '3'",
+        "the workshop's three sellers met counted in the list",
+    )
+    .await?;
     w.eval(
         "document.querySelector('[data-testid=workshop-row]').click(); return null;",
         vec![],

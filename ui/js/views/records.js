@@ -15,6 +15,7 @@ const COLUMNS = {
     ["col.venue", (r) => r.fields.venue],
     ["col.district", (r) => r.district_name ?? ""],
     ["col.attendance", (r) => num(r.fields.attendance ?? 0)],
+    ["col.sellers_met", (r) => num((r.fields.sellers_met ?? []).length)],
   ],
   story: [
     ["col.title", (r) => r.title],
