@@ -980,6 +980,35 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         w.shot(shots, &name).await?;
     }
 
+    // The workshop's form says its ticks and its media coverage in Hindi too.
+    w.eval("location.hash = '#/workshops';", vec![]).await?;
+    w.shown("workshops").await?;
+    w.eval(
+        "document.querySelector('[data-testid=workshop-row]').click(); return null;",
+        vec![],
+    )
+    .await?;
+    w.find("form-workshop").await?;
+    w.wait_until(
+        "document.querySelectorAll('[data-testid=field-sellers_met] input:checked').length === 3",
+        "the workshop's sellers met ticked, in Hindi",
+    )
+    .await?;
+    let leaked = w
+        .eval(
+            "const text = document.getElementById('record-dialog').innerText; \
+             return arguments[0].filter((k) => text.includes(k));",
+            vec![json!(keys)],
+        )
+        .await?;
+    ensure!(
+        leaked.as_array().is_some_and(Vec::is_empty),
+        "the workshop's form shows untranslated keys: {leaked}"
+    );
+    w.shot(shots, "hi-workshop-form").await?;
+    w.click("form-cancel").await?;
+    dialog_closed(w).await?;
+
     // The states' policies come in the Devanagari order of their Hindi names.
     w.eval("location.hash = '#/policies';", vec![]).await?;
     w.shown("policies").await?;
