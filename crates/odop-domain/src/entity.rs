@@ -4,7 +4,7 @@ use std::str::FromStr;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::{Id, Invalid, StateCode};
+use crate::{DistrictCode, Id, Invalid, StateCode};
 
 /// A record's fields by name, as the store, the outbox and the sync protocol see them.
 pub type Fields = serde_json::Map<String, serde_json::Value>;
@@ -149,6 +149,8 @@ impl Reference {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
     pub state: StateCode,
+    /// The district it lies in, for a kind that names one.
+    pub district: Option<DistrictCode>,
     pub title: String,
 }
 
@@ -161,6 +163,7 @@ impl EntityKind {
             record.validate()?;
             Ok(Checked {
                 state: record.state(),
+                district: record.district(),
                 title: record.title(),
             })
         }
@@ -184,6 +187,11 @@ pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug {
 
     /// The state whose department may change this record.
     fn state(&self) -> StateCode;
+
+    /// The district the record lies in; none for a kind placed by its state alone.
+    fn district(&self) -> Option<DistrictCode> {
+        None
+    }
 
     /// A short line naming the record for lists and history.
     fn title(&self) -> String;

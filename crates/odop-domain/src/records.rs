@@ -50,6 +50,9 @@ impl Entity for Product {
     fn state(&self) -> StateCode {
         self.state
     }
+    fn district(&self) -> Option<DistrictCode> {
+        Some(self.district)
+    }
     fn title(&self) -> String {
         self.name.clone()
     }
@@ -105,6 +108,9 @@ impl Entity for Workshop {
     fn state(&self) -> StateCode {
         self.state
     }
+    fn district(&self) -> Option<DistrictCode> {
+        self.district
+    }
     fn title(&self) -> String {
         format!("{} ({})", self.venue, self.date)
     }
@@ -148,6 +154,9 @@ impl Entity for Story {
     }
     fn state(&self) -> StateCode {
         self.state
+    }
+    fn district(&self) -> Option<DistrictCode> {
+        self.district
     }
     fn title(&self) -> String {
         self.title.clone()
@@ -226,6 +235,9 @@ impl Entity for Gap {
     }
     fn state(&self) -> StateCode {
         self.state
+    }
+    fn district(&self) -> Option<DistrictCode> {
+        self.district
     }
     fn title(&self) -> String {
         self.description.chars().take(80).collect()

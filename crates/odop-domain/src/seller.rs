@@ -304,6 +304,9 @@ impl Entity for Seller {
     fn state(&self) -> StateCode {
         self.state
     }
+    fn district(&self) -> Option<DistrictCode> {
+        Some(self.district)
+    }
     fn title(&self) -> String {
         self.name.clone()
     }

@@ -391,9 +391,8 @@ fn apply_one(
                 return Ok(Err(r));
             }
             let held = current.as_ref().filter(|r| !r.deleted);
-            let district = |f: &Fields| f.get("district").and_then(Value::as_u64);
             let placed = held.is_some_and(|r| {
-                r.state == checked.state.0 && district(&r.fields) == district(&fields)
+                r.state == checked.state.0 && r.fields.get("district") == fields.get("district")
             });
             if !placed {
                 // A row keeps the place it had: a list loaded later does not lock it.
@@ -401,8 +400,8 @@ fn apply_one(
                     *places = Some(tx.places()?);
                 }
                 let list = places.as_ref().expect("just read");
-                let at_district = district(&fields).map(|d| u32::try_from(d).unwrap_or(u32::MAX));
-                if let Err(e) = list.check(checked.state.0, at_district) {
+                let district = checked.district.map(|d| d.0);
+                if let Err(e) = list.check(checked.state.0, district) {
                     return Ok(Err(Refused::misplaced(e, checked.state.0)));
                 }
             }
