@@ -1,6 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use odop_protocol::{Change, Role, MAX_PULL_LIMIT};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::{Account, Ledger, LedgerError};
@@ -15,8 +16,10 @@ pub struct Places {
     pub districts: BTreeMap<u32, u16>,
 }
 
-/// Why a row's place is not one of the list's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a row's place is not one of the list's. It serialises as the values its sentence names
+/// (`{"district", "actual", "claimed"}` and the like), a refusal's detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum Misplaced {
     UnknownState {
         state: u16,
@@ -143,6 +146,11 @@ mod tests {
         assert_eq!(
             wrong.to_string(),
             "district 230 is in state 10, not in the record's state 9"
+        );
+        // As a refusal's detail, the values the sentence names.
+        assert_eq!(
+            serde_json::to_value(wrong).unwrap(),
+            serde_json::json!({"district": 230, "actual": 10, "claimed": 9})
         );
     }
 }

@@ -140,19 +140,10 @@ impl Refused {
     /// A row whose state or district is not in the server's LGD list; the detail names them,
     /// as the desk's own check does.
     fn misplaced(e: Misplaced, state: u16) -> Refused {
-        let detail = match e {
-            Misplaced::UnknownState { state } => serde_json::json!({ "state": state }),
-            Misplaced::UnknownDistrict { district } => serde_json::json!({ "district": district }),
-            Misplaced::DistrictInOtherState {
-                district,
-                actual,
-                claimed,
-            } => serde_json::json!({ "district": district, "actual": actual, "claimed": claimed }),
-        };
         Refused {
             code: e.code(),
             reason: e.to_string(),
-            detail: Some(detail),
+            detail: serde_json::to_value(e).ok(),
             state: Some(state),
         }
     }
