@@ -447,12 +447,7 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
     // The sample's workshop met two Varanasi sellers and was covered by one daily; it also met
     // the weaver added above, and a second outlet covered it.
     w.go("workshops").await?;
-    w.eval(
-        "document.querySelector('[data-testid=workshop-row]').click(); return null;",
-        vec![],
-    )
-    .await?;
-    w.find("form-workshop").await?;
+    open_row(w, "workshop-row", false, "form-workshop").await?;
     let met = json!(["Kashi Silk Weavers Cooperative", "Lalita Devi"]);
     w.wait_until(
         &format!(
@@ -486,12 +481,7 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
         "the workshop's three sellers met counted in the list",
     )
     .await?;
-    w.eval(
-        "document.querySelector('[data-testid=workshop-row]').click(); return null;",
-        vec![],
-    )
-    .await?;
-    w.find("form-workshop").await?;
+    open_row(w, "workshop-row", false, "form-workshop").await?;
     w.wait_until(
         "document.querySelectorAll('[data-testid=field-sellers_met] input:checked').length === 3",
         "the three sellers met ticked once saved",
@@ -530,14 +520,7 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
         ("gaps", "gap-row", "form-gap", "Lalita Devi"),
     ] {
         w.go(route).await?;
-        w.eval(
-            &format!(
-                "[...document.querySelectorAll('[data-testid={row}]')].at(-1).click(); return null;"
-            ),
-            vec![],
-        )
-        .await?;
-        w.find(form).await?;
+        open_row(w, row, true, form).await?;
         const SELLER: &str = "document.querySelector('[data-testid=field-seller]')";
         w.wait_until(
             &format!(
@@ -554,12 +537,7 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
     const TAMIL: &str = "நெசவாளர் கூட்டுறவு இப்போது இணையத்தில் ஆர்டர்களைப் பெறுகிறது.";
     for round in ["add", "read back"] {
         w.go("stories").await?;
-        w.eval(
-            "document.querySelector('[data-testid=story-row]').click(); return null;",
-            vec![],
-        )
-        .await?;
-        w.find("form-story").await?;
+        open_row(w, "story-row", false, "form-story").await?;
         if round == "add" {
             w.select("story-language", "ta").await?;
             w.click("story-language-add").await?;
@@ -866,12 +844,7 @@ async fn state_policy(w: &Window, shots: &Path) -> Result<()> {
         ]]),
         "the sample's policy as listed: {rows}"
     );
-    w.eval(
-        "document.querySelector('[data-testid=policy-row]').click(); return null;",
-        vec![],
-    )
-    .await?;
-    w.find("form-policy").await?;
+    open_row(w, "policy-row", false, "form-policy").await?;
     let fixed = w
         .eval(
             "return document.querySelector('[data-testid=field-state]').disabled;",
@@ -939,6 +912,40 @@ async fn state_policy(w: &Window, shots: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Opens the form of a listed record, the first row with test id `row` (the `last` one), and
+/// waits for the form with test id `form`.
+async fn open_row(w: &Window, row: &str, last: bool, form: &str) -> Result<()> {
+    let pick = if last { ".at(-1)" } else { "[0]" };
+    w.eval(
+        &format!(
+            "[...document.querySelectorAll('[data-testid={row}]')]{pick}.click(); return null;"
+        ),
+        vec![],
+    )
+    .await?;
+    w.find(form).await?;
+    Ok(())
+}
+
+/// Fails naming `what` when the element `element` (a script expression) shows any of the
+/// interface's `keys` rather than its words.
+async fn no_key_left(w: &Window, keys: &[String], element: &str, what: &str) -> Result<()> {
+    let leaked = w
+        .eval(
+            &format!(
+                "const text = {element}.innerText; \
+                 return arguments[0].filter((k) => text.includes(k));"
+            ),
+            vec![json!(keys)],
+        )
+        .await?;
+    ensure!(
+        leaked.as_array().is_some_and(Vec::is_empty),
+        "{what} shows untranslated keys: {leaked}"
+    );
+    Ok(())
+}
+
 /// Every screen in Hindi, with no untranslated key left on it.
 async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> Result<()> {
     w.click("lang-hi").await?;
@@ -967,44 +974,26 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         )
         .await?;
         w.settled().await?;
-        let leaked = w
-            .eval(
-                "const text = document.body.innerText; return arguments[0].filter((k) => text.includes(k));",
-                vec![json!(keys)],
-            )
-            .await?;
-        ensure!(
-            leaked.as_array().is_some_and(Vec::is_empty),
-            "{hash} shows untranslated keys: {leaked}"
-        );
+        no_key_left(w, keys, "document.body", &hash).await?;
         w.shot(shots, &name).await?;
     }
 
     // The workshop's form says its ticks and its media coverage in Hindi too.
     w.eval("location.hash = '#/workshops';", vec![]).await?;
     w.shown("workshops").await?;
-    w.eval(
-        "document.querySelector('[data-testid=workshop-row]').click(); return null;",
-        vec![],
-    )
-    .await?;
-    w.find("form-workshop").await?;
+    open_row(w, "workshop-row", false, "form-workshop").await?;
     w.wait_until(
         "document.querySelectorAll('[data-testid=field-sellers_met] input:checked').length === 3",
         "the workshop's sellers met ticked, in Hindi",
     )
     .await?;
-    let leaked = w
-        .eval(
-            "const text = document.getElementById('record-dialog').innerText; \
-             return arguments[0].filter((k) => text.includes(k));",
-            vec![json!(keys)],
-        )
-        .await?;
-    ensure!(
-        leaked.as_array().is_some_and(Vec::is_empty),
-        "the workshop's form shows untranslated keys: {leaked}"
-    );
+    no_key_left(
+        w,
+        keys,
+        "document.getElementById('record-dialog')",
+        "the workshop's form",
+    )
+    .await?;
     w.shot(shots, "hi-workshop-form").await?;
     w.click("form-cancel").await?;
     dialog_closed(w).await?;
