@@ -240,7 +240,7 @@ pub fn read(
 
 /// Why a row was left out, and the label to report it by when its name will not do (a row
 /// with no name is known by its code).
-type Refusal = (Option<String>, Problem);
+type LeftOut = (Option<String>, Problem);
 
 impl Lgd {
     /// Keeps a place read from `line`, or reports why the row was left out.
@@ -249,7 +249,7 @@ impl Lgd {
         list: List,
         line: usize,
         name: &str,
-        read: Result<T, Refusal>,
+        read: Result<T, LeftOut>,
         to: impl FnOnce(&mut Lgd) -> &mut Vec<Listed<T>>,
     ) {
         match read {
@@ -271,13 +271,13 @@ impl Lgd {
 fn parsed<T: std::str::FromStr<Err = Invalid>>(
     cell: &str,
     column: &'static str,
-) -> Result<T, Refusal> {
+) -> Result<T, LeftOut> {
     cell.parse()
         .map_err(|problem| (None, Problem::BadCode { column, problem }))
 }
 
 /// A row needs a name; one without is reported by its code.
-fn named(name: &str, code: impl fmt::Display, column: &'static str) -> Result<(), Refusal> {
+fn named(name: &str, code: impl fmt::Display, column: &'static str) -> Result<(), LeftOut> {
     if name.is_empty() {
         return Err((Some(code.to_string()), Problem::NoName { column }));
     }
@@ -290,7 +290,7 @@ fn first<K: std::hash::Hash + Eq + Copy + fmt::Display>(
     code: K,
     line: usize,
     column: &'static str,
-) -> Result<(), Refusal> {
+) -> Result<(), LeftOut> {
     if let Some(&first) = seen.get(&code) {
         let code = code.to_string();
         return Err((
