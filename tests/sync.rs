@@ -185,7 +185,8 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
 
 /// DPIIT's desk loads the sample and syncs with a server given LGD lists that lack Gorakhpur and
 /// put Surat in West Bengal: the server refuses the records placed there, and the sync screen
-/// says which district and why, in English and in Hindi.
+/// says which district and why, in English and in Hindi. The desk now holds those lists: the
+/// sync screen says so, and the seller form refuses Gorakhpur before anything is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> {
     let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
@@ -237,8 +238,40 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
         ] {
             ensure!(hindi.iter().any(|r| r == said), "{said:?} is not among {hindi:#?}");
         }
+        let held = w.text("sync-places").await?;
+        ensure!(held.starts_with("सर्वर की LGD सूचियाँ:"), "{held:?}");
         w.shot(&shots, "02-places-refused-hi").await?;
         w.click("lang-en").await?;
+        // The desk now holds the server's lists, and its forms check a new place against them.
+        let held = w.text("sync-places").await?;
+        ensure!(
+            held == "The server's LGD lists: 5 states, 16 districts. Forms check a new place \
+                     against them before it is sent.",
+            "{held:?}"
+        );
+        w.go("sellers").await?;
+        w.click("add-seller").await?;
+        w.find("form-seller").await?;
+        w.select("field-district", "148").await?;
+        w.type_into("field-name", "Terracotta Guild").await?;
+        w.select("field-kind", "artisan").await?;
+        w.click("form-save").await?;
+        let said = w.text("field-district-error").await?;
+        ensure!(
+            said == "District code 148 is not in the server's LGD list, so the server would refuse \
+                     this record. Choose a listed district, or ask the server's administrator to \
+                     load the current list.",
+            "{said:?}"
+        );
+        w.shot(&shots, "03-form-refuses-unlisted-district").await?;
+        // A listed district is taken, and sent.
+        w.select("field-district", "187").await?;
+        w.click("form-save").await?;
+        w.wait_until(
+            "!document.getElementById('record-dialog').open",
+            "the form to close",
+        )
+        .await?;
         Ok(())
     }
     .await;

@@ -130,6 +130,11 @@ fn report_line(r: &Report) -> String {
         )),
         None => {}
     }
+    if r.places.is_some() {
+        s.push_str(
+            "\nthe server's LGD lists changed: this desk now checks places against its new copy",
+        );
+    }
     if r.conflicts > 0 {
         s.push_str("\nsee `odop conflicts list`");
     }
@@ -150,6 +155,15 @@ pub fn status(dir: &Path, store: &Store, out: &Out) -> anyhow::Result<()> {
             "waiting to push: {}\nconflicts: {}\nrefused writes: {}\n",
             o.counts.pending, o.counts.conflicts, o.counts.refused
         ));
+        let places = &o.server_places;
+        s.push_str(&match places.tag.as_deref() {
+            None => "server's LGD lists: not pulled yet\n".to_owned(),
+            Some(odop_domain::PLACES_NONE) => "server's LGD lists: none loaded there\n".to_owned(),
+            Some(_) => format!(
+                "server's LGD lists: {} states, {} districts (new places are checked against them)\n",
+                places.states, places.districts
+            ),
+        });
         match &o.last {
             Some(r) => {
                 s.push_str(&format!("last sync: {}", r.finished));

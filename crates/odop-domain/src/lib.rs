@@ -14,6 +14,7 @@ mod entity;
 mod geo;
 mod id;
 mod invalid;
+mod places;
 mod records;
 mod seller;
 mod text;
@@ -25,6 +26,7 @@ pub use entity::{Checked, Entity, EntityKind, Fields, Reference};
 pub use geo::{District, DistrictCode, Gazetteer, PlaceProblem, State, StateCode, StateKind};
 pub use id::Id;
 pub use invalid::{Invalid, Rule};
+pub use places::{Misplaced, Places, PLACES_NONE};
 pub use records::{
     Action, ActionKind, ActionStatus, Gap, LocalText, Media, Policy, PolicyStatus, Product, Story,
     Workshop,

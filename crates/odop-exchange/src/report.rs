@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use odop_domain::{Invalid, PlaceProblem};
+use odop_domain::{Invalid, Misplaced, PlaceProblem};
 use odop_store::{FieldProblem, Outcome, StoreError};
 use serde::Serialize;
 
@@ -58,6 +58,8 @@ pub enum Problem {
     UnknownState,
     /// The district belongs to another state than the record's.
     DistrictInOtherState,
+    /// The place is in this database's LGD list but not in the server's, which would refuse it.
+    OffServerList,
     /// The sector is not on the sector list.
     UnknownSector,
     /// The row names a record that does not exist.
@@ -89,6 +91,7 @@ impl Problem {
             Problem::UnknownDistrict => "unknown_district",
             Problem::UnknownState => "unknown_state",
             Problem::DistrictInOtherState => "district_in_other_state",
+            Problem::OffServerList => "off_server_list",
             Problem::UnknownSector => "unknown_sector",
             Problem::MissingReference => "missing_reference",
             Problem::ReferenceInOtherState => "reference_in_other_state",
@@ -330,6 +333,13 @@ pub(crate) fn row_problem(
             at("district", Problem::DistrictInOtherState, None)
         }
         StoreError::UnknownState { .. } => at("state", Problem::UnknownState, None),
+        StoreError::OffServerList { misplaced } => {
+            let field = match misplaced {
+                Misplaced::UnknownState { .. } => "state",
+                _ => "district",
+            };
+            at(field, Problem::OffServerList, e.form_detail())
+        }
         StoreError::UnknownSector(_) => at("sector", Problem::UnknownSector, None),
         StoreError::MissingReference { field, .. } => at(field, Problem::MissingReference, None),
         StoreError::ReferenceInOtherState { field, .. } => {

@@ -173,6 +173,46 @@ fn listing_addresses_travel_with_an_export_to_another_desk() {
     }
 }
 
+/// A desk that holds the server's LGD lists flags a row whose district they lack, naming the
+/// column, and imports the rest: the server would refuse that row at the next sync.
+#[test]
+fn a_row_in_a_district_the_servers_lgd_list_lacks_is_flagged_and_the_rest_imported() {
+    let mut s = sample();
+    let places = odop_domain::Places {
+        states: [9].into(),
+        districts: [(187, 9)].into(),
+    };
+    s.keep_server_places(&places.tag(), &places).unwrap();
+    let (_dir, path) = sheet(&format!(
+        "{HEADER}\
+         Meena Devi,weaver,Uttar Pradesh,Varanasi,187,,,,,,\n\
+         Terracotta Guild,artisan,Uttar Pradesh,Gorakhpur,148,,,,,,\n"
+    ));
+    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    assert!(matches!(report.rows[0].fate, Fate::Imported { .. }));
+    match &report.rows[1].fate {
+        Fate::Flagged {
+            column,
+            code,
+            reason,
+            detail,
+        } => {
+            assert_eq!(column.as_deref(), Some("LGD Code"));
+            assert_eq!(code.code(), "off_server_list");
+            assert_eq!(
+                reason,
+                "district 148 is not in the server's LGD list; the server would refuse this record"
+            );
+            assert_eq!(
+                detail,
+                &Some(serde_json::json!({"problem": "server_unknown_district", "district": 148}))
+            );
+        }
+        other => panic!("expected a flag, got {other:?}"),
+    }
+    assert_eq!((report.summary.imported, report.summary.flagged), (1, 1));
+}
+
 #[test]
 fn a_listing_address_without_its_platform_status_is_flagged() {
     let mut s = sample();

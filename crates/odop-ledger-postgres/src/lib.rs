@@ -463,7 +463,7 @@ impl Ledger for PostgresLedger {
     }
 
     fn places(&self) -> Result<Places, LedgerError> {
-        self.read(|tx| tx.places())
+        self.read(|tx| Tx::places(tx))
     }
 
     fn set_places(&self, places: &Places) -> Result<(), LedgerError> {
@@ -885,6 +885,10 @@ impl Tx for PgTx<'_> {
 }
 
 impl Reader for PgTx<'_> {
+    fn places(&mut self) -> Result<Places, LedgerError> {
+        Tx::places(self)
+    }
+
     fn epoch(&mut self) -> Result<String, LedgerError> {
         let row = self
             .query_opt("SELECT epoch FROM ledger_meta", &[])?

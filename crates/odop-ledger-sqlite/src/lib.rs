@@ -295,7 +295,7 @@ impl Ledger for SqliteLedger {
     }
 
     fn places(&self) -> Result<Places, LedgerError> {
-        self.read(|tx| SqliteTx { tx }.places())
+        self.read(|tx| Tx::places(&mut SqliteTx { tx }))
     }
 
     fn set_places(&self, places: &Places) -> Result<(), LedgerError> {
@@ -672,6 +672,10 @@ impl Tx for SqliteTx<'_, '_> {
 }
 
 impl Reader for SqliteTx<'_, '_> {
+    fn places(&mut self) -> Result<Places, LedgerError> {
+        Tx::places(self)
+    }
+
     fn epoch(&mut self) -> Result<String, LedgerError> {
         meta(self.tx, "epoch")
     }

@@ -54,6 +54,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         "once_places_are_loaded_a_row_is_written_only_in_one_of_them",
         places,
     ),
+    (
+        "a_pull_brings_the_places_to_a_desk_whose_copy_differs",
+        places_pulled,
+    ),
 ];
 
 /// Makes one `#[test]` per check; `$make` is an expression giving `(guard, ledger)`: a fresh
@@ -1526,4 +1530,49 @@ fn epochs(ledger: &dyn Ledger) {
     let plain = ledger.pull(&w.up, first.cursor, 0, 100).unwrap();
     assert_eq!(unknown.changes, plain.changes);
     assert!(!plain.changes.is_empty());
+}
+
+/// The lists go to a desk on the last page of a pull that named another tag than theirs, in the
+/// page's own snapshot: not on earlier pages, not again once the desk names theirs, and not to a
+/// desk that does not ask.
+fn places_pulled(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let r = push(
+        ledger,
+        &w.central,
+        "c-central",
+        vec![
+            create(1, product(1, 9, 187, "One")),
+            create(2, product(2, 9, 187, "Two")),
+        ],
+    );
+    applied(&r, 1);
+    let ask = |held: Option<&str>, cursor: u64, limit: u32| {
+        let query = PullQuery {
+            places: held.map(str::to_owned),
+            ..PullQuery::new(cursor, 0, limit, None)
+        };
+        ledger.pull_with(&w.central, &query).expect("pull")
+    };
+    let none = ask(Some("unknown"), 0, 100)
+        .places
+        .expect("the lists, none loaded");
+    assert_eq!((none.tag.as_str(), none.states.len()), ("none", 0));
+    assert_eq!(ask(Some("none"), 0, 100).places, None);
+
+    let list = Places {
+        states: [9, 10].into(),
+        districts: [(187, 9), (230, 10)].into(),
+    };
+    ledger.set_places(&list).expect("places stored");
+    let first = ask(Some("none"), 0, 1);
+    assert!(first.more && first.places.is_none(), "{first:?}");
+    let last = ask(Some("none"), first.cursor, 100);
+    assert!(!last.more);
+    let update = last.places.expect("the new lists on the last page");
+    assert_eq!(update.tag, list.tag());
+    assert_eq!(update.states, vec![9, 10]);
+    assert_eq!(update.districts, vec![(187, 9), (230, 10)]);
+    assert_eq!(ask(Some(&list.tag()), 0, 100).places, None);
+    assert_eq!(ask(None, 0, 100).places, None);
 }

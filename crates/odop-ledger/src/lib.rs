@@ -22,9 +22,10 @@ use std::fmt;
 pub use account::{token_hash, Account, Token};
 pub use error::LedgerError;
 pub use odop_domain::{format_utc_millis, EntityKind};
+pub use odop_domain::{Misplaced, Places};
 pub use odop_protocol as protocol;
 pub use odop_protocol::Refusal;
-pub use places::{places_in_use, Misplaced, Places};
+pub use places::places_in_use;
 pub use pull::read_pull;
 pub use push::apply_push;
 
@@ -231,6 +232,8 @@ pub trait Reader {
     /// What the ledger remembers of a client, if it ever pushed. Read only, where a backend's
     /// [`Tx::client`] may claim a new client for the writer.
     fn client_record(&mut self, client: &str) -> Result<Option<ClientRecord>, LedgerError>;
+    /// The LGD places, read in the page's snapshot.
+    fn places(&mut self) -> Result<Places, LedgerError>;
     fn head(&mut self) -> Result<u64, LedgerError>;
     /// The highest sequence of a pruned tombstone; it only grows.
     fn horizon(&mut self) -> Result<u64, LedgerError>;

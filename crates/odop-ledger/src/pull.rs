@@ -1,4 +1,6 @@
-use odop_protocol::{Change, Held, PullQuery, PullResponse, MAX_PULL_LIMIT, PULL_PAGE_BYTES};
+use odop_protocol::{
+    Change, Held, PlacesUpdate, PullQuery, PullResponse, MAX_PULL_LIMIT, PULL_PAGE_BYTES,
+};
 
 use crate::{Account, LedgerError, Reader};
 
@@ -38,6 +40,7 @@ pub fn read_pull(
             continues,
             head,
             horizon,
+            places: None,
         });
     }
     if cursor > 0 && cursor < horizon && horizon > known {
@@ -96,6 +99,19 @@ pub fn read_pull(
     }
     let next = changes.last().map_or(cursor, Change::seq);
     let more = (more || changes.len() == limit as usize) && next < head;
+    // The lists go with the last page, once per round, and only to a desk whose copy differs.
+    let places = match &query.places {
+        Some(held) if !more => {
+            let places = reader.places()?;
+            let tag = places.tag();
+            (*held != tag).then(|| PlacesUpdate {
+                tag,
+                states: places.states.into_iter().collect(),
+                districts: places.districts.into_iter().collect(),
+            })
+        }
+        _ => None,
+    };
     Ok(PullResponse {
         changes,
         cursor: if more { next } else { head.max(next) },
@@ -104,6 +120,7 @@ pub fn read_pull(
         continues,
         head,
         horizon,
+        places,
     })
 }
 

@@ -249,7 +249,8 @@ impl Change {
 }
 
 /// The query of a pull: `GET /v1/pull?cursor=N&limit=N&horizon=N`, and, from a client that
-/// has pulled before, `&epoch=E&client=C&acked=N` (see [`Held`]).
+/// has pulled before, `&epoch=E&client=C&acked=N` (see [`Held`]); `&places=T` from a client
+/// that keeps the server's LGD lists, naming the tag of the copy it holds (see [`PlacesUpdate`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullQuery {
     #[serde(default)]
@@ -266,6 +267,8 @@ pub struct PullQuery {
     pub client: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acked: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<String>,
 }
 
 impl PullQuery {
@@ -281,6 +284,7 @@ impl PullQuery {
             epoch,
             client,
             acked,
+            places: None,
         }
     }
 
@@ -329,6 +333,22 @@ pub struct PullResponse {
     /// has moved past it since. Absent from older servers, which never read it.
     #[serde(default)]
     pub horizon: u64,
+    /// The server's LGD lists, on the last page of a pull whose query named another tag than
+    /// theirs; absent otherwise, and from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<PlacesUpdate>,
+}
+
+/// The server's LGD lists, as a pull's last page carries them to a desk that named another tag
+/// than `tag`. A desk checks its own writes against them; `"none"` with empty lists says the
+/// server has none loaded, and checks nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacesUpdate {
+    /// A short name for exactly these lists, the same wherever it is computed.
+    pub tag: String,
+    pub states: Vec<u16>,
+    /// Each district's code and its state's.
+    pub districts: Vec<(u32, u16)>,
 }
 
 /// A write the server would not take, kept for the state and DPIIT to see.
@@ -457,6 +477,7 @@ mod tests {
             continues: false,
             head: 40,
             horizon: 10,
+            places: None,
         };
         let text = serde_json::to_string(&page).unwrap();
         insta::assert_snapshot!(text, @r#"{"changes":[],"cursor":12,"more":true,"epoch":"e","head":40,"horizon":10}"#);
@@ -496,5 +517,32 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn the_lists_ride_on_a_page_only_when_sent() {
+        let page = PullResponse {
+            changes: vec![],
+            cursor: 3,
+            more: false,
+            epoch: "e".into(),
+            continues: false,
+            head: 3,
+            horizon: 0,
+            places: Some(PlacesUpdate {
+                tag: "1s2d-00000000000000ab".into(),
+                states: vec![9],
+                districts: vec![(187, 9), (188, 9)],
+            }),
+        };
+        let text = serde_json::to_string(&page).unwrap();
+        insta::assert_snapshot!(text, @r#"{"changes":[],"cursor":3,"more":false,"epoch":"e","head":3,"horizon":0,"places":{"tag":"1s2d-00000000000000ab","states":[9],"districts":[[187,9],[188,9]]}}"#);
+        assert_eq!(serde_json::from_str::<PullResponse>(&text).unwrap(), page);
+        let query = PullQuery {
+            places: Some("none".into()),
+            ..PullQuery::new(3, 0, 10, None)
+        };
+        let sent = serde_json::to_value(&query).unwrap();
+        assert_eq!(sent["places"], "none");
     }
 }

@@ -333,13 +333,16 @@ fn places(ledger: &dyn Ledger, command: PlacesCommand) -> anyhow::Result<()> {
                     println!("  state {state}: {why}; records: {n}");
                 }
             }
+            if !dry_run {
+                println!("desks take the new lists at their next sync, and check new places against them");
+            }
             Ok(())
         }
         PlacesCommand::Show => {
             if held.is_empty() {
                 println!("no LGD list is loaded: places are not checked");
             } else {
-                println!("{}", count(&held));
+                println!("{} (tag {}, as desks hold it)", count(&held), held.tag());
             }
             Ok(())
         }

@@ -97,6 +97,8 @@ pub fn document() -> Value {
                         "description": "The client id its pushes are numbered under" },
                     { "name": "acked", "in": "query", "schema": { "type": "integer", "minimum": 0 },
                         "description": "The last of its pushes the server answered" },
+                    { "name": "places", "in": "query", "schema": { "type": "string" },
+                        "description": "The tag of the server's LGD lists the client holds ('none' for none); a last page answers with the lists when the server's tag differs" },
                 ],
                 "responses": authed(map(vec![
                     ("200", ok("PullResponse")),
@@ -160,7 +162,13 @@ fn schemas() -> Value {
             "properties": { "changes": { "type": "array", "items": { "$ref": "#/components/schemas/Change" } },
                 "cursor": count, "more": { "type": "boolean" }, "epoch": string,
                 "continues": { "type": "boolean", "description": "The history the client named with epoch, client and acked goes on here: no resync is needed" },
-                "head": count, "horizon": count } },
+                "head": count, "horizon": count,
+                "places": { "$ref": "#/components/schemas/PlacesUpdate" } } },
+        "PlacesUpdate": { "type": "object", "required": ["tag", "states", "districts"],
+            "description": "The server's LGD lists: the states, and each district's state by district code",
+            "properties": { "tag": string, "states": { "type": "array", "items": state },
+                "districts": { "type": "array", "description": "[district code, state code] pairs",
+                    "items": { "type": "array", "minItems": 2, "maxItems": 2, "items": { "type": "integer", "minimum": 0 } } } } },
         "Refusal": { "type": "object", "required": ["client", "seq", "account", "code", "reason", "at"],
             "properties": { "client": string, "seq": count, "account": string, "code": string, "reason": string, "at": string } },
     })
@@ -181,6 +189,7 @@ mod tests {
             continues: true,
             head: 0,
             horizon: 0,
+            places: Some(odop_protocol::PlacesUpdate::default()),
         };
         let mut written: Vec<String> = match serde_json::to_value(&page).unwrap() {
             Value::Object(fields) => fields.keys().cloned().collect(),
@@ -196,7 +205,7 @@ mod tests {
         described.sort();
         written.sort();
         assert_eq!(described, written);
-        // Every field but `continues`, which a page leaves out when false.
+        // Every field but `continues` and `places`, which a page leaves out unless it has them.
         let mut required: Vec<&str> = schema["required"]
             .as_array()
             .unwrap()
@@ -204,7 +213,7 @@ mod tests {
             .filter_map(Value::as_str)
             .collect();
         required.sort_unstable();
-        written.retain(|f| f != "continues");
+        written.retain(|f| f != "continues" && f != "places");
         assert_eq!(required, written);
     }
 

@@ -147,9 +147,16 @@ fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
     let (code, text) = import(false);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("holds 2 states and 2 districts"), "{text}");
-    assert_eq!(
-        say(&["places", "show"]).1.trim(),
-        "2 states and 2 districts"
+    assert!(
+        text.contains("desks take the new lists at their next sync"),
+        "{text}"
+    );
+    let shown = say(&["places", "show"]).1;
+    assert!(
+        shown
+            .trim()
+            .starts_with("2 states and 2 districts (tag 2s2d-"),
+        "{shown}"
     );
 
     let (code, text) = state_editor("nowhere", "999");
@@ -180,19 +187,13 @@ fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
     ]);
     assert_eq!(code, Some(3), "{text}");
     assert!(text.contains("garbage.xlsx"), "{text}");
-    assert_eq!(
-        say(&["places", "show"]).1.trim(),
-        "2 states and 2 districts"
-    );
+    assert_eq!(say(&["places", "show"]).1, shown, "nothing changed");
 
     // A file that gives no state changes nothing.
     std::fs::write(&states, "State Code,State Name\nx,NOWHERE\n").unwrap();
     let (code, text) = import(false);
     assert_eq!(code, Some(3), "{text}");
-    assert_eq!(
-        say(&["places", "show"]).1.trim(),
-        "2 states and 2 districts"
-    );
+    assert_eq!(say(&["places", "show"]).1, shown, "nothing changed");
 
     let (code, text) = say(&["places", "clear"]);
     assert_eq!(code, Some(0), "{text}");

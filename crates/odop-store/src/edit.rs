@@ -1,6 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
-use odop_domain::{Entity, EntityKind, Fields, Id};
+use odop_domain::{Entity, EntityKind, Fields, Id, Places};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -32,6 +32,8 @@ pub struct Edit<'c> {
     next_seq: i64,
     district_states: HashMap<u32, u16>,
     sectors: HashSet<String>,
+    /// The server's LGD lists as the last pull brought them; empty before one did.
+    server_places: Places,
     /// Conflicts the next change settles.
     resolving: Vec<String>,
     /// Whether any refusal waits, so bulk writes skip clearing them.
@@ -61,6 +63,7 @@ impl<'c> Edit<'c> {
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<Result<HashSet<_>, _>>()?
         };
+        let server_places = crate::server_places::read(&tx)?;
         let has_refusals =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_refusals)", [], |r| {
                 r.get(0)
@@ -72,6 +75,7 @@ impl<'c> Edit<'c> {
             next_seq,
             district_states,
             sectors,
+            server_places,
             resolving: Vec::new(),
             has_refusals,
         })
@@ -113,6 +117,11 @@ impl<'c> Edit<'c> {
         let table = kind.table();
         let key = id.to_string();
         let old = self.stored(kind, &key)?;
+        if !self.server_places.is_empty() {
+            // A row the server never took (version 0) has no place there yet.
+            let held = old.as_ref().filter(|(_, _, version)| *version > 0);
+            self.check_server_place(kind, &key, record, held.map(|(_, body, _)| body))?;
+        }
         match old {
             None => {
                 // A create's history holds the new fields as they are: the body's own text.
@@ -474,6 +483,31 @@ impl<'c> Edit<'c> {
         fields: &Fields,
     ) -> Result<(), StoreError> {
         index_row(&self.tx, kind, rowid, fields)
+    }
+
+    /// Holds a record given a new place (one the server does not hold yet, or one moved to
+    /// another state or district) to the server's lists, as the server will; a row keeps the
+    /// place it had there, so a newer list locks no record.
+    fn check_server_place<E: Entity>(
+        &self,
+        kind: EntityKind,
+        key: &str,
+        record: &E,
+        old_body: Option<&String>,
+    ) -> Result<(), StoreError> {
+        let (state, district) = (record.state().0, record.district().map(|d| d.0));
+        if let Some(body) = old_body {
+            let old = parse_body(kind, key, body)?;
+            let same_state = old.get("state").and_then(Value::as_u64) == Some(u64::from(state));
+            let same_district =
+                old.get("district").and_then(Value::as_u64) == district.map(u64::from);
+            if same_state && same_district {
+                return Ok(());
+            }
+        }
+        self.server_places
+            .check(state, district)
+            .map_err(|misplaced| StoreError::OffServerList { misplaced })
     }
 
     fn check_references(

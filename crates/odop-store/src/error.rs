@@ -1,4 +1,4 @@
-use odop_domain::{EntityKind, Id, Invalid};
+use odop_domain::{EntityKind, Id, Invalid, Misplaced};
 use thiserror::Error;
 
 /// A record that names another, as a refusal to delete or move the other lists it.
@@ -61,6 +61,10 @@ pub enum StoreError {
         actual: u16,
         claimed: u16,
     },
+    /// A place the desk's own LGD list has, but the server's (as the last pull brought it)
+    /// does not: the server would refuse the record.
+    #[error("{misplaced}; the server would refuse this record")]
+    OffServerList { misplaced: Misplaced },
     #[error("sector {0:?} is not in the sector list")]
     UnknownSector(String),
     #[error("{field} refers to {kind} {id}, which does not exist")]
@@ -139,6 +143,7 @@ impl StoreError {
             StoreError::UnknownDistrict { .. } => "unknown_district",
             StoreError::UnknownState { .. } => "unknown_state",
             StoreError::DistrictInOtherState { .. } => "district_in_other_state",
+            StoreError::OffServerList { .. } => "off_server_list",
             StoreError::UnknownSector(_) => "unknown_sector",
             StoreError::MissingReference { .. } => "missing_reference",
             StoreError::ReferenceInOtherState { .. } => "reference_in_other_state",

@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use odop_domain::{
     Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap,
-    Gazetteer, Gstin, Id, Invalid, Lang, OnboardingStatus, PackagingStatus, Policy, PolicyStatus,
-    Product, Rank, SectorList, Seller, SellerKind, StateCode, Story, Udyam, Workshop,
+    Gazetteer, Gstin, Id, Invalid, Lang, Misplaced, OnboardingStatus, PackagingStatus, Policy,
+    PolicyStatus, Product, Rank, SectorList, Seller, SellerKind, StateCode, Story, Udyam, Workshop,
 };
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -156,7 +156,11 @@ impl StoreError {
             StoreError::UnknownDistrict { .. }
             | StoreError::DistrictInOtherState { .. }
             | StoreError::StillReferred { .. } => "district",
-            StoreError::UnknownState { .. } => "state",
+            StoreError::UnknownState { .. }
+            | StoreError::OffServerList {
+                misplaced: Misplaced::UnknownState { .. },
+            } => "state",
+            StoreError::OffServerList { .. } => "district",
             StoreError::UnknownSector(_) => "sector",
             StoreError::MissingReference { field, .. }
             | StoreError::ReferenceInOtherState { field, .. } => field,
@@ -196,6 +200,13 @@ impl StoreError {
         match self {
             StoreError::Field { problem, .. } => Some(problem.detail()),
             StoreError::Invalid { problem, .. } => serde_json::to_value(problem).ok(),
+            // The values the sentence names, under a problem of its own: the server's list,
+            // not this desk's, lacks the place.
+            StoreError::OffServerList { misplaced } => {
+                let mut detail = serde_json::to_value(misplaced).ok()?;
+                detail["problem"] = Value::from(format!("server_{}", misplaced.code()));
+                Some(detail)
+            }
             StoreError::InUse { used_by, .. } => {
                 let ids: Vec<String> = used_by
                     .iter()

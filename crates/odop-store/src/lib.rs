@@ -16,6 +16,7 @@ mod migrate;
 mod places;
 mod read;
 mod sample;
+mod server_places;
 mod stats;
 mod sync;
 
@@ -34,6 +35,7 @@ pub use form::{build_fields, record_from, Saved};
 pub use migrate::SCHEMA_VERSION;
 pub use places::PlaceCounts;
 pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};
+pub use server_places::ServerPlaces;
 pub use stats::{Count, DistrictRef, Stats};
 pub use sync::{
     Applied, Conflict, ConflictView, Incoming, Pending, RefusedWrite, Resolution, Resync, Resynced,

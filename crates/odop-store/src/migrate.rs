@@ -11,6 +11,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../migrations/0004_one_history_index.sql")),
     (5, include_str!("../migrations/0005_refusal_detail.sql")),
     (6, include_str!("../migrations/0006_refusal_base.sql")),
+    (7, include_str!("../migrations/0007_server_places.sql")),
 ];
 
 /// The schema version this build writes.

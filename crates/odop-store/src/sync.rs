@@ -282,14 +282,18 @@ pub enum Resolution {
     Value(Value),
 }
 
-fn meta_get(tx: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
+pub(crate) fn meta_get(tx: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(tx
         .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
         .query_row([key], |r| r.get(0))
         .optional()?)
 }
 
-fn meta_set(tx: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {
+pub(crate) fn meta_set(
+    tx: &rusqlite::Connection,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO meta (key, value) VALUES (?1, ?2) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use odop_protocol::Identity;
-use odop_store::{Store, SyncCounts, SyncPoint};
+use odop_store::{ServerPlaces, Store, SyncCounts, SyncPoint};
 use serde::Serialize;
 
 use crate::{HttpRemote, Remote, Report, Settings, Status, SyncError};
@@ -46,6 +46,8 @@ pub struct Overview {
     pub interval_minutes: Option<u32>,
     pub point: SyncPoint,
     pub counts: SyncCounts,
+    /// The copy of the server's LGD lists this desk checks places against.
+    pub server_places: ServerPlaces,
     /// The last finished round, from this process or an earlier one.
     pub last: Option<Report>,
     /// The periodic sync's live state, when one runs in this process.
@@ -72,6 +74,7 @@ pub fn overview(
         interval_minutes: settings.as_ref().map(|s| s.interval_minutes),
         point: store.sync_point()?,
         counts: store.sync_counts()?,
+        server_places: store.server_places()?,
         last,
         live,
     })

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::task::Poll;
 
-use odop_domain::EntityKind;
+use odop_domain::{EntityKind, Places};
 use odop_protocol::{
     Change, ConflictRecord, FieldChange, Held, Mutation, Op, Outcome, PullQuery, PullResponse,
     PushRequest, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
@@ -34,6 +34,9 @@ pub struct Report {
     pub resync: Option<Resync>,
     /// Local changes queued again because the server had lost them.
     pub requeued: u64,
+    /// The tag of the server's LGD lists, when this round brought a new copy of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -215,15 +218,17 @@ async fn pull_all<R: Remote>(
         })
     };
     let mut epoch = point.epoch.clone();
+    let places = held_places(store)?;
+    let query = |cursor, horizon, epoch: &Option<String>| PullQuery {
+        places: Some(places.clone()),
+        ..PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, held(epoch))
+    };
     // The answer to the next page's request, asked for while this page was applied.
     let mut fetched = None;
     loop {
         let answer = match fetched.take() {
             Some(answer) => answer,
-            None => {
-                let query = PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, held(&epoch));
-                remote.pull(&query).await
-            }
+            None => remote.pull(&query(cursor, horizon, &epoch)).await,
         };
         let page = match answer {
             Ok(page) => page,
@@ -246,7 +251,7 @@ async fn pull_all<R: Remote>(
         // Ask for the next page before writing this one, so the server reads, encodes and
         // sends it while this desk writes (on a runtime with other threads to carry the
         // request). Its answer is looked at only after this page is applied, as before.
-        let query = PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, held(&epoch));
+        let query = query(cursor, horizon, &epoch);
         let mut next = std::pin::pin!(remote.pull(&query));
         let early = std::future::poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await;
         apply_page(store, page, None, report)?;
@@ -271,12 +276,28 @@ struct Compare<'a> {
     requeue_lost: bool,
 }
 
+/// The tag of the server's lists this desk holds, to name in a pull; a tag no server gives
+/// before any pull brought a copy.
+fn held_places(store: &Store) -> Result<String, SyncError> {
+    Ok(store
+        .server_places_tag()?
+        .unwrap_or_else(|| "unknown".to_owned()))
+}
+
 fn apply_page(
     store: &mut Store,
-    page: PullResponse,
+    mut page: PullResponse,
     mut compare: Option<&mut Compare<'_>>,
     report: &mut Report,
 ) -> Result<(), SyncError> {
+    if let Some(update) = page.places.take() {
+        let places = Places {
+            states: update.states.into_iter().collect(),
+            districts: update.districts.into_iter().collect(),
+        };
+        store.keep_server_places(&update.tag, &places)?;
+        report.places = Some(update.tag);
+    }
     let mut incoming = Vec::with_capacity(page.changes.len());
     for change in page.changes {
         match change {
@@ -360,8 +381,12 @@ async fn resync<R: Remote>(
     // From the start, each page asked with the horizon the page before carried: rows read
     // after a pruning already show every deletion it forgot.
     let (mut cursor, mut horizon) = (0, 0);
+    let places = held_places(store)?;
     loop {
-        let query = PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, None);
+        let query = PullQuery {
+            places: Some(places.clone()),
+            ..PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, None)
+        };
         let page = remote.pull(&query).await?;
         (cursor, horizon) = (page.cursor, page.horizon);
         let more = page.more;

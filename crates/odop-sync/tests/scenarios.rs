@@ -948,7 +948,7 @@ async fn a_refused_create_fixed_and_saved_lands_on_the_server() {
 
 /// The server checks places against its own LGD list: a desk whose list has a district the
 /// server's lacks is told so by code and district, and a product moved to a listed district
-/// lands.
+/// lands. Until then the desk, holding the lists from that pull, refuses to send it unmoved.
 #[tokio::test]
 async fn a_product_in_a_district_the_servers_lgd_list_lacks_is_refused_then_lands_once_moved() {
     let dir = tempfile::tempdir().unwrap();
@@ -973,12 +973,105 @@ async fn a_product_in_a_district_the_servers_lgd_list_lacks_is_refused_then_land
     assert!(refusals[0].reason.contains("188"), "{}", refusals[0].reason);
     assert!(hub.view(&up.account).is_empty());
 
+    // The desk now holds the lists. The server never took the record, so it has no place
+    // there to keep: renamed where it lies, it is refused here, before it is sent again.
+    let mut renamed = up.get(p.id).unwrap();
+    renamed.name = "Hand-knotted Carpets".into();
+    let mut store = up.store();
+    let mut edit = store.edit("up").unwrap();
+    assert_eq!(edit.put(&renamed).unwrap_err().code(), "off_server_list");
+    drop(edit);
+
     let mut moved = up.get(p.id).unwrap();
     moved.district = odop_domain::DistrictCode(187);
     up.add(&moved);
     let r = up.sync().await;
     assert_eq!((r.applied, r.refused, r.conflicts), (1, 0, 0), "{r:?}");
     assert!(up.store().refusals().unwrap().is_empty());
+    up.agrees_with(&hub);
+}
+
+/// A desk keeps the server's LGD lists from its pulls, and refuses a place they lack at the
+/// form, before anything is sent: a new record, or one moved there. A record already there
+/// stays editable, as the server takes it. A changed list is brought by the next pull, and a
+/// cleared one checks nothing again.
+#[tokio::test]
+async fn a_desk_refuses_a_place_the_servers_lgd_list_lacks_before_sending_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let up = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    // Made before the lists, in a district they will lack.
+    let early = product(9, 188, "Carpets");
+    up.add(&early);
+    assert_eq!(up.sync().await.places.as_deref(), Some("none"));
+    assert_eq!(
+        up.store().server_places_tag().unwrap().as_deref(),
+        Some("none")
+    );
+
+    let list = odop_ledger::Places {
+        states: [9, 10].into(),
+        // A newer release, say: 187 moved to Bihar, 188 gone.
+        districts: [(187, 10), (211, 10), (212, 10)].into(),
+    };
+    hub.ledger().set_places(&list).unwrap();
+    let r = up.sync().await;
+    assert_eq!(r.places, Some(list.tag()), "{r:?}");
+    let held = up.store().server_places().unwrap();
+    assert_eq!((held.states, held.districts), (2, 3));
+    // A round with nothing new brings no second copy.
+    assert_eq!(up.sync().await.places, None);
+
+    let mut store = up.store();
+    let history = store.history(None, 50).unwrap().len();
+    let refused = |store: &mut Store, p: &Product| {
+        let mut edit = store.edit("up").unwrap();
+        let e = edit.put(p).unwrap_err();
+        assert_eq!(e.code(), "off_server_list", "{e}");
+        assert_eq!(e.form_key().as_deref(), Some("district"));
+        e
+    };
+    let e = refused(&mut store, &product(9, 188, "Durries"));
+    assert_eq!(
+        e.to_string(),
+        "district 188 is not in the server's LGD list; the server would refuse this record"
+    );
+    assert_eq!(
+        e.form_detail(),
+        Some(serde_json::json!({"problem": "server_unknown_district", "district": 188}))
+    );
+    // This desk's list has 187 in Uttar Pradesh; the server's puts it in Bihar.
+    let mut strayed = up.get(early.id).unwrap();
+    strayed.district = odop_domain::DistrictCode(187);
+    let e = refused(&mut store, &strayed);
+    assert_eq!(
+        e.form_detail(),
+        Some(serde_json::json!({
+            "problem": "server_district_in_other_state", "district": 187, "actual": 10, "claimed": 9
+        }))
+    );
+    assert_eq!(
+        store.history(None, 50).unwrap().len(),
+        history,
+        "nothing was written"
+    );
+    assert_eq!(up.store().sync_counts().unwrap().pending, 0);
+
+    // Renamed where it lies, the early record is taken here and there.
+    let mut renamed = up.get(early.id).unwrap();
+    renamed.name = "Hand-knotted Carpets".into();
+    up.add(&renamed);
+    let r = up.sync().await;
+    assert_eq!((r.applied, r.refused), (1, 0), "{r:?}");
+
+    hub.ledger()
+        .set_places(&odop_ledger::Places::default())
+        .unwrap();
+    assert_eq!(up.sync().await.places.as_deref(), Some("none"));
+    let anywhere = product(9, 188, "Durries");
+    up.add(&anywhere);
+    let r = up.sync().await;
+    assert_eq!((r.applied, r.refused), (1, 0), "{r:?}");
     up.agrees_with(&hub);
 }
 

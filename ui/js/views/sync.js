@@ -180,6 +180,7 @@ export async function render(view, ctx) {
       h("div", { class: "actions" }, now),
       h("h3", {}, t("sync.settings")),
       overview.server ? h("p", {}, t("sync.connected", { server: overview.server })) : h("p", {}, t("sync.not_connected")),
+      overview.server ? placesLine(overview.server_places) : null,
       loginForm,
       h("div", { class: "form-row" }, h("label", { for: "sync-interval" }, t("sync.interval")), interval, saveInterval),
     ),
@@ -189,6 +190,14 @@ export async function render(view, ctx) {
   for (const panel of panels) panel.addEventListener("input", () => { screen.typed = true; });
   fill(view, ...panels);
   watch(ctx, gen, screen);
+}
+
+/** What this desk holds of the server's LGD lists, which its forms check new places against. */
+function placesLine(places) {
+  const text = places.tag === null ? t("sync.places.unknown")
+    : places.tag === "none" ? t("sync.places.none")
+      : t("sync.places.held", { states: num(places.states), districts: num(places.districts) });
+  return h("p", { "data-testid": "sync-places" }, text);
 }
 
 function conflictsPanel(conflicts, ctx) {
