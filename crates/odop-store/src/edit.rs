@@ -112,16 +112,14 @@ impl<'c> Edit<'c> {
             .validate()
             .map_err(|problem| StoreError::Invalid { kind, id, problem })?;
         let new = record.to_fields();
-        self.check_references(kind, record.state().0, &new)?;
-
         let table = kind.table();
         let key = id.to_string();
-        let old = self.stored(kind, &key)?;
-        if !self.server_places.is_empty() {
-            // A row the server never took (version 0) has no place there yet.
-            let held = old.as_ref().filter(|(_, _, version)| *version > 0);
-            self.check_server_place(kind, &key, record, held.map(|(_, body, _)| body))?;
-        }
+        let old = match self.stored(kind, &key)? {
+            Some((rowid, body, version)) => Some((rowid, parse_body(kind, &key, &body)?, version)),
+            None => None,
+        };
+        let place = (record.state().0, record.district().map(|d| d.0));
+        self.admit(kind, id, place, &new, old.as_ref().map(|(_, f, v)| (f, *v)))?;
         match old {
             None => {
                 // A create's history holds the new fields as they are: the body's own text.
@@ -136,22 +134,7 @@ impl<'c> Edit<'c> {
                 index_new_row(&self.tx, kind, rowid, &new)?;
                 Ok(Outcome::Created)
             }
-            Some((rowid, old_body, version)) => {
-                let old = parse_body(kind, &key, &old_body)?;
-                // A record that must share its state with what it names stays behind: moving
-                // this one would leave it naming a record of another state.
-                let state = record.state().0;
-                if old.get("state").and_then(Value::as_u64) != Some(u64::from(state)) {
-                    let used_by = self.referrers(kind, id, Some(state))?;
-                    if !used_by.is_empty() {
-                        return Err(StoreError::StillReferred {
-                            kind,
-                            id,
-                            state,
-                            used_by,
-                        });
-                    }
-                }
+            Some((rowid, old, version)) => {
                 let changes = diff(&old, &new);
                 if changes.is_empty() {
                     return Ok(Outcome::Unchanged);
@@ -485,29 +468,47 @@ impl<'c> Edit<'c> {
         index_row(&self.tx, kind, rowid, fields)
     }
 
-    /// Holds a record given a new place (one the server does not hold yet, or one moved to
-    /// another state or district) to the server's lists, as the server will; a row keeps the
-    /// place it had there, so a newer list locks no record.
-    fn check_server_place<E: Entity>(
+    /// The checks every local write of a record passes, whatever made it (a form, an import, a
+    /// settled conflict): the places, sector and records it names; for a new place (a new
+    /// record, one the server never took, or one moved), the server's lists as the last pull
+    /// brought them, as the server will check them, so a newer list locks no record; and the
+    /// records a move to another state would leave naming one of another state. `old` is the
+    /// stored row's fields with the server version it was synced at (0: never taken there).
+    pub(crate) fn admit(
         &self,
         kind: EntityKind,
-        key: &str,
-        record: &E,
-        old_body: Option<&String>,
+        id: Id,
+        (state, district): (u16, Option<u32>),
+        new: &Fields,
+        old: Option<(&Fields, i64)>,
     ) -> Result<(), StoreError> {
-        let (state, district) = (record.state().0, record.district().map(|d| d.0));
-        if let Some(body) = old_body {
-            let old = parse_body(kind, key, body)?;
-            let same_state = old.get("state").and_then(Value::as_u64) == Some(u64::from(state));
-            let same_district =
-                old.get("district").and_then(Value::as_u64) == district.map(u64::from);
-            if same_state && same_district {
-                return Ok(());
+        self.check_references(kind, state, new)?;
+        let same_state =
+            |old: &Fields| old.get("state").and_then(Value::as_u64) == Some(u64::from(state));
+        if !self.server_places.is_empty() {
+            let kept = old.is_some_and(|(old, version)| {
+                version > 0
+                    && same_state(old)
+                    && old.get("district").and_then(Value::as_u64) == district.map(u64::from)
+            });
+            if !kept {
+                self.server_places
+                    .check(state, district)
+                    .map_err(|misplaced| StoreError::OffServerList { misplaced })?;
             }
         }
-        self.server_places
-            .check(state, district)
-            .map_err(|misplaced| StoreError::OffServerList { misplaced })
+        if old.is_some_and(|(old, _)| !same_state(old)) {
+            let used_by = self.referrers(kind, id, Some(state))?;
+            if !used_by.is_empty() {
+                return Err(StoreError::StillReferred {
+                    kind,
+                    id,
+                    state,
+                    used_by,
+                });
+            }
+        }
+        Ok(())
     }
 
     fn check_references(
@@ -592,7 +593,7 @@ impl<'c> Edit<'c> {
 
     /// Records of other kinds whose fields name this one; with `moving_to`, only those that
     /// must share its state and are not in that state.
-    fn referrers(
+    pub(crate) fn referrers(
         &self,
         kind: EntityKind,
         id: Id,

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
-use odop_domain::{EntityKind, Fields};
+use odop_domain::{Checked, EntityKind, Fields, Id};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -1178,6 +1178,7 @@ impl Store {
             });
         }
         let kind = kind_of(&c.kind)?;
+        let row_id: Id = c.row.parse().unwrap_or_default();
         let version: i64 = self.version_of(kind, &c.row)?.unwrap_or(0);
         let current = local_row(self.conn(), kind, &c.row)?;
         let mut edit = self.edit(who)?;
@@ -1197,7 +1198,14 @@ impl Store {
             };
             if keep_row {
                 let fields = wanted.unwrap_or_default();
-                check_fields(kind, &c.row, &fields)?;
+                let checked = check_fields(kind, &c.row, &fields)?;
+                edit.admit(
+                    kind,
+                    row_id,
+                    (checked.state.0, checked.district.map(|d| d.0)),
+                    &fields,
+                    current.as_ref().map(|f| (f, version)),
+                )?;
                 let changes: Fields = fields
                     .iter()
                     .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
@@ -1206,6 +1214,15 @@ impl Store {
                 write_local_row(tx, kind, &c.row, version, &fields)?;
                 edit.record(kind, &c.row, "update", "", &changes, version)?;
             } else {
+                // As any deletion: not while records here still name it.
+                let used_by = edit.referrers(kind, row_id, None)?;
+                if !used_by.is_empty() {
+                    return Err(StoreError::InUse {
+                        kind,
+                        id: row_id,
+                        used_by,
+                    });
+                }
                 let old = current.unwrap_or_default();
                 let changes: Fields = old
                     .iter()
@@ -1221,6 +1238,7 @@ impl Store {
                     id: c.row.parse().unwrap_or_default(),
                 });
             };
+            let before = fields.clone();
             let held = fields.get(&c.field).cloned().unwrap_or(Value::Null);
             let value = match choice {
                 Resolution::Mine => mine,
@@ -1232,8 +1250,14 @@ impl Store {
             } else {
                 fields.insert(c.field.clone(), value.clone());
             }
-            let record_kind = kind;
-            check_fields(record_kind, &c.row, &fields)?;
+            let checked = check_fields(kind, &c.row, &fields)?;
+            edit.admit(
+                kind,
+                row_id,
+                (checked.state.0, checked.district.map(|d| d.0)),
+                &fields,
+                Some((&before, version)),
+            )?;
             write_local_row(edit.tx(), kind, &c.row, version, &fields)?;
             let mut changes = Fields::new();
             changes.insert(c.field.clone(), json!({ "old": held, "new": value }));
@@ -1386,14 +1410,12 @@ fn write_local_row(
 }
 
 /// Checks a settled row against the domain's rules before it is written.
-fn check_fields(kind: EntityKind, id: &str, fields: &Fields) -> Result<(), StoreError> {
-    kind.check(fields)
-        .map(|_| ())
-        .map_err(|problem| StoreError::Invalid {
-            kind,
-            id: id.parse().unwrap_or_default(),
-            problem,
-        })
+fn check_fields(kind: EntityKind, id: &str, fields: &Fields) -> Result<Checked, StoreError> {
+    kind.check(fields).map_err(|problem| StoreError::Invalid {
+        kind,
+        id: id.parse().unwrap_or_default(),
+        problem,
+    })
 }
 
 #[cfg(test)]

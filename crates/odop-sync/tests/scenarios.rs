@@ -358,6 +358,79 @@ async fn an_edit_kept_over_a_deletion_brings_the_whole_row_back() {
     assert_eq!(one.store().sync_counts().unwrap().conflicts, 0);
 }
 
+/// A settlement is a local write like any other and passes the same checks: a merged row in a
+/// district no LGD list has is refused naming it, and leaves the conflict open and the desk as
+/// it was; one in a listed district settles it.
+#[tokio::test]
+async fn a_merged_row_in_an_unknown_district_is_refused_and_the_conflict_stays_open() {
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+    two.delete(p.id);
+    two.sync().await;
+    let mut edited = one.get(p.id).unwrap();
+    edited.name = "Zari and Zardozi".into();
+    one.add(&edited);
+    assert_eq!(one.sync().await.conflicts, 1);
+    let c = one.store().conflicts(false).unwrap().remove(0);
+    let mut merged = c.mine.clone();
+    merged["district"] = serde_json::json!(999);
+    let before = local_view(&one.store());
+    let e = one
+        .store()
+        .resolve("one", &c.conflict.id, &Resolution::Value(merged.clone()))
+        .unwrap_err();
+    assert_eq!(e.code(), "unknown_district", "{e}");
+    assert!(e.to_string().contains("999"), "{e}");
+    assert_eq!(local_view(&one.store()), before, "nothing was written");
+    assert_eq!(one.store().sync_counts().unwrap().conflicts, 1);
+
+    merged["district"] = serde_json::json!(188);
+    one.store()
+        .resolve("one", &c.conflict.id, &Resolution::Value(merged))
+        .unwrap();
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused, r.conflicts), (1, 0, 0), "{r:?}");
+    assert_eq!(one.get(p.id).unwrap().district.0, 188);
+    one.agrees_with(&hub);
+}
+
+/// Taking the other side's deletion is a deletion like any other: refused, naming them, while
+/// records of this desk still name the record.
+#[tokio::test]
+async fn a_deletion_is_not_taken_while_a_record_here_still_names_the_row() {
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+    two.delete(p.id);
+    two.sync().await;
+    let mut edited = one.get(p.id).unwrap();
+    edited.name = "Zari and Zardozi".into();
+    one.add(&edited);
+    let story = one.tell_of(&edited);
+    one.sync().await;
+    let c = one
+        .store()
+        .conflicts(false)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.conflict.field == "*")
+        .expect("the deletion meets the edit");
+    let e = one
+        .store()
+        .resolve("one", &c.conflict.id, &Resolution::Theirs)
+        .unwrap_err();
+    assert_eq!(e.code(), "in_use", "{e}");
+    assert!(e.to_string().contains(&story.id.to_string()), "{e}");
+    assert_eq!(one.store().sync_counts().unwrap().conflicts, 1);
+
+    // Once the story is gone, the deletion is taken and everyone agrees.
+    one.delete_of(EntityKind::Story, story.id);
+    one.store()
+        .resolve("one", &c.conflict.id, &Resolution::Theirs)
+        .unwrap();
+    one.sync().await;
+    assert!(one.get(p.id).is_none());
+    one.agrees_with(&hub);
+    assert_eq!(one.store().sync_counts().unwrap().conflicts, 0);
+}
+
 /// A record created and deleted before it was ever sent, and one created, sent, then edited
 /// and deleted before the next push: each change stands on the one before, so none is a
 /// conflict with another change of the same desk.
