@@ -826,6 +826,79 @@ async fn export(w: &Window, scratch: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A district with more sellers than a form lists at once: 600 looms of Varanasi come in
+/// through the import wizard, and the workshop's form finds one beyond the first 500 by a part
+/// of its name, ticks it, and keeps it ticked when saved.
+async fn many_sellers(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
+    let file = scratch.join("looms.csv");
+    let mut text = String::from("Name,Kind,State,District,LGD Code\n");
+    for i in 1..=600 {
+        text.push_str(&format!("Loom {i:03},weaver,Uttar Pradesh,Varanasi,187\n"));
+    }
+    std::fs::write(&file, text)?;
+    w.go("import").await?;
+    w.select("import-layout", "sellers").await?;
+    w.type_into("import-path", &path_text(&file)?).await?;
+    w.click("import-check").await?;
+    w.find("import-preview").await?;
+    w.click("import-run").await?;
+    w.find("import-report").await?;
+    let imported = figure(w, "report-imported").await?;
+    ensure!(imported == 600, "{imported} of the 600 looms imported");
+
+    w.go("workshops").await?;
+    open_row(w, "workshop-row", false, "form-workshop").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=field-sellers_met] .pick-find')?.hidden === false",
+        "a box to find one of Varanasi's sellers",
+    )
+    .await?;
+    // The sample's two, the weaver added earlier, and the looms.
+    let count = w.text("pick-count").await?;
+    ensure!(
+        count == "The first 500 of 603 are listed; type a name to find the others.",
+        "{count:?}"
+    );
+    const OFFERED: &str = "[...document.querySelectorAll('[data-testid=field-sellers_met] label')]\
+         .map((l) => l.textContent)";
+    let offered = w.eval(&format!("return {OFFERED};"), vec![]).await?;
+    ensure!(
+        !offered
+            .as_array()
+            .is_some_and(|o| o.contains(&json!("Loom 599"))),
+        "a loom beyond the first 500 is offered before it is looked for"
+    );
+    w.type_into("pick-filter", "loom 59").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=pick-count]').textContent === 'Found: 10'",
+        "the ten looms numbered 590 to 599",
+    )
+    .await?;
+    tick(w, "field-sellers_met", "Loom 599").await?;
+    w.shot(shots, "11c-workshop-finds-a-seller").await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.settled().await?;
+    open_row(w, "workshop-row", false, "form-workshop").await?;
+    w.wait_until(
+        "document.querySelectorAll('[data-testid=field-sellers_met] input:checked').length === 4",
+        "the four sellers met ticked once saved",
+    )
+    .await?;
+    let met = ticked(w, "field-sellers_met").await?;
+    ensure!(
+        met == json!([
+            "Kashi Silk Weavers Cooperative",
+            "Kashi Weavers Collective",
+            "Lalita Devi",
+            "Loom 599"
+        ]),
+        "sellers met as ticked: {met}"
+    );
+    w.click("form-cancel").await?;
+    dialog_closed(w).await
+}
+
 /// The states' ODOP policy records: the sample's Uttar Pradesh one changed, a second one for
 /// Uttar Pradesh refused beside its state, and Karnataka's added once its notification date
 /// is given.
@@ -983,8 +1056,8 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     w.shown("workshops").await?;
     open_row(w, "workshop-row", false, "form-workshop").await?;
     w.wait_until(
-        "document.querySelectorAll('[data-testid=field-sellers_met] input:checked').length === 3",
-        "the workshop's sellers met ticked, in Hindi",
+        "document.querySelectorAll('[data-testid=field-sellers_met] input:checked').length === 4",
+        "the workshop's sellers met ticked, in Hindi (the loom found by name among them)",
     )
     .await?;
     no_key_left(
@@ -1170,6 +1243,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         search(&w, &shots).await?;
         let imported = import(&w, &shots).await?;
         export(&w, &harness.scratch()?).await?;
+        many_sellers(&w, &shots, &harness.scratch()?).await?;
         w.go("dashboard").await?;
         let products = figure(&w, "stat-products").await?;
         ensure!(

@@ -44,6 +44,9 @@ pub struct SellerQuery {
     /// those not (yet) onboarded there: an onboarding drive's list.
     pub platform: Option<String>,
     pub onboarded: Option<bool>,
+    /// Sellers whose name has this in it (ASCII letters in either case): finding one among a
+    /// district's thousands in a form's list.
+    pub name: Option<String>,
     /// The total a caller already holds for the same filter (from the first page), returned as
     /// it is rather than counted again: counting a filter on each seller's onboarding reads
     /// every seller, about a tenth of a second at 100,000, on every page of a scrolled list.
@@ -223,6 +226,15 @@ impl Store {
                    AND json_extract(o.value, '$.status') = 'onboarded')"
             ));
             args.push(Sql::Text(platform.clone()));
+        }
+        if let Some(name) = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            // The typed text is matched as it is: `%` and `_` in it are letters, not wildcards.
+            let escaped = name
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            filter.push_str(" AND s.name LIKE ? ESCAPE '\\'");
+            args.push(Sql::Text(format!("%{escaped}%")));
         }
         let total: u64 = match q.known_total {
             Some(total) => total,
@@ -684,6 +696,51 @@ mod tests {
             })
             .unwrap();
         assert_eq!((later.total, later.rows.len()), (2, 1));
+    }
+
+    #[test]
+    fn sellers_are_found_by_a_part_of_their_name() {
+        let mut store = sample();
+        for name in [
+            "Weavers 100% Silk",
+            "Weavers_of_Kashi",
+            "Kashi Weavers Guild",
+        ] {
+            let pairs = [("district", "187"), ("name", name), ("kind", "weaver")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()));
+            store
+                .save_form(EntityKind::Seller, None, &pairs, "test")
+                .unwrap();
+        }
+        let found = |district: Option<u32>, name: &str| -> Vec<String> {
+            let page = store
+                .seller_page(&SellerQuery {
+                    district: district.map(DistrictCode),
+                    name: Some(name.to_owned()),
+                    limit: 1000,
+                    ..SellerQuery::default()
+                })
+                .unwrap();
+            assert_eq!(page.total, page.rows.len() as u64);
+            page.rows.into_iter().map(|r| r.name).collect()
+        };
+        // In either case, anywhere in the name, within the district.
+        assert_eq!(
+            found(Some(187), "KASHI"),
+            [
+                "Kashi Silk Weavers Cooperative",
+                "Kashi Weavers Guild",
+                "Weavers_of_Kashi"
+            ]
+        );
+        assert!(found(Some(179), "kashi").is_empty());
+        // `%` and `_` are the letters typed, not wildcards.
+        assert_eq!(found(None, "100%"), ["Weavers 100% Silk"]);
+        assert_eq!(found(None, "s_o"), ["Weavers_of_Kashi"]);
+        assert!(found(None, "s%k").is_empty());
+        // Blank text finds every seller.
+        assert_eq!(found(Some(187), "  ").len(), found(Some(187), "").len());
+        assert!(found(Some(187), "").len() >= 3);
     }
 
     #[test]

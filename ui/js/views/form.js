@@ -3,7 +3,7 @@
 
 import { h, fill } from "../dom.js";
 import { pickPhoto } from "../api.js";
-import { t, word, lang, stateName, byStateName, fieldErrorText, errorText } from "../i18n.js";
+import { t, word, lang, num, stateName, byStateName, fieldErrorText, errorText } from "../i18n.js";
 
 const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
@@ -176,6 +176,7 @@ async function control(ctx, spec, value, choices, editing) {
       // Ticks for the chosen district's products or sellers, filled by `picksFor`; what was
       // chosen elsewhere stays listed.
       return h("fieldset", { ...common, class: "picks", "data-of": spec.of, "data-chosen": JSON.stringify(value ?? []) },
+        spec.of === "seller" ? pickFinder() : null,
         h("div", { class: "pick-list" }));
     case "media":
       return mediaControl(common, value);
@@ -191,14 +192,29 @@ async function control(ctx, spec, value, choices, editing) {
   }
 }
 
-/** The products or sellers of a district, as (id, name) pairs. */
-async function inDistrict(ctx, kind, district) {
+/** At most this many of a district's sellers are offered at once; the finder reaches the rest. */
+const OFFERED = 500;
+/** A district with more sellers than this offers a box to find them by name. */
+const FIND_FROM = 40;
+
+/** The products or sellers of a district, as (id, name) pairs, with how many there are in all;
+ * only sellers with `name` in theirs, when given. */
+async function inDistrict(ctx, kind, district, name = "") {
   if (kind === "product") {
     const d = await ctx.call("district_detail", { code: district });
-    return d.products.map((p) => [p.id, p.name]);
+    const list = d.products.map((p) => [p.id, p.name]);
+    return { list, total: list.length };
   }
-  const page = await ctx.call("seller_page", { query: { district, offset: 0, limit: 500 } });
-  return page.rows.map((r) => [r.id, r.name]);
+  const query = { district, name: name || null, offset: 0, limit: OFFERED };
+  const page = await ctx.call("seller_page", { query });
+  return { list: page.rows.map((r) => [r.id, r.name]), total: page.total };
+}
+
+/** A box to find a seller among a district's many by a part of the name, with how many match. */
+function pickFinder() {
+  return h("div", { class: "pick-find", hidden: true },
+    h("input", { type: "search", class: "pick-filter", placeholder: t("form.picks.find"), "aria-label": t("form.picks.find"), autocomplete: "off", "data-testid": "pick-filter" }),
+    h("span", { class: "pick-count", "data-testid": "pick-count" }));
 }
 
 /** Offers the products or sellers of the district chosen in the form. */
@@ -206,7 +222,7 @@ async function offeredFor(ctx, form) {
   const district = form.querySelector('select[name="district"]')?.value;
   for (const select of form.querySelectorAll("select[data-in-district]")) {
     const want = select.value || select.dataset.value;
-    const list = district ? await inDistrict(ctx, select.dataset.inDistrict, Number(district)) : [];
+    const { list } = district ? await inDistrict(ctx, select.dataset.inDistrict, Number(district)) : { list: [] };
     fill(select, options(list, want, true));
   }
 }
@@ -221,24 +237,58 @@ async function titleOf(ctx, kind, id) {
   }
 }
 
-/** Ticks for the chosen district's products or sellers, keeping what is ticked. */
-async function picksFor(ctx, form) {
+/** Ticks for the chosen district's products or sellers, keeping what is ticked; for `only`, that
+ * box alone (its finder's text changed). */
+async function picksFor(ctx, form, only = null) {
   const district = form.querySelector('select[name="district"]')?.value;
-  for (const box of form.querySelectorAll("fieldset.picks")) {
+  for (const box of only ? [only] : form.querySelectorAll("fieldset.picks")) {
     const chosen = new Set(JSON.parse(box.dataset.chosen));
     for (const tick of box.querySelectorAll("input[type=checkbox]")) {
       if (tick.checked) chosen.add(tick.value);
       else chosen.delete(tick.value);
     }
-    const list = district ? await inDistrict(ctx, box.dataset.of, Number(district)) : [];
-    for (const id of chosen) {
-      if (!list.some(([v]) => v === id)) list.push([id, await titleOf(ctx, box.dataset.of, id)]);
-    }
     box.dataset.chosen = JSON.stringify([...chosen]);
+    const finder = box.querySelector(".pick-find");
+    const filter = finder?.querySelector(".pick-filter");
+    const name = filter?.value.trim() ?? "";
+    // Answers to earlier text may come after later ones; only the last asked is shown.
+    const asked = String(Number(box.dataset.asked ?? 0) + 1);
+    box.dataset.asked = asked;
+    const { list, total } = district ? await inDistrict(ctx, box.dataset.of, Number(district), name) : { list: [], total: 0 };
+    if (box.dataset.asked !== asked) continue;
+    // Ticked ones the list leaves out (past its first page, or not matching) come first, so a
+    // long list does not hide them.
+    const listed = new Set(list.map(([id]) => id));
+    const kept = [];
+    for (const id of chosen) {
+      if (!listed.has(id)) kept.push([id, await titleOf(ctx, box.dataset.of, id)]);
+    }
+    list.unshift(...kept);
+    if (finder) {
+      finder.hidden = !name && total <= FIND_FROM;
+      finder.querySelector(".pick-count").textContent = name ? t("form.picks.found", { n: num(total) })
+        : total > OFFERED ? t("form.picks.first", { shown: num(OFFERED), total: num(total) })
+          : "";
+      if (!filter.dataset.wired) {
+        filter.dataset.wired = "yes";
+        let typing;
+        filter.addEventListener("input", () => {
+          clearTimeout(typing);
+          typing = setTimeout(() => picksFor(ctx, form, box).catch(ctx.showError), 200);
+        });
+        // Enter finds at once rather than saving the form.
+        filter.addEventListener("keydown", (event) => {
+          if (event.key !== "Enter") return;
+          event.preventDefault();
+          clearTimeout(typing);
+          picksFor(ctx, form, box).catch(ctx.showError);
+        });
+      }
+    }
     fill(box.querySelector(".pick-list"), list.length
       ? list.map(([id, name]) => h("label", { class: "check pick" },
         h("input", { type: "checkbox", value: id, checked: chosen.has(id), "data-testid": "pick" }), h("span", {}, name)))
-      : h("p", { class: "empty" }, t(district ? "form.picks.none" : "form.picks.district_first")));
+      : h("p", { class: "empty" }, t(!district ? "form.picks.district_first" : name ? "form.picks.no_match" : "form.picks.none")));
   }
 }
 
