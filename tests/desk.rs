@@ -828,7 +828,8 @@ async fn export(w: &Window, scratch: &Path) -> Result<()> {
 
 /// A district with more sellers than a form lists at once: 600 looms of Varanasi come in
 /// through the import wizard, and the workshop's form finds one beyond the first 500 by a part
-/// of its name, ticks it, and keeps it ticked when saved.
+/// of its name, ticks it, and keeps it ticked when saved; a story chooses another the same way
+/// and keeps it.
 async fn many_sellers(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     let file = scratch.join("looms.csv");
     let mut text = String::from("Name,Kind,State,District,LGD Code\n");
@@ -895,6 +896,47 @@ async fn many_sellers(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
         ]),
         "sellers met as ticked: {met}"
     );
+    w.click("form-cancel").await?;
+    dialog_closed(w).await?;
+
+    // A story's seller likewise: found by name, chosen, and still the choice when the story is
+    // opened again, though the list's first 500 leave it out.
+    const SELLER: &str = "document.querySelector('[data-testid=field-seller]')";
+    w.go("stories").await?;
+    open_row(w, "story-row", true, "form-story").await?;
+    w.wait_until(
+        "document.querySelector('.with-finder .pick-find')?.hidden === false",
+        "a box to find the story's seller",
+    )
+    .await?;
+    w.type_into("pick-filter", "loom 600").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=pick-count]').textContent === 'Found: 1' \
+             && [...{SELLER}.options].some((o) => o.textContent === 'Loom 600')"
+        ),
+        "Loom 600 found",
+    )
+    .await?;
+    let id = w
+        .eval(
+            &format!(
+                "return [...{SELLER}.options].find((o) => o.textContent === 'Loom 600').value;"
+            ),
+            vec![],
+        )
+        .await?;
+    w.select("field-seller", id.as_str().unwrap_or_default())
+        .await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.settled().await?;
+    open_row(w, "story-row", true, "form-story").await?;
+    w.wait_until(
+        &format!("{SELLER}.selectedOptions[0]?.textContent === 'Loom 600'"),
+        "the story's seller, past the first 500, still chosen",
+    )
+    .await?;
     w.click("form-cancel").await?;
     dialog_closed(w).await
 }

@@ -210,21 +210,59 @@ async function inDistrict(ctx, kind, district, name = "") {
   return { list: page.rows.map((r) => [r.id, r.name]), total: page.total };
 }
 
-/** A box to find a seller among a district's many by a part of the name, with how many match. */
+/** A box to find a seller among a district's many by a part of the name, with how many match;
+ * hidden until `showFinder` finds the list long. */
 function pickFinder() {
   return h("div", { class: "pick-find", hidden: true },
     h("input", { type: "search", class: "pick-filter", placeholder: t("form.picks.find"), "aria-label": t("form.picks.find"), autocomplete: "off", "data-testid": "pick-filter" }),
     h("span", { class: "pick-count", "data-testid": "pick-count" }));
 }
 
-/** Offers the products or sellers of the district chosen in the form. */
-async function offeredFor(ctx, form) {
+/** Offers the products or sellers of the district chosen in the form, keeping the one chosen
+ * even where the list leaves it out; for `only`, that select alone (its finder's text changed). */
+async function offeredFor(ctx, form, only = null) {
   const district = form.querySelector('select[name="district"]')?.value;
-  for (const select of form.querySelectorAll("select[data-in-district]")) {
+  for (const select of only ? [only] : form.querySelectorAll("select[data-in-district]")) {
     const want = select.value || select.dataset.value;
-    const { list } = district ? await inDistrict(ctx, select.dataset.inDistrict, Number(district)) : { list: [] };
+    const finder = select.parentElement.querySelector(".pick-find");
+    const name = finder?.querySelector(".pick-filter").value.trim() ?? "";
+    const asked = String(Number(select.dataset.asked ?? 0) + 1);
+    select.dataset.asked = asked;
+    const { list, total } = district ? await inDistrict(ctx, select.dataset.inDistrict, Number(district), name) : { list: [], total: 0 };
+    if (select.dataset.asked !== asked) continue;
+    if (want && district && !list.some(([v]) => v === want)) {
+      // Past the first page, or not matching the finder: still the choice while it lies in
+      // the district. One of another district is dropped, as the district changed.
+      const fields = await ctx.call("record_fields", { kind: select.dataset.inDistrict, id: want }).catch(() => null);
+      if (fields?.district === Number(district)) list.unshift([want, fields.name ?? want]);
+    }
     fill(select, options(list, want, true));
+    if (finder) showFinder(finder, name, total, () => offeredFor(ctx, form, select).catch(ctx.showError));
   }
+}
+
+/** Shows a finder when the list is long or text is in it, says how many are listed or found,
+ * and asks `find` again as the text changes. */
+function showFinder(finder, name, total, find) {
+  finder.hidden = !name && total <= FIND_FROM;
+  finder.querySelector(".pick-count").textContent = name ? t("form.picks.found", { n: num(total) })
+    : total > OFFERED ? t("form.picks.first", { shown: num(OFFERED), total: num(total) })
+      : "";
+  const filter = finder.querySelector(".pick-filter");
+  if (filter.dataset.wired) return;
+  filter.dataset.wired = "yes";
+  let typing;
+  filter.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(find, 200);
+  });
+  // Enter finds at once rather than saving the form.
+  filter.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    clearTimeout(typing);
+    find();
+  });
 }
 
 /** What a person calls a record chosen earlier that the district does not offer. */
@@ -249,8 +287,7 @@ async function picksFor(ctx, form, only = null) {
     }
     box.dataset.chosen = JSON.stringify([...chosen]);
     const finder = box.querySelector(".pick-find");
-    const filter = finder?.querySelector(".pick-filter");
-    const name = filter?.value.trim() ?? "";
+    const name = finder?.querySelector(".pick-filter").value.trim() ?? "";
     // Answers to earlier text may come after later ones; only the last asked is shown.
     const asked = String(Number(box.dataset.asked ?? 0) + 1);
     box.dataset.asked = asked;
@@ -264,27 +301,7 @@ async function picksFor(ctx, form, only = null) {
       if (!listed.has(id)) kept.push([id, await titleOf(ctx, box.dataset.of, id)]);
     }
     list.unshift(...kept);
-    if (finder) {
-      finder.hidden = !name && total <= FIND_FROM;
-      finder.querySelector(".pick-count").textContent = name ? t("form.picks.found", { n: num(total) })
-        : total > OFFERED ? t("form.picks.first", { shown: num(OFFERED), total: num(total) })
-          : "";
-      if (!filter.dataset.wired) {
-        filter.dataset.wired = "yes";
-        let typing;
-        filter.addEventListener("input", () => {
-          clearTimeout(typing);
-          typing = setTimeout(() => picksFor(ctx, form, box).catch(ctx.showError), 200);
-        });
-        // Enter finds at once rather than saving the form.
-        filter.addEventListener("keydown", (event) => {
-          if (event.key !== "Enter") return;
-          event.preventDefault();
-          clearTimeout(typing);
-          picksFor(ctx, form, box).catch(ctx.showError);
-        });
-      }
-    }
+    if (finder) showFinder(finder, name, total, () => picksFor(ctx, form, box).catch(ctx.showError));
     fill(box.querySelector(".pick-list"), list.length
       ? list.map(([id, name]) => h("label", { class: "check pick" },
         h("input", { type: "checkbox", value: id, checked: chosen.has(id), "data-testid": "pick" }), h("span", {}, name)))
@@ -444,7 +461,9 @@ export async function openForm(ctx, kind, id, preset, after) {
       spec.type === "check"
         ? h("label", { for: input.id, class: "check" }, input, h("span", {}, label))
         : [h("label", { for: input.id }, label, spec.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
-          spec.browse ? h("div", { class: "with-browse" }, input, browseButton(ctx, input, spec.browse)) : input],
+          spec.browse ? h("div", { class: "with-browse" }, input, browseButton(ctx, input, spec.browse))
+            : spec.type === "seller" ? h("div", { class: "with-finder" }, pickFinder(), input)
+              : input],
       h("span", { id: errorId, class: "field-error", role: "alert", "data-testid": errorId, hidden: true }));
   };
   const fields = [];
