@@ -103,7 +103,14 @@ fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
     let id = added["record"]["id"].as_str().unwrap().to_owned();
     let (_, status, _) = odop(&a, "up-a", &["status"]);
     assert_eq!(status["counts"]["pending"], 1);
+    assert_eq!(status["server_places"]["tag"], serde_json::Value::Null);
     assert!(odop(&a, "up-a", &["sync"]).0);
+    // The server has no LGD lists loaded, and the desk now knows it.
+    let (_, status, _) = odop(&a, "up-a", &["status"]);
+    assert_eq!(
+        status["server_places"],
+        serde_json::json!({"tag": "none", "states": 0, "districts": 0})
+    );
     assert!(odop(&b, "dpiit", &["sync"]).0);
     // Both change the rank offline; A syncs first.
     assert!(odop(&a, "up-a", &["edit", "product", &id, "rank=secondary"]).0);
