@@ -252,6 +252,23 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
         w.go("sellers").await?;
         w.click("add-seller").await?;
         w.find("form-seller").await?;
+        // The district list marks Gorakhpur, which the server's lacks, and Surat, which it puts
+        // in another state (listed under Gujarat, then Uttar Pradesh).
+        let marked = w
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=field-district] option')]\
+                 .filter((o) => o.textContent.includes('(')).map((o) => o.textContent);",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            marked
+                == serde_json::json!([
+                    "Surat (not in the server's LGD list)",
+                    "Gorakhpur (not in the server's LGD list)"
+                ]),
+            "{marked}"
+        );
         w.select("field-district", "148").await?;
         w.type_into("field-name", "Terracotta Guild").await?;
         w.select("field-kind", "artisan").await?;

@@ -40,6 +40,7 @@ const ROUTES = {
 const NAV_ORDER = ["dashboard", "districts", "sellers", "workshops", "stories", "gaps", "actions", "search", "import"];
 
 let choicesCache = null;
+let placesTag;
 /** Brings the header's sync status up to date; set once the header has it. */
 let refreshSync = null;
 /** Bumped on each navigation, so a slow screen does not draw over a newer one. */
@@ -63,6 +64,12 @@ const ctx = {
   },
   forgetChoices() {
     choicesCache = null;
+  },
+  /** Notes the tag of the server's LGD lists the desk holds, as an overview says it: other lists
+   * than last seen change which places the choices mark as the server's list lacks. */
+  notePlaces(tag) {
+    if (placesTag !== undefined && tag !== placesTag) choicesCache = null;
+    placesTag = tag;
   },
   /** Brings the header's sync status up to date now rather than at its next tick. */
   refreshStatus: () => refreshSync?.(),

@@ -184,6 +184,10 @@ pub struct PlaceChoice {
     pub name: String,
     /// The district's state; none for a state.
     pub state: Option<u16>,
+    /// The server's LGD lists, as the last pull brought them, lack this place: a record newly
+    /// put there is refused (see `Edit::admit`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unlisted: bool,
 }
 
 /// What forms and filters offer: sectors, states and districts.
@@ -544,6 +548,7 @@ impl Store {
     /// The sectors, states and districts a form or filter offers, by name.
     pub fn choices(&self) -> Result<Choices, StoreError> {
         let gazetteer = self.gazetteer()?;
+        let server = crate::server_places::read(self.conn())?;
         let mut states: Vec<PlaceChoice> = gazetteer
             .states()
             .iter()
@@ -551,6 +556,7 @@ impl Store {
                 code: s.code.0.into(),
                 name: s.name.clone(),
                 state: None,
+                unlisted: server.check(s.code.0, None).is_err(),
             })
             .collect();
         states.sort_by(|a, b| a.name.cmp(&b.name));
@@ -560,6 +566,7 @@ impl Store {
                 code: d.code.0,
                 name: d.name.clone(),
                 state: Some(d.state.0),
+                unlisted: server.check(d.state.0, Some(d.code.0)).is_err(),
             })
             .collect();
         districts.sort_by(|a, b| a.name.cmp(&b.name));

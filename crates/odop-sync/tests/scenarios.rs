@@ -1094,6 +1094,16 @@ async fn a_desk_refuses_a_place_the_servers_lgd_list_lacks_before_sending_it() {
     assert_eq!((held.states, held.districts), (2, 3));
     // A round with nothing new brings no second copy.
     assert_eq!(up.sync().await.places, None);
+    // The forms' choices mark the places the server's lists lack.
+    let choices = up.store().choices().unwrap();
+    let unlisted: Vec<u32> = choices
+        .districts
+        .iter()
+        .filter(|d| d.unlisted)
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(unlisted, [187, 188], "{:?}", choices.districts);
+    assert!(choices.states.iter().all(|s| !s.unlisted));
 
     let mut store = up.store();
     let history = store.history(None, 50).unwrap().len();

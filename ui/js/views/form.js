@@ -139,7 +139,8 @@ function districtOptions(choices, value) {
     h("option", { value: "" }, t("form.choose")),
     ...groups.map(([label, districts]) =>
       h("optgroup", { label },
-        districts.map((d) => h("option", { value: d.code, selected: String(d.code) === String(value ?? "") }, d.name)))),
+        districts.map((d) => h("option", { value: d.code, selected: String(d.code) === String(value ?? "") },
+          d.unlisted ? t("form.place.unlisted", { name: d.name }) : d.name)))),
   ];
 }
 
@@ -158,7 +159,7 @@ async function control(ctx, spec, value, choices, editing) {
       return h("select", common, districtOptions(choices, value));
     case "state": {
       const states = byStateName(choices.states, (s) => s.code, (s) => s.name)
-        .map((s) => [s.code, stateName(s.code, s.name)]);
+        .map((s) => [s.code, s.unlisted ? t("form.place.unlisted", { name: stateName(s.code, s.name) }) : stateName(s.code, s.name)]);
       return h("select", common, h("option", { value: "" }, t("form.choose")), options(states, value, false));
     }
     case "records": {

@@ -96,6 +96,7 @@ function progressText(p) {
 export async function render(view, ctx) {
   const gen = ctx.generation();
   const overview = await ctx.call("sync_overview");
+  ctx.notePlaces(overview.server_places.tag);
   const [conflicts, refusals, choices] = await Promise.all([
     ctx.call("sync_conflicts"), ctx.call("sync_refusals"), ctx.choices(),
   ]);
@@ -283,6 +284,7 @@ export function mountStatus(slot, ctx) {
   const refresh = async () => {
     try {
       const o = await ctx.call("sync_overview");
+      ctx.notePlaces(o.server_places.tag);
       const parts = [];
       if (!o.server) parts.push(t("sync.status.offline"));
       else if (o.live?.running) parts.push(t("sync.running"));
