@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
-use odop_domain::{Checked, EntityKind, Fields, Id};
+use odop_domain::{EntityKind, Fields, Id};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -14,7 +14,7 @@ use crate::edit::{
     encode, fts_table, history_changes, index_new_row, index_row, parse_body, refused_writes,
     title_of,
 };
-use crate::{clock, Store, StoreError};
+use crate::{clock, Edit, Store, StoreError};
 
 /// How many pages (of 4 KiB) the write-ahead log may hold before a pulled page's commit
 /// checkpoints it: about 40 MB. See [`Store::apply_incoming`].
@@ -1198,11 +1198,10 @@ impl Store {
             };
             if keep_row {
                 let fields = wanted.unwrap_or_default();
-                let checked = check_fields(kind, &c.row, &fields)?;
-                edit.admit(
+                check_settled(
+                    &edit,
                     kind,
                     row_id,
-                    (checked.state.0, checked.district.map(|d| d.0)),
                     &fields,
                     current.as_ref().map(|f| (f, version)),
                 )?;
@@ -1250,14 +1249,7 @@ impl Store {
             } else {
                 fields.insert(c.field.clone(), value.clone());
             }
-            let checked = check_fields(kind, &c.row, &fields)?;
-            edit.admit(
-                kind,
-                row_id,
-                (checked.state.0, checked.district.map(|d| d.0)),
-                &fields,
-                Some((&before, version)),
-            )?;
+            check_settled(&edit, kind, row_id, &fields, Some((&before, version)))?;
             write_local_row(edit.tx(), kind, &c.row, version, &fields)?;
             let mut changes = Fields::new();
             changes.insert(c.field.clone(), json!({ "old": held, "new": value }));
@@ -1409,13 +1401,20 @@ fn write_local_row(
     write_server_row(tx, kind, id, version, fields, &clock::now())
 }
 
-/// Checks a settled row against the domain's rules before it is written.
-fn check_fields(kind: EntityKind, id: &str, fields: &Fields) -> Result<Checked, StoreError> {
-    kind.check(fields).map_err(|problem| StoreError::Invalid {
-        kind,
-        id: id.parse().unwrap_or_default(),
-        problem,
-    })
+/// Checks a settled row before it is written as any local write is checked: the domain's rules,
+/// then the places and records it names and what a move would leave behind ([`Edit::admit`]).
+fn check_settled(
+    edit: &Edit<'_>,
+    kind: EntityKind,
+    id: Id,
+    fields: &Fields,
+    old: Option<(&Fields, i64)>,
+) -> Result<(), StoreError> {
+    let checked =
+        kind.check(fields)
+            .map_err(|problem| StoreError::Invalid { kind, id, problem })?;
+    let place = (checked.state.0, checked.district.map(|d| d.0));
+    edit.admit(kind, id, place, fields, old)
 }
 
 #[cfg(test)]

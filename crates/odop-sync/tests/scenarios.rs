@@ -321,16 +321,22 @@ async fn two_desks_with_one_row() -> (tempfile::TempDir, Hub, Desk, Desk, Produc
     (dir, hub, one, two, p)
 }
 
-/// The other way round: the editing side meets the deletion and keeps its edit. The server knew
-/// only the field the edit touched; the row must come back whole, on this desk and everywhere.
-#[tokio::test]
-async fn an_edit_kept_over_a_deletion_brings_the_whole_row_back() {
-    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+/// The row deleted by `two` and synced, then renamed by `one`, which has not synced since.
+async fn deleted_there_edited_here() -> (tempfile::TempDir, Hub, Desk, Desk, Product, Product) {
+    let (dir, hub, one, two, p) = two_desks_with_one_row().await;
     two.delete(p.id);
     two.sync().await;
     let mut edited = one.get(p.id).unwrap();
     edited.name = "Zari and Zardozi".into();
     one.add(&edited);
+    (dir, hub, one, two, p, edited)
+}
+
+/// The other way round: the editing side meets the deletion and keeps its edit. The server knew
+/// only the field the edit touched; the row must come back whole, on this desk and everywhere.
+#[tokio::test]
+async fn an_edit_kept_over_a_deletion_brings_the_whole_row_back() {
+    let (_dir, hub, one, two, p, edited) = deleted_there_edited_here().await;
     let r = one.sync().await;
     assert_eq!(r.conflicts, 1);
     assert!(
@@ -363,12 +369,7 @@ async fn an_edit_kept_over_a_deletion_brings_the_whole_row_back() {
 /// it was; one in a listed district settles it.
 #[tokio::test]
 async fn a_merged_row_in_an_unknown_district_is_refused_and_the_conflict_stays_open() {
-    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
-    two.delete(p.id);
-    two.sync().await;
-    let mut edited = one.get(p.id).unwrap();
-    edited.name = "Zari and Zardozi".into();
-    one.add(&edited);
+    let (_dir, hub, one, _two, p, _edited) = deleted_there_edited_here().await;
     assert_eq!(one.sync().await.conflicts, 1);
     let c = one.store().conflicts(false).unwrap().remove(0);
     let mut merged = c.mine.clone();
@@ -397,12 +398,7 @@ async fn a_merged_row_in_an_unknown_district_is_refused_and_the_conflict_stays_o
 /// records of this desk still name the record.
 #[tokio::test]
 async fn a_deletion_is_not_taken_while_a_record_here_still_names_the_row() {
-    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
-    two.delete(p.id);
-    two.sync().await;
-    let mut edited = one.get(p.id).unwrap();
-    edited.name = "Zari and Zardozi".into();
-    one.add(&edited);
+    let (_dir, hub, one, _two, p, edited) = deleted_there_edited_here().await;
     let story = one.tell_of(&edited);
     one.sync().await;
     let c = one
