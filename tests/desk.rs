@@ -829,7 +829,7 @@ async fn export(w: &Window, scratch: &Path) -> Result<()> {
 /// A district with more sellers than a form lists at once: 600 looms of Varanasi come in
 /// through the import wizard, and the workshop's form finds one beyond the first 500 by a part
 /// of its name, ticks it, and keeps it ticked when saved; a story chooses another the same way
-/// and keeps it.
+/// and keeps it. An action keeps its gap among 600 newer ones.
 async fn many_sellers(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     let file = scratch.join("looms.csv");
     let mut text = String::from("Name,Kind,State,District,LGD Code\n");
@@ -938,7 +938,48 @@ async fn many_sellers(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     )
     .await?;
     w.click("form-cancel").await?;
-    dialog_closed(w).await
+    dialog_closed(w).await?;
+
+    // An action's gap likewise, among more gaps than the list offers: 600 newer gaps come in,
+    // and the action's form still names its own, the oldest, rather than the first listed.
+    const GAP: &str =
+        "document.querySelector('[data-testid=field-gap]').selectedOptions[0]?.textContent";
+    let action_gap = || async {
+        w.go("actions").await?;
+        open_row(w, "action-row", false, "form-action").await?;
+        let gap = w.eval(&format!("return {GAP};"), vec![]).await?;
+        w.click("form-cancel").await?;
+        dialog_closed(w).await?;
+        anyhow::Ok(gap)
+    };
+    let before = action_gap().await?;
+    ensure!(
+        before.as_str().is_some_and(|g| !g.is_empty()),
+        "the action's gap: {before}"
+    );
+    let file = scratch.join("gaps.csv");
+    let mut text = String::from("state,district,kind,description\n");
+    for i in 1..=600 {
+        text.push_str(&format!(
+            "9,187,packaging,Boxes for loom {i:03} break in transit\n"
+        ));
+    }
+    std::fs::write(&file, text)?;
+    w.go("import").await?;
+    w.select("import-layout", "gaps").await?;
+    w.type_into("import-path", &path_text(&file)?).await?;
+    w.click("import-check").await?;
+    w.find("import-preview").await?;
+    w.click("import-run").await?;
+    w.find("import-report").await?;
+    let imported = figure(w, "report-imported").await?;
+    ensure!(imported == 600, "{imported} of the 600 gaps imported");
+    let after = action_gap().await?;
+    ensure!(
+        after == before,
+        "the action's gap was {before}, is now {after}"
+    );
+    Ok(())
 }
 
 /// The states' ODOP policy records: the sample's Uttar Pradesh one changed, a second one for

@@ -76,6 +76,9 @@ pub struct SellerRow {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct RecordQuery {
+    /// The one record of this id, as a list shows it: a form's choice that a list's first page
+    /// leaves out.
+    pub id: Option<Id>,
     pub state: Option<StateCode>,
     pub district: Option<DistrictCode>,
     /// Stories and gaps about this product.
@@ -287,9 +290,9 @@ impl Store {
         })
     }
 
-    /// A window of one kind of record (not products or sellers, which have their own lists),
-    /// with the number that match: workshops by date, actions by due date (undated last), the
-    /// rest newest first.
+    /// A window of one kind of record, with the number that match: workshops by date, actions
+    /// by due date (undated last), the rest newest first. Products and sellers have lists of
+    /// their own; here they come as any record does, for a form's choice.
     pub fn record_page(
         &self,
         kind: EntityKind,
@@ -311,6 +314,10 @@ impl Store {
         let table = kind.table();
         let mut filter = String::from(" WHERE 1 = 1");
         let mut args: Vec<Sql> = Vec::new();
+        if let Some(id) = q.id {
+            filter.push_str(" AND t.id = ?");
+            args.push(Sql::Text(id.to_string()));
+        }
         if let Some(state) = q.state {
             filter.push_str(" AND t.state = ?");
             args.push(Sql::Integer(state.0.into()));
@@ -748,6 +755,32 @@ mod tests {
         // Blank text finds every seller.
         assert_eq!(found(Some(187), "  ").len(), found(Some(187), "").len());
         assert!(found(Some(187), "").len() >= 3);
+    }
+
+    #[test]
+    fn one_record_is_listed_by_its_id_where_it_matches_the_rest() {
+        let store = sample();
+        let gaps = whole(&store, EntityKind::Gap);
+        let gap = &gaps.rows[gaps.rows.len() - 1];
+        let id: Id = gap.id.parse().unwrap();
+        let state = gap.fields["state"].as_u64().unwrap() as u16;
+        let by_id = |state: u16| {
+            store
+                .record_page(
+                    EntityKind::Gap,
+                    &RecordQuery {
+                        id: Some(id),
+                        state: Some(StateCode(state)),
+                        limit: 1,
+                        ..RecordQuery::default()
+                    },
+                )
+                .unwrap()
+        };
+        let found = by_id(state);
+        assert_eq!((found.total, found.rows.len()), (1, 1));
+        assert_eq!(found.rows[0].title, gap.title);
+        assert!(by_id(state + 1).rows.is_empty(), "not in another state");
     }
 
     #[test]

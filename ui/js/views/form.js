@@ -165,8 +165,8 @@ async function control(ctx, spec, value, choices, editing) {
     case "records": {
       // Filled from the chosen district's state (see `inStateFor`).
       if (spec.inState) return h("select", { ...common, "data-value": value ?? "", "data-of": spec.of }, options([], value, true));
-      const page = await ctx.call("record_page", { kind: spec.of, query: { limit: 500 } });
-      const list = page.rows.map((r) => [r.id, r.title]);
+      const page = await ctx.call("record_page", { kind: spec.of, query: { limit: OFFERED } });
+      const list = await keepChosen(ctx, spec.of, page.rows.map((r) => [r.id, r.title]), value, {});
       return h("select", common, options(list, value, !spec.required || value === undefined));
     }
     case "product":
@@ -229,16 +229,13 @@ async function offeredFor(ctx, form, only = null) {
     const name = finder?.querySelector(".pick-filter").value.trim() ?? "";
     const asked = String(Number(select.dataset.asked ?? 0) + 1);
     select.dataset.asked = asked;
-    const { list, total } = district ? await inDistrict(ctx, select.dataset.inDistrict, Number(district), name) : { list: [], total: 0 };
+    const found = district ? await inDistrict(ctx, select.dataset.inDistrict, Number(district), name) : { list: [], total: 0 };
+    // Past the first page, or not matching the finder: still the choice while it lies in the
+    // district. One of another district is dropped, as the district changed.
+    const list = district ? await keepChosen(ctx, select.dataset.inDistrict, found.list, want, { district: Number(district) }) : [];
     if (select.dataset.asked !== asked) continue;
-    if (want && district && !list.some(([v]) => v === want)) {
-      // Past the first page, or not matching the finder: still the choice while it lies in
-      // the district. One of another district is dropped, as the district changed.
-      const fields = await ctx.call("record_fields", { kind: select.dataset.inDistrict, id: want }).catch(() => null);
-      if (fields?.district === Number(district)) list.unshift([want, fields.name ?? want]);
-    }
     fill(select, options(list, want, true));
-    if (finder) showFinder(finder, name, total, () => offeredFor(ctx, form, select).catch(ctx.showError));
+    if (finder) showFinder(finder, name, found.total, () => offeredFor(ctx, form, select).catch(ctx.showError));
   }
 }
 
@@ -403,11 +400,21 @@ async function inStateFor(ctx, form, choices) {
     const want = select.value || select.dataset.value;
     let list = [];
     if (state != null) {
-      const page = await ctx.call("record_page", { kind: select.dataset.of, query: { state, limit: 500 } });
-      list = page.rows.map((r) => [r.id, r.title]);
+      const page = await ctx.call("record_page", { kind: select.dataset.of, query: { state, limit: OFFERED } });
+      list = await keepChosen(ctx, select.dataset.of, page.rows.map((r) => [r.id, r.title]), want, { state });
     }
     fill(select, options(list, want, true));
   }
+}
+
+/** Keeps the record chosen in a select listed, first, where the list's first page leaves it
+ * out, as long as it still matches `query` (its state): a select that lacked it would save
+ * another record, or none, in its place. */
+async function keepChosen(ctx, kind, list, want, query) {
+  if (!want || list.some(([v]) => v === want)) return list;
+  const page = await ctx.call("record_page", { kind, query: { ...query, id: want, limit: 1 } }).catch(() => null);
+  const row = page?.rows[0];
+  return row ? [[row.id, row.title], ...list] : list;
 }
 
 function showFieldError(form, key, message) {
