@@ -400,6 +400,42 @@ async fn sellers(w: &Window, shots: &Path, product: &str) -> Result<()> {
             .is_some_and(|s| s.contains(&json!("Kashi Weavers Collective"))),
         "the product's sellers: {sellers}"
     );
+    // The seller list, filtered to them, with a way back to all.
+    let listed = sellers.as_array().map_or(0, Vec::len);
+    w.click("product-all-sellers").await?;
+    w.shown("sellers").await?;
+    let chip = w.text("seller-product").await?;
+    ensure!(
+        chip.starts_with("Sellers of Banarasi Silk Saree"),
+        "{chip:?}"
+    );
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{listed}'"
+        ),
+        "the seller list to hold the product's sellers only",
+    )
+    .await?;
+    w.shot(shots, "09b-sellers-of-a-product").await?;
+    // A seller added here sells the product, in its district, once the form is saved.
+    w.click("add-seller").await?;
+    w.find("form-seller").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=field-district]').value === '187' \
+         && [...document.querySelectorAll('[data-testid=field-products] label')]\
+            .some((l) => l.textContent === 'Banarasi Silk Saree' && l.querySelector('input').checked)",
+        "the new seller's form to name the product and its district",
+    )
+    .await?;
+    w.click("form-cancel").await?;
+    dialog_closed(w).await?;
+    w.click("seller-product-clear").await?;
+    w.wait_until(
+        "!document.querySelector('[data-testid=seller-product]') \
+         && Number(document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '')) > 0",
+        "every seller listed again",
+    )
+    .await?;
     Ok(())
 }
 

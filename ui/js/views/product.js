@@ -75,7 +75,8 @@ export async function render(view, id, ctx) {
           h("div", { class: "brochure-slot", "data-testid": "brochure-slot" },
             h("a", { class: "button", href: `#/brochure/product/${p.id}`, "data-testid": "product-brochure" }, t("brochure.product")),
             h("a", { class: "button", href: `#/brochure/district/${p.district}`, "data-testid": "district-brochure" }, t("brochure.district"))))),
-      h("h3", {}, t("product.sellers", { n: num(sellers.total) })),
+      h("div", { class: "section-head" }, h("h3", {}, t("product.sellers", { n: num(sellers.total) })),
+        sellers.total ? h("a", { class: "button", href: `#/sellers/product/${p.id}`, "data-testid": "product-all-sellers" }, t("product.all_sellers")) : null),
       sellers.rows.length
         ? h("div", { class: "table-wrap short" }, h("table", { class: "data-table" },
             h("thead", {}, h("tr", {},

@@ -14,9 +14,14 @@ const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website",
 
 const kept = { district: "", kind: "", onboarding: "" };
 
-export async function render(view, ctx) {
+/** The seller list; `#/sellers/product/ID` lists that product's sellers only. */
+export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
-  const choices = await ctx.choices();
+  const productId = arg.startsWith("product/") ? arg.slice("product/".length) : "";
+  const [choices, product] = await Promise.all([
+    ctx.choices(),
+    productId ? ctx.call("product_detail", { id: productId }) : null,
+  ]);
   if (!ctx.current(gen)) return;
   let total = 0;
   let pages = new Map();
@@ -116,6 +121,7 @@ export async function render(view, ctx) {
     kept.onboarding = onboarding.value;
     const [platform, on] = onboarding.value.split(":");
     query = {
+      product: productId || null,
       district: district.value ? Number(district.value) : null,
       kind: kind.value || null,
       platform: platform || null,
@@ -171,14 +177,21 @@ export async function render(view, ctx) {
   district.addEventListener("change", () => reload().catch(ctx.showError));
   kind.addEventListener("change", () => reload().catch(ctx.showError));
   onboarding.addEventListener("change", () => reload().catch(ctx.showError));
-  add.addEventListener("click", () =>
-    openForm(ctx, "seller", null, { district: district.value }, () => reload().catch(ctx.showError)));
+  // A seller added to a product's list sells it, in its district, unless the form says otherwise.
+  const preset = () => (product
+    ? { district: String(product.product.district), products: [productId] }
+    : { district: district.value });
+  add.addEventListener("click", () => openForm(ctx, "seller", null, preset(), () => reload().catch(ctx.showError)));
 
+  // Which product's sellers these are, with the way back to all of them.
+  const ofProduct = product && h("span", { class: "chip", "data-testid": "seller-product" },
+    t("sellers.of_product", { product: product.product.name }),
+    h("a", { href: "#/sellers", class: "chip-clear", "aria-label": t("sellers.all"), "data-testid": "seller-product-clear" }, "×"));
   fill(view,
     h("section", { class: "panel list-screen", "data-testid": "sellers", "aria-labelledby": "sellers-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "sellers-title" }, t("sellers.title")),
-        district, kind, onboarding, count, add),
+        ofProduct, district, kind, onboarding, count, add),
       h("div", { class: "vlist-head", role: "row" },
         h("span", { role: "columnheader" }, t("col.name")),
         h("span", { role: "columnheader" }, t("col.kind")),
