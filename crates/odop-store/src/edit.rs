@@ -119,7 +119,13 @@ impl<'c> Edit<'c> {
             None => None,
         };
         let place = (record.state().0, record.district().map(|d| d.0));
-        self.admit(kind, id, place, &new, old.as_ref().map(|(_, f, v)| (f, *v)))?;
+        self.admit(
+            kind,
+            id,
+            place,
+            &new,
+            old.as_ref().map(|(_, f, v)| (f, *v > 0)),
+        )?;
         match old {
             None => {
                 // A create's history holds the new fields as they are: the body's own text.
@@ -473,21 +479,22 @@ impl<'c> Edit<'c> {
     /// record, one the server never took, or one moved), the server's lists as the last pull
     /// brought them, as the server will check them, so a newer list locks no record; and the
     /// records a move to another state would leave naming one of another state. `old` is the
-    /// stored row's fields with the server version it was synced at (0: never taken there).
+    /// row as it stands, with whether the server holds it so (a row the server never took has
+    /// no place there yet).
     pub(crate) fn admit(
         &self,
         kind: EntityKind,
         id: Id,
         (state, district): (u16, Option<u32>),
         new: &Fields,
-        old: Option<(&Fields, i64)>,
+        old: Option<(&Fields, bool)>,
     ) -> Result<(), StoreError> {
         self.check_references(kind, state, new)?;
         let same_state =
             |old: &Fields| old.get("state").and_then(Value::as_u64) == Some(u64::from(state));
         if !self.server_places.is_empty() {
-            let kept = old.is_some_and(|(old, version)| {
-                version > 0
+            let kept = old.is_some_and(|(old, held_there)| {
+                held_there
                     && same_state(old)
                     && old.get("district").and_then(Value::as_u64) == district.map(u64::from)
             });

@@ -1198,13 +1198,8 @@ impl Store {
             };
             if keep_row {
                 let fields = wanted.unwrap_or_default();
-                check_settled(
-                    &edit,
-                    kind,
-                    row_id,
-                    &fields,
-                    current.as_ref().map(|f| (f, version)),
-                )?;
+                let old = current.as_ref().map(|f| (f, version > 0));
+                check_settled(&edit, kind, row_id, &fields, old)?;
                 let changes: Fields = fields
                     .iter()
                     .map(|(k, v)| (k.clone(), json!({ "old": null, "new": v })))
@@ -1249,7 +1244,7 @@ impl Store {
             } else {
                 fields.insert(c.field.clone(), value.clone());
             }
-            check_settled(&edit, kind, row_id, &fields, Some((&before, version)))?;
+            check_settled(&edit, kind, row_id, &fields, Some((&before, version > 0)))?;
             write_local_row(edit.tx(), kind, &c.row, version, &fields)?;
             let mut changes = Fields::new();
             changes.insert(c.field.clone(), json!({ "old": held, "new": value }));
@@ -1408,7 +1403,7 @@ fn check_settled(
     kind: EntityKind,
     id: Id,
     fields: &Fields,
-    old: Option<(&Fields, i64)>,
+    old: Option<(&Fields, bool)>,
 ) -> Result<(), StoreError> {
     let checked =
         kind.check(fields)

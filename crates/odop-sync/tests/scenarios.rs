@@ -394,6 +394,39 @@ async fn a_merged_row_in_an_unknown_district_is_refused_and_the_conflict_stays_o
     one.agrees_with(&hub);
 }
 
+/// Taking the other side's row over a deletion made here keeps it where the server holds it,
+/// though the server's lists, loaded since, lack that place: the server keeps the row there,
+/// and so may this desk.
+#[tokio::test]
+async fn a_row_taken_back_over_a_deletion_keeps_a_place_the_newer_lists_lack() {
+    let (_dir, hub, one, two, p) = two_desks_with_one_row().await;
+    let list = odop_ledger::Places {
+        states: [9, 10].into(),
+        districts: [(188, 9), (211, 10), (212, 10)].into(),
+    };
+    hub.ledger().set_places(&list).unwrap();
+    one.delete(p.id);
+    let mut edited = two.get(p.id).unwrap();
+    edited.name = "Zari and Zardozi".into();
+    two.add(&edited);
+    let r = two.sync().await;
+    assert_eq!((r.applied, r.refused), (1, 0), "{r:?}");
+    let r = one.sync().await;
+    assert_eq!(r.conflicts, 1, "{r:?}");
+    assert_eq!(r.places, Some(list.tag()));
+    let c = one.store().conflicts(false).unwrap().remove(0);
+    assert_eq!(c.conflict.field, "*");
+    // The pull brought the row back as the server holds it, until a person decides.
+    assert_eq!(one.get(p.id).unwrap(), edited);
+    one.store()
+        .resolve("one", &c.conflict.id, &Resolution::Theirs)
+        .unwrap();
+    assert_eq!(one.get(p.id).unwrap(), edited);
+    let r = one.sync().await;
+    assert_eq!((r.applied, r.refused), (1, 0), "{r:?}");
+    one.agrees_with(&hub);
+}
+
 /// Taking the other side's deletion is a deletion like any other: refused, naming them, while
 /// records of this desk still name the record.
 #[tokio::test]
