@@ -342,6 +342,26 @@ async fn sellers(w: &Window, shots: &Path, product: &str) -> Result<()> {
     )
     .await?;
     w.shot(shots, "09-sellers").await?;
+    // The dashboard's bar of sellers on ONDC opens the list of exactly them.
+    w.go("dashboard").await?;
+    let ondc = w
+        .eval(
+            "const bar = document.querySelector('[data-testid=chart-platforms] a[href=\"#/sellers/onboarded/ondc\"]'); \
+             bar.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })); \
+             return bar.querySelector('.chart-value').textContent;",
+            vec![],
+        )
+        .await?;
+    w.shown("sellers").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=seller-onboarding]').value === 'ondc:on' \
+             && document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === {ondc}"
+        ),
+        "the sellers on ONDC listed",
+    )
+    .await?;
+    w.select("seller-onboarding", "").await?;
     w.click("add-seller").await?;
     w.find("form-seller").await?;
     w.select("field-district", "187").await?;

@@ -12,8 +12,8 @@ function svg(tag, attrs = {}, text) {
 }
 
 /**
- * Horizontal bars, one per `{ label, count }`, longest first as given. `title` names the chart
- * for screen readers.
+ * Horizontal bars, one per `{ label, count }`, longest first as given; a bar with an `href`
+ * links there (the records it counts). `title` names the chart for screen readers.
  */
 export function barChart(items, title, { width = 420, bar = 20, gap = 8, labelWidth = 150 } = {}) {
   const max = Math.max(1, ...items.map((i) => i.count));
@@ -31,11 +31,18 @@ export function barChart(items, title, { width = 420, bar = 20, gap = 8, labelWi
     const y = i * (bar + gap);
     const w = Math.max(2, (item.count / max) * room);
     const label = svg("text", { x: labelWidth - 8, y: y + bar / 2, class: "chart-label", "text-anchor": "end", "dominant-baseline": "central" }, item.label);
-    root.append(
+    const parts = [
       label,
       svg("rect", { x: labelWidth, y, width: w, height: bar, rx: 3, class: `chart-bar chart-bar-${i % 4}` }),
       svg("text", { x: labelWidth + w + 6, y: y + bar / 2, class: "chart-value", "dominant-baseline": "central" }, num(item.count)),
-    );
+    ];
+    if (item.href) {
+      const link = svg("a", { href: item.href, class: "chart-link", "aria-label": `${item.label}: ${num(item.count)}` });
+      link.append(...parts);
+      root.append(link);
+    } else {
+      root.append(...parts);
+    }
   });
   return root;
 }

@@ -14,10 +14,13 @@ const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website",
 
 const kept = { district: "", kind: "", onboarding: "" };
 
-/** The seller list; `#/sellers/product/ID` lists that product's sellers only. */
+/** The seller list; `#/sellers/product/ID` lists that product's sellers only, and
+ * `#/sellers/onboarded/PLATFORM` those onboarded on a platform (the dashboard's bars). */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const productId = arg.startsWith("product/") ? arg.slice("product/".length) : "";
+  const platform = arg.startsWith("onboarded/") ? arg.slice("onboarded/".length) : "";
+  if (PLATFORMS.includes(platform)) Object.assign(kept, { district: "", kind: "", onboarding: `${platform}:on` });
   const [choices, product] = await Promise.all([
     ctx.choices(),
     productId ? ctx.call("product_detail", { id: productId }) : null,
