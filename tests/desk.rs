@@ -77,6 +77,24 @@ async fn first_run_and_sample(w: &Window, shots: &Path) -> Result<()> {
 }
 
 async fn districts_to_product(w: &Window, shots: &Path) -> Result<()> {
+    // The dashboard's bar of handloom products opens the districts that have one.
+    w.go("dashboard").await?;
+    w.eval(
+        "document.querySelector('[data-testid=chart-sectors] a[href=\"#/districts/sector/handloom\"]')\
+         .dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })); return null;",
+        vec![],
+    )
+    .await?;
+    w.shown("districts").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=filter-sector]').value === 'handloom' \
+         && document.querySelectorAll('[data-testid=district-row]').length > 0 \
+         && [...document.querySelectorAll('[data-testid=district-row] td:last-child')]\
+            .every((td) => td.textContent.includes('Handloom'))",
+        "the districts with a handloom product",
+    )
+    .await?;
+    w.select("filter-sector", "").await?;
     w.go("districts").await?;
     let all = visible_rows(w, "district-row").await?;
     ensure!(all > 1, "the district list shows {all} rows");

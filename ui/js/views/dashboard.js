@@ -35,7 +35,7 @@ export async function render(view, ctx) {
     ctx.call("record_page", { kind: "action", query: { overdue: true, today: today(), limit: 0 } }),
   ]);
   if (!ctx.current(gen)) return;
-  const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count }));
+  const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count, href: `#/districts/sector/${sectorSlug(c.key)}` }));
   const platforms = stats.sellers_onboarded.map((c) => ({ label: word("platform", c.key), count: c.count, href: `#/sellers/onboarded/${c.key}` }));
   const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count }));
   const policies = (status) => stats.policies.find((c) => c.key === status)?.count ?? 0;

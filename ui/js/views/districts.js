@@ -13,10 +13,14 @@ function select(testid, label, value, options) {
       options.map(([v, text]) => h("option", { value: v, selected: v === value }, text))));
 }
 
-export async function render(view, ctx) {
+/** The district list; `#/districts/sector/SLUG` lists the districts with a product of that
+ * sector (the dashboard's bars), every other filter cleared. */
+export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const choices = await ctx.choices();
   if (!ctx.current(gen)) return;
+  const wanted = arg.startsWith("sector/") ? arg.slice("sector/".length) : "";
+  if (choices.sectors.some(([slug]) => slug === wanted)) Object.assign(kept, { sector: wanted, rank: "", gi: "", text: "" });
   const sector = select("filter-sector", t("districts.sector"), kept.sector,
     [["", t("filter.any")], ...choices.sectors.map(([slug]) => [slug, word("sector", slug)])]);
   const rank = select("filter-rank", t("districts.rank"), kept.rank,
