@@ -900,25 +900,31 @@ async fn export(w: &Window, scratch: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Imports `file` as `layout` through the wizard, checked then run, and gives how many rows the
+/// report says were imported.
+async fn imported_in_the_wizard(w: &Window, layout: &str, file: &Path) -> Result<u64> {
+    w.go("import").await?;
+    w.select("import-layout", layout).await?;
+    w.type_into("import-path", &path_text(file)?).await?;
+    w.click("import-check").await?;
+    w.find("import-preview").await?;
+    w.click("import-run").await?;
+    w.find("import-report").await?;
+    figure(w, "report-imported").await
+}
+
 /// A district with more sellers than a form lists at once: 600 looms of Varanasi come in
 /// through the import wizard, and the workshop's form finds one beyond the first 500 by a part
 /// of its name, ticks it, and keeps it ticked when saved; a story chooses another the same way
 /// and keeps it. An action keeps its gap among 600 newer ones.
-async fn many_sellers(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
+async fn long_lists(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     let file = scratch.join("looms.csv");
     let mut text = String::from("Name,Kind,State,District,LGD Code\n");
     for i in 1..=600 {
         text.push_str(&format!("Loom {i:03},weaver,Uttar Pradesh,Varanasi,187\n"));
     }
     std::fs::write(&file, text)?;
-    w.go("import").await?;
-    w.select("import-layout", "sellers").await?;
-    w.type_into("import-path", &path_text(&file)?).await?;
-    w.click("import-check").await?;
-    w.find("import-preview").await?;
-    w.click("import-run").await?;
-    w.find("import-report").await?;
-    let imported = figure(w, "report-imported").await?;
+    let imported = imported_in_the_wizard(w, "sellers", &file).await?;
     ensure!(imported == 600, "{imported} of the 600 looms imported");
 
     w.go("workshops").await?;
@@ -1039,14 +1045,7 @@ async fn many_sellers(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
         ));
     }
     std::fs::write(&file, text)?;
-    w.go("import").await?;
-    w.select("import-layout", "gaps").await?;
-    w.type_into("import-path", &path_text(&file)?).await?;
-    w.click("import-check").await?;
-    w.find("import-preview").await?;
-    w.click("import-run").await?;
-    w.find("import-report").await?;
-    let imported = figure(w, "report-imported").await?;
+    let imported = imported_in_the_wizard(w, "gaps", &file).await?;
     ensure!(imported == 600, "{imported} of the 600 gaps imported");
     let after = action_gap().await?;
     ensure!(
@@ -1400,7 +1399,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         search(&w, &shots).await?;
         let imported = import(&w, &shots).await?;
         export(&w, &harness.scratch()?).await?;
-        many_sellers(&w, &shots, &harness.scratch()?).await?;
+        long_lists(&w, &shots, &harness.scratch()?).await?;
         w.go("dashboard").await?;
         let products = figure(&w, "stat-products").await?;
         ensure!(
