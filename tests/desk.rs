@@ -509,6 +509,29 @@ async fn ticked(w: &Window, field: &str) -> Result<Value> {
 }
 
 async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> {
+    // The dashboard's bar of open gaps of a kind opens the list of exactly them.
+    w.go("dashboard").await?;
+    let bar = w
+        .eval(
+            "const bar = document.querySelector('[data-testid=chart-gaps] a'); \
+             bar.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })); \
+             return [bar.getAttribute('href').split('/').pop(), bar.querySelector('.chart-value').textContent];",
+            vec![],
+        )
+        .await?;
+    let (kind, n) = (&bar[0], &bar[1]);
+    w.shown("gaps").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=gap-kind-filter]').value === {kind} \
+             && document.querySelector('[data-testid=gap-filter]').selectedOptions[0].textContent === 'Open' \
+             && document.querySelector('[data-testid=gap-count]').textContent.replace(/\\D/g, '') === {n}"
+        ),
+        "the open gaps of the bar's kind listed",
+    )
+    .await?;
+    w.select("gap-kind-filter", "").await?;
+    w.select("gap-filter", "0").await?;
     for (route, row, shot) in [
         ("workshops", "workshop-row", "11-workshops"),
         ("stories", "story-row", "12-stories"),

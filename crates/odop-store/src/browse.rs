@@ -3,8 +3,8 @@
 //! district's or product's page, and the choices a form offers.
 
 use odop_domain::{
-    Action, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap, Id, Policy, Product,
-    Rank, Seller, StateCode, Story, Workshop,
+    Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap, Id,
+    Policy, Product, Rank, Seller, StateCode, Story, Workshop,
 };
 use rusqlite::types::Value as Sql;
 use serde::{Deserialize, Serialize};
@@ -94,6 +94,8 @@ pub struct RecordQuery {
     pub today: Option<Date>,
     /// Gaps still open (`true`) or closed (`false`).
     pub open: Option<bool>,
+    /// Gaps or actions of this kind (what the dashboard counts open gaps by).
+    pub gap_kind: Option<ActionKind>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -353,6 +355,10 @@ impl Store {
         if let (Some(open), EntityKind::Gap) = (q.open, kind) {
             filter.push_str(" AND t.open = ?");
             args.push(Sql::Integer(open.into()));
+        }
+        if let (Some(k), EntityKind::Gap | EntityKind::Action) = (q.gap_kind, kind) {
+            filter.push_str(" AND json_extract(t.body, '$.kind') = ?");
+            args.push(Sql::Text(k.as_str().to_owned()));
         }
         let total: i64 = self
             .conn()
@@ -910,6 +916,58 @@ mod tests {
                 "Undated"
             ]
         );
+    }
+
+    #[test]
+    fn open_gaps_of_a_kind_are_those_the_dashboard_counts() {
+        let store = sample();
+        let stats = store.stats(None).unwrap();
+        assert!(
+            !stats.open_gaps_by_kind.is_empty(),
+            "the sample has open gaps"
+        );
+        for count in &stats.open_gaps_by_kind {
+            let kind: ActionKind = count.key.parse().unwrap();
+            let page = store
+                .record_page(
+                    EntityKind::Gap,
+                    &RecordQuery {
+                        open: Some(true),
+                        gap_kind: Some(kind),
+                        limit: 100,
+                        ..RecordQuery::default()
+                    },
+                )
+                .unwrap();
+            assert_eq!(page.total, count.count, "{kind}");
+            assert!(page
+                .rows
+                .iter()
+                .all(|r| r.fields["kind"] == kind.as_str() && r.fields["open"] == true));
+        }
+        // Actions are filtered by their kind too.
+        let actions = whole(&store, EntityKind::Action);
+        let kind: ActionKind = actions.rows[0].fields["kind"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let of_kind = store
+            .record_page(
+                EntityKind::Action,
+                &RecordQuery {
+                    gap_kind: Some(kind),
+                    limit: 100,
+                    ..RecordQuery::default()
+                },
+            )
+            .unwrap();
+        let expected = actions
+            .rows
+            .iter()
+            .filter(|r| r.fields["kind"] == kind.as_str())
+            .count();
+        assert_eq!(of_kind.rows.len(), expected);
     }
 
     #[test]

@@ -37,7 +37,7 @@ export async function render(view, ctx) {
   if (!ctx.current(gen)) return;
   const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count, href: `#/districts/sector/${sectorSlug(c.key)}` }));
   const platforms = stats.sellers_onboarded.map((c) => ({ label: word("platform", c.key), count: c.count, href: `#/sellers/onboarded/${c.key}` }));
-  const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count }));
+  const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count, href: `#/gaps/open/${c.key}` }));
   const policies = (status) => stats.policies.find((c) => c.key === status)?.count ?? 0;
   const states = stats.policies.reduce((all, c) => all + c.count, 0);
 

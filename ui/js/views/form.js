@@ -10,7 +10,8 @@ const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website",
 const ONBOARDING = ["not_started", "in_progress", "onboarded", "suspended"];
 const SELLER_KINDS = ["artisan", "weaver", "farmer", "fpo", "shg", "msme", "cooperative", "exporter"];
 const PACKAGING = ["not_assessed", "needed", "in_progress", "done"];
-const ACTION_KINDS = ["ecommerce_onboarding", "state_policy", "packaging", "seller_connection", "buyer_connection", "other"];
+/** What kind of market linkage a gap lacks, and an action works on. */
+export const ACTION_KINDS = ["ecommerce_onboarding", "state_policy", "packaging", "seller_connection", "buyer_connection", "other"];
 const ACTION_STATUS = ["open", "in_progress", "done", "dropped"];
 const POLICY_STATUS = ["none", "drafting", "notified"];
 

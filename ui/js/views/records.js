@@ -3,7 +3,7 @@
 
 import { h, fill, arrowKeys } from "../dom.js";
 import { t, num, word, stateName, byStateName } from "../i18n.js";
-import { openForm, confirmDelete } from "./form.js";
+import { openForm, confirmDelete, ACTION_KINDS } from "./form.js";
 import { syncBadge } from "../badges.js";
 
 const STEP = 200;
@@ -85,6 +85,8 @@ const FILTERS = {
 
 /** The filter chosen for each kind, kept while the app runs. */
 const kept = {};
+/** The kind of gap or action chosen for each list ("" for all), kept likewise. */
+const keptKind = {};
 
 /** Opens the action list on its overdue actions. */
 export function openOverdueActions(ctx) {
@@ -96,8 +98,15 @@ const TITLES = {
   workshop: "nav.workshops", story: "nav.stories", gap: "nav.gaps", action: "nav.actions", policy: "nav.policies",
 };
 
-export async function render(view, kind, ctx) {
+/** A list of one kind of record; for gaps, `#/gaps/open/KIND` lists the open gaps of that kind
+ * (the dashboard's bars). */
+export async function render(view, kind, ctx, arg = "") {
   const gen = ctx.generation();
+  const [, gapKind] = arg.match(/^open\/(\w+)$/) ?? [];
+  if (kind === "gap" && ACTION_KINDS.includes(gapKind)) {
+    kept.gap = FILTERS.gap.findIndex(([label]) => label === "gap.open");
+    keptKind.gap = gapKind;
+  }
   let limit = STEP;
   const body = h("tbody", { "data-testid": `${kind}-rows` });
   const count = h("span", { class: "count", "data-testid": `${kind}-count`, "aria-live": "polite" });
@@ -115,10 +124,22 @@ export async function render(view, kind, ctx) {
     limit = STEP;
     reload();
   });
+  // Gaps and actions by what kind of market linkage they are about.
+  const kindFilter = kind === "gap" || kind === "action"
+    ? h("select", { "data-testid": `${kind}-kind-filter`, "aria-label": t("col.kind") },
+      h("option", { value: "" }, t("filter.any")),
+      ACTION_KINDS.map((k) => h("option", { value: k, selected: k === (keptKind[kind] ?? "") }, word("action_kind", k))))
+    : null;
+  kindFilter?.addEventListener("change", () => {
+    keptKind[kind] = kindFilter.value;
+    limit = STEP;
+    reload();
+  });
 
   async function load() {
     const chosen = FILTERS[kind]?.[kept[kind] ?? 0]?.[1] ?? {};
-    const page = await ctx.call("record_page", { kind, query: { ...chosen, today: today(), limit } });
+    const query = { ...chosen, gap_kind: keptKind[kind] || null, today: today(), limit };
+    const page = await ctx.call("record_page", { kind, query });
     if (!ctx.current(gen)) return;
     count.textContent = t("list.count", { n: num(page.total) });
     more.hidden = page.rows.length >= page.total;
@@ -162,7 +183,7 @@ export async function render(view, kind, ctx) {
     h("section", { class: "panel list-screen", "data-testid": `${kind}-list`, "aria-labelledby": "records-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "records-title" }, t(TITLES[kind])),
-        filter, count, add),
+        filter, kindFilter, count, add),
       h("div", { class: "table-wrap" },
         h("table", { class: "data-table" },
           h("thead", {}, h("tr", {},
