@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use odop_domain::{
-    Action, ActionStatus, Date, DistrictCode, Entity, EntityKind, Gap, Id, Policy, Product, Rank,
-    Seller, StateCode, Story, Workshop,
+    Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Gap, Id, Policy,
+    Product, Rank, Seller, StateCode, Story, Workshop,
 };
 use odop_exchange::{ExchangeError, ImportOptions};
 use odop_store::{ProductFilter, RecordQuery, Store, StoreError};
@@ -217,6 +217,10 @@ struct ListArgs {
     /// Gaps only: still open (true) or closed (false).
     #[arg(long)]
     open: Option<bool>,
+    /// Gaps and actions only: the kind of market linkage (ecommerce_onboarding, state_policy,
+    /// packaging, seller_connection, buyer_connection, other).
+    #[arg(long)]
+    kind: Option<String>,
     #[arg(long, default_value_t = 200)]
     limit: usize,
     #[arg(long, default_value_t = 0)]
@@ -539,14 +543,22 @@ fn save(
 }
 
 /// The places and window of a list, as a record query.
-fn record_query(a: &ListArgs) -> RecordQuery {
-    RecordQuery {
+fn record_query(a: &ListArgs) -> Result<RecordQuery, fields::FieldError> {
+    let gap_kind = match &a.kind {
+        Some(k) => Some(
+            k.parse::<ActionKind>()
+                .map_err(fields::FieldError::Invalid)?,
+        ),
+        None => None,
+    };
+    Ok(RecordQuery {
         state: a.state.map(StateCode),
         district: a.district.map(DistrictCode),
+        gap_kind,
         offset: a.offset,
         limit: a.limit,
         ..RecordQuery::default()
-    }
+    })
 }
 
 /// Records of one kind picked by what only their own list can filter on, in that list's order.
@@ -618,14 +630,14 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
         ListWhat::Sellers => records::<Seller>(store, state, district, a, out)?,
         ListWhat::Workshops => records::<Workshop>(store, state, district, a, out)?,
         ListWhat::Stories => records::<Story>(store, state, district, a, out)?,
-        ListWhat::Gaps if a.open.is_some() => {
+        ListWhat::Gaps if a.open.is_some() || a.kind.is_some() => {
             let query = RecordQuery {
                 open: a.open,
-                ..record_query(a)
+                ..record_query(a)?
             };
             filtered::<Gap>(store, &query, out)?;
         }
-        ListWhat::Actions if a.status.is_some() || a.overdue => {
+        ListWhat::Actions if a.status.is_some() || a.overdue || a.kind.is_some() => {
             let status = match &a.status {
                 Some(s) => Some(
                     s.parse::<ActionStatus>()
@@ -637,7 +649,7 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
                 status,
                 overdue: a.overdue,
                 today: a.today,
-                ..record_query(a)
+                ..record_query(a)?
             };
             filtered::<Action>(store, &query, out)?;
         }

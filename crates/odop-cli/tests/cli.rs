@@ -388,6 +388,23 @@ fn overdue_actions_and_open_gaps_are_listed_for_a_follow_up() {
     let open = odop.json(&["list", "gaps", "--open", "true"]);
     assert_eq!(open.as_array().unwrap().len(), 2);
     assert!(open.as_array().unwrap().iter().all(|g| g["open"] == true));
+    // By kind, as the dashboard counts open gaps, and actions likewise.
+    let packaging = odop.json(&["list", "gaps", "--open", "true", "--kind", "packaging"]);
+    assert_eq!(packaging.as_array().unwrap().len(), 1, "{packaging}");
+    assert_eq!(packaging[0]["kind"], "packaging");
+    let actions = odop.json(&["list", "actions", "--kind", "packaging"]);
+    assert_eq!(actions.as_array().unwrap().len(), 1, "{actions}");
+    assert!(odop
+        .json(&["list", "actions", "--kind", "state_policy"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let bad = odop.run(&["list", "gaps", "--kind", "shipping"]);
+    assert_eq!(bad.status.code(), Some(3), "{bad:?}");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("shipping"),
+        "{bad:?}"
+    );
     assert_eq!(
         odop.json(&["list", "gaps", "--open", "false"])
             .as_array()
