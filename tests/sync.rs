@@ -275,12 +275,26 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
         w.click("form-save").await?;
         let said = w.text("field-district-error").await?;
         ensure!(
-            said == "District code 148 is not in the server's LGD list, so the server would refuse \
-                     this record. Choose a listed district, or ask the server's administrator to \
-                     load the current list.",
+            said == "District code 148 (Gorakhpur) is not in the server's LGD list, so the server \
+                     would refuse this record. Choose a listed district, or ask the server's \
+                     administrator to load the current list.",
             "{said:?}"
         );
         w.shot(&shots, "03-form-refuses-unlisted-district").await?;
+        // Surat, which the server's list puts in West Bengal, likewise.
+        w.select("field-district", "459").await?;
+        w.click("form-save").await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=field-district-error]').textContent.includes('459')",
+            "Surat refused",
+        )
+        .await?;
+        let said = w.text("field-district-error").await?;
+        ensure!(
+            said == "The server's LGD list puts district 459 (Surat) in West Bengal, not in the \
+                     record's state, so the server would refuse this record here.",
+            "{said:?}"
+        );
         // A listed district is taken, and sent.
         w.select("field-district", "187").await?;
         w.click("form-save").await?;

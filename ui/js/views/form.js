@@ -523,7 +523,7 @@ export async function openForm(ctx, kind, id, preset, after) {
       dialog.close();
       arrive(ctx, after?.(saved), t(`form.saved.${saved.outcome}`));
     } catch (error) {
-      const input = error.field ? showFieldError(form, error.field, fieldErrorText(error)) : null;
+      const input = error.field ? showFieldError(form, error.field, fieldErrorText(named(error, choices))) : null;
       if (input) input.focus();
       else {
         formError.textContent = errorText(error);
@@ -535,6 +535,25 @@ export async function openForm(ctx, kind, id, preset, after) {
   });
   dialog.showModal();
   form.querySelector("input, select, textarea")?.focus();
+}
+
+/** A refusal whose detail names places by code, with the names this desk knows them by: "148
+ * (Gorakhpur)", as the sync screen says them. */
+function named(error, choices) {
+  const d = error.detail;
+  if (!d || typeof d.problem !== "string" || !d.problem.startsWith("server_")) return error;
+  const district = choices.districts.find((c) => c.code === d.district);
+  const label = (code, name) => (name ? `${code} (${name})` : String(code));
+  const stateOf = (code) => {
+    const known = choices.states.find((c) => c.code === code);
+    return known ? stateName(code, known.name) : null;
+  };
+  const detail = { ...d };
+  if (Number.isInteger(d.district)) detail.district = label(d.district, district?.name);
+  if (Number.isInteger(d.state)) detail.state = label(d.state, stateOf(d.state));
+  // The state the server's list puts a district in, by its name where this desk knows it.
+  if (Number.isInteger(d.actual)) detail.actual = stateOf(d.actual) ?? label(d.actual, null);
+  return { ...error, detail };
 }
 
 /** Asks before deleting; calls `after` once deleted. */
