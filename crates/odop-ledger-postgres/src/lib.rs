@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_epochs.sql")),
     (3, include_str!("../migrations/0003_names.sql")),
     (4, include_str!("../migrations/0004_places.sql")),
+    (5, include_str!("../migrations/0005_places_tag.sql")),
 ];
 
 /// The advisory lock that keeps two servers starting together from migrating at once.
@@ -467,6 +468,7 @@ impl Ledger for PostgresLedger {
     }
 
     fn set_places(&self, places: &Places) -> Result<(), LedgerError> {
+        let tag = places.tag();
         let states: Vec<i32> = places.states.iter().map(|s| i32::from(*s)).collect();
         let (codes, in_states): (Vec<i64>, Vec<i32>) = places
             .districts
@@ -485,6 +487,7 @@ impl Ledger for PostgresLedger {
                  SELECT * FROM unnest($1::bigint[], $2::int[])",
                 &[&codes, &in_states],
             )?;
+            tx.execute("UPDATE ledger_meta SET places_tag = $1", &[&tag])?;
             Ok(())
         })
     }
@@ -887,6 +890,14 @@ impl Tx for PgTx<'_> {
 impl Reader for PgTx<'_> {
     fn places(&mut self) -> Result<Places, LedgerError> {
         Tx::places(self)
+    }
+
+    fn places_tag(&mut self) -> Result<Option<String>, LedgerError> {
+        let row = self.query_opt("SELECT places_tag FROM ledger_meta", &[])?;
+        Ok(match row {
+            Some(row) => row.try_get(0).map_err(sql)?,
+            None => None,
+        })
     }
 
     fn epoch(&mut self) -> Result<String, LedgerError> {

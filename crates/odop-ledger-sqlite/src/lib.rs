@@ -314,6 +314,12 @@ impl Ledger for SqliteLedger {
             for (code, in_state) in &places.districts {
                 district.execute(params![code, in_state]).map_err(sql)?;
             }
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('places_tag', ?1) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [places.tag()],
+            )
+            .map_err(sql)?;
             Ok(())
         })
     }
@@ -674,6 +680,15 @@ impl Tx for SqliteTx<'_, '_> {
 impl Reader for SqliteTx<'_, '_> {
     fn places(&mut self) -> Result<Places, LedgerError> {
         Tx::places(self)
+    }
+
+    fn places_tag(&mut self) -> Result<Option<String>, LedgerError> {
+        self.tx
+            .prepare_cached("SELECT value FROM meta WHERE key = 'places_tag'")
+            .map_err(sql)?
+            .query_row([], |r| r.get(0))
+            .optional()
+            .map_err(sql)
     }
 
     fn epoch(&mut self) -> Result<String, LedgerError> {

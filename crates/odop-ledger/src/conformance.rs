@@ -1575,4 +1575,20 @@ fn places_pulled(ledger: &dyn Ledger) {
     assert_eq!(update.districts, vec![(187, 9), (230, 10)]);
     assert_eq!(ask(Some(&list.tag()), 0, 100).places, None);
     assert_eq!(ask(None, 0, 100).places, None);
+    // Cleared, the lists go as none to a desk that holds them.
+    ledger
+        .set_places(&Places::default())
+        .expect("places cleared");
+    let cleared = ask(Some(&list.tag()), 0, 100)
+        .places
+        .expect("the lists cleared");
+    assert_eq!(
+        (
+            cleared.tag.as_str(),
+            cleared.states.len(),
+            cleared.districts.len()
+        ),
+        ("none", 0, 0)
+    );
+    assert_eq!(ask(Some("none"), 0, 100).places, None);
 }

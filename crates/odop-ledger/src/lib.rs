@@ -234,6 +234,10 @@ pub trait Reader {
     fn client_record(&mut self, client: &str) -> Result<Option<ClientRecord>, LedgerError>;
     /// The LGD places, read in the page's snapshot.
     fn places(&mut self) -> Result<Places, LedgerError>;
+    /// The tag of those places (`Places::tag`), kept beside them when they were loaded so that
+    /// a pull compares tags without reading the lists; `None` for lists loaded before it was
+    /// kept.
+    fn places_tag(&mut self) -> Result<Option<String>, LedgerError>;
     fn head(&mut self) -> Result<u64, LedgerError>;
     /// The highest sequence of a pruned tombstone; it only grows.
     fn horizon(&mut self) -> Result<u64, LedgerError>;

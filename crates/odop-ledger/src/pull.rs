@@ -100,15 +100,23 @@ pub fn read_pull(
     let next = changes.last().map_or(cursor, Change::seq);
     let more = (more || changes.len() == limit as usize) && next < head;
     // The lists go with the last page, once per round, and only to a desk whose copy differs.
+    // Only the tags are compared, so a desk whose copy is current costs one small read.
     let places = match &query.places {
         Some(held) if !more => {
-            let places = reader.places()?;
-            let tag = places.tag();
-            (*held != tag).then(|| PlacesUpdate {
-                tag,
-                states: places.states.into_iter().collect(),
-                districts: places.districts.into_iter().collect(),
-            })
+            let tag = match reader.places_tag()? {
+                Some(tag) => tag,
+                None => reader.places()?.tag(),
+            };
+            if *held == tag {
+                None
+            } else {
+                let places = reader.places()?;
+                Some(PlacesUpdate {
+                    tag: places.tag(),
+                    states: places.states.into_iter().collect(),
+                    districts: places.districts.into_iter().collect(),
+                })
+            }
         }
         _ => None,
     };
