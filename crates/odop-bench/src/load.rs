@@ -3,7 +3,9 @@
 //!
 //! Each client is a desk with an empty outbox doing no-op syncs (one pull from its cursor, as
 //! `odop-sync` does when nothing waits to be pushed) as fast as the server answers, and every
-//! K-th round a small push of 1–3 new products in its own state followed by a pull. The server's
+//! K-th round a small push of 1–3 new products in its own state followed by a pull. The server
+//! holds the LGD lists, and each desk names the tag of its copy in every pull, as `odop-sync`
+//! does, so the server compares tags on every last page and checks every write's place. The server's
 //! memory is read from `/proc` every second; bytes on the wire go through a counting proxy
 //! after the load, so the proxy costs the measured run nothing.
 
@@ -61,7 +63,7 @@ pub fn run(data: &Data, backend: Backend, plan: &Plan) -> Result<Vec<Section>> {
     };
     backends
         .iter()
-        .map(|b| run_one(*b, &places, plan))
+        .map(|b| run_one(*b, data, &places, plan))
         .collect()
 }
 
@@ -148,15 +150,18 @@ struct Desk {
     cursor: u64,
     /// The horizon the page that gave the cursor carried, sent back with it as a desk does.
     horizon: u64,
+    /// The tag of the server's LGD lists this desk holds, named in each pull as a desk does, so
+    /// the server compares it with its own on every last page.
+    places: String,
 }
 
 impl Desk {
-    async fn pull(&self, cursor: u64) -> Result<PullResponse> {
+    async fn pull(&mut self, cursor: u64) -> Result<PullResponse> {
         let response = self
             .http
             .get(format!(
-                "{}{PATH_PULL}?cursor={cursor}&limit={MAX_PULL_LIMIT}&horizon={}",
-                self.base, self.horizon
+                "{}{PATH_PULL}?cursor={cursor}&limit={MAX_PULL_LIMIT}&horizon={}&places={}",
+                self.base, self.horizon, self.places
             ))
             .bearer_auth(&self.token)
             .header(VERSION_HEADER, PROTOCOL_VERSION.to_string())
@@ -170,7 +175,11 @@ impl Desk {
                 String::from_utf8_lossy(&body[..body.len().min(200)])
             );
         }
-        Ok(serde_json::from_slice(&body)?)
+        let page: PullResponse = serde_json::from_slice(&body)?;
+        if let Some(update) = &page.places {
+            self.places.clone_from(&update.tag);
+        }
+        Ok(page)
     }
 
     async fn push(&mut self, rows: &[Fields]) -> Result<()> {
@@ -340,7 +349,12 @@ fn ledger(backend: Backend) -> Result<LedgerSpec> {
     })
 }
 
-fn run_one(backend: Backend, places: &[(u16, Vec<u32>)], plan: &Plan) -> Result<Section> {
+fn run_one(
+    backend: Backend,
+    data: &Data,
+    places: &[(u16, Vec<u32>)],
+    plan: &Plan,
+) -> Result<Section> {
     let name = match backend {
         Backend::Postgres => "load_postgres",
         _ => "load_sqlite",
@@ -359,6 +373,7 @@ fn run_one(backend: Backend, places: &[(u16, Vec<u32>)], plan: &Plan) -> Result<
         )?;
         editors.push(token);
     }
+    server::load_places(&plan.server, &spec.db, &data.states, &data.districts)?;
     let server = ServerProcess::start(&plan.server, &spec.db)?;
     let runtime = tokio::runtime::Runtime::new()?;
     let outcome = runtime.block_on(measure(name, &server, &central, &editors, places, plan));
@@ -400,6 +415,7 @@ async fn measure(
         seq: 0,
         cursor: 0,
         horizon: 0,
+        places: "unknown".into(),
     };
     let mut n = 0u64;
     while (n as usize) < SEED_ROWS {
@@ -426,6 +442,7 @@ async fn measure(
             seq: 0,
             cursor: 0,
             horizon: 0,
+            places: "unknown".into(),
         };
         desk.catch_up().await?;
         tasks.push(tokio::spawn(client_loop(
@@ -495,6 +512,7 @@ async fn measure(
         seq: 0,
         cursor: 0,
         horizon: 0,
+        places: "unknown".into(),
     };
     // Catching up opens the connection; the no-op syncs then reuse it, as a desk's would.
     probe.catch_up().await?;
@@ -514,6 +532,7 @@ async fn measure(
         seq: 0,
         cursor: 0,
         horizon: 0,
+        places: "unknown".into(),
     };
     proxy.reset();
     let rows_read = reader.catch_up().await?;
@@ -587,7 +606,8 @@ fn report(
     let mut s = Section::new(
         name,
         format!(
-            "{} clients over {} state accounts, {:.0} s, {}",
+            "{} clients over {} state accounts, the LGD lists loaded (each desk names its copy's \
+             tag), {:.0} s, {}",
             plan.clients,
             STATES,
             window_s,

@@ -68,6 +68,26 @@ pub fn add_account(
     Ok(token)
 }
 
+/// Loads the LGD lists into a server's ledger as an administrator does (`places import`), so
+/// that every write is checked against them and every desk's pull compares its copy's tag.
+pub fn load_places(bin: &Path, db: &str, states: &Path, districts: &Path) -> Result<()> {
+    let out = Command::new(bin)
+        .args(["--db", db, "places", "import", "--states"])
+        .arg(states)
+        .arg("--districts")
+        .arg(districts)
+        .output()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    if !out.status.success() {
+        bail!(
+            "odop-server places import failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
 /// The server's resident memory as the kernel reports it, in kB.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Memory {
