@@ -5,9 +5,9 @@
 //! `odop-sync` does when nothing waits to be pushed) as fast as the server answers, and every
 //! K-th round a small push of 1–3 new products in its own state followed by a pull. The server
 //! holds the LGD lists, and each desk names the tag of its copy in every pull, as `odop-sync`
-//! does, so the server compares tags on every last page and checks every write's place. The server's
-//! memory is read from `/proc` every second; bytes on the wire go through a counting proxy
-//! after the load, so the proxy costs the measured run nothing.
+//! does, so the server compares tags on every last page and checks every write's place. The
+//! server's memory is read from `/proc` every second; bytes on the wire go through a counting
+//! proxy after the load, so the proxy costs the measured run nothing.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
