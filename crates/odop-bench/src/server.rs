@@ -38,6 +38,24 @@ pub fn binary(explicit: Option<&Path>) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// Runs one `odop-server` administration command on the ledger at `db`, `what` naming it in
+/// the error, and gives what it printed.
+fn administer(bin: &Path, db: &str, args: &[&std::ffi::OsStr], what: &str) -> Result<String> {
+    let out = Command::new(bin)
+        .args(["--db", db])
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    if !out.status.success() {
+        bail!(
+            "odop-server {what} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
 /// Adds an account with `odop-server user add` and returns the token it prints.
 pub fn add_account(
     bin: &Path,
@@ -46,22 +64,15 @@ pub fn add_account(
     role: &str,
     state: Option<u16>,
 ) -> Result<String> {
-    let mut cmd = Command::new(bin);
-    cmd.args(["--db", db, "user", "add", "--name", name, "--role", role]);
-    if let Some(s) = state {
-        cmd.args(["--state", &s.to_string()]);
+    let state = state.map(|s| s.to_string());
+    let mut args = vec!["user", "add", "--name", name, "--role", role];
+    if let Some(s) = &state {
+        args.extend(["--state", s]);
     }
-    let out = cmd
-        .output()
-        .with_context(|| format!("cannot run {}", bin.display()))?;
-    if !out.status.success() {
-        bail!(
-            "odop-server user add {name} failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    let token = String::from_utf8(out.stdout)?.trim().to_owned();
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    let token = administer(bin, db, &args, &format!("user add {name}"))?
+        .trim()
+        .to_owned();
     if token.is_empty() {
         bail!("odop-server user add {name} printed no token");
     }
@@ -71,21 +82,15 @@ pub fn add_account(
 /// Loads the LGD lists into a server's ledger as an administrator does (`places import`), so
 /// that every write is checked against them and every desk's pull compares its copy's tag.
 pub fn load_places(bin: &Path, db: &str, states: &Path, districts: &Path) -> Result<()> {
-    let out = Command::new(bin)
-        .args(["--db", db, "places", "import", "--states"])
-        .arg(states)
-        .arg("--districts")
-        .arg(districts)
-        .output()
-        .with_context(|| format!("cannot run {}", bin.display()))?;
-    if !out.status.success() {
-        bail!(
-            "odop-server places import failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(())
+    let args = [
+        "places".as_ref(),
+        "import".as_ref(),
+        "--states".as_ref(),
+        states.as_os_str(),
+        "--districts".as_ref(),
+        districts.as_os_str(),
+    ];
+    administer(bin, db, &args, "places import").map(drop)
 }
 
 /// The server's resident memory as the kernel reports it, in kB.
