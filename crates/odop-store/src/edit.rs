@@ -166,10 +166,7 @@ impl<'c> Edit<'c> {
         let Some((rowid, body, version)) = self.stored(kind, &key)? else {
             return Err(StoreError::NotFound { kind, id });
         };
-        let used_by = self.referrers(kind, id, None)?;
-        if !used_by.is_empty() {
-            return Err(StoreError::InUse { kind, id, used_by });
-        }
+        self.unnamed(kind, id)?;
         let old = parse_body(kind, &key, &body)?;
         let title = title_of(&old);
         self.tx
@@ -372,14 +369,7 @@ impl<'c> Edit<'c> {
         let Some(base) = r.base_version else {
             return Err(StoreError::NotFound { kind, id: key });
         };
-        let used_by = self.referrers(kind, key, None)?;
-        if !used_by.is_empty() {
-            return Err(StoreError::InUse {
-                kind,
-                id: key,
-                used_by,
-            });
-        }
+        self.unnamed(kind, key)?;
         // The refusal's title is the deleted row's, as its history entry has it.
         let changes = encode(&r.changes);
         self.record_encoded(kind, &r.row, "delete", &r.title, &changes, base, true)
@@ -598,9 +588,20 @@ impl<'c> Edit<'c> {
         Ok(())
     }
 
+    /// Refuses a deletion, whatever asks for it, while records here name the record
+    /// (`in_use`, naming them).
+    pub(crate) fn unnamed(&self, kind: EntityKind, id: Id) -> Result<(), StoreError> {
+        let used_by = self.referrers(kind, id, None)?;
+        if used_by.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::InUse { kind, id, used_by })
+        }
+    }
+
     /// Records of other kinds whose fields name this one; with `moving_to`, only those that
     /// must share its state and are not in that state.
-    pub(crate) fn referrers(
+    fn referrers(
         &self,
         kind: EntityKind,
         id: Id,

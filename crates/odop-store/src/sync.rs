@@ -1208,15 +1208,7 @@ impl Store {
                 write_local_row(tx, kind, &c.row, version, &fields)?;
                 edit.record(kind, &c.row, "update", "", &changes, version)?;
             } else {
-                // As any deletion: not while records here still name it.
-                let used_by = edit.referrers(kind, row_id, None)?;
-                if !used_by.is_empty() {
-                    return Err(StoreError::InUse {
-                        kind,
-                        id: row_id,
-                        used_by,
-                    });
-                }
+                edit.unnamed(kind, row_id)?;
                 let old = current.unwrap_or_default();
                 let changes: Fields = old
                     .iter()
