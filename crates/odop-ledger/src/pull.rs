@@ -100,24 +100,8 @@ pub fn read_pull(
     let next = changes.last().map_or(cursor, Change::seq);
     let more = (more || changes.len() == limit as usize) && next < head;
     // The lists go with the last page, once per round, and only to a desk whose copy differs.
-    // Only the tags are compared, so a desk whose copy is current costs one small read.
     let places = match &query.places {
-        Some(held) if !more => {
-            let tag = match reader.places_tag()? {
-                Some(tag) => tag,
-                None => reader.places()?.tag(),
-            };
-            if *held == tag {
-                None
-            } else {
-                let places = reader.places()?;
-                Some(PlacesUpdate {
-                    tag: places.tag(),
-                    states: places.states.into_iter().collect(),
-                    districts: places.districts.into_iter().collect(),
-                })
-            }
-        }
+        Some(held) if !more => places_for(reader, held)?,
         _ => None,
     };
     Ok(PullResponse {
@@ -130,6 +114,31 @@ pub fn read_pull(
         horizon,
         places,
     })
+}
+
+/// The LGD lists for a desk holding the copy tagged `held`, or `None` when that is the
+/// server's. Only the tags are compared, so a desk whose copy is current costs one small read;
+/// lists loaded before their tag was kept are read, once, to compute it.
+fn places_for(reader: &mut dyn Reader, held: &str) -> Result<Option<PlacesUpdate>, LedgerError> {
+    let (tag, read) = match reader.places_tag()? {
+        Some(tag) => (tag, None),
+        None => {
+            let places = reader.places()?;
+            (places.tag(), Some(places))
+        }
+    };
+    if held == tag {
+        return Ok(None);
+    }
+    let places = match read {
+        Some(places) => places,
+        None => reader.places()?,
+    };
+    Ok(Some(PlacesUpdate {
+        tag: places.tag(),
+        states: places.states.into_iter().collect(),
+        districts: places.districts.into_iter().collect(),
+    }))
 }
 
 /// Whether the history a client holds goes on in this database: the epoch it names is one this
