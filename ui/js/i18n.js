@@ -69,6 +69,12 @@ export function refusalHeadline(code) {
   return tOr(`sync.refusal.${code}`, "");
 }
 
+/** A place by its LGD code, with the name this desk knows it by where it knows one: "148
+ * (Gorakhpur)". */
+export function codeAndName(code, name) {
+  return name ? `${code} (${name})` : String(code);
+}
+
 /** Why the server refused a write, said from the values it sent (the record's state and the
  * account's, or the field and the rule it broke) in the current language; the server's English
  * reason where it sent none, or where the interface has no words for them. `stateName` gives a
@@ -77,7 +83,7 @@ export function refusalHeadline(code) {
 export function refusalReasonText(refusal, stateName, districtName = () => undefined) {
   const d = refusal.detail;
   // A district by its code, with the name this desk knows it by.
-  const districtLabel = (code) => (districtName(code) ? `${code} (${districtName(code)})` : `${code}`);
+  const districtLabel = (code) => codeAndName(code, districtName(code));
   // Titles this desk knows of the records the reason names, by id.
   const named = refusal.named ?? {};
   let text = "";

@@ -3,7 +3,7 @@
 
 import { h, fill } from "../dom.js";
 import { pickPhoto } from "../api.js";
-import { t, word, lang, num, stateName, byStateName, fieldErrorText, errorText } from "../i18n.js";
+import { t, word, lang, num, stateName, byStateName, fieldErrorText, errorText, codeAndName } from "../i18n.js";
 
 const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
@@ -543,16 +543,15 @@ function named(error, choices) {
   const d = error.detail;
   if (!d || typeof d.problem !== "string" || !d.problem.startsWith("server_")) return error;
   const district = choices.districts.find((c) => c.code === d.district);
-  const label = (code, name) => (name ? `${code} (${name})` : String(code));
   const stateOf = (code) => {
     const known = choices.states.find((c) => c.code === code);
     return known ? stateName(code, known.name) : null;
   };
   const detail = { ...d };
-  if (Number.isInteger(d.district)) detail.district = label(d.district, district?.name);
-  if (Number.isInteger(d.state)) detail.state = label(d.state, stateOf(d.state));
+  if (Number.isInteger(d.district)) detail.district = codeAndName(d.district, district?.name);
+  if (Number.isInteger(d.state)) detail.state = codeAndName(d.state, stateOf(d.state));
   // The state the server's list puts a district in, by its name where this desk knows it.
-  if (Number.isInteger(d.actual)) detail.actual = stateOf(d.actual) ?? label(d.actual, null);
+  if (Number.isInteger(d.actual)) detail.actual = stateOf(d.actual) ?? String(d.actual);
   return { ...error, detail };
 }
 
