@@ -936,6 +936,87 @@ async fn imported_in_the_wizard(w: &Window, layout: &str, file: &Path) -> Result
     figure(w, "report-imported").await
 }
 
+/// Searches with the header box and gives how many records are found once the results for
+/// `query` are drawn.
+async fn hits_for(w: &Window, query: &str) -> Result<usize> {
+    w.type_into("global-search", query).await?;
+    w.wait_until(
+        &format!(
+            "document.body.dataset.route === 'search' && \
+             document.querySelector('[data-testid=search-results]')?.dataset.query === {}",
+            json!(query)
+        ),
+        "the search results",
+    )
+    .await?;
+    w.count("search-hit").await
+}
+
+/// The database is backed up from the Import and export screen; a seller added afterwards is
+/// gone once the backup is read and restored, and the database the restore replaced is kept in
+/// the data folder's `backups`.
+async fn backup_and_restore(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
+    let scratch = harness.scratch()?;
+    let file = scratch.join("desk-backup.sqlite3");
+    w.go("import").await?;
+    w.type_into("backup-path", &file.to_string_lossy()).await?;
+    w.click("backup-run").await?;
+    w.find("backup-saved").await?;
+    let sellers = figure(w, "backup-seller").await?;
+    ensure!(
+        file.is_file() && sellers > 600,
+        "the backup at {} holds {sellers} sellers",
+        file.display()
+    );
+    w.shot(shots, "20-backup-saved").await?;
+
+    let later = scratch.join("after-backup.csv");
+    std::fs::write(
+        &later,
+        "Name,Kind,State,District,LGD Code
+Backupweaver Trust,weaver,Uttar Pradesh,Varanasi,187
+",
+    )?;
+    ensure!(imported_in_the_wizard(w, "sellers", &later).await? == 1);
+    ensure!(
+        hits_for(w, "backupweaver").await? == 1,
+        "the new seller is not found"
+    );
+
+    w.go("import").await?;
+    w.type_into("restore-path", &path_text(&file)?).await?;
+    ensure!(
+        w.count("[data-testid=restore-run]:not([hidden])").await? == 0,
+        "a restore is offered before the backup is read"
+    );
+    w.click("restore-check").await?;
+    w.find("restore-preview").await?;
+    ensure!(figure(w, "backup-seller").await? == sellers);
+    ensure!(
+        w.text("restore-warning").await?.contains("backups folder"),
+        "no word that the present database is kept"
+    );
+    w.shot(shots, "21-restore-preview").await?;
+    w.click("restore-run").await?;
+    w.find("restore-done").await?;
+    let done = w.text("restore-done").await?;
+    let kept: Vec<PathBuf> = std::fs::read_dir(harness.data_dir().join("backups"))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    ensure!(
+        kept.len() == 1 && done.contains(&path_text(&kept[0])?),
+        "the restore says {done:?}; kept {kept:?}"
+    );
+    w.shot(shots, "22-restored").await?;
+    ensure!(
+        hits_for(w, "backupweav").await? == 0,
+        "the seller added after the backup is still there"
+    );
+    w.go("sellers").await?;
+    w.find("seller-row").await?;
+    Ok(())
+}
+
 /// A district with more sellers than a form lists at once: 600 looms of Varanasi come in
 /// through the import wizard, and the workshop's form finds one beyond the first 500 by a part
 /// of its name, ticks it, and keeps it ticked when saved; a story chooses another the same way
@@ -1423,6 +1504,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         let imported = import(&w, &shots).await?;
         export(&w, &harness.scratch()?).await?;
         long_lists(&w, &shots, &harness.scratch()?).await?;
+        backup_and_restore(&w, &shots, &harness).await?;
         w.go("dashboard").await?;
         let products = figure(&w, "stat-products").await?;
         ensure!(

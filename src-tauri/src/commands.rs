@@ -14,9 +14,9 @@ use std::sync::{Mutex, MutexGuard};
 use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid};
 use odop_exchange::{ExchangeError, ImportOptions, ImportReport, LgdReport};
 use odop_store::{
-    Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, HistoryEntry, Hit,
-    Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved, SellerQuery, SellerRow, Stats,
-    Store, StoreError,
+    BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, HistoryEntry,
+    Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved, SellerQuery, SellerRow,
+    Stats, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -346,6 +346,23 @@ pub fn export_file(
     let store = lock(store);
     let path: &Path = &path;
     Ok(odop_exchange::export(&store, what, None, path)?)
+}
+
+/// Copies the whole database to a file.
+#[tauri::command(async)]
+pub fn backup_save(
+    app: AppHandle,
+    store: Shared<'_>,
+    path: PathBuf,
+) -> Result<BackupInfo, CommandError> {
+    let path = crate::desktop::typed(&app, &path);
+    Ok(lock(store).back_up(&path)?)
+}
+
+/// What a backup holds, before a person chooses to restore it.
+#[tauri::command(async)]
+pub fn backup_inspect(app: AppHandle, path: PathBuf) -> Result<BackupInfo, CommandError> {
+    Ok(Store::inspect_backup(&crate::desktop::typed(&app, &path))?)
 }
 
 #[cfg(test)]

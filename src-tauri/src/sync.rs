@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use odop_protocol::Identity;
-use odop_store::{ConflictView, RefusedWrite, Resolution, SyncState};
+use odop_store::{ConflictView, RefusedWrite, Resolution, Restored, SyncState};
 use odop_sync::{HttpRemote, Overview, Schedule, Settings};
 use serde_json::Value;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::commands::{lock, CommandError, Shared};
 
@@ -38,6 +38,14 @@ impl SyncDesk {
         self.schedule
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Stops the periodic sync and waits until no round of it runs.
+    async fn pause(&self) {
+        let running = self.slot().take();
+        if let Some(schedule) = running {
+            schedule.stopped().await;
+        }
     }
 
     /// (Re)starts the periodic sync from the saved settings; must run on the async runtime.
@@ -153,4 +161,19 @@ pub fn sync_discard(store: Shared<'_>, seq: i64) -> Result<(), CommandError> {
 pub fn sync_state(store: Shared<'_>, kind: String, id: String) -> Result<SyncState, CommandError> {
     let kind = kind.parse()?;
     Ok(lock(store).sync_state(kind, &id)?)
+}
+
+/// Replaces the database with a backup, with the periodic sync paused meanwhile.
+#[tauri::command]
+pub async fn backup_restore(
+    app: AppHandle,
+    store: Shared<'_>,
+    desk: Desk<'_>,
+    path: PathBuf,
+) -> Result<Restored, CommandError> {
+    let path = crate::desktop::typed(&app, &path);
+    desk.pause().await;
+    let restored = odop_sync::restore(&mut lock(store), &desk.data_dir.join(crate::DB_FILE), &path);
+    desk.restart()?;
+    Ok(restored?)
 }

@@ -36,9 +36,12 @@ export async function listen(event, handler) {
 const SHEETS = [{ name: "CSV / Excel / ODS", extensions: ["csv", "xlsx", "xls", "ods"] }];
 
 /** The system's file picker; resolves to a path, or null when cancelled. */
-export function pickFile() {
-  return call("plugin:dialog|open", { options: { multiple: false, directory: false, filters: SHEETS } });
+export function pickFile(filters = SHEETS) {
+  return call("plugin:dialog|open", { options: { multiple: false, directory: false, filters } });
 }
+
+/** Backups of the database, for the pickers. */
+export const BACKUPS = [{ name: "ODOP Desk backup", extensions: ["sqlite3", "sqlite", "db"] }];
 
 const PHOTOS = [{ name: "JPEG / PNG / WebP", extensions: ["jpg", "jpeg", "png", "webp"] }];
 

@@ -128,6 +128,11 @@ enum Command {
     /// Writes the server refused.
     #[command(subcommand)]
     Refused(sync::RefusedCmd),
+    /// Copy the whole database to a file, while the app may go on working.
+    Backup { file: PathBuf },
+    /// Replace the whole database with a backup; the database as it was is kept in `backups/`
+    /// in the data directory.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -303,7 +308,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
         "newer_database" => 5,
         "database" | "open_failed" | "migration_failed" | "write_failed" | "corrupt" | "error"
         | "unreachable" | "server_refused" | "bad_answer" | "busy" | "settings"
-        | "missing_font" | "no_fonts" | "typeset_failed" | "read_failed" => 1,
+        | "missing_font" | "no_fonts" | "typeset_failed" | "read_failed" | "backup_failed" => 1,
         _ => 3,
     }
 }
@@ -431,6 +436,20 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             return Ok(());
         }
         Command::Status => sync::status(&dir, &store, out)?,
+        Command::Backup { file } => {
+            let taken = store.back_up(&file)?;
+            out.value(&taken, || {
+                format!(
+                    "backed up to {}\n{}",
+                    file.display(),
+                    output::backup(&taken)
+                )
+            });
+        }
+        Command::Restore { file } => {
+            let restored = odop_sync::restore(&mut store, &dir.join("odop.sqlite3"), &file)?;
+            out.value(&restored, || output::restored(&restored));
+        }
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,
         Command::Refused(cmd) => sync::refused(&mut store, &who, &cmd, out)?,
         Command::Brochure(args) => brochure::run(&store, &dir, &args, out)?,

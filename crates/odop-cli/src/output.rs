@@ -2,7 +2,7 @@
 
 use odop_domain::{Entity, Fields, State};
 use odop_exchange::{Fate, ImportReport, LgdReport};
-use odop_store::{DistrictSummary, HistoryEntry, Hit, Outcome, Stats};
+use odop_store::{BackupInfo, DistrictSummary, HistoryEntry, Hit, Outcome, Restored, Stats};
 use serde::Serialize;
 
 #[derive(Debug)]
@@ -320,4 +320,38 @@ pub fn states(rows: &[State]) -> String {
         .map(|s| format!("{:>3}  {}", s.code, s.name))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// What a backup holds: when it was taken and how many records of each kind.
+pub fn backup(b: &BackupInfo) -> String {
+    let kinds: Vec<String> = b
+        .records
+        .iter()
+        .map(|(kind, n)| format!("{n} {kind}"))
+        .collect();
+    format!(
+        "taken: {}\nholds: {} districts, {}\nchanges not yet sent to the server: {}\nsize: {} bytes",
+        b.taken.as_deref().unwrap_or("unknown (not made by `odop backup`)"),
+        b.districts,
+        kinds.join(", "),
+        b.waiting,
+        b.bytes
+    )
+}
+
+/// What a restore did, and where the database it replaced is.
+pub fn restored(r: &Restored) -> String {
+    let mut s = format!(
+        "restored from {}\n{}\nthe database as it was is kept at {}",
+        r.from.path.display(),
+        backup(&r.from),
+        r.kept.path.display()
+    );
+    if r.resync {
+        s.push_str(
+            "\nat the next sync this desk compares everything with the server: what was synced \
+             after the backup comes back, and the backup's unsent changes are sent again",
+        );
+    }
+    s
 }

@@ -128,6 +128,10 @@ fn report_line(r: &Report) -> String {
             "\na refused write was given up: everything was compared with the server, {} records it does not hold removed here",
             r.removed
         )),
+        Some(Resync::Rewound) => s.push_str(&format!(
+            "\nthis desk went back to a backup: everything was compared with the server, {} records it no longer holds removed here",
+            r.removed
+        )),
         None => {}
     }
     if r.places.is_some() {

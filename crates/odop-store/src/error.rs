@@ -128,6 +128,10 @@ pub enum StoreError {
         field: String,
         problem: FieldProblem,
     },
+    #[error("cannot back up to {path}: {why}")]
+    BackupFailed { path: String, why: String },
+    #[error("cannot restore from {path}: {why}")]
+    Unrestorable { path: String, why: String },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -156,6 +160,8 @@ impl StoreError {
             StoreError::ConflictSettled { .. } => "conflict_settled",
             StoreError::NoRefusal { .. } => "no_refusal",
             StoreError::Field { .. } => "invalid",
+            StoreError::BackupFailed { .. } => "backup_failed",
+            StoreError::Unrestorable { .. } => "unrestorable",
             StoreError::Sql(_) => "database",
         }
     }

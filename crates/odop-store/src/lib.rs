@@ -2,11 +2,13 @@
 //!
 //! This crate owns the schema and its numbered migrations, every write (which, in the same
 //! transaction, also appends an outbox entry for sync and a history entry for audit), full-text
-//! search in any script, and the statistics a department reports.
+//! search in any script, the statistics a department reports, and backups of the whole
+//! database.
 //!
 //! It must not know about file formats, the network, the sync protocol's wire types or any user
 //! interface; callers hand it domain values and get domain values back.
 
+mod backup;
 mod browse;
 mod clock;
 mod edit;
@@ -24,6 +26,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use backup::{BackupInfo, Restored, KEPT_DIR};
 pub use browse::{
     ActionTally, Choices, DistrictDetail, DistrictProduct, DistrictQuery, DistrictRow, Page,
     PlaceChoice, ProductDetail, RecordQuery, RecordRow, SellerQuery, SellerRow,

@@ -61,6 +61,38 @@ pub struct SyncPoint {
 
 /// The local number of the last change sent before the current client id was taken: the
 /// server numbers this client's changes from 1 after it.
+/// [`Store::restart_sync`] on a connection, with the resync `why`; without a client id the
+/// next sync names a new one.
+pub(crate) fn restart_sync_in(
+    conn: &mut rusqlite::Connection,
+    client: Option<&str>,
+    why: Resync,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    let sent: i64 = tx.query_row(
+        "SELECT coalesce((SELECT min(seq) - 1 FROM outbox), \
+                         (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_seq'), 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    meta_set(&tx, "sync_seq_base", &sent.to_string())?;
+    match client {
+        Some(client) => meta_set(&tx, "sync_client", client)?,
+        None => {
+            tx.execute("DELETE FROM meta WHERE key = 'sync_client'", [])?;
+        }
+    }
+    meta_set(&tx, "sync_cursor", "0")?;
+    meta_set(&tx, "sync_acked", "0")?;
+    tx.execute(
+        "DELETE FROM meta WHERE key IN ('sync_epoch', 'sync_horizon')",
+        [],
+    )?;
+    meta_set(&tx, "sync_resync", why.as_str())?;
+    tx.commit()?;
+    Ok(())
+}
+
 fn seq_base(c: &rusqlite::Connection) -> Result<i64, StoreError> {
     Ok(meta_get(c, "sync_seq_base")?
         .and_then(|v| v.parse().ok())
@@ -79,16 +111,25 @@ pub enum Resync {
     /// A person gave up a refused write, so this desk takes the server's rows as they are:
     /// rows missing from the server are gone, as after a pruned horizon.
     Discarded,
+    /// This desk went back to a backup of itself: the server's rows are taken as they are
+    /// (rows missing there are gone), and the backup's waiting changes are sent again.
+    Rewound,
 }
 
 impl Resync {
-    pub const ALL: [Resync; 3] = [Resync::Horizon, Resync::Restored, Resync::Discarded];
+    pub const ALL: [Resync; 4] = [
+        Resync::Horizon,
+        Resync::Restored,
+        Resync::Discarded,
+        Resync::Rewound,
+    ];
 
     fn as_str(self) -> &'static str {
         match self {
             Resync::Horizon => "horizon",
             Resync::Restored => "restored",
             Resync::Discarded => "discarded",
+            Resync::Rewound => "rewound",
         }
     }
 
@@ -97,6 +138,7 @@ impl Resync {
             "horizon" => Some(Resync::Horizon),
             "restored" => Some(Resync::Restored),
             "discarded" => Some(Resync::Discarded),
+            "rewound" => Some(Resync::Rewound),
             _ => None,
         }
     }
@@ -1006,24 +1048,7 @@ impl Store {
     /// one sent (`sync_seq_base`): refused writes are named by the numbers of the old client's
     /// changes, and a new refusal must not take an old one's place.
     pub fn restart_sync(&mut self, client: &str) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
-        let sent: i64 = tx.query_row(
-            "SELECT coalesce((SELECT min(seq) - 1 FROM outbox), \
-                             (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_seq'), 0)",
-            [],
-            |r| r.get(0),
-        )?;
-        meta_set(&tx, "sync_seq_base", &sent.to_string())?;
-        meta_set(&tx, "sync_client", client)?;
-        meta_set(&tx, "sync_cursor", "0")?;
-        meta_set(&tx, "sync_acked", "0")?;
-        tx.execute(
-            "DELETE FROM meta WHERE key IN ('sync_epoch', 'sync_horizon')",
-            [],
-        )?;
-        meta_set(&tx, "sync_resync", Resync::Restored.as_str())?;
-        tx.commit()?;
-        Ok(())
+        restart_sync_in(&mut self.conn, Some(client), Resync::Restored)
     }
 
     /// Marks a resync due, before its first page is applied: a page moves the cursor and the
@@ -1072,7 +1097,7 @@ impl Store {
                     continue;
                 }
                 match why {
-                    Resync::Horizon | Resync::Discarded => {
+                    Resync::Horizon | Resync::Discarded | Resync::Rewound => {
                         if remove_row(edit.tx(), kind, &id)? {
                             done.removed += 1;
                         }

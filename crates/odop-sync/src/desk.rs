@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use odop_protocol::Identity;
-use odop_store::{ServerPlaces, Store, SyncCounts, SyncPoint};
+use odop_store::{Restored, ServerPlaces, Store, SyncCounts, SyncPoint};
 use serde::Serialize;
 
 use crate::{HttpRemote, Remote, Report, Settings, Status, SyncError};
@@ -20,6 +20,14 @@ pub async fn login(data_dir: &Path, server: &str, token: &str) -> Result<Identit
     }
     .save(data_dir)?;
     Ok(who)
+}
+
+/// Puts the backup at `from` in place of the database at `db`, which `store` has open, while no
+/// sync of it runs in any process: a round that went on would settle its answers against the
+/// backup's changes. (`Busy` when one runs; the app stops its own first.)
+pub fn restore(store: &mut Store, db: &Path, from: &Path) -> Result<Restored, SyncError> {
+    let _lock = crate::round::lock(db)?;
+    Ok(store.restore(from)?)
 }
 
 /// Changes the minutes between periodic syncs (1 to 1440).

@@ -51,9 +51,9 @@ pub enum Progress {
 
 /// Holds the per-database sync lock; another process syncing the same database gets `Busy`.
 #[derive(Debug)]
-struct Lock(#[allow(dead_code)] std::fs::File);
+pub(crate) struct Lock(#[allow(dead_code)] std::fs::File);
 
-fn lock(db: &Path) -> Result<Lock, SyncError> {
+pub(crate) fn lock(db: &Path) -> Result<Lock, SyncError> {
     let path: PathBuf = db.with_extension("sync-lock");
     let file = std::fs::OpenOptions::new()
         .create(true)

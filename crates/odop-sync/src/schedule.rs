@@ -100,6 +100,13 @@ impl Schedule {
         let _ = self.stop.send(true);
     }
 
+    /// Stops the loop and waits until it has ended, its round's database connection closed.
+    pub async fn stopped(mut self) {
+        self.stop();
+        // The loop holds the status's only senders: they go when it ends.
+        while self.status.changed().await.is_ok() {}
+    }
+
     pub fn status(&self) -> Status {
         self.status.borrow().clone()
     }

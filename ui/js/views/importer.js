@@ -4,7 +4,8 @@
 
 import { h, fill } from "../dom.js";
 import { t, num, errorText, problemHeadline, flagReasonText } from "../i18n.js";
-import { listen, pickFile, pickSaveFile } from "../api.js";
+import { listen, pickFile, pickSaveFile, BACKUPS } from "../api.js";
+import { when } from "./dashboard.js";
 
 const LAYOUTS = ["national", "sellers", "lgd", "workshops", "stories", "gaps", "actions", "policies"];
 // Each kind of record, by the name the app's export command takes, and its label's key.
@@ -12,7 +13,7 @@ const EXPORTS = [["product", "products"], ["seller", "sellers"], ["workshop", "w
   ["story", "stories"], ["gap", "gaps"], ["action", "actions"], ["policy", "policies"]];
 const REPORT_ROWS = 300;
 
-function pathField(testid, label, save) {
+function pathField(testid, label, save, filters) {
   const input = h("input", { type: "text", class: "path-input", "data-testid": testid, spellcheck: "false", autocomplete: "off" });
   const browse = h("button", { type: "button", class: "button", "data-testid": `${testid}-browse` }, t("import.browse"));
   return {
@@ -23,7 +24,9 @@ function pathField(testid, label, save) {
     bind(ctx) {
       browse.addEventListener("click", async () => {
         try {
-          const path = save ? await pickSaveFile(input.value || save) : await pickFile();
+          const path = save
+            ? await pickSaveFile(input.value || save, filters)
+            : await pickFile(filters);
           if (path) input.value = path;
         } catch (error) {
           ctx.showError(error);
@@ -99,6 +102,105 @@ function flaggedTable(rows) {
         h("td", { "data-testid": "flag-problem" }, problemHeadline(r.code)),
         h("td", { class: "reason-text", "data-testid": "flag-reason" }, flagReasonText(r))))))),
     rows.length > REPORT_ROWS ? h("p", { class: "more" }, t("dash.more", { n: num(rows.length - REPORT_ROWS) })) : null);
+}
+
+/** What a backup holds: when it was taken, and its records by kind. */
+function holdings(info, testid) {
+  return h("div", { class: "backup-info", "data-testid": testid },
+    h("p", {}, info.taken ? t("backup.taken", { at: when(info.taken) }) : t("backup.taken_unknown")),
+    h("div", { class: "stat-row small" },
+      stat(t("backup.count.district"), info.districts),
+      info.records.map(([kind, n]) => stat(t(`backup.count.${kind}`), n, `backup-${kind}`)),
+      stat(t("backup.waiting"), info.waiting, "backup-waiting")));
+}
+
+/** Today as YYYY-MM-DD in the reader's time zone, for a backup's proposed name. */
+function today() {
+  const d = new Date();
+  const two = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+/** Backing the database up to a file, and putting a backup back after a look at what it holds. */
+function backupPanel(ctx) {
+  const target = pathField("backup-path", t("backup.file"), "odop-backup.sqlite3", BACKUPS);
+  target.input.value = `odop-backup-${today()}.sqlite3`;
+  const save = h("button", { type: "button", class: "button button-primary", "data-testid": "backup-run" }, t("backup.run"));
+  const saved = h("div", { "data-testid": "backup-out", "aria-live": "polite" });
+  const source = pathField("restore-path", t("backup.restore_file"), null, BACKUPS);
+  const check = h("button", { type: "button", class: "button", "data-testid": "restore-check" }, t("backup.check"));
+  const restore = h("button", { type: "button", class: "button button-danger", "data-testid": "restore-run", hidden: true }, t("backup.restore"));
+  const checked = h("div", { "data-testid": "restore-out", "aria-live": "polite" });
+  target.bind(ctx);
+  source.bind(ctx);
+  const failed = (out, error, testid) =>
+    fill(out, h("p", { class: "form-error", role: "alert", "data-testid": testid }, errorText(error)));
+
+  save.addEventListener("click", async () => {
+    const path = target.input.value.trim();
+    if (!path) return fill(saved, h("p", { class: "form-error" }, t("import.need_file")));
+    save.disabled = true;
+    try {
+      const info = await ctx.call("backup_save", { path });
+      fill(saved, h("p", { class: "ok" }, t("backup.done", { file: info.path })), holdings(info, "backup-saved"));
+    } catch (error) {
+      failed(saved, error, "backup-error");
+    } finally {
+      save.disabled = false;
+    }
+  });
+
+  // A restore replaces everything here, so it is offered only once the backup has been read.
+  let looked = null;
+  source.input.addEventListener("input", () => {
+    looked = null;
+    restore.hidden = true;
+  });
+  check.addEventListener("click", async () => {
+    const path = source.input.value.trim();
+    restore.hidden = true;
+    if (!path) return fill(checked, h("p", { class: "form-error" }, t("import.need_file")));
+    try {
+      const info = await ctx.call("backup_inspect", { path });
+      looked = path;
+      fill(checked, holdings(info, "restore-preview"),
+        h("p", { class: "warning", "data-testid": "restore-warning" }, t("backup.warning")));
+      restore.hidden = false;
+    } catch (error) {
+      failed(checked, error, "restore-error");
+    }
+  });
+  restore.addEventListener("click", async () => {
+    if (looked === null) return;
+    restore.disabled = true;
+    check.disabled = true;
+    try {
+      const done = await ctx.call("backup_restore", { path: looked });
+      ctx.forgetChoices();
+      ctx.refreshStatus();
+      fill(checked, h("p", { class: "ok", "data-testid": "restore-done" },
+        t("backup.restored", { file: done.from.path, kept: done.kept.path })),
+        done.resync ? h("p", { "data-testid": "restore-resync" }, t("backup.resync")) : null);
+      restore.hidden = true;
+      looked = null;
+    } catch (error) {
+      failed(checked, error, "restore-error");
+    } finally {
+      restore.disabled = false;
+      check.disabled = false;
+    }
+  });
+
+  return h("section", { class: "panel wizard backup", "aria-labelledby": "backup-title" },
+    h("h2", { id: "backup-title" }, t("backup.title")),
+    h("p", { class: "hint" }, t("backup.about")),
+    target.element,
+    h("div", { class: "wizard-row" }, save),
+    saved,
+    h("h3", {}, t("backup.restore_title")),
+    source.element,
+    h("div", { class: "wizard-row" }, check, restore),
+    checked);
 }
 
 export async function render(view, ctx) {
@@ -215,6 +317,7 @@ export async function render(view, ctx) {
         h("h2", { id: "export-title" }, t("export.title")),
         h("div", { class: "wizard-row" }, h("label", { for: "export-what" }, t("export.what")), what),
         target.element,
-        h("div", { class: "wizard-row" }, exportButton, exportOut))));
+        h("div", { class: "wizard-row" }, exportButton, exportOut)),
+      backupPanel(ctx)));
   showLayout();
 }

@@ -1,0 +1,277 @@
+//! Copies of the whole database: one taken while the desk works, and one put back in a single
+//! step that keeps the database it replaces.
+
+use std::path::{Path, PathBuf};
+
+use odop_domain::EntityKind;
+use rusqlite::backup::{Backup as Copy, StepResult};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+
+use crate::migrate::{self, SCHEMA_VERSION};
+use crate::sync::{meta_get, meta_set, restart_sync_in, Resync};
+use crate::{now, Store, StoreError};
+
+/// Where the database that a restore replaces is kept, beside the database.
+pub const KEPT_DIR: &str = "backups";
+
+/// What a backup file holds, for a person to choose the right one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupInfo {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// When it was taken (RFC 3339); none for a database file copied by other means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taken: Option<String>,
+    /// The schema version it was written with; an older one is brought up to date on restore.
+    pub schema: u32,
+    pub districts: u64,
+    /// Records of each kind, in [`EntityKind::ALL`]'s order, by its name.
+    pub records: Vec<(EntityKind, u64)>,
+    /// Local changes it holds that the server had not taken when it was made.
+    pub waiting: u64,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Restored {
+    pub from: BackupInfo,
+    /// The database as it was just before, kept as a backup of its own.
+    pub kept: BackupInfo,
+    /// Whether the restored database had synced: its next sync then compares everything with
+    /// the server under a new client id.
+    pub resync: bool,
+}
+
+impl Store {
+    /// Writes a consistent copy of the database to `to`, while other connections go on
+    /// working. The copy appears whole or not at all: it is written beside `to` and renamed.
+    pub fn back_up(&self, to: &Path) -> Result<BackupInfo, StoreError> {
+        let failed = |why: String| StoreError::BackupFailed {
+            path: to.display().to_string(),
+            why,
+        };
+        if let Some(db) = self.path() {
+            if same_file(&db, to) {
+                return Err(failed("that is the database itself".into()));
+            }
+        }
+        let name = to
+            .to_str()
+            .ok_or_else(|| failed("the path is not valid Unicode".into()))?;
+        if to.is_dir() {
+            return Err(failed("that is a folder; name a file in it".into()));
+        }
+        let partial = PathBuf::from(format!("{name}.partial"));
+        remove_if_there(&partial).map_err(|e| failed(e.to_string()))?;
+        let result = (|| {
+            self.conn
+                .execute("VACUUM INTO ?1", [partial.to_string_lossy()])?;
+            // One self-contained file, which says when it was taken.
+            let copy = Connection::open(&partial)?;
+            copy.pragma_update(None, "journal_mode", "DELETE")?;
+            meta_set(&copy, "backup_taken", &now())?;
+            drop(copy);
+            Ok::<(), StoreError>(())
+        })();
+        if let Err(e) =
+            result.and_then(|()| std::fs::rename(&partial, to).map_err(|e| failed(e.to_string())))
+        {
+            let _ = remove_if_there(&partial);
+            return Err(match e {
+                StoreError::BackupFailed { .. } => e,
+                other => failed(other.to_string()),
+            });
+        }
+        Store::inspect_backup(to)
+    }
+
+    /// Reads what a backup holds, refusing a file that is no ODOP Desk database, is damaged,
+    /// or was written by a newer release. Changes nothing.
+    pub fn inspect_backup(path: &Path) -> Result<BackupInfo, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| unrestorable(path, &opened(path, &e)))?;
+        let schema = checked_schema(path, &conn)?;
+        info(path, &conn, schema).map_err(|e| unrestorable(path, &e.to_string()))
+    }
+
+    /// Replaces the whole database with the backup at `from`, in one step: either the backup
+    /// is in place or nothing changed. The database as it was is first kept in
+    /// [`KEPT_DIR`] beside it. A backup from an older release is brought up to date; one that
+    /// had synced gets a new client id and compares everything with the server at its next
+    /// sync, so the server never takes its changes for ones it has already answered.
+    ///
+    /// Nothing else may sync this database meanwhile: the sync crate holds its lock around it.
+    pub fn restore(&mut self, from: &Path) -> Result<Restored, StoreError> {
+        let db = self.path().ok_or_else(|| StoreError::BackupFailed {
+            path: from.display().to_string(),
+            why: "this database has no file to restore into".into(),
+        })?;
+        if same_file(&db, from) {
+            return Err(unrestorable(from, "that is the database itself"));
+        }
+        let folder = db.parent().map(Path::to_path_buf).unwrap_or_default();
+        let from_info = Store::inspect_backup(from)?;
+        // A copy of its own, beside the database, is brought up to date and readied for sync,
+        // so the user's file is never written and the step that replaces is a single one.
+        let staged = folder.join(".odop-restore.partial");
+        let result = self.restore_staged(from, &staged, &folder, from_info);
+        let _ = remove_if_there(&staged);
+        let _ = remove_if_there(&staged.with_extension("partial-journal"));
+        result
+    }
+
+    fn restore_staged(
+        &mut self,
+        from: &Path,
+        staged: &Path,
+        folder: &Path,
+        from_info: BackupInfo,
+    ) -> Result<Restored, StoreError> {
+        remove_if_there(staged).map_err(|e| unrestorable(from, &e.to_string()))?;
+        {
+            let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|e| unrestorable(from, &opened(from, &e)))?;
+            source
+                .execute("VACUUM INTO ?1", [staged.to_string_lossy()])
+                .map_err(|e| unrestorable(from, &e.to_string()))?;
+        }
+        let mut copy = Connection::open(staged).map_err(|e| unrestorable(from, &e.to_string()))?;
+        copy.pragma_update(None, "journal_mode", "DELETE")?;
+        migrate::migrate(&mut copy).map_err(|e| unrestorable(from, &e.to_string()))?;
+        let resync = meta_get(&copy, "sync_client")?.is_some();
+        if resync {
+            restart_sync_in(&mut copy, None, Resync::Rewound)?;
+        }
+        copy.execute("DELETE FROM meta WHERE key = 'backup_taken'", [])?;
+
+        let stamp: String = now()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(14)
+            .collect();
+        let kept_dir = folder.join(KEPT_DIR);
+        std::fs::create_dir_all(&kept_dir).map_err(|e| StoreError::BackupFailed {
+            path: kept_dir.display().to_string(),
+            why: e.to_string(),
+        })?;
+        let kept = self.back_up(&kept_dir.join(format!(
+            "odop-before-restore-{}-{}.sqlite3",
+            &stamp[..8.min(stamp.len())],
+            &stamp[8.min(stamp.len())..]
+        )))?;
+
+        let step = Copy::new(&copy, &mut self.conn)?.step(-1)?;
+        if step != StepResult::Done {
+            // Another connection held the database the whole time: nothing was replaced.
+            return Err(StoreError::BackupFailed {
+                path: from.display().to_string(),
+                why: "the database stayed busy; close other programs using it and try again".into(),
+            });
+        }
+        Ok(Restored {
+            from: from_info,
+            kept,
+            resync,
+        })
+    }
+
+    /// The database's file; none in memory.
+    fn path(&self) -> Option<PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    }
+}
+
+fn unrestorable(path: &Path, why: &str) -> StoreError {
+    StoreError::Unrestorable {
+        path: path.display().to_string(),
+        why: why.to_owned(),
+    }
+}
+
+fn opened(path: &Path, e: &rusqlite::Error) -> String {
+    if path.exists() {
+        e.to_string()
+    } else {
+        "there is no such file".into()
+    }
+}
+
+/// The schema version of an ODOP Desk database, read without writing.
+fn checked_schema(path: &Path, conn: &Connection) -> Result<u32, StoreError> {
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                unrestorable(path, "it is not an SQLite database")
+            }
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                unrestorable(path, &format!("it is damaged ({e})"))
+            }
+            _ => unrestorable(path, &format!("it cannot be read ({e})")),
+        })?;
+    if check != "ok" {
+        return Err(unrestorable(path, &format!("it is damaged ({check})")));
+    }
+    let schema = migrate::version(conn).map_err(|_| {
+        unrestorable(
+            path,
+            &format!(
+                "it was written by a newer ODOP Desk (schema version {}; this program knows up \
+                 to {SCHEMA_VERSION}); install that version or newer",
+                conn.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0))
+                    .unwrap_or_default()
+            ),
+        )
+    })?;
+    let tables: u32 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
+         AND name IN ('meta', 'states', 'districts', 'products', 'sellers', 'outbox')",
+        [],
+        |r| r.get(0),
+    )?;
+    if schema == 0 || tables < 6 {
+        return Err(unrestorable(path, "it holds no ODOP Desk database"));
+    }
+    Ok(schema)
+}
+
+fn info(path: &Path, conn: &Connection, schema: u32) -> Result<BackupInfo, StoreError> {
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0).map(|n| n as u64));
+    let mut records = Vec::new();
+    for kind in EntityKind::ALL {
+        records.push((
+            kind,
+            count(&format!("SELECT count(*) FROM {}", kind.table()))?,
+        ));
+    }
+    Ok(BackupInfo {
+        path: path.to_path_buf(),
+        bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or_default(),
+        taken: meta_get(conn, "backup_taken")?,
+        schema,
+        districts: count("SELECT count(*) FROM districts")?,
+        records,
+        waiting: count("SELECT count(*) FROM outbox")?,
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
