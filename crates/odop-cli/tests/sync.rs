@@ -230,6 +230,13 @@ fn a_desk_restored_from_its_backup_gets_back_what_the_server_took_since() {
     back_to_a_backup(false);
 }
 
+/// A desk whose database file was copied back by hand knows nothing of it until the server,
+/// asked to take other changes under numbers it answered, tells it that its history diverged.
+#[test]
+fn a_database_file_copied_back_by_hand_loses_no_change_made_after_it() {
+    back_to_a_backup(true);
+}
+
 /// A desk goes back to a copy of its database taken with a change still unsent, after more
 /// changes were synced; four more are made before it syncs again. Then every change is on
 /// the server once, and the desk holds what the server holds. `by_hand`: the copy is the

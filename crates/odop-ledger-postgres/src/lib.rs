@@ -24,7 +24,7 @@ use odop_ledger::protocol::{
 };
 use odop_ledger::{
     apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Places, Reader,
-    Refusal, RowPage, StoredRow, Tx,
+    Recorded, Refusal, RowPage, StoredRow, Tx,
 };
 use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::types::ToSql;
@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_names.sql")),
     (4, include_str!("../migrations/0004_places.sql")),
     (5, include_str!("../migrations/0005_places_tag.sql")),
+    (6, include_str!("../migrations/0006_mutation_marks.sql")),
 ];
 
 /// The advisory lock that keeps two servers starting together from migrating at once.
@@ -692,23 +693,32 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    fn recorded(&mut self, client: &str, seq: u64) -> Result<Option<Outcome>, LedgerError> {
+    fn recorded(&mut self, client: &str, seq: u64) -> Result<Option<Recorded>, LedgerError> {
         let Some(row) = self.query_opt(
-            "SELECT outcome FROM mutations WHERE client = $1 AND seq = $2",
+            "SELECT outcome, mark FROM mutations WHERE client = $1 AND seq = $2",
             &[&client, &big(seq)],
         )?
         else {
             return Ok(None);
         };
         let text: String = row.try_get(0).map_err(sql)?;
-        serde_json::from_str(&text).map(Some).map_err(json)
+        Ok(Some(Recorded {
+            outcome: serde_json::from_str(&text).map_err(json)?,
+            mark: row.try_get(1).map_err(sql)?,
+        }))
     }
 
-    fn record(&mut self, client: &str, seq: u64, outcome: &Outcome) -> Result<(), LedgerError> {
+    fn record(
+        &mut self,
+        client: &str,
+        seq: u64,
+        outcome: &Outcome,
+        mark: &str,
+    ) -> Result<(), LedgerError> {
         let text = serde_json::to_string(outcome).map_err(json)?;
         self.execute(
-            "INSERT INTO mutations (client, seq, outcome) VALUES ($1, $2, $3)",
-            &[&client, &big(seq), &text],
+            "INSERT INTO mutations (client, seq, outcome, mark) VALUES ($1, $2, $3, $4)",
+            &[&client, &big(seq), &text, &mark],
         )?;
         Ok(())
     }

@@ -16,7 +16,7 @@ use odop_ledger::protocol::{
 };
 use odop_ledger::{
     apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Places, Reader,
-    Refusal, RowPage, StoredRow, Tx,
+    Recorded, Refusal, RowPage, StoredRow, Tx,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use thiserror::Error;
@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_epochs.sql")),
     (3, include_str!("../migrations/0003_names.sql")),
     (4, include_str!("../migrations/0004_places.sql")),
+    (5, include_str!("../migrations/0005_mutation_marks.sql")),
 ];
 
 /// What can go wrong in SQLite itself.
@@ -476,24 +477,38 @@ impl Tx for SqliteTx<'_, '_> {
         Ok(())
     }
 
-    fn recorded(&mut self, client: &str, seq: u64) -> Result<Option<Outcome>, LedgerError> {
-        let text: Option<String> = self
+    fn recorded(&mut self, client: &str, seq: u64) -> Result<Option<Recorded>, LedgerError> {
+        let found: Option<(String, Option<String>)> = self
             .tx
-            .prepare_cached("SELECT outcome FROM mutations WHERE client = ?1 AND seq = ?2")
+            .prepare_cached("SELECT outcome, mark FROM mutations WHERE client = ?1 AND seq = ?2")
             .map_err(sql)?
-            .query_row(params![client, seq as i64], |r| r.get(0))
+            .query_row(params![client, seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .map_err(sql)?;
-        text.map(|t| serde_json::from_str(&t).map_err(json))
+        found
+            .map(|(text, mark)| {
+                Ok(Recorded {
+                    outcome: serde_json::from_str(&text).map_err(json)?,
+                    mark,
+                })
+            })
             .transpose()
     }
 
-    fn record(&mut self, client: &str, seq: u64, outcome: &Outcome) -> Result<(), LedgerError> {
+    fn record(
+        &mut self,
+        client: &str,
+        seq: u64,
+        outcome: &Outcome,
+        mark: &str,
+    ) -> Result<(), LedgerError> {
         let text = serde_json::to_string(outcome).map_err(json)?;
         self.tx
-            .prepare_cached("INSERT INTO mutations (client, seq, outcome) VALUES (?1, ?2, ?3)")
+            .prepare_cached(
+                "INSERT INTO mutations (client, seq, outcome, mark) VALUES (?1, ?2, ?3, ?4)",
+            )
             .map_err(sql)?
-            .execute(params![client, seq as i64, text])
+            .execute(params![client, seq as i64, text, mark])
             .map_err(sql)?;
         Ok(())
     }

@@ -17,6 +17,7 @@ conformance_tests!(
     viewers_write_nothing,
     a_refused_write_is_recorded_and_blocks_nothing,
     a_replayed_push_changes_nothing,
+    another_change_under_an_answered_number_is_refused_whole,
     a_sequence_gap_ends_the_batch,
     different_fields_merge_and_the_same_field_conflicts,
     a_delete_racing_an_edit_is_a_conflict,
@@ -67,6 +68,7 @@ fn take_back(path: &std::path::Path, version: u32) {
         (2, "DROP TABLE epochs;"),
         (3, "DROP TABLE names;"),
         (4, "DROP TABLE place_districts; DROP TABLE place_states;"),
+        (5, "ALTER TABLE mutations DROP COLUMN mark;"),
     ];
     let conn = rusqlite::Connection::open(path).unwrap();
     for (_, drop) in ADDED.iter().filter(|(v, _)| *v > version) {

@@ -23,6 +23,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("viewers_write_nothing", viewers),
     ("a_refused_write_is_recorded_and_blocks_nothing", refusals),
     ("a_replayed_push_changes_nothing", replay),
+    (
+        "another_change_under_an_answered_number_is_refused_whole",
+        diverged,
+    ),
     ("a_sequence_gap_ends_the_batch", gaps),
     ("different_fields_merge_and_the_same_field_conflicts", merge),
     ("a_delete_racing_an_edit_is_a_conflict", delete_races),
@@ -500,6 +504,81 @@ fn replay(ledger: &dyn Ledger) {
     let partial = push(ledger, &w.up, "c-up", batch[1..3].to_vec());
     assert_eq!(partial.results, first.results[1..3].to_vec());
     assert_eq!(ledger.refusals(&w.central, 10).unwrap().len(), 1);
+}
+
+fn diverged(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let mut edit = update(
+        2,
+        1,
+        1,
+        &[("name", json!("Chikankari"), json!("Chikankari Kurta"))],
+    );
+    edit.at = "2026-03-01T10:00:00.000Z".into();
+    let first = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![create(1, product(1, 9, 187, "Chikankari")), edit.clone()],
+    );
+    let before = pull_all(ledger, &w.central, 0);
+    let again = push(ledger, &w.up, "c-up", vec![edit]);
+    assert_eq!(
+        again.results,
+        first.results[1..].to_vec(),
+        "the same change again is a replay"
+    );
+
+    // A copy of the client's database from before number 2 was sent makes another change
+    // under it, and one more after.
+    let mut other = update(
+        2,
+        1,
+        1,
+        &[("name", json!("Chikankari"), json!("Lucknow Chikankari"))],
+    );
+    other.at = "2026-03-02T09:00:00.000Z".into();
+    let later = create(3, product(3, 9, 187, "Zardozi"));
+    let err = ledger
+        .push(
+            &w.up,
+            &PushRequest {
+                client: "c-up".into(),
+                mutations: vec![other.clone(), later.clone()],
+            },
+        )
+        .expect_err("another change under an answered number is refused");
+    assert!(matches!(err, LedgerError::Diverged { seq: 2, .. }), "{err}");
+    assert_eq!(err.code(), "client_diverged");
+    assert_eq!(
+        pull_all(ledger, &w.central, 0),
+        before,
+        "nothing of the refused push is taken"
+    );
+
+    // As a new client the same changes are taken, numbered from 1.
+    other.seq = 1;
+    other.base_version = 2;
+    other.fields.insert(
+        "name".into(),
+        FieldChange {
+            base: json!("Chikankari Kurta"),
+            new: json!("Lucknow Chikankari"),
+        },
+    );
+    let taken = push(
+        ledger,
+        &w.up,
+        "c-up-new",
+        vec![other, Mutation { seq: 2, ..later }],
+    );
+    assert!(
+        taken
+            .results
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Applied { .. })),
+        "{taken:?}"
+    );
 }
 
 fn gaps(ledger: &dyn Ledger) {

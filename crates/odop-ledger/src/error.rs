@@ -22,6 +22,12 @@ pub enum LedgerError {
     )]
     ResyncRequired { cursor: u64, horizon: u64 },
 
+    #[error(
+        "client {client} sent another change under number {seq}, which it sent before: its \
+         database went back to an older copy; it must sync as a new client"
+    )]
+    Diverged { client: String, seq: u64 },
+
     #[error("the ledger's database was written by a newer release (schema {found}, this release knows {known}); upgrade odop-server")]
     TooNew { found: i64, known: i64 },
 
@@ -41,6 +47,7 @@ impl LedgerError {
             LedgerError::BadAccount { .. } => "bad_account",
             LedgerError::ClientTaken { .. } => "client_taken",
             LedgerError::ResyncRequired { .. } => "resync_required",
+            LedgerError::Diverged { .. } => "client_diverged",
             LedgerError::TooNew { .. } => "schema_too_new",
             LedgerError::Corrupt { .. } => "corrupt",
             LedgerError::Storage(_) => "storage",

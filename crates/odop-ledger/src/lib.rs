@@ -27,7 +27,7 @@ pub use odop_protocol as protocol;
 pub use odop_protocol::Refusal;
 pub use places::places_in_use;
 pub use pull::read_pull;
-pub use push::apply_push;
+pub use push::{apply_push, mark};
 
 use odop_protocol::{
     ConflictRecord, Fields, Outcome, PullQuery, PullResponse, PushRequest, PushResponse,
@@ -130,6 +130,14 @@ pub struct ClientRecord {
     pub last_seq: u64,
 }
 
+/// A mutation's answer as recorded, and the mark of the mutation it answered (none for one
+/// recorded before marks were kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub outcome: Outcome,
+    pub mark: Option<String>,
+}
+
 /// The storage every server backend provides. Methods are blocking; the HTTP layer calls them
 /// off its async threads.
 pub trait Ledger: Send + Sync + fmt::Debug {
@@ -180,9 +188,16 @@ pub trait Tx {
     /// The client's record, locked until the transaction ends.
     fn client(&mut self, client: &str) -> Result<Option<ClientRecord>, LedgerError>;
     fn save_client(&mut self, client: &str, record: &ClientRecord) -> Result<(), LedgerError>;
-    /// The answer recorded for a mutation already taken.
-    fn recorded(&mut self, client: &str, seq: u64) -> Result<Option<Outcome>, LedgerError>;
-    fn record(&mut self, client: &str, seq: u64, outcome: &Outcome) -> Result<(), LedgerError>;
+    /// The answer recorded for a mutation already taken, with its mark.
+    fn recorded(&mut self, client: &str, seq: u64) -> Result<Option<Recorded>, LedgerError>;
+    /// Records the answer to a mutation and its mark ([`push::mark`]).
+    fn record(
+        &mut self,
+        client: &str,
+        seq: u64,
+        outcome: &Outcome,
+        mark: &str,
+    ) -> Result<(), LedgerError>;
     fn refuse(&mut self, refusal: &Refusal, state: Option<u16>) -> Result<(), LedgerError>;
     /// The row, locked until the transaction ends.
     fn row(&mut self, kind: &str, id: &str) -> Result<Option<StoredRow>, LedgerError>;

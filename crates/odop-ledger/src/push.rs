@@ -8,10 +8,34 @@ use odop_protocol::{
 };
 use serde_json::Value;
 
-use crate::{Account, ClientRecord, LedgerError, Misplaced, Places, Refusal, StoredRow, Tx};
+use crate::{
+    Account, ClientRecord, LedgerError, Misplaced, Places, Recorded, Refusal, StoredRow, Tx,
+};
+
+/// What a mutation is, in a few letters: its kind, row, operation and the time the edit was
+/// made, which a client sends unchanged each time it sends the mutation again. Not a secret;
+/// only a check that a number already answered is the same change.
+pub fn mark(m: &Mutation) -> String {
+    let op = match m.op {
+        Op::Put => "put",
+        Op::Delete => "delete",
+    };
+    // FNV-1a, with a separator so that no two different mutations share an input.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [m.kind.as_str(), m.id.as_str(), op, m.at.as_str()] {
+        for &byte in part.as_bytes().iter().chain(&[0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
 
 /// Takes a push inside the caller's transaction. Mutations already recorded for this client are
-/// answered as they were the first time; a mutation that skips a sequence number ends the batch
+/// answered as they were the first time, when they are the same change (by [`mark`]): another
+/// change under a number already answered means the client went back to an older copy of its
+/// database, and the whole push is refused (`Diverged`) so that it starts over as a new
+/// client rather than lose the change; a mutation that skips a sequence number ends the batch
 /// (the client sends again from `last_seq + 1`). A refused mutation is recorded and answered,
 /// and the client's sequence moves past it, so it never blocks the writes behind it.
 pub fn apply_push(
@@ -45,7 +69,13 @@ pub fn apply_push(
     let mut places: Option<Places> = None;
     for m in request.mutations.iter().take(MAX_PUSH_MUTATIONS) {
         if m.seq <= record.last_seq {
-            if let Some(outcome) = tx.recorded(client, m.seq)? {
+            if let Some(Recorded { outcome, mark: was }) = tx.recorded(client, m.seq)? {
+                if was.is_some_and(|was| was != mark(m)) {
+                    return Err(LedgerError::Diverged {
+                        client: client.to_owned(),
+                        seq: m.seq,
+                    });
+                }
                 if let Outcome::Applied { version } = outcome {
                     rebased.insert((m.kind.as_str(), m.id.as_str()), (m.base_version, version));
                 }
@@ -93,7 +123,7 @@ pub fn apply_push(
                 rebased.remove(&key);
             }
         }
-        tx.record(client, m.seq, &outcome)?;
+        tx.record(client, m.seq, &outcome, &mark(m))?;
         record.last_seq = m.seq;
         results.push(MutationResult {
             seq: m.seq,

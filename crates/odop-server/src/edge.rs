@@ -60,7 +60,9 @@ impl From<LedgerError> for Failure {
         let status = match &e {
             LedgerError::ClientTaken { .. } => StatusCode::FORBIDDEN,
             LedgerError::ResyncRequired { .. } => StatusCode::GONE,
-            LedgerError::AccountExists { .. } => StatusCode::CONFLICT,
+            LedgerError::AccountExists { .. } | LedgerError::Diverged { .. } => {
+                StatusCode::CONFLICT
+            }
             LedgerError::NoSuchAccount { .. } => StatusCode::NOT_FOUND,
             LedgerError::BadAccount { .. } => StatusCode::BAD_REQUEST,
             LedgerError::TooNew { .. } | LedgerError::Corrupt { .. } | LedgerError::Storage(_) => {

@@ -79,6 +79,7 @@ pub fn document() -> Value {
                 "responses": authed(map(vec![
                     ("200", ok("PushResponse")),
                     ("403", error("the client id belongs to another account")),
+                    ("409", error("another change under a number already answered: the client's database went back to an older copy; sync as a new client")),
                     ("413", error("the body or the batch is too large")),
                 ])),
             }},

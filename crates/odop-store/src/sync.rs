@@ -1051,6 +1051,12 @@ impl Store {
         restart_sync_in(&mut self.conn, Some(client), Resync::Restored)
     }
 
+    /// Starts over with the server as [`Store::restart_sync`] does, for a database that went
+    /// back to an older copy of itself: the resync due takes the server's rows as they are.
+    pub fn rewind_sync(&mut self, client: &str) -> Result<(), StoreError> {
+        restart_sync_in(&mut self.conn, Some(client), Resync::Rewound)
+    }
+
     /// Marks a resync due, before its first page is applied: a page moves the cursor and the
     /// epoch, after which nothing else would show that the comparison is unfinished. A due
     /// "restored" resync stays so, since it loses nothing. Returns the resync now due.

@@ -163,7 +163,17 @@ async fn push_all<R: Remote>(
             mutations: pending.iter().map(mutation).collect(),
         };
         crash_point("before_push");
-        let answer = remote.push(&request).await?;
+        let answer = match remote.push(&request).await {
+            // The server answered these numbers for other changes: this database went back to
+            // an older copy of itself. A new client sends them, after a full comparison.
+            Err(SyncError::Server {
+                status: 409, code, ..
+            }) if code == "client_diverged" => {
+                store.rewind_sync(&new_client_id())?;
+                return Ok(Some(Resync::Rewound));
+            }
+            answer => answer?,
+        };
         crash_point("push_answered");
         // The server remembers more of this client than it ever sent, or less than it was
         // told it had: the two no longer share a history, and answers cannot be matched up.
