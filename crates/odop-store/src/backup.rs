@@ -148,29 +148,24 @@ impl Store {
         }
         copy.execute("DELETE FROM meta WHERE key = 'backup_taken'", [])?;
 
-        let stamp: String = now()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .take(14)
-            .collect();
+        // To the millisecond, so that a second restore never writes over the first one's copy.
+        let stamp: String = now().chars().filter(char::is_ascii_digit).collect();
+        let (day, time) = stamp.split_at(stamp.len().min(8));
         let kept_dir = folder.join(KEPT_DIR);
         std::fs::create_dir_all(&kept_dir).map_err(|e| StoreError::BackupFailed {
             path: kept_dir.display().to_string(),
             why: e.to_string(),
         })?;
-        let kept = self.back_up(&kept_dir.join(format!(
-            "odop-before-restore-{}-{}.sqlite3",
-            &stamp[..8.min(stamp.len())],
-            &stamp[8.min(stamp.len())..]
-        )))?;
+        let kept =
+            self.back_up(&kept_dir.join(format!("odop-before-restore-{day}-{time}.sqlite3")))?;
 
         let step = Copy::new(&copy, &mut self.conn)?.step(-1)?;
         if step != StepResult::Done {
             // Another connection held the database the whole time: nothing was replaced.
-            return Err(StoreError::BackupFailed {
-                path: from.display().to_string(),
-                why: "the database stayed busy; close other programs using it and try again".into(),
-            });
+            return Err(unrestorable(
+                from,
+                "the database stayed busy; close other programs using it and try again",
+            ));
         }
         Ok(Restored {
             from: from_info,

@@ -109,6 +109,13 @@ fn a_restore_brings_back_the_backup_and_keeps_what_it_replaced() {
         .contains(&(EntityKind::Seller, sellers_then - 1)));
     store.restore(&restored.kept.path).unwrap();
     assert!(store.get::<Seller>(gone).unwrap().is_none());
+    assert_eq!(
+        std::fs::read_dir(dir.path().join(KEPT_DIR))
+            .unwrap()
+            .count(),
+        2,
+        "each restore keeps what it replaced"
+    );
 }
 
 #[test]

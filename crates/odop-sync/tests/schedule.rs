@@ -234,3 +234,53 @@ fn account(hub: &Hub) -> odop_ledger::Account {
         .find(|a| a.name == "up")
         .unwrap()
 }
+
+/// A restore is refused while a round holds the database, and goes ahead once the schedule has
+/// stopped: `stopped` returns only when the round in flight is gone. The restored desk then
+/// sends its changes again, and the server, which took them in the round cut short, ends up
+/// with each once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_waits_until_the_round_in_flight_has_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let (db, gate) = desk_with_two_waiting(dir.path(), &hub);
+    let backup = dir.path().join("backup.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    store.back_up(&backup).unwrap();
+    let schedule = Schedule::start(
+        db.clone(),
+        Arc::clone(&gate),
+        "up".into(),
+        Duration::from_secs(3600),
+    );
+    schedule.sync_now();
+    gate.until_held().await;
+    let err = odop_sync::restore(&mut store, &db, &backup).unwrap_err();
+    assert!(matches!(err, SyncError::Busy), "{err}");
+
+    tokio::time::timeout(Duration::from_secs(30), schedule.stopped())
+        .await
+        .expect("the schedule stops within 30 s");
+    let restored = odop_sync::restore(&mut store, &db, &backup).unwrap();
+    assert_eq!(restored.from.waiting, 2);
+    assert_eq!(store.sync_counts().unwrap().pending, 2);
+    drop(store);
+
+    gate.hold.store(false, Ordering::SeqCst);
+    let r = sync_once(&db, &*gate, "up", &|_| {}).await.unwrap();
+    assert_eq!((r.pushed, r.conflicts, r.refused), (2, 0, 0), "{r:?}");
+    let on_server = hub
+        .ledger()
+        .pull(&account(&hub), 0, 0, 100)
+        .unwrap()
+        .changes;
+    let rows: std::collections::BTreeSet<&str> = on_server
+        .iter()
+        .filter_map(|c| match c {
+            odop_protocol::Change::Row { id, .. } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{on_server:?}");
+    assert_eq!(Store::open(&db).unwrap().sync_counts().unwrap().pending, 0);
+}
