@@ -35,6 +35,44 @@ fn desk(dir: &Path) {
     support::places(&mut store, &[(187, "Varanasi")]);
 }
 
+/// A real server with one state editor's account, and a desk in `root/<name>` logged in to it.
+struct LoggedIn {
+    // The server runs on it; dropped with the test.
+    _runtime: tokio::runtime::Runtime,
+    url: String,
+    token: String,
+    dir: std::path::PathBuf,
+}
+
+fn logged_in(root: &Path, name: &str, state: u16) -> LoggedIn {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (ledger, url) = support::server(&runtime, root);
+    let token = Token::generate().unwrap();
+    ledger
+        .insert_account(
+            &Account::new(name, Role::StateEditor, Some(state)).unwrap(),
+            &token.hash(),
+        )
+        .unwrap();
+    let dir = root.join(name);
+    desk(&dir);
+    let (ok, _, err) = odop(
+        &dir,
+        name,
+        &["login", "--server", &url, "--token", &token.0],
+    );
+    assert!(ok, "{err}");
+    LoggedIn {
+        _runtime: runtime,
+        url,
+        token: token.0,
+        dir,
+    }
+}
+
 #[test]
 fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -165,29 +203,10 @@ fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
 
 #[test]
 fn a_refused_write_is_sent_again_from_the_command_line() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let root = tempfile::tempdir().unwrap();
-    let (ledger, url) = support::server(&runtime, root.path());
-    let token = Token::generate().unwrap();
-    ledger
-        .insert_account(
-            &Account::new("bihar", Role::StateEditor, Some(10)).unwrap(),
-            &token.hash(),
-        )
-        .unwrap();
-    let dir = root.path().join("bihar");
-    desk(&dir);
-    assert!(
-        odop(
-            &dir,
-            "bihar",
-            &["login", "--server", &url, "--token", &token.0]
-        )
-        .0
-    );
+    let desk = logged_in(root.path(), "bihar", 10);
+    // The rest of `desk`, the server's runtime, lives to the end of the test.
+    let dir = desk.dir;
     let (ok, _, err) = odop(
         &dir,
         "bihar",
@@ -242,29 +261,9 @@ fn a_database_file_copied_back_by_hand_loses_no_change_made_after_it() {
 /// the server once, and the desk holds what the server holds. `by_hand`: the copy is the
 /// database file itself, put back without `odop restore`.
 fn back_to_a_backup(by_hand: bool) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let root = tempfile::tempdir().unwrap();
-    let (ledger, url) = support::server(&runtime, root.path());
-    let token = Token::generate().unwrap();
-    ledger
-        .insert_account(
-            &Account::new("up-a", Role::StateEditor, Some(9)).unwrap(),
-            &token.hash(),
-        )
-        .unwrap();
-    let a = root.path().join("a");
-    desk(&a);
-    assert!(
-        odop(
-            &a,
-            "up-a",
-            &["login", "--server", &url, "--token", &token.0]
-        )
-        .0
-    );
+    let server = logged_in(root.path(), "up-a", 9);
+    let a = server.dir.clone();
     let add = |name: &str| {
         let (ok, added, err) = odop(
             &a,
@@ -351,7 +350,7 @@ fn back_to_a_backup(by_hand: bool) {
         odop(
             &b,
             "up-a",
-            &["login", "--server", &url, "--token", &token.0]
+            &["login", "--server", &server.url, "--token", &server.token]
         )
         .0
     );
