@@ -6,6 +6,7 @@
 //! - `synthetic`: writing 100,000 generated sellers through the store's edit path (checks,
 //!   outbox, history, full-text index) against raw inserts of the same JSON bodies.
 //! - `search`: latency of full-text search on that synthetic database, against a LIKE scan.
+//! - `backup`: backing that database up and restoring it, against copying its file.
 //! - `sync`: a desk's first sync of a national dataset against raw inserts of the same rows,
 //!   one change synced into a small and a large desk, bytes per row against gzip'd JSON, and a
 //!   sync after a server restart against a full comparison.
@@ -18,6 +19,7 @@
 //! machines better than the absolute numbers do. Build with `--release`: debug figures mean
 //! nothing.
 
+mod backup;
 mod brochure;
 mod gen;
 mod html;
@@ -43,8 +45,8 @@ use crate::measure::Section;
     about = "Measures ODOP Desk against baselines from the same run, and the server under load"
 )]
 struct Cli {
-    /// Which benchmark to run (`all` is national, synthetic and search; `sync` and `load` run
-    /// on their own).
+    /// Which benchmark to run (`all` is national, brochure, synthetic, search and backup;
+    /// `sync` and `load` run on their own).
     #[arg(value_enum)]
     what: What,
     /// The folder with the national list and the LGD lists (default: shared/data beside the
@@ -214,6 +216,10 @@ fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
             eprintln!("search: timing {} queries…", cli.queries);
             sections.push(search::run(&built, cli.queries as usize)?);
         }
+        if matches!(cli.what, What::All | What::Synthetic) {
+            eprintln!("backup: backing the synthetic database up and restoring it…");
+            sections.push(backup::run(&mut built)?);
+        }
     }
     Ok(sections)
 }
@@ -240,7 +246,10 @@ mod tests {
         ]);
         let sections = run(&cli, &data).unwrap();
         let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
-        assert_eq!(names, ["national", "brochure", "synthetic", "search"]);
+        assert_eq!(
+            names,
+            ["national", "brochure", "synthetic", "search", "backup"]
+        );
         for s in &sections {
             assert!(s.json.is_object(), "{}", s.name);
             assert!(!s.render().contains("NaN"), "{}", s.render());
