@@ -39,8 +39,8 @@ pub fn run(built: &mut Built) -> Result<Section> {
     let mut s = Section::new(
         "backup",
         format!(
-            "backup: the synthetic database ({} sellers), backed up while open and restored \
-             over the open database, against copying its file",
+            "the synthetic database ({} sellers), backed up while open and restored over the \
+             open database, against copying its file",
             crate::measure::grouped(sellers as f64)
         ),
         json!({

@@ -132,12 +132,17 @@ impl Store {
         from_info: BackupInfo,
     ) -> Result<Restored, StoreError> {
         remove_if_there(staged).map_err(|e| unrestorable(from, &e.to_string()))?;
-        {
+        let beside = |suffix: &str| PathBuf::from(format!("{}{suffix}", from.display())).exists();
+        if beside("-wal") || beside("-journal") {
+            // Part of it may be in a log beside it (a live database's file): SQLite reads both.
             let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .map_err(|e| unrestorable(from, &opened(from, &e)))?;
             source
                 .execute("VACUUM INTO ?1", [staged.to_string_lossy()])
                 .map_err(|e| unrestorable(from, &e.to_string()))?;
+        } else {
+            // A backup is one self-contained file: a copy of its bytes is the whole of it.
+            std::fs::copy(from, staged).map_err(|e| unrestorable(from, &e.to_string()))?;
         }
         let mut copy = Connection::open(staged).map_err(|e| unrestorable(from, &e.to_string()))?;
         copy.pragma_update(None, "journal_mode", "DELETE")?;

@@ -270,3 +270,28 @@ fn a_backup_from_an_older_release_is_brought_up_to_date() {
         "the backup itself is never written"
     );
 }
+
+#[test]
+fn a_live_database_file_restores_with_what_its_log_holds() {
+    let (dir, _db, mut store) = desk();
+    // Another desk's database, open, its last change still only in its write-ahead log.
+    let other_path = dir.path().join("other").join("odop.sqlite3");
+    std::fs::create_dir_all(other_path.parent().unwrap()).unwrap();
+    let mut other = Store::open(&other_path).unwrap();
+    other.load_sample("tester").unwrap();
+    let seller = a_seller(&other);
+    let mut edit = other.edit("tester").unwrap();
+    edit.delete(EntityKind::Seller, seller).unwrap();
+    edit.commit().unwrap();
+    assert!(other_path.with_extension("sqlite3-wal").exists());
+
+    store.restore(&other_path).unwrap();
+    assert!(
+        store.get::<Seller>(seller).unwrap().is_none(),
+        "the deletion in the log came along"
+    );
+    assert_eq!(
+        store.count(EntityKind::Seller).unwrap(),
+        other.count(EntityKind::Seller).unwrap()
+    );
+}
