@@ -173,7 +173,7 @@ pub async fn backup_restore(
 ) -> Result<Restored, CommandError> {
     let path = crate::desktop::typed(&app, &path);
     desk.pause().await;
-    let restored = odop_sync::restore(&mut lock(store), &desk.data_dir.join(crate::DB_FILE), &path);
+    let restored = odop_sync::restore(&mut lock(store), &path);
     desk.restart()?;
     Ok(restored?)
 }

@@ -447,7 +447,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             });
         }
         Command::Restore { file } => {
-            let restored = odop_sync::restore(&mut store, &dir.join("odop.sqlite3"), &file)?;
+            let restored = odop_sync::restore(&mut store, &file)?;
             out.value(&restored, || output::restored(&restored));
         }
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,

@@ -8,7 +8,7 @@ use rusqlite::backup::{Backup as Copy, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use crate::migrate::{self, SCHEMA_VERSION};
+use crate::migrate;
 use crate::sync::{meta_get, meta_set, restart_sync_in, Resync};
 use crate::{now, Store, StoreError};
 
@@ -51,7 +51,7 @@ impl Store {
             path: to.display().to_string(),
             why,
         };
-        if let Some(db) = self.path() {
+        if let Some(db) = self.file() {
             if same_file(&db, to) {
                 return Err(failed("that is the database itself".into()));
             }
@@ -64,26 +64,25 @@ impl Store {
         }
         let partial = PathBuf::from(format!("{name}.partial"));
         remove_if_there(&partial).map_err(|e| failed(e.to_string()))?;
-        let result = (|| {
-            self.conn
-                .execute("VACUUM INTO ?1", [partial.to_string_lossy()])?;
-            // One self-contained file, which says when it was taken.
-            let copy = Connection::open(&partial)?;
-            copy.pragma_update(None, "journal_mode", "DELETE")?;
-            meta_set(&copy, "backup_taken", &now())?;
-            drop(copy);
-            Ok::<(), StoreError>(())
-        })();
-        if let Err(e) =
-            result.and_then(|()| std::fs::rename(&partial, to).map_err(|e| failed(e.to_string())))
-        {
+        let written = self
+            .copy_into(&partial)
+            .map_err(|e| e.to_string())
+            .and_then(|()| std::fs::rename(&partial, to).map_err(|e| e.to_string()));
+        if let Err(why) = written {
             let _ = remove_if_there(&partial);
-            return Err(match e {
-                StoreError::BackupFailed { .. } => e,
-                other => failed(other.to_string()),
-            });
+            return Err(failed(why));
         }
         Store::inspect_backup(to)
+    }
+
+    /// A copy of the database in one self-contained file at `path`, which says when it was
+    /// taken.
+    fn copy_into(&self, path: &Path) -> Result<(), StoreError> {
+        self.conn
+            .execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+        let copy = Connection::open(path)?;
+        copy.pragma_update(None, "journal_mode", "DELETE")?;
+        meta_set(&copy, "backup_taken", &now())
     }
 
     /// Reads what a backup holds, refusing a file that is no ODOP Desk database, is damaged,
@@ -106,10 +105,9 @@ impl Store {
     ///
     /// Nothing else may sync this database meanwhile: the sync crate holds its lock around it.
     pub fn restore(&mut self, from: &Path) -> Result<Restored, StoreError> {
-        let db = self.path().ok_or_else(|| StoreError::BackupFailed {
-            path: from.display().to_string(),
-            why: "this database has no file to restore into".into(),
-        })?;
+        let db = self
+            .file()
+            .ok_or_else(|| unrestorable(from, "this database has no file to restore into"))?;
         if same_file(&db, from) {
             return Err(unrestorable(from, "that is the database itself"));
         }
@@ -180,7 +178,7 @@ impl Store {
     }
 
     /// The database's file; none in memory.
-    fn path(&self) -> Option<PathBuf> {
+    pub fn file(&self) -> Option<PathBuf> {
         self.conn
             .path()
             .filter(|p| !p.is_empty())
@@ -219,16 +217,15 @@ fn checked_schema(path: &Path, conn: &Connection) -> Result<u32, StoreError> {
     if check != "ok" {
         return Err(unrestorable(path, &format!("it is damaged ({check})")));
     }
-    let schema = migrate::version(conn).map_err(|_| {
-        unrestorable(
+    let schema = migrate::version(conn).map_err(|e| match e {
+        StoreError::NewerDatabase { found, supported } => unrestorable(
             path,
             &format!(
-                "it was written by a newer ODOP Desk (schema version {}; this program knows up \
-                 to {SCHEMA_VERSION}); install that version or newer",
-                conn.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0))
-                    .unwrap_or_default()
+                "it was written by a newer ODOP Desk (schema version {found}; this program \
+                 knows up to {supported}); install that version or newer"
             ),
-        )
+        ),
+        other => other,
     })?;
     let tables: u32 = conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' \

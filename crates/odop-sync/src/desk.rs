@@ -22,11 +22,12 @@ pub async fn login(data_dir: &Path, server: &str, token: &str) -> Result<Identit
     Ok(who)
 }
 
-/// Puts the backup at `from` in place of the database at `db`, which `store` has open, while no
-/// sync of it runs in any process: a round that went on would settle its answers against the
-/// backup's changes. (`Busy` when one runs; the app stops its own first.)
-pub fn restore(store: &mut Store, db: &Path, from: &Path) -> Result<Restored, SyncError> {
-    let _lock = crate::round::lock(db)?;
+/// Puts the backup at `from` in place of the database `store` has open, while no sync of it
+/// runs in any process: a round that went on would settle its answers against the backup's
+/// changes. (`Busy` when one runs; the app stops its own first.) A store in memory has no file
+/// and no lock, and the store refuses it.
+pub fn restore(store: &mut Store, from: &Path) -> Result<Restored, SyncError> {
+    let _lock = store.file().map(|db| crate::round::lock(&db)).transpose()?;
     Ok(store.restore(from)?)
 }
 

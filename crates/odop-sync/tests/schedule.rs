@@ -255,13 +255,13 @@ async fn a_restore_waits_until_the_round_in_flight_has_stopped() {
     );
     schedule.sync_now();
     gate.until_held().await;
-    let err = odop_sync::restore(&mut store, &db, &backup).unwrap_err();
+    let err = odop_sync::restore(&mut store, &backup).unwrap_err();
     assert!(matches!(err, SyncError::Busy), "{err}");
 
     tokio::time::timeout(Duration::from_secs(30), schedule.stopped())
         .await
         .expect("the schedule stops within 30 s");
-    let restored = odop_sync::restore(&mut store, &db, &backup).unwrap();
+    let restored = odop_sync::restore(&mut store, &backup).unwrap();
     assert_eq!(restored.from.waiting, 2);
     assert_eq!(store.sync_counts().unwrap().pending, 2);
     drop(store);
