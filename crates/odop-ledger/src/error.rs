@@ -47,7 +47,7 @@ impl LedgerError {
             LedgerError::BadAccount { .. } => "bad_account",
             LedgerError::ClientTaken { .. } => "client_taken",
             LedgerError::ResyncRequired { .. } => "resync_required",
-            LedgerError::Diverged { .. } => "client_diverged",
+            LedgerError::Diverged { .. } => odop_protocol::CLIENT_DIVERGED,
             LedgerError::TooNew { .. } => "schema_too_new",
             LedgerError::Corrupt { .. } => "corrupt",
             LedgerError::Storage(_) => "storage",

@@ -27,7 +27,7 @@ pub use odop_protocol as protocol;
 pub use odop_protocol::Refusal;
 pub use places::places_in_use;
 pub use pull::read_pull;
-pub use push::{apply_push, mark};
+pub use push::apply_push;
 
 use odop_protocol::{
     ConflictRecord, Fields, Outcome, PullQuery, PullResponse, PushRequest, PushResponse,

@@ -15,7 +15,7 @@ use crate::{
 /// What a mutation is, in a few letters: its kind, row, operation and the time the edit was
 /// made, which a client sends unchanged each time it sends the mutation again. Not a secret;
 /// only a check that a number already answered is the same change.
-pub fn mark(m: &Mutation) -> String {
+pub(crate) fn mark(m: &Mutation) -> String {
     let op = match m.op {
         Op::Put => "put",
         Op::Delete => "delete",

@@ -37,6 +37,11 @@ pub const PATH_REFUSALS: &str = "/v1/refusals";
 
 /// At most this many mutations in one push; a client splits a longer outbox.
 pub const MAX_PUSH_MUTATIONS: usize = 500;
+
+/// The error code of a push refused whole (409) because it sent another change under a number
+/// the server already answered for this client: the client's database went back to an older
+/// copy, and it must sync as a new client.
+pub const CLIENT_DIVERGED: &str = "client_diverged";
 /// At most this many changes in one pull page. A desk's first sync takes as many pages as this
 /// allows: each page is a request and a transaction on the desk.
 pub const MAX_PULL_LIMIT: u32 = 5000;

@@ -7,7 +7,7 @@ use std::task::Poll;
 use odop_domain::{EntityKind, Places};
 use odop_protocol::{
     Change, ConflictRecord, FieldChange, Held, Mutation, Op, Outcome, PullQuery, PullResponse,
-    PushRequest, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
+    PushRequest, CLIENT_DIVERGED, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
 use odop_store::{Conflict, Incoming, Pending, Resync, Store, Verdict};
 use serde::{Deserialize, Serialize};
@@ -168,7 +168,7 @@ async fn push_all<R: Remote>(
             // an older copy of itself. A new client sends them, after a full comparison.
             Err(SyncError::Server {
                 status: 409, code, ..
-            }) if code == "client_diverged" => {
+            }) if code == CLIENT_DIVERGED => {
                 store.rewind_sync(&new_client_id())?;
                 return Ok(Some(Resync::Rewound));
             }
