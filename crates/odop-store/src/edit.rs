@@ -171,11 +171,7 @@ impl<'c> Edit<'c> {
         let title = title_of(&old);
         self.tx
             .execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
-        if let Some(fts) = fts_table(kind) {
-            self.tx
-                .prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
-                .execute([rowid])?;
-        }
+        unindex_row(&self.tx, kind, rowid)?;
         let changes: Fields = old
             .iter()
             .map(|(k, v)| (k.clone(), json!({ "old": v, "new": null })))
@@ -639,29 +635,29 @@ impl<'c> Edit<'c> {
     }
 }
 
-/// Puts a row's words in its kind's search index, replacing what was there.
+/// Puts a row in its kind's indexes (its words for search; for a seller, what it makes and
+/// where it is onboarded), replacing what was there.
 pub(crate) fn index_row(
     tx: &Transaction<'_>,
     kind: EntityKind,
     rowid: i64,
     fields: &Fields,
 ) -> Result<(), StoreError> {
-    let Some(fts) = fts_table(kind) else {
-        return Ok(());
-    };
-    tx.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
-        .execute([rowid])?;
+    unindex_row(tx, kind, rowid)?;
     index_new_row(tx, kind, rowid, fields)
 }
 
-/// Puts a new row's words in its kind's search index. A new rowid has no entry to replace: a
-/// row's entry leaves the index with the row.
+/// Puts a new row in its kind's indexes. A new rowid has no entries to replace: a row's
+/// entries leave with the row (`unindex_row`).
 pub(crate) fn index_new_row(
     tx: &Transaction<'_>,
     kind: EntityKind,
     rowid: i64,
     fields: &Fields,
 ) -> Result<(), StoreError> {
+    if kind == EntityKind::Seller {
+        link_seller(tx, rowid, fields)?;
+    }
     let Some(fts) = fts_table(kind) else {
         return Ok(());
     };
@@ -670,6 +666,57 @@ pub(crate) fn index_new_row(
         "INSERT INTO {fts} (rowid, title, body) VALUES (?1, ?2, ?3)"
     ))?
     .execute(params![rowid, title, body])?;
+    Ok(())
+}
+
+/// Takes a row out of its kind's indexes, as it is deleted or before it is indexed anew.
+pub(crate) fn unindex_row(
+    tx: &Transaction<'_>,
+    kind: EntityKind,
+    rowid: i64,
+) -> Result<(), StoreError> {
+    if kind == EntityKind::Seller {
+        tx.prepare_cached("DELETE FROM seller_products WHERE seller = ?1")?
+            .execute([rowid])?;
+        tx.prepare_cached("DELETE FROM seller_platforms WHERE seller = ?1")?
+            .execute([rowid])?;
+    }
+    if let Some(fts) = fts_table(kind) {
+        tx.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
+            .execute([rowid])?;
+    }
+    Ok(())
+}
+
+/// A seller's products and the platforms it is onboarded on, for the seller list's filters
+/// and the statistics, from the same fields its record is written from.
+fn link_seller(tx: &Transaction<'_>, rowid: i64, fields: &Fields) -> Result<(), StoreError> {
+    let list = |key: &str| {
+        fields
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+    };
+    for product in list("products").filter_map(Value::as_str) {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO seller_products (product, seller) VALUES (?1, ?2)",
+        )?
+        .execute(params![product, rowid])?;
+    }
+    let state = fields.get("state").and_then(Value::as_i64);
+    for entry in list("onboarding") {
+        if entry.get("status").and_then(Value::as_str) != Some("onboarded") {
+            continue;
+        }
+        if let Some(platform) = entry.get("platform").and_then(Value::as_str) {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO seller_platforms (platform, seller, state) \
+                 VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![platform, rowid, state])?;
+        }
+    }
     Ok(())
 }
 

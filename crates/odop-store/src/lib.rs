@@ -26,6 +26,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+/// The page cache each connection may grow to, in KiB (a negative `cache_size`).
+pub const PAGE_CACHE_KIB: i64 = 64 * 1024;
+
 pub use backup::{BackupInfo, Restored, KEPT_DIR};
 pub use browse::{
     ActionTally, Choices, DistrictDetail, DistrictProduct, DistrictQuery, DistrictRow, Page,
@@ -76,6 +79,9 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A seller touches a dozen indexes in random order; with SQLite's 2 MB default a large
+        // import reads most of its pages back from the log. The cache grows only as it is used.
+        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
         migrate::migrate(&mut conn)?;
         Ok(Store { conn })
     }

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../migrations/0005_refusal_detail.sql")),
     (6, include_str!("../migrations/0006_refusal_base.sql")),
     (7, include_str!("../migrations/0007_server_places.sql")),
+    (8, include_str!("../migrations/0008_seller_links.sql")),
 ];
 
 /// The schema version this build writes.
@@ -189,5 +190,40 @@ mod tests {
             )
             .unwrap();
         assert_eq!(base, None);
+    }
+
+    #[test]
+    fn sellers_written_before_0008_are_found_by_product_and_platform() {
+        let mut conn = migrated_to(7);
+        conn.execute_batch(
+            r#"INSERT INTO sellers (id, body, updated_at) VALUES
+                 ('s1', '{"state": 9, "district": 187, "name": "A", "kind": "shg",
+                          "products": ["p1", "p2"],
+                          "onboarding": [{"platform": "gem", "status": "onboarded"},
+                                         {"platform": "ondc", "status": "in_progress"}]}', 't'),
+                 ('s2', '{"state": 8, "district": 110, "name": "B", "kind": "fpo",
+                          "products": [], "onboarding": []}', 't');"#,
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows = |sql: &str| -> Vec<String> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        assert_eq!(
+            rows(
+                "SELECT product || ' ' || s.id FROM seller_products \
+                  JOIN sellers s ON s.rowid = seller ORDER BY 1"
+            ),
+            ["p1 s1", "p2 s1"]
+        );
+        assert_eq!(
+            rows(
+                "SELECT platform || ' ' || s.id || ' ' || o.state FROM seller_platforms o \
+                  JOIN sellers s ON s.rowid = seller"
+            ),
+            ["gem s1 9"]
+        );
     }
 }

@@ -61,6 +61,12 @@ impl Store {
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         };
+        // `?1 IS NULL OR state = ?1` would read every seller: no index serves an OR.
+        let in_state = if state.is_some() {
+            "state = ?1"
+        } else {
+            "?1 IS NULL"
+        };
         // Districts in scope: those of the given state, or of every state that has products.
         let scope = "(SELECT code FROM districts WHERE (?1 IS NULL AND state IN \
                      (SELECT DISTINCT state FROM products)) OR state = ?1)";
@@ -105,14 +111,11 @@ impl Store {
             } else {
                 gi_products as f64 / products as f64
             },
-            sellers: one("SELECT count(*) FROM sellers WHERE ?1 IS NULL OR state = ?1")?,
-            sellers_onboarded: counts(
-                "SELECT json_extract(o.value, '$.platform'), count(*) FROM sellers s, \
-                 json_each(s.body, '$.onboarding') o \
-                 WHERE (?1 IS NULL OR s.state = ?1) \
-                   AND json_extract(o.value, '$.status') = 'onboarded' \
-                 GROUP BY 1 ORDER BY 2 DESC, 1",
-            )?,
+            sellers: one(&format!("SELECT count(*) FROM sellers WHERE {in_state}"))?,
+            sellers_onboarded: counts(&format!(
+                "SELECT platform, count(*) FROM seller_platforms WHERE {in_state} \
+                 GROUP BY 1 ORDER BY 2 DESC, 1"
+            ))?,
             open_gaps_by_kind: counts(
                 "SELECT kind, count(*) FROM gaps WHERE (?1 IS NULL OR state = ?1) AND open = 1 \
                  GROUP BY kind ORDER BY 2 DESC, 1",

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::edit::{
-    encode, fts_table, history_changes, index_new_row, index_row, parse_body, refused_writes,
-    title_of,
+    encode, history_changes, index_new_row, index_row, parse_body, refused_writes, title_of,
+    unindex_row,
 };
 use crate::{clock, Edit, Store, StoreError};
 
@@ -566,9 +566,8 @@ fn remove_row(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<bool, 
         ))?
         .query_row([id], |r| r.get(0))
         .optional()?;
-    if let (Some(rowid), Some(fts)) = (rowid, fts_table(kind)) {
-        tx.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
-            .execute([rowid])?;
+    if let Some(rowid) = rowid {
+        unindex_row(tx, kind, rowid)?;
     }
     Ok(rowid.is_some())
 }

@@ -564,6 +564,26 @@ fn statistics_on_the_sample() {
     );
     assert_eq!(up.products, 8);
     assert_eq!(up.districts, 7);
+    // A state's sellers and their platforms, counted from its records one by one.
+    let up_sellers: Vec<odop_domain::Seller> =
+        store.list(Some(StateCode(9)), None, 1000, 0).unwrap();
+    assert!(up_sellers.len() < all.sellers as usize);
+    assert_eq!(up.sellers, up_sellers.len() as u64);
+    let mut onboarded = std::collections::BTreeMap::<String, u64>::new();
+    for s in &up_sellers {
+        for o in &s.onboarding {
+            if o.status == odop_domain::OnboardingStatus::Onboarded {
+                *onboarded.entry(o.platform.as_str().to_owned()).or_default() += 1;
+            }
+        }
+    }
+    assert!(!onboarded.is_empty());
+    let counted: std::collections::BTreeMap<String, u64> = up
+        .sellers_onboarded
+        .iter()
+        .map(|c| (c.key.clone(), c.count))
+        .collect();
+    assert_eq!(counted, onboarded);
     let handicraft = up
         .products_by_sector
         .iter()
@@ -787,4 +807,152 @@ fn an_applied_change_rebases_the_changes_behind_it() {
     let waiting = mine(&store);
     assert_eq!(waiting.len(), 1);
     assert_eq!((waiting[0].1.as_str(), waiting[0].2), ("delete", 1));
+}
+
+/// The seller list's filters by product and platform, and the statistics' platform counts,
+/// follow a seller's record however it is written: a create, an edit, a pulled row, a pulled
+/// change, a pulled deletion and a local deletion. Each is checked against the records
+/// themselves.
+#[test]
+fn seller_filters_follow_the_record_however_it_is_written() {
+    use odop_domain::{Entity, Onboarding, OnboardingStatus, Platform, Seller};
+    use odop_store::{Incoming, SellerQuery};
+
+    let mut store = sample();
+    let sellers: Vec<Seller> = store.list(None, None, 1000, 0).unwrap();
+    let products: Vec<Product> = store.list(None, None, 1000, 0).unwrap();
+    let (p1, p2) = (products[0].id, products[1].id);
+    let on = |platform: Platform, status: OnboardingStatus| Onboarding {
+        platform,
+        status,
+        listing_url: None,
+    };
+
+    // Every filter the list offers, against the records read back one by one.
+    let agrees = |store: &Store, moment: &str| {
+        let all: Vec<Seller> = store.list(None, None, 1000, 0).unwrap();
+        let ids = |q: SellerQuery| -> Vec<String> {
+            let page = store
+                .seller_page(&SellerQuery { limit: 1000, ..q })
+                .unwrap();
+            assert_eq!(page.total, page.rows.len() as u64, "{moment}");
+            let mut ids: Vec<String> = page.rows.into_iter().map(|r| r.id).collect();
+            ids.sort();
+            ids
+        };
+        let expect = |keep: &dyn Fn(&Seller) -> bool| -> Vec<String> {
+            let mut ids: Vec<String> = all
+                .iter()
+                .filter(|s| keep(s))
+                .map(|s| s.id.to_string())
+                .collect();
+            ids.sort();
+            ids
+        };
+        for p in [p1, p2] {
+            assert_eq!(
+                ids(SellerQuery {
+                    product: Some(p),
+                    ..SellerQuery::default()
+                }),
+                expect(&|s| s.products.contains(&p)),
+                "{moment}: the sellers of {p}"
+            );
+        }
+        let stats = store.stats(None).unwrap();
+        for platform in [Platform::Gem, Platform::Ondc, Platform::Amazon] {
+            let onboarded = |s: &Seller| {
+                s.onboarding
+                    .iter()
+                    .any(|o| o.platform == platform && o.status == OnboardingStatus::Onboarded)
+            };
+            for want in [true, false] {
+                assert_eq!(
+                    ids(SellerQuery {
+                        platform: Some(platform.as_str().to_owned()),
+                        onboarded: Some(want),
+                        ..SellerQuery::default()
+                    }),
+                    expect(&|s| onboarded(s) == want),
+                    "{moment}: on {platform:?}: {want}"
+                );
+            }
+            let counted = stats
+                .sellers_onboarded
+                .iter()
+                .find(|c| c.key == platform.as_str())
+                .map_or(0, |c| c.count);
+            assert_eq!(
+                counted,
+                all.iter().filter(|s| onboarded(s)).count() as u64,
+                "{moment}: {platform:?} counted"
+            );
+        }
+    };
+    agrees(&store, "the sample");
+
+    let mut mine = sellers[0].clone();
+    mine.id = Id::new();
+    mine.name = "Shri Ganesh Zari Udyog".to_owned();
+    mine.gstin = None;
+    mine.udyam = None;
+    mine.products = vec![p1];
+    mine.onboarding = vec![
+        on(Platform::Gem, OnboardingStatus::Onboarded),
+        on(Platform::Ondc, OnboardingStatus::InProgress),
+    ];
+    let mut edit = store.edit("officer@up").unwrap();
+    edit.put(&mine).unwrap();
+    edit.commit().unwrap();
+    agrees(&store, "after a create");
+
+    mine.products = vec![p2, p1];
+    mine.onboarding = vec![
+        on(Platform::Gem, OnboardingStatus::Suspended),
+        on(Platform::Ondc, OnboardingStatus::Onboarded),
+        on(Platform::Amazon, OnboardingStatus::Onboarded),
+    ];
+    let mut edit = store.edit("officer@up").unwrap();
+    edit.put(&mine).unwrap();
+    edit.commit().unwrap();
+    agrees(&store, "after an edit");
+
+    let mut theirs = sellers[1].clone();
+    theirs.id = Id::new();
+    theirs.name = "Kashi Weavers Collective".to_owned();
+    theirs.products = vec![p2];
+    theirs.onboarding = vec![on(Platform::Amazon, OnboardingStatus::Onboarded)];
+    let pulled = |store: &mut Store, s: &Seller, version: i64, cursor: u64| {
+        let page = [Incoming::Row {
+            kind: EntityKind::Seller,
+            id: s.id.to_string(),
+            version,
+            fields: s.to_fields(),
+        }];
+        store
+            .apply_incoming(&page, cursor, 0, "epoch", &mut |_| {})
+            .unwrap();
+    };
+    pulled(&mut store, &theirs, 3, 5);
+    agrees(&store, "after a pulled row");
+
+    theirs.products = vec![p1];
+    theirs.onboarding = vec![on(Platform::Gem, OnboardingStatus::Onboarded)];
+    pulled(&mut store, &theirs, 4, 6);
+    agrees(&store, "after a pulled change");
+
+    let gone = [Incoming::Gone {
+        kind: EntityKind::Seller,
+        id: theirs.id.to_string(),
+    }];
+    store
+        .apply_incoming(&gone, 7, 0, "epoch", &mut |_| {})
+        .unwrap();
+    assert!(store.get::<Seller>(theirs.id).unwrap().is_none());
+    agrees(&store, "after a pulled deletion");
+
+    let mut edit = store.edit("officer@up").unwrap();
+    edit.delete(EntityKind::Seller, mine.id).unwrap();
+    edit.commit().unwrap();
+    agrees(&store, "after a deletion");
 }
