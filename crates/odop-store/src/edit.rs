@@ -610,9 +610,17 @@ impl<'c> Edit<'c> {
                 if reference.target != kind || (moving_to.is_some() && !reference.same_state) {
                     continue;
                 }
+                // A product's sellers are indexed; other kinds are few enough to read.
+                let naming = if (from, field) == (EntityKind::Seller, "products") {
+                    "rowid IN (SELECT seller FROM seller_products WHERE product = ?1)".to_owned()
+                } else {
+                    format!(
+                        "(json_extract(body, '$.{field}') = ?1 \
+                         OR EXISTS (SELECT 1 FROM json_each(body, '$.{field}') WHERE value = ?1))"
+                    )
+                };
                 let sql = format!(
-                    "SELECT id, body FROM {} WHERE (json_extract(body, '$.{field}') = ?1 \
-                     OR EXISTS (SELECT 1 FROM json_each(body, '$.{field}') WHERE value = ?1)) \
+                    "SELECT id, body FROM {} WHERE {naming} \
                      AND (?2 IS NULL OR state IS NOT ?2) LIMIT 5",
                     from.table()
                 );
