@@ -7,6 +7,8 @@
 //!   outbox, history, full-text index) against raw inserts of the same JSON bodies.
 //! - `search`: latency of full-text search on that synthetic database, against a LIKE scan.
 //! - `backup`: backing that database up and restoring it, against copying its file.
+//! - `lists`: the seller list's pages on that database under each filter the app offers, against
+//!   the unfiltered list.
 //! - `sync`: a desk's first sync of a national dataset against raw inserts of the same rows,
 //!   one change synced into a small and a large desk, bytes per row against gzip'd JSON, and a
 //!   sync after a server restart against a full comparison.
@@ -23,6 +25,7 @@ mod backup;
 mod brochure;
 mod gen;
 mod html;
+mod lists;
 mod load;
 mod measure;
 mod national;
@@ -45,7 +48,7 @@ use crate::measure::Section;
     about = "Measures ODOP Desk against baselines from the same run, and the server under load"
 )]
 struct Cli {
-    /// Which benchmark to run (`all` is national, brochure, synthetic, search and backup;
+    /// Which benchmark to run (`all` is national, brochure, synthetic, search, backup and lists;
     /// `sync` and `load` run on their own).
     #[arg(value_enum)]
     what: What,
@@ -57,7 +60,7 @@ struct Cli {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     sellers: Option<u32>,
     /// How many times a timing is repeated, the median reported (default 5 for the national
-    /// import, 15 for each incremental sync).
+    /// import, 15 for each incremental sync, 25 for each list page).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     runs: Option<u32>,
     /// How many search queries to time.
@@ -89,6 +92,7 @@ enum What {
     National,
     Synthetic,
     Search,
+    Lists,
     Sync,
     Load,
     Brochure,
@@ -206,8 +210,11 @@ fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
         eprintln!("brochure: typesetting Uttar Pradesh's brochures…");
         sections.push(brochure::run(data, cli.runs.unwrap_or(5) as usize)?);
     }
-    if matches!(cli.what, What::All | What::Synthetic | What::Search) {
-        let measure = cli.what != What::Search;
+    if matches!(
+        cli.what,
+        What::All | What::Synthetic | What::Search | What::Lists
+    ) {
+        let measure = matches!(cli.what, What::All | What::Synthetic);
         let sellers = cli.sellers.unwrap_or(100_000);
         eprintln!("synthetic: generating {sellers} sellers…");
         let mut built = synthetic::build(data, sellers as usize, measure)?;
@@ -219,6 +226,10 @@ fn run(cli: &Cli, data: &Data) -> Result<Vec<Section>> {
         if matches!(cli.what, What::All | What::Synthetic) {
             eprintln!("backup: backing the synthetic database up and restoring it…");
             sections.push(backup::run(&mut built)?);
+        }
+        if matches!(cli.what, What::All | What::Lists) {
+            eprintln!("lists: timing the seller list's pages…");
+            sections.push(lists::run(&built, cli.runs.unwrap_or(25) as usize)?);
         }
     }
     Ok(sections)
@@ -248,7 +259,14 @@ mod tests {
         let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
         assert_eq!(
             names,
-            ["national", "brochure", "synthetic", "search", "backup"]
+            [
+                "national",
+                "brochure",
+                "synthetic",
+                "search",
+                "backup",
+                "lists"
+            ]
         );
         for s in &sections {
             assert!(s.json.is_object(), "{}", s.name);

@@ -47,6 +47,7 @@ pub fn open_raw(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -odop_store::PAGE_CACHE_KIB)?;
     conn.execute_batch("CREATE TABLE raw (id TEXT PRIMARY KEY, body TEXT)")?;
     Ok(conn)
 }

@@ -362,13 +362,15 @@ fn apply_all(path: &Path, pages: &[PullResponse]) -> Result<u64> {
 
 /// The same rows written with plain prepared statements into a desk's own schema: each
 /// record into its kind's table (with the table's JSON check and indexes) and its words into
-/// the kind's search index (the text the store itself indexes), with no lookups, no sync
+/// the kind's search index (the text the store itself indexes), a seller's product and platform
+/// rows, with no lookups, no sync
 /// bookkeeping and no checks in Rust: the floor the desk's schema sets for any way of filling it.
 fn same_writes(data: &Data, rows: &[Row]) -> Result<Duration> {
     let (_dir, path) = new_desk(data)?;
     let mut conn = rusqlite::Connection::open(&path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -odop_store::PAGE_CACHE_KIB)?;
     let at = "2026-01-01T00:00:00.000Z";
     let start = Instant::now();
     let tx = conn.transaction()?;
@@ -386,6 +388,33 @@ fn same_writes(data: &Data, rows: &[Row]) -> Result<Duration> {
             "INSERT INTO {table}_fts (rowid, title, body) VALUES (?1, ?2, ?3)"
         ))?
         .execute(rusqlite::params![rowid, title, text])?;
+        if *kind == EntityKind::Seller {
+            // A seller's products and onboarded platforms, as the store keeps them for lists.
+            let list = |key: &str| {
+                fields
+                    .get(key)
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+            };
+            for product in list("products").filter_map(|v| v.as_str()) {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO seller_products (product, seller) VALUES (?1, ?2)",
+                )?
+                .execute(rusqlite::params![product, rowid])?;
+            }
+            for o in list("onboarding").filter(|o| o["status"] == "onboarded") {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO seller_platforms (platform, seller, state) \
+                     VALUES (?1, ?2, ?3)",
+                )?
+                .execute(rusqlite::params![
+                    o["platform"].as_str(),
+                    rowid,
+                    fields["state"].as_i64()
+                ])?;
+            }
+        }
     }
     tx.commit()?;
     Ok(start.elapsed())

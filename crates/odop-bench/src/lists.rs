@@ -1,0 +1,194 @@
+//! The seller list's pages on the synthetic database: each filter the app offers (a district, a
+//! kind, a product's sellers, an onboarding drive, a typed name) against the unfiltered list.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{ensure, Result};
+use odop_store::SellerQuery;
+use serde_json::json;
+
+use crate::measure::{fmt_ms, ms, percentile, round, Section};
+use crate::synthetic::Built;
+
+/// A list's page as the app asks for it.
+const PAGE: usize = 100;
+
+/// One filter, as the app would send it for its first page.
+struct Filter {
+    name: String,
+    query: SellerQuery,
+}
+
+fn filters(built: &Built) -> Vec<Filter> {
+    let data = &built.data;
+    let seller = &data.sellers[data.sellers.len() / 2];
+    let product = data
+        .sellers
+        .iter()
+        .find_map(|s| s.products.first().copied())
+        .expect("the synthetic sellers make products");
+    let word = seller.name.split(' ').next().unwrap_or("a").to_owned();
+    let q = SellerQuery {
+        limit: PAGE,
+        ..SellerQuery::default()
+    };
+    vec![
+        Filter {
+            name: "all sellers".to_owned(),
+            query: q.clone(),
+        },
+        Filter {
+            name: "one district".to_owned(),
+            query: SellerQuery {
+                district: Some(seller.district),
+                ..q.clone()
+            },
+        },
+        Filter {
+            name: "one kind".to_owned(),
+            query: SellerQuery {
+                kind: Some("shg".to_owned()),
+                ..q.clone()
+            },
+        },
+        Filter {
+            name: "one product's sellers".to_owned(),
+            query: SellerQuery {
+                product: Some(product),
+                ..q.clone()
+            },
+        },
+        Filter {
+            name: "onboarded on GeM".to_owned(),
+            query: SellerQuery {
+                platform: Some("gem".to_owned()),
+                onboarded: Some(true),
+                ..q.clone()
+            },
+        },
+        Filter {
+            name: "not yet on ONDC".to_owned(),
+            query: SellerQuery {
+                platform: Some("ondc".to_owned()),
+                onboarded: Some(false),
+                ..q.clone()
+            },
+        },
+        Filter {
+            name: format!("name has \"{word}\""),
+            query: SellerQuery {
+                name: Some(word),
+                ..q
+            },
+        },
+    ]
+}
+
+pub fn run(built: &Built, runs: usize) -> Result<Section> {
+    let store = &built.store;
+    let runs = runs.max(3);
+    let mut figures = Vec::new();
+    for f in filters(built) {
+        // Warm the statement and the page cache, as a list opened twice would be.
+        let first = store.seller_page(&f.query)?;
+        ensure!(!first.rows.is_empty(), "{} lists no seller", f.name);
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                store.seller_page(&f.query).map(|_| start.elapsed())
+            })
+            .collect::<Result<_, _>>()?;
+        times.sort();
+        // A scrolled list's later page brings the first page's total rather than count again.
+        let later = SellerQuery {
+            offset: (first.total as usize / 2).min(PAGE * 5),
+            known_total: Some(first.total),
+            ..f.query.clone()
+        };
+        let mut later_times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                store.seller_page(&later).map(|_| start.elapsed())
+            })
+            .collect::<Result<_, _>>()?;
+        later_times.sort();
+        figures.push((f.name, first.total, times, later_times));
+    }
+    // The dashboard opens on the statistics: the whole country's, and one state's.
+    let state = built.data.sellers[0].state;
+    let mut stats = Vec::new();
+    for (name, of) in [
+        ("statistics, all states", None),
+        ("statistics, one state", Some(state)),
+    ] {
+        let counted = store.stats(of)?;
+        ensure!(
+            counted.sellers_onboarded.iter().any(|c| c.count > 0),
+            "{name} count no seller onboarded"
+        );
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                store.stats(of).map(|_| start.elapsed())
+            })
+            .collect::<Result<_, _>>()?;
+        times.sort();
+        stats.push((name, counted.sellers, times));
+    }
+    let base = ms(percentile(&figures[0].2, 50.0)).max(0.001);
+    let mut s = Section::new(
+        "lists",
+        format!(
+            "pages of {PAGE} sellers on the {}-seller database, each filter {runs} times, \
+             against the unfiltered list's first page",
+            crate::measure::grouped(built.data.sellers.len() as f64)
+        ),
+        json!({
+            "sellers": built.data.sellers.len(),
+            "page": PAGE,
+            "runs": runs,
+            "filters": figures.iter().map(|(name, total, first, later)| json!({
+                "filter": name,
+                "matches": total,
+                "first_page_p50_ms": round(ms(percentile(first, 50.0)), 3),
+                "first_page_p95_ms": round(ms(percentile(first, 95.0)), 3),
+                "later_page_p50_ms": round(ms(percentile(later, 50.0)), 3),
+                "first_over_all": round(ms(percentile(first, 50.0)) / base, 2),
+            })).collect::<Vec<_>>(),
+            "stats": stats.iter().map(|(name, sellers, times)| json!({
+                "of": name,
+                "sellers": sellers,
+                "p50_ms": round(ms(percentile(times, 50.0)), 3),
+                "over_all": round(ms(percentile(times, 50.0)) / base, 2),
+            })).collect::<Vec<_>>(),
+        }),
+    );
+    for (name, total, first, later) in &figures {
+        s.line(
+            &format!("{name} ({} match)", crate::measure::grouped(*total as f64)),
+            format!(
+                "first {} p50, {} p95 ({:.1}x)",
+                fmt_ms(percentile(first, 50.0)),
+                fmt_ms(percentile(first, 95.0)),
+                ms(percentile(first, 50.0)) / base
+            ),
+            format!("later {} p50", fmt_ms(percentile(later, 50.0))),
+        );
+    }
+    for (name, sellers, times) in &stats {
+        s.line(
+            &format!(
+                "{name} ({} sellers)",
+                crate::measure::grouped(*sellers as f64)
+            ),
+            format!(
+                "{} p50, {} p95 ({:.1}x)",
+                fmt_ms(percentile(times, 50.0)),
+                fmt_ms(percentile(times, 95.0)),
+                ms(percentile(times, 50.0)) / base
+            ),
+            "",
+        );
+    }
+    Ok(s)
+}
