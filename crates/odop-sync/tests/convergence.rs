@@ -1,7 +1,8 @@
 //! The property: desks of two states and DPIIT make random creates, edits, moves, deletes,
 //! conflict resolutions and fixes of refused writes (saved, sent again or discarded), and sync
 //! in random order through a network that drops and repeats answers, while the server restarts,
-//! forgets its tombstones (pruning) and is restored from an older backup. Once the faults stop
+//! forgets its tombstones (pruning) and is restored from an older backup, and desks put their
+//! own backups back (through the store, or by copying the file). Once the faults stop
 //! and every desk syncs twice, every desk equals the server within what it may read, and no
 //! desk has an unpushed edit left.
 //!
@@ -62,6 +63,19 @@ enum Op {
     Restore,
     /// Forgets every tombstone and departure so far, moving the horizon.
     Prune,
+    /// A desk backs its database up (`Store::back_up`).
+    DeskBackup {
+        desk: usize,
+    },
+    /// A desk restores its last backup (`odop_sync::restore`): edits made since and not yet
+    /// sent go with the database they were in; what the server took since comes back.
+    DeskRestore {
+        desk: usize,
+    },
+    /// A desk's last backup is copied over its database file by hand, behind the store's back.
+    DeskCopyBack {
+        desk: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -77,6 +91,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Backup),
         1 => Just(Op::Restore),
         1 => Just(Op::Prune),
+        2 => (0..8usize).prop_map(|desk| Op::DeskBackup { desk }),
+        1 => (0..8usize).prop_map(|desk| Op::DeskRestore { desk }),
+        1 => (0..8usize).prop_map(|desk| Op::DeskCopyBack { desk }),
     ]
 }
 
@@ -85,6 +102,13 @@ struct Desk {
     path: std::path::PathBuf,
     remote: Flaky,
     account: odop_ledger::Account,
+}
+
+impl Desk {
+    /// Where the desk keeps its one backup.
+    fn backup(&self) -> std::path::PathBuf {
+        self.path.with_extension("backup")
+    }
 }
 
 fn roles(n: usize) -> Vec<(Role, Option<u16>)> {
@@ -142,6 +166,28 @@ async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::Prune => {
                 hub.ledger().prune(&odop_ledger::now()).unwrap();
+            }
+            Op::DeskBackup { desk } => {
+                let d = &desks[desk % desks_n];
+                let store = Store::open(&d.path).unwrap();
+                store.back_up(&d.backup()).unwrap();
+            }
+            Op::DeskRestore { desk } => {
+                let d = &desks[desk % desks_n];
+                if d.backup().exists() {
+                    let mut store = Store::open(&d.path).unwrap();
+                    odop_sync::restore(&mut store, &d.backup()).unwrap();
+                }
+            }
+            Op::DeskCopyBack { desk } => {
+                let d = &desks[desk % desks_n];
+                if d.backup().exists() {
+                    // The copy is whole: the backup has no log, and the desk's goes with it.
+                    for log in ["-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{log}", d.path.display()));
+                    }
+                    std::fs::copy(d.backup(), &d.path).unwrap();
+                }
             }
             Op::Sync { desk, fault } => {
                 let d = &desks[desk % desks_n];
