@@ -59,7 +59,7 @@ pub fn run(built: &mut Built) -> Result<Section> {
         fmt_mb(db_bytes),
     );
     s.line(
-        "odop backup (VACUUM INTO)",
+        "odop backup (SQLite backup API)",
         fmt_ms(backup_time),
         fmt_mb(taken.bytes),
     );

@@ -76,11 +76,17 @@ impl Store {
     }
 
     /// A copy of the database in one self-contained file at `path`, which says when it was
-    /// taken.
+    /// taken. SQLite's backup API copies the pages as they are in one read transaction, a few
+    /// times faster than `VACUUM INTO`, which builds every table and index anew.
     fn copy_into(&self, path: &Path) -> Result<(), StoreError> {
-        self.conn
-            .execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
-        let copy = Connection::open(path)?;
+        let mut copy = Connection::open(path)?;
+        if Copy::new(&self.conn, &mut copy)?.step(-1)? != StepResult::Done {
+            return Err(StoreError::BackupFailed {
+                path: path.display().to_string(),
+                why: "the new file stayed locked by another program".into(),
+            });
+        }
+        // The pages came with the database's log mode; a backup stands alone, with no log.
         copy.pragma_update(None, "journal_mode", "DELETE")?;
         meta_set(&copy, "backup_taken", &now())
     }
