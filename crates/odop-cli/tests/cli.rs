@@ -356,6 +356,83 @@ fn product_lists_page_with_offset() {
 }
 
 #[test]
+fn sellers_are_listed_for_an_onboarding_drive() {
+    let odop = Odop::new();
+    odop.json(&["init", "--sample"]);
+    let all = odop.json(&["list", "sellers"]);
+    let all = all.as_array().unwrap();
+    let onboarded = |s: &Value, platform: &str| {
+        s["onboarding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["platform"] == platform && o["status"] == "onboarded")
+    };
+    let names = |list: &Value| -> Vec<String> {
+        let mut names: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let expect = |keep: &dyn Fn(&Value) -> bool| -> Vec<String> {
+        let mut names: Vec<String> = all
+            .iter()
+            .filter(|s| keep(s))
+            .map(|s| s["name"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+
+    // Who in Uttar Pradesh is not on GeM yet, who is on ONDC, and the weavers.
+    let not_on_gem = odop.json(&["list", "sellers", "--state", "9", "--not-on", "gem"]);
+    assert_eq!(
+        names(&not_on_gem),
+        expect(&|s| s["state"] == 9 && !onboarded(s, "gem"))
+    );
+    assert!(!names(&not_on_gem).is_empty());
+    let on_ondc = odop.json(&["list", "sellers", "--on", "ondc"]);
+    assert_eq!(names(&on_ondc), expect(&|s| onboarded(s, "ondc")));
+    assert!(!names(&on_ondc).is_empty());
+    let weavers = odop.json(&["list", "sellers", "--kind", "weaver"]);
+    assert_eq!(names(&weavers), expect(&|s| s["kind"] == "weaver"));
+
+    // A product's sellers, with the product's id as `show` gives it.
+    let product = all
+        .iter()
+        .find_map(|s| s["products"].as_array().unwrap().first().cloned())
+        .unwrap();
+    let product = product.as_str().unwrap();
+    let makers = odop.json(&["list", "sellers", "--product", product]);
+    assert_eq!(
+        names(&makers),
+        expect(&|s| s["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == product))
+    );
+
+    // A wrong word is refused by name, and nothing is listed.
+    for (flag, word) in [("--on", "gemm"), ("--not-on", "gemm"), ("--kind", "potter")] {
+        let wrong = odop.run(&["list", "sellers", flag, word]);
+        assert_eq!(wrong.status.code(), Some(3), "{flag}");
+        let said = String::from_utf8_lossy(&wrong.stderr);
+        assert!(said.contains(word), "{said}");
+        assert!(wrong.stdout.is_empty());
+    }
+    // A malformed id, or two platform filters at once, is a wrong command line.
+    let wrong = odop.run(&["list", "sellers", "--product", "not-an-id"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let wrong = odop.run(&["list", "sellers", "--on", "gem", "--not-on", "ondc"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}
+
+#[test]
 fn overdue_actions_and_open_gaps_are_listed_for_a_follow_up() {
     let odop = Odop::new();
     odop.json(&["init", "--sample"]);

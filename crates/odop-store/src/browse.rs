@@ -35,6 +35,7 @@ pub struct Page<T> {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct SellerQuery {
+    pub state: Option<StateCode>,
     pub district: Option<DistrictCode>,
     /// A seller kind word (`shg`, `weaver`, ...).
     pub kind: Option<String>,
@@ -209,6 +210,10 @@ impl Store {
     pub fn seller_page(&self, q: &SellerQuery) -> Result<Page<SellerRow>, StoreError> {
         let mut filter = String::from(" WHERE 1 = 1");
         let mut args: Vec<Sql> = Vec::new();
+        if let Some(s) = q.state {
+            filter.push_str(" AND s.state = ?");
+            args.push(Sql::Integer(s.0.into()));
+        }
         if let Some(d) = q.district {
             filter.push_str(" AND s.district = ?");
             args.push(Sql::Integer(d.0.into()));
@@ -245,7 +250,8 @@ impl Store {
         }
         // A typed name with no narrower filter is counted over the name index: the planner
         // would read every seller's record for it instead.
-        let narrowed = q.district.is_some() || q.kind.is_some() || q.product.is_some();
+        let narrowed =
+            q.state.is_some() || q.district.is_some() || q.kind.is_some() || q.product.is_some();
         let count_from = if name.is_some() && !narrowed {
             "sellers s INDEXED BY sellers_by_name"
         } else {
