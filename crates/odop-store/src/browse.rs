@@ -49,8 +49,8 @@ pub struct SellerQuery {
     /// district's thousands in a form's list.
     pub name: Option<String>,
     /// The total a caller already holds for the same filter (from the first page), returned as
-    /// it is rather than counted again: counting sellers not yet on a platform reads every
-    /// seller's key, some twenty milliseconds at 100,000, on every page of a scrolled list.
+    /// it is rather than counted again: counting a typed name's matches reads the whole name
+    /// index, some milliseconds at 100,000 sellers, on every page of a scrolled list.
     pub known_total: Option<u64>,
     pub offset: usize,
     pub limit: usize,
@@ -227,17 +227,6 @@ impl Store {
                 .push_str(" AND s.rowid IN (SELECT seller FROM seller_products WHERE product = ?)");
             args.push(Sql::Text(p.to_string()));
         }
-        if let Some(platform) = &q.platform {
-            let not = if q.onboarded == Some(false) {
-                "NOT "
-            } else {
-                ""
-            };
-            filter.push_str(&format!(
-                " AND s.rowid {not}IN (SELECT seller FROM seller_platforms WHERE platform = ?)"
-            ));
-            args.push(Sql::Text(platform.clone()));
-        }
         let name = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
         if let Some(name) = name {
             // The typed text is matched as it is: `%` and `_` in it are letters, not wildcards.
@@ -257,14 +246,41 @@ impl Store {
         } else {
             "sellers s"
         };
-        let total: u64 = match q.known_total {
-            Some(total) => total,
-            None => self
+        let count = |filter: &str, args: &[Sql]| -> Result<u64, StoreError> {
+            Ok(self
                 .conn()
                 .prepare_cached(&format!("SELECT count(*) FROM {count_from}{filter}"))?
-                .query_row(rusqlite::params_from_iter(args.iter()), |r| {
-                    r.get::<_, i64>(0)
-                })? as u64,
+                .query_row(rusqlite::params_from_iter(args), |r| r.get::<_, i64>(0))?
+                as u64)
+        };
+        // The platform's clause comes last, so that the count can be taken with and without it.
+        let unplatformed = (filter.clone(), args.clone());
+        let platform_in = |filter: &mut String, args: &mut Vec<Sql>, not: &str, platform: &str| {
+            filter.push_str(&format!(
+                " AND s.rowid {not}IN (SELECT seller FROM seller_platforms WHERE platform = ?)"
+            ));
+            args.push(Sql::Text(platform.to_owned()));
+        };
+        let not_on = q.onboarded == Some(false);
+        if let Some(platform) = &q.platform {
+            platform_in(
+                &mut filter,
+                &mut args,
+                if not_on { "NOT " } else { "" },
+                platform,
+            );
+        }
+        let total: u64 = match (q.known_total, &q.platform) {
+            (Some(total), _) => total,
+            // Those not on a platform are all but those on it: two counts by index, where
+            // counting them directly probes every seller.
+            (None, Some(platform)) if not_on => {
+                let (all_filter, all_args) = unplatformed;
+                let (mut on_filter, mut on_args) = (all_filter.clone(), all_args.clone());
+                platform_in(&mut on_filter, &mut on_args, "", platform);
+                count(&all_filter, &all_args)?.saturating_sub(count(&on_filter, &on_args)?)
+            }
+            (None, _) => count(&filter, &args)?,
         };
         // The window is chosen first and only its rows are read whole: a filter matching
         // thousands would otherwise work out every match's columns before sorting them.
