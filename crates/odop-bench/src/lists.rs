@@ -84,6 +84,21 @@ fn filters(built: &Built) -> Vec<Filter> {
     ]
 }
 
+/// How long each of `runs` calls took, shortest first.
+fn sorted_times<T, E>(
+    runs: usize,
+    mut call: impl FnMut() -> Result<T, E>,
+) -> Result<Vec<Duration>, E> {
+    let mut times = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            call().map(|_| start.elapsed())
+        })
+        .collect::<Result<Vec<_>, E>>()?;
+    times.sort();
+    Ok(times)
+}
+
 pub fn run(built: &Built, runs: usize) -> Result<Section> {
     let store = &built.store;
     let runs = runs.max(3);
@@ -92,26 +107,14 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         // Warm the statement and the page cache, as a list opened twice would be.
         let first = store.seller_page(&f.query)?;
         ensure!(!first.rows.is_empty(), "{} lists no seller", f.name);
-        let mut times: Vec<Duration> = (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                store.seller_page(&f.query).map(|_| start.elapsed())
-            })
-            .collect::<Result<_, _>>()?;
-        times.sort();
+        let times = sorted_times(runs, || store.seller_page(&f.query))?;
         // A scrolled list's later page brings the first page's total rather than count again.
         let later = SellerQuery {
             offset: (first.total as usize / 2).min(PAGE * 5),
             known_total: Some(first.total),
             ..f.query.clone()
         };
-        let mut later_times: Vec<Duration> = (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                store.seller_page(&later).map(|_| start.elapsed())
-            })
-            .collect::<Result<_, _>>()?;
-        later_times.sort();
+        let later_times = sorted_times(runs, || store.seller_page(&later))?;
         figures.push((f.name, first.total, times, later_times));
     }
     // The dashboard opens on the statistics: the whole country's, and one state's.
@@ -126,13 +129,7 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
             counted.sellers_onboarded.iter().any(|c| c.count > 0),
             "{name} count no seller onboarded"
         );
-        let mut times: Vec<Duration> = (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                store.stats(of).map(|_| start.elapsed())
-            })
-            .collect::<Result<_, _>>()?;
-        times.sort();
+        let times = sorted_times(runs, || store.stats(of))?;
         stats.push((name, counted.sellers, times));
     }
     let base = ms(percentile(&figures[0].2, 50.0)).max(0.001);
