@@ -637,10 +637,92 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             "only the deletion's refusal left the list"
         );
         w.shot(&shots, "08-deletion-sent-again").await?;
-        Ok(())
+        another_states_backup(&w, &shots, &harness).await
     }
     .await;
     central.finish(w, &shots, run).await
+}
+
+/// The logged-in Uttar Pradesh desk reads a backup that a Karnataka desk made: the sync screen
+/// names the desk's own account, the preview says whose work the backup is, in English and in
+/// Hindi, and the restore is offered as a takeover, after which the desk still syncs as itself.
+async fn another_states_backup(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
+    w.go("sync").await?;
+    let mine = w.text("sync-account").await?;
+    ensure!(
+        mine == "Syncs for Uttar Pradesh (account up-desk).",
+        "the sync screen says {mine:?}"
+    );
+    let scratch = harness.scratch()?;
+    let backup = scratch.join("karnataka-desk.sqlite3");
+    tokio::task::block_in_place(|| -> Result<()> {
+        let mut theirs = odop_store::Store::open(&scratch.join("karnataka-live.sqlite3"))?;
+        theirs.load_sample("ka-desk")?;
+        theirs.set_account(&odop_store::DeskAccount {
+            name: "ka-desk".into(),
+            role: "state-editor".into(),
+            state: Some(29),
+        })?;
+        theirs.back_up(&backup)?;
+        Ok(())
+    })?;
+
+    w.go("import").await?;
+    w.type_into("restore-path", &backup.to_string_lossy())
+        .await?;
+    w.click("restore-check").await?;
+    w.find("restore-other-account").await?;
+    let (told, made_by, button) = (
+        w.text("restore-other-account").await?,
+        w.text("backup-account").await?,
+        w.text("restore-run").await?,
+    );
+    ensure!(
+        made_by == "Made by a desk that syncs for Karnataka (account ka-desk)."
+            && told.contains(
+                "a desk that syncs for Karnataka (account ka-desk), and this desk \
+                 syncs for Uttar Pradesh (account up-desk)"
+            )
+            && button == "Take this work over and restore",
+        "the preview says {made_by:?} and {told:?}, and offers {button:?}"
+    );
+    let show = "document.querySelector('[data-testid=restore-other-account]')\
+         .scrollIntoView({ block: 'center' }); return null;";
+    w.eval(show, vec![]).await?;
+    w.shot(shots, "09-another-states-backup").await?;
+    // The screen is drawn again in the other language, so the file is named again.
+    w.click("lang-hi").await?;
+    w.type_into("restore-path", &backup.to_string_lossy())
+        .await?;
+    w.click("restore-check").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=restore-other-account]')?.textContent.includes('कर्नाटक')",
+        "the warning in Hindi",
+    )
+    .await?;
+    let hindi = w.text("restore-other-account").await?;
+    ensure!(hindi.contains("उत्तर प्रदेश"), "{hindi:?}");
+    w.eval(show, vec![]).await?;
+    w.shot(shots, "10-another-states-backup-hi").await?;
+    w.click("lang-en").await?;
+    w.type_into("restore-path", &backup.to_string_lossy())
+        .await?;
+    w.click("restore-check").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=restore-run]')?.textContent === 'Take this work over and restore'",
+        "the takeover offered in English",
+    )
+    .await?;
+
+    w.click("restore-run").await?;
+    w.find("restore-done").await?;
+    w.go("sync").await?;
+    let after = w.text("sync-account").await?;
+    ensure!(
+        after == mine,
+        "after the takeover the sync screen says {after:?}"
+    );
+    Ok(())
 }
 
 /// A real `odop-server` on a free loopback port over a SQLite ledger in a temporary folder,

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use odop_protocol::Identity;
-use odop_store::{ConflictView, RefusedWrite, Resolution, Restored, SyncState};
+use odop_store::{ConflictView, RefusedWrite, Resolution, Restored, SyncState, Takeover};
 use odop_sync::{HttpRemote, Overview, Schedule, Settings};
 use serde_json::Value;
 use tauri::{AppHandle, State};
@@ -86,7 +86,8 @@ pub async fn sync_login(
     server: String,
     token: String,
 ) -> Result<Identity, CommandError> {
-    let who = odop_sync::login(&desk.data_dir, &server, &token).await?;
+    let db = desk.data_dir.join(crate::DB_FILE);
+    let who = odop_sync::login(&desk.data_dir, &db, &server, &token).await?;
     desk.restart()?;
     Ok(who)
 }
@@ -163,17 +164,24 @@ pub fn sync_state(store: Shared<'_>, kind: String, id: String) -> Result<SyncSta
     Ok(lock(store).sync_state(kind, &id)?)
 }
 
-/// Replaces the database with a backup, with the periodic sync paused meanwhile.
+/// Replaces the database with a backup, with the periodic sync paused meanwhile. Another
+/// state's backup is taken only when the person has seen whose it is and said so.
 #[tauri::command]
 pub async fn backup_restore(
     app: AppHandle,
     store: Shared<'_>,
     desk: Desk<'_>,
     path: PathBuf,
+    take_over: bool,
 ) -> Result<Restored, CommandError> {
     let path = crate::desktop::typed(&app, &path);
+    let takeover = if take_over {
+        Takeover::Allow
+    } else {
+        Takeover::Refuse
+    };
     desk.pause().await;
-    let restored = odop_sync::restore(&mut lock(store), &path);
+    let restored = odop_sync::restore(&mut lock(store), &path, takeover);
     desk.restart()?;
     Ok(restored?)
 }

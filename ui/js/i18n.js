@@ -41,6 +41,14 @@ export function stateName(code, fallback) {
   return tOr(`state.${code}`, fallback ?? String(code));
 }
 
+/** The account a desk syncs as, in words: its state's name (`stateKnown`, the LGD list's name,
+ * where the interface has none), or every state for a central one. */
+export function accountText(account, stateKnown) {
+  return account.state == null
+    ? t("account.central", { name: account.name })
+    : t("account.state", { state: stateName(account.state, stateKnown ?? t("sync.refusal.state.code", { code: account.state })), name: account.name });
+}
+
 /** Orders things by their states' names as the current language names and sorts them: in
  * Hindi by the Hindi names, in the Devanagari order. The sort is stable, so what was in order
  * within a state stays so. English keeps the desk's own order, LGD's names sorted. */

@@ -24,7 +24,7 @@ pub fn run(built: &mut Built) -> Result<Section> {
     let backup_time = start.elapsed();
 
     let start = Instant::now();
-    let restored = built.store.restore(&backup)?;
+    let restored = built.store.restore(&backup, odop_store::Takeover::Refuse)?;
     let restore_time = start.elapsed();
     let sellers = built.store.count(EntityKind::Seller)?;
     ensure!(

@@ -16,7 +16,7 @@ use odop_domain::{
     Policy, Product, Rank, Seller, SellerKind, StateCode, Story, Workshop,
 };
 use odop_exchange::{ExchangeError, ImportOptions};
-use odop_store::{ProductFilter, RecordQuery, SellerQuery, Store, StoreError};
+use odop_store::{ProductFilter, RecordQuery, SellerQuery, Store, StoreError, Takeover};
 
 use crate::output::Out;
 
@@ -132,7 +132,13 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the whole database with a backup; the database as it was is kept in `backups/`
     /// in the data directory.
-    Restore { file: PathBuf },
+    Restore {
+        file: PathBuf,
+        /// Restore a backup made by a desk that syncs for another state (or for every state):
+        /// this desk then sends its waiting changes as its own account.
+        #[arg(long)]
+        take_over: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -300,13 +306,28 @@ macro_rules! per_kind {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Out::new(cli.json);
+    let cli_json = cli.json;
     match run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = exit_code(&e);
             out.error(&e);
+            if let Some(hint) = hint(error_code(&e)).filter(|_| !cli_json) {
+                eprintln!("hint: {hint}");
+            }
             ExitCode::from(code)
         }
+    }
+}
+
+/// What a person can do about an error that the message alone does not say.
+fn hint(code: &str) -> Option<&'static str> {
+    match code {
+        "other_account" => Some(
+            "if this desk should take over that work, run the restore again with --take-over; \
+             the server then refuses the waiting changes this desk's account may not make",
+        ),
+        _ => None,
     }
 }
 
@@ -440,7 +461,11 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let stats = store.stats(state.map(StateCode))?;
             out.value(&stats, || output::stats(&stats));
         }
-        Command::Login { server, token } => sync::login(&dir, &server, &token, out)?,
+        Command::Login { server, token } => {
+            drop(store);
+            sync::login(&dir, &server, &token, out)?;
+            return Ok(());
+        }
         Command::Sync { server, token } => {
             drop(store);
             sync::sync(&dir, server.as_deref(), token.as_deref(), &who, out)?;
@@ -457,8 +482,13 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
                 )
             });
         }
-        Command::Restore { file } => {
-            let restored = odop_sync::restore(&mut store, &file)?;
+        Command::Restore { file, take_over } => {
+            let takeover = if take_over {
+                Takeover::Allow
+            } else {
+                Takeover::Refuse
+            };
+            let restored = odop_sync::restore(&mut store, &file, takeover)?;
             out.value(&restored, || output::restored(&restored));
         }
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,

@@ -53,7 +53,8 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 pub fn login(dir: &Path, server: &str, token: &str, out: &Out) -> anyhow::Result<()> {
-    let who = runtime()?.block_on(odop_sync::login(dir, server, token))?;
+    let db = dir.join("odop.sqlite3");
+    let who = runtime()?.block_on(odop_sync::login(dir, &db, server, token))?;
     out.value(&who, || {
         format!(
             "logged in to {} as {} ({}{})",
@@ -155,6 +156,9 @@ pub fn status(dir: &Path, store: &Store, out: &Out) -> anyhow::Result<()> {
             Some(server) => format!("server: {server}\n"),
             None => "server: none (run `odop login --server URL --token TOKEN`)\n".to_owned(),
         };
+        if let Some(account) = &o.account_text {
+            s.push_str(&format!("syncs for: {account}\n"));
+        }
         s.push_str(&format!(
             "waiting to push: {}\nconflicts: {}\nrefused writes: {}\n",
             o.counts.pending, o.counts.conflicts, o.counts.refused

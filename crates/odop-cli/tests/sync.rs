@@ -39,6 +39,7 @@ fn desk(dir: &Path) {
 struct LoggedIn {
     // The server runs on it; dropped with the test.
     _runtime: tokio::runtime::Runtime,
+    ledger: std::sync::Arc<dyn odop_ledger::Ledger>,
     url: String,
     token: String,
     dir: std::path::PathBuf,
@@ -67,6 +68,7 @@ fn logged_in(root: &Path, name: &str, state: u16) -> LoggedIn {
     assert!(ok, "{err}");
     LoggedIn {
         _runtime: runtime,
+        ledger,
         url,
         token: token.0,
         dir,
@@ -376,5 +378,75 @@ fn back_to_a_backup(by_hand: bool) {
             "Kept Then Edited",
             "Unsent At The Backup"
         ]
+    );
+}
+
+/// A desk restores only its own state's backups unless told to take another's work over; the
+/// account it syncs as is learnt at login, or at the first sync of a desk that never logged in.
+#[test]
+fn another_states_backup_is_refused_until_the_desk_takes_it_over() {
+    let root = tempfile::tempdir().unwrap();
+    let up = logged_in(root.path(), "up-a", 9);
+    let bihar_token = Token::generate().unwrap();
+    up.ledger
+        .insert_account(
+            &Account::new("bihar", Role::StateEditor, Some(10)).unwrap(),
+            &bihar_token.hash(),
+        )
+        .unwrap();
+    let (_, status, _) = odop(&up.dir, "up-a", &["status"]);
+    assert_eq!(status["account"]["state"], 9, "{status}");
+    assert_eq!(
+        status["account_text"],
+        "Uttar Pradesh (9) (account \"up-a\")"
+    );
+
+    // The Bihar desk never logs in: its first sync names the account.
+    let bihar = root.path().join("bihar");
+    desk(&bihar);
+    let (ok, _, err) = odop(
+        &bihar,
+        "bihar",
+        &["sync", "--server", &up.url, "--token", &bihar_token.0],
+    );
+    assert!(ok, "{err}");
+    let (_, status, _) = odop(&bihar, "bihar", &["status"]);
+    assert_eq!(status["account"]["name"], "bihar", "{status}");
+    let backup = root.path().join("bihar-friday.sqlite3");
+    assert!(odop(&bihar, "bihar", &["backup", backup.to_str().unwrap()]).0);
+
+    let (_, before, _) = odop(&up.dir, "up-a", &["list", "products"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_odop"))
+        .arg("--data-dir")
+        .arg(&up.dir)
+        .args(["restore", backup.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "refused input");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("bihar-friday.sqlite3"), "{said}");
+    assert!(said.contains("state 10 (account \"bihar\")"), "{said}");
+    assert!(said.contains("Uttar Pradesh (9)"), "{said}");
+    assert!(
+        said.contains("hint: ") && said.contains("--take-over"),
+        "{said}"
+    );
+    assert!(
+        !up.dir.join("backups").exists(),
+        "a refused restore keeps nothing, for it replaced nothing"
+    );
+    assert_eq!(odop(&up.dir, "up-a", &["list", "products"]).1, before);
+
+    let (ok, restored, err) = odop(
+        &up.dir,
+        "up-a",
+        &["restore", "--take-over", backup.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(restored["from"]["account"]["state"], 10, "{restored}");
+    let (_, status, _) = odop(&up.dir, "up-a", &["status"]);
+    assert_eq!(
+        status["account"]["name"], "up-a",
+        "the desk goes on syncing as its own account"
     );
 }

@@ -8,9 +8,10 @@ use rusqlite::backup::{Backup as Copy, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
+use crate::account::{account_in, describe_in, set_account_in, state_name_in};
 use crate::migrate;
 use crate::sync::{meta_get, meta_set, restart_sync_in, Resync};
-use crate::{now, Store, StoreError};
+use crate::{now, DeskAccount, Store, StoreError};
 
 /// Where the database that a restore replaces is kept, beside the database.
 pub const KEPT_DIR: &str = "backups";
@@ -30,6 +31,22 @@ pub struct BackupInfo {
     pub records: Vec<(EntityKind, u64)>,
     /// Local changes it holds that the server had not taken when it was made.
     pub waiting: u64,
+    /// The account its desk synced as, when it had logged in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<DeskAccount>,
+    /// The name of that account's state in the backup's LGD list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_state: Option<String>,
+}
+
+/// Whether a restore may put another account's work in this desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takeover {
+    /// A backup made by a desk syncing for another state (or for every state) is refused.
+    Refuse,
+    /// It is taken all the same: this desk then syncs it as its own account, so the server
+    /// refuses the waiting changes that account may not make.
+    Allow,
 }
 
 /// What a restore did.
@@ -109,8 +126,11 @@ impl Store {
     /// had synced gets a new client id and compares everything with the server at its next
     /// sync, so the server never takes its changes for ones it has already answered.
     ///
+    /// A backup whose desk synced for another state than this one is refused unless
+    /// `takeover` allows it; the restored database keeps this desk's account either way.
+    ///
     /// Nothing else may sync this database meanwhile: the sync crate holds its lock around it.
-    pub fn restore(&mut self, from: &Path) -> Result<Restored, StoreError> {
+    pub fn restore(&mut self, from: &Path, takeover: Takeover) -> Result<Restored, StoreError> {
         let db = self
             .file()
             .ok_or_else(|| unrestorable(from, "this database has no file to restore into"))?;
@@ -119,10 +139,21 @@ impl Store {
         }
         let folder = db.parent().map(Path::to_path_buf).unwrap_or_default();
         let from_info = Store::inspect_backup(from)?;
+        let mine = account_in(&self.conn)?;
+        if let (Some(mine), Some(theirs), Takeover::Refuse) = (&mine, &from_info.account, takeover)
+        {
+            if !mine.same_scope(theirs) {
+                return Err(StoreError::OtherAccountsBackup {
+                    path: from.display().to_string(),
+                    backup: describe_in(&self.conn, theirs)?,
+                    desk: describe_in(&self.conn, mine)?,
+                });
+            }
+        }
         // A copy of its own, beside the database, is brought up to date and readied for sync,
         // so the user's file is never written and the step that replaces is a single one.
         let staged = folder.join(".odop-restore.partial");
-        let result = self.restore_staged(from, &staged, &folder, from_info);
+        let result = self.restore_staged(from, &staged, &folder, from_info, mine.as_ref());
         let _ = remove_if_there(&staged);
         let _ = remove_if_there(&staged.with_extension("partial-journal"));
         result
@@ -134,6 +165,7 @@ impl Store {
         staged: &Path,
         folder: &Path,
         from_info: BackupInfo,
+        mine: Option<&DeskAccount>,
     ) -> Result<Restored, StoreError> {
         remove_if_there(staged).map_err(|e| unrestorable(from, &e.to_string()))?;
         let beside = |suffix: &str| PathBuf::from(format!("{}{suffix}", from.display())).exists();
@@ -156,6 +188,10 @@ impl Store {
             restart_sync_in(&mut copy, None, Resync::Rewound)?;
         }
         copy.execute("DELETE FROM meta WHERE key = 'backup_taken'", [])?;
+        // The desk goes on syncing as whoever logged in here, whatever the backup's desk was.
+        if let Some(mine) = mine {
+            set_account_in(&copy, mine)?;
+        }
 
         // To the millisecond, so that a second restore never writes over the first one's copy.
         let stamp: String = now().chars().filter(char::is_ascii_digit).collect();
@@ -247,6 +283,7 @@ fn checked_schema(path: &Path, conn: &Connection) -> Result<u32, StoreError> {
 
 fn info(path: &Path, conn: &Connection, schema: u32) -> Result<BackupInfo, StoreError> {
     let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0).map(|n| n as u64));
+    let account = account_in(conn)?;
     let mut records = Vec::new();
     for kind in EntityKind::ALL {
         records.push((
@@ -262,6 +299,11 @@ fn info(path: &Path, conn: &Connection, schema: u32) -> Result<BackupInfo, Store
         districts: count("SELECT count(*) FROM districts")?,
         records,
         waiting: count("SELECT count(*) FROM outbox")?,
+        account_state: match &account {
+            Some(a) => state_name_in(conn, a)?,
+            None => None,
+        },
+        account,
     })
 }
 

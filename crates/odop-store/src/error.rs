@@ -132,6 +132,15 @@ pub enum StoreError {
     BackupFailed { path: String, why: String },
     #[error("cannot restore from {path}: {why}")]
     Unrestorable { path: String, why: String },
+    #[error(
+        "{path} holds the work of a desk that syncs for {backup}, and this desk syncs for \
+         {desk}: its records and waiting changes are not this desk's to keep or send"
+    )]
+    OtherAccountsBackup {
+        path: String,
+        backup: String,
+        desk: String,
+    },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -162,6 +171,7 @@ impl StoreError {
             StoreError::Field { .. } => "invalid",
             StoreError::BackupFailed { .. } => "backup_failed",
             StoreError::Unrestorable { .. } => "unrestorable",
+            StoreError::OtherAccountsBackup { .. } => "other_account",
             StoreError::Sql(_) => "database",
         }
     }

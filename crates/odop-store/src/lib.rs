@@ -8,6 +8,7 @@
 //! It must not know about file formats, the network, the sync protocol's wire types or any user
 //! interface; callers hand it domain values and get domain values back.
 
+mod account;
 mod backup;
 mod browse;
 mod clock;
@@ -29,7 +30,8 @@ use rusqlite::Connection;
 /// The page cache each connection may grow to, in KiB (a negative `cache_size`).
 pub const PAGE_CACHE_KIB: i64 = 64 * 1024;
 
-pub use backup::{BackupInfo, Restored, KEPT_DIR};
+pub use account::DeskAccount;
+pub use backup::{BackupInfo, Restored, Takeover, KEPT_DIR};
 pub use browse::{
     ActionTally, Choices, DistrictDetail, DistrictProduct, DistrictQuery, DistrictRow, Page,
     PlaceChoice, ProductDetail, RecordQuery, RecordRow, SellerQuery, SellerRow,

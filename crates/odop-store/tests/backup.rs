@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use odop_domain::{EntityKind, Id, Seller};
-use odop_store::{Resync, Store, StoreError, KEPT_DIR};
+use odop_store::{DeskAccount, Resync, Store, StoreError, Takeover, KEPT_DIR};
 use rusqlite::types::ValueRef;
 use tempfile::TempDir;
 
@@ -75,7 +75,7 @@ fn a_restore_brings_back_the_backup_and_keeps_what_it_replaced() {
     let after_work = dump(&db);
     assert_ne!(after_work, at_backup);
 
-    let restored = store.restore(&backup).unwrap();
+    let restored = store.restore(&backup, Takeover::Refuse).unwrap();
     assert!(
         !restored.resync,
         "a desk that never synced has nothing to compare"
@@ -107,7 +107,9 @@ fn a_restore_brings_back_the_backup_and_keeps_what_it_replaced() {
         .kept
         .records
         .contains(&(EntityKind::Seller, sellers_then - 1)));
-    store.restore(&restored.kept.path).unwrap();
+    store
+        .restore(&restored.kept.path, Takeover::Refuse)
+        .unwrap();
     assert!(store.get::<Seller>(gone).unwrap().is_none());
     assert_eq!(
         std::fs::read_dir(dir.path().join(KEPT_DIR))
@@ -126,7 +128,7 @@ fn a_restored_desk_that_had_synced_starts_over_with_the_server_under_a_new_clien
     store.back_up(&backup).unwrap();
     let waiting = store.pending(1_000).unwrap();
 
-    let restored = store.restore(&backup).unwrap();
+    let restored = store.restore(&backup, Takeover::Refuse).unwrap();
     assert!(restored.resync);
     let point = store.sync_point().unwrap();
     assert_eq!(point.client, None, "the next sync names a new client");
@@ -182,7 +184,7 @@ fn anything_but_a_good_backup_is_refused_and_changes_nothing() {
         (db.clone(), "that is the database itself"),
     ];
     for (path, why) in cases {
-        let err = store.restore(&path).unwrap_err();
+        let err = store.restore(&path, Takeover::Refuse).unwrap_err();
         assert!(
             matches!(err, StoreError::Unrestorable { .. }),
             "{}: {err}",
@@ -254,7 +256,7 @@ fn a_backup_from_an_older_release_is_brought_up_to_date() {
     assert_eq!(Store::inspect_backup(&old).unwrap().schema, 6);
     let before = std::fs::read(&old).unwrap();
 
-    let restored = store.restore(&old).unwrap();
+    let restored = store.restore(&old, Takeover::Refuse).unwrap();
     assert_eq!(restored.from.schema, 6);
     assert_eq!(store.count(EntityKind::Product).unwrap(), 0);
     // Migration 7's table is there to read.
@@ -285,7 +287,7 @@ fn a_live_database_file_restores_with_what_its_log_holds() {
     edit.commit().unwrap();
     assert!(other_path.with_extension("sqlite3-wal").exists());
 
-    store.restore(&other_path).unwrap();
+    store.restore(&other_path, Takeover::Refuse).unwrap();
     assert!(
         store.get::<Seller>(seller).unwrap().is_none(),
         "the deletion in the log came along"
@@ -293,5 +295,84 @@ fn a_live_database_file_restores_with_what_its_log_holds() {
     assert_eq!(
         store.count(EntityKind::Seller).unwrap(),
         other.count(EntityKind::Seller).unwrap()
+    );
+}
+
+fn account(name: &str, state: Option<u16>) -> DeskAccount {
+    DeskAccount {
+        name: name.into(),
+        role: if state.is_some() {
+            "state-editor"
+        } else {
+            "central"
+        }
+        .into(),
+        state,
+    }
+}
+
+#[test]
+fn another_states_backup_is_refused_unless_taken_over_and_the_desk_keeps_its_account() {
+    let (dir, db, mut store) = desk();
+    let up = account("up-officer", Some(9));
+    store.set_account(&up).unwrap();
+    // The same state's backup, made by a colleague's account, is this desk's work.
+    store
+        .set_account(&account("up-colleague", Some(9)))
+        .unwrap();
+    let colleague = dir.path().join("colleague.sqlite3");
+    store.back_up(&colleague).unwrap();
+    store
+        .set_account(&account("karnataka-officer", Some(29)))
+        .unwrap();
+    let karnataka = dir.path().join("karnataka.sqlite3");
+    let info = store.back_up(&karnataka).unwrap();
+    assert_eq!(info.account, Some(account("karnataka-officer", Some(29))));
+    assert_eq!(info.account_state.as_deref(), Some("Karnataka"));
+    store.set_account(&account("dpiit", None)).unwrap();
+    let central = dir.path().join("central.sqlite3");
+    store.back_up(&central).unwrap();
+    store.set_account(&up).unwrap();
+    let before = dump(&db);
+
+    for (backup, theirs) in [(&karnataka, "Karnataka (29)"), (&central, "every state")] {
+        let err = store.restore(backup, Takeover::Refuse).unwrap_err();
+        assert_eq!(err.code(), "other_account");
+        let text = err.to_string();
+        assert!(text.contains(&backup.display().to_string()), "{text}");
+        assert!(text.contains(theirs), "{text}");
+        assert!(text.contains("Uttar Pradesh (9)"), "{text}");
+        assert_eq!(dump(&db), before, "a refused restore changes nothing");
+    }
+    assert!(
+        !dir.path().join(KEPT_DIR).exists(),
+        "nothing was kept, for nothing was replaced"
+    );
+
+    store.restore(&colleague, Takeover::Refuse).unwrap();
+    assert_eq!(store.account().unwrap(), Some(up.clone()));
+    let taken = store.restore(&karnataka, Takeover::Allow).unwrap();
+    assert_eq!(
+        taken.from.account,
+        Some(account("karnataka-officer", Some(29)))
+    );
+    assert_eq!(
+        store.account().unwrap(),
+        Some(up),
+        "the desk goes on syncing as whoever logged in here"
+    );
+}
+
+#[test]
+fn a_backup_without_an_account_restores_into_any_desk() {
+    let (dir, _db, mut store) = desk();
+    let never_logged_in = dir.path().join("old.sqlite3");
+    let info = store.back_up(&never_logged_in).unwrap();
+    assert_eq!(info.account, None);
+    store.set_account(&account("up-officer", Some(9))).unwrap();
+    store.restore(&never_logged_in, Takeover::Refuse).unwrap();
+    assert_eq!(
+        store.account().unwrap(),
+        Some(account("up-officer", Some(9)))
     );
 }

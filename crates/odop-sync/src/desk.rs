@@ -3,15 +3,22 @@
 use std::path::Path;
 
 use odop_protocol::Identity;
-use odop_store::{Restored, ServerPlaces, Store, SyncCounts, SyncPoint};
+use odop_store::{DeskAccount, Restored, ServerPlaces, Store, SyncCounts, SyncPoint, Takeover};
 use serde::Serialize;
 
 use crate::{HttpRemote, Remote, Report, Settings, Status, SyncError};
 
-/// Checks the token with the server and remembers both, keeping the sync interval.
-pub async fn login(data_dir: &Path, server: &str, token: &str) -> Result<Identity, SyncError> {
+/// Checks the token with the server and remembers both, keeping the sync interval. The
+/// database at `db` notes the account, so that its backups say whose work they hold.
+pub async fn login(
+    data_dir: &Path,
+    db: &Path,
+    server: &str,
+    token: &str,
+) -> Result<Identity, SyncError> {
     let remote = HttpRemote::new(server, token)?;
     let who = remote.whoami().await?;
+    Store::open(db)?.set_account(&account_of(&who))?;
     let interval = Settings::load(data_dir)?.map_or(15, |s| s.interval_minutes);
     Settings {
         server: remote.base().to_owned(),
@@ -22,13 +29,30 @@ pub async fn login(data_dir: &Path, server: &str, token: &str) -> Result<Identit
     Ok(who)
 }
 
+/// The account as the store keeps it.
+pub(crate) fn account_of(who: &Identity) -> DeskAccount {
+    DeskAccount {
+        name: who.name.clone(),
+        role: who.role.as_str().to_owned(),
+        state: who.state,
+    }
+}
+
 /// Puts the backup at `from` in place of the database `store` has open, while no sync of it
 /// runs in any process: a round that went on would settle its answers against the backup's
-/// changes. (`Busy` when one runs; the app stops its own first.) A store in memory has no file
+/// changes. (`RestoreWhileSyncing` when one runs; the app stops its own first.) A backup of
+/// another state's desk is refused unless `takeover` allows it. A store in memory has no file
 /// and no lock, and the store refuses it.
-pub fn restore(store: &mut Store, from: &Path) -> Result<Restored, SyncError> {
-    let _lock = store.file().map(|db| crate::round::lock(&db)).transpose()?;
-    Ok(store.restore(from)?)
+pub fn restore(store: &mut Store, from: &Path, takeover: Takeover) -> Result<Restored, SyncError> {
+    let _lock = store
+        .file()
+        .map(|db| crate::round::lock(&db))
+        .transpose()
+        .map_err(|e| match e {
+            SyncError::Busy => SyncError::RestoreWhileSyncing,
+            other => other,
+        })?;
+    Ok(store.restore(from, takeover)?)
 }
 
 /// Changes the minutes between periodic syncs (1 to 1440).
@@ -55,6 +79,14 @@ pub struct Overview {
     pub interval_minutes: Option<u32>,
     pub point: SyncPoint,
     pub counts: SyncCounts,
+    /// The account this desk syncs as, with its state, once it has logged in or synced.
+    pub account: Option<DeskAccount>,
+    /// The account in words, for a status line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_text: Option<String>,
+    /// The name of its state in this desk's LGD list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_state: Option<String>,
     /// The copy of the server's LGD lists this desk checks places against.
     pub server_places: ServerPlaces,
     /// The last finished round, from this process or an earlier one.
@@ -78,7 +110,18 @@ pub fn overview(
         .and_then(|s| s.last.clone())
         .filter(|r| !r.finished.is_empty())
         .or(stored);
+    let account = store.account()?;
+    let account_state = match &account {
+        Some(a) => store.account_state_name(a)?,
+        None => None,
+    };
     Ok(Overview {
+        account_state,
+        account_text: account
+            .as_ref()
+            .map(|a| store.describe_account(a))
+            .transpose()?,
+        account,
         server: settings.as_ref().map(|s| s.server.clone()),
         interval_minutes: settings.as_ref().map(|s| s.interval_minutes),
         point: store.sync_point()?,

@@ -22,6 +22,13 @@ pub enum SyncError {
     #[error("another sync of this database is running")]
     Busy,
 
+    /// A restore asked for while a round runs: it would settle its answers against the backup.
+    #[error(
+        "a sync of this database is running (in the app or `odop sync`); restore once it has \
+         finished"
+    )]
+    RestoreWhileSyncing,
+
     #[error("sync was cancelled")]
     Cancelled,
 
@@ -44,7 +51,7 @@ impl SyncError {
             SyncError::Unreachable { .. } => "unreachable",
             SyncError::Server { .. } => "server_refused",
             SyncError::Answer(_) => "bad_answer",
-            SyncError::Busy => "busy",
+            SyncError::Busy | SyncError::RestoreWhileSyncing => "busy",
             SyncError::Cancelled => "cancelled",
             SyncError::Settings { .. } => "settings",
             SyncError::BadSetting { .. } => "bad_setting",

@@ -93,6 +93,13 @@ pub async fn sync_once<R: Remote>(
     if store.sync_point()?.client.is_none() {
         store.set_sync_client(&new_client_id())?;
     }
+    if store.account()?.is_none() {
+        // A desk that logged in before databases noted their account learns it once. If the
+        // server cannot say now, the round goes on and the next one asks again.
+        if let Ok(who) = remote.whoami().await {
+            store.set_account(&crate::desk::account_of(&who))?;
+        }
+    }
     let result = round(&mut store, remote, who, progress, &mut report).await;
     report.finished = odop_store::now();
     if let Err(e) = &result {

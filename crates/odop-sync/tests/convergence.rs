@@ -13,7 +13,7 @@ mod support;
 
 use odop_domain::{Entity, EntityKind, Product, Rank};
 use odop_protocol::Role;
-use odop_store::{Resolution, Store};
+use odop_store::{Resolution, Store, Takeover};
 use odop_sync::sync_once;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -176,7 +176,7 @@ async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let d = &desks[desk % desks_n];
                 if d.backup().exists() {
                     let mut store = Store::open(&d.path).unwrap();
-                    odop_sync::restore(&mut store, &d.backup()).unwrap();
+                    odop_sync::restore(&mut store, &d.backup(), Takeover::Refuse).unwrap();
                 }
             }
             Op::DeskCopyBack { desk } => {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use odop_domain::EntityKind;
 use odop_protocol::{Identity, PullQuery, PullResponse, PushRequest, PushResponse, Role};
-use odop_store::Store;
+use odop_store::{Store, Takeover};
 use odop_sync::{sync_once, Remote, Schedule, Status, SyncError};
 use support::{desk_store, product, Fault, Flaky, Hub};
 use tokio::sync::Notify;
@@ -255,13 +255,14 @@ async fn a_restore_waits_until_the_round_in_flight_has_stopped() {
     );
     schedule.sync_now();
     gate.until_held().await;
-    let err = odop_sync::restore(&mut store, &backup).unwrap_err();
-    assert!(matches!(err, SyncError::Busy), "{err}");
+    let err = odop_sync::restore(&mut store, &backup, Takeover::Refuse).unwrap_err();
+    assert!(matches!(err, SyncError::RestoreWhileSyncing), "{err}");
+    assert_eq!(err.code(), "busy");
 
     tokio::time::timeout(Duration::from_secs(30), schedule.stopped())
         .await
         .expect("the schedule stops within 30 s");
-    let restored = odop_sync::restore(&mut store, &backup).unwrap();
+    let restored = odop_sync::restore(&mut store, &backup, Takeover::Refuse).unwrap();
     assert_eq!(restored.from.waiting, 2);
     assert_eq!(store.sync_counts().unwrap().pending, 2);
     drop(store);

@@ -3,7 +3,7 @@
 // system's dialog or typed.
 
 import { h, fill } from "../dom.js";
-import { t, num, errorText, problemHeadline, flagReasonText } from "../i18n.js";
+import { t, num, errorText, problemHeadline, flagReasonText, accountText } from "../i18n.js";
 import { listen, pickFile, pickSaveFile, BACKUPS } from "../api.js";
 import { when } from "./dashboard.js";
 
@@ -104,10 +104,11 @@ function flaggedTable(rows) {
     rows.length > REPORT_ROWS ? h("p", { class: "more" }, t("dash.more", { n: num(rows.length - REPORT_ROWS) })) : null);
 }
 
-/** What a backup holds: when it was taken, and its records by kind. */
+/** What a backup holds: when it was taken, whose desk made it, and its records by kind. */
 function holdings(info, testid) {
   return h("div", { class: "backup-info", "data-testid": testid },
     h("p", {}, info.taken ? t("backup.taken", { at: when(info.taken) }) : t("backup.taken_unknown")),
+    info.account ? h("p", { "data-testid": "backup-account" }, t("backup.made_by", { who: accountText(info.account, info.account_state) })) : null,
     h("div", { class: "stat-row small" },
       stat(t("backup.count.district"), info.districts),
       info.records.map(([kind, n]) => stat(t(`backup.count.${kind}`), n, `backup-${kind}`)),
@@ -151,7 +152,9 @@ function backupPanel(ctx) {
   });
 
   // A restore replaces everything here, so it is offered only once the backup has been read.
+  // Another state's backup is restored only once the person has been told whose work it is.
   let looked = null;
+  let takeOver = false;
   source.input.addEventListener("input", () => {
     looked = null;
     restore.hidden = true;
@@ -162,9 +165,15 @@ function backupPanel(ctx) {
     if (!path) return fill(checked, h("p", { class: "form-error" }, t("import.need_file")));
     try {
       const info = await ctx.call("backup_inspect", { path });
+      const overview = await ctx.call("sync_overview");
+      const mine = overview.account;
       looked = path;
+      takeOver = Boolean(mine && info.account && mine.state !== info.account.state);
       fill(checked, holdings(info, "restore-preview"),
+        takeOver ? h("p", { class: "warning", "data-testid": "restore-other-account" },
+          t("backup.other_account", { theirs: accountText(info.account, info.account_state), mine: accountText(mine, overview.account_state) })) : null,
         h("p", { class: "warning", "data-testid": "restore-warning" }, t("backup.warning")));
+      restore.textContent = takeOver ? t("backup.take_over") : t("backup.restore");
       restore.hidden = false;
     } catch (error) {
       failed(checked, error, "restore-error");
@@ -175,7 +184,7 @@ function backupPanel(ctx) {
     restore.disabled = true;
     check.disabled = true;
     try {
-      const done = await ctx.call("backup_restore", { path: looked });
+      const done = await ctx.call("backup_restore", { path: looked, takeOver });
       ctx.forgetChoices();
       ctx.refreshStatus();
       fill(checked, h("p", { class: "ok", "data-testid": "restore-done" },

@@ -2,7 +2,7 @@
 // (base, mine, theirs) settled field by field, and refused writes with the server's reason.
 
 import { h, fill } from "../dom.js";
-import { t, num, count, word, locale, stateName, refusalHeadline, refusalReasonText } from "../i18n.js";
+import { t, num, count, word, locale, stateName, refusalHeadline, refusalReasonText, accountText } from "../i18n.js";
 
 /** A value as a person reads it: text as is, anything else as compact JSON. */
 function shown(value) {
@@ -181,6 +181,7 @@ export async function render(view, ctx) {
       h("div", { class: "actions" }, now),
       h("h3", {}, t("sync.settings")),
       overview.server ? h("p", {}, t("sync.connected", { server: overview.server })) : h("p", {}, t("sync.not_connected")),
+      overview.account ? h("p", { "data-testid": "sync-account" }, t("sync.account", { who: accountText(overview.account, overview.account_state) })) : null,
       overview.server ? placesLine(overview.server_places) : null,
       loginForm,
       h("div", { class: "form-row" }, h("label", { for: "sync-interval" }, t("sync.interval")), interval, saveInterval),

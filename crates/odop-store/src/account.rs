@@ -1,0 +1,130 @@
+//! The server account a desk syncs as, kept in the database so that its backups carry it.
+
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+use crate::sync::{meta_get, meta_set};
+use crate::{Store, StoreError};
+
+/// The account this database's changes go to the server as, as the server named it at login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskAccount {
+    pub name: String,
+    /// The server's word for what the account may do (`central`, `state-editor`, ...).
+    pub role: String,
+    /// The LGD code of the state whose rows it works on; `None` for a central account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<u16>,
+}
+
+impl DeskAccount {
+    /// Whether a desk syncing as `other` works on the same rows as this one. Names and roles
+    /// may differ: two officers of one department share their state's records.
+    pub fn same_scope(&self, other: &DeskAccount) -> bool {
+        self.state == other.state
+    }
+}
+
+const KEY: &str = "desk_account";
+
+impl Store {
+    /// The account this desk last logged in or synced as; `None` before either.
+    pub fn account(&self) -> Result<Option<DeskAccount>, StoreError> {
+        account_in(self.conn())
+    }
+
+    /// Remembers the account the desk syncs as from now on.
+    pub fn set_account(&self, account: &DeskAccount) -> Result<(), StoreError> {
+        set_account_in(self.conn(), account)
+    }
+
+    /// The account in words, with its state's name when this database knows it.
+    pub fn describe_account(&self, account: &DeskAccount) -> Result<String, StoreError> {
+        describe_in(self.conn(), account)
+    }
+
+    /// The name of the account's state in this database's LGD list.
+    pub fn account_state_name(&self, account: &DeskAccount) -> Result<Option<String>, StoreError> {
+        state_name_in(self.conn(), account)
+    }
+}
+
+pub(crate) fn account_in(conn: &rusqlite::Connection) -> Result<Option<DeskAccount>, StoreError> {
+    // A value this release cannot read is treated as unknown: the account is a guard, not data.
+    Ok(meta_get(conn, KEY)?.and_then(|v| serde_json::from_str(&v).ok()))
+}
+
+pub(crate) fn set_account_in(
+    conn: &rusqlite::Connection,
+    account: &DeskAccount,
+) -> Result<(), StoreError> {
+    let text = serde_json::to_string(account).unwrap_or_default();
+    meta_set(conn, KEY, &text)
+}
+
+pub(crate) fn describe_in(
+    conn: &rusqlite::Connection,
+    account: &DeskAccount,
+) -> Result<String, StoreError> {
+    Ok(match account.state {
+        None => format!("every state (account {:?})", account.name),
+        Some(code) => {
+            let place = state_name_in(conn, account)?
+                .map_or_else(|| format!("state {code}"), |n| format!("{n} ({code})"));
+            format!("{place} (account {:?})", account.name)
+        }
+    })
+}
+
+/// The name of the account's state as this database's LGD list has it.
+pub(crate) fn state_name_in(
+    conn: &rusqlite::Connection,
+    account: &DeskAccount,
+) -> Result<Option<String>, StoreError> {
+    let Some(code) = account.state else {
+        return Ok(None);
+    };
+    Ok(conn
+        .prepare_cached("SELECT name FROM states WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(name: &str, state: Option<u16>) -> DeskAccount {
+        DeskAccount {
+            name: name.into(),
+            role: if state.is_some() {
+                "state-editor"
+            } else {
+                "central"
+            }
+            .into(),
+            state,
+        }
+    }
+
+    #[test]
+    fn an_account_is_kept_and_described_by_its_state() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(store.account().unwrap(), None);
+        let up = account("up-officer", Some(9));
+        store.set_account(&up).unwrap();
+        assert_eq!(store.account().unwrap(), Some(up.clone()));
+        assert_eq!(
+            store.describe_account(&up).unwrap(),
+            "state 9 (account \"up-officer\")"
+        );
+        let central = account("dpiit", None);
+        assert_eq!(
+            store.describe_account(&central).unwrap(),
+            "every state (account \"dpiit\")"
+        );
+        assert!(up.same_scope(&account("up-viewer", Some(9))));
+        assert!(!up.same_scope(&account("bihar", Some(10))));
+        assert!(!up.same_scope(&central));
+    }
+}
