@@ -10,12 +10,24 @@ pub enum FieldError {
     Pair(String),
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// A word given to an option, named by the option so that a long command line points at it.
+    #[error("--{flag}: {source}")]
+    Flag {
+        flag: &'static str,
+        #[source]
+        source: Invalid,
+    },
 }
 
 impl FieldError {
     pub fn code(&self) -> &'static str {
         "invalid"
     }
+}
+
+/// Names the option whose word was refused.
+pub fn at(flag: &'static str) -> impl Fn(Invalid) -> FieldError {
+    move |source| FieldError::Flag { flag, source }
 }
 
 /// Splits each `field=value` word at its first `=`.

@@ -605,10 +605,7 @@ fn save(
 /// The places and window of a list, as a record query.
 fn record_query(a: &ListArgs) -> Result<RecordQuery, fields::FieldError> {
     let gap_kind = match &a.kind {
-        Some(k) => Some(
-            k.parse::<ActionKind>()
-                .map_err(fields::FieldError::Invalid)?,
-        ),
+        Some(k) => Some(k.parse::<ActionKind>().map_err(fields::at("kind"))?),
         None => None,
     };
     Ok(RecordQuery {
@@ -623,13 +620,13 @@ fn record_query(a: &ListArgs) -> Result<RecordQuery, fields::FieldError> {
 
 /// The seller list's filters from the command line, each word checked before anything is read.
 fn seller_query(a: &ListArgs) -> Result<SellerQuery, fields::FieldError> {
-    let invalid = fields::FieldError::Invalid;
     let kind = match &a.kind {
-        Some(k) => Some(k.parse::<SellerKind>().map_err(invalid)?),
+        Some(k) => Some(k.parse::<SellerKind>().map_err(fields::at("kind"))?),
         None => None,
     };
     let platform = match (&a.on, &a.not_on) {
-        (Some(p), _) | (None, Some(p)) => Some(p.parse::<Platform>().map_err(invalid)?),
+        (Some(p), _) => Some(p.parse::<Platform>().map_err(fields::at("on"))?),
+        (None, Some(p)) => Some(p.parse::<Platform>().map_err(fields::at("not-on"))?),
         (None, None) => None,
     };
     Ok(SellerQuery {
@@ -688,16 +685,11 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
     match a.what {
         ListWhat::Products => {
             let sector = match &a.sector {
-                Some(s) => Some(
-                    store
-                        .sectors()?
-                        .resolve(s)
-                        .map_err(fields::FieldError::Invalid)?,
-                ),
+                Some(s) => Some(store.sectors()?.resolve(s).map_err(fields::at("sector"))?),
                 None => None,
             };
             let rank = match &a.rank {
-                Some(r) => Some(r.parse::<Rank>().map_err(fields::FieldError::Invalid)?),
+                Some(r) => Some(r.parse::<Rank>().map_err(fields::at("rank"))?),
                 None => None,
             };
             let rows = store.products(&ProductFilter {
@@ -737,10 +729,7 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
         }
         ListWhat::Actions if a.status.is_some() || a.overdue || a.kind.is_some() => {
             let status = match &a.status {
-                Some(s) => Some(
-                    s.parse::<ActionStatus>()
-                        .map_err(fields::FieldError::Invalid)?,
-                ),
+                Some(s) => Some(s.parse::<ActionStatus>().map_err(fields::at("status"))?),
                 None => None,
             };
             let query = RecordQuery {

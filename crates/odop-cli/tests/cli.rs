@@ -417,11 +417,12 @@ fn sellers_are_listed_for_an_onboarding_drive() {
             .any(|p| p == product))
     );
 
-    // A wrong word is refused by name, and nothing is listed.
+    // A wrong word is refused by its option and its name, and nothing is listed.
     for (flag, word) in [("--on", "gemm"), ("--not-on", "gemm"), ("--kind", "potter")] {
         let wrong = odop.run(&["list", "sellers", flag, word]);
         assert_eq!(wrong.status.code(), Some(3), "{flag}");
         let said = String::from_utf8_lossy(&wrong.stderr);
+        assert!(said.starts_with(&format!("error: {flag}: ")), "{said}");
         assert!(said.contains(word), "{said}");
         assert!(wrong.stdout.is_empty());
     }
