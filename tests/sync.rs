@@ -637,7 +637,8 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
             "only the deletion's refusal left the list"
         );
         w.shot(&shots, "08-deletion-sent-again").await?;
-        another_states_backup(&w, &shots, &harness).await
+        another_states_backup(&w, &shots, &harness).await?;
+        handed_to_dpiit(&w, &shots, &central).await
     }
     .await;
     central.finish(w, &shots, run).await
@@ -722,6 +723,83 @@ async fn another_states_backup(w: &Window, shots: &Path, harness: &Harness) -> R
         after == mine,
         "after the takeover the sync screen says {after:?}"
     );
+    Ok(())
+}
+
+/// The desk, with a change made for Uttar Pradesh still waiting, is logged in as DPIIT: the
+/// sync screen says whose the change is, changes nothing, and offers to take it over. The
+/// desk goes on syncing as before meanwhile, so the change goes up as the account that made
+/// it; then the takeover makes the desk sync for every state.
+async fn handed_to_dpiit(w: &Window, shots: &Path, central: &Central) -> Result<()> {
+    let pending = |n: usize| {
+        format!("document.querySelector('[data-testid=sync-status]')?.dataset.pending === '{n}'")
+    };
+    w.wait_until(
+        &pending(0),
+        "the round after the restore to send what it could",
+    )
+    .await?;
+    w.eval(
+        "window.__TAURI__.core.invoke('save_record', { kind: 'story', id: null, fields: \
+         { district: '187', title: 'Waiting for the handover', 'text.en': 'A new buyer.' } }); \
+         return null;",
+        vec![],
+    )
+    .await?;
+    w.wait_until(&pending(1), "the story to wait to be sent")
+        .await?;
+    w.go("sync").await?;
+    w.type_into("sync-server", &central.url).await?;
+    w.type_into("sync-token", &central.tokens[1]).await?;
+    w.click("sync-login").await?;
+    w.find("sync-login-take-over").await?;
+    let warned = w.text("sync-login-warning").await?;
+    ensure!(
+        warned.starts_with("This desk holds changes not yet sent"),
+        "the login says {warned:?}"
+    );
+    let still = w.text("sync-account").await?;
+    ensure!(
+        still == "Syncs for Uttar Pradesh (account up-desk).",
+        "a refused login changed the account: {still:?}"
+    );
+    w.eval(
+        "document.querySelector('[data-testid=sync-login-warning]')\
+         .scrollIntoView({ block: 'center' }); return null;",
+        vec![],
+    )
+    .await?;
+    w.shot(shots, "11-login-for-every-state").await?;
+    w.wait_until(&pending(0), "the story to be sent as before")
+        .await?;
+    let author = |title: &str| -> Result<Option<String>> {
+        let page = tokio::task::block_in_place(|| central.ledger.pull(&reader(), 0, 0, 5000))?;
+        Ok(page.changes.iter().find_map(|c| match c {
+            Change::Row {
+                kind,
+                fields,
+                author,
+                ..
+            } if kind == "story" && fields.get("title") == Some(&json!(title)) => {
+                Some(author.clone())
+            }
+            _ => None,
+        }))
+    };
+    let by = author("Waiting for the handover")?;
+    ensure!(
+        by.as_deref() == Some("up-desk"),
+        "the story went up as {by:?}"
+    );
+
+    w.click("sync-login-take-over").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=sync-account]')?.textContent === \
+         'Syncs for every state (central account dpiit-elsewhere).'",
+        "the desk to sync for every state",
+    )
+    .await?;
+    w.shot(shots, "12-syncs-for-every-state").await?;
     Ok(())
 }
 

@@ -79,17 +79,28 @@ pub fn sync_overview(store: Shared<'_>, desk: Desk<'_>) -> Result<Overview, Comm
     Ok(odop_sync::overview(&desk.data_dir, &lock(store), live)?)
 }
 
-/// Checks the token with the server, remembers it and starts syncing.
+/// Checks the token with the server, remembers it and starts syncing, with the periodic
+/// sync paused meanwhile: a desk handed to another account starts over as a new client.
 #[tauri::command]
 pub async fn sync_login(
     desk: Desk<'_>,
     server: String,
     token: String,
+    take_over: bool,
 ) -> Result<Identity, CommandError> {
     let db = desk.data_dir.join(crate::DB_FILE);
-    let who = odop_sync::login(&desk.data_dir, &db, &server, &token).await?;
+    desk.pause().await;
+    let who = odop_sync::login(&desk.data_dir, &db, &server, &token, takeover(take_over)).await;
     desk.restart()?;
-    Ok(who)
+    Ok(who?)
+}
+
+fn takeover(take_over: bool) -> Takeover {
+    if take_over {
+        Takeover::Allow
+    } else {
+        Takeover::Refuse
+    }
 }
 
 /// Syncs now (or right after the round that is running).
@@ -175,13 +186,8 @@ pub async fn backup_restore(
     take_over: bool,
 ) -> Result<Restored, CommandError> {
     let path = crate::desktop::typed(&app, &path);
-    let takeover = if take_over {
-        Takeover::Allow
-    } else {
-        Takeover::Refuse
-    };
     desk.pause().await;
-    let restored = odop_sync::restore(&mut lock(store), &path, takeover);
+    let restored = odop_sync::restore(&mut lock(store), &path, takeover(take_over));
     desk.restart()?;
     Ok(restored?)
 }

@@ -111,6 +111,10 @@ enum Command {
         server: String,
         #[arg(long)]
         token: String,
+        /// Log in for another state (or for every state) while changes made for this desk's
+        /// present state wait to be sent: they then go as the new account's.
+        #[arg(long)]
+        take_over: bool,
     },
     /// Push local changes and pull the server's, once.
     Sync {
@@ -320,12 +324,20 @@ fn main() -> ExitCode {
     }
 }
 
+fn takeover(take_over: bool) -> Takeover {
+    if take_over {
+        Takeover::Allow
+    } else {
+        Takeover::Refuse
+    }
+}
+
 /// What a person can do about an error that the message alone does not say.
 fn hint(code: &str) -> Option<&'static str> {
     match code {
         "other_account" => Some(
-            "if this desk should take over that work, run the restore again with --take-over; \
-             the server then refuses the waiting changes this desk's account may not make",
+            "if this desk should take over that work, run the command again with --take-over; \
+             the server then refuses the waiting changes the account may not make",
         ),
         _ => None,
     }
@@ -461,9 +473,13 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let stats = store.stats(state.map(StateCode))?;
             out.value(&stats, || output::stats(&stats));
         }
-        Command::Login { server, token } => {
+        Command::Login {
+            server,
+            token,
+            take_over,
+        } => {
             drop(store);
-            sync::login(&dir, &server, &token, out)?;
+            sync::login(&dir, &server, &token, takeover(take_over), out)?;
             return Ok(());
         }
         Command::Sync { server, token } => {
@@ -483,12 +499,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             });
         }
         Command::Restore { file, take_over } => {
-            let takeover = if take_over {
-                Takeover::Allow
-            } else {
-                Takeover::Refuse
-            };
-            let restored = odop_sync::restore(&mut store, &file, takeover)?;
+            let restored = odop_sync::restore(&mut store, &file, takeover(take_over))?;
             out.value(&restored, || output::restored(&restored));
         }
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Subcommand;
-use odop_store::{Resolution, Resync, Store};
+use odop_store::{Resolution, Resync, Store, Takeover};
 use odop_sync::{sync_once, HttpRemote, Progress, Report, Settings, SyncError};
 use serde_json::{json, Value};
 
@@ -52,9 +52,15 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-pub fn login(dir: &Path, server: &str, token: &str, out: &Out) -> anyhow::Result<()> {
+pub fn login(
+    dir: &Path,
+    server: &str,
+    token: &str,
+    takeover: Takeover,
+    out: &Out,
+) -> anyhow::Result<()> {
     let db = dir.join("odop.sqlite3");
-    let who = runtime()?.block_on(odop_sync::login(dir, &db, server, token))?;
+    let who = runtime()?.block_on(odop_sync::login(dir, &db, server, token, takeover))?;
     out.value(&who, || {
         format!(
             "logged in to {} as {} ({}{})",

@@ -450,3 +450,175 @@ fn another_states_backup_is_refused_until_the_desk_takes_it_over() {
         "the desk goes on syncing as its own account"
     );
 }
+
+/// One desk, handed from one officer to another of the same state and then to DPIIT: each
+/// login starts over with the server as a new client, so the desk's waiting change goes up
+/// under the new account and the desk ends up holding what the new account reads.
+#[test]
+fn a_desk_handed_to_another_account_syncs_as_that_account() {
+    let root = tempfile::tempdir().unwrap();
+    let up = logged_in(root.path(), "up-a", 9);
+    let mut tokens = Vec::new();
+    for (name, role, state) in [
+        ("up-b", Role::StateEditor, Some(9)),
+        ("dpiit", Role::Central, None),
+    ] {
+        let token = Token::generate().unwrap();
+        up.ledger
+            .insert_account(&Account::new(name, role, state).unwrap(), &token.hash())
+            .unwrap();
+        tokens.push(token.0);
+    }
+    let add = |who: &str, name: &str| {
+        let (ok, added, err) = odop(
+            &up.dir,
+            who,
+            &[
+                "add",
+                "product",
+                "district=187",
+                &format!("name={name}"),
+                "rank=other",
+                "sector=handloom",
+            ],
+        );
+        assert!(ok, "{err}");
+        added["record"]["id"].as_str().unwrap().to_owned()
+    };
+    let first = add("up-a", "Synced By The First Officer");
+    assert!(odop(&up.dir, "up-a", &["sync"]).0);
+    let waiting = add("up-a", "Waiting When The Desk Changed Hands");
+
+    let (ok, _, err) = odop(
+        &up.dir,
+        "up-b",
+        &["login", "--server", &up.url, "--token", &tokens[0]],
+    );
+    assert!(ok, "{err}");
+    let later = add("up-b", "Added By The Second Officer");
+    let (ok, report, err) = odop(&up.dir, "up-b", &["sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(report["refused"], 0, "{report}");
+    let (_, status, _) = odop(&up.dir, "up-b", &["status"]);
+    assert_eq!(status["counts"]["pending"], 0, "{status}");
+    assert_eq!(status["account"]["name"], "up-b", "{status}");
+    let on_server = |id: &str| {
+        let page = up
+            .ledger
+            .pull(
+                &Account::new("dpiit", Role::Central, None).unwrap(),
+                0,
+                0,
+                1000,
+            )
+            .unwrap();
+        page.changes.iter().find_map(|c| match c {
+            odop_protocol::Change::Row { id: i, author, .. } if i == id => Some(author.clone()),
+            _ => None,
+        })
+    };
+    assert_eq!(on_server(&first).as_deref(), Some("up-a"));
+    assert_eq!(on_server(&waiting).as_deref(), Some("up-b"));
+    assert_eq!(on_server(&later).as_deref(), Some("up-b"));
+
+    // Handed to DPIIT with a change waiting that was made for Uttar Pradesh: the login says so
+    // and changes nothing, until told to take the change over.
+    let for_up = add("up-b", "Waiting When DPIIT Logged In");
+    let login_dpiit = |extra: &[&str]| {
+        let mut args = vec!["login", "--server", &up.url, "--token", &tokens[1]];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_odop"))
+            .arg("--data-dir")
+            .arg(&up.dir)
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let refused = login_dpiit(&[]);
+    assert_eq!(refused.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("1 change(s) not yet sent")
+            && said.contains("Uttar Pradesh (9) (account \"up-b\")")
+            && said.contains("every state (account \"dpiit\")")
+            && said.contains("--take-over"),
+        "{said}"
+    );
+    let (_, status, _) = odop(&up.dir, "up-b", &["status"]);
+    assert_eq!(
+        status["account"]["name"], "up-b",
+        "nothing changed: {status}"
+    );
+    assert!(login_dpiit(&["--take-over"]).status.success());
+    let (ok, report, err) = odop(&up.dir, "dpiit", &["sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        (&report["refused"], &report["resync"]),
+        (&Value::from(0), &Value::from("rewound")),
+        "{report}"
+    );
+    assert_eq!(on_server(&for_up).as_deref(), Some("dpiit"));
+}
+
+/// A desk whose database does not know the account it synced as (a login by an older
+/// release), logged in as another account: the server says its client id is another
+/// account's, and the desk starts over as a new client instead of failing every round.
+#[test]
+fn a_desk_that_changed_hands_unnoticed_starts_over_when_the_server_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    let up = logged_in(root.path(), "up-a", 9);
+    let token = Token::generate().unwrap();
+    up.ledger
+        .insert_account(
+            &Account::new("up-b", Role::StateEditor, Some(9)).unwrap(),
+            &token.hash(),
+        )
+        .unwrap();
+    let add = |name: &str| {
+        let (ok, added, err) = odop(
+            &up.dir,
+            "up-b",
+            &[
+                "add",
+                "product",
+                "district=187",
+                &format!("name={name}"),
+                "rank=other",
+                "sector=handloom",
+            ],
+        );
+        assert!(ok, "{err}");
+        added["record"]["id"].as_str().unwrap().to_owned()
+    };
+    add("Synced By The First Officer");
+    assert!(odop(&up.dir, "up-a", &["sync"]).0);
+    let waiting = add("Waiting Unnoticed");
+    // What an older release left behind: settings for the new account, no account noted.
+    rusqlite::Connection::open(up.dir.join("odop.sqlite3"))
+        .unwrap()
+        .execute("DELETE FROM meta WHERE key = 'desk_account'", [])
+        .unwrap();
+    let mut settings = odop_sync::Settings::load(&up.dir).unwrap().unwrap();
+    settings.token = token.0;
+    settings.save(&up.dir).unwrap();
+
+    let (ok, report, err) = odop(&up.dir, "up-b", &["sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(report["resync"], "rewound", "{report}");
+    let (_, status, _) = odop(&up.dir, "up-b", &["status"]);
+    assert_eq!(status["counts"]["pending"], 0, "{status}");
+    assert_eq!(status["account"]["name"], "up-b", "{status}");
+    let page = up
+        .ledger
+        .pull(
+            &Account::new("dpiit", Role::Central, None).unwrap(),
+            0,
+            0,
+            1000,
+        )
+        .unwrap();
+    assert!(page.changes.iter().any(|c| matches!(
+        c,
+        odop_protocol::Change::Row { id, author, .. } if *id == waiting && author == "up-b"
+    )));
+}

@@ -45,7 +45,7 @@ impl LedgerError {
             LedgerError::AccountExists { .. } => "account_exists",
             LedgerError::NoSuchAccount { .. } => "no_such_account",
             LedgerError::BadAccount { .. } => "bad_account",
-            LedgerError::ClientTaken { .. } => "client_taken",
+            LedgerError::ClientTaken { .. } => odop_protocol::CLIENT_TAKEN,
             LedgerError::ResyncRequired { .. } => "resync_required",
             LedgerError::Diverged { .. } => odop_protocol::CLIENT_DIVERGED,
             LedgerError::TooNew { .. } => "schema_too_new",

@@ -42,6 +42,10 @@ pub const MAX_PUSH_MUTATIONS: usize = 500;
 /// the server already answered for this client: the client's database went back to an older
 /// copy, and it must sync as a new client.
 pub const CLIENT_DIVERGED: &str = "client_diverged";
+
+/// The error code of a push under a client id that another account's pushes took: each
+/// installation syncs as one account, and a desk handed to another starts over as a new client.
+pub const CLIENT_TAKEN: &str = "client_taken";
 /// At most this many changes in one pull page. A desk's first sync takes as many pages as this
 /// allows: each page is a request and a transaction on the desk.
 pub const MAX_PULL_LIMIT: u32 = 5000;

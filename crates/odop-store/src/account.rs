@@ -3,8 +3,8 @@
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
-use crate::sync::{meta_get, meta_set};
-use crate::{Store, StoreError};
+use crate::sync::{meta_get, meta_set, restart_sync_in, Resync};
+use crate::{Store, StoreError, Takeover};
 
 /// The account this database's changes go to the server as, as the server named it at login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +36,40 @@ impl Store {
     /// Remembers the account the desk syncs as from now on.
     pub fn set_account(&self, account: &DeskAccount) -> Result<(), StoreError> {
         set_account_in(self.conn(), account)
+    }
+
+    /// Makes `account` the one this desk syncs as, at a login. The server ties a client id
+    /// to one account, so a desk handed to another account starts over with the server as a
+    /// new client: it takes the server's rows as the new account reads them, and sends its
+    /// waiting changes again under that account. Waiting changes made for another state than
+    /// the new account's are refused (and nothing changes) unless `takeover` allows it: that
+    /// account may not make them. Returns whether the desk starts over.
+    pub fn change_account(
+        &mut self,
+        account: &DeskAccount,
+        takeover: Takeover,
+    ) -> Result<bool, StoreError> {
+        let before = account_in(&self.conn)?;
+        let handed_over = before.as_ref().is_some_and(|b| b.name != account.name);
+        if let (Some(before), Takeover::Refuse) = (&before, takeover) {
+            let waiting: i64 = self
+                .conn
+                .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+            if !before.same_scope(account) && waiting > 0 {
+                return Err(StoreError::OtherAccountsChanges {
+                    waiting: waiting as u64,
+                    desk: describe_in(&self.conn, before)?,
+                    login: describe_in(&self.conn, account)?,
+                });
+            }
+        }
+        let synced = meta_get(&self.conn, "sync_client")?.is_some();
+        let restart = handed_over && synced;
+        if restart {
+            restart_sync_in(&mut self.conn, None, Resync::Rewound)?;
+        }
+        set_account_in(&self.conn, account)?;
+        Ok(restart)
     }
 
     /// The account in words, with its state's name when this database knows it.
@@ -126,5 +160,53 @@ mod tests {
         assert!(up.same_scope(&account("up-viewer", Some(9))));
         assert!(!up.same_scope(&account("bihar", Some(10))));
         assert!(!up.same_scope(&central));
+    }
+
+    #[test]
+    fn a_desk_handed_to_another_account_starts_over_and_keeps_its_waiting_changes() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.load_sample("up-a").unwrap();
+        let waiting = store.sync_counts().unwrap().pending;
+        assert!(waiting > 0);
+        // Never synced: a first login only notes the account.
+        assert!(!store
+            .change_account(&account("up-a", Some(9)), Takeover::Refuse)
+            .unwrap());
+        store.set_sync_client("desk-1").unwrap();
+        assert!(!store
+            .change_account(&account("up-a", Some(9)), Takeover::Refuse)
+            .unwrap());
+        assert_eq!(
+            store.sync_point().unwrap().client.as_deref(),
+            Some("desk-1")
+        );
+
+        assert!(store
+            .change_account(&account("up-b", Some(9)), Takeover::Refuse)
+            .unwrap());
+        let point = store.sync_point().unwrap();
+        assert_eq!(point.client, None, "the next round names a new client");
+        assert_eq!(point.resync, Some(Resync::Rewound));
+        assert_eq!(store.sync_counts().unwrap().pending, waiting);
+        assert_eq!(store.account().unwrap().unwrap().name, "up-b");
+
+        store.set_sync_client("desk-2").unwrap();
+        let err = store
+            .change_account(&account("dpiit", None), Takeover::Refuse)
+            .unwrap_err();
+        assert_eq!(err.code(), "other_account");
+        assert!(
+            err.to_string().contains(&format!("{waiting} change(s)")),
+            "{err}"
+        );
+        assert_eq!(store.account().unwrap().unwrap().name, "up-b");
+        assert_eq!(
+            store.sync_point().unwrap().client.as_deref(),
+            Some("desk-2")
+        );
+        assert!(store
+            .change_account(&account("dpiit", None), Takeover::Allow)
+            .unwrap());
+        assert_eq!(store.account().unwrap().unwrap().state, None);
     }
 }

@@ -141,6 +141,16 @@ pub enum StoreError {
         backup: String,
         desk: String,
     },
+    #[error(
+        "this desk holds {waiting} change(s) not yet sent, made for {desk}; logged in for \
+         {login}, it would send them as that account, which may not make them: sync them \
+         first as the present account"
+    )]
+    OtherAccountsChanges {
+        waiting: u64,
+        desk: String,
+        login: String,
+    },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -171,7 +181,9 @@ impl StoreError {
             StoreError::Field { .. } => "invalid",
             StoreError::BackupFailed { .. } => "backup_failed",
             StoreError::Unrestorable { .. } => "unrestorable",
-            StoreError::OtherAccountsBackup { .. } => "other_account",
+            StoreError::OtherAccountsBackup { .. } | StoreError::OtherAccountsChanges { .. } => {
+                "other_account"
+            }
             StoreError::Sql(_) => "database",
         }
     }

@@ -9,16 +9,21 @@ use serde::Serialize;
 use crate::{HttpRemote, Remote, Report, Settings, Status, SyncError};
 
 /// Checks the token with the server and remembers both, keeping the sync interval. The
-/// database at `db` notes the account, so that its backups say whose work they hold.
+/// database at `db` notes the account, so that its backups say whose work they hold; a desk
+/// handed to another account starts over with the server as that account (see
+/// [`Store::change_account`], which also says when `takeover` is needed). No sync of the
+/// database may run meanwhile (`Busy`); the app stops its own first.
 pub async fn login(
     data_dir: &Path,
     db: &Path,
     server: &str,
     token: &str,
+    takeover: Takeover,
 ) -> Result<Identity, SyncError> {
     let remote = HttpRemote::new(server, token)?;
     let who = remote.whoami().await?;
-    Store::open(db)?.set_account(&account_of(&who))?;
+    let _lock = crate::round::lock(db)?;
+    Store::open(db)?.change_account(&account_of(&who), takeover)?;
     let interval = Settings::load(data_dir)?.map_or(15, |s| s.interval_minutes);
     Settings {
         server: remote.base().to_owned(),

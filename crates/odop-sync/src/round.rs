@@ -7,7 +7,7 @@ use std::task::Poll;
 use odop_domain::{EntityKind, Places};
 use odop_protocol::{
     Change, ConflictRecord, FieldChange, Held, Mutation, Op, Outcome, PullQuery, PullResponse,
-    PushRequest, CLIENT_DIVERGED, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
+    PushRequest, CLIENT_DIVERGED, CLIENT_TAKEN, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
 use odop_store::{Conflict, Incoming, Pending, Resync, Store, Verdict};
 use serde::{Deserialize, Serialize};
@@ -176,6 +176,18 @@ async fn push_all<R: Remote>(
             Err(SyncError::Server {
                 status: 409, code, ..
             }) if code == CLIENT_DIVERGED => {
+                store.rewind_sync(&new_client_id())?;
+                return Ok(Some(Resync::Rewound));
+            }
+            // This desk's client id is another account's: the desk changed hands without a
+            // login that noticed (before databases noted their account). It starts over as
+            // the account it now syncs as.
+            Err(SyncError::Server {
+                status: 403, code, ..
+            }) if code == CLIENT_TAKEN => {
+                if let Ok(who) = remote.whoami().await {
+                    store.set_account(&crate::desk::account_of(&who))?;
+                }
                 store.rewind_sync(&new_client_id())?;
                 return Ok(Some(Resync::Rewound));
             }

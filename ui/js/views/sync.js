@@ -106,10 +106,25 @@ export async function render(view, ctx) {
   const server = h("input", { id: "sync-server", type: "url", required: true, value: overview.server ?? "", placeholder: "https://", "data-testid": "sync-server" });
   const token = h("input", { id: "sync-token", type: "password", autocomplete: "off", "data-testid": "sync-token" });
   const login = h("button", { type: "submit", class: "button button-primary", "data-testid": "sync-login" }, t("sync.login"));
+  // Changes waiting for another state's account go up under the new one only when the person,
+  // told so, asks for it.
+  const warned = h("p", { class: "warning", "data-testid": "sync-login-warning", hidden: true }, t("sync.other_account"));
+  const takeOverButton = h("button", { type: "button", class: "button button-danger", "data-testid": "sync-login-take-over", hidden: true }, t("sync.take_over"));
+  let takeOver = false;
+  const unwarn = () => {
+    warned.hidden = true;
+    takeOverButton.hidden = true;
+  };
+  server.addEventListener("input", unwarn);
+  token.addEventListener("input", unwarn);
   const loginForm = h("form", { class: "form sync-login", "data-testid": "sync-login-form" },
     h("label", { for: "sync-server" }, t("sync.server")), server,
     h("label", { for: "sync-token" }, t("sync.token")), token,
-    login);
+    login, warned, takeOverButton);
+  takeOverButton.addEventListener("click", () => {
+    takeOver = true;
+    loginForm.requestSubmit();
+  });
   loginForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     ctx.clearError();
@@ -117,7 +132,7 @@ export async function render(view, ctx) {
     screen.following = true;
     try {
       const before = overview.last?.finished ?? "";
-      const who = await ctx.call("sync_login", { server: server.value, token: token.value });
+      const who = await ctx.call("sync_login", { server: server.value, token: token.value, takeOver });
       token.value = "";
       // Logging in starts a round: follow it, so the screen shows what it sent and refused.
       state.textContent = t("sync.running");
@@ -125,8 +140,14 @@ export async function render(view, ctx) {
       ctx.notice(t("sync.logged_in", { name: who.name }));
       ctx.navigate("#/sync");
     } catch (error) {
-      ctx.showError(error);
+      if (error.code === "other_account" && !takeOver) {
+        warned.hidden = false;
+        takeOverButton.hidden = false;
+      } else {
+        ctx.showError(error);
+      }
     } finally {
+      takeOver = false;
       login.disabled = false;
       screen.following = false;
     }
