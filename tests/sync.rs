@@ -800,6 +800,38 @@ async fn handed_to_dpiit(w: &Window, shots: &Path, central: &Central) -> Result<
     )
     .await?;
     w.shot(shots, "12-syncs-for-every-state").await?;
+
+    // The restore met rows DPIIT had deleted meanwhile: each such conflict names its record
+    // and shows the desk's row field by field, not as JSON.
+    let rows = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=conflict-row]')]\
+             .filter((r) => r.querySelector('[data-testid=conflict-field]').textContent \
+                 === 'Deleted on one side, edited on the other')\
+             .map((r) => [r.cells[0].textContent, r.querySelector('.conflict-mine').innerText]);",
+            vec![],
+        )
+        .await?;
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    ensure!(!rows.is_empty(), "no whole-row conflict is listed");
+    for row in &rows {
+        let (record, mine) = (row[0].as_str().unwrap_or(""), row[1].as_str().unwrap_or(""));
+        ensure!(
+            record.starts_with("Product · ") && !record.contains('-') && record.len() > 18,
+            "the record is named {record:?}"
+        );
+        ensure!(
+            !mine.contains('{') && mine.contains("\nDistrict\n") && mine.contains("\nRank\n"),
+            "the desk's row reads {mine:?}"
+        );
+    }
+    w.eval(
+        "document.querySelector('[data-testid=conflict-row]').scrollIntoView({ block: 'start' }); \
+         return null;",
+        vec![],
+    )
+    .await?;
+    w.shot(shots, "13-whole-row-conflict").await?;
     Ok(())
 }
 

@@ -181,7 +181,8 @@ pub struct ConflictView {
     pub mine: Value,
     pub theirs: Value,
     pub base: Value,
-    /// What a person calls the row (its name, title, venue...): empty once it is gone here.
+    /// What a person calls the row (its name, title, venue...), from whichever side still holds
+    /// it; empty when neither does.
     pub title: String,
 }
 
@@ -193,6 +194,17 @@ impl ConflictView {
             (conflict.client.clone(), conflict.server.clone())
         } else {
             (conflict.server.clone(), conflict.client.clone())
+        };
+        // A row deleted here is still named by the side that kept it.
+        let title = if title.is_empty() {
+            [&mine, &theirs, &conflict.base]
+                .into_iter()
+                .filter_map(Value::as_object)
+                .map(crate::edit::title_of)
+                .find(|t| !t.is_empty())
+                .unwrap_or_default()
+        } else {
+            title
         };
         ConflictView {
             base: conflict.base.clone(),

@@ -207,7 +207,7 @@ export async function render(view, ctx) {
       loginForm,
       h("div", { class: "form-row" }, h("label", { for: "sync-interval" }, t("sync.interval")), interval, saveInterval),
     ),
-    conflictsPanel(conflicts, ctx),
+    conflictsPanel(conflicts, placeNames(choices), ctx),
     refusalsPanel(refusals, placeNames(choices), ctx),
   ];
   for (const panel of panels) panel.addEventListener("input", () => { screen.typed = true; });
@@ -223,7 +223,53 @@ function placesLine(places) {
   return h("p", { "data-testid": "sync-places" }, text);
 }
 
-function conflictsPanel(conflicts, ctx) {
+/** A record id (a UUID), shown by its last characters as the record column shows a row. */
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The word group that names a field's values, for a record of `kind`. */
+function valueGroup(kind, key) {
+  switch (key) {
+    case "rank": return "rank";
+    case "sector": return "sector";
+    case "packaging": return "packaging";
+    case "kind": return kind === "seller" ? "seller_kind" : "action_kind";
+    case "status": return kind === "policy" ? "policy_status" : "action_status";
+    default: return null;
+  }
+}
+
+/** A field's value as a person reads it: places by name, words in the interface's language,
+ * texts without their wrappers; never JSON. */
+function readable(kind, key, value, places) {
+  if (value === null || value === undefined || value === "") return t("sync.none");
+  if (key === "district" && places.district.has(value)) return places.district.get(value);
+  if (key === "state" && places.state.has(value)) return places.state.get(value);
+  if (typeof value === "boolean") return value ? t("yes") : t("no");
+  if (typeof value === "string" && ID.test(value)) return value.slice(-8);
+  if (typeof value === "string" || typeof value === "number") {
+    const group = valueGroup(kind, key);
+    return group ? word(group, value) : String(value);
+  }
+  if (Array.isArray(value)) return value.map((v) => readable(kind, key, v, places)).join("; ");
+  if (typeof value.text === "string") return value.lang ? `${value.text} (${value.lang})` : value.text;
+  if (typeof value.platform === "string") {
+    return `${word("platform", value.platform)}: ${word("onboarding", value.status)}`;
+  }
+  return Object.entries(value)
+    .map(([k, v]) => `${word("field", `${key}.${k}`)}: ${readable(kind, k, v, places)}`).join(", ");
+}
+
+/** A conflict's side: a field's value, or for a whole row its fields one per line. */
+function conflictSide(c, value, places) {
+  if (c.field !== "*" || value === null || typeof value !== "object" || Array.isArray(value)) {
+    return readable(c.kind, c.field, value, places);
+  }
+  return h("dl", { class: "conflict-fields" },
+    Object.entries(value).filter(([k]) => k !== "id").flatMap(([k, v]) => [
+      h("dt", {}, word("field", k)), h("dd", {}, readable(c.kind, k, v, places))]));
+}
+
+function conflictsPanel(conflicts, places, ctx) {
   if (conflicts.length === 0) {
     return h("section", { class: "panel sync-panel", "data-testid": "sync-conflicts" }, h("h3", {}, t("sync.conflicts")), h("p", {}, t("sync.no_conflicts")));
   }
@@ -244,9 +290,9 @@ function conflictsPanel(conflicts, ctx) {
     return h("tr", { "data-testid": "conflict-row", dataset: { id: c.id } },
       h("td", {}, `${word("kind", c.kind)} · ${view.title || c.row.slice(-8)}`),
       h("td", { "data-testid": "conflict-field" }, whole ? t("sync.whole_row") : word("field", c.field)),
-      h("td", { class: "conflict-base" }, shown(view.base)),
-      h("td", { class: "conflict-mine" }, shown(view.mine)),
-      h("td", { class: "conflict-theirs" }, shown(view.theirs)),
+      h("td", { class: "conflict-base" }, conflictSide(c, view.base, places)),
+      h("td", { class: "conflict-mine" }, conflictSide(c, view.mine, places)),
+      h("td", { class: "conflict-theirs" }, conflictSide(c, view.theirs, places)),
       h("td", { class: "conflict-actions" },
         h("button", { type: "button", class: "button", "data-testid": "keep-mine", on: { click: () => settle("mine") } }, t("sync.keep_mine")),
         h("button", { type: "button", class: "button", "data-testid": "take-theirs", on: { click: () => settle("theirs") } }, t("sync.take_theirs")),
