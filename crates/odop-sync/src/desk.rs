@@ -12,7 +12,7 @@ use crate::{HttpRemote, Remote, Report, Settings, Status, SyncError};
 /// database at `db` notes the account, so that its backups say whose work they hold; a desk
 /// handed to another account starts over with the server as that account (see
 /// [`Store::change_account`], which also says when `takeover` is needed). No sync of the
-/// database may run meanwhile (`Busy`); the app stops its own first.
+/// database may run meanwhile (`SyncRunning`); the app stops its own first.
 pub async fn login(
     data_dir: &Path,
     db: &Path,
@@ -22,7 +22,7 @@ pub async fn login(
 ) -> Result<Identity, SyncError> {
     let remote = HttpRemote::new(server, token)?;
     let who = remote.whoami().await?;
-    let _lock = crate::round::lock(db)?;
+    let _lock = unsynced(db, "log in")?;
     Store::open(db)?.change_account(&account_of(&who), takeover)?;
     let interval = Settings::load(data_dir)?.map_or(15, |s| s.interval_minutes);
     Settings {
@@ -32,6 +32,14 @@ pub async fn login(
     }
     .save(data_dir)?;
     Ok(who)
+}
+
+/// Holds the database's sync lock for something no round may run beside.
+fn unsynced(db: &Path, doing: &'static str) -> Result<crate::round::Lock, SyncError> {
+    crate::round::lock(db).map_err(|e| match e {
+        SyncError::Busy => SyncError::SyncRunning { doing },
+        other => other,
+    })
 }
 
 /// The account as the store keeps it.
@@ -45,18 +53,14 @@ pub(crate) fn account_of(who: &Identity) -> DeskAccount {
 
 /// Puts the backup at `from` in place of the database `store` has open, while no sync of it
 /// runs in any process: a round that went on would settle its answers against the backup's
-/// changes. (`RestoreWhileSyncing` when one runs; the app stops its own first.) A backup of
+/// changes. (`SyncRunning` when one runs; the app stops its own first.) A backup of
 /// another state's desk is refused unless `takeover` allows it. A store in memory has no file
 /// and no lock, and the store refuses it.
 pub fn restore(store: &mut Store, from: &Path, takeover: Takeover) -> Result<Restored, SyncError> {
     let _lock = store
         .file()
-        .map(|db| crate::round::lock(&db))
-        .transpose()
-        .map_err(|e| match e {
-            SyncError::Busy => SyncError::RestoreWhileSyncing,
-            other => other,
-        })?;
+        .map(|db| unsynced(&db, "restore"))
+        .transpose()?;
     Ok(store.restore(from, takeover)?)
 }
 

@@ -22,12 +22,13 @@ pub enum SyncError {
     #[error("another sync of this database is running")]
     Busy,
 
-    /// A restore asked for while a round runs: it would settle its answers against the backup.
+    /// A restore or a login asked for while a round runs: the round would settle its answers
+    /// against another database or client. `doing` says which, as a verb.
     #[error(
-        "a sync of this database is running (in the app or `odop sync`); restore once it has \
+        "a sync of this database is running (in the app or `odop sync`); {doing} once it has \
          finished"
     )]
-    RestoreWhileSyncing,
+    SyncRunning { doing: &'static str },
 
     #[error("sync was cancelled")]
     Cancelled,
@@ -51,7 +52,7 @@ impl SyncError {
             SyncError::Unreachable { .. } => "unreachable",
             SyncError::Server { .. } => "server_refused",
             SyncError::Answer(_) => "bad_answer",
-            SyncError::Busy | SyncError::RestoreWhileSyncing => "busy",
+            SyncError::Busy | SyncError::SyncRunning { .. } => "busy",
             SyncError::Cancelled => "cancelled",
             SyncError::Settings { .. } => "settings",
             SyncError::BadSetting { .. } => "bad_setting",

@@ -235,7 +235,7 @@ fn account(hub: &Hub) -> odop_ledger::Account {
         .unwrap()
 }
 
-/// A restore is refused while a round holds the database, and goes ahead once the schedule has
+/// A restore (or a login) is refused while a round holds the database, and goes ahead once the schedule has
 /// stopped: `stopped` returns only when the round in flight is gone. The restored desk then
 /// sends its changes again, and the server, which took them in the round cut short, ends up
 /// with each once.
@@ -256,7 +256,29 @@ async fn a_restore_waits_until_the_round_in_flight_has_stopped() {
     schedule.sync_now();
     gate.until_held().await;
     let err = odop_sync::restore(&mut store, &backup, Takeover::Refuse).unwrap_err();
-    assert!(matches!(err, SyncError::RestoreWhileSyncing), "{err}");
+    assert!(
+        matches!(err, SyncError::SyncRunning { doing: "restore" }),
+        "{err}"
+    );
+    // A login as another account would start the desk over under the round's feet.
+    let (_, other) = hub.account("up-2", Role::StateEditor, Some(9));
+    let url = hub.base.lock().unwrap().clone();
+    let err = odop_sync::login(dir.path(), &db, &url, &other, Takeover::Refuse)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::SyncRunning { doing: "log in" }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("log in once it has finished"),
+        "{err}"
+    );
+    assert_eq!(
+        store.account().unwrap().map(|a| a.name).as_deref(),
+        Some("up"),
+        "the round noted its account, and the refused login changed nothing"
+    );
     assert_eq!(err.code(), "busy");
 
     tokio::time::timeout(Duration::from_secs(30), schedule.stopped())
