@@ -43,14 +43,16 @@ impl Store {
     /// new client: it takes the server's rows as the new account reads them, and sends its
     /// waiting changes again under that account. Waiting changes made for another state than
     /// the new account's are refused (and nothing changes) unless `takeover` allows it: that
-    /// account may not make them. Returns whether the desk starts over.
+    /// account may not make them. A desk that synced before it noted its account starts over
+    /// too, since it cannot tell. Returns whether the desk starts over.
     pub fn change_account(
         &mut self,
         account: &DeskAccount,
         takeover: Takeover,
     ) -> Result<bool, StoreError> {
         let before = account_in(&self.conn)?;
-        let handed_over = before.as_ref().is_some_and(|b| b.name != account.name);
+        // A desk that synced without noting its account may have synced as another one.
+        let handed_over = before.as_ref().is_none_or(|b| b.name != account.name);
         if let (Some(before), Takeover::Refuse) = (&before, takeover) {
             let waiting: i64 = self
                 .conn
@@ -168,6 +170,13 @@ mod tests {
         store.load_sample("up-a").unwrap();
         let waiting = store.sync_counts().unwrap().pending;
         assert!(waiting > 0);
+        // Synced before any account was noted: it cannot tell whose its client is.
+        let mut unnoted = Store::open_in_memory().unwrap();
+        unnoted.set_sync_client("desk-0").unwrap();
+        assert!(unnoted
+            .change_account(&account("up-a", Some(9)), Takeover::Refuse)
+            .unwrap());
+        assert_eq!(unnoted.sync_point().unwrap().client, None);
         // Never synced: a first login only notes the account.
         assert!(!store
             .change_account(&account("up-a", Some(9)), Takeover::Refuse)

@@ -1,8 +1,9 @@
 //! The property: desks of two states and DPIIT make random creates, edits, moves, deletes,
 //! conflict resolutions and fixes of refused writes (saved, sent again or discarded), and sync
 //! in random order through a network that drops and repeats answers, while the server restarts,
-//! forgets its tombstones (pruning) and is restored from an older backup, and desks put their
-//! own backups back (through the store, or by copying the file). Once the faults stop
+//! forgets its tombstones (pruning) and is restored from an older backup, desks put their own
+//! backups back (through the store, or by copying the file) and are handed to other accounts
+//! (a successor, DPIIT, another state's editor). Once the faults stop
 //! and every desk syncs twice, every desk equals the server within what it may read, and no
 //! desk has an unpushed edit left.
 //!
@@ -76,6 +77,13 @@ enum Op {
     DeskCopyBack {
         desk: usize,
     },
+    /// The desk is handed to another account, which logs in (`odop_sync::login`) and takes its
+    /// waiting changes over: 0 a successor with the same role and state, 1 DPIIT, 2 an editor
+    /// of the other state.
+    Handover {
+        desk: usize,
+        to: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -94,6 +102,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..8usize).prop_map(|desk| Op::DeskBackup { desk }),
         1 => (0..8usize).prop_map(|desk| Op::DeskRestore { desk }),
         1 => (0..8usize).prop_map(|desk| Op::DeskCopyBack { desk }),
+        1 => (0..8usize, 0..3u8).prop_map(|(desk, to)| Op::Handover { desk, to }),
     ]
 }
 
@@ -137,7 +146,7 @@ fn write(store: &mut Store, who: &str, p: &Product) {
 async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let mut hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
-    let desks: Vec<Desk> = roles(desks_n)
+    let mut desks: Vec<Desk> = roles(desks_n)
         .into_iter()
         .enumerate()
         .map(|(i, (role, state))| {
@@ -154,9 +163,47 @@ async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
         })
         .collect();
 
+    // The accounts desks are handed to exist from the start, as a server restored from an older
+    // backup would otherwise not know them: two of each kind, each of which may hold several desks.
+    let mut successors = std::collections::HashMap::new();
+    for (role, state) in [
+        (Role::Central, None),
+        (Role::StateEditor, Some(9)),
+        (Role::StateEditor, Some(10)),
+        (Role::StateViewer, Some(9)),
+    ] {
+        for k in 0..2 {
+            let name = format!("{}-{}-{k}", role.as_str(), state.unwrap_or(0));
+            successors.insert((role, state, k), hub.account(&name, role, state));
+        }
+    }
     let backup = dir.path().join("backup.sqlite3");
+    let mut handovers = 0;
     for op in ops {
         match op {
+            Op::Handover { desk, to } => {
+                let d = &mut desks[desk % desks_n];
+                let (role, state) = match to {
+                    0 => (d.account.role, d.account.state),
+                    1 => (Role::Central, None),
+                    _ => (
+                        Role::StateEditor,
+                        Some(if d.account.state == Some(9) { 10 } else { 9 }),
+                    ),
+                };
+                handovers += 1;
+                let (account, token) = successors[&(role, state, handovers % 2)].clone();
+                let settings = dir.path().join(format!("{}-settings", d.name));
+                std::fs::create_dir_all(&settings).unwrap();
+                let url = hub.base.lock().unwrap().clone();
+                odop_sync::login(&settings, &d.path, &url, &token, Takeover::Allow)
+                    .await
+                    .map_err(|e| {
+                        TestCaseError::fail(format!("{} could not log in: {e}", d.name))
+                    })?;
+                d.remote = Flaky::new(hub.base.clone(), &token);
+                d.account = account;
+            }
             Op::Restart => hub.restart().await,
             Op::Backup => hub.back_up(&backup).await,
             Op::Restore => {
