@@ -172,6 +172,16 @@ async fn deletion_refused(w: &Window, shots: &Path, shot: &str) -> Result<String
     )
     .await?;
     let said = w.text("delete-error").await?;
+    let asked = w
+        .eval(
+            "return document.querySelector('#record-dialog h2').textContent;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        asked == json!("Delete this product?") || asked == json!("यह उत्पाद हटाएँ?"),
+        "the dialog asks {asked}"
+    );
     w.shot(shots, shot).await?;
     w.click("cancel-delete").await?;
     dialog_closed(w).await?;

@@ -3,7 +3,7 @@
 
 import { h, fill } from "../dom.js";
 import { pickPhoto } from "../api.js";
-import { t, word, lang, num, stateName, byStateName, fieldErrorText, errorText, codeAndName } from "../i18n.js";
+import { t, word, lang, locale, num, stateName, byStateName, fieldErrorText, errorText, codeAndName } from "../i18n.js";
 
 const LANGS = ["en", "hi", "bn", "gu", "ta", "te", "mr", "kn", "ml", "pa", "or", "as", "ur"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
@@ -562,7 +562,8 @@ export function confirmDelete(ctx, kind, id, title, after) {
   const yes = h("button", { type: "button", class: "button button-danger", "data-testid": "confirm-delete" }, t("action.delete"));
   const no = h("button", { type: "button", class: "button", "data-testid": "cancel-delete" }, t("action.cancel"));
   fill(dialog, h("div", { class: "record-form confirm" },
-    h("h2", {}, t("delete.title", { what: word("kind", kind) })),
+    // Mid-sentence the kind is a common noun: "Delete this product?"
+    h("h2", {}, t("delete.title", { what: word("kind", kind).toLocaleLowerCase(locale()) })),
     h("p", {}, t("delete.text", { title })),
     message,
     h("div", { class: "form-buttons" }, no, yes)));
