@@ -561,10 +561,10 @@ fn a_desk_handed_to_another_account_syncs_as_that_account() {
 }
 
 /// A desk whose database does not know the account it synced as (a login by an older
-/// release), logged in as another account: the server says its client id is another
-/// account's, and the desk starts over as a new client instead of failing every round.
+/// release), then given another account's token: its next round asks the server who the token
+/// is and starts over as a new client, instead of failing on a client id another account holds.
 #[test]
-fn a_desk_that_changed_hands_unnoticed_starts_over_when_the_server_says_so() {
+fn a_desk_that_changed_hands_unnoticed_starts_over_at_its_next_sync() {
     let root = tempfile::tempdir().unwrap();
     let up = logged_in(root.path(), "up-a", 9);
     let token = Token::generate().unwrap();

@@ -51,6 +51,9 @@ impl Store {
         takeover: Takeover,
     ) -> Result<bool, StoreError> {
         let before = account_in(&self.conn)?;
+        if before.as_ref() == Some(account) {
+            return Ok(false);
+        }
         // A desk that synced without noting its account may have synced as another one.
         let handed_over = before.as_ref().is_none_or(|b| b.name != account.name);
         if let (Some(before), Takeover::Refuse) = (&before, takeover) {
@@ -67,6 +70,8 @@ impl Store {
         }
         let synced = meta_get(&self.conn, "sync_client")?.is_some();
         let restart = handed_over && synced;
+        // The restart first: cut short after it, the next login or round finds the old account
+        // and starts over again, where the other order would leave the old client in place.
         if restart {
             restart_sync_in(&mut self.conn, None, Resync::Rewound)?;
         }

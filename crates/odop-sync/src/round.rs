@@ -9,7 +9,7 @@ use odop_protocol::{
     Change, ConflictRecord, FieldChange, Held, Mutation, Op, Outcome, PullQuery, PullResponse,
     PushRequest, CLIENT_DIVERGED, CLIENT_TAKEN, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
-use odop_store::{Conflict, Incoming, Pending, Resync, Store, Verdict};
+use odop_store::{Conflict, Incoming, Pending, Resync, Store, Takeover, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -90,15 +90,16 @@ pub async fn sync_once<R: Remote>(
         started: odop_store::now(),
         ..Report::default()
     };
+    // Who the token is, asked every round: a database copied back by hand, a token given for
+    // one sync, or a desk that logged in before databases noted their account may sync as
+    // another account than the one noted, and a desk changing hands starts over as a new
+    // client. If the server cannot say now, the round goes on (a push under another account's
+    // client is then refused, and starts over the same way).
+    if let Ok(who) = remote.whoami().await {
+        store.change_account(&crate::desk::account_of(&who), Takeover::Allow)?;
+    }
     if store.sync_point()?.client.is_none() {
         store.set_sync_client(&new_client_id())?;
-    }
-    if store.account()?.is_none() {
-        // A desk that logged in before databases noted their account learns it once. If the
-        // server cannot say now, the round goes on and the next one asks again.
-        if let Ok(who) = remote.whoami().await {
-            store.set_account(&crate::desk::account_of(&who))?;
-        }
     }
     let result = round(&mut store, remote, who, progress, &mut report).await;
     report.finished = odop_store::now();
@@ -179,15 +180,11 @@ async fn push_all<R: Remote>(
                 store.rewind_sync(&new_client_id())?;
                 return Ok(Some(Resync::Rewound));
             }
-            // This desk's client id is another account's: the desk changed hands without a
-            // login that noticed (before databases noted their account). It starts over as
-            // the account it now syncs as.
+            // This desk's client id is another account's: the desk changed hands and this
+            // round could not ask the server who it is. It starts over as a new client.
             Err(SyncError::Server {
                 status: 403, code, ..
             }) if code == CLIENT_TAKEN => {
-                if let Ok(who) = remote.whoami().await {
-                    store.set_account(&crate::desk::account_of(&who))?;
-                }
                 store.rewind_sync(&new_client_id())?;
                 return Ok(Some(Resync::Rewound));
             }

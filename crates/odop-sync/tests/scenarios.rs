@@ -1379,3 +1379,72 @@ async fn a_row_behind_its_own_push_is_not_sent_back_by_a_full_comparison() {
     );
     one.agrees_with(&hub);
 }
+
+/// The server, asked who the token is, and `whoami` alone lost on the way: a test's stand-in
+/// for a round that cannot learn its account.
+struct Silent(Flaky);
+
+impl odop_sync::Remote for Silent {
+    async fn whoami(&self) -> Result<odop_protocol::Identity, odop_sync::SyncError> {
+        Err(odop_sync::SyncError::Answer(
+            "the test lost the answer".into(),
+        ))
+    }
+
+    async fn push(
+        &self,
+        request: &odop_protocol::PushRequest,
+    ) -> Result<odop_protocol::PushResponse, odop_sync::SyncError> {
+        self.0.push(request).await
+    }
+
+    async fn pull(
+        &self,
+        query: &odop_protocol::PullQuery,
+    ) -> Result<odop_protocol::PullResponse, odop_sync::SyncError> {
+        self.0.pull(query).await
+    }
+}
+
+/// A desk handed to another account of its state syncs as that account at once: the round
+/// asks who the token is and starts over as a new client, taking the rows the new account
+/// reads. When the round cannot ask, the server's refusal of the old client starts it over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_that_changes_hands_starts_over_as_a_new_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let up = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let other = Desk::new(&dir, &hub, "up-other", Role::StateEditor, Some(9));
+    let theirs = product(9, 188, "Written Before The Handover");
+    other.add(&theirs);
+    other.sync().await;
+    up.add(&product(9, 187, "Sent By The First Officer"));
+    up.sync().await;
+
+    // Handed over: the next round takes the rows as the successor reads them, and sends what
+    // waits as the successor's.
+    let (successor, token) = hub.account("up-next", Role::StateEditor, Some(9));
+    up.add(&product(9, 188, "Waiting At The First Handover"));
+    let next = Flaky::new(hub.base.clone(), &token);
+    let r = sync_once(&up.path, &next, "up-next", &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((r.resync, r.applied), (Some(Resync::Rewound), 1), "{r:?}");
+    assert_eq!(up.store().account().unwrap().unwrap().name, "up-next");
+    assert_eq!(local_view(&up.store()), hub.view(&successor));
+
+    // Handed on again, a change waiting, and the round unable to ask who it is.
+    let (last, token) = hub.account("up-last", Role::StateEditor, Some(9));
+    let waiting = product(9, 187, "Waiting At The Second Handover");
+    up.add(&waiting);
+    let silent = Silent(Flaky::new(hub.base.clone(), &token));
+    let r = sync_once(&up.path, &silent, "up-last", &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((r.resync, r.refused), (Some(Resync::Rewound), 0), "{r:?}");
+    assert_eq!(up.store().sync_counts().unwrap().pending, 0);
+    assert!(hub
+        .view(&last)
+        .contains_key(&("product".into(), waiting.id.to_string())));
+    assert_eq!(local_view(&up.store()), hub.view(&last));
+}
