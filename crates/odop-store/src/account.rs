@@ -38,7 +38,8 @@ impl Store {
         set_account_in(self.conn(), account)
     }
 
-    /// Makes `account` the one this desk syncs as, at a login. The server ties a client id
+    /// Makes `account` the one this desk syncs as, at a login or when a round finds its token
+    /// is another account than the one noted. The server ties a client id
     /// to one account, so a desk handed to another account starts over with the server as a
     /// new client: it takes the server's rows as the new account reads them, and sends its
     /// waiting changes again under that account. Waiting changes made for another state than
