@@ -75,6 +75,35 @@ fn logged_in(root: &Path, name: &str, state: u16) -> LoggedIn {
     }
 }
 
+impl LoggedIn {
+    /// Another account on the same server; gives its token.
+    fn account(&self, name: &str, role: Role, state: Option<u16>) -> String {
+        let token = Token::generate().unwrap();
+        self.ledger
+            .insert_account(&Account::new(name, role, state).unwrap(), &token.hash())
+            .unwrap();
+        token.0
+    }
+}
+
+/// Adds a handloom product in Varanasi from the command line as `who`; gives its id.
+fn add_product(dir: &Path, who: &str, name: &str) -> String {
+    let (ok, added, err) = odop(
+        dir,
+        who,
+        &[
+            "add",
+            "product",
+            "district=187",
+            &format!("name={name}"),
+            "rank=other",
+            "sector=handloom",
+        ],
+    );
+    assert!(ok, "{err}");
+    added["record"]["id"].as_str().unwrap().to_owned()
+}
+
 #[test]
 fn two_desks_meet_a_conflict_and_settle_it_from_the_command_line() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -266,22 +295,7 @@ fn back_to_a_backup(by_hand: bool) {
     let root = tempfile::tempdir().unwrap();
     let server = logged_in(root.path(), "up-a", 9);
     let a = server.dir.clone();
-    let add = |name: &str| {
-        let (ok, added, err) = odop(
-            &a,
-            "up-a",
-            &[
-                "add",
-                "product",
-                "district=187",
-                &format!("name={name}"),
-                "rank=other",
-                "sector=handloom",
-            ],
-        );
-        assert!(ok, "{err}");
-        added["record"]["id"].as_str().unwrap().to_owned()
-    };
+    let add = |name: &str| add_product(&a, "up-a", name);
     let kept = add("Kept Then Edited");
     let dropped = add("Deleted After The Backup");
     assert!(odop(&a, "up-a", &["sync"]).0);
@@ -382,18 +396,12 @@ fn back_to_a_backup(by_hand: bool) {
 }
 
 /// A desk restores only its own state's backups unless told to take another's work over; the
-/// account it syncs as is learnt at login, or at the first sync of a desk that never logged in.
+/// account it syncs as is learnt at login, or at the sync of a desk that never logged in.
 #[test]
 fn another_states_backup_is_refused_until_the_desk_takes_it_over() {
     let root = tempfile::tempdir().unwrap();
     let up = logged_in(root.path(), "up-a", 9);
-    let bihar_token = Token::generate().unwrap();
-    up.ledger
-        .insert_account(
-            &Account::new("bihar", Role::StateEditor, Some(10)).unwrap(),
-            &bihar_token.hash(),
-        )
-        .unwrap();
+    let bihar_token = up.account("bihar", Role::StateEditor, Some(10));
     let (_, status, _) = odop(&up.dir, "up-a", &["status"]);
     assert_eq!(status["account"]["state"], 9, "{status}");
     assert_eq!(
@@ -407,7 +415,7 @@ fn another_states_backup_is_refused_until_the_desk_takes_it_over() {
     let (ok, _, err) = odop(
         &bihar,
         "bihar",
-        &["sync", "--server", &up.url, "--token", &bihar_token.0],
+        &["sync", "--server", &up.url, "--token", &bihar_token],
     );
     assert!(ok, "{err}");
     let (_, status, _) = odop(&bihar, "bihar", &["status"]);
@@ -458,33 +466,11 @@ fn another_states_backup_is_refused_until_the_desk_takes_it_over() {
 fn a_desk_handed_to_another_account_syncs_as_that_account() {
     let root = tempfile::tempdir().unwrap();
     let up = logged_in(root.path(), "up-a", 9);
-    let mut tokens = Vec::new();
-    for (name, role, state) in [
-        ("up-b", Role::StateEditor, Some(9)),
-        ("dpiit", Role::Central, None),
-    ] {
-        let token = Token::generate().unwrap();
-        up.ledger
-            .insert_account(&Account::new(name, role, state).unwrap(), &token.hash())
-            .unwrap();
-        tokens.push(token.0);
-    }
-    let add = |who: &str, name: &str| {
-        let (ok, added, err) = odop(
-            &up.dir,
-            who,
-            &[
-                "add",
-                "product",
-                "district=187",
-                &format!("name={name}"),
-                "rank=other",
-                "sector=handloom",
-            ],
-        );
-        assert!(ok, "{err}");
-        added["record"]["id"].as_str().unwrap().to_owned()
-    };
+    let tokens = [
+        up.account("up-b", Role::StateEditor, Some(9)),
+        up.account("dpiit", Role::Central, None),
+    ];
+    let add = |who: &str, name: &str| add_product(&up.dir, who, name);
     let first = add("up-a", "Synced By The First Officer");
     assert!(odop(&up.dir, "up-a", &["sync"]).0);
     let waiting = add("up-a", "Waiting When The Desk Changed Hands");
@@ -567,29 +553,8 @@ fn a_desk_handed_to_another_account_syncs_as_that_account() {
 fn a_desk_that_changed_hands_unnoticed_starts_over_at_its_next_sync() {
     let root = tempfile::tempdir().unwrap();
     let up = logged_in(root.path(), "up-a", 9);
-    let token = Token::generate().unwrap();
-    up.ledger
-        .insert_account(
-            &Account::new("up-b", Role::StateEditor, Some(9)).unwrap(),
-            &token.hash(),
-        )
-        .unwrap();
-    let add = |name: &str| {
-        let (ok, added, err) = odop(
-            &up.dir,
-            "up-b",
-            &[
-                "add",
-                "product",
-                "district=187",
-                &format!("name={name}"),
-                "rank=other",
-                "sector=handloom",
-            ],
-        );
-        assert!(ok, "{err}");
-        added["record"]["id"].as_str().unwrap().to_owned()
-    };
+    let token = up.account("up-b", Role::StateEditor, Some(9));
+    let add = |name: &str| add_product(&up.dir, "up-b", name);
     add("Synced By The First Officer");
     assert!(odop(&up.dir, "up-a", &["sync"]).0);
     let waiting = add("Waiting Unnoticed");
@@ -599,7 +564,7 @@ fn a_desk_that_changed_hands_unnoticed_starts_over_at_its_next_sync() {
         .execute("DELETE FROM meta WHERE key = 'desk_account'", [])
         .unwrap();
     let mut settings = odop_sync::Settings::load(&up.dir).unwrap().unwrap();
-    settings.token = token.0;
+    settings.token = token;
     settings.save(&up.dir).unwrap();
 
     let (ok, report, err) = odop(&up.dir, "up-b", &["sync"]);
