@@ -90,17 +90,16 @@ pub async fn sync_login(
 ) -> Result<Identity, CommandError> {
     let db = desk.data_dir.join(crate::DB_FILE);
     desk.pause().await;
-    let who = odop_sync::login(&desk.data_dir, &db, &server, &token, takeover(take_over)).await;
+    let who = odop_sync::login(
+        &desk.data_dir,
+        &db,
+        &server,
+        &token,
+        Takeover::when(take_over),
+    )
+    .await;
     desk.restart()?;
     Ok(who?)
-}
-
-fn takeover(take_over: bool) -> Takeover {
-    if take_over {
-        Takeover::Allow
-    } else {
-        Takeover::Refuse
-    }
 }
 
 /// Syncs now (or right after the round that is running).
@@ -187,7 +186,7 @@ pub async fn backup_restore(
 ) -> Result<Restored, CommandError> {
     let path = crate::desktop::typed(&app, &path);
     desk.pause().await;
-    let restored = odop_sync::restore(&mut lock(store), &path, takeover(take_over));
+    let restored = odop_sync::restore(&mut lock(store), &path, Takeover::when(take_over));
     desk.restart()?;
     Ok(restored?)
 }

@@ -324,14 +324,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn takeover(take_over: bool) -> Takeover {
-    if take_over {
-        Takeover::Allow
-    } else {
-        Takeover::Refuse
-    }
-}
-
 /// What a person can do about an error that the message alone does not say.
 fn hint(code: &str) -> Option<&'static str> {
     match code {
@@ -479,7 +471,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             take_over,
         } => {
             drop(store);
-            sync::login(&dir, &server, &token, takeover(take_over), out)?;
+            sync::login(&dir, &server, &token, Takeover::when(take_over), out)?;
             return Ok(());
         }
         Command::Sync { server, token } => {
@@ -499,7 +491,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             });
         }
         Command::Restore { file, take_over } => {
-            let restored = odop_sync::restore(&mut store, &file, takeover(take_over))?;
+            let restored = odop_sync::restore(&mut store, &file, Takeover::when(take_over))?;
             out.value(&restored, || output::restored(&restored));
         }
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,

@@ -49,6 +49,17 @@ pub enum Takeover {
     Allow,
 }
 
+impl Takeover {
+    /// From a yes-or-no a person gave (a command-line flag, a button).
+    pub fn when(allowed: bool) -> Takeover {
+        if allowed {
+            Takeover::Allow
+        } else {
+            Takeover::Refuse
+        }
+    }
+}
+
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Restored {
