@@ -162,7 +162,7 @@ pub fn status(dir: &Path, store: &Store, out: &Out) -> anyhow::Result<()> {
             Some(server) => format!("server: {server}\n"),
             None => "server: none (run `odop login --server URL --token TOKEN`)\n".to_owned(),
         };
-        if let Some(account) = &o.account_text {
+        if let Some(Ok(account)) = o.account.as_ref().map(|a| store.describe_account(a)) {
             s.push_str(&format!("syncs for: {account}\n"));
         }
         s.push_str(&format!(

@@ -414,9 +414,17 @@ fn another_states_backup_is_refused_until_the_desk_takes_it_over() {
     let bihar_token = up.account("bihar", Role::StateEditor, Some(10));
     let (_, status, _) = odop(&up.dir, "up-a", &["status"]);
     assert_eq!(status["account"]["state"], 9, "{status}");
-    assert_eq!(
-        status["account_text"],
-        "Uttar Pradesh (9) (account \"up-a\")"
+    assert_eq!(status["account_state"], "Uttar Pradesh", "{status}");
+    let said = Command::new(env!("CARGO_BIN_EXE_odop"))
+        .arg("--data-dir")
+        .arg(&up.dir)
+        .arg("status")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&said.stdout);
+    assert!(
+        said.contains("syncs for: Uttar Pradesh (9) (account \"up-a\")\n"),
+        "{said}"
     );
 
     // The Bihar desk never logs in: its first sync names the account.

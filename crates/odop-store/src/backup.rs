@@ -39,13 +39,15 @@ pub struct BackupInfo {
     pub account_state: Option<String>,
 }
 
-/// Whether a restore may put another account's work in this desk.
+/// Whether a restore or a login may put work done for another state under this desk's
+/// account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Takeover {
-    /// A backup made by a desk syncing for another state (or for every state) is refused.
+    /// A backup made by a desk syncing for another state (or for every state) is refused, and
+    /// so is a login for another state while changes made for this one wait to be sent.
     Refuse,
-    /// It is taken all the same: this desk then syncs it as its own account, so the server
-    /// refuses the waiting changes that account may not make.
+    /// It is taken all the same: the desk then sends that work as its account, and the
+    /// server refuses the waiting changes the account may not make.
     Allow,
 }
 

@@ -90,9 +90,6 @@ pub struct Overview {
     pub counts: SyncCounts,
     /// The account this desk syncs as, with its state, once it has logged in or synced.
     pub account: Option<DeskAccount>,
-    /// The account in words, for a status line.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_text: Option<String>,
     /// The name of its state in this desk's LGD list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_state: Option<String>,
@@ -126,10 +123,6 @@ pub fn overview(
     };
     Ok(Overview {
         account_state,
-        account_text: account
-            .as_ref()
-            .map(|a| store.describe_account(a))
-            .transpose()?,
         account,
         server: settings.as_ref().map(|s| s.server.clone()),
         interval_minutes: settings.as_ref().map(|s| s.interval_minutes),
