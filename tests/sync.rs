@@ -832,6 +832,28 @@ async fn handed_to_dpiit(w: &Window, shots: &Path, central: &Central) -> Result<
     )
     .await?;
     w.shot(shots, "13-whole-row-conflict").await?;
+
+    // In Hindi the same conflict names its fields, ranks and sectors in Hindi.
+    w.click("lang-hi").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=conflict-row] .conflict-mine')?.innerText\
+         .includes('ज़िला')",
+        "the conflict in Hindi",
+    )
+    .await?;
+    let mine = w.text(".conflict-mine").await?;
+    ensure!(
+        mine.contains("श्रेणी") && mine.contains("हस्तशिल्प") && !mine.contains("Handicraft"),
+        "the desk's row reads {mine:?} in Hindi"
+    );
+    w.eval(
+        "document.querySelector('[data-testid=conflict-row]').scrollIntoView({ block: 'start' }); \
+         return null;",
+        vec![],
+    )
+    .await?;
+    w.shot(shots, "14-whole-row-conflict-hi").await?;
+    w.click("lang-en").await?;
     Ok(())
 }
 
