@@ -154,6 +154,11 @@ async fn the_app_syncs_and_a_person_settles_a_conflict() -> Result<()> {
             "the conflict to be settled, waiting to be sent",
         )
         .await?;
+        let said = w.text("notice").await?;
+        ensure!(
+            said == "Conflict settled; it is sent at the next sync.",
+            "the notice says {said:?}"
+        );
         w.click("sync-now").await?;
         w.wait_until(
             "document.querySelector('[data-testid=sync-pending]')?.textContent === '0'",
@@ -799,6 +804,11 @@ async fn handed_to_dpiit(w: &Window, shots: &Path, central: &Central) -> Result<
         "the desk to sync for every state",
     )
     .await?;
+    let said = w.text("notice").await?;
+    ensure!(
+        said.starts_with("Logged in as dpiit-elsewhere. This desk synced as another account"),
+        "the notice says {said:?}"
+    );
     w.shot(shots, "12-syncs-for-every-state").await?;
 
     // The restore met rows DPIIT had deleted meanwhile: each such conflict names its record

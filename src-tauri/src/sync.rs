@@ -8,9 +8,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use odop_protocol::Identity;
 use odop_store::{ConflictView, RefusedWrite, Resolution, Restored, SyncState, Takeover};
-use odop_sync::{HttpRemote, Overview, Schedule, Settings};
+use odop_sync::{HttpRemote, Login, Overview, Schedule, Settings};
 use serde_json::Value;
 use tauri::{AppHandle, State};
 
@@ -87,7 +86,7 @@ pub async fn sync_login(
     server: String,
     token: String,
     take_over: bool,
-) -> Result<Identity, CommandError> {
+) -> Result<Login, CommandError> {
     let db = desk.data_dir.join(crate::DB_FILE);
     desk.pause().await;
     let who = odop_sync::login(

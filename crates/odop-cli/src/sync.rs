@@ -60,9 +60,10 @@ pub fn login(
     out: &Out,
 ) -> anyhow::Result<()> {
     let db = dir.join("odop.sqlite3");
-    let who = runtime()?.block_on(odop_sync::login(dir, &db, server, token, takeover))?;
-    out.value(&who, || {
-        format!(
+    let login = runtime()?.block_on(odop_sync::login(dir, &db, server, token, takeover))?;
+    let who = &login.who;
+    out.value(&login, || {
+        let mut s = format!(
             "logged in to {} as {} ({}{})",
             server.trim().trim_end_matches('/'),
             who.name,
@@ -70,7 +71,14 @@ pub fn login(
             who.state
                 .map(|s| format!(", state {s}"))
                 .unwrap_or_default()
-        )
+        );
+        if login.starts_over {
+            s.push_str(
+                "\nthis desk synced as another account: at its next sync it compares everything \
+                 with the server as a new client, and sends its waiting changes as this account",
+            );
+        }
+        s
     });
     Ok(())
 }

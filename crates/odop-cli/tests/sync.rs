@@ -493,12 +493,26 @@ fn a_desk_handed_to_another_account_syncs_as_that_account() {
     assert!(odop(&up.dir, "up-a", &["sync"]).0);
     let waiting = add("up-a", "Waiting When The Desk Changed Hands");
 
-    let (ok, _, err) = odop(
+    let (ok, login, err) = odop(
         &up.dir,
         "up-b",
         &["login", "--server", &up.url, "--token", &tokens[0]],
     );
     assert!(ok, "{err}");
+    assert_eq!(
+        (&login["name"], &login["starts_over"]),
+        (&Value::from("up-b"), &Value::from(true)),
+        "{login}"
+    );
+    let again = odop(
+        &up.dir,
+        "up-b",
+        &["login", "--server", &up.url, "--token", &tokens[0]],
+    );
+    assert_eq!(
+        again.1["starts_over"], false,
+        "the same account logging in again"
+    );
     let later = add("up-b", "Added By The Second Officer");
     let (ok, report, err) = odop(&up.dir, "up-b", &["sync"]);
     assert!(ok, "{err}");

@@ -19,11 +19,11 @@ pub async fn login(
     server: &str,
     token: &str,
     takeover: Takeover,
-) -> Result<Identity, SyncError> {
+) -> Result<Login, SyncError> {
     let remote = HttpRemote::new(server, token)?;
     let who = remote.whoami().await?;
     let _lock = unsynced(db, "log in")?;
-    Store::open(db)?.change_account(&account_of(&who), takeover)?;
+    let starts_over = Store::open(db)?.change_account(&account_of(&who), takeover)?;
     let interval = Settings::load(data_dir)?.map_or(15, |s| s.interval_minutes);
     Settings {
         server: remote.base().to_owned(),
@@ -31,7 +31,17 @@ pub async fn login(
         interval_minutes: interval,
     }
     .save(data_dir)?;
-    Ok(who)
+    Ok(Login { who, starts_over })
+}
+
+/// What a login found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Login {
+    #[serde(flatten)]
+    pub who: Identity,
+    /// The desk was another account's: its next round compares everything with the server as
+    /// a new client.
+    pub starts_over: bool,
 }
 
 /// Holds the database's sync lock for something no round may run beside.

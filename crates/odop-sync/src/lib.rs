@@ -14,7 +14,7 @@ mod round;
 mod schedule;
 mod settings;
 
-pub use desk::{login, overview, restore, set_interval, Overview};
+pub use desk::{login, overview, restore, set_interval, Login, Overview};
 pub use error::SyncError;
 pub use remote::{HttpRemote, Remote};
 pub use round::{sync_once, Progress, Report};

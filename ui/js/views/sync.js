@@ -137,8 +137,8 @@ export async function render(view, ctx) {
       // Logging in starts a round: follow it, so the screen shows what it sent and refused.
       state.textContent = t("sync.running");
       if (!(await followRound(ctx, gen, before, state))) return;
-      ctx.notice(t("sync.logged_in", { name: who.name }));
-      ctx.navigate("#/sync");
+      // Said on the screen drawn afresh: a notice set before navigating is cleared by it.
+      ctx.navigate("#/sync", t(who.starts_over ? "sync.logged_in_anew" : "sync.logged_in", { name: who.name }));
     } catch (error) {
       if (error.code === "other_account" && !takeOver) {
         warned.hidden = false;
@@ -280,8 +280,7 @@ function conflictsPanel(conflicts, places, ctx) {
       ctx.clearError();
       try {
         await ctx.call("sync_resolve", { id: c.id, choice, value });
-        ctx.notice(t("sync.settled"));
-        ctx.navigate("#/sync");
+        ctx.navigate("#/sync", t("sync.settled"));
       } catch (error) {
         ctx.showError(error);
       }
