@@ -643,7 +643,8 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         );
         w.shot(&shots, "08-deletion-sent-again").await?;
         another_states_backup(&w, &shots, &harness).await?;
-        handed_to_dpiit(&w, &shots, &central).await
+        handed_to_dpiit(&w, &shots, &central).await?;
+        moved_to_another_server(&w, &shots, &central).await
     }
     .await;
     central.finish(w, &shots, run).await
@@ -864,6 +865,73 @@ async fn handed_to_dpiit(w: &Window, shots: &Path, central: &Central) -> Result<
     .await?;
     w.shot(shots, "14-whole-row-conflict-hi").await?;
     w.click("lang-en").await?;
+    Ok(())
+}
+
+/// The desk, synced with one server, is logged in to another: the sync screen says what that
+/// would do and changes nothing; told to move, the desk sends the new server every record it
+/// lacks and syncs there.
+async fn moved_to_another_server(w: &Window, shots: &Path, central: &Central) -> Result<()> {
+    let elsewhere = Central::start(&[("dpiit-moved", Role::Central, None)]).await?;
+    w.go("sync").await?;
+    w.type_into("sync-server", &elsewhere.url).await?;
+    w.type_into("sync-token", &elsewhere.tokens[0]).await?;
+    w.click("sync-login").await?;
+    w.find("sync-login-take-over").await?;
+    let (warned, offered) = (
+        w.text("sync-login-warning").await?,
+        w.text("sync-login-take-over").await?,
+    );
+    ensure!(
+        warned.starts_with("This desk synced with another server.")
+            && offered == "Log in and move this desk's work here",
+        "the login says {warned:?} and offers {offered:?}"
+    );
+    let still = w.text("sync-account").await?;
+    ensure!(
+        still == "Syncs for every state (central account dpiit-elsewhere).",
+        "a refused login changed the account: {still:?}"
+    );
+    w.eval(
+        "document.querySelector('[data-testid=sync-login-warning]')\
+         .scrollIntoView({ block: 'center' }); return null;",
+        vec![],
+    )
+    .await?;
+    w.shot(shots, "15-login-to-another-server").await?;
+    w.click("sync-login-take-over").await?;
+    // The notice comes once the login's round has finished.
+    w.wait_until(
+        "document.querySelector('[data-testid=notice]')?.textContent\
+         .startsWith('Logged in as dpiit-moved.')",
+        "the desk to sync with the other server",
+    )
+    .await?;
+    let now = w.text("sync-account").await?;
+    ensure!(
+        now == "Syncs for every state (central account dpiit-moved).",
+        "the sync screen says {now:?}"
+    );
+    let products = |ledger: &Arc<dyn Ledger>| -> Result<std::collections::BTreeSet<String>> {
+        let page = tokio::task::block_in_place(|| ledger.pull(&reader(), 0, 0, 5000))?;
+        Ok(page
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Row { kind, id, .. } if kind == "product" => Some(id.clone()),
+                _ => None,
+            })
+            .collect())
+    };
+    let (before, after) = (products(&central.ledger)?, products(&elsewhere.ledger)?);
+    ensure!(
+        !before.is_empty() && before.is_subset(&after),
+        "the first server's {} products are not all on the other server, which holds {}",
+        before.len(),
+        after.len()
+    );
+    let _ = elsewhere.stop.send(());
+    elsewhere.server.await??;
     Ok(())
 }
 

@@ -112,7 +112,8 @@ enum Command {
         #[arg(long)]
         token: String,
         /// Log in for another state (or for every state) while changes made for this desk's
-        /// present state wait to be sent: they then go as the new account's.
+        /// present state wait to be sent: they then go as the new account's. Also needed to
+        /// log in to another server than the one this desk synced with: its work moves there.
         #[arg(long)]
         take_over: bool,
     },
@@ -327,6 +328,10 @@ fn main() -> ExitCode {
 /// What a person can do about an error that the message alone does not say.
 fn hint(code: &str) -> Option<&'static str> {
     match code {
+        "other_server" => Some(
+            "if this desk's work should move to that server, run the login again with \
+             --take-over",
+        ),
         "other_account" => Some(
             "if this desk should take over that work, run the command again with --take-over; \
              the server then refuses the waiting changes the account may not make",

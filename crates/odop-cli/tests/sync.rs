@@ -592,3 +592,74 @@ fn a_desk_that_changed_hands_unnoticed_starts_over_at_its_next_sync() {
     assert_eq!(status["account"]["name"], "up-b", "{status}");
     assert_eq!(up.author(&waiting).as_deref(), Some("up-b"));
 }
+
+/// A desk that synced with one server, logged in to another: refused, naming both, until told
+/// to move its work there; moved, it sends that server every record it lacks, as its new
+/// account's, and keeps its own records.
+#[test]
+fn a_desk_moves_its_work_to_another_server_only_when_told() {
+    let root = tempfile::tempdir().unwrap();
+    let first = logged_in(root.path(), "up-a", 9);
+    let synced = add_product(&first.dir, "up-a", "Synced With The First Server");
+    assert!(odop(&first.dir, "up-a", &["sync"]).0);
+    let waiting = add_product(&first.dir, "up-a", "Waiting At The Move");
+
+    let elsewhere = root.path().join("second-server");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let (ledger, url) = support::server(&first._runtime, &elsewhere);
+    let token = Token::generate().unwrap();
+    ledger
+        .insert_account(
+            &Account::new("up-new", Role::StateEditor, Some(9)).unwrap(),
+            &token.hash(),
+        )
+        .unwrap();
+    let login = |extra: &[&str]| {
+        let mut args = vec!["login", "--server", &url, "--token", &token.0];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_odop"))
+            .arg("--data-dir")
+            .arg(&first.dir)
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let refused = login(&[]);
+    assert_eq!(refused.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains(&format!("this desk synced with {}", first.url))
+            && said.contains(&format!("logged in to {url}"))
+            && said.contains("--take-over"),
+        "{said}"
+    );
+    let (_, status, _) = odop(&first.dir, "up-a", &["status"]);
+    assert_eq!(
+        (&status["server"], &status["account"]["name"]),
+        (&Value::from(first.url.as_str()), &Value::from("up-a")),
+        "a refused login changed nothing: {status}"
+    );
+
+    assert!(login(&["--take-over"]).status.success());
+    let (ok, report, err) = odop(&first.dir, "up-new", &["sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(report["resync"], "restored", "{report}");
+    assert_eq!(report["refused"], 0, "{report}");
+    for id in [&synced, &waiting] {
+        assert!(
+            odop(&first.dir, "up-new", &["show", "product", id]).0,
+            "{id} left the desk"
+        );
+    }
+    let everyone = Account::new("reader", Role::Central, None).unwrap();
+    let there = ledger.pull(&everyone, 0, 0, 1000).unwrap().changes;
+    for id in [&synced, &waiting] {
+        assert!(
+            there.iter().any(|c| matches!(
+                c,
+                odop_protocol::Change::Row { id: i, author, .. } if i == id && author == "up-new"
+            )),
+            "{id} did not reach the second server"
+        );
+    }
+}

@@ -80,6 +80,24 @@ impl Store {
         Ok(restart)
     }
 
+    /// Starts over with another server as `account`: a new client id, and a full comparison
+    /// that sends that server every row it lacks, as after a server lost its data
+    /// (`Resync::Restored`). A desk moved to another server takes its work along, and never
+    /// drops rows only because that server has not got them. Returns whether the desk had
+    /// synced, and so starts over.
+    pub fn move_to_server(&mut self, account: &DeskAccount) -> Result<bool, StoreError> {
+        let synced = meta_get(&self.conn, "sync_client")?.is_some()
+            || meta_get(&self.conn, "sync_resync")?.is_some();
+        // The account first: cut short after it, the next round finds the account it expects
+        // and no restart of its own, and the other server's unknown epoch or numbering makes
+        // it compare everything as `Restored` all the same.
+        set_account_in(&self.conn, account)?;
+        if synced {
+            restart_sync_in(&mut self.conn, None, Resync::Restored)?;
+        }
+        Ok(synced)
+    }
+
     /// The account in words, with its state's name when this database knows it.
     pub fn describe_account(&self, account: &DeskAccount) -> Result<String, StoreError> {
         describe_in(self.conn(), account)
@@ -223,5 +241,13 @@ mod tests {
             .change_account(&account("dpiit", None), Takeover::Allow)
             .unwrap());
         assert_eq!(store.account().unwrap().unwrap().state, None);
+
+        // Moved to another server, it compares everything there and sends what is missing.
+        store.set_sync_client("desk-3").unwrap();
+        assert!(store.move_to_server(&account("up-c", Some(9))).unwrap());
+        let point = store.sync_point().unwrap();
+        assert_eq!((point.client, point.resync), (None, Some(Resync::Restored)));
+        assert_eq!(store.sync_counts().unwrap().pending, waiting);
+        assert_eq!(store.account().unwrap().unwrap().name, "up-c");
     }
 }

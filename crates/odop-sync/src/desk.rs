@@ -11,8 +11,10 @@ use crate::{HttpRemote, Remote, Report, Settings, Status, SyncError};
 /// Checks the token with the server and remembers both, keeping the sync interval. The
 /// database at `db` notes the account, so that its backups say whose work they hold; a desk
 /// handed to another account starts over with the server as that account (see
-/// [`Store::change_account`], which also says when `takeover` is needed). No sync of the
-/// database may run meanwhile (`SyncRunning`); the app stops its own first.
+/// [`Store::change_account`], which also says when `takeover` is needed). A desk that synced
+/// with another server moves there only with `takeover`, and then sends that server what it
+/// lacks ([`Store::move_to_server`]). No sync of the database may run meanwhile
+/// (`SyncRunning`); the app stops its own first.
 pub async fn login(
     data_dir: &Path,
     db: &Path,
@@ -22,9 +24,26 @@ pub async fn login(
 ) -> Result<Login, SyncError> {
     let remote = HttpRemote::new(server, token)?;
     let who = remote.whoami().await?;
+    let saved = Settings::load(data_dir)?;
     let _lock = unsynced(db, "log in")?;
-    let starts_over = Store::open(db)?.change_account(&account_of(&who), takeover)?;
-    let interval = Settings::load(data_dir)?.map_or(15, |s| s.interval_minutes);
+    let mut store = Store::open(db)?;
+    let point = store.sync_point()?;
+    let synced = point.client.is_some() || point.resync.is_some();
+    let moved = saved
+        .as_ref()
+        .filter(|s| synced && s.server != remote.base());
+    let starts_over = match (moved, takeover) {
+        (Some(before), Takeover::Refuse) => {
+            return Err(SyncError::OtherServer {
+                before: before.server.clone(),
+                now: remote.base().to_owned(),
+            })
+        }
+        (Some(_), Takeover::Allow) => store.move_to_server(&account_of(&who))?,
+        (None, _) => store.change_account(&account_of(&who), takeover)?,
+    };
+    drop(store);
+    let interval = saved.map_or(15, |s| s.interval_minutes);
     Settings {
         server: remote.base().to_owned(),
         token: token.trim().to_owned(),

@@ -30,6 +30,13 @@ pub enum SyncError {
     )]
     SyncRunning { doing: &'static str },
 
+    /// A login to another server than the one this desk synced with, not confirmed.
+    #[error(
+        "this desk synced with {before}; logged in to {now}, it would compare everything with \
+         that server and send it every record it lacks, this desk's work included"
+    )]
+    OtherServer { before: String, now: String },
+
     #[error("sync was cancelled")]
     Cancelled,
 
@@ -53,6 +60,7 @@ impl SyncError {
             SyncError::Server { .. } => "server_refused",
             SyncError::Answer(_) => "bad_answer",
             SyncError::Busy | SyncError::SyncRunning { .. } => "busy",
+            SyncError::OtherServer { .. } => "other_server",
             SyncError::Cancelled => "cancelled",
             SyncError::Settings { .. } => "settings",
             SyncError::BadSetting { .. } => "bad_setting",

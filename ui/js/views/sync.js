@@ -106,8 +106,8 @@ export async function render(view, ctx) {
   const server = h("input", { id: "sync-server", type: "url", required: true, value: overview.server ?? "", placeholder: "https://", "data-testid": "sync-server" });
   const token = h("input", { id: "sync-token", type: "password", autocomplete: "off", "data-testid": "sync-token" });
   const login = h("button", { type: "submit", class: "button button-primary", "data-testid": "sync-login" }, t("sync.login"));
-  // Changes waiting for another state's account go up under the new one only when the person,
-  // told so, asks for it.
+  // Changes waiting for another state's account go up under the new one, and a desk's work
+  // moves to another server, only when the person, told so, asks for it.
   const warned = h("p", { class: "warning", "data-testid": "sync-login-warning", hidden: true }, t("sync.other_account"));
   const takeOverButton = h("button", { type: "button", class: "button button-danger", "data-testid": "sync-login-take-over", hidden: true }, t("sync.take_over"));
   let takeOver = false;
@@ -140,7 +140,10 @@ export async function render(view, ctx) {
       // Said on the screen drawn afresh: a notice set before navigating is cleared by it.
       ctx.navigate("#/sync", t(who.starts_over ? "sync.logged_in_anew" : "sync.logged_in", { name: who.name }));
     } catch (error) {
-      if (error.code === "other_account" && !takeOver) {
+      if ((error.code === "other_account" || error.code === "other_server") && !takeOver) {
+        const server = error.code === "other_server";
+        warned.textContent = t(server ? "sync.other_server" : "sync.other_account");
+        takeOverButton.textContent = t(server ? "sync.move_here" : "sync.take_over");
         warned.hidden = false;
         takeOverButton.hidden = false;
       } else {
