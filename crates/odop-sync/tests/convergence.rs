@@ -193,7 +193,9 @@ async fn run(desks_n: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 };
                 handovers += 1;
                 let (account, token) = successors[&(role, state, handovers % 2)].clone();
-                let settings = dir.path().join(format!("{}-settings", d.name));
+                // A restarted hub listens on another port; a desk's real server keeps its
+                // address, so each login starts from no saved server rather than move there.
+                let settings = dir.path().join(format!("{}-settings-{handovers}", d.name));
                 std::fs::create_dir_all(&settings).unwrap();
                 let url = hub.base.lock().unwrap().clone();
                 odop_sync::login(&settings, &d.path, &url, &token, Takeover::Allow)
