@@ -754,12 +754,14 @@ async fn handed_to_dpiit(w: &Window, shots: &Path, central: &Central) -> Result<
     .await?;
     w.wait_until(&pending(1), "the story to wait to be sent")
         .await?;
-    w.go("sync").await?;
-    w.type_into("sync-server", &central.url).await?;
-    w.type_into("sync-token", &central.tokens[1]).await?;
-    w.click("sync-login").await?;
-    w.find("sync-login-take-over").await?;
-    let warned = w.text("sync-login-warning").await?;
+    let (warned, _) = login_refused(
+        w,
+        shots,
+        "11-login-for-every-state",
+        &central.url,
+        &central.tokens[1],
+    )
+    .await?;
     ensure!(
         warned.starts_with("This desk holds changes not yet sent"),
         "the login says {warned:?}"
@@ -769,13 +771,6 @@ async fn handed_to_dpiit(w: &Window, shots: &Path, central: &Central) -> Result<
         still == "Syncs for Uttar Pradesh (account up-desk).",
         "a refused login changed the account: {still:?}"
     );
-    w.eval(
-        "document.querySelector('[data-testid=sync-login-warning]')\
-         .scrollIntoView({ block: 'center' }); return null;",
-        vec![],
-    )
-    .await?;
-    w.shot(shots, "11-login-for-every-state").await?;
     w.wait_until(&pending(0), "the story to be sent as before")
         .await?;
     let author = |title: &str| -> Result<Option<String>> {
@@ -873,15 +868,14 @@ async fn handed_to_dpiit(w: &Window, shots: &Path, central: &Central) -> Result<
 /// lacks and syncs there.
 async fn moved_to_another_server(w: &Window, shots: &Path, central: &Central) -> Result<()> {
     let elsewhere = Central::start(&[("dpiit-moved", Role::Central, None)]).await?;
-    w.go("sync").await?;
-    w.type_into("sync-server", &elsewhere.url).await?;
-    w.type_into("sync-token", &elsewhere.tokens[0]).await?;
-    w.click("sync-login").await?;
-    w.find("sync-login-take-over").await?;
-    let (warned, offered) = (
-        w.text("sync-login-warning").await?,
-        w.text("sync-login-take-over").await?,
-    );
+    let (warned, offered) = login_refused(
+        w,
+        shots,
+        "15-login-to-another-server",
+        &elsewhere.url,
+        &elsewhere.tokens[0],
+    )
+    .await?;
     ensure!(
         warned.starts_with("This desk synced with another server.")
             && offered == "Log in and move this desk's work here",
@@ -892,13 +886,6 @@ async fn moved_to_another_server(w: &Window, shots: &Path, central: &Central) ->
         still == "Syncs for every state (central account dpiit-elsewhere).",
         "a refused login changed the account: {still:?}"
     );
-    w.eval(
-        "document.querySelector('[data-testid=sync-login-warning]')\
-         .scrollIntoView({ block: 'center' }); return null;",
-        vec![],
-    )
-    .await?;
-    w.shot(shots, "15-login-to-another-server").await?;
     w.click("sync-login-take-over").await?;
     // The notice comes once the login's round has finished.
     w.wait_until(
@@ -933,6 +920,34 @@ async fn moved_to_another_server(w: &Window, shots: &Path, central: &Central) ->
     let _ = elsewhere.stop.send(());
     elsewhere.server.await??;
     Ok(())
+}
+
+/// Logs in from the sync screen to `url` with `token`, which the desk refuses until told to
+/// take over; gives the warning and the takeover button's words, pictured as `shot`.
+async fn login_refused(
+    w: &Window,
+    shots: &Path,
+    shot: &str,
+    url: &str,
+    token: &str,
+) -> Result<(String, String)> {
+    w.go("sync").await?;
+    w.type_into("sync-server", url).await?;
+    w.type_into("sync-token", token).await?;
+    w.click("sync-login").await?;
+    w.find("sync-login-take-over").await?;
+    let said = (
+        w.text("sync-login-warning").await?,
+        w.text("sync-login-take-over").await?,
+    );
+    w.eval(
+        "document.querySelector('[data-testid=sync-login-warning]')\
+         .scrollIntoView({ block: 'center' }); return null;",
+        vec![],
+    )
+    .await?;
+    w.shot(shots, shot).await?;
+    Ok(said)
 }
 
 /// A real `odop-server` on a free loopback port over a SQLite ledger in a temporary folder,
