@@ -86,8 +86,7 @@ impl Store {
     /// drops rows only because that server has not got them. Returns whether the desk had
     /// synced, and so starts over.
     pub fn move_to_server(&mut self, account: &DeskAccount) -> Result<bool, StoreError> {
-        let synced = meta_get(&self.conn, "sync_client")?.is_some()
-            || meta_get(&self.conn, "sync_resync")?.is_some();
+        let synced = self.has_synced()?;
         // The account first: cut short after it, the next round finds the account it expects
         // and no restart of its own, and the other server's unknown epoch or numbering makes
         // it compare everything as `Restored` all the same.
@@ -96,6 +95,13 @@ impl Store {
             restart_sync_in(&mut self.conn, None, Resync::Restored)?;
         }
         Ok(synced)
+    }
+
+    /// Whether this desk holds a history with a server: a client id, or a comparison due
+    /// after starting over (which clears the id until the next round names a new one).
+    pub fn has_synced(&self) -> Result<bool, StoreError> {
+        Ok(meta_get(&self.conn, "sync_client")?.is_some()
+            || meta_get(&self.conn, "sync_resync")?.is_some())
     }
 
     /// The account in words, with its state's name when this database knows it.

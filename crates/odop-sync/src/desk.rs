@@ -27,8 +27,7 @@ pub async fn login(
     let saved = Settings::load(data_dir)?;
     let _lock = unsynced(db, "log in")?;
     let mut store = Store::open(db)?;
-    let point = store.sync_point()?;
-    let synced = point.client.is_some() || point.resync.is_some();
+    let synced = store.has_synced()?;
     let moved = saved
         .as_ref()
         .filter(|s| synced && s.server != remote.base());
