@@ -36,9 +36,6 @@ pub(crate) fn give_back_memory() {
 /// (used by tests to point the app at a temporary directory).
 const DATA_DIR_ENV: &str = "ODOP_DATA_DIR";
 
-/// The database file's name inside the data directory.
-pub(crate) const DB_FILE: &str = "odop.sqlite3";
-
 fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
         // First, so that a second launch hands over to the running window before anything else
@@ -117,7 +114,7 @@ fn main() -> anyhow::Result<()> {
 
 /// Opens (creating and migrating if needed) the database in the data directory.
 fn open_store(app: &tauri::AppHandle) -> anyhow::Result<Store> {
-    let path = data_dir(app)?.join(DB_FILE);
+    let path = data_dir(app)?.join(odop_store::DB_FILE);
     // The store's message already names the file and the cause.
     Store::open(&path).map_err(|error| anyhow::anyhow!("{error} ({})", error.code()))
 }

@@ -57,7 +57,7 @@ impl SyncDesk {
         };
         let remote = Arc::new(HttpRemote::new(&settings.server, &settings.token)?);
         let schedule = Schedule::start(
-            self.data_dir.join(crate::DB_FILE),
+            self.data_dir.join(odop_store::DB_FILE),
             remote,
             WHO.to_owned(),
             Duration::from_secs(u64::from(settings.interval_minutes) * 60),
@@ -87,7 +87,7 @@ pub async fn sync_login(
     token: String,
     take_over: bool,
 ) -> Result<Login, CommandError> {
-    let db = desk.data_dir.join(crate::DB_FILE);
+    let db = desk.data_dir.join(odop_store::DB_FILE);
     desk.pause().await;
     let who = odop_sync::login(
         &desk.data_dir,

@@ -382,7 +382,7 @@ fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
 fn open(dir: &Path) -> anyhow::Result<Store> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
-    Ok(Store::open(&dir.join("odop.sqlite3"))?)
+    Ok(Store::open(&dir.join(odop_store::DB_FILE))?)
 }
 
 fn who(cli: &Cli) -> String {
@@ -401,9 +401,9 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         Command::Init { sample } => {
             let added = if sample { store.load_sample(&who)? } else { 0 };
             out.value(
-                &serde_json::json!({ "database": dir.join("odop.sqlite3"), "sample_records": added }),
+                &serde_json::json!({ "database": dir.join(odop_store::DB_FILE), "sample_records": added }),
                 || {
-                    let mut s = format!("database ready at {}", dir.join("odop.sqlite3").display());
+                    let mut s = format!("database ready at {}", dir.join(odop_store::DB_FILE).display());
                     if sample {
                         s.push_str(&format!("\nsample loaded: {added} records written"));
                     }

@@ -59,7 +59,7 @@ pub fn login(
     takeover: Takeover,
     out: &Out,
 ) -> anyhow::Result<()> {
-    let db = dir.join("odop.sqlite3");
+    let db = dir.join(odop_store::DB_FILE);
     let login = runtime()?.block_on(odop_sync::login(dir, &db, server, token, takeover))?;
     let who = &login.who;
     out.value(&login, || {
@@ -115,7 +115,7 @@ pub fn sync(
             });
         }
     };
-    let db = dir.join("odop.sqlite3");
+    let db = dir.join(odop_store::DB_FILE);
     let report = runtime()?.block_on(sync_once(&db, &remote, who, &progress));
     if let Some(bar) = bar {
         bar.finish_and_clear();

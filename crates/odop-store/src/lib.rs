@@ -27,6 +27,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+/// The database's file name in a data directory, which the app and the CLI share.
+pub const DB_FILE: &str = "odop.sqlite3";
+
 /// The page cache each connection may grow to, in KiB (a negative `cache_size`).
 pub const PAGE_CACHE_KIB: i64 = 64 * 1024;
 
