@@ -311,13 +311,12 @@ macro_rules! per_kind {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Out::new(cli.json);
-    let cli_json = cli.json;
     match run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = exit_code(&e);
             out.error(&e);
-            if let Some(hint) = hint(error_code(&e)).filter(|_| !cli_json) {
+            if let Some(hint) = hint(error_code(&e)).filter(|_| !out.json()) {
                 eprintln!("hint: {hint}");
             }
             ExitCode::from(code)

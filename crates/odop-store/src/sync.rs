@@ -200,7 +200,7 @@ impl ConflictView {
             [&mine, &theirs, &conflict.base]
                 .into_iter()
                 .filter_map(Value::as_object)
-                .map(crate::edit::title_of)
+                .map(title_of)
                 .find(|t| !t.is_empty())
                 .unwrap_or_default()
         } else {
