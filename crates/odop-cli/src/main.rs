@@ -99,6 +99,17 @@ enum Command {
     },
     /// Print a brochure to PDF: `--product ID | --district LGD | --state CODE`, `--lang en|hi|both`.
     Brochure(brochure::BrochureArgs),
+    /// Check products' GI status against the GI registry (load it with `odop import gi FILE`):
+    /// GI-registered products without the registry's name, names the registry lacks, and
+    /// products that may be GI-registered.
+    Gi {
+        #[arg(long)]
+        state: Option<u16>,
+        /// Give each GI-registered product without a registry name the one name that clearly
+        /// fits it (an ordinary edit, which syncs).
+        #[arg(long)]
+        name_them: bool,
+    },
     /// Who changed what and when; for one record when an id is given.
     History {
         id: Option<String>,
@@ -157,6 +168,9 @@ enum Import {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The GI registry's list of registered Geographical Indications (CSV or workbook); it
+    /// replaces the registry loaded before.
+    Gi(ImportFile),
     #[command(flatten)]
     Records(RecordImport),
 }
@@ -418,9 +432,16 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let report = odop_exchange::import_lgd(&mut store, &states, &districts, &who, dry_run)?;
             out.value(&report, || output::lgd_report(&report, dry_run));
         }
+        Command::Import(Import::Gi(args)) => {
+            import_with(&mut store, &who, &args, out, |store, path, options| {
+                odop_exchange::import_gi(store, path, options)
+            })?;
+        }
         Command::Import(Import::Records(import)) => {
             let (kind, args) = import.kind_and_file();
-            import_with(&mut store, &who, kind, args, out)?;
+            import_with(&mut store, &who, args, out, |store, path, options| {
+                odop_exchange::import(store, kind, path, options)
+            })?;
         }
         Command::Export { what, file, state } => {
             known_places(&store, state, None)?;
@@ -501,6 +522,20 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,
         Command::Refused(cmd) => sync::refused(&mut store, &who, &cmd, out)?,
         Command::Brochure(args) => brochure::run(&store, &dir, &args, out)?,
+        Command::Gi { state, name_them } => {
+            known_places(&store, state, None)?;
+            let state = state.map(StateCode);
+            let named = if name_them {
+                store.name_gis(state, &who)?
+            } else {
+                Vec::new()
+            };
+            let check = store.gi_check(state)?;
+            out.value(
+                &serde_json::json!({ "named": named, "check": check }),
+                || output::gi_check(&check, &named),
+            );
+        }
         Command::History { id, limit } => {
             let entries = store.history(id.as_deref(), limit)?;
             out.value(&entries, || output::history(&entries));
@@ -517,9 +552,13 @@ struct ReportError(PathBuf, std::io::Error);
 fn import_with(
     store: &mut Store,
     who: &str,
-    kind: EntityKind,
     args: &ImportFile,
     out: &Out,
+    import: impl FnOnce(
+        &mut Store,
+        &Path,
+        ImportOptions<'_>,
+    ) -> Result<odop_exchange::ImportReport, ExchangeError>,
 ) -> anyhow::Result<()> {
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
@@ -550,7 +589,7 @@ fn import_with(
         ),
         None => None,
     };
-    let report = match odop_exchange::import(store, kind, &args.file, options) {
+    let report = match import(store, &args.file, options) {
         Ok(report) => report,
         Err(e) => {
             if let Some((path, _)) = report_file {

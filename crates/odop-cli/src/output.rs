@@ -2,7 +2,10 @@
 
 use odop_domain::{Entity, Fields, State};
 use odop_exchange::{Fate, ImportReport, LgdReport};
-use odop_store::{BackupInfo, DistrictSummary, HistoryEntry, Hit, Outcome, Restored, Stats};
+use odop_store::{
+    BackupInfo, DistrictSummary, GiCheck, GiFinding, GiIssue, HistoryEntry, Hit, Outcome, Restored,
+    Stats,
+};
 use serde::Serialize;
 
 #[derive(Debug)]
@@ -101,6 +104,72 @@ pub fn outcome(o: &Outcome) -> String {
         Outcome::Unchanged => "unchanged".into(),
         Outcome::Deleted => "deleted".into(),
     }
+}
+
+/// The GI check: what was looked at, then each finding under its heading.
+pub fn gi_check(check: &GiCheck, named: &[GiFinding]) -> String {
+    if check.entries == 0 {
+        return "the GI registry holds no entry for these states; load its list with \
+                `odop import gi FILE`"
+            .to_owned();
+    }
+    let mut out = String::new();
+    for f in named {
+        out.push_str(&format!(
+            "named: {}, {} is GI {:?}\n",
+            f.name, f.district_name, f.candidates[0].name
+        ));
+    }
+    if !named.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{} GI registry entries; {} products checked, {} named as the registry names them\n",
+        check.entries, check.products, check.named
+    ));
+    let sections = [
+        (
+            GiIssue::Unnamed,
+            "GI-registered, without the registry's name (`odop gi --name-them` takes the clear ones)",
+        ),
+        (GiIssue::NotInRegistry, "a registry name the registry lacks"),
+        (GiIssue::NoEntry, "GI-registered, but no entry of its state resembles it"),
+        (GiIssue::MaybeRegistered, "not marked GI-registered, but an entry fits it"),
+    ];
+    for (issue, heading) in sections {
+        let found: Vec<&GiFinding> = check.findings.iter().filter(|f| f.issue == issue).collect();
+        if found.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{heading} ({}):\n", found.len()));
+        for f in found {
+            let place = format!("{}, {}", f.name, f.district_name);
+            let said = f
+                .registry_name
+                .as_ref()
+                .map(|n| format!("says {n:?}; "))
+                .unwrap_or_default();
+            let offered: Vec<String> = f
+                .candidates
+                .iter()
+                .take(3)
+                .map(|c| format!("{} ({:.2})", c.name, c.score))
+                .collect();
+            out.push_str(&format!(
+                "  {:<44} {}{}{}\n",
+                cut(&place, 44),
+                said,
+                if offered.is_empty() {
+                    "no candidate".to_owned()
+                } else {
+                    offered.join("; ")
+                },
+                if f.clear { "  [clear]" } else { "" }
+            ));
+            out.push_str(&format!("  {:<44} {}\n", "", f.product));
+        }
+    }
+    out
 }
 
 pub fn import_report(r: &ImportReport) -> String {

@@ -525,3 +525,58 @@ fn a_report_or_export_that_cannot_be_written_exits_1_and_changes_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_gi_registry_names_the_products_the_national_list_only_marks() {
+    let odop = Odop::new();
+    // Before the registry is loaded, the check says how to load it.
+    odop.import_lgd();
+    let empty = odop.run(&["gi"]);
+    assert!(empty.status.success());
+    let said = String::from_utf8_lossy(&empty.stdout);
+    assert!(said.contains("odop import gi FILE"), "{said}");
+
+    odop.json(&[
+        "import",
+        "national",
+        data("odop_products_v31_20250707.csv").to_str().unwrap(),
+    ]);
+    let loaded = odop.json(&[
+        "import",
+        "gi",
+        data("gi_registered_india_2025-10.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(loaded["summary"]["rows"], 696);
+    assert_eq!(loaded["summary"]["flagged_by"]["unknown_state_name"], 39);
+
+    // Jammu and Kashmir (LGD state 1): Kani Shawls is GI-tagged in the list, unnamed.
+    let check = odop.json(&["gi", "--state", "1"]);
+    let findings = check["check"]["findings"].as_array().unwrap();
+    let kani = findings
+        .iter()
+        .find(|f| f["name"] == "Kani Shawls")
+        .unwrap();
+    assert_eq!(kani["issue"], "unnamed");
+    assert_eq!(kani["candidates"][0]["name"], "Kani Shawl");
+    let id = kani["product"].as_str().unwrap().to_owned();
+
+    let people = odop.run(&["gi", "--state", "1"]);
+    let said = String::from_utf8_lossy(&people.stdout);
+    assert!(said.contains("Kani Shawls, Budgam"), "{said}");
+    assert!(said.contains("[clear]"), "{said}");
+
+    let named = odop.json(&["gi", "--state", "1", "--name-them"]);
+    let settled = named["named"].as_array().unwrap();
+    assert!(settled.iter().any(|f| f["product"] == id.as_str()));
+    // Only the state asked for was changed.
+    assert!(settled.iter().all(|f| f["state"] == 1));
+    let shown = odop.json(&["show", "product", &id]);
+    assert_eq!(shown["gi"]["registry_name"], "Kani Shawl");
+    assert_eq!(shown["sync"], "pending");
+    let history = odop.json(&["history", &id]);
+    assert!(history.as_array().unwrap().len() >= 2);
+
+    let unknown = odop.run(&["gi", "--state", "99"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("99"));
+}

@@ -197,6 +197,32 @@ impl Gazetteer {
         None
     }
 
+    /// Finds a state as [`Gazetteer::find_state`] does, and failing that by its words typed
+    /// with a slip or with some left out ("Uttar Predesh", "Daman Diu"), when only one state
+    /// has them all. Lists typed outside the department (the GI registry's) need this.
+    pub fn find_state_loosely(&self, name: &str) -> Option<StateCode> {
+        if let Some(code) = self.find_state(name) {
+            return Some(code);
+        }
+        let written = words(name);
+        if written.is_empty() {
+            return None;
+        }
+        let mut found = self.states.iter().filter(|s| {
+            let known: Vec<String> = std::iter::once(&s.name)
+                .chain(&s.aliases)
+                .flat_map(|n| words(n))
+                .collect();
+            written
+                .iter()
+                .all(|w| known.iter().any(|k| crate::gi::alike(w, k)))
+        });
+        match (found.next(), found.next()) {
+            (Some(only), None) => Some(only.code),
+            _ => None,
+        }
+    }
+
     /// Finds a district of a state by name in any of its spellings.
     pub fn find_district(&self, state: StateCode, name: &str) -> Option<DistrictCode> {
         let mut best: Option<(usize, DistrictCode)> = None;
@@ -509,6 +535,47 @@ mod tests {
             g.find_state("Dadra & Nagar Haveli (UT)\nDaman & Diu (UT)"),
             Some(StateCode(38))
         );
+    }
+
+    #[test]
+    fn states_typed_loosely_are_found_when_only_one_fits() {
+        let mut g = sample();
+        g = Gazetteer::new(
+            [
+                g.states().to_vec(),
+                vec![
+                    State {
+                        code: StateCode(9),
+                        name: "UTTAR PRADESH".into(),
+                        local_name: None,
+                        kind: StateKind::State,
+                        aliases: vec![],
+                    },
+                    State {
+                        code: StateCode(5),
+                        name: "UTTARAKHAND".into(),
+                        local_name: None,
+                        kind: StateKind::State,
+                        aliases: vec![],
+                    },
+                ],
+            ]
+            .concat(),
+            vec![],
+        );
+        assert_eq!(g.find_state_loosely("Uttar Predesh"), Some(StateCode(9)));
+        assert_eq!(g.find_state_loosely("Uttarkhand"), Some(StateCode(5)));
+        assert_eq!(g.find_state_loosely("Daman Diu"), Some(StateCode(38)));
+        assert_eq!(
+            g.find_state_loosely("Dadara & Nagar Haveli"),
+            Some(StateCode(38))
+        );
+        assert_eq!(g.find_state_loosely("Karnatka"), Some(StateCode(29)));
+        // Words of two states, a country, nothing at all.
+        assert_eq!(g.find_state_loosely("Daman Gujarat"), None);
+        assert_eq!(g.find_state_loosely("Haveli"), Some(StateCode(38)));
+        assert_eq!(g.find_state_loosely("Italy"), None);
+        assert_eq!(g.find_state_loosely(" "), None);
     }
 
     #[test]

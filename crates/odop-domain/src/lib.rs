@@ -1,7 +1,7 @@
 //! The ODOP domain: what a state department records and the rules those records obey.
 //!
 //! This crate owns the vocabulary (states and districts by LGD code, products and their rank and
-//! sector, sellers with GSTIN and Udyam numbers, Sampark workshops, success stories, market-linkage
+//! sector, sellers with GSTIN and Udyam numbers, the GI registry's entries, Sampark workshops, success stories, market-linkage
 //! gaps and their actions, the state's ODOP policy) and validation with typed errors.
 //!
 //! It must not know about storage, files, the network or any user interface: no I/O happens here.
@@ -12,6 +12,7 @@ mod clock;
 mod date;
 mod entity;
 mod geo;
+mod gi;
 mod id;
 mod invalid;
 mod places;
@@ -24,6 +25,10 @@ pub use clock::format_utc_millis;
 pub use date::Date;
 pub use entity::{Checked, Entity, EntityKind, Fields, Reference};
 pub use geo::{District, DistrictCode, Gazetteer, PlaceProblem, State, StateCode, StateKind};
+pub use gi::{
+    canonical_goods, gi_clear, gi_score, GiEntry, GiPlaces, GiProbe, GI_MARGIN, GI_STRONG,
+    GI_SUGGEST,
+};
 pub use id::Id;
 pub use invalid::{Invalid, Rule};
 pub use places::{Misplaced, Places, PLACES_NONE};

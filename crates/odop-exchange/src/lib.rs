@@ -1,7 +1,7 @@
 //! Moving ODOP data between files and the local database.
 //!
 //! This crate owns the file layouts departments use (the national ODOP list, the LGD state and
-//! district lists, seller lists, and files of workshops, stories, gaps, actions and policies in
+//! district lists, the GI registry's list, seller lists, and files of workshops, stories, gaps, actions and policies in
 //! form keys), how their hand-typed values are matched against the LGD master
 //! list, and the report that says what became of every input row. Imports run inside one store
 //! edit, so a failed or dry run changes nothing.
@@ -11,6 +11,7 @@
 
 mod error;
 mod export;
+mod gi;
 mod lgd;
 mod national;
 mod records;
@@ -19,6 +20,7 @@ mod sellers;
 
 pub use error::ExchangeError;
 pub use export::{export_products, export_sellers, FileKind};
+pub use gi::{import_gi, GI_COLUMNS};
 pub use lgd::{import_lgd, LgdReport};
 pub use national::{import_national, NATIONAL_COLUMNS};
 pub use records::{

@@ -128,6 +128,8 @@ pub enum StoreError {
         field: String,
         problem: FieldProblem,
     },
+    #[error("GI registry entry {number}: {problem}")]
+    BadGiEntry { number: u32, problem: Invalid },
     #[error("cannot back up to {path}: {why}")]
     BackupFailed { path: String, why: String },
     #[error("cannot restore from {path}: {why}")]
@@ -179,6 +181,7 @@ impl StoreError {
             StoreError::ConflictSettled { .. } => "conflict_settled",
             StoreError::NoRefusal { .. } => "no_refusal",
             StoreError::Field { .. } => "invalid",
+            StoreError::BadGiEntry { .. } => "invalid",
             StoreError::BackupFailed { .. } => "backup_failed",
             StoreError::Unrestorable { .. } => "unrestorable",
             StoreError::OtherAccountsBackup { .. } | StoreError::OtherAccountsChanges { .. } => {

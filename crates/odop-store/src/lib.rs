@@ -2,8 +2,8 @@
 //!
 //! This crate owns the schema and its numbered migrations, every write (which, in the same
 //! transaction, also appends an outbox entry for sync and a history entry for audit), full-text
-//! search in any script, the statistics a department reports, and backups of the whole
-//! database.
+//! search in any script, the statistics a department reports, the GI registry as reference data
+//! (and products checked against it), and backups of the whole database.
 //!
 //! It must not know about file formats, the network, the sync protocol's wire types or any user
 //! interface; callers hand it domain values and get domain values back.
@@ -15,6 +15,7 @@ mod clock;
 mod edit;
 mod error;
 mod form;
+mod gi;
 mod migrate;
 mod places;
 mod read;
@@ -43,6 +44,7 @@ pub use clock::now;
 pub use edit::{search_text, Edit, Outcome};
 pub use error::{FieldProblem, Referrer, StoreError};
 pub use form::{build_fields, record_from, Saved};
+pub use gi::{GiCandidate, GiCheck, GiCounts, GiFinding, GiIssue};
 pub use migrate::SCHEMA_VERSION;
 pub use places::PlaceCounts;
 pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("../migrations/0006_refusal_base.sql")),
     (7, include_str!("../migrations/0007_server_places.sql")),
     (8, include_str!("../migrations/0008_seller_links.sql")),
+    (9, include_str!("../migrations/0009_gi_registry.sql")),
 ];
 
 /// The schema version this build writes.

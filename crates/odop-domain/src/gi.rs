@@ -1,0 +1,402 @@
+//! The GI registry's entries, and how a product's name is matched against them.
+//!
+//! Departmental lists say only "GI: Yes" and spell names their own way ("Banaganapalli
+//! Mangoes" where the registry has "Banaganapalle Mangoes"), so a match is a score over words
+//! that tolerates typing slips, plurals and the state's name, and a person decides what to do
+//! with anything short of a clear match.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::check_line;
+use crate::{Invalid, StateCode};
+
+/// One registered Geographical Indication, as the registry lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiEntry {
+    /// The registry's serial number (its list repeats a few, so it is not a key).
+    pub number: u32,
+    /// The GI's registered name.
+    pub name: String,
+    /// The class of goods: handicraft, agricultural, foodstuff, manufactured or natural.
+    pub goods: String,
+    /// The states and UTs it belongs to; several for a GI such as Basmati.
+    pub states: Vec<StateCode>,
+}
+
+impl GiEntry {
+    pub fn check(&self) -> Result<(), Invalid> {
+        check_line("gi name", &self.name, 300)?;
+        check_line("goods", &self.goods, 100)?;
+        if self.states.is_empty() {
+            return Err(Invalid::Missing { field: "state" });
+        }
+        Ok(())
+    }
+}
+
+/// The registry's classes of goods in their spellings ("Handicrafts", "Food Stuff").
+pub fn canonical_goods(written: &str) -> String {
+    let key: String = written
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    let known = [
+        ("handicraft", "Handicraft"),
+        ("agricultur", "Agricultural"),
+        ("foodstuff", "Foodstuff"),
+        ("manufactur", "Manufactured"),
+        ("natural", "Natural goods"),
+        ("textile", "Textile"),
+    ];
+    known
+        .iter()
+        .find(|(stem, _)| key.starts_with(stem))
+        .map_or_else(|| written.trim().to_owned(), |(_, name)| (*name).to_owned())
+}
+
+/// A score from 0 to 1 at or above which a registry entry is offered for a product.
+pub const GI_SUGGEST: f64 = 0.4;
+/// A score at or above which a match is strong.
+pub const GI_STRONG: f64 = 0.75;
+/// How far a strong match must stand above the next one to be the product's GI without asking.
+pub const GI_MARGIN: f64 = 0.15;
+
+/// What a product is matched by: its name, the district it comes from, the names of its
+/// state (which GI names often carry and lists leave out: "Arunachal Orange" for "Orange"), and
+/// the words of every district's name.
+#[derive(Debug, Clone, Copy)]
+pub struct GiProbe<'a> {
+    pub product: &'a str,
+    pub district: &'a [String],
+    pub state: &'a [String],
+    pub places: &'a GiPlaces,
+}
+
+/// The words of district names. In a GI's name such a word says where the GI is from
+/// ("Darjeeling Tea"), so a product of another district is not that GI, however alike the rest.
+#[derive(Debug, Clone, Default)]
+pub struct GiPlaces(HashSet<String>);
+
+impl GiPlaces {
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> GiPlaces {
+        // Words many district names share say nothing about which place is meant.
+        const SHARED: &[&str] = &[
+            "east", "west", "north", "south", "central", "upper", "lower", "urban", "rural",
+            "hill", "nagar", "new", "old", "city", "district",
+        ];
+        let set = names
+            .into_iter()
+            .flat_map(words)
+            .filter(|w| w.chars().count() >= 4 && !SHARED.contains(&w.as_str()))
+            .collect();
+        GiPlaces(set)
+    }
+}
+
+/// How well a registry name fits a product, from 0 (not at all) to 1, or `None` when no word of
+/// the product's own name is in it. Most of it is how much of the GI's name the product and its
+/// district account for, the rest how much of the product's name the GI accounts for. A GI
+/// named after another district scores less than a suggestion is worth.
+pub fn gi_score(probe: GiProbe<'_>, gi_name: &str) -> Option<f64> {
+    let state: Vec<String> = probe.state.iter().flat_map(|s| words(s)).collect();
+    let without_state = |name: &str| {
+        let all = words(name);
+        let kept: Vec<String> = all
+            .iter()
+            .filter(|w| !state.iter().any(|s| alike(w, s)))
+            .cloned()
+            .collect();
+        if kept.is_empty() {
+            all
+        } else {
+            kept
+        }
+    };
+    let product = without_state(probe.product);
+    let gi = without_state(gi_name);
+    if product.is_empty() || gi.is_empty() {
+        return None;
+    }
+    let district: Vec<String> = probe.district.iter().flat_map(|d| words(d)).collect();
+    let product_in_gi = product
+        .iter()
+        .filter(|p| gi.iter().any(|g| alike(p, g)))
+        .count();
+    if product_in_gi == 0 {
+        return None;
+    }
+    let accounted = |g: &String| product.iter().chain(&district).any(|p| alike(p, g));
+    let gi_accounted = gi.iter().filter(|g| accounted(g)).count();
+    let elsewhere = gi
+        .iter()
+        .any(|g| probe.places.0.contains(g) && !accounted(g));
+    let score = 0.65 * (gi_accounted as f64 / gi.len() as f64)
+        + 0.35 * (product_in_gi as f64 / product.len() as f64);
+    Some(if elsewhere { score * 0.5 } else { score })
+}
+
+/// Whether the best of some scored candidates (best first) is clear enough to take unasked.
+pub fn gi_clear(scores: &[f64]) -> bool {
+    match scores {
+        [best, rest @ ..] => {
+            *best >= GI_STRONG && rest.first().is_none_or(|next| best - next >= GI_MARGIN)
+        }
+        [] => false,
+    }
+}
+
+/// Words that say nothing about which GI is meant.
+const NOISE: &[&str] = &[
+    "and",
+    "of",
+    "the",
+    "from",
+    "with",
+    "in",
+    "for",
+    "product",
+    "products",
+    "item",
+    "items",
+    "made",
+    "based",
+    "its",
+    "derivatives",
+    "gi",
+];
+
+/// A name's words: lower case, "&" and punctuation as spaces, noise words left out, plurals
+/// made singular. Letters of Indian scripts stay in their words.
+fn words(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && !matches!(c as u32, 0x0900..=0x0DFF))
+        .filter(|w| !w.is_empty() && !NOISE.contains(w))
+        .map(singular)
+        .collect()
+}
+
+fn singular(word: &str) -> String {
+    if !word.is_ascii() || word.len() <= 3 {
+        return word.to_owned();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if let Some(stem) = word.strip_suffix("oes") {
+        return format!("{stem}o");
+    }
+    match word.strip_suffix('s') {
+        Some(stem) if !stem.ends_with('s') => stem.to_owned(),
+        _ => word.to_owned(),
+    }
+}
+
+/// Whether two words are the same word typed two ways: short words must agree exactly, longer
+/// ones may differ by a slip or two ("Bobilli", "Bobbili").
+pub(crate) fn alike(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let shorter = a.chars().count().min(b.chars().count());
+    // A word and a longer form of it: "Puppet", "Puppetry"; not "Patta", "Pattachitra".
+    let longer = a.chars().count().max(b.chars().count());
+    if shorter >= 5 && longer - shorter <= 3 && (a.starts_with(b) || b.starts_with(a)) {
+        return true;
+    }
+    let allowed = match shorter {
+        0..=4 => 0,
+        5..=6 => 1,
+        _ => 2,
+    };
+    allowed > 0 && edits(a, b, allowed) <= allowed
+}
+
+/// The edit distance between two words, counted only as far as `cap + 1`.
+fn edits(a: &str, b: &str, cap: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > cap {
+        return cap + 1;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(here).min(row[j])
+            };
+            prev = here;
+            least = least.min(row[j + 1]);
+        }
+        if least > cap {
+            return cap + 1;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(product: &str, district: &str, state: &str, gi: &str) -> Option<f64> {
+        let places = GiPlaces::new([
+            "Darjeeling",
+            "Jalpaiguri",
+            "Karbi Anglong",
+            "West Karbi Anglong",
+            "Kamrup",
+            "Bhagalpur",
+            "Krishna",
+            "Nandyal",
+        ]);
+        let district = [district.to_owned()];
+        let state = [state.to_owned()];
+        gi_score(
+            GiProbe {
+                product,
+                district: &district,
+                state: &state,
+                places: &places,
+            },
+            gi,
+        )
+    }
+
+    #[test]
+    fn a_gi_named_after_another_district_is_not_offered() {
+        let own = score("Tea", "Darjeeling", "West Bengal", "Darjeeling Tea").unwrap();
+        let other = score("Tea", "Jalpaiguri", "West Bengal", "Darjeeling Tea").unwrap();
+        assert!(own >= GI_STRONG, "{own}");
+        assert!(other < GI_SUGGEST, "{other}");
+        // Words district names share ("West") name no place.
+        let west = score("Karbi Ginger", "Kamrup", "Assam", "West Ginger").unwrap();
+        assert!(west >= GI_SUGGEST, "{west}");
+    }
+
+    #[test]
+    fn a_gi_covering_half_its_name_is_offered_but_not_strong() {
+        let rice = score("Rice", "Bhojpur", "Bihar", "Katarni Rice").unwrap();
+        assert!((GI_SUGGEST..GI_STRONG).contains(&rice), "{rice}");
+    }
+
+    #[test]
+    fn a_name_typed_another_way_is_a_strong_match() {
+        let ap = "Andhra Pradesh";
+        for (product, gi) in [
+            ("Banaganapalli Mangoes", "Banaganapalle Mangoes"),
+            ("Bobilli Veena", "Bobbili Veena"),
+            ("Venkatagiri Sarees", "Venkatagiri Sarees"),
+            ("Leather Puppets", "Andhra Pradesh Leather Puppetry"),
+        ] {
+            let s = score(product, "Nandyal", ap, gi).unwrap();
+            assert!(s >= GI_STRONG, "{product} / {gi}: {s}");
+        }
+        let orange = score("Orange", "Kamle", "Arunachal Pradesh", "Arunachal Orange").unwrap();
+        assert!(orange >= GI_STRONG, "{orange}");
+    }
+
+    #[test]
+    fn the_district_accounts_for_a_place_in_the_gi_name() {
+        let with = score(
+            "Ginger",
+            "Karbi Anglong",
+            "Assam",
+            "Assam Karbi Anglong Ginger",
+        );
+        let without = score("Ginger", "Kamrup", "Assam", "Assam Karbi Anglong Ginger");
+        assert!(with.unwrap() >= GI_STRONG);
+        assert!(without.unwrap() < GI_SUGGEST);
+    }
+
+    #[test]
+    fn a_gi_sharing_only_the_district_or_nothing_is_no_match() {
+        assert_eq!(
+            score("Jardalu Mango", "Bhagalpur", "Bihar", "Bhagalpur Silk"),
+            None
+        );
+        assert_eq!(
+            score("Chillies", "Guntur", "Andhra Pradesh", "Etikoppaka Toys"),
+            None
+        );
+    }
+
+    #[test]
+    fn another_place_of_the_same_craft_is_weaker_than_its_own() {
+        let own = score(
+            "Machilipatnam Kalamkari",
+            "Krishna",
+            "AP",
+            "Machilipatnam Kalamkari",
+        );
+        let other = score(
+            "Machilipatnam Kalamkari",
+            "Krishna",
+            "AP",
+            "Srikalahasthi Kalamkari",
+        );
+        assert_eq!(own, Some(1.0));
+        assert!(other.unwrap() < GI_STRONG);
+        assert!(gi_clear(&[own.unwrap(), other.unwrap()]));
+        assert!(!gi_clear(&[0.8, 0.7]));
+        assert!(!gi_clear(&[0.6]));
+        assert!(!gi_clear(&[]));
+    }
+
+    #[test]
+    fn short_words_must_agree_exactly() {
+        assert!(!alike("silk", "milk"));
+        assert!(alike("kalamkari", "kalamkary"));
+        assert!(!alike("cotton", "carton"));
+        assert!(alike("puppetry", "puppet"));
+        assert!(!alike("patta", "pattachitra"));
+        assert_eq!(edits("kitten", "sitting", 5), 3);
+        assert_eq!(edits("abcdefgh", "zzzzzzzz", 2), 3);
+    }
+
+    #[test]
+    fn plurals_and_noise_words_fall_away() {
+        assert_eq!(words("Mangoes & Chillies"), ["mango", "chilly"]);
+        assert_eq!(words("Products of Silk & Cotton"), ["silk", "cotton"]);
+        assert_eq!(words("Glass"), ["glass"]);
+        assert_eq!(words("बनारसी साड़ी"), ["बनारसी", "साड़ी"]);
+    }
+
+    #[test]
+    fn goods_classes_read_in_their_spellings() {
+        assert_eq!(canonical_goods("Handicrafts"), "Handicraft");
+        assert_eq!(canonical_goods("Food Stuff"), "Foodstuff");
+        assert_eq!(canonical_goods("Agriculture"), "Agricultural");
+        assert_eq!(canonical_goods(" Something else "), "Something else");
+    }
+
+    #[test]
+    fn an_entry_needs_a_name_and_a_state() {
+        let mut entry = GiEntry {
+            number: 1,
+            name: "Darjeeling Tea".into(),
+            goods: "Agricultural".into(),
+            states: vec![StateCode(19)],
+        };
+        assert!(entry.check().is_ok());
+        entry.states.clear();
+        assert!(matches!(
+            entry.check(),
+            Err(Invalid::Missing { field: "state" })
+        ));
+        entry.states.push(StateCode(19));
+        entry.name = " ".into();
+        assert!(matches!(
+            entry.check(),
+            Err(Invalid::Missing { field: "gi name" })
+        ));
+    }
+}

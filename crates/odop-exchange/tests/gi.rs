@@ -1,0 +1,215 @@
+//! The real GI registry list against the real LGD lists and national list, read from
+//! `../shared/data`: every row accounted for, and products checked and named against it.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use odop_domain::{name_key, Product, StateCode};
+use odop_exchange::{import_gi, import_lgd, import_national, Fate, ImportOptions, ImportReport};
+use odop_store::{GiIssue, ProductFilter, Store};
+
+fn data(name: &str) -> PathBuf {
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    let path = dir.join("../../../shared/data").join(name);
+    assert!(
+        path.exists(),
+        "the shared data file {} is missing: the tests read it from ../shared/data beside the repository",
+        path.display()
+    );
+    path
+}
+
+fn with_places() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    import_lgd(
+        &mut store,
+        &data("lgd_states_2022-02.csv"),
+        &data("lgd_districts_2022-12.csv"),
+        "test",
+        false,
+    )
+    .unwrap();
+    store
+}
+
+fn registry(store: &mut Store) -> ImportReport {
+    import_gi(
+        store,
+        &data("gi_registered_india_2025-10.csv"),
+        ImportOptions::new("test"),
+    )
+    .unwrap()
+}
+
+fn history_len(store: &Store) -> usize {
+    store.history(None, usize::MAX).unwrap().len()
+}
+
+#[test]
+fn every_row_of_the_registry_list_is_accounted_for() {
+    let mut store = with_places();
+    let report = registry(&mut store);
+    let s = &report.summary;
+    assert_eq!(s.rows, 696);
+    // The list's own README counts 39 foreign GIs and 24 names given twice.
+    assert_eq!((s.imported, s.merged, s.flagged), (633, 24, 39));
+    assert_eq!(
+        s.flagged_by.iter().collect::<Vec<_>>(),
+        [(&"unknown_state_name", &39)]
+    );
+    let italy = report
+        .rows
+        .iter()
+        .find(|r| r.label == "Prosecco, Italy")
+        .unwrap();
+    assert!(
+        matches!(&italy.fate, Fate::Flagged { reason, .. } if reason.contains("Italy is no state or UT")),
+        "{italy:?}"
+    );
+
+    let all = store.gi_registry(None).unwrap();
+    assert_eq!(all.len(), 633);
+    // Basmati belongs to seven states, two of them typed loosely ("Uttarkhand", "Delhi").
+    let basmati = all.iter().find(|e| e.name == "Basmati").unwrap();
+    let mut states = basmati.states.clone();
+    states.sort();
+    assert_eq!(states, [1, 2, 3, 5, 6, 7, 9].map(StateCode));
+    // A registry serial number used twice names two GIs, both kept.
+    assert_eq!(all.iter().filter(|e| e.number == 29).count(), 2);
+    assert!(store
+        .gi_registry(Some(StateCode(19)))
+        .unwrap()
+        .iter()
+        .any(|e| e.name == "Darjeeling Tea"));
+
+    // The same list again changes nothing, and writes no history.
+    let before = history_len(&store);
+    let again = registry(&mut store);
+    assert_eq!(
+        (
+            again.summary.imported,
+            again.summary.merged,
+            again.summary.changed
+        ),
+        (0, 657, 0)
+    );
+    assert_eq!(history_len(&store), before);
+    assert_eq!(store.gi_registry(None).unwrap(), all);
+}
+
+#[test]
+fn a_dry_run_or_a_file_without_the_gi_column_changes_nothing() {
+    let mut store = with_places();
+    let options = ImportOptions {
+        dry_run: true,
+        ..ImportOptions::new("test")
+    };
+    let report = import_gi(
+        &mut store,
+        &data("gi_registered_india_2025-10.csv"),
+        options,
+    )
+    .unwrap();
+    assert_eq!(report.summary.imported, 633);
+    assert!(store.gi_registry(None).unwrap().is_empty());
+
+    registry(&mut store);
+    let held = store.gi_registry(None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = dir.path().join("wrong.csv");
+    let mut f = std::fs::File::create(&wrong).unwrap();
+    writeln!(f, "S.No,Goods,State\n1,Handicraft,Odisha").unwrap();
+    let err = import_gi(&mut store, &wrong, ImportOptions::new("test")).unwrap_err();
+    let said = err.to_string();
+    assert!(said.contains("Geographical Indications"), "{said}");
+    assert!(said.contains("wrong.csv"), "{said}");
+    assert_eq!(store.gi_registry(None).unwrap(), held);
+}
+
+#[test]
+fn products_are_checked_against_the_registry_and_clear_names_taken_as_edits() {
+    let mut store = with_places();
+    import_national(
+        &mut store,
+        &data("odop_products_v31_20250707.csv"),
+        ImportOptions::new("test"),
+    )
+    .unwrap();
+    registry(&mut store);
+    let products = store.products(&ProductFilter::default()).unwrap();
+    let check = store.gi_check(None).unwrap();
+    assert_eq!(check.products, products.len());
+    assert_eq!(check.entries, 633);
+    let finding = |name: &str, district: &str| {
+        check
+            .findings
+            .iter()
+            .find(|f| f.name == name && f.district_name.eq_ignore_ascii_case(district))
+    };
+
+    // The national list says only "GI: Yes"; the registry's name is found for it.
+    let kani = finding("Kani Shawls", "Budgam").unwrap();
+    assert_eq!(kani.issue, GiIssue::Unnamed);
+    assert_eq!(kani.candidates[0].name, "Kani Shawl");
+    assert!(kani.clear);
+    // Two registry GIs fit about as well: offered, not taken.
+    let bardhaman = check
+        .findings
+        .iter()
+        .find(|f| f.name.starts_with("Bardhaman Sitabhog"))
+        .unwrap();
+    assert!(!bardhaman.clear, "{bardhaman:?}");
+    assert!(bardhaman.candidates.len() >= 2);
+    // Not GI-tagged in the list, and its registry entry fits: worth a look.
+    let moradabad = finding("Moradabad Metal Craft", "Moradabad").unwrap();
+    assert_eq!(moradabad.issue, GiIssue::MaybeRegistered);
+    // A GI named after another district is no product's of this one.
+    assert!(finding("Tea", "Jalpaiguri").is_none());
+    // Only registered products go unnamed; only unregistered ones may be registered.
+    for f in &check.findings {
+        let registered = matches!(f.issue, GiIssue::Unnamed | GiIssue::NoEntry);
+        assert!(!registered || f.registered, "{f:?}");
+        assert!(
+            f.issue != GiIssue::MaybeRegistered || !f.registered,
+            "{f:?}"
+        );
+    }
+
+    let waiting = store.outbox(usize::MAX).unwrap().len();
+    let clear: Vec<_> = check
+        .findings
+        .iter()
+        .filter(|f| f.issue == GiIssue::Unnamed && f.clear)
+        .collect();
+    assert!(clear.len() > 100, "{}", clear.len());
+    let named = store.name_gis(None, "test").unwrap();
+    assert_eq!(named.len(), clear.len());
+    // Each is an ordinary edit, waiting to be sent like any other.
+    assert_eq!(
+        store.outbox(usize::MAX).unwrap().len(),
+        waiting + named.len()
+    );
+    let kani: Product = store.get(kani.product).unwrap().unwrap();
+    assert_eq!(kani.gi.registry_name.as_deref(), Some("Kani Shawl"));
+
+    let after = store.gi_check(None).unwrap();
+    assert_eq!(after.named, check.named + named.len());
+    assert!(!after
+        .findings
+        .iter()
+        .any(|f| f.issue == GiIssue::Unnamed && f.clear));
+    // A second run has nothing clear left to name.
+    assert!(store.name_gis(None, "test").unwrap().is_empty());
+
+    // A registry name the registry lacks is found, and the entry closest to it offered.
+    let mut edit = store.edit("test").unwrap();
+    let mut kani: Product = edit.get(kani.id).unwrap().unwrap();
+    kani.gi.registry_name = Some("Kani Shawls of Kashmir".into());
+    edit.put(&kani).unwrap();
+    edit.commit().unwrap();
+    let odd = store.gi_check(Some(kani.state)).unwrap();
+    let kani = odd.findings.iter().find(|f| f.product == kani.id).unwrap();
+    assert_eq!(kani.issue, GiIssue::NotInRegistry);
+    assert_eq!(name_key(&kani.candidates[0].name), name_key("Kani Shawl"));
+}

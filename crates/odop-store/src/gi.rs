@@ -1,0 +1,383 @@
+//! The GI registry as loaded from its list, and products checked against it.
+
+use std::collections::HashMap;
+
+use odop_domain::{
+    gi_clear, gi_score, DistrictCode, Gazetteer, GiEntry, GiPlaces, GiProbe, Id, Product,
+    StateCode, GI_STRONG, GI_SUGGEST,
+};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::read::ProductFilter;
+use crate::{Edit, Store, StoreError};
+
+/// At most this many registry entries are offered for one product.
+const MAX_CANDIDATES: usize = 5;
+
+/// A registry entry offered for a product, with how well it fits (0 to 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GiCandidate {
+    pub number: u32,
+    pub name: String,
+    pub goods: String,
+    pub score: f64,
+}
+
+/// What the check found wrong or worth a look with one product's GI status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GiIssue {
+    /// Marked GI-registered without the registry's name; the candidates may give it.
+    Unnamed,
+    /// Its registry name is none of its state's entries in the registry.
+    NotInRegistry,
+    /// Marked GI-registered, and nothing in its state's registry resembles it.
+    NoEntry,
+    /// Not marked GI-registered, yet one of its state's entries fits it well.
+    MaybeRegistered,
+}
+
+/// One product the check has something to say about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GiFinding {
+    pub product: Id,
+    pub name: String,
+    pub state: StateCode,
+    pub district: DistrictCode,
+    pub district_name: String,
+    pub registered: bool,
+    pub registry_name: Option<String>,
+    pub issue: GiIssue,
+    /// Best first.
+    pub candidates: Vec<GiCandidate>,
+    /// Whether the first candidate is clear enough to take without asking.
+    pub clear: bool,
+}
+
+/// The account of a check of products against the GI registry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GiCheck {
+    /// Registry entries of the states checked.
+    pub entries: usize,
+    pub products: usize,
+    /// Products marked GI-registered whose registry name is in the registry.
+    pub named: usize,
+    pub findings: Vec<GiFinding>,
+}
+
+/// What loading a registry list changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GiCounts {
+    pub before: usize,
+    pub after: usize,
+    /// Whether the registry differs from what it was.
+    pub changed: bool,
+}
+
+impl Edit<'_> {
+    /// Replaces the whole GI registry with `entries`, which must each be valid. The registry is
+    /// reference data: not synced, but its loading is written to the history.
+    pub fn replace_gi_registry(&mut self, entries: &[GiEntry]) -> Result<GiCounts, StoreError> {
+        for e in entries {
+            e.check().map_err(|problem| StoreError::BadGiEntry {
+                number: e.number,
+                problem,
+            })?;
+        }
+        let tx = self.tx();
+        let held = registry_in(tx, None)?;
+        let mut counts = GiCounts {
+            before: held.len(),
+            after: entries.len(),
+            changed: false,
+        };
+        // Loading the same list again changes nothing, and says so in no history entry.
+        let sorted = |list: &[GiEntry]| {
+            list.iter()
+                .map(|e| {
+                    let mut e = e.clone();
+                    e.name = e.name.trim().to_owned();
+                    e.goods = e.goods.trim().to_owned();
+                    e.states.sort();
+                    e
+                })
+                .collect::<Vec<_>>()
+        };
+        if sorted(&held) == sorted(entries) {
+            return Ok(counts);
+        }
+        counts.changed = true;
+        tx.execute("DELETE FROM gi_registry", [])?;
+        {
+            let mut entry =
+                tx.prepare("INSERT INTO gi_registry (number, name, goods) VALUES (?1, ?2, ?3)")?;
+            let mut state =
+                tx.prepare("INSERT OR IGNORE INTO gi_registry_states (state, gi) VALUES (?1, ?2)")?;
+            for e in entries {
+                entry.execute(params![e.number, e.name.trim(), e.goods.trim()])?;
+                let id = tx.last_insert_rowid();
+                for s in &e.states {
+                    state.execute(params![s.0, id])?;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
+             VALUES (?1, ?2, 'gi_registry', 'registry', 'update', ?3, ?4)",
+            params![
+                self.at(),
+                self.who(),
+                format!("GI registry: {} entries", counts.after),
+                json!({ "entries": counts.after, "before": counts.before }).to_string()
+            ],
+        )?;
+        Ok(counts)
+    }
+}
+
+impl Store {
+    /// The registry's entries, of one state or of all, in the registry's order.
+    pub fn gi_registry(&self, state: Option<StateCode>) -> Result<Vec<GiEntry>, StoreError> {
+        registry_in(self.conn(), state)
+    }
+
+    /// The registry entries that fit a product, best first.
+    pub fn gi_candidates(&self, product: &Product) -> Result<Vec<GiCandidate>, StoreError> {
+        let entries = self.gi_registry(Some(product.state))?;
+        let gazetteer = self.gazetteer()?;
+        Ok(candidates(
+            &gazetteer,
+            &places(&gazetteer),
+            product,
+            &entries,
+        ))
+    }
+
+    /// Checks every product (of one state, or of all) against the registry.
+    pub fn gi_check(&self, state: Option<StateCode>) -> Result<GiCheck, StoreError> {
+        let gazetteer = self.gazetteer()?;
+        let places = places(&gazetteer);
+        let entries = self.gi_registry(state)?;
+        let mut by_state: HashMap<StateCode, Vec<GiEntry>> = HashMap::new();
+        for e in &entries {
+            for s in &e.states {
+                by_state.entry(*s).or_default().push(e.clone());
+            }
+        }
+        let products = self.products(&ProductFilter {
+            state,
+            ..ProductFilter::default()
+        })?;
+        let mut check = GiCheck {
+            entries: entries.len(),
+            products: products.len(),
+            named: 0,
+            findings: Vec::new(),
+        };
+        for p in products {
+            let own = by_state.get(&p.state).map_or(&[][..], Vec::as_slice);
+            let found = candidates(&gazetteer, &places, &p, own);
+            let clear = gi_clear(&found.iter().map(|c| c.score).collect::<Vec<_>>());
+            let named_in_registry = p.gi.registry_name.as_deref().map(|name| {
+                let key = name_key(name);
+                own.iter().any(|e| name_key(&e.name) == key)
+            });
+            let issue = match (p.gi.registered, named_in_registry) {
+                (true, Some(true)) => {
+                    check.named += 1;
+                    None
+                }
+                (_, Some(false)) => Some(GiIssue::NotInRegistry),
+                (true, None) if found.is_empty() => Some(GiIssue::NoEntry),
+                (true, None) => Some(GiIssue::Unnamed),
+                (false, Some(true)) => Some(GiIssue::MaybeRegistered),
+                (false, None) => found
+                    .first()
+                    .filter(|c| c.score >= GI_STRONG)
+                    .map(|_| GiIssue::MaybeRegistered),
+            };
+            if let Some(issue) = issue {
+                check.findings.push(GiFinding {
+                    product: p.id,
+                    district_name: gazetteer
+                        .district(p.district)
+                        .map_or_else(|| p.district.to_string(), |d| d.name.clone()),
+                    name: p.name,
+                    state: p.state,
+                    district: p.district,
+                    registered: p.gi.registered,
+                    registry_name: p.gi.registry_name,
+                    issue,
+                    candidates: found,
+                    clear,
+                });
+            }
+        }
+        Ok(check)
+    }
+
+    /// Gives each GI-registered product without a registry name the name of the one entry that
+    /// clearly fits it, as ordinary edits (which sync). Returns the findings it settled.
+    pub fn name_gis(
+        &mut self,
+        state: Option<StateCode>,
+        who: &str,
+    ) -> Result<Vec<GiFinding>, StoreError> {
+        let check = self.gi_check(state)?;
+        let settle: Vec<GiFinding> = check
+            .findings
+            .into_iter()
+            .filter(|f| f.issue == GiIssue::Unnamed && f.clear)
+            .collect();
+        if settle.is_empty() {
+            return Ok(settle);
+        }
+        let mut edit = self.edit(who)?;
+        for f in &settle {
+            let Some(mut product) = edit.get::<Product>(f.product)? else {
+                continue;
+            };
+            product.gi.registry_name = Some(f.candidates[0].name.clone());
+            edit.put(&product)?;
+        }
+        edit.commit()?;
+        Ok(settle)
+    }
+}
+
+fn registry_in(conn: &Connection, state: Option<StateCode>) -> Result<Vec<GiEntry>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT g.id, g.number, g.name, g.goods, s.state FROM gi_registry g \
+         JOIN gi_registry_states s ON s.gi = g.id \
+         WHERE ?1 IS NULL OR g.id IN (SELECT gi FROM gi_registry_states WHERE state = ?1) \
+         ORDER BY g.id, s.state",
+    )?;
+    let mut rows = stmt.query(params![state.map(|s| s.0)])?;
+    let mut entries: Vec<GiEntry> = Vec::new();
+    let mut last = None;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let code = StateCode(r.get(4)?);
+        if last == Some(id) {
+            if let Some(e) = entries.last_mut() {
+                e.states.push(code);
+            }
+            continue;
+        }
+        last = Some(id);
+        entries.push(GiEntry {
+            number: r.get(1)?,
+            name: r.get(2)?,
+            goods: r.get(3)?,
+            states: vec![code],
+        });
+    }
+    Ok(entries)
+}
+
+/// The entries among `entries` that fit the product well enough to offer, best first.
+fn candidates(
+    gazetteer: &Gazetteer,
+    places: &GiPlaces,
+    product: &Product,
+    entries: &[GiEntry],
+) -> Vec<GiCandidate> {
+    let district: Vec<String> = gazetteer
+        .district(product.district)
+        .map(|d| {
+            std::iter::once(d.name.clone())
+                .chain(d.aliases.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut found: Vec<GiCandidate> = entries
+        .iter()
+        .filter_map(|e| {
+            let state: Vec<String> = e
+                .states
+                .iter()
+                .filter_map(|s| gazetteer.state(*s))
+                .flat_map(|s| std::iter::once(s.name.clone()).chain(s.aliases.clone()))
+                .collect();
+            let probe = GiProbe {
+                product: &product.name,
+                district: &district,
+                state: &state,
+                places,
+            };
+            gi_score(probe, &e.name)
+                .filter(|s| *s >= GI_SUGGEST)
+                .map(|score| GiCandidate {
+                    number: e.number,
+                    name: e.name.clone(),
+                    goods: e.goods.clone(),
+                    score: (score * 1000.0).round() / 1000.0,
+                })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    // The registry lists a few GIs twice (a name and its logo); one of each is enough.
+    found.dedup_by(|a, b| name_key(&a.name) == name_key(&b.name));
+    found.truncate(MAX_CANDIDATES);
+    found
+}
+
+/// Every district's names, for telling a GI named after another district.
+fn places(gazetteer: &Gazetteer) -> GiPlaces {
+    GiPlaces::new(
+        gazetteer.districts().flat_map(|d| {
+            std::iter::once(d.name.as_str()).chain(d.aliases.iter().map(String::as_str))
+        }),
+    )
+}
+
+fn name_key(name: &str) -> String {
+    odop_domain::name_key(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(number: u32, name: &str, states: &[u16]) -> GiEntry {
+        GiEntry {
+            number,
+            name: name.into(),
+            goods: "Handicraft".into(),
+            states: states.iter().copied().map(StateCode).collect(),
+        }
+    }
+
+    #[test]
+    fn the_registry_is_replaced_whole_or_not_at_all() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = [
+            entry(1, "Banaras Brocades and Sarees", &[9]),
+            entry(2, "Basmati", &[3, 9]),
+        ];
+        let mut edit = store.edit("t").unwrap();
+        let counts = edit.replace_gi_registry(&first).unwrap();
+        edit.commit().unwrap();
+        assert_eq!((counts.before, counts.after, counts.changed), (0, 2, true));
+        assert_eq!(
+            store.gi_registry(Some(StateCode(3))).unwrap(),
+            [first[1].clone()]
+        );
+        assert_eq!(store.gi_registry(None).unwrap(), first);
+
+        // An entry without a state refuses the whole list, naming the entry.
+        let mut edit = store.edit("t").unwrap();
+        let err = edit
+            .replace_gi_registry(&[entry(3, "Kota Doria", &[8]), entry(4, "Nowhere", &[])])
+            .unwrap_err();
+        drop(edit);
+        assert!(err.to_string().contains("GI registry entry 4"), "{err}");
+        assert_eq!(store.gi_registry(None).unwrap(), first);
+    }
+}
