@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "district_rows",
     "district_detail",
     "product_detail",
+    "product_gi",
     "seller_page",
     "record_page",
     "record_fields",

@@ -878,6 +878,73 @@ async fn import(w: &Window, shots: &Path) -> Result<u64> {
     Ok(imported)
 }
 
+/// Loads the GI registry's list through the wizard, then takes the registry's name for a
+/// product the national list marks only as GI-registered.
+async fn gi_registry(w: &Window, shots: &Path) -> Result<()> {
+    let list = shared_data().join("gi_registered_india_2025-10.csv");
+    let entries = imported_in_the_wizard(w, "gi", &list).await?;
+    ensure!(entries > 600, "the GI registry list gave {entries} entries");
+    // The registry's GIs of other countries are flagged, each naming its country.
+    let abroad = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=flagged-row][data-code=unknown_state_name]')] \
+               .filter((r) => r.querySelector('[data-testid=flag-reason]').textContent.includes('no state or UT')).length;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        abroad == 39,
+        "{abroad} GIs of other countries are flagged, not 39"
+    );
+    w.shot(shots, "18a-import-gi-report").await?;
+
+    // Kani Shawls of Budgam: "GI: Yes" in the national list, with no registry name.
+    w.type_into("global-search", "Kani Shawls").await?;
+    w.wait_until(
+        "[...document.querySelectorAll('[data-testid=search-hit]')].some((h) => h.textContent.includes('Kani Shawls'))",
+        "Kani Shawls among the search results",
+    )
+    .await?;
+    w.eval(
+        "[...document.querySelectorAll('[data-testid=search-hit]')].find((h) => h.textContent.includes('Kani Shawls')).click();",
+        vec![],
+    )
+    .await?;
+    w.find("gi-note").await?;
+    let issue = w
+        .eval(
+            "return document.querySelector('[data-testid=gi-note]').dataset.issue;",
+            vec![],
+        )
+        .await?;
+    ensure!(issue == "unnamed", "the GI note says {issue}");
+    let offered = w
+        .eval(
+            "return document.querySelector('[data-testid=gi-take]').dataset.name;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        offered == "Kani Shawl",
+        "the registry entry offered first is {offered}"
+    );
+    w.shot(shots, "18b-product-gi-note").await?;
+    w.click("gi-take").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=product-gi-name]')?.textContent === 'Kani Shawl' && \
+         !document.querySelector('[data-testid=gi-note]')",
+        "the registry's name on the product page",
+    )
+    .await?;
+    ensure!(
+        w.text("notice").await?.contains("Kani Shawl"),
+        "no notice says the name was set"
+    );
+    w.shot(shots, "18c-product-gi-named").await?;
+    // The export comes next, on the screen it shares with the import.
+    w.go("import").await
+}
+
 /// Checks the national list in the import wizard (a dry run) and waits for its report.
 async fn check_national(w: &Window) -> Result<()> {
     w.select("import-layout", "national").await?;
@@ -1512,6 +1579,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         state_policy(&w, &shots).await?;
         search(&w, &shots).await?;
         let imported = import(&w, &shots).await?;
+        gi_registry(&w, &shots).await?;
         export(&w, &harness.scratch()?).await?;
         long_lists(&w, &shots, &harness.scratch()?).await?;
         backup_and_restore(&w, &shots, &harness).await?;

@@ -14,9 +14,9 @@ use std::sync::{Mutex, MutexGuard};
 use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid};
 use odop_exchange::{ExchangeError, ImportOptions, ImportReport, LgdReport};
 use odop_store::{
-    BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, HistoryEntry,
-    Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved, SellerQuery, SellerRow,
-    Stats, Store, StoreError,
+    BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, GiFinding,
+    HistoryEntry, Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved, SellerQuery,
+    SellerRow, Stats, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -181,6 +181,13 @@ pub fn product_detail(store: Shared<'_>, id: Id) -> Result<ProductDetail, Comman
     Ok(lock(store).product_detail(id)?)
 }
 
+/// What the GI registry says of a product's GI status: nothing, or a finding with the entries
+/// that fit it.
+#[tauri::command(async)]
+pub fn product_gi(store: Shared<'_>, id: Id) -> Result<Option<GiFinding>, CommandError> {
+    Ok(lock(store).gi_finding(id)?)
+}
+
 /// A window of the seller list with the total.
 #[tauri::command(async)]
 pub fn seller_page(store: Shared<'_>, query: SellerQuery) -> Result<Page<SellerRow>, CommandError> {
@@ -244,6 +251,7 @@ pub enum ImportSource {
     Gaps { path: PathBuf },
     Actions { path: PathBuf },
     Policies { path: PathBuf },
+    Gi { path: PathBuf },
     Lgd { states: PathBuf, districts: PathBuf },
 }
 
@@ -319,6 +327,11 @@ fn import_on(
                 WHO,
                 dry_run,
             )?))
+        }
+        ImportSource::Gi { path } => {
+            return Ok(ImportResult::Rows(
+                odop_exchange::import_gi(&mut store, &meant(&path), options)?.into_findings(),
+            ))
         }
         ImportSource::National { path } => (EntityKind::Product, path),
         ImportSource::Sellers { path } => (EntityKind::Seller, path),

@@ -57,6 +57,7 @@ fn main() -> anyhow::Result<()> {
             commands::district_rows,
             commands::district_detail,
             commands::product_detail,
+            commands::product_gi,
             commands::seller_page,
             commands::record_page,
             commands::record_fields,

@@ -178,44 +178,26 @@ impl Store {
         };
         for p in products {
             let own = by_state.get(&p.state).map_or(&[][..], Vec::as_slice);
-            let found = candidates(&gazetteer, &places, &p, own);
-            let clear = gi_clear(&found.iter().map(|c| c.score).collect::<Vec<_>>());
-            let named_in_registry = p.gi.registry_name.as_deref().map(|name| {
-                let key = name_key(name);
-                own.iter().any(|e| name_key(&e.name) == key)
-            });
-            let issue = match (p.gi.registered, named_in_registry) {
-                (true, Some(true)) => {
-                    check.named += 1;
-                    None
-                }
-                (_, Some(false)) => Some(GiIssue::NotInRegistry),
-                (true, None) if found.is_empty() => Some(GiIssue::NoEntry),
-                (true, None) => Some(GiIssue::Unnamed),
-                (false, Some(true)) => Some(GiIssue::MaybeRegistered),
-                (false, None) => found
-                    .first()
-                    .filter(|c| c.score >= GI_STRONG)
-                    .map(|_| GiIssue::MaybeRegistered),
-            };
-            if let Some(issue) = issue {
-                check.findings.push(GiFinding {
-                    product: p.id,
-                    district_name: gazetteer
-                        .district(p.district)
-                        .map_or_else(|| p.district.to_string(), |d| d.name.clone()),
-                    name: p.name,
-                    state: p.state,
-                    district: p.district,
-                    registered: p.gi.registered,
-                    registry_name: p.gi.registry_name,
-                    issue,
-                    candidates: found,
-                    clear,
-                });
+            match finding(&gazetteer, &places, p, own) {
+                Ok(found) => check.findings.push(found),
+                Err(Named) => check.named += 1,
+                Err(Fine) => {}
             }
         }
         Ok(check)
+    }
+
+    /// What the check finds for one product; `None` when it has nothing to say.
+    pub fn gi_finding(&self, id: Id) -> Result<Option<GiFinding>, StoreError> {
+        let Some(product) = self.get::<Product>(id)? else {
+            return Err(StoreError::NotFound {
+                kind: odop_domain::EntityKind::Product,
+                id,
+            });
+        };
+        let gazetteer = self.gazetteer()?;
+        let own = self.gi_registry(Some(product.state))?;
+        Ok(finding(&gazetteer, &places(&gazetteer), product, &own).ok())
     }
 
     /// Gives each GI-registered product without a registry name the name of the one entry that
@@ -245,6 +227,55 @@ impl Store {
         edit.commit()?;
         Ok(settle)
     }
+}
+
+/// Why the check has nothing to say about a product.
+enum Quiet {
+    /// Marked GI-registered under a name the registry has.
+    Named,
+    /// Neither marked nor fitting any entry well.
+    Fine,
+}
+use Quiet::{Fine, Named};
+
+/// What the check says about one product, given its state's registry entries.
+fn finding(
+    gazetteer: &Gazetteer,
+    places: &GiPlaces,
+    p: Product,
+    own: &[GiEntry],
+) -> Result<GiFinding, Quiet> {
+    let found = candidates(gazetteer, places, &p, own);
+    let clear = gi_clear(&found.iter().map(|c| c.score).collect::<Vec<_>>());
+    let named_in_registry = p.gi.registry_name.as_deref().map(|name| {
+        let key = name_key(name);
+        own.iter().any(|e| name_key(&e.name) == key)
+    });
+    let issue = match (p.gi.registered, named_in_registry) {
+        (true, Some(true)) => return Err(Named),
+        (_, Some(false)) => GiIssue::NotInRegistry,
+        (true, None) if found.is_empty() => GiIssue::NoEntry,
+        (true, None) => GiIssue::Unnamed,
+        (false, Some(true)) => GiIssue::MaybeRegistered,
+        (false, None) if found.first().is_some_and(|c| c.score >= GI_STRONG) => {
+            GiIssue::MaybeRegistered
+        }
+        (false, None) => return Err(Fine),
+    };
+    Ok(GiFinding {
+        product: p.id,
+        district_name: gazetteer
+            .district(p.district)
+            .map_or_else(|| p.district.to_string(), |d| d.name.clone()),
+        name: p.name,
+        state: p.state,
+        district: p.district,
+        registered: p.gi.registered,
+        registry_name: p.gi.registry_name,
+        issue,
+        candidates: found,
+        clear,
+    })
 }
 
 fn registry_in(conn: &Connection, state: Option<StateCode>) -> Result<Vec<GiEntry>, StoreError> {

@@ -7,7 +7,7 @@ import { t, num, errorText, problemHeadline, flagReasonText, accountText } from 
 import { listen, pickFile, pickSaveFile, BACKUPS } from "../api.js";
 import { when } from "./dashboard.js";
 
-const LAYOUTS = ["national", "sellers", "lgd", "workshops", "stories", "gaps", "actions", "policies"];
+const LAYOUTS = ["national", "sellers", "lgd", "gi", "workshops", "stories", "gaps", "actions", "policies"];
 // Each kind of record, by the name the app's export command takes, and its label's key.
 const EXPORTS = [["product", "products"], ["seller", "sellers"], ["workshop", "workshops"],
   ["story", "stories"], ["gap", "gaps"], ["action", "actions"], ["policy", "policies"]];

@@ -21,14 +21,53 @@ function photoOf(p, bytes) {
   return h("figure", { class: "photo-slot" }, img);
 }
 
+/** What the GI registry says of the product's GI status, with a button to take each entry
+ * that fits it as its registry name (an ordinary edit, which syncs); nothing when all is well. */
+function giNote(ctx, p, finding) {
+  if (!finding) return null;
+  const take = (c) => {
+    const use = h("button", { type: "button", class: "button", "data-testid": "gi-take", "data-name": c.name },
+      p.gi?.registered ? t("gi.take") : t("gi.take_registered"));
+    use.addEventListener("click", async () => {
+      use.disabled = true;
+      try {
+        await ctx.call("save_record", {
+          kind: "product",
+          id: p.id,
+          fields: { "gi.registered": "yes", "gi.registry_name": c.name },
+        });
+        ctx.navigate(`#/product/${p.id}`, t("gi.taken", { name: c.name }));
+      } catch (error) {
+        use.disabled = false;
+        ctx.showError(error);
+      }
+    });
+    return h("li", { "data-testid": "gi-candidate" },
+      h("span", { class: "gi-name" }, c.name), " ",
+      h("span", { class: "count" }, t("gi.fit", { n: Math.round(c.score * 100) })), " ", use);
+  };
+  const said = {
+    unnamed: t("gi.unnamed"),
+    not_in_registry: t("gi.not_in_registry", { name: finding.registry_name ?? "" }),
+    no_entry: t("gi.no_entry"),
+    maybe_registered: t("gi.maybe_registered"),
+  }[finding.issue];
+  return h("aside", { class: "gi-note", "data-testid": "gi-note", "data-issue": finding.issue },
+    h("p", {}, said),
+    finding.candidates.length
+      ? h("ul", { class: "gi-candidates" }, finding.candidates.slice(0, 3).map(take))
+      : null);
+}
+
 export async function render(view, id, ctx) {
   const gen = ctx.generation();
-  const [detail, sellers, stories, sync, photo] = await Promise.all([
+  const [detail, sellers, stories, sync, photo, gi] = await Promise.all([
     ctx.call("product_detail", { id }),
     ctx.call("seller_page", { query: { product: id, limit: 200 } }),
     ctx.call("record_page", { kind: "story", query: { product: id, limit: 50 } }),
     ctx.call("sync_state", { kind: "product", id }),
     ctx.call("product_photo", { id }),
+    ctx.call("product_gi", { id }),
   ]);
   if (!ctx.current(gen)) return;
   const p = detail.product;
@@ -64,12 +103,14 @@ export async function render(view, id, ctx) {
         h("span", { class: "spacer" }),
         edit, remove),
       h("div", { class: "detail-grid" },
-        h("dl", { class: "facts" },
-          fact(t("col.sector"), word("sector", p.sector)),
-          fact(t("col.district"), `${detail.district_name} (${p.district})`),
-          fact(t("product.description"), p.description, "product-description"),
-          fact(t("product.gi_name"), p.gi?.registry_name),
-          fact(t("product.ministry"), p.ministry)),
+        h("div", {},
+          h("dl", { class: "facts" },
+            fact(t("col.sector"), word("sector", p.sector)),
+            fact(t("col.district"), `${detail.district_name} (${p.district})`),
+            fact(t("product.description"), p.description, "product-description"),
+            fact(t("product.gi_name"), p.gi?.registry_name, "product-gi-name"),
+            fact(t("product.ministry"), p.ministry)),
+          giNote(ctx, p, gi)),
         h("div", { class: "detail-side" },
           photoOf(p, photo),
           h("div", { class: "brochure-slot", "data-testid": "brochure-slot" },
