@@ -102,6 +102,7 @@ enum What {
 #[derive(Debug)]
 pub struct Data {
     pub national: PathBuf,
+    pub gi: PathBuf,
     pub states: PathBuf,
     pub districts: PathBuf,
 }
@@ -110,10 +111,11 @@ impl Data {
     fn find(dir: &Path) -> Result<Data> {
         let data = Data {
             national: dir.join("odop_products_v31_20250707.csv"),
+            gi: dir.join("gi_registered_india_2025-10.csv"),
             states: dir.join("lgd_states_2022-02.csv"),
             districts: dir.join("lgd_districts_2022-12.csv"),
         };
-        for f in [&data.national, &data.states, &data.districts] {
+        for f in [&data.national, &data.gi, &data.states, &data.districts] {
             if !f.is_file() {
                 bail!(
                     "{} is missing (point --data at the shared data folder)",

@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use odop_domain::Id;
-use odop_exchange::{import_lgd, import_national, ImportOptions, NATIONAL_COLUMNS};
+use odop_exchange::{import_gi, import_lgd, import_national, ImportOptions, NATIONAL_COLUMNS};
 use odop_sheet::read_table;
-use odop_store::Store;
+use odop_store::{ProductFilter, Store};
 use serde_json::{json, Map, Value};
 
 use crate::measure::{self, fmt_ms, fmt_rate, median, ms, rate, round, Section};
@@ -21,6 +21,9 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
     let mut import_times = Vec::new();
     let mut read_times = Vec::new();
     let mut summary = None;
+    let (mut gi_import_times, mut gi_check_times, mut products_read_times) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let (mut gi_entries, mut gi_findings) = (0, 0);
     for _ in 0..runs {
         let dir = tempfile::tempdir()?;
         let mut store = Store::open(&dir.path().join("odop.sqlite3"))?;
@@ -34,6 +37,21 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
         let start = Instant::now();
         read_table(&data.national, NATIONAL_COLUMNS)?;
         read_times.push(start.elapsed());
+
+        // The GI registry's list, then every product checked against it, beside a plain read
+        // of every product: what the matching adds to looking at each product once.
+        let start = Instant::now();
+        let report = import_gi(&mut store, &data.gi, ImportOptions::new("bench"))?;
+        gi_import_times.push(start.elapsed());
+        gi_entries = report.summary.imported;
+        let start = Instant::now();
+        let check = store.gi_check(None)?;
+        gi_check_times.push(start.elapsed());
+        gi_findings = check.findings.len();
+        let start = Instant::now();
+        let all = store.products(&ProductFilter::default())?;
+        products_read_times.push(start.elapsed());
+        anyhow::ensure!(all.len() == check.products, "the check saw other products");
     }
     let summary = summary.context("no runs")?;
 
@@ -52,6 +70,8 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
         })?);
     }
 
+    let (gi_import, gi_check) = (median(gi_import_times), median(gi_check_times));
+    let products_read = median(products_read_times);
     let import = median(import_times);
     let read = median(read_times);
     let raw = median(raw_times);
@@ -77,6 +97,12 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
             "raw_ms": round(ms(raw), 3),
             "raw_rows_per_s": round(raw_rate, 1),
             "import_over_raw_rate": round(ratio, 4),
+            "gi_entries": gi_entries,
+            "gi_import_ms": round(ms(gi_import), 3),
+            "gi_check_ms": round(ms(gi_check), 3),
+            "gi_findings": gi_findings,
+            "products_read_ms": round(ms(products_read), 3),
+            "gi_check_over_products_read": round(gi_check.as_secs_f64() / products_read.as_secs_f64(), 2),
         }),
     );
     s.line(
@@ -106,6 +132,20 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
         "import rate / raw rate",
         percent(ratio),
         format!("{:.1}x slower", 1.0 / ratio),
+    );
+    s.line(
+        &format!("GI registry list loaded ({gi_entries} entries)"),
+        fmt_ms(gi_import),
+        "",
+    );
+    s.line(
+        &format!("every product checked against it ({gi_findings} findings)"),
+        fmt_ms(gi_check),
+        format!(
+            "{:.1}x a plain read of them ({})",
+            gi_check.as_secs_f64() / products_read.as_secs_f64(),
+            fmt_ms(products_read)
+        ),
     );
     Ok(s)
 }
