@@ -176,6 +176,9 @@ impl Store {
             named: 0,
             findings: Vec::new(),
         };
+        if !self.has_gi_registry()? {
+            return Ok(check);
+        }
         for p in products {
             let own = by_state.get(&p.state).map_or(&[][..], Vec::as_slice);
             match finding(&gazetteer, &places, p, own) {
@@ -195,9 +198,22 @@ impl Store {
                 id,
             });
         };
+        // With no registry loaded there is nothing to say, not "nothing resembles it".
+        if !self.has_gi_registry()? {
+            return Ok(None);
+        }
         let gazetteer = self.gazetteer()?;
         let own = self.gi_registry(Some(product.state))?;
         Ok(finding(&gazetteer, &places(&gazetteer), product, &own).ok())
+    }
+
+    /// Whether a GI registry list has been loaded.
+    pub fn has_gi_registry(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT EXISTS (SELECT 1 FROM gi_registry)", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Gives each GI-registered product without a registry name the name of the one entry that
@@ -410,5 +426,29 @@ mod tests {
         drop(edit);
         assert!(err.to_string().contains("GI registry entry 4"), "{err}");
         assert_eq!(store.gi_registry(None).unwrap(), first);
+    }
+
+    #[test]
+    fn without_a_registry_the_check_says_nothing_of_any_product() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.load_sample("t").unwrap();
+        let products = store.products(&ProductFilter::default()).unwrap();
+        let tagged = products.iter().find(|p| p.gi.registered).unwrap();
+        assert_eq!(store.gi_finding(tagged.id).unwrap(), None);
+        let check = store.gi_check(None).unwrap();
+        assert_eq!((check.entries, check.findings.len()), (0, 0));
+
+        // Once one is loaded, a tagged product's name the registry lacks is said to be so.
+        let mut edit = store.edit("t").unwrap();
+        edit.replace_gi_registry(&[entry(1, "Zzyzx Qwerty", &[tagged.state.0])])
+            .unwrap();
+        edit.commit().unwrap();
+        let found = store.gi_finding(tagged.id).unwrap().unwrap();
+        let expected = match tagged.gi.registry_name {
+            Some(_) => GiIssue::NotInRegistry,
+            None => GiIssue::NoEntry,
+        };
+        assert_eq!(found.issue, expected);
+        assert!(found.candidates.is_empty());
     }
 }
