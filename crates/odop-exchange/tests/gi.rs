@@ -2,36 +2,13 @@
 //! `../shared/data`: every row accounted for, and products checked and named against it.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use odop_domain::{name_key, Product, StateCode};
-use odop_exchange::{import_gi, import_lgd, import_national, Fate, ImportOptions, ImportReport};
+use odop_exchange::{import_gi, import_national, Fate, ImportOptions, ImportReport};
 use odop_store::{GiIssue, ProductFilter, Store};
 
-fn data(name: &str) -> PathBuf {
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
-    let path = dir.join("../../../shared/data").join(name);
-    assert!(
-        path.exists(),
-        "the shared data file {} is missing: the tests read it from ../shared/data beside the repository",
-        path.display()
-    );
-    path
-}
-
-fn with_places() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
-    import_lgd(
-        &mut store,
-        &data("lgd_states_2022-02.csv"),
-        &data("lgd_districts_2022-12.csv"),
-        "test",
-        false,
-    )
-    .unwrap();
-    store
-}
+mod support;
+use support::{data, with_places};
 
 fn registry(store: &mut Store) -> ImportReport {
     import_gi(

@@ -1,42 +1,15 @@
 //! The real national ODOP list against the real LGD lists, read from `../shared/data`.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use odop_domain::name_key;
-use odop_exchange::{import_lgd, import_national, Fate, ImportOptions, ImportReport};
+use odop_exchange::{import_national, Fate, ImportOptions, ImportReport};
 use odop_sheet::{read_table, Column};
 use odop_store::Store;
 
-/// This package's folder, asked of cargo at run time: a test built from another checkout that
-/// shares the target directory would otherwise read that checkout's files.
-fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
-}
-
-fn data(name: &str) -> PathBuf {
-    let path = manifest_dir().join("../../../shared/data").join(name);
-    assert!(
-        path.exists(),
-        "the shared data file {} is missing: the tests read it from ../shared/data beside the repository",
-        path.display()
-    );
-    path
-}
-
-fn with_places() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
-    import_lgd(
-        &mut store,
-        &data("lgd_states_2022-02.csv"),
-        &data("lgd_districts_2022-12.csv"),
-        "test",
-        false,
-    )
-    .unwrap();
-    store
-}
+mod support;
+use support::{data, with_places};
 
 fn import(store: &mut Store, path: &Path) -> ImportReport {
     import_national(store, path, ImportOptions::new("test")).unwrap()
