@@ -13,6 +13,8 @@ const COMMANDS: &[&str] = &[
     "district_detail",
     "product_detail",
     "product_gi",
+    "gi_check",
+    "gi_name_them",
     "seller_page",
     "record_page",
     "record_fields",

@@ -941,6 +941,39 @@ async fn gi_registry(w: &Window, shots: &Path) -> Result<()> {
         "no notice says the name was set"
     );
     w.shot(shots, "18c-product-gi-named").await?;
+
+    // The whole check, from the dashboard's GI panel, for Jammu and Kashmir.
+    w.go("dashboard").await?;
+    w.click("gi-check-link").await?;
+    w.find("gi-summary").await?;
+    w.select("gi-state", "1").await?;
+    w.wait_until(
+        "location.hash === '#/gi/1' && document.querySelector('[data-testid=gi-summary]')",
+        "the check of one state",
+    )
+    .await?;
+    let rows = w
+        .eval(
+            "const rows = [...document.querySelectorAll('[data-testid=gi-finding]')]; \
+             return { rows: rows.length, kani: rows.some((r) => r.textContent.includes('Kani Shawls')), \
+                      clear: document.querySelectorAll('[data-testid=gi-finding][data-issue=unnamed] .badge').length };",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        rows["rows"].as_u64() > Some(0)
+            && rows["kani"] == false
+            && rows["clear"].as_u64() > Some(0),
+        "the check of Jammu and Kashmir shows {rows}"
+    );
+    w.shot(shots, "18d-gi-check").await?;
+    w.click("gi-name-them").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=notice]')?.textContent.includes('GI registry') && \
+         document.querySelectorAll('[data-testid=gi-finding][data-issue=unnamed] .badge').length === 0",
+        "the clear names taken",
+    )
+    .await?;
     // The export comes next, on the screen it shares with the import.
     w.go("import").await
 }

@@ -15,6 +15,7 @@ import * as importer from "./js/views/importer.js";
 import * as firstRun from "./js/views/first-run.js";
 import * as sync from "./js/views/sync.js";
 import * as brochure from "./js/views/brochure.js";
+import * as gi from "./js/views/gi.js";
 
 const $ = (id) => document.getElementById(id);
 const view = $("view");
@@ -36,6 +37,7 @@ const ROUTES = {
   welcome: (arg, ctx) => firstRun.render(view, ctx),
   sync: (arg, ctx) => sync.render(view, ctx),
   brochure: (arg, ctx) => brochure.render(view, arg, ctx),
+  gi: (arg, ctx) => gi.render(view, ctx, arg),
 };
 const NAV_ORDER = ["dashboard", "districts", "sellers", "workshops", "stories", "gaps", "actions", "search", "import"];
 

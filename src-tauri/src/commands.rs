@@ -11,12 +11,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid};
+use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid, StateCode};
 use odop_exchange::{ExchangeError, ImportOptions, ImportReport, LgdReport};
 use odop_store::{
-    BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, GiFinding,
-    HistoryEntry, Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved, SellerQuery,
-    SellerRow, Stats, Store, StoreError,
+    BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, GiCheck,
+    GiFinding, HistoryEntry, Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved,
+    SellerQuery, SellerRow, Stats, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -179,6 +179,18 @@ pub fn district_detail(store: Shared<'_>, code: u32) -> Result<DistrictDetail, C
 #[tauri::command(async)]
 pub fn product_detail(store: Shared<'_>, id: Id) -> Result<ProductDetail, CommandError> {
     Ok(lock(store).product_detail(id)?)
+}
+
+/// Every product (of one state, or of all) checked against the GI registry.
+#[tauri::command(async)]
+pub fn gi_check(store: Shared<'_>, state: Option<u16>) -> Result<GiCheck, CommandError> {
+    Ok(lock(store).gi_check(state.map(StateCode))?)
+}
+
+/// Takes the registry's name for each GI-registered product it clearly fits; gives those named.
+#[tauri::command(async)]
+pub fn gi_name_them(store: Shared<'_>, state: Option<u16>) -> Result<Vec<GiFinding>, CommandError> {
+    Ok(lock(store).name_gis(state.map(StateCode), WHO)?)
 }
 
 /// What the GI registry says of a product's GI status: nothing, or a finding with the entries

@@ -58,6 +58,8 @@ fn main() -> anyhow::Result<()> {
             commands::district_detail,
             commands::product_detail,
             commands::product_gi,
+            commands::gi_check,
+            commands::gi_name_them,
             commands::seller_page,
             commands::record_page,
             commands::record_fields,

@@ -108,10 +108,11 @@ pub fn outcome(o: &Outcome) -> String {
 
 /// The GI check: what was looked at, then each finding under its heading.
 pub fn gi_check(check: &GiCheck, named: &[GiFinding]) -> String {
+    if !check.registry_loaded {
+        return "no GI registry is loaded; load its list with `odop import gi FILE`".to_owned();
+    }
     if check.entries == 0 {
-        return "the GI registry holds no entry for these states; load its list with \
-                `odop import gi FILE`"
-            .to_owned();
+        return "the GI registry holds no entry for this state".to_owned();
     }
     let mut out = String::new();
     for f in named {

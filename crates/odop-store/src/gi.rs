@@ -59,6 +59,8 @@ pub struct GiFinding {
 /// The account of a check of products against the GI registry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GiCheck {
+    /// Whether a registry list has been loaded at all.
+    pub registry_loaded: bool,
     /// Registry entries of the states checked.
     pub entries: usize,
     pub products: usize,
@@ -171,12 +173,13 @@ impl Store {
             ..ProductFilter::default()
         })?;
         let mut check = GiCheck {
+            registry_loaded: self.has_gi_registry()?,
             entries: entries.len(),
             products: products.len(),
             named: 0,
             findings: Vec::new(),
         };
-        if !self.has_gi_registry()? {
+        if !check.registry_loaded {
             return Ok(check);
         }
         for p in products {

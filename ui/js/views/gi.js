@@ -1,0 +1,90 @@
+// Every product checked against the GI registry: what the registry makes of each one's GI
+// status, for one state or all, with the clear names taken in one step.
+
+import { h, fill, arrowKeys } from "../dom.js";
+import { t, num, stateName, byStateName } from "../i18n.js";
+
+/** The findings' kinds, in the order a department works through them. */
+const ISSUES = ["unnamed", "not_in_registry", "maybe_registered", "no_entry"];
+
+function fits(f) {
+  if (!f.candidates.length) return t("gi.none_fits");
+  return f.candidates.slice(0, 3)
+    .map((c) => `${c.name} (${t("gi.fit", { n: Math.round(c.score * 100) })})`)
+    .join("; ");
+}
+
+function table(findings) {
+  const body = h("tbody", {}, findings.map((f) =>
+    h("tr", { "data-testid": "gi-finding", "data-issue": f.issue, "data-product": f.product, tabindex: 0 },
+      h("td", {}, h("a", { href: `#/product/${f.product}` }, f.name)),
+      h("td", {}, f.district_name),
+      h("td", {}, f.registry_name ?? ""),
+      // Only an unnamed product's clear fit is taken by the button above the lists.
+      h("td", { class: "gi-fits" }, fits(f),
+        f.clear && f.issue === "unnamed" ? h("span", { class: "badge badge-gi" }, t("gi.clear")) : null))));
+  arrowKeys(body, "tr");
+  return h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col" }, t("col.name")),
+      h("th", { scope: "col" }, t("col.district")),
+      h("th", { scope: "col" }, t("product.gi_name")),
+      h("th", { scope: "col" }, t("gi.fits")))),
+    body));
+}
+
+/** `#/gi` checks every state's products; `#/gi/CODE` one state's. */
+export async function render(view, ctx, arg = "") {
+  const gen = ctx.generation();
+  const state = /^\d+$/.test(arg) ? Number(arg) : null;
+  const [choices, check] = await Promise.all([ctx.choices(), ctx.call("gi_check", { state })]);
+  if (!ctx.current(gen)) return;
+
+  const states = byStateName(choices.states, (s) => s.code, (s) => s.name);
+  const pick = h("select", { "data-testid": "gi-state", "aria-label": t("col.state") },
+    h("option", { value: "" }, t("gi.all_states")),
+    states.map((s) => h("option", { value: String(s.code), selected: s.code === state }, stateName(s.code, s.name))));
+  pick.addEventListener("change", () => ctx.navigate(pick.value ? `#/gi/${pick.value}` : "#/gi"));
+
+  const head = h("div", { class: "detail-head" },
+    h("h2", {}, t("gi.title")),
+    h("span", { class: "spacer" }),
+    h("label", { class: "field-inline" }, h("span", {}, t("col.state")), pick));
+  if (!check.registry_loaded) {
+    fill(view, h("section", { class: "panel detail", "data-testid": "gi-check" }, head,
+      h("p", { class: "empty", "data-testid": "gi-no-registry" }, t("gi.no_registry"), " ",
+        h("a", { href: "#/import" }, t("nav.import")))));
+    return;
+  }
+
+  const clear = check.findings.filter((f) => f.issue === "unnamed" && f.clear).length;
+  const nameThem = h("button", { type: "button", class: "button button-primary", "data-testid": "gi-name-them", hidden: clear === 0 },
+    t("gi.name_them", { n: num(clear) }));
+  nameThem.addEventListener("click", async () => {
+    nameThem.disabled = true;
+    try {
+      const named = await ctx.call("gi_name_them", { state });
+      ctx.navigate(location.hash, t("gi.named", { n: num(named.length) }));
+    } catch (error) {
+      nameThem.disabled = false;
+      ctx.showError(error);
+    }
+  });
+
+  const sections = ISSUES.map((issue) => {
+    const found = check.findings.filter((f) => f.issue === issue);
+    if (!found.length) return null;
+    return h("section", { class: "gi-section", "data-testid": `gi-${issue}` },
+      h("h3", {}, t(`gi.section.${issue}`, { n: num(found.length) })),
+      table(found));
+  });
+  fill(view, h("section", { class: "panel detail", "data-testid": "gi-check" },
+    head,
+    h("p", { class: "hint" }, t("gi.about")),
+    h("div", { class: "wizard-row" },
+      h("p", { class: "count", "data-testid": "gi-summary" }, t("gi.summary", {
+        entries: num(check.entries), products: num(check.products), named: num(check.named),
+      })),
+      nameThem),
+    check.findings.length ? sections : h("p", { class: "empty" }, t("gi.all_well"))));
+}
