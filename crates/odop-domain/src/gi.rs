@@ -64,14 +64,37 @@ pub const GI_STRONG: f64 = 0.75;
 /// How far a strong match must stand above the next one to be the product's GI without asking.
 pub const GI_MARGIN: f64 = 0.15;
 
-/// What a product is matched by: its name, the district it comes from, the names of its
-/// state (which GI names often carry and lists leave out: "Arunachal Orange" for "Orange"), and
-/// the words of every district's name.
+/// A name's words as the matcher compares them: lower case, noise words out, plurals made
+/// singular, and the words of its states' names left out (unless that leaves none), since GI
+/// names often carry them and lists leave them out ("Arunachal Orange" for "Orange").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GiTerms(Vec<String>);
+
+impl GiTerms {
+    /// The terms of `name`, without the words of `states`' names.
+    pub fn of<'a>(name: &str, states: impl IntoIterator<Item = &'a str>) -> GiTerms {
+        let state: Vec<String> = states.into_iter().flat_map(words).collect();
+        let all = words(name);
+        let kept: Vec<String> = all
+            .iter()
+            .filter(|w| !state.iter().any(|s| alike(w, s)))
+            .cloned()
+            .collect();
+        GiTerms(if kept.is_empty() { all } else { kept })
+    }
+
+    /// Every word of some place names, as they stand: a district's name and its other names.
+    pub fn of_places<'a>(names: impl IntoIterator<Item = &'a str>) -> GiTerms {
+        GiTerms(names.into_iter().flat_map(words).collect())
+    }
+}
+
+/// What a product is matched by: its name's terms, the words of the district it comes from,
+/// and the words of every district's name.
 #[derive(Debug, Clone, Copy)]
 pub struct GiProbe<'a> {
-    pub product: &'a str,
-    pub district: &'a [String],
-    pub state: &'a [String],
+    pub product: &'a GiTerms,
+    pub district: &'a GiTerms,
     pub places: &'a GiPlaces,
 }
 
@@ -100,27 +123,11 @@ impl GiPlaces {
 /// the product's own name is in it. Most of it is how much of the GI's name the product and its
 /// district account for, the rest how much of the product's name the GI accounts for. A GI
 /// named after another district scores less than a suggestion is worth.
-pub fn gi_score(probe: GiProbe<'_>, gi_name: &str) -> Option<f64> {
-    let state: Vec<String> = probe.state.iter().flat_map(|s| words(s)).collect();
-    let without_state = |name: &str| {
-        let all = words(name);
-        let kept: Vec<String> = all
-            .iter()
-            .filter(|w| !state.iter().any(|s| alike(w, s)))
-            .cloned()
-            .collect();
-        if kept.is_empty() {
-            all
-        } else {
-            kept
-        }
-    };
-    let product = without_state(probe.product);
-    let gi = without_state(gi_name);
+pub fn gi_score(probe: GiProbe<'_>, gi: &GiTerms) -> Option<f64> {
+    let (product, gi, district) = (&probe.product.0, &gi.0, &probe.district.0);
     if product.is_empty() || gi.is_empty() {
         return None;
     }
-    let district: Vec<String> = probe.district.iter().flat_map(|d| words(d)).collect();
     let product_in_gi = product
         .iter()
         .filter(|p| gi.iter().any(|g| alike(p, g)))
@@ -128,7 +135,7 @@ pub fn gi_score(probe: GiProbe<'_>, gi_name: &str) -> Option<f64> {
     if product_in_gi == 0 {
         return None;
     }
-    let accounted = |g: &String| product.iter().chain(&district).any(|p| alike(p, g));
+    let accounted = |g: &String| product.iter().chain(district).any(|p| alike(p, g));
     let gi_accounted = gi.iter().filter(|g| accounted(g)).count();
     let elsewhere = gi
         .iter()
@@ -248,6 +255,8 @@ mod tests {
     use super::*;
 
     fn score(product: &str, district: &str, state: &str, gi: &str) -> Option<f64> {
+        let product = GiTerms::of(product, [state]);
+        let district = GiTerms::of_places([district]);
         let places = GiPlaces::new([
             "Darjeeling",
             "Jalpaiguri",
@@ -258,16 +267,13 @@ mod tests {
             "Krishna",
             "Nandyal",
         ]);
-        let district = [district.to_owned()];
-        let state = [state.to_owned()];
         gi_score(
             GiProbe {
-                product,
+                product: &product,
                 district: &district,
-                state: &state,
                 places: &places,
             },
-            gi,
+            &GiTerms::of(gi, [state]),
         )
     }
 

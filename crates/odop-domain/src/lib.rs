@@ -26,7 +26,7 @@ pub use date::Date;
 pub use entity::{Checked, Entity, EntityKind, Fields, Reference};
 pub use geo::{District, DistrictCode, Gazetteer, PlaceProblem, State, StateCode, StateKind};
 pub use gi::{
-    canonical_goods, gi_clear, gi_score, GiEntry, GiPlaces, GiProbe, GI_MARGIN, GI_STRONG,
+    canonical_goods, gi_clear, gi_score, GiEntry, GiPlaces, GiProbe, GiTerms, GI_MARGIN, GI_STRONG,
     GI_SUGGEST,
 };
 pub use id::Id;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use odop_domain::{
-    gi_clear, gi_score, DistrictCode, Gazetteer, GiEntry, GiPlaces, GiProbe, Id, Product,
+    gi_clear, gi_score, DistrictCode, Gazetteer, GiEntry, GiPlaces, GiProbe, GiTerms, Id, Product,
     StateCode, GI_STRONG, GI_SUGGEST,
 };
 use rusqlite::{params, Connection};
@@ -145,26 +145,14 @@ impl Store {
         registry_in(self.conn(), state)
     }
 
-    /// The registry entries that fit a product, best first.
-    pub fn gi_candidates(&self, product: &Product) -> Result<Vec<GiCandidate>, StoreError> {
-        let entries = self.gi_registry(Some(product.state))?;
-        let gazetteer = self.gazetteer()?;
-        Ok(candidates(
-            &gazetteer,
-            &places(&gazetteer),
-            product,
-            &entries,
-        ))
-    }
-
     /// Checks every product (of one state, or of all) against the registry.
     pub fn gi_check(&self, state: Option<StateCode>) -> Result<GiCheck, StoreError> {
         let gazetteer = self.gazetteer()?;
         let places = places(&gazetteer);
         let entries = self.gi_registry(state)?;
-        let mut by_state: HashMap<StateCode, Vec<GiEntry>> = HashMap::new();
-        for e in &entries {
-            for s in &e.states {
+        let mut by_state: HashMap<StateCode, Vec<Listed>> = HashMap::new();
+        for e in listed(&gazetteer, &entries) {
+            for s in &e.entry.states {
                 by_state.entry(*s).or_default().push(e.clone());
             }
         }
@@ -206,7 +194,7 @@ impl Store {
             return Ok(None);
         }
         let gazetteer = self.gazetteer()?;
-        let own = self.gi_registry(Some(product.state))?;
+        let own = listed(&gazetteer, &self.gi_registry(Some(product.state))?);
         Ok(finding(&gazetteer, &places(&gazetteer), product, &own).ok())
     }
 
@@ -262,13 +250,13 @@ fn finding(
     gazetteer: &Gazetteer,
     places: &GiPlaces,
     p: Product,
-    own: &[GiEntry],
+    own: &[Listed],
 ) -> Result<GiFinding, Quiet> {
     let found = candidates(gazetteer, places, &p, own);
     let clear = gi_clear(&found.iter().map(|c| c.score).collect::<Vec<_>>());
     let named_in_registry = p.gi.registry_name.as_deref().map(|name| {
         let key = name_key(name);
-        own.iter().any(|e| name_key(&e.name) == key)
+        own.iter().any(|e| e.key == key)
     });
     let issue = match (p.gi.registered, named_in_registry) {
         (true, Some(true)) => return Err(Named),
@@ -327,42 +315,69 @@ fn registry_in(conn: &Connection, state: Option<StateCode>) -> Result<Vec<GiEntr
     Ok(entries)
 }
 
+/// A registry entry made ready for matching once, however many products it is matched with.
+#[derive(Debug, Clone)]
+struct Listed {
+    entry: GiEntry,
+    terms: GiTerms,
+    key: String,
+}
+
+fn listed(gazetteer: &Gazetteer, entries: &[GiEntry]) -> Vec<Listed> {
+    entries
+        .iter()
+        .map(|e| Listed {
+            terms: GiTerms::of(&e.name, state_names(gazetteer, &e.states)),
+            key: name_key(&e.name),
+            entry: e.clone(),
+        })
+        .collect()
+}
+
+/// The names (and other names) of some states, as the matcher leaves them out of names.
+fn state_names<'g>(
+    gazetteer: &'g Gazetteer,
+    states: &'g [StateCode],
+) -> impl Iterator<Item = &'g str> + 'g {
+    states
+        .iter()
+        .filter_map(|s| gazetteer.state(*s))
+        .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(String::as_str)))
+}
+
 /// The entries among `entries` that fit the product well enough to offer, best first.
 fn candidates(
     gazetteer: &Gazetteer,
     places: &GiPlaces,
     product: &Product,
-    entries: &[GiEntry],
+    entries: &[Listed],
 ) -> Vec<GiCandidate> {
-    let district: Vec<String> = gazetteer
+    let district = gazetteer
         .district(product.district)
         .map(|d| {
-            std::iter::once(d.name.clone())
-                .chain(d.aliases.clone())
-                .collect()
+            GiTerms::of_places(
+                std::iter::once(d.name.as_str()).chain(d.aliases.iter().map(String::as_str)),
+            )
         })
         .unwrap_or_default();
+    let name = GiTerms::of(
+        &product.name,
+        state_names(gazetteer, std::slice::from_ref(&product.state)),
+    );
+    let probe = GiProbe {
+        product: &name,
+        district: &district,
+        places,
+    };
     let mut found: Vec<GiCandidate> = entries
         .iter()
         .filter_map(|e| {
-            let state: Vec<String> = e
-                .states
-                .iter()
-                .filter_map(|s| gazetteer.state(*s))
-                .flat_map(|s| std::iter::once(s.name.clone()).chain(s.aliases.clone()))
-                .collect();
-            let probe = GiProbe {
-                product: &product.name,
-                district: &district,
-                state: &state,
-                places,
-            };
-            gi_score(probe, &e.name)
+            gi_score(probe, &e.terms)
                 .filter(|s| *s >= GI_SUGGEST)
                 .map(|score| GiCandidate {
-                    number: e.number,
-                    name: e.name.clone(),
-                    goods: e.goods.clone(),
+                    number: e.entry.number,
+                    name: e.entry.name.clone(),
+                    goods: e.entry.goods.clone(),
                     score: (score * 1000.0).round() / 1000.0,
                 })
         })
