@@ -1403,6 +1403,7 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         .map(|r| (format!("#/{r}"), format!("hi-{r}")))
         .collect();
     screens.push(("#/district/187".into(), "hi-district".into()));
+    screens.push(("#/gi/1".into(), "hi-gi-check".into()));
     screens.push((format!("#/product/{product}"), "hi-product".into()));
     screens.push((
         format!("#/brochure/product/{product}"),
