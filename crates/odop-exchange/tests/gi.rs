@@ -190,3 +190,51 @@ fn products_are_checked_against_the_registry_and_clear_names_taken_as_edits() {
     assert_eq!(kani.issue, GiIssue::NotInRegistry);
     assert_eq!(name_key(&kani.candidates[0].name), name_key("Kani Shawl"));
 }
+
+#[test]
+fn hostile_rows_are_flagged_by_column_and_the_rest_loaded() {
+    let mut store = with_places();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gi.csv");
+    let huge = "x".repeat(1 << 20);
+    let text = format!(
+        "S.No,Geographical Indications,Goods,State,State 2\n\
+         1,Darjeeling Tea,Agricultural,West Bengal,\n\
+         2,{huge},Handicraft,Odisha,\n\
+         3,Bell\u{7}Metal,Handicraft,Odisha,\n\
+         four,Kota Doria,Handicraft,Rajasthan,\n\
+         5,Nowhere Silk,Handicraft,,\n\
+         6,=HYPERLINK(\"http://x\"),Handicraft,Goa,Atlantis\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let report = import_gi(&mut store, &path, ImportOptions::new("test")).unwrap();
+    let flags: Vec<(usize, Option<&str>, &str)> = report
+        .flagged()
+        .map(|r| match &r.fate {
+            Fate::Flagged { column, code, .. } => (r.line, column.as_deref(), code.code()),
+            _ => unreachable!(),
+        })
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            (3, Some("Geographical Indications"), "too_long"),
+            (4, Some("Geographical Indications"), "control_character"),
+            (5, Some("S.No"), "bad_format"),
+            (6, Some("State"), "missing"),
+        ]
+    );
+    // A formula-looking name is only text; a place no list knows is left out with a warning.
+    let names: Vec<String> = store
+        .gi_registry(None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(names, ["Darjeeling Tea", "=HYPERLINK(\"http://x\")"]);
+    let last = report.rows.last().unwrap();
+    assert!(
+        last.warnings.iter().any(|w| w.contains("Atlantis")),
+        "{last:?}"
+    );
+}
