@@ -47,10 +47,10 @@ enum Command {
         #[arg(long)]
         sample: bool,
     },
-    /// Import a file: the LGD lists, the national product list, sellers, workshops, stories, gaps,
-    /// actions or policies.
-    #[command(subcommand)]
-    Import(Import),
+    /// Import a file: the LGD lists, the national product list, the GI registry, sellers,
+    /// workshops, stories, gaps, actions or policies. Given alone, the file's list is told
+    /// from its header.
+    Import(ImportArgs),
     /// Export one kind of record to CSV or XLSX (by the file's extension); each re-imports.
     Export {
         what: ExportWhat,
@@ -155,6 +155,16 @@ enum Command {
         #[arg(long)]
         take_over: bool,
     },
+}
+
+/// `odop import FILE` tells the list from its header; `odop import LIST FILE` names it.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct ImportArgs {
+    #[command(subcommand)]
+    list: Option<Import>,
+    #[command(flatten)]
+    file: Option<ImportFile>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -424,20 +434,48 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
                 },
             );
         }
-        Command::Import(Import::Lgd {
-            states,
-            districts,
-            dry_run,
+        Command::Import(ImportArgs {
+            list: None,
+            file: Some(args),
+        }) => {
+            let layout = odop_exchange::recognise(&args.file)?;
+            if !out.json() {
+                eprintln!("{} holds {}", args.file.display(), layout.describe());
+            }
+            import_with(&mut store, &who, &args, out, |store, path, options| {
+                odop_exchange::import_layout(store, layout, path, options)
+            })?;
+        }
+        Command::Import(ImportArgs {
+            list: None,
+            file: None,
+        }) => {
+            anyhow::bail!("name the file to import: `odop import FILE` (see `odop import --help`)")
+        }
+        Command::Import(ImportArgs {
+            list:
+                Some(Import::Lgd {
+                    states,
+                    districts,
+                    dry_run,
+                }),
+            ..
         }) => {
             let report = odop_exchange::import_lgd(&mut store, &states, &districts, &who, dry_run)?;
             out.value(&report, || output::lgd_report(&report, dry_run));
         }
-        Command::Import(Import::Gi(args)) => {
+        Command::Import(ImportArgs {
+            list: Some(Import::Gi(args)),
+            ..
+        }) => {
             import_with(&mut store, &who, &args, out, |store, path, options| {
                 odop_exchange::import_gi(store, path, options)
             })?;
         }
-        Command::Import(Import::Records(import)) => {
+        Command::Import(ImportArgs {
+            list: Some(Import::Records(import)),
+            ..
+        }) => {
             let (kind, args) = import.kind_and_file();
             import_with(&mut store, &who, args, out, |store, path, options| {
                 odop_exchange::import(store, kind, path, options)

@@ -580,3 +580,32 @@ fn the_gi_registry_names_the_products_the_national_list_only_marks() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("99"));
 }
+
+#[test]
+fn a_file_given_alone_is_imported_as_the_list_its_header_says() {
+    let odop = Odop::new();
+    odop.import_lgd();
+    let national = data("odop_products_v31_20250707.csv");
+    let out = odop.run(&["import", national.to_str().unwrap(), "--dry-run"]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("national ODOP layout"), "{said}");
+    let report = odop.json(&["import", national.to_str().unwrap()]);
+    assert_eq!(report["summary"]["rows"], 1241);
+    assert_eq!(report["summary"]["flagged"], 27);
+
+    // One LGD list alone is not enough, and a file of no list is named.
+    let states = data("lgd_states_2022-02.csv");
+    let alone = odop.run(&["import", states.to_str().unwrap()]);
+    assert_eq!(alone.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&alone.stderr).contains("--districts"));
+    let other = odop.dir.path().join("colours.csv");
+    std::fs::write(&other, "Colour,Size\nred,4\n").unwrap();
+    let unknown = odop.run(&["import", other.to_str().unwrap()]);
+    assert_eq!(unknown.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        said.contains("colours.csv") && said.contains("cannot tell"),
+        "{said}"
+    );
+}

@@ -2,6 +2,8 @@ use odop_sheet::SheetError;
 use odop_store::StoreError;
 use thiserror::Error;
 
+use crate::Layout;
+
 /// Why an import or export could not be done at all. Problems with single rows are not errors:
 /// they are reported per row in the import report.
 #[derive(Debug, Error)]
@@ -23,6 +25,28 @@ pub enum ExchangeError {
     },
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
+    #[error(
+        "cannot tell what {file} holds: its header names too few of the columns of any list \
+         this program reads; name the list (`odop import national|sellers|gi|workshops|stories|\
+         gaps|actions|policies FILE`), or check the header row"
+    )]
+    Unrecognised { file: String },
+    #[error(
+        "{file} could be {} or {}: its header names as many columns of each; name the list \
+         (`odop import {} FILE` or `odop import {} FILE`)",
+        .first.describe(), .second.describe(), .first.word(), .second.word()
+    )]
+    Ambiguous {
+        file: String,
+        first: Layout,
+        second: Layout,
+    },
+    #[error(
+        "{file} is {}; the LGD lists are read together: `odop import lgd --states FILE \
+         --districts FILE`",
+        .list.describe()
+    )]
+    LgdAlone { file: String, list: Layout },
 }
 
 impl ExchangeError {
@@ -40,6 +64,9 @@ impl ExchangeError {
             ExchangeError::NoPlaces => "no_places",
             ExchangeError::BadRow { .. } => "bad_row",
             ExchangeError::Write { .. } => "write_failed",
+            ExchangeError::Unrecognised { .. } => "unrecognised_file",
+            ExchangeError::Ambiguous { .. } => "ambiguous_file",
+            ExchangeError::LgdAlone { .. } => "lgd_alone",
         }
     }
 }

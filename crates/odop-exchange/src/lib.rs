@@ -14,6 +14,7 @@ mod export;
 mod gi;
 mod lgd;
 mod national;
+mod recognise;
 mod records;
 mod report;
 mod sellers;
@@ -23,6 +24,7 @@ pub use export::{export_products, export_sellers, FileKind};
 pub use gi::{import_gi, GI_COLUMNS};
 pub use lgd::{import_lgd, LgdReport};
 pub use national::{import_national, NATIONAL_COLUMNS};
+pub use recognise::{import_layout, recognise, Layout};
 pub use records::{
     export, import, ACTION_COLUMNS, GAP_COLUMNS, POLICY_COLUMNS, STORY_COLUMNS, WORKSHOP_COLUMNS,
 };

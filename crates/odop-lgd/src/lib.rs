@@ -12,7 +12,8 @@ use std::path::Path;
 use odop_domain::{display_name, District, DistrictCode, Invalid, State, StateCode, StateKind};
 use odop_sheet::{read_table, Column, SheetError};
 
-const STATE_COLUMNS: &[Column] = &[
+/// The LGD state list's columns.
+pub const STATE_COLUMNS: &[Column] = &[
     Column {
         name: "State Code",
         aliases: &["State LGD Code", "LGD State Code"],
@@ -30,7 +31,8 @@ const STATE_COLUMNS: &[Column] = &[
     },
 ];
 
-const DISTRICT_COLUMNS: &[Column] = &[
+/// The LGD district list's columns.
+pub const DISTRICT_COLUMNS: &[Column] = &[
     Column {
         name: "State Code",
         aliases: &["State LGD Code", "LGD State Code"],

@@ -2,7 +2,7 @@
 //! from the header.
 
 use crate::decode;
-use crate::table::{self, Column, RawRow, Table, HEADER_SCAN_ROWS};
+use crate::table::{self, Column, Fit, RawRow, Table, HEADER_SCAN_ROWS};
 use crate::write::unescape_formula;
 use crate::SheetError;
 
@@ -164,6 +164,31 @@ pub(crate) fn detect_delimiter(text: &str, spec: &[Column]) -> u8 {
 
 /// Reads a delimited text file into a table.
 pub(crate) fn read(bytes: &[u8], spec: &[Column], file: &str) -> Result<Table, SheetError> {
+    let decoded = text_of(bytes, file)?;
+    let text: &str = &decoded.text;
+    let delimiter = detect_delimiter(text, spec);
+    let rows = Records::new(text, delimiter).map(|row| row.map_err(|u| u.into_error(file)));
+    table::assemble(rows, spec, file, decoded.encoding, unescape_formula)
+}
+
+/// How far each spec fits the file's header: the rows near the top only are read.
+pub(crate) fn fits(bytes: &[u8], specs: &[&[Column]], file: &str) -> Result<Vec<Fit>, SheetError> {
+    let decoded = text_of(bytes, file)?;
+    let text: &str = &decoded.text;
+    Ok(specs
+        .iter()
+        .map(|spec| {
+            let head: Vec<RawRow> = Records::new(text, detect_delimiter(text, spec))
+                .take(HEADER_SCAN_ROWS)
+                .map_while(Result::ok)
+                .collect();
+            Fit::of(&head, spec)
+        })
+        .collect())
+}
+
+/// The file's text, refused when it is binary, mixes encodings or holds nothing.
+fn text_of<'a>(bytes: &'a [u8], file: &str) -> Result<decode::Decoded<'a>, SheetError> {
     let decoded = decode::decode(bytes);
     if let Some(line) = decode::first_binary_line(&decoded.text) {
         return Err(SheetError::NotText {
@@ -178,13 +203,10 @@ pub(crate) fn read(bytes: &[u8], spec: &[Column], file: &str) -> Result<Table, S
             other_line: m.other_line,
         });
     }
-    let text: &str = &decoded.text;
-    if text.trim().is_empty() {
+    if decoded.text.trim().is_empty() {
         return Err(SheetError::Empty { file: file.into() });
     }
-    let delimiter = detect_delimiter(text, spec);
-    let rows = Records::new(text, delimiter).map(|row| row.map_err(|u| u.into_error(file)));
-    table::assemble(rows, spec, file, decoded.encoding, unescape_formula)
+    Ok(decoded)
 }
 
 #[cfg(test)]

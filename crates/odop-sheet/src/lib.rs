@@ -25,7 +25,7 @@ use std::path::Path;
 
 pub use error::SheetError;
 pub use format::Format;
-pub use table::{Column, Row, Table};
+pub use table::{Column, Fit, Row, Table};
 pub use write::{escape_formula, write_csv, write_xlsx};
 
 /// Files larger than this are refused before being read, to keep memory use bounded.
@@ -56,6 +56,30 @@ pub fn read_table(path: &Path, spec: &[Column]) -> Result<Table, SheetError> {
         None => Format::from_path(path).unwrap_or(Format::Csv),
     };
     read_table_bytes(&bytes, format, spec, &file)
+}
+
+/// How far each of several specs fits the file's header, in the specs' order, for telling
+/// which layout a file holds. Only the rows near the top are looked at; the file is refused as
+/// `read_table` would refuse it (too large, empty, binary, mixed encodings, a broken workbook).
+pub fn header_fits(path: &Path, specs: &[&[Column]]) -> Result<Vec<Fit>, SheetError> {
+    let file = path.display().to_string();
+    let read_error = |err| SheetError::read_failed(&file, err);
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(SheetError::TooLarge {
+            file,
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    if bytes.is_empty() {
+        return Err(SheetError::Empty { file });
+    }
+    match Format::sniff(&bytes).unwrap_or_else(|| Format::from_path(path).unwrap_or(Format::Csv)) {
+        Format::Csv => delimited::fits(&bytes, specs, &file),
+        format => workbook::fits(&bytes, format, specs, &file),
+    }
 }
 
 /// Reads a table from bytes already in memory; `source` names the file in error messages.
@@ -117,6 +141,62 @@ mod tests {
             let err = read_table_bytes(b"", format, SPEC, "e").unwrap_err();
             assert!(matches!(err, SheetError::Empty { .. }), "{format}: {err:?}");
         }
+    }
+
+    #[test]
+    fn header_fits_count_each_specs_columns_in_the_best_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let other: &[Column] = &[Column {
+            name: "Seller",
+            aliases: &[],
+            required: true,
+        }];
+        let csv = dir.path().join("t.csv");
+        std::fs::write(
+            &csv,
+            "Report of 2025\nDistrict;State;Notes\nGoa;North Goa;x\n",
+        )
+        .unwrap();
+        let fits = header_fits(&csv, &[SPEC, other]).unwrap();
+        assert_eq!(
+            fits[0],
+            Fit {
+                matched: 2,
+                missing: 0
+            }
+        );
+        assert_eq!(
+            fits[1],
+            Fit {
+                matched: 0,
+                missing: 1
+            }
+        );
+
+        let xlsx = dir.path().join("t.xlsx");
+        let mut rows = std::iter::once(vec!["A".to_owned(), "Goa".to_owned()]);
+        write_xlsx(&xlsx, "Sheet", &["Seller", "State"], &mut rows).unwrap();
+        let fits = header_fits(&xlsx, &[SPEC, other]).unwrap();
+        assert_eq!(
+            fits[0],
+            Fit {
+                matched: 1,
+                missing: 1
+            }
+        );
+        assert_eq!(
+            fits[1],
+            Fit {
+                matched: 1,
+                missing: 0
+            }
+        );
+
+        std::fs::write(&csv, b"").unwrap();
+        assert!(matches!(
+            header_fits(&csv, &[SPEC]),
+            Err(SheetError::Empty { .. })
+        ));
     }
 
     #[test]

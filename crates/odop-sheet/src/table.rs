@@ -156,6 +156,46 @@ fn match_row(cells: &[String], spec: &[Column]) -> (Vec<Option<usize>>, usize) {
     (positions, matched)
 }
 
+/// How far a spec fits a file's header: how many of its columns the best header row names,
+/// and how many of its required ones that row lacks. Telling which layout a file holds weighs
+/// these for each layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fit {
+    pub matched: usize,
+    pub missing: usize,
+}
+
+impl Fit {
+    pub(crate) fn of(rows: &[RawRow], spec: &[Column]) -> Fit {
+        let required = spec.iter().filter(|c| c.required).count();
+        match best_header(rows, spec) {
+            None => Fit {
+                matched: 0,
+                missing: required,
+            },
+            Some(header) => Fit {
+                matched: header.matched,
+                missing: spec
+                    .iter()
+                    .zip(&header.positions)
+                    .filter(|(column, position)| column.required && position.is_none())
+                    .count(),
+            },
+        }
+    }
+
+    /// The better of two fits: more columns named, then fewer required ones missing.
+    pub(crate) fn better(self, other: Fit) -> Fit {
+        if (other.matched, std::cmp::Reverse(other.missing))
+            > (self.matched, std::cmp::Reverse(self.missing))
+        {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 /// The row among `rows` that names the most spec columns; the earliest wins a tie.
 pub(crate) fn best_header(rows: &[RawRow], spec: &[Column]) -> Option<HeaderMatch> {
     let mut best: Option<HeaderMatch> = None;

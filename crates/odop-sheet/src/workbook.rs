@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use calamine::{Data, ExcelDateTime, Ods, Range, Reader, SheetType, Sheets, Xls, Xlsx};
 
-use crate::table::{self, Column, RawRow, Table};
+use crate::table::{self, Column, Fit, RawRow, Table};
 use crate::{Format, SheetError};
 
 /// Reads the first worksheet whose header satisfies the spec.
@@ -29,19 +29,66 @@ pub(crate) fn read(
     })
 }
 
-fn read_sheets(
+/// How far each spec fits the header of any worksheet: the best sheet for each.
+pub(crate) fn fits(
     bytes: &[u8],
     format: Format,
-    spec: &[Column],
+    specs: &[&[Column]],
     file: &str,
-) -> Result<Table, SheetError> {
-    let unreadable = |detail: String| SheetError::Workbook {
+) -> Result<Vec<Fit>, SheetError> {
+    std::panic::catch_unwind(|| {
+        let (mut sheets, _) = open(bytes, format, file)?;
+        let mut best = vec![Fit::default(); specs.len()];
+        let mut any = false;
+        for name in worksheets(&sheets) {
+            let range = sheets
+                .worksheet_range(&name)
+                .map_err(|e| unreadable(format, file, format!("sheet {name:?}: {e}")))?;
+            let head: Vec<RawRow> = raw_rows(&range)
+                .take(table::HEADER_SCAN_ROWS)
+                .collect::<Result<_, _>>()?;
+            any |= head
+                .iter()
+                .any(|row| row.cells.iter().any(|c| !c.trim().is_empty()));
+            for (fit, spec) in best.iter_mut().zip(specs) {
+                *fit = fit.better(Fit::of(&head, spec));
+            }
+        }
+        if any {
+            Ok(best)
+        } else {
+            Err(SheetError::Empty { file: file.into() })
+        }
+    })
+    .unwrap_or_else(|_| {
+        Err(unreadable(
+            format,
+            file,
+            "the reader failed on malformed data".into(),
+        ))
+    })
+}
+
+fn unreadable(format: Format, file: &str, detail: String) -> SheetError {
+    SheetError::Workbook {
         file: file.into(),
         format: format.label(),
         detail,
-    };
+    }
+}
+
+/// A workbook read from bytes in memory, whatever its format.
+type Workbook<'b> = Sheets<Cursor<&'b [u8]>>;
+
+/// The workbook, opened by its format's reader, and how its cells are described.
+fn open<'b>(
+    bytes: &'b [u8],
+    format: Format,
+    file: &str,
+) -> Result<(Workbook<'b>, &'static str), SheetError> {
+    let unreadable = |detail: String| unreadable(format, file, detail);
     let cursor = Cursor::new(bytes);
-    let (mut sheets, encoding): (Sheets<Cursor<&[u8]>>, &'static str) = match format {
+    Ok(match format {
         Format::Xlsx => (
             Sheets::Xlsx(Xlsx::new(cursor).map_err(|e| unreadable(e.to_string()))?),
             "xlsx",
@@ -54,15 +101,33 @@ fn read_sheets(
             Sheets::Ods(Ods::new(cursor).map_err(|e| unreadable(e.to_string()))?),
             "ods",
         ),
-        // Callers route CSV elsewhere; handling it here keeps this function total.
-        Format::Csv => return crate::delimited::read(bytes, spec, file),
-    };
-    let names: Vec<String> = sheets
+        Format::Csv => return Err(unreadable("a text file is no workbook".into())),
+    })
+}
+
+/// The names of the worksheets, in order; charts and other sheets left out.
+fn worksheets(sheets: &Workbook<'_>) -> Vec<String> {
+    sheets
         .sheets_metadata()
         .iter()
         .filter(|sheet| sheet.typ == SheetType::WorkSheet)
         .map(|sheet| sheet.name.clone())
-        .collect();
+        .collect()
+}
+
+fn read_sheets(
+    bytes: &[u8],
+    format: Format,
+    spec: &[Column],
+    file: &str,
+) -> Result<Table, SheetError> {
+    // Callers route CSV elsewhere; handling it here keeps this function total.
+    if format == Format::Csv {
+        return crate::delimited::read(bytes, spec, file);
+    }
+    let unreadable = |detail: String| unreadable(format, file, detail);
+    let (mut sheets, encoding) = open(bytes, format, file)?;
+    let names = worksheets(&sheets);
 
     let mut missing_columns = None;
     let mut no_header = None;
