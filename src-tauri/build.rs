@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "search",
     "choices",
     "import_file",
+    "recognise_file",
     "export_file",
     "backup_save",
     "backup_inspect",

@@ -831,12 +831,30 @@ async fn search(w: &Window, shots: &Path) -> Result<()> {
 async fn import(w: &Window, shots: &Path) -> Result<u64> {
     let data = shared_data();
     w.go("import").await?;
-    w.select("import-layout", "lgd").await?;
+    // Given the state list alone, the wizard tells what it is and asks for its pair.
+    w.select("import-layout", "auto").await?;
     w.type_into(
-        "import-states",
+        "import-path",
         &path_text(&data.join("lgd_states_2022-02.csv"))?,
     )
     .await?;
+    w.click("import-check").await?;
+    w.find("import-recognised").await?;
+    let placed = w
+        .eval(
+            "return { layout: document.querySelector('[data-testid=import-layout]').value, \
+                      states: document.querySelector('[data-testid=import-states]').value };",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        placed["layout"] == "lgd"
+            && placed["states"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("lgd_states_2022-02.csv")),
+        "the state list was told as {placed}"
+    );
+    w.shot(shots, "16a-import-recognised-lgd").await?;
     w.type_into(
         "import-districts",
         &path_text(&data.join("lgd_districts_2022-12.csv"))?,
@@ -881,8 +899,16 @@ async fn import(w: &Window, shots: &Path) -> Result<u64> {
 /// Loads the GI registry's list through the wizard, then takes the registry's name for a
 /// product the national list marks only as GI-registered.
 async fn gi_registry(w: &Window, shots: &Path) -> Result<()> {
+    // The registry's list, told from its header.
     let list = shared_data().join("gi_registered_india_2025-10.csv");
-    let entries = imported_in_the_wizard(w, "gi", &list).await?;
+    let entries = imported_in_the_wizard(w, "auto", &list).await?;
+    let told = w
+        .eval(
+            "return document.querySelector('[data-testid=import-recognised]')?.dataset.layout ?? null;",
+            vec![],
+        )
+        .await?;
+    ensure!(told == "gi", "the GI registry's list was told as {told}");
     ensure!(entries > 600, "the GI registry list gave {entries} entries");
     // The registry's GIs of other countries are flagged, each naming its country.
     let abroad = w

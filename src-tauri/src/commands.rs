@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid, StateCode};
-use odop_exchange::{ExchangeError, ImportOptions, ImportReport, LgdReport};
+use odop_exchange::{ExchangeError, ImportOptions, ImportReport, Layout, LgdReport};
 use odop_store::{
     BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, GiCheck,
     GiFinding, HistoryEntry, Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved,
@@ -356,6 +356,14 @@ fn import_on(
     Ok(ImportResult::Rows(
         odop_exchange::import(&mut store, kind, &meant(&path), options)?.into_findings(),
     ))
+}
+
+/// Which list a file holds, told from its header.
+#[tauri::command(async)]
+pub fn recognise_file(app: AppHandle, path: PathBuf) -> Result<Layout, CommandError> {
+    Ok(odop_exchange::recognise(&crate::desktop::typed(
+        &app, &path,
+    ))?)
 }
 
 /// Writes every record of a kind to a CSV or XLSX file (by its extension); returns the rows

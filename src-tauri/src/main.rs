@@ -68,6 +68,7 @@ fn main() -> anyhow::Result<()> {
             commands::search,
             commands::choices,
             commands::import_file,
+            commands::recognise_file,
             commands::export_file,
             commands::backup_save,
             commands::backup_inspect,

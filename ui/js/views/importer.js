@@ -7,7 +7,7 @@ import { t, num, errorText, problemHeadline, flagReasonText, accountText } from 
 import { listen, pickFile, pickSaveFile, BACKUPS } from "../api.js";
 import { when } from "./dashboard.js";
 
-const LAYOUTS = ["national", "sellers", "lgd", "gi", "workshops", "stories", "gaps", "actions", "policies"];
+const LAYOUTS = ["auto", "national", "sellers", "lgd", "gi", "workshops", "stories", "gaps", "actions", "policies"];
 // Each kind of record, by the name the app's export command takes, and its label's key.
 const EXPORTS = [["product", "products"], ["seller", "sellers"], ["workshop", "workshops"],
   ["story", "stories"], ["gap", "gaps"], ["action", "actions"], ["policy", "policies"]];
@@ -242,9 +242,37 @@ export async function render(view, ctx) {
     ? { layout: "lgd", states: states.input.value.trim(), districts: districts.input.value.trim() }
     : { layout: layout.value, path: file.input.value.trim() };
 
+  /** Tells the file's list from its header and shows it chosen; an LGD list goes in its own
+   * box, beside the other one's. Gives whether the import can go on. */
+  async function recognise() {
+    const path = file.input.value.trim();
+    if (!path) return true;
+    const told = await ctx.call("recognise_file", { path });
+    const lgd = { lgd_states: states, lgd_districts: districts }[told];
+    layout.value = lgd ? "lgd" : told;
+    showLayout();
+    if (lgd) {
+      lgd.input.value = path;
+      fill(out, h("p", { class: "hint", "data-testid": "import-recognised" }, t(`import.recognised.${told}`)));
+      return false;
+    }
+    fill(out, h("p", { class: "hint", "data-testid": "import-recognised", "data-layout": told },
+      t("import.recognised", { layout: t(`import.layout.${told}`) })));
+    return true;
+  }
+
   async function go(dryRun) {
     ctx.clearError();
     ctx.notice("");
+    if (layout.value === "auto") {
+      try {
+        if (!(await recognise())) return;
+      } catch (error) {
+        fill(out, h("p", { class: "form-error", role: "alert", "data-testid": "import-error" }, errorText(error)));
+        return;
+      }
+    }
+    const told = out.querySelector("[data-testid=import-recognised]");
     const src = source();
     if ((src.path ?? src.states) === "" || src.districts === "") {
       fill(out, h("p", { class: "form-error", role: "alert", "data-testid": "import-missing" }, t("import.need_file")));
@@ -264,6 +292,7 @@ export async function render(view, ctx) {
       progress.value = 100;
       progressText.textContent = dryRun ? t("import.checked") : t("import.done");
       fill(out,
+        told,
         h("h3", {}, dryRun ? t("import.preview") : t("import.final")),
         report(result, dryRun ? "import-preview" : "import-report"));
       step(dryRun ? 2 : 3);
