@@ -431,12 +431,20 @@ impl Window {
         Ok(())
     }
 
+    /// The text an element shows; tries again while a redraw has just replaced it (a screen
+    /// that follows the periodic sync draws itself anew between finding and reading).
     pub async fn text(&self, selector: &str) -> Result<String> {
-        self.find(selector)
-            .await?
-            .text()
-            .await
-            .with_context(|| format!("reading the text of {selector}"))
+        let started = Instant::now();
+        loop {
+            let element = self.find(selector).await?;
+            match element.text().await {
+                Ok(text) => return Ok(text),
+                Err(error) if started.elapsed() > STEP_TIMEOUT => {
+                    return Err(anyhow!("reading the text of {selector}: {error:?}"));
+                }
+                Err(_) => tokio::time::sleep(POLL).await,
+            }
+        }
     }
 
     /// How many elements match.

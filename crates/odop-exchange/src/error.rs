@@ -47,6 +47,11 @@ pub enum ExchangeError {
         .list.describe()
     )]
     LgdAlone { file: String, list: Layout },
+    #[error(
+        "{file} names no GI of a state or UT in the LGD list ({flagged} rows flagged); the GI \
+         registry is left as it was"
+    )]
+    NoGi { file: String, flagged: usize },
 }
 
 impl ExchangeError {
@@ -67,6 +72,7 @@ impl ExchangeError {
             ExchangeError::Unrecognised { .. } => "unrecognised_file",
             ExchangeError::Ambiguous { .. } => "ambiguous_file",
             ExchangeError::LgdAlone { .. } => "lgd_alone",
+            ExchangeError::NoGi { .. } => "no_gi",
         }
     }
 }

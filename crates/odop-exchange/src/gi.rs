@@ -117,6 +117,14 @@ pub fn import_gi(
         });
         options.tick(n + 1, total);
     }
+    // The list replaces the registry whole: one without a single Indian GI is a wrong file,
+    // not an empty registry.
+    if entries.is_empty() {
+        return Err(ExchangeError::NoGi {
+            file: path.display().to_string(),
+            flagged: report.summary.flagged,
+        });
+    }
     let mut edit = store.edit(options.who)?;
     edit.replace_gi_registry(&entries)?;
     if !options.dry_run {

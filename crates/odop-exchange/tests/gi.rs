@@ -102,6 +102,18 @@ fn a_dry_run_or_a_file_without_the_gi_column_changes_nothing() {
     assert!(said.contains("Geographical Indications"), "{said}");
     assert!(said.contains("wrong.csv"), "{said}");
     assert_eq!(store.gi_registry(None).unwrap(), held);
+
+    // A list of foreign GIs alone would empty the registry: it is refused instead.
+    let abroad = dir.path().join("abroad.csv");
+    std::fs::write(
+        &abroad,
+        "S.No,Geographical Indications,Goods,State\n1,Champagne,Foodstuff,France\n",
+    )
+    .unwrap();
+    let err = import_gi(&mut store, &abroad, ImportOptions::new("test")).unwrap_err();
+    assert_eq!(err.code(), "no_gi");
+    assert!(err.to_string().contains("abroad.csv"), "{err}");
+    assert_eq!(store.gi_registry(None).unwrap(), held);
 }
 
 #[test]
