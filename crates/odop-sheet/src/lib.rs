@@ -38,6 +38,26 @@ pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 /// often label text exports ".xls". Only content that is neither falls back to the extension,
 /// so the reader for that format can say what is wrong with it.
 pub fn read_table(path: &Path, spec: &[Column]) -> Result<Table, SheetError> {
+    let (file, bytes, format) = read_file(path)?;
+    read_table_bytes(&bytes, format, spec, &file)
+}
+
+/// How far each of several specs fits the file's header, in the specs' order, for telling
+/// which layout a file holds. Only the rows near the top are looked at; the file is refused as
+/// `read_table` would refuse it (too large, empty, binary, mixed encodings, a broken workbook).
+pub fn header_fits(path: &Path, specs: &[&[Column]]) -> Result<Vec<Fit>, SheetError> {
+    let (file, bytes, format) = read_file(path)?;
+    if bytes.is_empty() {
+        return Err(SheetError::Empty { file });
+    }
+    match format {
+        Format::Csv => delimited::fits(&bytes, specs, &file),
+        format => workbook::fits(&bytes, format, specs, &file),
+    }
+}
+
+/// The file's name as errors give it, its bytes, and its format as [`read_table`] decides it.
+fn read_file(path: &Path) -> Result<(String, Vec<u8>, Format), SheetError> {
     let file = path.display().to_string();
     let read_error = |err| SheetError::read_failed(&file, err);
     let size = std::fs::metadata(path).map_err(read_error)?.len();
@@ -55,31 +75,7 @@ pub fn read_table(path: &Path, spec: &[Column]) -> Result<Table, SheetError> {
         Some(format) => format,
         None => Format::from_path(path).unwrap_or(Format::Csv),
     };
-    read_table_bytes(&bytes, format, spec, &file)
-}
-
-/// How far each of several specs fits the file's header, in the specs' order, for telling
-/// which layout a file holds. Only the rows near the top are looked at; the file is refused as
-/// `read_table` would refuse it (too large, empty, binary, mixed encodings, a broken workbook).
-pub fn header_fits(path: &Path, specs: &[&[Column]]) -> Result<Vec<Fit>, SheetError> {
-    let file = path.display().to_string();
-    let read_error = |err| SheetError::read_failed(&file, err);
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(SheetError::TooLarge {
-            file,
-            size,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(read_error)?;
-    if bytes.is_empty() {
-        return Err(SheetError::Empty { file });
-    }
-    match Format::sniff(&bytes).unwrap_or_else(|| Format::from_path(path).unwrap_or(Format::Csv)) {
-        Format::Csv => delimited::fits(&bytes, specs, &file),
-        format => workbook::fits(&bytes, format, specs, &file),
-    }
+    Ok((file, bytes, format))
 }
 
 /// Reads a table from bytes already in memory; `source` names the file in error messages.
