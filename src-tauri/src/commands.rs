@@ -15,8 +15,8 @@ use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid, StateCode};
 use odop_exchange::{ExchangeError, ImportOptions, ImportReport, Layout, LgdReport};
 use odop_store::{
     BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, GiCheck,
-    GiFinding, HistoryEntry, Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow, Saved,
-    SellerQuery, SellerRow, Stats, Store, StoreError,
+    GiFinding, HistoryEntry, Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow,
+    RestorePreview, Saved, SellerQuery, SellerRow, Stats, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -392,10 +392,14 @@ pub fn backup_save(
     Ok(lock(store).back_up(&path)?)
 }
 
-/// What a backup holds, before a person chooses to restore it.
+/// What a backup holds and what restoring it would take over, before a person chooses.
 #[tauri::command(async)]
-pub fn backup_inspect(app: AppHandle, path: PathBuf) -> Result<BackupInfo, CommandError> {
-    Ok(Store::inspect_backup(&crate::desktop::typed(&app, &path))?)
+pub fn backup_inspect(
+    app: AppHandle,
+    store: Shared<'_>,
+    path: PathBuf,
+) -> Result<RestorePreview, CommandError> {
+    Ok(lock(store).restore_preview(&crate::desktop::typed(&app, &path))?)
 }
 
 #[cfg(test)]

@@ -39,6 +39,22 @@ pub struct BackupInfo {
     pub account_state: Option<String>,
 }
 
+/// What restoring a backup into this desk would mean, for a person to read before choosing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestorePreview {
+    #[serde(flatten)]
+    pub backup: BackupInfo,
+    /// The account this desk syncs as, which the restored database keeps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desk: Option<DeskAccount>,
+    /// The name of that account's state in this desk's LGD list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desk_state: Option<String>,
+    /// Whether the backup's desk synced for another state, so that restoring it takes that
+    /// work over ([`Takeover::Allow`]).
+    pub takeover: bool,
+}
+
 /// Whether a restore or a login may put work done for another state under this desk's
 /// account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +149,23 @@ impl Store {
         info(path, &conn, schema).map_err(|e| unrestorable(path, &e.to_string()))
     }
 
+    /// What the backup at `from` holds, and whether restoring it here would take over another
+    /// state's work. Changes nothing.
+    pub fn restore_preview(&self, from: &Path) -> Result<RestorePreview, StoreError> {
+        let backup = Store::inspect_backup(from)?;
+        let desk = account_in(&self.conn)?;
+        let desk_state = match &desk {
+            Some(account) => self.account_state_name(account)?,
+            None => None,
+        };
+        Ok(RestorePreview {
+            takeover: needs_takeover(desk.as_ref(), backup.account.as_ref()),
+            backup,
+            desk,
+            desk_state,
+        })
+    }
+
     /// Replaces the whole database with the backup at `from`, in one step: either the backup
     /// is in place or nothing changed. The database as it was is first kept in
     /// [`KEPT_DIR`] beside it. A backup from an older release is brought up to date; one that
@@ -155,7 +188,7 @@ impl Store {
         let mine = account_in(&self.conn)?;
         if let (Some(mine), Some(theirs), Takeover::Refuse) = (&mine, &from_info.account, takeover)
         {
-            if !mine.same_scope(theirs) {
+            if needs_takeover(Some(mine), Some(theirs)) {
                 return Err(StoreError::OtherAccountsBackup {
                     path: from.display().to_string(),
                     backup: describe_in(&self.conn, theirs)?,
@@ -239,6 +272,12 @@ impl Store {
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
     }
+}
+
+/// Whether a backup made by a desk syncing as `theirs` holds another state's work for a desk
+/// syncing as `mine`. A desk or a backup that never logged in holds anyone's.
+fn needs_takeover(mine: Option<&DeskAccount>, theirs: Option<&DeskAccount>) -> bool {
+    matches!((mine, theirs), (Some(mine), Some(theirs)) if !mine.same_scope(theirs))
 }
 
 fn unrestorable(path: &Path, why: &str) -> StoreError {

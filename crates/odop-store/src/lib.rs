@@ -35,7 +35,7 @@ pub const DB_FILE: &str = "odop.sqlite3";
 pub const PAGE_CACHE_KIB: i64 = 64 * 1024;
 
 pub use account::DeskAccount;
-pub use backup::{BackupInfo, Restored, Takeover, KEPT_DIR};
+pub use backup::{BackupInfo, RestorePreview, Restored, Takeover, KEPT_DIR};
 pub use browse::{
     ActionTally, Choices, DistrictDetail, DistrictProduct, DistrictQuery, DistrictRow, Page,
     PlaceChoice, ProductDetail, RecordQuery, RecordRow, SellerQuery, SellerRow,

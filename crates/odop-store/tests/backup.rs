@@ -335,6 +335,13 @@ fn another_states_backup_is_refused_unless_taken_over_and_the_desk_keeps_its_acc
     store.set_account(&up).unwrap();
     let before = dump(&db);
 
+    // The preview says beforehand what the restore would refuse, and whose desk this is.
+    for (backup, takeover) in [(&karnataka, true), (&central, true), (&colleague, false)] {
+        let preview = store.restore_preview(backup).unwrap();
+        assert_eq!(preview.takeover, takeover, "{}", backup.display());
+        assert_eq!(preview.desk, Some(up.clone()));
+        assert_eq!(preview.desk_state.as_deref(), Some("Uttar Pradesh"));
+    }
     for (backup, theirs) in [(&karnataka, "Karnataka (29)"), (&central, "every state")] {
         let err = store.restore(backup, Takeover::Refuse).unwrap_err();
         assert_eq!(err.code(), "other_account");

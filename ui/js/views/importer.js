@@ -164,14 +164,13 @@ function backupPanel(ctx) {
     restore.hidden = true;
     if (!path) return fill(checked, h("p", { class: "form-error" }, t("import.need_file")));
     try {
+      // The backup's holdings, with this desk's account and whether restoring takes over.
       const info = await ctx.call("backup_inspect", { path });
-      const overview = await ctx.call("sync_overview");
-      const mine = overview.account;
       looked = path;
-      takeOver = Boolean(mine && info.account && mine.state !== info.account.state);
+      takeOver = info.takeover;
       fill(checked, holdings(info, "restore-preview"),
         takeOver ? h("p", { class: "warning", "data-testid": "restore-other-account" },
-          t("backup.other_account", { theirs: accountText(info.account, info.account_state), mine: accountText(mine, overview.account_state) })) : null,
+          t("backup.other_account", { theirs: accountText(info.account, info.account_state), mine: accountText(info.desk, info.desk_state) })) : null,
         h("p", { class: "warning", "data-testid": "restore-warning" }, t("backup.warning")));
       restore.textContent = takeOver ? t("backup.take_over") : t("backup.restore");
       restore.hidden = false;
