@@ -167,7 +167,7 @@ pub fn gi_check(check: &GiCheck, named: &[GiFinding]) -> String {
                 },
                 if f.clear { "  [clear]" } else { "" }
             ));
-            out.push_str(&format!("  {:<44} {}\n", "", f.product));
+            out.push_str(&format!("  {:<44} id {}\n", "", f.product));
         }
     }
     out
