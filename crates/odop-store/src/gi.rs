@@ -450,6 +450,10 @@ mod tests {
     fn without_a_registry_the_check_says_nothing_of_any_product() {
         let mut store = Store::open_in_memory().unwrap();
         store.load_sample("t").unwrap();
+        // The sample brings a few registry entries; an emptied registry is none at all.
+        let mut edit = store.edit("t").unwrap();
+        edit.replace_gi_registry(&[]).unwrap();
+        edit.commit().unwrap();
         let products = store.products(&ProductFilter::default()).unwrap();
         let tagged = products.iter().find(|p| p.gi.registered).unwrap();
         assert_eq!(store.gi_finding(tagged.id).unwrap(), None);

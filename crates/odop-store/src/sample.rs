@@ -1,11 +1,12 @@
 //! A small built-in sample, written for ODOP Desk, so a first run has something to show. Codes
-//! and names of places follow the LGD list; products, sellers and stories are illustrative.
+//! and names of places follow the LGD list, and GI names the GI registry; products, sellers and
+//! stories are illustrative.
 
 use odop_domain::{
-    Action, ActionKind, ActionStatus, Contact, Date, District, DistrictCode, Gap, GiStatus, Id,
-    Lang, LocalText, Media, Onboarding, OnboardingStatus, PackagingStatus, Platform, Policy,
-    PolicyStatus, Product, Rank, Sector, Seller, SellerKind, State, StateCode, StateKind, Story,
-    Workshop,
+    Action, ActionKind, ActionStatus, Contact, Date, District, DistrictCode, Gap, GiEntry,
+    GiStatus, Id, Lang, LocalText, Media, Onboarding, OnboardingStatus, PackagingStatus, Platform,
+    Policy, PolicyStatus, Product, Rank, Sector, Seller, SellerKind, State, StateCode, StateKind,
+    Story, Workshop,
 };
 
 use crate::{Store, StoreError};
@@ -309,10 +310,51 @@ impl Store {
             notified_on: Some(date("2018-01-24")),
             note: String::new(),
         })?);
+        // A few of the GI registry's entries for the sample's states, so that the GI check has
+        // something to compare; a registry already loaded is left alone.
+        let held: bool =
+            edit.tx()
+                .query_row("SELECT EXISTS (SELECT 1 FROM gi_registry)", [], |r| {
+                    r.get(0)
+                })?;
+        if !held {
+            let entries: Vec<GiEntry> = GI_REGISTRY
+                .iter()
+                .map(|&(number, name, goods, state)| GiEntry {
+                    number,
+                    name: name.to_owned(),
+                    goods: goods.to_owned(),
+                    states: vec![StateCode(state)],
+                })
+                .collect();
+            edit.replace_gi_registry(&entries)?;
+        }
         edit.commit()?;
         Ok(written)
     }
 }
+
+/// Entries of the GI registry for the sample's states: serial number, registered name, class of
+/// goods, state. Three of the sample's products name theirs otherwise than the registry does,
+/// as hand-kept lists often do, and the GI check shows them.
+const GI_REGISTRY: &[(u32, &str, &str, u16)] = &[
+    (14, "Mysore Silk", "Handicraft", 29),
+    (22, "Channapatna Toys & Dolls", "Handicraft", 29),
+    (82, "Kutch Embroidery", "Handicraft", 24),
+    (89, "Thanjavur Doll", "Handicraft", 33),
+    (102, "Lucknow Chikan Craft", "Handicraft", 9),
+    (110, "Banaras Brocades and Sarees", "Handicraft", 9),
+    (116, "Santipore Saree", "Handicraft", 19),
+    (129, "Hand Made Carpet of Bhadohi", "Handicraft", 9),
+    (141, "Surat Zari Craft", "Handicraft", 24),
+    (181, "Madurai Malli", "Agricultural", 33),
+    (195, "Patan Patola", "Handicraft", 24),
+    (202, "Firozabad Glass", "Handicraft", 9),
+    (203, "Kannauj Perfume", "Manufactured", 9),
+    (205, "Moradabad Metal Craft", "Handicraft", 9),
+    (234, "Varanasi Wooden", "Handicraft", 9),
+    (365, "Gorakhpur Terracotta", "Handicraft", 9),
+];
 
 #[cfg(test)]
 mod tests {
@@ -325,5 +367,46 @@ mod tests {
         assert_eq!(n, PRODUCTS.len() + 6 + 6);
         assert_eq!(store.load_sample("test").unwrap(), 0);
         assert!(!store.is_empty().unwrap());
+    }
+
+    #[test]
+    fn the_samples_gi_registry_shows_the_names_kept_otherwise() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.load_sample("test").unwrap();
+        assert_eq!(store.gi_registry(None).unwrap().len(), GI_REGISTRY.len());
+        let check = store.gi_check(None).unwrap();
+        let mut odd: Vec<(&str, &str)> = check
+            .findings
+            .iter()
+            .map(|f| (f.name.as_str(), f.candidates[0].name.as_str()))
+            .collect();
+        odd.sort_unstable();
+        assert_eq!(
+            odd,
+            [
+                ("Hand-knotted Carpet", "Hand Made Carpet of Bhadohi"),
+                ("Thanjavur Dolls", "Thanjavur Doll"),
+                ("Wooden Lacquerware and Toys", "Varanasi Wooden"),
+            ]
+        );
+        assert!(check
+            .findings
+            .iter()
+            .all(|f| f.issue == crate::GiIssue::NotInRegistry));
+
+        // A registry loaded before stays as it was.
+        let mut other = Store::open_in_memory().unwrap();
+        let mut edit = other.edit("test").unwrap();
+        let own = GiEntry {
+            number: 1,
+            name: "Darjeeling Tea".into(),
+            goods: "Agricultural".into(),
+            states: vec![StateCode(19)],
+        };
+        edit.replace_gi_registry(std::slice::from_ref(&own))
+            .unwrap();
+        edit.commit().unwrap();
+        other.load_sample("test").unwrap();
+        assert_eq!(other.gi_registry(None).unwrap(), [own]);
     }
 }
