@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "product_gi",
     "gi_check",
     "gi_name_them",
+    "gi_export",
     "seller_page",
     "record_page",
     "record_fields",

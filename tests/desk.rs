@@ -898,7 +898,7 @@ async fn import(w: &Window, shots: &Path) -> Result<u64> {
 
 /// Loads the GI registry's list through the wizard, then takes the registry's name for a
 /// product the national list marks only as GI-registered.
-async fn gi_registry(w: &Window, shots: &Path) -> Result<()> {
+async fn gi_registry(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     // The registry's list, told from its header.
     let list = shared_data().join("gi_registered_india_2025-10.csv");
     let entries = imported_in_the_wizard(w, "auto", &list).await?;
@@ -993,6 +993,22 @@ async fn gi_registry(w: &Window, shots: &Path) -> Result<()> {
         "the check of Jammu and Kashmir shows {rows}"
     );
     w.shot(shots, "18d-gi-check").await?;
+    // The findings saved as a worklist in the national layout.
+    let list = scratch.join("gi-check.csv");
+    w.type_into("gi-export-path", &list.to_string_lossy())
+        .await?;
+    w.click("gi-export").await?;
+    w.wait_until(
+        "/\\d/.test(document.querySelector('[data-testid=gi-export-out]').textContent)",
+        "the worklist to be written",
+    )
+    .await?;
+    let text = std::fs::read_to_string(&list).context("the worklist was not written")?;
+    ensure!(
+        text.starts_with("State,Product,District,LGD Code") && text.lines().count() as u64 > 1,
+        "the worklist reads: {}",
+        text.lines().next().unwrap_or_default()
+    );
     w.click("gi-name-them").await?;
     w.wait_until(
         "document.querySelector('[data-testid=notice]')?.textContent.includes('GI registry') && \
@@ -1639,7 +1655,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         state_policy(&w, &shots).await?;
         search(&w, &shots).await?;
         let imported = import(&w, &shots).await?;
-        gi_registry(&w, &shots).await?;
+        gi_registry(&w, &shots, &harness.scratch()?).await?;
         export(&w, &harness.scratch()?).await?;
         long_lists(&w, &shots, &harness.scratch()?).await?;
         backup_and_restore(&w, &shots, &harness).await?;

@@ -193,6 +193,23 @@ pub fn gi_name_them(store: Shared<'_>, state: Option<u16>) -> Result<Vec<GiFindi
     Ok(lock(store).name_gis(state.map(StateCode), WHO)?)
 }
 
+/// Writes the GI check's findings (of one state, or of all) as a worklist file; gives the rows
+/// written.
+#[tauri::command(async)]
+pub fn gi_export(
+    app: AppHandle,
+    store: Shared<'_>,
+    state: Option<u16>,
+    path: PathBuf,
+) -> Result<usize, CommandError> {
+    let path = crate::desktop::typed(&app, &path);
+    Ok(odop_exchange::export_gi_check(
+        &lock(store),
+        state.map(StateCode),
+        &path,
+    )?)
+}
+
 /// What the GI registry says of a product's GI status: nothing, or a finding with the entries
 /// that fit it.
 #[tauri::command(async)]

@@ -60,6 +60,7 @@ fn main() -> anyhow::Result<()> {
             commands::product_gi,
             commands::gi_check,
             commands::gi_name_them,
+            commands::gi_export,
             commands::seller_page,
             commands::record_page,
             commands::record_fields,

@@ -109,6 +109,10 @@ enum Command {
         /// fits it (an ordinary edit, which syncs).
         #[arg(long)]
         name_them: bool,
+        /// Write the findings as a worklist (CSV or XLSX by extension): each product in the
+        /// national layout with what was found; filled in, it imports back as an update.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Who changed what and when; for one record when an id is given.
     History {
@@ -560,7 +564,11 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         Command::Conflicts(cmd) => sync::conflicts(&mut store, &who, cmd, out)?,
         Command::Refused(cmd) => sync::refused(&mut store, &who, &cmd, out)?,
         Command::Brochure(args) => brochure::run(&store, &dir, &args, out)?,
-        Command::Gi { state, name_them } => {
+        Command::Gi {
+            state,
+            name_them,
+            out: file,
+        } => {
             known_places(&store, state, None)?;
             let state = state.map(StateCode);
             let named = if name_them {
@@ -568,6 +576,15 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             } else {
                 Vec::new()
             };
+            if let Some(file) = file {
+                let n = odop_exchange::export_gi_check(&store, state, &file)?;
+                out.wrote(
+                    &file,
+                    &serde_json::json!({ "file": file, "rows": n, "named": named.len() }),
+                    || format!("wrote {n} findings to {}", file.display()),
+                );
+                return Ok(());
+            }
             let check = store.gi_check(state)?;
             out.value(
                 &serde_json::json!({ "named": named, "check": check }),

@@ -565,6 +565,11 @@ fn the_gi_registry_names_the_products_the_national_list_only_marks() {
     assert!(said.contains("Kani Shawls, Budgam"), "{said}");
     assert!(said.contains("[clear]"), "{said}");
 
+    let list = odop.dir.path().join("gi-check.xlsx");
+    let saved = odop.json(&["gi", "--state", "1", "--out", list.to_str().unwrap()]);
+    assert_eq!(saved["rows"].as_u64(), Some(findings.len() as u64));
+    assert!(list.is_file());
+
     let named = odop.json(&["gi", "--state", "1", "--name-them"]);
     let settled = named["named"].as_array().unwrap();
     assert!(settled.iter().any(|f| f["product"] == id.as_str()));

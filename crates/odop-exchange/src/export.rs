@@ -1,8 +1,8 @@
 use std::path::Path;
 
-use odop_domain::{Entity, Platform, Seller};
+use odop_domain::{Entity, Gazetteer, Platform, Product, SectorList, Seller, StateCode};
 use odop_sheet::{write_csv, write_xlsx};
-use odop_store::{ProductFilter, Store};
+use odop_store::{GiIssue, ProductFilter, Store};
 
 use crate::national::NATIONAL_COLUMNS;
 use crate::sellers::SELLER_COLUMNS;
@@ -52,39 +52,82 @@ pub fn export_products(
     let headers: Vec<&str> = NATIONAL_COLUMNS.iter().map(|c| c.name).collect();
     let rows = store
         .products(filter)?
-        .into_iter()
-        .map(|p| {
-            let state = gazetteer
-                .state(p.state)
-                .map_or_else(|| p.state.to_string(), |s| s.name.clone());
-            let district = gazetteer
-                .district(p.district)
-                .map_or_else(|| p.district.to_string(), |d| d.name.clone());
-            vec![
-                state,
-                p.name.clone(),
-                district,
-                p.district.to_string(),
-                p.rank.label().to_owned(),
-                sectors.label(&p.sector),
-                p.description.clone(),
-                if p.gi.registered { "Yes" } else { "No" }.to_owned(),
-                p.photo.clone().unwrap_or_default(),
-                p.ministry.clone().unwrap_or_default(),
-                p.local_name
-                    .as_ref()
-                    .map(|l| l.text.clone())
-                    .unwrap_or_default(),
-                p.local_name
-                    .as_ref()
-                    .map(|l| l.lang.to_string())
-                    .unwrap_or_default(),
-                p.gi.registry_name.clone().unwrap_or_default(),
-                p.id().to_string(),
-            ]
-        })
+        .iter()
+        .map(|p| product_row(&gazetteer, &sectors, p))
         .collect();
     write(path, "ODOP products", &headers, rows)
+}
+
+/// The GI check's findings as a worklist: each product in the national list's layout, then
+/// what the check found and the registry entries that fit it. The extra columns are ignored on
+/// import, so the file, with its GI Status and GI Name filled in, imports back as an update.
+/// Returns the number of rows written.
+pub fn export_gi_check(
+    store: &Store,
+    state: Option<StateCode>,
+    path: &Path,
+) -> Result<usize, ExchangeError> {
+    let gazetteer = store.gazetteer()?;
+    let sectors = store.sectors()?;
+    let mut headers: Vec<&str> = NATIONAL_COLUMNS.iter().map(|c| c.name).collect();
+    headers.extend(["GI Check", "GI Registry Entries That Fit"]);
+    let mut rows = Vec::new();
+    for f in store.gi_check(state)?.findings {
+        let Some(product) = store.get::<Product>(f.product)? else {
+            continue;
+        };
+        let mut row = product_row(&gazetteer, &sectors, &product);
+        row.push(
+            match f.issue {
+                GiIssue::Unnamed => "GI-registered, without the registry's name",
+                GiIssue::NotInRegistry => "a GI name the registry does not have",
+                GiIssue::NoEntry => "GI-registered, but no entry of the state resembles it",
+                GiIssue::MaybeRegistered => "not marked GI-registered, but an entry fits",
+            }
+            .to_owned(),
+        );
+        row.push(
+            f.candidates
+                .iter()
+                .map(|c| format!("{} ({:.0} %)", c.name, c.score * 100.0))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        rows.push(row);
+    }
+    write(path, "GI check", &headers, rows)
+}
+
+/// A product's cells in the national list's layout (plus local name, GI name and id).
+fn product_row(gazetteer: &Gazetteer, sectors: &SectorList, p: &Product) -> Vec<String> {
+    let state = gazetteer
+        .state(p.state)
+        .map_or_else(|| p.state.to_string(), |s| s.name.clone());
+    let district = gazetteer
+        .district(p.district)
+        .map_or_else(|| p.district.to_string(), |d| d.name.clone());
+    vec![
+        state,
+        p.name.clone(),
+        district,
+        p.district.to_string(),
+        p.rank.label().to_owned(),
+        sectors.label(&p.sector),
+        p.description.clone(),
+        if p.gi.registered { "Yes" } else { "No" }.to_owned(),
+        p.photo.clone().unwrap_or_default(),
+        p.ministry.clone().unwrap_or_default(),
+        p.local_name
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default(),
+        p.local_name
+            .as_ref()
+            .map(|l| l.lang.to_string())
+            .unwrap_or_default(),
+        p.gi.registry_name.clone().unwrap_or_default(),
+        p.id().to_string(),
+    ]
 }
 
 /// Writes sellers in the seller list layout. Returns the number of rows written.

@@ -20,7 +20,7 @@ mod report;
 mod sellers;
 
 pub use error::ExchangeError;
-pub use export::{export_products, export_sellers, FileKind};
+pub use export::{export_gi_check, export_products, export_sellers, FileKind};
 pub use gi::{import_gi, GI_COLUMNS};
 pub use lgd::{import_lgd, LgdReport};
 pub use national::{import_national, NATIONAL_COLUMNS};

@@ -250,3 +250,38 @@ fn hostile_rows_are_flagged_by_column_and_the_rest_loaded() {
         "{last:?}"
     );
 }
+
+#[test]
+fn the_checks_worklist_imports_back_with_the_names_filled_in() {
+    let mut store = with_places();
+    import_national(
+        &mut store,
+        &data("odop_products_v31_20250707.csv"),
+        ImportOptions::new("test"),
+    )
+    .unwrap();
+    registry(&mut store);
+    let jk = Some(StateCode(1));
+    let findings = store.gi_check(jk).unwrap().findings;
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("gi-check.csv");
+    let rows = odop_exchange::export_gi_check(&store, jk, &list).unwrap();
+    assert_eq!(rows, findings.len());
+    let kani = findings.iter().find(|f| f.name == "Kani Shawls").unwrap();
+
+    // The officer writes the registry's name into the GI Name cell and sends the file back.
+    let text = std::fs::read_to_string(&list).unwrap();
+    let id = kani.product.to_string();
+    let filled = text.replace(&format!(",,,{id},"), &format!(",,Kani Shawl,{id},"));
+    assert_ne!(filled, text, "the worklist has Kani Shawls' row");
+    std::fs::write(&list, filled).unwrap();
+    assert_eq!(
+        odop_exchange::recognise(&list).unwrap(),
+        odop_exchange::Layout::National
+    );
+    let report = import_national(&mut store, &list, ImportOptions::new("test")).unwrap();
+    assert_eq!(report.summary.merged, rows);
+    assert_eq!(report.summary.changed, 1);
+    let product: Product = store.get(kani.product).unwrap().unwrap();
+    assert_eq!(product.gi.registry_name.as_deref(), Some("Kani Shawl"));
+}

@@ -2,7 +2,8 @@
 // status, for one state or all, with the clear names taken in one step.
 
 import { h, fill, arrowKeys } from "../dom.js";
-import { t, num, stateName, byStateName } from "../i18n.js";
+import { t, num, stateName, byStateName, errorText } from "../i18n.js";
+import { pathField } from "./importer.js";
 
 /** The findings' kinds, in the order a department works through them. */
 const ISSUES = ["unnamed", "not_in_registry", "maybe_registered", "no_entry"];
@@ -71,6 +72,26 @@ export async function render(view, ctx, arg = "") {
     }
   });
 
+  // The findings as a worklist file, which imports back once its GI names are filled in.
+  const target = pathField("gi-export-path", t("gi.export_file"), "gi-check.xlsx");
+  target.input.value = state ? `gi-check-${state}.xlsx` : "gi-check.xlsx";
+  target.bind(ctx);
+  const save = h("button", { type: "button", class: "button", "data-testid": "gi-export" }, t("gi.export"));
+  const saved = h("p", { class: "count", "data-testid": "gi-export-out", "aria-live": "polite" });
+  save.addEventListener("click", async () => {
+    const path = target.input.value.trim();
+    if (!path) return;
+    save.disabled = true;
+    try {
+      const n = await ctx.call("gi_export", { state, path });
+      saved.textContent = t("gi.exported", { n: num(n), file: path });
+    } catch (error) {
+      saved.textContent = errorText(error);
+    } finally {
+      save.disabled = false;
+    }
+  });
+
   const sections = ISSUES.map((issue) => {
     const found = check.findings.filter((f) => f.issue === issue);
     if (!found.length) return null;
@@ -86,5 +107,9 @@ export async function render(view, ctx, arg = "") {
         entries: num(check.entries), products: num(check.products), named: num(check.named),
       })),
       nameThem),
-    check.findings.length ? sections : h("p", { class: "empty" }, t("gi.all_well"))));
+    check.findings.length ? sections : h("p", { class: "empty" }, t("gi.all_well")),
+    check.findings.length
+      ? h("div", { class: "gi-export" }, h("h3", {}, t("gi.export_title")), h("p", { class: "hint" }, t("gi.export_about")),
+        target.element, h("div", { class: "wizard-row" }, save, saved))
+      : null));
 }

@@ -13,7 +13,7 @@ const EXPORTS = [["product", "products"], ["seller", "sellers"], ["workshop", "w
   ["story", "stories"], ["gap", "gaps"], ["action", "actions"], ["policy", "policies"]];
 const REPORT_ROWS = 300;
 
-function pathField(testid, label, save, filters) {
+export function pathField(testid, label, save, filters) {
   const input = h("input", { type: "text", class: "path-input", "data-testid": testid, spellcheck: "false", autocomplete: "off" });
   const browse = h("button", { type: "button", class: "button", "data-testid": `${testid}-browse` }, t("import.browse"));
   return {
