@@ -119,19 +119,31 @@ impl GiPlaces {
     }
 }
 
-/// How well a registry name fits a product, from 0 (not at all) to 1, or `None` when no word of
-/// the product's own name is in it. Most of it is how much of the GI's name the product and its
-/// district account for, the rest how much of the product's name the GI accounts for. A GI
-/// named after another district scores less than a suggestion is worth.
-pub fn gi_score(probe: GiProbe<'_>, gi: &GiTerms) -> Option<f64> {
+/// How well a registry name fits a product.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GiFit {
+    /// From 0 (not at all) to 1.
+    pub score: f64,
+    /// Which of the product's terms the GI's name has, a bit for each (the first 64).
+    pub covers: u64,
+}
+
+/// How well a registry name fits a product, or `None` when no word of the product's own name is
+/// in it. Most of the score is how much of the GI's name the product and its district account
+/// for, the rest how much of the product's name the GI accounts for. A GI named after another
+/// district scores less than a suggestion is worth.
+pub fn gi_score(probe: GiProbe<'_>, gi: &GiTerms) -> Option<GiFit> {
     let (product, gi, district) = (&probe.product.0, &gi.0, &probe.district.0);
     if product.is_empty() || gi.is_empty() {
         return None;
     }
-    let product_in_gi = product
+    let covers = product
         .iter()
-        .filter(|p| gi.iter().any(|g| alike(p, g)))
-        .count();
+        .take(64)
+        .enumerate()
+        .filter(|(_, p)| gi.iter().any(|g| alike(p, g)))
+        .fold(0u64, |bits, (i, _)| bits | 1 << i);
+    let product_in_gi = covers.count_ones() as usize;
     if product_in_gi == 0 {
         return None;
     }
@@ -141,15 +153,24 @@ pub fn gi_score(probe: GiProbe<'_>, gi: &GiTerms) -> Option<f64> {
         .iter()
         .any(|g| probe.places.0.contains(g) && !accounted(g));
     let score = 0.65 * (gi_accounted as f64 / gi.len() as f64)
-        + 0.35 * (product_in_gi as f64 / product.len() as f64);
-    Some(if elsewhere { score * 0.5 } else { score })
+        + 0.35 * (product_in_gi as f64 / product.len().min(64) as f64);
+    Some(GiFit {
+        score: if elsewhere { score * 0.5 } else { score },
+        covers,
+    })
 }
 
-/// Whether the best of some scored candidates (best first) is clear enough to take unasked.
-pub fn gi_clear(scores: &[f64]) -> bool {
-    match scores {
+/// Whether the best of some fits (best first) is clear enough to take unasked: strong, well
+/// above the next, and no other fit has a word of the product's name that the best lacks
+/// ("Sikki Painting" is not clearly "Madhubani Paintings" while "Sikki Grass Products" is there).
+pub fn gi_clear(fits: &[GiFit]) -> bool {
+    match fits {
         [best, rest @ ..] => {
-            *best >= GI_STRONG && rest.first().is_none_or(|next| best - next >= GI_MARGIN)
+            best.score >= GI_STRONG
+                && rest
+                    .first()
+                    .is_none_or(|next| best.score - next.score >= GI_MARGIN)
+                && rest.iter().all(|other| other.covers & !best.covers == 0)
         }
         [] => false,
     }
@@ -275,6 +296,11 @@ mod tests {
             },
             &GiTerms::of(gi, [state]),
         )
+        .map(|fit| fit.score)
+    }
+
+    fn fit(score: f64, covers: u64) -> GiFit {
+        GiFit { score, covers }
     }
 
     #[test]
@@ -351,10 +377,15 @@ mod tests {
         );
         assert_eq!(own, Some(1.0));
         assert!(other.unwrap() < GI_STRONG);
-        assert!(gi_clear(&[own.unwrap(), other.unwrap()]));
-        assert!(!gi_clear(&[0.8, 0.7]));
-        assert!(!gi_clear(&[0.6]));
+        assert!(gi_clear(&[
+            fit(own.unwrap(), 0b11),
+            fit(other.unwrap(), 0b10)
+        ]));
+        assert!(!gi_clear(&[fit(0.8, 1), fit(0.7, 1)]));
+        assert!(!gi_clear(&[fit(0.6, 1)]));
         assert!(!gi_clear(&[]));
+        // Another fit has a word of the product's name that the best lacks.
+        assert!(!gi_clear(&[fit(0.82, 0b10), fit(0.5, 0b01)]));
     }
 
     #[test]

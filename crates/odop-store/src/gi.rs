@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use odop_domain::{
-    gi_clear, gi_score, DistrictCode, Gazetteer, GiEntry, GiPlaces, GiProbe, GiTerms, Id, Product,
-    StateCode, GI_STRONG, GI_SUGGEST,
+    gi_clear, gi_score, DistrictCode, Gazetteer, GiEntry, GiFit, GiPlaces, GiProbe, GiTerms, Id,
+    Product, StateCode, GI_STRONG, GI_SUGGEST,
 };
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -23,6 +23,9 @@ pub struct GiCandidate {
     pub name: String,
     pub goods: String,
     pub score: f64,
+    /// The product's words this entry's name has, for telling whether the best is clear.
+    #[serde(skip)]
+    covers: u64,
 }
 
 /// What the check found wrong or worth a look with one product's GI status.
@@ -253,7 +256,14 @@ fn finding(
     own: &[Listed],
 ) -> Result<GiFinding, Quiet> {
     let found = candidates(gazetteer, places, &p, own);
-    let clear = gi_clear(&found.iter().map(|c| c.score).collect::<Vec<_>>());
+    let fits: Vec<GiFit> = found
+        .iter()
+        .map(|c| GiFit {
+            score: c.score,
+            covers: c.covers,
+        })
+        .collect();
+    let clear = gi_clear(&fits);
     let named_in_registry = p.gi.registry_name.as_deref().map(|name| {
         let key = name_key(name);
         own.iter().any(|e| e.key == key)
@@ -373,12 +383,13 @@ fn candidates(
         .iter()
         .filter_map(|e| {
             gi_score(probe, &e.terms)
-                .filter(|s| *s >= GI_SUGGEST)
-                .map(|score| GiCandidate {
+                .filter(|fit| fit.score >= GI_SUGGEST)
+                .map(|fit| GiCandidate {
                     number: e.entry.number,
                     name: e.entry.name.clone(),
                     goods: e.entry.goods.clone(),
-                    score: (score * 1000.0).round() / 1000.0,
+                    score: (fit.score * 1000.0).round() / 1000.0,
+                    covers: fit.covers,
                 })
         })
         .collect();
