@@ -19,6 +19,19 @@ fn registry(store: &mut Store) -> ImportReport {
     .unwrap()
 }
 
+/// The real LGD lists, national list and GI registry list, loaded.
+fn with_products_and_registry() -> Store {
+    let mut store = with_places();
+    import_national(
+        &mut store,
+        &data("odop_products_v31_20250707.csv"),
+        ImportOptions::new("test"),
+    )
+    .unwrap();
+    registry(&mut store);
+    store
+}
+
 fn history_len(store: &Store) -> usize {
     store.history(None, usize::MAX).unwrap().len()
 }
@@ -118,14 +131,7 @@ fn a_dry_run_or_a_file_without_the_gi_column_changes_nothing() {
 
 #[test]
 fn products_are_checked_against_the_registry_and_clear_names_taken_as_edits() {
-    let mut store = with_places();
-    import_national(
-        &mut store,
-        &data("odop_products_v31_20250707.csv"),
-        ImportOptions::new("test"),
-    )
-    .unwrap();
-    registry(&mut store);
+    let mut store = with_products_and_registry();
     let products = store.products(&ProductFilter::default()).unwrap();
     let check = store.gi_check(None).unwrap();
     assert_eq!(check.products, products.len());
@@ -253,14 +259,7 @@ fn hostile_rows_are_flagged_by_column_and_the_rest_loaded() {
 
 #[test]
 fn the_checks_worklist_imports_back_with_the_names_filled_in() {
-    let mut store = with_places();
-    import_national(
-        &mut store,
-        &data("odop_products_v31_20250707.csv"),
-        ImportOptions::new("test"),
-    )
-    .unwrap();
-    registry(&mut store);
+    let mut store = with_products_and_registry();
     let jk = Some(StateCode(1));
     let findings = store.gi_check(jk).unwrap().findings;
     let dir = tempfile::tempdir().unwrap();
