@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "gi_check",
     "gi_name_them",
     "gi_export",
+    "gi_names",
     "seller_page",
     "record_page",
     "record_fields",

@@ -194,6 +194,13 @@ async fn deletion_refused(w: &Window, shots: &Path, shot: &str) -> Result<String
 async fn edit_product(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     w.click("edit-product").await?;
     w.find("form-product").await?;
+    // The GI registry name offers the registry's names for the product's state.
+    w.wait_until(
+        "[...document.querySelectorAll('[data-testid=field-gi-registry_name-suggestions] option')] \
+           .some((o) => o.value === 'Banaras Brocades and Sarees')",
+        "the GI registry's names offered",
+    )
+    .await?;
     w.type_into("field-name", "").await?;
     w.click("form-save").await?;
     w.find("field-name-error").await?;

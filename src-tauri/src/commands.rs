@@ -210,6 +210,12 @@ pub fn gi_export(
     )?)
 }
 
+/// The GI registry's names for a state, for a form to suggest.
+#[tauri::command(async)]
+pub fn gi_names(store: Shared<'_>, state: u16) -> Result<Vec<String>, CommandError> {
+    Ok(lock(store).gi_names(StateCode(state))?)
+}
+
 /// What the GI registry says of a product's GI status: nothing, or a finding with the entries
 /// that fit it.
 #[tauri::command(async)]

@@ -61,6 +61,7 @@ fn main() -> anyhow::Result<()> {
             commands::gi_check,
             commands::gi_name_them,
             commands::gi_export,
+            commands::gi_names,
             commands::seller_page,
             commands::record_page,
             commands::record_fields,

@@ -201,6 +201,18 @@ impl Store {
         Ok(finding(&gazetteer, &places(&gazetteer), product, &own).ok())
     }
 
+    /// The registry's names for one state, in order of name, each once.
+    pub fn gi_names(&self, state: StateCode) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT DISTINCT g.name FROM gi_registry g \
+             JOIN gi_registry_states s ON s.gi = g.id WHERE s.state = ?1 ORDER BY g.name",
+        )?;
+        let names = stmt
+            .query_map([state.0], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(names)
+    }
+
     /// Whether a GI registry list has been loaded.
     pub fn has_gi_registry(&self) -> Result<bool, StoreError> {
         Ok(self
@@ -446,6 +458,10 @@ mod tests {
             [first[1].clone()]
         );
         assert_eq!(store.gi_registry(None).unwrap(), first);
+        assert_eq!(
+            store.gi_names(StateCode(9)).unwrap(),
+            ["Banaras Brocades and Sarees", "Basmati"]
+        );
 
         // An entry without a state refuses the whole list, naming the entry.
         let mut edit = store.edit("t").unwrap();

@@ -30,7 +30,8 @@ const SCHEMAS = {
     // A file the brochures print, or a link, which they note and leave out.
     { key: "photo", type: "text", browse: pickPhoto },
     { key: "gi.registered", type: "check" },
-    { key: "gi.registry_name", type: "text" },
+    // Suggests the GI registry's names for the chosen district's state.
+    { key: "gi.registry_name", type: "text", suggest: "gi" },
     { key: "ministry", type: "text" },
   ],
   seller: [
@@ -182,15 +183,20 @@ async function control(ctx, spec, value, choices, editing) {
         h("div", { class: "pick-list" }));
     case "media":
       return mediaControl(common, value);
-    default:
-      return h("input", {
+    default: {
+      const input = h("input", {
         ...common,
         type: spec.type === "number" ? "number" : spec.type === "date" ? "date" : "text",
         inputmode: spec.inputmode ?? null,
         min: spec.type === "number" ? 0 : null,
         value: value ?? "",
         autocomplete: "off",
+        list: spec.suggest ? `${id}-suggestions` : null,
+        "data-suggest": spec.suggest ?? null,
       });
+      // Filled from the chosen district's state (see `suggestedFor`).
+      return spec.suggest ? [input, h("datalist", { id: `${id}-suggestions`, "data-testid": `${id}-suggestions` })] : input;
+    }
   }
 }
 
@@ -408,6 +414,16 @@ async function inStateFor(ctx, form, choices) {
   }
 }
 
+/** Suggests the GI registry's names of the chosen district's state to an input that asks. */
+async function suggestedFor(ctx, form, choices) {
+  const district = form.querySelector('select[name="district"]')?.value;
+  const state = choices.districts.find((d) => String(d.code) === district)?.state;
+  for (const input of form.querySelectorAll("input[data-suggest=gi]")) {
+    const names = state != null ? await ctx.call("gi_names", { state }) : [];
+    fill(form.querySelector(`#${input.getAttribute("list")}`), names.map((name) => h("option", { value: name })));
+  }
+}
+
 /** Keeps the record chosen in a select listed, first, where the list's first page leaves it
  * out, as long as it still matches `query` (its state): a select that lacked it would save
  * another record, or none, in its place. */
@@ -496,7 +512,8 @@ export async function openForm(ctx, kind, id, preset, after) {
       event.target.closest(".form-field")?.classList.remove("has-error");
     }
   });
-  const fromDistrict = () => Promise.all([offeredFor(ctx, form), picksFor(ctx, form), inStateFor(ctx, form, choices)]);
+  const fromDistrict = () => Promise.all([offeredFor(ctx, form), picksFor(ctx, form), inStateFor(ctx, form, choices),
+    suggestedFor(ctx, form, choices)]);
   form.querySelector('select[name="district"]')?.addEventListener("change", () => fromDistrict().catch(ctx.showError));
   await fromDistrict();
 
