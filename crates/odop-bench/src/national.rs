@@ -10,7 +10,7 @@ use odop_sheet::read_table;
 use odop_store::{ProductFilter, Store};
 use serde_json::{json, Map, Value};
 
-use crate::measure::{self, fmt_ms, fmt_rate, median, ms, rate, round, Section};
+use crate::measure::{self, fmt_ms, fmt_rate, median, ms, percentile, rate, round, Section};
 use crate::Data;
 
 pub fn run(data: &Data, runs: usize) -> Result<Section> {
@@ -24,6 +24,7 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
     let (mut gi_import_times, mut gi_check_times, mut products_read_times) =
         (Vec::new(), Vec::new(), Vec::new());
     let (mut gi_entries, mut gi_findings) = (0, 0);
+    let (mut note_times, mut detail_times) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         let dir = tempfile::tempdir()?;
         let mut store = Store::open(&dir.path().join("odop.sqlite3"))?;
@@ -52,6 +53,16 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
         let all = store.products(&ProductFilter::default())?;
         products_read_times.push(start.elapsed());
         anyhow::ensure!(all.len() == check.products, "the check saw other products");
+
+        // What a product's page asks for its GI note, beside what it asks for the product.
+        for p in &all {
+            let start = Instant::now();
+            store.gi_finding(p.id)?;
+            note_times.push(start.elapsed());
+            let start = Instant::now();
+            store.product_detail(p.id)?;
+            detail_times.push(start.elapsed());
+        }
     }
     let summary = summary.context("no runs")?;
 
@@ -72,6 +83,13 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
 
     let (gi_import, gi_check) = (median(gi_import_times), median(gi_check_times));
     let products_read = median(products_read_times);
+    note_times.sort();
+    detail_times.sort();
+    let (note_p50, note_p95) = (percentile(&note_times, 50.0), percentile(&note_times, 95.0));
+    let (detail_p50, detail_p95) = (
+        percentile(&detail_times, 50.0),
+        percentile(&detail_times, 95.0),
+    );
     let import = median(import_times);
     let read = median(read_times);
     let raw = median(raw_times);
@@ -103,6 +121,10 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
             "gi_findings": gi_findings,
             "products_read_ms": round(ms(products_read), 3),
             "gi_check_over_products_read": round(gi_check.as_secs_f64() / products_read.as_secs_f64(), 2),
+            "gi_note_p50_ms": round(ms(note_p50), 3),
+            "gi_note_p95_ms": round(ms(note_p95), 3),
+            "product_detail_p50_ms": round(ms(detail_p50), 3),
+            "product_detail_p95_ms": round(ms(detail_p95), 3),
         }),
     );
     s.line(
@@ -145,6 +167,15 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
             "{:.1}x a plain read of them ({})",
             gi_check.as_secs_f64() / products_read.as_secs_f64(),
             fmt_ms(products_read)
+        ),
+    );
+    s.line(
+        "a product page's GI note, p50 / p95",
+        format!("{} / {}", fmt_ms(note_p50), fmt_ms(note_p95)),
+        format!(
+            "product detail {} / {}",
+            fmt_ms(detail_p50),
+            fmt_ms(detail_p95)
         ),
     );
     Ok(s)
