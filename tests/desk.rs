@@ -979,6 +979,13 @@ async fn gi_registry(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     w.go("dashboard").await?;
     w.click("gi-check-link").await?;
     w.find("gi-summary").await?;
+    // Every state's counts first, each opening that state's check.
+    let states = w.count("gi-state-row").await?;
+    ensure!(
+        states > 20,
+        "the check of every state lists {states} states"
+    );
+    w.shot(shots, "18d-gi-check-every-state").await?;
     w.select("gi-state", "1").await?;
     w.wait_until(
         "location.hash === '#/gi/1' && document.querySelector('[data-testid=gi-summary]')",
@@ -999,7 +1006,7 @@ async fn gi_registry(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
             && rows["clear"].as_u64() > Some(0),
         "the check of Jammu and Kashmir shows {rows}"
     );
-    w.shot(shots, "18d-gi-check").await?;
+    w.shot(shots, "18e-gi-check").await?;
     // The findings saved as a worklist in the national layout.
     let list = scratch.join("gi-check.csv");
     w.type_into("gi-export-path", &list.to_string_lossy())

@@ -128,6 +128,26 @@ pub fn gi_check(check: &GiCheck, named: &[GiFinding]) -> String {
         "{} GI registry entries; {} products checked, {} named as the registry names them\n",
         check.entries, check.products, check.named
     ));
+    if check.states.len() > 1 {
+        out.push_str(&format!(
+            "\n{:<34} {:>7} {:>8} {:>6} {:>8} {:>6} {:>8} {:>5} {:>6}\n",
+            "state", "entries", "products", "named", "unnamed", "clear", "lacking", "none", "maybe"
+        ));
+        for c in &check.states {
+            out.push_str(&format!(
+                "{:<34} {:>7} {:>8} {:>6} {:>8} {:>6} {:>8} {:>5} {:>6}\n",
+                cut(&c.name, 34),
+                c.entries,
+                c.products,
+                c.named,
+                c.unnamed,
+                c.clear,
+                c.not_in_registry,
+                c.no_entry,
+                c.maybe_registered
+            ));
+        }
+    }
     let sections = [
         (
             GiIssue::Unnamed,

@@ -161,6 +161,22 @@ fn products_are_checked_against_the_registry_and_clear_names_taken_as_edits() {
     assert_eq!(moradabad.issue, GiIssue::MaybeRegistered);
     // A GI named after another district is no product's of this one.
     assert!(finding("Tea", "Jalpaiguri").is_none());
+    // Each state's share adds up to the whole, in order of name, one state alone when asked.
+    let sum = |f: fn(&odop_store::GiStateCount) -> usize| check.states.iter().map(f).sum::<usize>();
+    assert_eq!(sum(|c| c.products), check.products);
+    assert_eq!(sum(|c| c.named), check.named);
+    let issues = |issue: GiIssue| check.findings.iter().filter(|f| f.issue == issue).count();
+    assert_eq!(sum(|c| c.unnamed), issues(GiIssue::Unnamed));
+    assert_eq!(sum(|c| c.no_entry), issues(GiIssue::NoEntry));
+    assert_eq!(
+        sum(|c| c.maybe_registered),
+        issues(GiIssue::MaybeRegistered)
+    );
+    assert!(check.states.windows(2).all(|w| w[0].name < w[1].name));
+    let jk = store.gi_check(Some(StateCode(1))).unwrap();
+    assert_eq!(jk.states.len(), 1);
+    assert_eq!(jk.states[0].products, jk.products);
+    assert_eq!(jk.states[0].entries, jk.entries);
     // Only registered products go unnamed; only unregistered ones may be registered.
     for f in &check.findings {
         let registered = matches!(f.issue, GiIssue::Unnamed | GiIssue::NoEntry);

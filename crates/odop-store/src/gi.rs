@@ -70,6 +70,26 @@ pub struct GiCheck {
     /// Products marked GI-registered whose registry name is in the registry.
     pub named: usize,
     pub findings: Vec<GiFinding>,
+    /// Each state's share, in order of name: the states with products or registry entries.
+    pub states: Vec<GiStateCount>,
+}
+
+/// One state's share of a check, for a view of every state at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GiStateCount {
+    pub state: StateCode,
+    pub name: String,
+    /// Its registry entries.
+    pub entries: usize,
+    pub products: usize,
+    /// Products marked GI-registered whose registry name is in the registry.
+    pub named: usize,
+    /// Findings of each kind, and how many of the unnamed have a clear name.
+    pub unnamed: usize,
+    pub clear: usize,
+    pub not_in_registry: usize,
+    pub no_entry: usize,
+    pub maybe_registered: usize,
 }
 
 /// What loading a registry list changed.
@@ -79,6 +99,25 @@ pub struct GiCounts {
     pub after: usize,
     /// Whether the registry differs from what it was.
     pub changed: bool,
+}
+
+impl GiStateCount {
+    fn of(gazetteer: &Gazetteer, state: StateCode) -> GiStateCount {
+        GiStateCount {
+            state,
+            name: gazetteer
+                .state(state)
+                .map_or_else(|| state.to_string(), |s| s.name.clone()),
+            entries: 0,
+            products: 0,
+            named: 0,
+            unnamed: 0,
+            clear: 0,
+            not_in_registry: 0,
+            no_entry: 0,
+            maybe_registered: 0,
+        }
+    }
 }
 
 impl Edit<'_> {
@@ -169,18 +208,50 @@ impl Store {
             products: products.len(),
             named: 0,
             findings: Vec::new(),
+            states: Vec::new(),
         };
         if !check.registry_loaded {
             return Ok(check);
         }
+        let mut counts: HashMap<StateCode, GiStateCount> = HashMap::new();
+        for (code, own) in &by_state {
+            counts
+                .entry(*code)
+                .or_insert_with(|| GiStateCount::of(&gazetteer, *code))
+                .entries = own.len();
+        }
         for p in products {
             let own = by_state.get(&p.state).map_or(&[][..], Vec::as_slice);
+            let count = counts
+                .entry(p.state)
+                .or_insert_with(|| GiStateCount::of(&gazetteer, p.state));
+            count.products += 1;
             match finding(&gazetteer, &places, p, own) {
-                Ok(found) => check.findings.push(found),
-                Err(Named) => check.named += 1,
+                Ok(found) => {
+                    match found.issue {
+                        GiIssue::Unnamed => {
+                            count.unnamed += 1;
+                            count.clear += usize::from(found.clear);
+                        }
+                        GiIssue::NotInRegistry => count.not_in_registry += 1,
+                        GiIssue::NoEntry => count.no_entry += 1,
+                        GiIssue::MaybeRegistered => count.maybe_registered += 1,
+                    }
+                    check.findings.push(found);
+                }
+                Err(Named) => {
+                    count.named += 1;
+                    check.named += 1;
+                }
                 Err(Fine) => {}
             }
         }
+        // A GI of several states brings the others along; only the states asked for count.
+        check.states = counts
+            .into_values()
+            .filter(|count| state.is_none_or(|s| s == count.state))
+            .collect();
+        check.states.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(check)
     }
 

@@ -34,6 +34,22 @@ function table(findings) {
     body));
 }
 
+/** Each state's counts, for the check of every state, each row opening that state's check. */
+function byState(counts) {
+  const cols = ["entries", "products", "named", "unnamed", "clear", "not_in_registry", "no_entry", "maybe_registered"];
+  const body = h("tbody", {}, counts.map((c) =>
+    h("tr", { "data-testid": "gi-state-row", "data-state": c.state },
+      h("td", {}, h("a", { href: `#/gi/${c.state}` }, stateName(c.state, c.name))),
+      cols.map((k) => h("td", { class: "num" }, num(c[k]))))));
+  return h("section", { class: "gi-section" },
+    h("h3", {}, t("gi.by_state")),
+    h("div", { class: "table-wrap" }, h("table", { class: "data-table", "data-testid": "gi-states" },
+      h("thead", {}, h("tr", {},
+        h("th", { scope: "col" }, t("col.state")),
+        cols.map((k) => h("th", { scope: "col", class: "num" }, t(`gi.col.${k}`))))),
+      body)));
+}
+
 /** `#/gi` checks every state's products; `#/gi/CODE` one state's. */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
@@ -107,6 +123,7 @@ export async function render(view, ctx, arg = "") {
         entries: num(check.entries), products: num(check.products), named: num(check.named),
       })),
       nameThem),
+    state === null && check.states.length > 1 ? byState(check.states) : null,
     check.findings.length ? sections : h("p", { class: "empty" }, t("gi.all_well")),
     check.findings.length
       ? h("div", { class: "gi-export" }, h("h3", {}, t("gi.export_title")), h("p", { class: "hint" }, t("gi.export_about")),
