@@ -916,6 +916,10 @@ async fn gi_registry(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
         )
         .await?;
     ensure!(told == "gi", "the GI registry's list was told as {told}");
+    ensure!(
+        w.count("import-gi-check").await? == 1 && w.text("notice").await?.contains("GI registry"),
+        "the loaded registry does not point to the GI check"
+    );
     ensure!(entries > 600, "the GI registry list gave {entries} entries");
     // The registry's GIs of other countries are flagged, each naming its country.
     let abroad = w

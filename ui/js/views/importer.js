@@ -290,15 +290,18 @@ export async function render(view, ctx) {
       const result = await ctx.call("import_file", { source: src, dryRun });
       progress.value = 100;
       progressText.textContent = dryRun ? t("import.checked") : t("import.done");
+      // A registry just loaded is read in the GI check, which the dashboard shows no figure of.
+      const gi = !dryRun && src.layout === "gi";
       fill(out,
         told,
         h("h3", {}, dryRun ? t("import.preview") : t("import.final")),
+        gi ? h("p", {}, h("a", { href: "#/gi", "data-testid": "import-gi-check" }, t("import.gi_check"))) : null,
         report(result, dryRun ? "import-preview" : "import-report"));
       step(dryRun ? 2 : 3);
       run.hidden = !dryRun;
       if (!dryRun) {
         ctx.forgetChoices();
-        ctx.notice(t("import.notice"));
+        ctx.notice(gi ? t("import.notice_gi") : t("import.notice"));
       }
     } catch (error) {
       progress.hidden = true;
