@@ -4,9 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use odop_domain::{EntityKind, Id, Seller};
-use odop_store::{DeskAccount, Resync, Store, StoreError, Takeover, KEPT_DIR};
+use odop_store::{Resync, Store, StoreError, Takeover, KEPT_DIR};
 use rusqlite::types::ValueRef;
 use tempfile::TempDir;
+
+mod support;
+use support::account;
 
 fn desk() -> (TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -296,19 +299,6 @@ fn a_live_database_file_restores_with_what_its_log_holds() {
         store.count(EntityKind::Seller).unwrap(),
         other.count(EntityKind::Seller).unwrap()
     );
-}
-
-fn account(name: &str, state: Option<u16>) -> DeskAccount {
-    DeskAccount {
-        name: name.into(),
-        role: if state.is_some() {
-            "state-editor"
-        } else {
-            "central"
-        }
-        .into(),
-        state,
-    }
 }
 
 #[test]
