@@ -286,11 +286,7 @@ impl Store {
 
     /// Whether a GI registry list has been loaded.
     pub fn has_gi_registry(&self) -> Result<bool, StoreError> {
-        Ok(self
-            .conn()
-            .query_row("SELECT EXISTS (SELECT 1 FROM gi_registry)", [], |r| {
-                r.get(0)
-            })?)
+        has_registry_in(self.conn())
     }
 
     /// Gives each GI-registered product without a registry name the name of the one entry that
@@ -376,6 +372,14 @@ fn finding(
         candidates: found,
         clear,
     })
+}
+
+pub(crate) fn has_registry_in(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM gi_registry)", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 fn registry_in(conn: &Connection, state: Option<StateCode>) -> Result<Vec<GiEntry>, StoreError> {

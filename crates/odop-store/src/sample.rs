@@ -312,12 +312,7 @@ impl Store {
         })?);
         // A few of the GI registry's entries for the sample's states, so that the GI check has
         // something to compare; a registry already loaded is left alone.
-        let held: bool =
-            edit.tx()
-                .query_row("SELECT EXISTS (SELECT 1 FROM gi_registry)", [], |r| {
-                    r.get(0)
-                })?;
-        if !held {
+        if !crate::gi::has_registry_in(edit.tx())? {
             let entries: Vec<GiEntry> = GI_REGISTRY
                 .iter()
                 .map(|&(number, name, goods, state)| GiEntry {
