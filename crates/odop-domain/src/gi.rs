@@ -36,6 +36,43 @@ impl GiEntry {
     }
 }
 
+/// The tag of no registry at all.
+pub const GI_NONE: &str = "none";
+
+/// A short name for exactly these entries, the same on every machine and in any order: a desk
+/// names the registry it holds by it, and the server sends its own only when the tags differ.
+pub fn gi_tag(entries: &[GiEntry]) -> String {
+    if entries.is_empty() {
+        return GI_NONE.to_owned();
+    }
+    let mut lines: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let mut states: Vec<u16> = e.states.iter().map(|s| s.0).collect();
+            states.sort_unstable();
+            states.dedup();
+            let states: Vec<String> = states.iter().map(u16::to_string).collect();
+            format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                e.number,
+                e.name.trim(),
+                e.goods.trim(),
+                states.join(",")
+            )
+        })
+        .collect();
+    lines.sort_unstable();
+    // FNV-1a, as for the LGD lists' tag: a cheap check that two copies are the same.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for line in &lines {
+        for byte in line.bytes().chain([0x1e]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{}gi-{hash:016x}", entries.len())
+}
+
 /// The registry's classes of goods in their spellings ("Handicrafts", "Food Stuff").
 pub fn canonical_goods(written: &str) -> String {
     let key: String = written
@@ -273,6 +310,37 @@ fn edits(a: &str, b: &str, cap: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_registry_tag_ignores_order_and_spacing_but_not_content() {
+        let entry = |number, name: &str, states: &[u16]| GiEntry {
+            number,
+            name: name.into(),
+            goods: "Handicraft".into(),
+            states: states.iter().map(|&s| StateCode(s)).collect(),
+        };
+        let a = vec![
+            entry(1, "Pochampally Ikat", &[36, 28]),
+            entry(2, "Basmati", &[9, 3]),
+        ];
+        let b = vec![
+            entry(2, "Basmati ", &[3, 9]),
+            entry(1, "Pochampally Ikat", &[28, 36]),
+        ];
+        assert_eq!(gi_tag(&a), gi_tag(&b));
+        assert!(gi_tag(&a).starts_with("2gi-"), "{}", gi_tag(&a));
+        let c = vec![
+            entry(1, "Pochampally Ikat", &[36]),
+            entry(2, "Basmati", &[9, 3]),
+        ];
+        assert_ne!(gi_tag(&a), gi_tag(&c));
+        let d = vec![
+            entry(1, "Pochampalli Ikat", &[36, 28]),
+            entry(2, "Basmati", &[9, 3]),
+        ];
+        assert_ne!(gi_tag(&a), gi_tag(&d));
+        assert_eq!(gi_tag(&[]), GI_NONE);
+    }
     use super::*;
 
     fn score(product: &str, district: &str, state: &str, gi: &str) -> Option<f64> {

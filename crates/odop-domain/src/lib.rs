@@ -26,8 +26,8 @@ pub use date::Date;
 pub use entity::{Checked, Entity, EntityKind, Fields, Reference};
 pub use geo::{District, DistrictCode, Gazetteer, PlaceProblem, State, StateCode, StateKind};
 pub use gi::{
-    canonical_goods, gi_clear, gi_score, GiEntry, GiFit, GiPlaces, GiProbe, GiTerms, GI_MARGIN,
-    GI_STRONG, GI_SUGGEST,
+    canonical_goods, gi_clear, gi_score, gi_tag, GiEntry, GiFit, GiPlaces, GiProbe, GiTerms,
+    GI_MARGIN, GI_NONE, GI_STRONG, GI_SUGGEST,
 };
 pub use id::Id;
 pub use invalid::{Invalid, Rule};

@@ -23,8 +23,8 @@ use odop_ledger::protocol::{
     ConflictRecord, Fields, Outcome, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
-    apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Places, Reader,
-    Recorded, Refusal, RowPage, StoredRow, Tx,
+    apply_push, gi_tag, read_pull, Account, ClientRecord, EntityKind, GiEntry, Ledger, LedgerError,
+    Places, Reader, Recorded, Refusal, RowPage, StoredRow, Tx,
 };
 use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::types::ToSql;
@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_places.sql")),
     (5, include_str!("../migrations/0005_places_tag.sql")),
     (6, include_str!("../migrations/0006_mutation_marks.sql")),
+    (7, include_str!("../migrations/0007_gi_registry.sql")),
 ];
 
 /// The advisory lock that keeps two servers starting together from migrating at once.
@@ -493,6 +494,22 @@ impl Ledger for PostgresLedger {
         })
     }
 
+    fn gi_registry(&self) -> Result<Vec<GiEntry>, LedgerError> {
+        self.read(|tx| Reader::gi_registry(tx))
+    }
+
+    fn set_gi_registry(&self, entries: &[GiEntry]) -> Result<(), LedgerError> {
+        let body = serde_json::to_string(entries).map_err(json)?;
+        let tag = gi_tag(entries);
+        self.write("", |tx| {
+            tx.execute(
+                "UPDATE ledger_meta SET gi_tag = $1, gi_registry = $2",
+                &[&tag, &body],
+            )?;
+            Ok(())
+        })
+    }
+
     fn account_for(&self, token_hash: &str) -> Result<Option<Account>, LedgerError> {
         self.read(|tx| {
             tx.query_opt(
@@ -908,6 +925,26 @@ impl Reader for PgTx<'_> {
             Some(row) => row.try_get(0).map_err(sql)?,
             None => None,
         })
+    }
+
+    fn gi_tag(&mut self) -> Result<Option<String>, LedgerError> {
+        let row = self.query_opt("SELECT gi_tag FROM ledger_meta", &[])?;
+        Ok(match row {
+            Some(row) => row.try_get(0).map_err(sql)?,
+            None => None,
+        })
+    }
+
+    fn gi_registry(&mut self) -> Result<Vec<GiEntry>, LedgerError> {
+        let row = self.query_opt("SELECT gi_registry FROM ledger_meta", &[])?;
+        let body: Option<String> = match row {
+            Some(row) => row.try_get(0).map_err(sql)?,
+            None => None,
+        };
+        match body {
+            Some(body) => serde_json::from_str(&body).map_err(json),
+            None => Ok(Vec::new()),
+        }
     }
 
     fn epoch(&mut self) -> Result<String, LedgerError> {

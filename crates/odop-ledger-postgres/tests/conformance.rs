@@ -52,7 +52,7 @@ fn a_newer_or_non_utf8_database_is_refused_and_left_alone() {
         .unwrap();
     assert_eq!(
         (applied, versions),
-        (6, 6),
+        (7, 7),
         "each migration is recorded once"
     );
     let epochs: i64 = admin
@@ -104,7 +104,8 @@ fn a_ledger_from_before_kept_names_still_holds_named_records() {
         .unwrap()
         .batch_execute(
             "DROP TABLE names, place_districts, place_states; \
-             ALTER TABLE ledger_meta DROP COLUMN places_tag; \
+             ALTER TABLE ledger_meta DROP COLUMN places_tag, DROP COLUMN gi_tag, \
+             DROP COLUMN gi_registry; \
              ALTER TABLE mutations DROP COLUMN mark; \
              DELETE FROM schema_version WHERE version >= 3",
         )

@@ -15,8 +15,8 @@ use odop_ledger::protocol::{
     ConflictRecord, Outcome, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_ledger::{
-    apply_push, read_pull, Account, ClientRecord, EntityKind, Ledger, LedgerError, Places, Reader,
-    Recorded, Refusal, RowPage, StoredRow, Tx,
+    apply_push, gi_tag, read_pull, Account, ClientRecord, EntityKind, GiEntry, Ledger, LedgerError,
+    Places, Reader, Recorded, Refusal, RowPage, StoredRow, Tx,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use thiserror::Error;
@@ -321,6 +321,27 @@ impl Ledger for SqliteLedger {
                 [places.tag()],
             )
             .map_err(sql)?;
+            Ok(())
+        })
+    }
+
+    fn gi_registry(&self) -> Result<Vec<GiEntry>, LedgerError> {
+        self.read(|tx| Reader::gi_registry(&mut SqliteTx { tx }))
+    }
+
+    fn set_gi_registry(&self, entries: &[GiEntry]) -> Result<(), LedgerError> {
+        // The registry is read whole and only by pulls that need it, so it is kept as one JSON
+        // value beside its tag.
+        let body = serde_json::to_string(entries).map_err(json)?;
+        self.write(|tx| {
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .map_err(sql)?;
+            put.execute(["gi_registry", &body]).map_err(sql)?;
+            put.execute(["gi_tag", &gi_tag(entries)]).map_err(sql)?;
             Ok(())
         })
     }
@@ -706,6 +727,17 @@ impl Reader for SqliteTx<'_, '_> {
             .map_err(sql)
     }
 
+    fn gi_tag(&mut self) -> Result<Option<String>, LedgerError> {
+        meta_opt(self.tx, "gi_tag")
+    }
+
+    fn gi_registry(&mut self) -> Result<Vec<GiEntry>, LedgerError> {
+        match meta_opt(self.tx, "gi_registry")? {
+            Some(body) => serde_json::from_str(&body).map_err(json),
+            None => Ok(Vec::new()),
+        }
+    }
+
     fn epoch(&mut self) -> Result<String, LedgerError> {
         meta(self.tx, "epoch")
     }
@@ -820,15 +852,18 @@ impl Reader for SqliteTx<'_, '_> {
     }
 }
 
-fn meta(tx: &Transaction<'_>, key: &str) -> Result<String, LedgerError> {
+fn meta_opt(tx: &Transaction<'_>, key: &str) -> Result<Option<String>, LedgerError> {
     tx.prepare_cached("SELECT value FROM meta WHERE key = ?1")
         .map_err(sql)?
         .query_row([key], |r| r.get(0))
         .optional()
-        .map_err(sql)?
-        .ok_or_else(|| LedgerError::Corrupt {
-            what: format!("the ledger has no {key}"),
-        })
+        .map_err(sql)
+}
+
+fn meta(tx: &Transaction<'_>, key: &str) -> Result<String, LedgerError> {
+    meta_opt(tx, key)?.ok_or_else(|| LedgerError::Corrupt {
+        what: format!("the ledger has no {key}"),
+    })
 }
 
 fn meta_number(tx: &Transaction<'_>, key: &str) -> Result<u64, LedgerError> {

@@ -35,6 +35,7 @@ conformance_tests!(
     a_history_held_from_an_earlier_epoch_goes_on_only_when_all_of_it_is_here,
     once_places_are_loaded_a_row_is_written_only_in_one_of_them,
     a_pull_brings_the_places_to_a_desk_whose_copy_differs,
+    only_central_sends_a_gi_registry_and_pulls_bring_it_to_other_copies,
 );
 
 #[test]

@@ -10,7 +10,9 @@ use odop_protocol::{
 };
 use serde_json::{json, Value};
 
-use crate::{Account, Ledger, LedgerError, Places, Token};
+use crate::{gi_tag, publish_gi, Account, GiEntry, Ledger, LedgerError, Places, Token};
+use odop_domain::StateCode;
+use odop_protocol::{GiListing, GiRegistry};
 
 /// A check of one behaviour, on a fresh ledger.
 pub type Check = fn(&dyn Ledger);
@@ -61,6 +63,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     (
         "a_pull_brings_the_places_to_a_desk_whose_copy_differs",
         places_pulled,
+    ),
+    (
+        "only_central_sends_a_gi_registry_and_pulls_bring_it_to_other_copies",
+        gi_registry,
     ),
 ];
 
@@ -1670,4 +1676,124 @@ fn places_pulled(ledger: &dyn Ledger) {
         ("none", 0, 0)
     );
     assert_eq!(ask(Some("none"), 0, 100).places, None);
+}
+
+fn gi_listing(number: u32, name: &str, states: &[u16]) -> GiListing {
+    GiListing {
+        number,
+        name: name.into(),
+        goods: "Handicraft".into(),
+        states: states.to_vec(),
+    }
+}
+
+fn gi_sent(entries: Vec<GiListing>) -> GiRegistry {
+    let domain: Vec<GiEntry> = entries.iter().map(crate::entry_of).collect();
+    GiRegistry {
+        tag: gi_tag(&domain),
+        entries,
+    }
+}
+
+fn gi_registry(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let r = push(
+        ledger,
+        &w.up,
+        "c-up",
+        vec![
+            create(1, product(1, 9, 187, "One")),
+            create(2, product(2, 9, 187, "Two")),
+        ],
+    );
+    applied(&r, 1);
+    let ask = |who: &Account, held: Option<&str>, cursor: u64, limit: u32| {
+        let query = PullQuery {
+            gi: held.map(str::to_owned),
+            ..PullQuery::new(cursor, 0, limit, None)
+        };
+        ledger.pull_with(who, &query).expect("pull")
+    };
+    // Until DPIIT sends one, a desk keeps its own: nothing is sent, not even "none".
+    assert_eq!(ask(&w.up, Some("3gi-0000000000000001"), 0, 100).gi, None);
+
+    let good = gi_sent(vec![
+        gi_listing(17, "Basmati", &[9, 10]),
+        gi_listing(2, "Banarasi Brocades and Sarees", &[9]),
+    ]);
+    let refused = publish_gi(ledger, &w.up, &good).expect_err("a state may not send it");
+    assert!(
+        matches!(refused, LedgerError::NotCentral { .. }),
+        "{refused}"
+    );
+    assert_eq!(refused.code(), "forbidden");
+    assert!(ledger.gi_registry().expect("read").is_empty());
+
+    // Each bad list is refused whole, naming the entry, and keeps nothing.
+    ledger
+        .set_places(&Places {
+            states: [9, 10].into(),
+            districts: [(187, 9), (230, 10)].into(),
+        })
+        .expect("places stored");
+    let bad_lists = [
+        (gi_sent(vec![]), "no entries"),
+        (
+            gi_sent(vec![
+                gi_listing(1, "Basmati", &[9]),
+                gi_listing(2, "BASMATI", &[10]),
+            ]),
+            "entry 2 (\"BASMATI\", number 2): entry 1 has the same name",
+        ),
+        (
+            gi_sent(vec![
+                gi_listing(1, "Basmati", &[9]),
+                gi_listing(3, "Muga Silk", &[18]),
+            ]),
+            "entry 2 (\"Muga Silk\", number 3): state 18 is not in the server's LGD lists",
+        ),
+        (
+            gi_sent(vec![gi_listing(1, "Basmati", &[])]),
+            "entry 1 (\"Basmati\", number 1): state is required",
+        ),
+        (
+            GiRegistry {
+                tag: "2gi-0000000000000000".into(),
+                ..good.clone()
+            },
+            "but its entries make",
+        ),
+    ];
+    for (list, says) in bad_lists {
+        let e = publish_gi(ledger, &w.central, &list).expect_err("a bad list");
+        assert_eq!(e.code(), "bad_gi_registry", "{e}");
+        assert!(e.to_string().contains(says), "{e} should say {says:?}");
+    }
+    assert!(ledger.gi_registry().expect("read").is_empty());
+
+    let answer = publish_gi(ledger, &w.central, &good).expect("central sends it");
+    assert_eq!(
+        (answer.tag.as_str(), answer.entries),
+        (good.tag.as_str(), 2)
+    );
+    let held = ledger.gi_registry().expect("read");
+    assert_eq!(held.len(), 2);
+    assert_eq!(held[0].name, "Basmati");
+    assert_eq!(held[0].states, vec![StateCode(9), StateCode(10)]);
+    assert_eq!(gi_tag(&held), good.tag);
+
+    // The registry rides on the last page only, to a desk whose copy differs.
+    let first = ask(&w.up, Some("none"), 0, 1);
+    assert!(first.more && first.gi.is_none(), "{first:?}");
+    let last = ask(&w.up, Some("none"), first.cursor, 100);
+    assert!(!last.more);
+    assert_eq!(last.gi.as_ref(), Some(&good));
+    assert_eq!(ask(&w.bihar, Some("none"), 0, 100).gi.as_ref(), Some(&good));
+    assert_eq!(ask(&w.up_viewer, Some(&good.tag), 0, 100).gi, None);
+    assert_eq!(ask(&w.up, None, 0, 100).gi, None);
+
+    // A new list replaces the old whole, and goes to desks holding the old.
+    let next = gi_sent(vec![gi_listing(17, "Basmati", &[9, 10])]);
+    publish_gi(ledger, &w.central, &next).expect("replaced");
+    assert_eq!(ask(&w.up, Some(&good.tag), 0, 100).gi, Some(next));
 }

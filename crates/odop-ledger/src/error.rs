@@ -28,6 +28,12 @@ pub enum LedgerError {
     )]
     Diverged { client: String, seq: u64 },
 
+    #[error("account {account:?} may not {what}: only a central (DPIIT) account may")]
+    NotCentral { account: String, what: &'static str },
+
+    #[error("the GI registry was not taken: {problem}")]
+    BadGiRegistry { problem: String },
+
     #[error("the ledger's database was written by a newer release (schema {found}, this release knows {known}); upgrade odop-server")]
     TooNew { found: i64, known: i64 },
 
@@ -48,6 +54,8 @@ impl LedgerError {
             LedgerError::ClientTaken { .. } => odop_protocol::CLIENT_TAKEN,
             LedgerError::ResyncRequired { .. } => "resync_required",
             LedgerError::Diverged { .. } => odop_protocol::CLIENT_DIVERGED,
+            LedgerError::NotCentral { .. } => "forbidden",
+            LedgerError::BadGiRegistry { .. } => "bad_gi_registry",
             LedgerError::TooNew { .. } => "schema_too_new",
             LedgerError::Corrupt { .. } => "corrupt",
             LedgerError::Storage(_) => "storage",

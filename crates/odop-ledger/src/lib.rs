@@ -3,7 +3,7 @@
 //! This crate owns the [`Ledger`] trait (accounts, the rows every state has synced, the gap-free
 //! change sequence, conflicts and refusals), the authority rules (who may write which state's
 //! rows), the per-field merge and the place check (a row's state and district against the LGD
-//! list the server was given). A backend implements the small transactional [`Tx`] and
+//! list the server was given), and the GI registry DPIIT sends for every desk. A backend implements the small transactional [`Tx`] and
 //! [`Reader`] traits; [`apply_push`] and [`read_pull`] run the same logic on top of any of them,
 //! so SQLite and PostgreSQL cannot disagree on a decision.
 //!
@@ -13,6 +13,7 @@ mod account;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
+mod gi;
 mod places;
 mod pull;
 mod push;
@@ -21,7 +22,9 @@ use std::fmt;
 
 pub use account::{token_hash, Account, Token};
 pub use error::LedgerError;
+pub use gi::{entry_of, listing_of, publish_gi, MAX_GI_ENTRIES};
 pub use odop_domain::{format_utc_millis, EntityKind};
+pub use odop_domain::{gi_tag, GiEntry};
 pub use odop_domain::{Misplaced, Places};
 pub use odop_protocol as protocol;
 pub use odop_protocol::Refusal;
@@ -152,6 +155,12 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     /// Replaces the places in one transaction. Rows already held keep their places: a row is
     /// checked when a write gives it a new one.
     fn set_places(&self, places: &Places) -> Result<(), LedgerError>;
+    /// The GI registry a central account sent ([`publish_gi`]), in its order; empty before one
+    /// was.
+    fn gi_registry(&self) -> Result<Vec<GiEntry>, LedgerError>;
+    /// Replaces the GI registry in one transaction, keeping its tag (`gi_tag`) beside it so a
+    /// pull compares tags without reading the entries. Callers check the entries first.
+    fn set_gi_registry(&self, entries: &[GiEntry]) -> Result<(), LedgerError>;
     /// The live account a token belongs to.
     fn account_for(&self, token_hash: &str) -> Result<Option<Account>, LedgerError>;
 
@@ -253,6 +262,10 @@ pub trait Reader {
     /// a pull compares tags without reading the lists; `None` for lists loaded before it was
     /// kept.
     fn places_tag(&mut self) -> Result<Option<String>, LedgerError>;
+    /// The tag of the GI registry held, in the page's snapshot; `None` when none is.
+    fn gi_tag(&mut self) -> Result<Option<String>, LedgerError>;
+    /// The GI registry's entries, in the page's snapshot.
+    fn gi_registry(&mut self) -> Result<Vec<GiEntry>, LedgerError>;
     fn head(&mut self) -> Result<u64, LedgerError>;
     /// The highest sequence of a pruned tombstone; it only grows.
     fn horizon(&mut self) -> Result<u64, LedgerError>;

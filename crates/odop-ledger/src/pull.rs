@@ -1,8 +1,9 @@
 use odop_protocol::{
-    Change, Held, PlacesUpdate, PullQuery, PullResponse, MAX_PULL_LIMIT, PULL_PAGE_BYTES,
+    Change, GiRegistry, Held, PlacesUpdate, PullQuery, PullResponse, MAX_PULL_LIMIT,
+    PULL_PAGE_BYTES,
 };
 
-use crate::{Account, LedgerError, Reader};
+use crate::{listing_of, Account, LedgerError, Reader};
 
 /// Reads one page of the change sequence after the query's cursor that `who` may read: rows
 /// and tombstones of its scope, departures of rows that left its state, and conflicts. The
@@ -41,6 +42,7 @@ pub fn read_pull(
             head,
             horizon,
             places: None,
+            gi: None,
         });
     }
     if cursor > 0 && cursor < horizon && horizon > known {
@@ -104,6 +106,10 @@ pub fn read_pull(
         Some(held) if !more => places_for(reader, held)?,
         _ => None,
     };
+    let gi = match &query.gi {
+        Some(held) if !more => gi_for(reader, held)?,
+        _ => None,
+    };
     Ok(PullResponse {
         changes,
         cursor: if more { next } else { head.max(next) },
@@ -113,6 +119,7 @@ pub fn read_pull(
         head,
         horizon,
         places,
+        gi,
     })
 }
 
@@ -139,6 +146,18 @@ fn places_for(reader: &mut dyn Reader, held: &str) -> Result<Option<PlacesUpdate
         states: places.states.into_iter().collect(),
         districts: places.districts.into_iter().collect(),
     }))
+}
+
+/// The GI registry for a desk holding the copy tagged `held`, or `None` when that is the
+/// server's or the server holds none: a desk keeps its own registry until DPIIT sends one.
+fn gi_for(reader: &mut dyn Reader, held: &str) -> Result<Option<GiRegistry>, LedgerError> {
+    match reader.gi_tag()? {
+        Some(tag) if tag != held => Ok(Some(GiRegistry {
+            tag,
+            entries: reader.gi_registry()?.iter().map(listing_of).collect(),
+        })),
+        _ => Ok(None),
+    }
 }
 
 /// Whether the history a client holds goes on in this database: the epoch it names is one this

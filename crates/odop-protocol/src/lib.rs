@@ -14,7 +14,10 @@
 //!   pruning has passed since then is answered [`ErrorBody`] with code `resync_required`;
 //! - each pull also names the history the client holds ([`Held`]); a server that took a new
 //!   epoch at a restart answers [`PullResponse::continues`] when that history is all its own,
-//!   and a client told otherwise (a restored or replaced server) compares everything.
+//!   and a client told otherwise (a restored or replaced server) compares everything;
+//! - reference lists travel beside the changes: the LGD lists ([`PlacesUpdate`]) and the GI
+//!   registry ([`GiRegistry`]) go on a pull's last page to a client whose copy's tag differs,
+//!   and a central client sends a GI registry it loaded with `PUT` [`PATH_GI_REGISTRY`].
 
 use std::collections::BTreeMap;
 
@@ -34,6 +37,8 @@ pub const PATH_WHOAMI: &str = "/v1/whoami";
 pub const PATH_PUSH: &str = "/v1/push";
 pub const PATH_PULL: &str = "/v1/pull";
 pub const PATH_REFUSALS: &str = "/v1/refusals";
+/// `PUT` a [`GiRegistry`] (central accounts only), answered [`GiPublished`].
+pub const PATH_GI_REGISTRY: &str = "/v1/gi-registry";
 
 /// At most this many mutations in one push; a client splits a longer outbox.
 pub const MAX_PUSH_MUTATIONS: usize = 500;
@@ -278,6 +283,10 @@ pub struct PullQuery {
     pub acked: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub places: Option<String>,
+    /// The tag of the GI registry the client holds (see [`GiRegistry`]), from a client that
+    /// takes the server's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gi: Option<String>,
 }
 
 impl PullQuery {
@@ -294,6 +303,7 @@ impl PullQuery {
             client,
             acked,
             places: None,
+            gi: None,
         }
     }
 
@@ -346,6 +356,10 @@ pub struct PullResponse {
     /// theirs; absent otherwise, and from older servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub places: Option<PlacesUpdate>,
+    /// The server's GI registry, on the last page of a pull whose query named another tag than
+    /// its own; absent otherwise, when the server holds none, and from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gi: Option<GiRegistry>,
 }
 
 /// The server's LGD lists, as a pull's last page carries them to a desk that named another tag
@@ -358,6 +372,35 @@ pub struct PlacesUpdate {
     pub states: Vec<u16>,
     /// Each district's code and its state's.
     pub districts: Vec<(u32, u16)>,
+}
+
+/// The GI registry's list as reference data: sent whole by a central client that loaded it,
+/// and on a pull's last page to a client holding another copy. Never empty on the wire.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiRegistry {
+    /// A short name for exactly these entries, computed alike on both sides from the entries.
+    pub tag: String,
+    pub entries: Vec<GiListing>,
+}
+
+/// One registered Geographical Indication.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiListing {
+    /// The registry's serial number; the list repeats a few, so it is no key.
+    pub number: u32,
+    pub name: String,
+    /// The class of goods.
+    pub goods: String,
+    /// The LGD codes of the states and UTs it belongs to.
+    pub states: Vec<u16>,
+}
+
+/// The answer to a registry sent with `PUT`: the tag the server now holds and its entries'
+/// count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiPublished {
+    pub tag: String,
+    pub entries: u32,
 }
 
 /// A write the server would not take, kept for the state and DPIIT to see.
@@ -487,6 +530,7 @@ mod tests {
             head: 40,
             horizon: 10,
             places: None,
+            gi: None,
         };
         let text = serde_json::to_string(&page).unwrap();
         insta::assert_snapshot!(text, @r#"{"changes":[],"cursor":12,"more":true,"epoch":"e","head":40,"horizon":10}"#);
@@ -543,6 +587,7 @@ mod tests {
                 states: vec![9],
                 districts: vec![(187, 9), (188, 9)],
             }),
+            gi: None,
         };
         let text = serde_json::to_string(&page).unwrap();
         insta::assert_snapshot!(text, @r#"{"changes":[],"cursor":3,"more":false,"epoch":"e","head":3,"horizon":0,"places":{"tag":"1s2d-00000000000000ab","states":[9],"districts":[[187,9],[188,9]]}}"#);
@@ -553,5 +598,42 @@ mod tests {
         };
         let sent = serde_json::to_value(&query).unwrap();
         assert_eq!(sent["places"], "none");
+    }
+
+    #[test]
+    fn the_gi_registry_rides_on_a_page_only_when_sent() {
+        let page = PullResponse {
+            changes: vec![],
+            cursor: 3,
+            more: false,
+            epoch: "e".into(),
+            continues: false,
+            head: 3,
+            horizon: 0,
+            places: None,
+            gi: Some(GiRegistry {
+                tag: "1gi-00000000000000ab".into(),
+                entries: vec![GiListing {
+                    number: 17,
+                    name: "Basmati".into(),
+                    goods: "Agricultural".into(),
+                    states: vec![9, 3],
+                }],
+            }),
+        };
+        let text = serde_json::to_string(&page).unwrap();
+        insta::assert_snapshot!(text, @r#"{"changes":[],"cursor":3,"more":false,"epoch":"e","head":3,"horizon":0,"gi":{"tag":"1gi-00000000000000ab","entries":[{"number":17,"name":"Basmati","goods":"Agricultural","states":[9,3]}]}}"#);
+        assert_eq!(serde_json::from_str::<PullResponse>(&text).unwrap(), page);
+        let older: PullResponse =
+            serde_json::from_str(r#"{"changes":[],"cursor":3,"more":false,"epoch":"e","head":3}"#)
+                .unwrap();
+        assert_eq!(older.gi, None);
+        let query = PullQuery {
+            gi: Some("none".into()),
+            ..PullQuery::new(3, 0, 10, None)
+        };
+        assert_eq!(serde_json::to_value(&query).unwrap()["gi"], "none");
+        let plain = serde_json::to_value(PullQuery::new(3, 0, 10, None)).unwrap();
+        assert!(plain.get("gi").is_none(), "{plain}");
     }
 }

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use odop_ledger::{token_hash, Account, Ledger, LedgerError};
 use odop_protocol::{
-    ErrorBody, Identity, PullQuery, PullResponse, PushRequest, PushResponse, Refusal,
-    PROTOCOL_VERSION, VERSION_HEADER,
+    ErrorBody, GiPublished, GiRegistry, Identity, PullQuery, PullResponse, PushRequest,
+    PushResponse, Refusal, PROTOCOL_VERSION, VERSION_HEADER,
 };
 use serde::Deserialize;
 
@@ -64,7 +64,10 @@ impl From<LedgerError> for Failure {
                 StatusCode::CONFLICT
             }
             LedgerError::NoSuchAccount { .. } => StatusCode::NOT_FOUND,
-            LedgerError::BadAccount { .. } => StatusCode::BAD_REQUEST,
+            LedgerError::BadAccount { .. } | LedgerError::BadGiRegistry { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            LedgerError::NotCentral { .. } => StatusCode::FORBIDDEN,
             LedgerError::TooNew { .. } | LedgerError::Corrupt { .. } | LedgerError::Storage(_) => {
                 // The details are for the operator's log, not the caller.
                 tracing::error!(error = %e, "ledger failed");
@@ -242,6 +245,26 @@ pub(crate) async fn refusals(
     let limit = q.limit.unwrap_or(100).min(1000);
     let ledger = Arc::clone(&shared.ledger);
     Ok(Json(blocking(move || ledger.refusals(&who, limit)).await?))
+}
+
+/// Takes the GI registry a central account sends, whole, for every desk's next pull.
+pub(crate) async fn publish_gi(
+    State(shared): State<Shared>,
+    Caller(who): Caller,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<GiPublished>, Failure> {
+    let body = body.map_err(|e| body_failure(&e))?;
+    let registry: GiRegistry = serde_json::from_slice(&body).map_err(|e| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("the body is not a GI registry: {e}"),
+        )
+    })?;
+    let ledger: Arc<dyn Ledger> = Arc::clone(&shared.ledger);
+    let published = blocking(move || odop_ledger::publish_gi(&*ledger, &who, &registry)).await?;
+    tracing::info!(tag = %published.tag, entries = published.entries, "GI registry taken");
+    Ok(Json(published))
 }
 
 pub(crate) async fn not_found() -> Failure {

@@ -15,11 +15,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use odop_ledger::Ledger;
 use odop_protocol::{
-    MAX_BODY_BYTES, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH, PATH_REFUSALS, PATH_WHOAMI,
+    MAX_BODY_BYTES, PATH_GI_REGISTRY, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH,
+    PATH_REFUSALS, PATH_WHOAMI,
 };
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -39,6 +40,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", PATH_PUSH),
     ("get", PATH_PULL),
     ("get", PATH_REFUSALS),
+    ("put", PATH_GI_REGISTRY),
 ];
 
 /// How the server treats its callers.
@@ -78,6 +80,7 @@ pub fn router(ledger: Arc<dyn Ledger>, config: &Config) -> Router {
         .route(PATH_PUSH, post(edge::push))
         .route(PATH_PULL, get(edge::pull))
         .route(PATH_REFUSALS, get(edge::refusals))
+        .route(PATH_GI_REGISTRY, put(edge::publish_gi))
         .fallback(edge::not_found)
         .with_state(shared)
         // The limit applies to the body as handlers read it, after decompression, so a small

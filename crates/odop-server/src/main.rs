@@ -52,6 +52,9 @@ enum Command {
         #[command(subcommand)]
         command: PlacesCommand,
     },
+    /// Say which GI registry desks take at sync: a central desk sends one when it loads the
+    /// registry's list (`odop import gi FILE`).
+    Gi,
     /// Forget tombstones older than this many days; clients that last synced before then resync.
     Prune {
         #[arg(long, default_value_t = 90)]
@@ -238,6 +241,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         },
         Command::Places { command } => places(&*ledger, command),
+        Command::Gi => {
+            let entries = ledger.gi_registry()?;
+            if entries.is_empty() {
+                println!(
+                    "no GI registry is held: desks keep their own until a central desk sends one"
+                );
+            } else {
+                let states: std::collections::BTreeSet<u16> = entries
+                    .iter()
+                    .flat_map(|e| e.states.iter().map(|s| s.0))
+                    .collect();
+                println!(
+                    "{} GI registry entries in {} states and UTs (tag {}, as desks hold it)",
+                    entries.len(),
+                    states.len(),
+                    odop_ledger::gi_tag(&entries)
+                );
+            }
+            Ok(())
+        }
         Command::Prune { older_than_days } => {
             let ms = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?

@@ -1,6 +1,6 @@
 use odop_protocol::{
-    MAX_PULL_LIMIT, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH, PATH_REFUSALS, PATH_WHOAMI,
-    PROTOCOL_VERSION, VERSION_HEADER,
+    MAX_PULL_LIMIT, PATH_GI_REGISTRY, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH,
+    PATH_REFUSALS, PATH_WHOAMI, PROTOCOL_VERSION, VERSION_HEADER,
 };
 use serde_json::{json, Value};
 
@@ -100,10 +100,23 @@ pub fn document() -> Value {
                         "description": "The last of its pushes the server answered" },
                     { "name": "places", "in": "query", "schema": { "type": "string" },
                         "description": "The tag of the server's LGD lists the client holds ('none' for none); a last page answers with the lists when the server's tag differs" },
+                    { "name": "gi", "in": "query", "schema": { "type": "string" },
+                        "description": "The tag of the GI registry the client holds ('none' for none); a last page answers with the server's registry when it holds one and its tag differs" },
                 ],
                 "responses": authed(map(vec![
                     ("200", ok("PullResponse")),
                     ("410", error("pruning passed the cursor since the horizon sent: resync from 0")),
+                ])),
+            }},
+            PATH_GI_REGISTRY: { "put": {
+                "summary": "Replace the GI registry every desk takes at its next pull (central accounts only)",
+                "security": [{ "bearer": [] }],
+                "parameters": [{ "$ref": "#/components/parameters/Protocol" }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/GiRegistry" } } } },
+                "responses": authed(map(vec![
+                    ("200", ok("GiPublished")),
+                    ("403", error("the account is not a central one")),
+                    ("413", error("the body is too large")),
                 ])),
             }},
             PATH_REFUSALS: { "get": {
@@ -164,7 +177,16 @@ fn schemas() -> Value {
                 "cursor": count, "more": { "type": "boolean" }, "epoch": string,
                 "continues": { "type": "boolean", "description": "The history the client named with epoch, client and acked goes on here: no resync is needed" },
                 "head": count, "horizon": count,
-                "places": { "$ref": "#/components/schemas/PlacesUpdate" } } },
+                "places": { "$ref": "#/components/schemas/PlacesUpdate" },
+                "gi": { "$ref": "#/components/schemas/GiRegistry" } } },
+        "GiRegistry": { "type": "object", "required": ["tag", "entries"],
+            "description": "The GI registry's entries, and the tag they make (see gi_tag); never empty",
+            "properties": { "tag": string, "entries": { "type": "array", "items": { "$ref": "#/components/schemas/GiListing" } } } },
+        "GiListing": { "type": "object", "required": ["number", "name", "goods", "states"],
+            "properties": { "number": count, "name": string, "goods": string,
+                "states": { "type": "array", "items": state } } },
+        "GiPublished": { "type": "object", "required": ["tag", "entries"],
+            "properties": { "tag": string, "entries": count } },
         "PlacesUpdate": { "type": "object", "required": ["tag", "states", "districts"],
             "description": "The server's LGD lists: the states, and each district's state by district code",
             "properties": { "tag": string, "states": { "type": "array", "items": state },
@@ -191,6 +213,7 @@ mod tests {
             head: 0,
             horizon: 0,
             places: Some(odop_protocol::PlacesUpdate::default()),
+            gi: Some(odop_protocol::GiRegistry::default()),
         };
         let mut written: Vec<String> = match serde_json::to_value(&page).unwrap() {
             Value::Object(fields) => fields.keys().cloned().collect(),
@@ -206,7 +229,8 @@ mod tests {
         described.sort();
         written.sort();
         assert_eq!(described, written);
-        // Every field but `continues` and `places`, which a page leaves out unless it has them.
+        // Every field but `continues`, `places` and `gi`, which a page leaves out unless it has
+        // them.
         let mut required: Vec<&str> = schema["required"]
             .as_array()
             .unwrap()
@@ -214,7 +238,7 @@ mod tests {
             .filter_map(Value::as_str)
             .collect();
         required.sort_unstable();
-        written.retain(|f| f != "continues" && f != "places");
+        written.retain(|f| f != "continues" && f != "places" && f != "gi");
         assert_eq!(required, written);
     }
 

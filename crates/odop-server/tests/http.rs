@@ -9,8 +9,8 @@ use std::sync::Arc;
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_sqlite::SqliteLedger;
 use odop_protocol::{
-    Change, ErrorBody, FieldChange, Identity, Mutation, Op, Outcome, PullResponse, PushRequest,
-    PushResponse, Role,
+    Change, ErrorBody, FieldChange, GiListing, GiPublished, GiRegistry, Identity, Mutation, Op,
+    Outcome, PullResponse, PushRequest, PushResponse, Role,
 };
 use odop_server::{Config, RateLimit};
 use reqwest::StatusCode;
@@ -786,5 +786,78 @@ async fn large_pulls_are_compressed_as_asked_and_pages_join_up() {
         }
     }
     assert_eq!(seen, 120);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn only_a_central_account_sends_the_gi_registry_and_every_desk_pulls_it() {
+    let s = Server::start(Config::default()).await;
+    let central = s.account("dpiit", Role::Central, None);
+    let up = s.account("up", Role::StateEditor, Some(9));
+    let entries = vec![GiListing {
+        number: 17,
+        name: "Basmati".into(),
+        goods: "Agricultural".into(),
+        states: vec![9, 3],
+    }];
+    let domain: Vec<_> = entries.iter().map(odop_ledger::entry_of).collect();
+    let registry = GiRegistry {
+        tag: odop_ledger::gi_tag(&domain),
+        entries,
+    };
+    let send = |token: &str, body: Value| {
+        s.http
+            .put(format!("{}/v1/gi-registry", s.base))
+            .bearer_auth(token)
+            .json(&body)
+    };
+    let (status, body) = s.raw(send(&up, json!(registry))).await;
+    assert_eq!(
+        (status, body.code.as_str()),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+    assert!(body.message.contains("\"up\""), "{}", body.message);
+    let (status, body) = s.raw(send(&central, json!({ "tag": 3 }))).await;
+    assert_eq!(
+        (status, body.code.as_str()),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let mut forged = json!(registry);
+    forged["entries"][0]["name"] = json!("Basmati Rice");
+    let (status, body) = s.raw(send(&central, forged)).await;
+    assert_eq!(
+        (status, body.code.as_str()),
+        (StatusCode::BAD_REQUEST, "bad_gi_registry")
+    );
+    assert!(
+        body.message.contains("its entries make"),
+        "{}",
+        body.message
+    );
+
+    let r = send(&central, json!(registry)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let taken: GiPublished = r.json().await.unwrap();
+    assert_eq!(
+        (taken.tag.as_str(), taken.entries),
+        (registry.tag.as_str(), 1)
+    );
+
+    let pull = |held: &str| {
+        s.http
+            .get(format!("{}/v1/pull", s.base))
+            .query(&[("cursor", "0"), ("gi", held)])
+            .bearer_auth(&up)
+    };
+    let page: PullResponse = pull("none").send().await.unwrap().json().await.unwrap();
+    assert_eq!(page.gi, Some(registry.clone()));
+    let page: PullResponse = pull(&registry.tag)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.gi, None);
     s.stop().await;
 }
