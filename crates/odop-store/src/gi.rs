@@ -3,15 +3,21 @@
 use std::collections::HashMap;
 
 use odop_domain::{
-    gi_clear, gi_score, DistrictCode, Gazetteer, GiEntry, GiFit, GiPlaces, GiProbe, GiTerms, Id,
-    Product, StateCode, GI_STRONG, GI_SUGGEST,
+    gi_clear, gi_score, gi_tag, DistrictCode, Gazetteer, GiEntry, GiFit, GiPlaces, GiProbe,
+    GiTerms, Id, Product, StateCode, GI_STRONG, GI_SUGGEST,
 };
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::read::ProductFilter;
+use crate::sync::{meta_get, meta_set};
 use crate::{Edit, Store, StoreError};
+
+/// The tag of the registry held, kept when it is replaced.
+const GI_TAG: &str = "gi_registry_tag";
+/// `pending` while a registry loaded from a file waits to be sent to the server.
+const GI_PUBLISH: &str = "gi_registry_publish";
 
 /// At most this many registry entries are offered for one product.
 const MAX_CANDIDATES: usize = 5;
@@ -120,10 +126,27 @@ impl GiStateCount {
     }
 }
 
+/// Where a registry list came from: a file loaded on this desk, which a central desk sends to
+/// the server at its next sync, or the server, which DPIIT sent it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    File,
+    Server,
+}
+
 impl Edit<'_> {
-    /// Replaces the whole GI registry with `entries`, which must each be valid. The registry is
-    /// reference data: not synced, but its loading is written to the history.
+    /// Replaces the whole GI registry with `entries` from a file, each of which must be valid.
+    /// The registry is reference data, not rows: its loading is written to the history, and a
+    /// central desk sends it whole to the server at its next sync.
     pub fn replace_gi_registry(&mut self, entries: &[GiEntry]) -> Result<GiCounts, StoreError> {
+        self.write_registry(entries, Source::File)
+    }
+
+    fn write_registry(
+        &mut self,
+        entries: &[GiEntry],
+        source: Source,
+    ) -> Result<GiCounts, StoreError> {
         for e in entries {
             e.check().map_err(|problem| StoreError::BadGiEntry {
                 number: e.number,
@@ -149,10 +172,18 @@ impl Edit<'_> {
                 })
                 .collect::<Vec<_>>()
         };
+        // A list from the server is the server's even when this desk held the same.
+        if source == Source::Server {
+            meta_set(tx, GI_PUBLISH, "")?;
+        }
         if sorted(&held) == sorted(entries) {
             return Ok(counts);
         }
         counts.changed = true;
+        meta_set(tx, GI_TAG, &gi_tag(entries))?;
+        if source == Source::File {
+            meta_set(tx, GI_PUBLISH, "pending")?;
+        }
         tx.execute("DELETE FROM gi_registry", [])?;
         {
             let mut entry =
@@ -173,7 +204,12 @@ impl Edit<'_> {
             params![
                 self.at(),
                 self.who(),
-                format!("GI registry: {} entries", counts.after),
+                match (source, counts.after) {
+                    (Source::File, 1) => "GI registry: 1 entry".to_owned(),
+                    (Source::File, n) => format!("GI registry: {n} entries"),
+                    (Source::Server, 1) => "GI registry from the server: 1 entry".to_owned(),
+                    (Source::Server, n) => format!("GI registry from the server: {n} entries"),
+                },
                 json!({ "entries": counts.after, "before": counts.before }).to_string()
             ],
         )?;
@@ -182,6 +218,71 @@ impl Edit<'_> {
 }
 
 impl Store {
+    /// The tag of the registry held (`gi_tag`), which a pull names so that the server sends
+    /// its own only when it differs; `"none"` for none.
+    pub fn gi_tag(&self) -> Result<String, StoreError> {
+        match meta_get(self.conn(), GI_TAG)? {
+            Some(tag) => Ok(tag),
+            // A registry loaded before its tag was kept.
+            None => Ok(gi_tag(&self.gi_registry(None)?)),
+        }
+    }
+
+    /// The registry loaded from a file and not yet sent to the server, with its tag; a central
+    /// desk sends it at its next sync. `None` when there is nothing to send.
+    pub fn gi_to_publish(&self) -> Result<Option<(String, Vec<GiEntry>)>, StoreError> {
+        if meta_get(self.conn(), GI_PUBLISH)?.as_deref() != Some("pending") {
+            return Ok(None);
+        }
+        let entries = self.gi_registry(None)?;
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((gi_tag(&entries), entries)))
+    }
+
+    /// Notes that the server took the registry tagged `tag`. A list loaded since it was sent
+    /// has another tag, and is still to be sent.
+    pub fn gi_published(&mut self, tag: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        if meta_get(&tx, GI_TAG)?.as_deref() == Some(tag) {
+            meta_set(&tx, GI_PUBLISH, "")?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Notes that the server would not take the registry tagged `tag`, and why: it is not sent
+    /// again until another list is loaded, and the reason stays for the desk to show.
+    pub fn gi_publish_refused(&mut self, tag: &str, reason: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        if meta_get(&tx, GI_TAG)?.as_deref() == Some(tag) {
+            meta_set(&tx, GI_PUBLISH, &format!("refused: {reason}"))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Why the server would not take the registry this desk loaded, while that list is held.
+    pub fn gi_publish_refusal(&self) -> Result<Option<String>, StoreError> {
+        Ok(meta_get(self.conn(), GI_PUBLISH)?
+            .and_then(|v| v.strip_prefix("refused: ").map(str::to_owned)))
+    }
+
+    /// Takes the registry a pull brought in place of the one held, in one transaction, and
+    /// writes its arrival to the history when it changed anything. A list loaded here and not
+    /// yet sent is given up: the server's is DPIIT's.
+    pub fn keep_server_gi(
+        &mut self,
+        who: &str,
+        entries: &[GiEntry],
+    ) -> Result<GiCounts, StoreError> {
+        let mut edit = self.edit(who)?;
+        let counts = edit.write_registry(entries, Source::Server)?;
+        edit.commit()?;
+        Ok(counts)
+    }
+
     /// The registry's entries, of one state or of all, in the registry's order.
     pub fn gi_registry(&self, state: Option<StateCode>) -> Result<Vec<GiEntry>, StoreError> {
         registry_in(self.conn(), state)
@@ -515,6 +616,65 @@ mod tests {
             goods: "Handicraft".into(),
             states: states.iter().copied().map(StateCode).collect(),
         }
+    }
+
+    #[test]
+    fn a_loaded_list_waits_to_be_sent_and_the_servers_list_replaces_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert_eq!(store.gi_tag().unwrap(), "none");
+        assert_eq!(store.gi_to_publish().unwrap(), None);
+        let loaded = [entry(1, "Kota Doria", &[8]), entry(2, "Basmati", &[3, 9])];
+        let mut edit = store.edit("officer").unwrap();
+        edit.replace_gi_registry(&loaded).unwrap();
+        edit.commit().unwrap();
+        let tag = gi_tag(&loaded);
+        assert_eq!(store.gi_tag().unwrap(), tag);
+        assert_eq!(
+            store.gi_to_publish().unwrap(),
+            Some((tag.clone(), loaded.to_vec()))
+        );
+
+        // Sent, then loaded again before the answer: the newer list still waits.
+        let newer = [entry(1, "Kota Doria", &[8])];
+        let mut edit = store.edit("officer").unwrap();
+        edit.replace_gi_registry(&newer).unwrap();
+        edit.commit().unwrap();
+        store.gi_published(&tag).unwrap();
+        assert_eq!(
+            store.gi_to_publish().unwrap().map(|(t, _)| t),
+            Some(gi_tag(&newer))
+        );
+        store.gi_published(&gi_tag(&newer)).unwrap();
+        assert_eq!(store.gi_to_publish().unwrap(), None);
+
+        // Loading the list again changes nothing and sends nothing.
+        let mut edit = store.edit("officer").unwrap();
+        edit.replace_gi_registry(&newer).unwrap();
+        edit.commit().unwrap();
+        assert_eq!(store.gi_to_publish().unwrap(), None);
+
+        // A list loaded here, then the server's: the server's is kept and nothing is sent.
+        let mut edit = store.edit("officer").unwrap();
+        edit.replace_gi_registry(&loaded).unwrap();
+        edit.commit().unwrap();
+        let dpiit = [entry(7, "Banarasi Brocades and Sarees", &[9])];
+        let counts = store.keep_server_gi("sync", &dpiit).unwrap();
+        assert_eq!((counts.before, counts.after, counts.changed), (2, 1, true));
+        assert_eq!(store.gi_registry(None).unwrap(), dpiit);
+        assert_eq!(store.gi_tag().unwrap(), gi_tag(&dpiit));
+        assert_eq!(store.gi_to_publish().unwrap(), None);
+        let titles: Vec<String> = store
+            .conn()
+            .prepare("SELECT title FROM history WHERE entity = 'gi_registry' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            titles.last().map(String::as_str),
+            Some("GI registry from the server: 1 entry")
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod settings;
 pub use desk::{login, overview, restore, set_interval, Login, Overview};
 pub use error::SyncError;
 pub use remote::{HttpRemote, Remote};
-pub use round::{sync_once, Progress, Report};
+pub use round::{sync_once, GiExchange, Progress, Report};
 pub use schedule::{next_wait, Schedule, Status};
 pub use settings::Settings;
 

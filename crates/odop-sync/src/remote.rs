@@ -2,8 +2,9 @@ use std::future::Future;
 use std::time::Duration;
 
 use odop_protocol::{
-    ErrorBody, Identity, PullQuery, PullResponse, PushRequest, PushResponse, PATH_PULL, PATH_PUSH,
-    PATH_WHOAMI, PROTOCOL_VERSION, VERSION_HEADER,
+    ErrorBody, GiPublished, GiRegistry, Identity, PullQuery, PullResponse, PushRequest,
+    PushResponse, PATH_GI_REGISTRY, PATH_PULL, PATH_PUSH, PATH_WHOAMI, PROTOCOL_VERSION,
+    VERSION_HEADER,
 };
 
 use crate::SyncError;
@@ -21,6 +22,11 @@ pub trait Remote: Send + Sync {
         &self,
         query: &PullQuery,
     ) -> impl Future<Output = Result<PullResponse, SyncError>> + Send;
+    /// Sends the GI registry whole, for every desk (central accounts only).
+    fn publish_gi(
+        &self,
+        registry: &GiRegistry,
+    ) -> impl Future<Output = Result<GiPublished, SyncError>> + Send;
 }
 
 /// The central server over HTTP(S); answers come compressed, in zstd (or gzip).
@@ -111,6 +117,15 @@ impl Remote for HttpRemote {
             self.http
                 .get(format!("{}{PATH_PULL}", self.base))
                 .query(query),
+        )
+        .await
+    }
+
+    async fn publish_gi(&self, registry: &GiRegistry) -> Result<GiPublished, SyncError> {
+        self.send(
+            self.http
+                .put(format!("{}{PATH_GI_REGISTRY}", self.base))
+                .json(registry),
         )
         .await
     }

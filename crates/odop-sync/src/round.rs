@@ -4,16 +4,20 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::task::Poll;
 
-use odop_domain::{EntityKind, Places};
+use odop_domain::{EntityKind, GiEntry, Places, StateCode};
 use odop_protocol::{
-    Change, ConflictRecord, FieldChange, Held, Mutation, Op, Outcome, PullQuery, PullResponse,
-    PushRequest, CLIENT_DIVERGED, CLIENT_TAKEN, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
+    Change, ConflictRecord, FieldChange, GiListing, GiRegistry, Held, Mutation, Op, Outcome,
+    PullQuery, PullResponse, PushRequest, CLIENT_DIVERGED, CLIENT_TAKEN, MAX_PULL_LIMIT,
+    MAX_PUSH_MUTATIONS,
 };
 use odop_store::{Conflict, Incoming, Pending, Resync, Store, Takeover, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{crash_point, Remote, SyncError};
+
+/// Who the history names as the author of a registry the server sent.
+const GI_AUTHOR: &str = "server (DPIIT's GI registry)";
 
 /// What one sync round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,8 +41,26 @@ pub struct Report {
     /// The tag of the server's LGD lists, when this round brought a new copy of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub places: Option<String>,
+    /// What this round did with the GI registry: sent the one loaded here, took the server's,
+    /// or neither.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gi: Vec<GiExchange>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// The GI registry's way between this desk and the server in one round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "did", rename_all = "snake_case")]
+pub enum GiExchange {
+    /// This central desk sent the registry it loaded, which every desk takes at its next sync.
+    Sent { tag: String, entries: u32 },
+    /// The server would not take it; it is not sent again until another list is loaded.
+    Refused { tag: String, reason: String },
+    /// The server's registry (DPIIT's) replaced the one held.
+    Taken { tag: String, entries: u32 },
+    /// The server's registry could not be kept; the one held stays.
+    Ignored { tag: String, reason: String },
 }
 
 /// What a sync round is doing, for a progress bar.
@@ -126,6 +148,9 @@ async fn round<R: Remote>(
     if let Some(Resync::Restored) = store.sync_point()?.resync {
         resync(store, remote, who, Resync::Restored, progress, report).await?;
     }
+    // Before the pull, which would otherwise bring the server's older registry over the one
+    // just loaded here.
+    publish_gi(store, remote, report).await?;
     let mut restart = match push_all(store, remote, progress, report).await? {
         Some(why) => Some(why),
         None => match store.sync_point()?.resync {
@@ -145,6 +170,68 @@ async fn round<R: Remote>(
         restart = push_all(store, remote, progress, report).await?;
     }
     Ok(())
+}
+
+/// Sends the GI registry this desk loaded and has not sent, when the desk is a central one.
+/// A refusal is noted and the round goes on: the rows must sync whatever the registry's fate.
+async fn publish_gi<R: Remote>(
+    store: &mut Store,
+    remote: &R,
+    report: &mut Report,
+) -> Result<(), SyncError> {
+    let central = store.account()?.is_some_and(|a| a.role == "central");
+    if !central {
+        return Ok(());
+    }
+    let Some((tag, entries)) = store.gi_to_publish()? else {
+        return Ok(());
+    };
+    let registry = GiRegistry {
+        tag: tag.clone(),
+        entries: entries.iter().map(listing).collect(),
+    };
+    match remote.publish_gi(&registry).await {
+        Ok(answer) => {
+            store.gi_published(&answer.tag)?;
+            report.gi.push(GiExchange::Sent {
+                tag: answer.tag,
+                entries: answer.entries,
+            });
+        }
+        // The list itself was refused (bad, too large, or the account is not central after
+        // all); an unknown token or a busy server is the round's trouble, not the list's.
+        Err(SyncError::Server {
+            status: 400 | 403 | 413,
+            message,
+            ..
+        }) => {
+            store.gi_publish_refused(&tag, &message)?;
+            report.gi.push(GiExchange::Refused {
+                tag,
+                reason: message,
+            });
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+fn listing(e: &GiEntry) -> GiListing {
+    GiListing {
+        number: e.number,
+        name: e.name.clone(),
+        goods: e.goods.clone(),
+        states: e.states.iter().map(|s| s.0).collect(),
+    }
+}
+
+fn entry(l: GiListing) -> GiEntry {
+    GiEntry {
+        number: l.number,
+        name: l.name,
+        goods: l.goods,
+        states: l.states.into_iter().map(StateCode).collect(),
+    }
 }
 
 /// Pushes until the outbox is empty. Says when the server no longer knows this desk.
@@ -245,8 +332,10 @@ async fn pull_all<R: Remote>(
     };
     let mut epoch = point.epoch.clone();
     let places = held_places(store)?;
+    let gi = store.gi_tag()?;
     let query = |cursor, horizon, epoch: &Option<String>| PullQuery {
         places: Some(places.clone()),
+        gi: Some(gi.clone()),
         ..PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, held(epoch))
     };
     // The answer to the next page's request, asked for while this page was applied.
@@ -323,6 +412,23 @@ fn apply_page(
         };
         store.keep_server_places(&update.tag, &places)?;
         report.places = Some(update.tag);
+    }
+    if let Some(registry) = page.gi.take() {
+        let entries: Vec<GiEntry> = registry.entries.into_iter().map(entry).collect();
+        report
+            .gi
+            .push(match store.keep_server_gi(GI_AUTHOR, &entries) {
+                Ok(_) => GiExchange::Taken {
+                    tag: registry.tag,
+                    entries: u32::try_from(entries.len()).unwrap_or(u32::MAX),
+                },
+                // A list the server should not have taken must not stop the rows from syncing.
+                Err(e @ odop_store::StoreError::BadGiEntry { .. }) => GiExchange::Ignored {
+                    tag: registry.tag,
+                    reason: e.to_string(),
+                },
+                Err(e) => return Err(e.into()),
+            });
     }
     let mut incoming = Vec::with_capacity(page.changes.len());
     for change in page.changes {
@@ -408,9 +514,11 @@ async fn resync<R: Remote>(
     // after a pruning already show every deletion it forgot.
     let (mut cursor, mut horizon) = (0, 0);
     let places = held_places(store)?;
+    let gi = store.gi_tag()?;
     loop {
         let query = PullQuery {
             places: Some(places.clone()),
+            gi: Some(gi.clone()),
             ..PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, None)
         };
         let page = remote.pull(&query).await?;

@@ -1404,6 +1404,13 @@ impl odop_sync::Remote for Silent {
     ) -> Result<odop_protocol::PullResponse, odop_sync::SyncError> {
         self.0.pull(query).await
     }
+
+    async fn publish_gi(
+        &self,
+        registry: &odop_protocol::GiRegistry,
+    ) -> Result<odop_protocol::GiPublished, odop_sync::SyncError> {
+        self.0.publish_gi(registry).await
+    }
 }
 
 /// A desk handed to another account of its state syncs as that account at once: the round
@@ -1447,4 +1454,107 @@ async fn a_desk_that_changes_hands_starts_over_as_a_new_client() {
         .view(&last)
         .contains_key(&("product".into(), waiting.id.to_string())));
     assert_eq!(local_view(&up.store()), hub.view(&last));
+}
+
+fn gi_entry(number: u32, name: &str, states: &[u16]) -> odop_domain::GiEntry {
+    odop_domain::GiEntry {
+        number,
+        name: name.into(),
+        goods: "Handicraft".into(),
+        states: states.iter().map(|&s| odop_domain::StateCode(s)).collect(),
+    }
+}
+
+fn load_gi(desk: &Desk, entries: &[odop_domain::GiEntry]) {
+    let mut store = desk.store();
+    let mut edit = store.edit(&desk.name).unwrap();
+    edit.replace_gi_registry(entries).unwrap();
+    edit.commit().unwrap();
+}
+
+/// DPIIT loads the GI registry on its desk and the next sync sends it; every state desk takes
+/// it at its own next sync, in place of a list it loaded itself, which it never sends. A list
+/// the server refuses is reported, not sent again, and gives way to the server's.
+#[tokio::test]
+async fn dpiits_gi_registry_reaches_every_desk_and_a_states_own_list_is_never_sent() {
+    use odop_domain::gi_tag;
+    use odop_sync::GiExchange;
+
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    hub.ledger()
+        .set_places(&odop_ledger::Places {
+            states: [9, 10].into(),
+            districts: [(187, 9), (188, 9), (211, 10), (212, 10)].into(),
+        })
+        .unwrap();
+    let dpiit = Desk::new(&dir, &hub, "dpiit", Role::Central, None);
+    let up = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    let bihar = Desk::new(&dir, &hub, "bihar", Role::StateEditor, Some(10));
+
+    // Until DPIIT sends one, a state desk keeps the list it loaded, and sends it nowhere.
+    let own = [gi_entry(1, "Kota Doria", &[9])];
+    load_gi(&up, &own);
+    assert_eq!(up.sync().await.gi, vec![]);
+    assert!(hub.ledger().gi_registry().unwrap().is_empty());
+    assert_eq!(up.store().gi_registry(None).unwrap(), own);
+
+    let list = [
+        gi_entry(17, "Basmati", &[9, 10]),
+        gi_entry(2, "Banarasi Brocades and Sarees", &[9]),
+    ];
+    let tag = gi_tag(&list);
+    load_gi(&dpiit, &list);
+    assert_eq!(
+        dpiit.sync().await.gi,
+        vec![GiExchange::Sent {
+            tag: tag.clone(),
+            entries: 2
+        }]
+    );
+    assert_eq!(hub.ledger().gi_registry().unwrap(), list);
+    assert_eq!(dpiit.sync().await.gi, vec![], "sent once");
+
+    for desk in [&up, &bihar] {
+        let taken = GiExchange::Taken {
+            tag: tag.clone(),
+            entries: 2,
+        };
+        assert_eq!(desk.sync().await.gi, vec![taken], "{}", desk.name);
+        assert_eq!(desk.store().gi_registry(None).unwrap(), list);
+        assert_eq!(desk.store().gi_tag().unwrap(), tag);
+        assert_eq!(desk.sync().await.gi, vec![], "{} takes it once", desk.name);
+    }
+    let history = up.store().history(None, 50).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.title == "GI registry from the server: 2 entries"),
+        "{history:?}"
+    );
+
+    // A list naming a state the server's LGD lists lack is refused whole and reported. The
+    // server keeps its list, which comes back to DPIIT's desk in the same round.
+    let bad = [
+        gi_entry(17, "Basmati", &[9, 10]),
+        gi_entry(5, "Muga Silk", &[18]),
+    ];
+    load_gi(&dpiit, &bad);
+    let r = dpiit.sync().await;
+    match r.gi.as_slice() {
+        [GiExchange::Refused {
+            tag: refused,
+            reason,
+        }, GiExchange::Taken { tag: taken, .. }] => {
+            assert_eq!(refused, &gi_tag(&bad));
+            assert!(reason.contains("\"Muga Silk\""), "{reason}");
+            assert!(reason.contains("state 18"), "{reason}");
+            assert_eq!(taken, &tag);
+        }
+        other => panic!("refused, then the server's taken: {other:?}"),
+    }
+    assert_eq!(hub.ledger().gi_registry().unwrap(), list);
+    assert_eq!(dpiit.store().gi_registry(None).unwrap(), list);
+    assert_eq!(dpiit.sync().await.gi, vec![]);
+    up.agrees_with(&hub);
 }

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use odop_domain::EntityKind;
-use odop_protocol::{Identity, PullQuery, PullResponse, PushRequest, PushResponse, Role};
+use odop_protocol::{
+    GiPublished, GiRegistry, Identity, PullQuery, PullResponse, PushRequest, PushResponse, Role,
+};
 use odop_store::{Store, Takeover};
 use odop_sync::{sync_once, Remote, Schedule, Status, SyncError};
 use support::{desk_store, product, Fault, Flaky, Hub};
@@ -124,6 +126,10 @@ impl Remote for Gate {
 
     async fn pull(&self, query: &PullQuery) -> Result<PullResponse, SyncError> {
         self.inner.pull(query).await
+    }
+
+    async fn publish_gi(&self, registry: &GiRegistry) -> Result<GiPublished, SyncError> {
+        self.inner.publish_gi(registry).await
     }
 }
 

@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 use odop_domain::{District, DistrictCode, Entity, EntityKind, State, StateCode, StateKind};
 use odop_ledger::{Account, Ledger, Token};
 use odop_ledger_sqlite::SqliteLedger;
-use odop_protocol::{Change, Identity, PullQuery, PullResponse, PushRequest, PushResponse, Role};
+use odop_protocol::{
+    Change, GiPublished, GiRegistry, Identity, PullQuery, PullResponse, PushRequest, PushResponse,
+    Role,
+};
 use odop_store::Store;
 use odop_sync::{HttpRemote, Remote, SyncError};
 use serde_json::Value;
@@ -223,6 +226,11 @@ impl Remote for Flaky {
         }
         let query = &query;
         self.through(|h| async move { h.pull(query).await }).await
+    }
+
+    async fn publish_gi(&self, registry: &GiRegistry) -> Result<GiPublished, SyncError> {
+        self.through(|h| async move { h.publish_gi(registry).await })
+            .await
     }
 }
 
