@@ -221,6 +221,21 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
         .into(),
     };
     central.ledger.set_places(&places)?;
+    // DPIIT's GI registry, which the desk takes in place of the sample's few entries.
+    let registry: Vec<odop_ledger::GiEntry> = [
+        (2, "Banaras Brocades and Sarees", 9),
+        (11, "Mysore Silk", 29),
+        (420, "Madurai Malli", 33),
+    ]
+    .iter()
+    .map(|&(number, name, state)| odop_ledger::GiEntry {
+        number,
+        name: name.into(),
+        goods: "Handicraft".into(),
+        states: vec![odop_domain::StateCode(state)],
+    })
+    .collect();
+    central.ledger.set_gi_registry(&registry)?;
     let (url, token) = (&central.url, &central.tokens[0]);
 
     let harness = Harness::start(&app)?;
@@ -254,6 +269,20 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
                      against them before it is sent.",
             "{held:?}"
         );
+        // And DPIIT's GI registry, in place of the sample's.
+        let gi = w.text("sync-gi").await?;
+        ensure!(gi == "GI registry: 3 entries. Check products against it", "{gi:?}");
+        let round = w.text("sync-state").await?;
+        ensure!(
+            round.contains("DPIIT's GI registry (3 entries) came from the server"),
+            "{round:?}"
+        );
+        w.eval(
+            "document.querySelector('[data-testid=sync-screen]').scrollIntoView({ block: 'start' }); return null;",
+            vec![],
+        )
+        .await?;
+        w.shot(&shots, "02a-gi-registry-taken").await?;
         w.go("sellers").await?;
         w.click("add-seller").await?;
         w.find("form-seller").await?;

@@ -420,6 +420,24 @@ fn who(cli: &Cli) -> String {
         .unwrap_or_else(|| "odop".to_owned())
 }
 
+/// Says what sync will do with a registry just loaded: a central desk sends it, a state desk
+/// gives it up for DPIIT's once the server holds one.
+fn gi_note(store: &Store, args: &ImportFile, out: &Out) -> anyhow::Result<()> {
+    if args.dry_run || out.json() || !store.gi_held()?.unsent {
+        return Ok(());
+    }
+    match store.account()? {
+        Some(a) if a.role == "central" => eprintln!(
+            "the next sync sends this registry to the server, and every desk takes it from there"
+        ),
+        Some(_) => eprintln!(
+            "this desk keeps this registry until the server holds DPIIT's, which the next sync brings in its place"
+        ),
+        None => {}
+    }
+    Ok(())
+}
+
 fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
     let dir = data_dir(&cli)?;
     let who = who(&cli);
@@ -449,6 +467,9 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             import_with(&mut store, &who, &args, out, |store, path, options| {
                 odop_exchange::import_layout(store, layout, path, options)
             })?;
+            if layout == odop_exchange::Layout::Gi {
+                gi_note(&store, &args, out)?;
+            }
         }
         Command::Import(ImportArgs {
             list: None,
@@ -475,6 +496,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             import_with(&mut store, &who, &args, out, |store, path, options| {
                 odop_exchange::import_gi(store, path, options)
             })?;
+            gi_note(&store, &args, out)?;
         }
         Command::Import(ImportArgs {
             list: Some(Import::Records(import)),

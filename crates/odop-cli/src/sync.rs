@@ -5,8 +5,8 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Subcommand;
-use odop_store::{Resolution, Resync, Store, Takeover};
-use odop_sync::{sync_once, HttpRemote, Progress, Report, Settings, SyncError};
+use odop_store::{GiHeld, Resolution, Resync, Store, Takeover};
+use odop_sync::{sync_once, GiExchange, HttpRemote, Progress, Report, Settings, SyncError};
 use serde_json::{json, Value};
 
 use crate::output::Out;
@@ -154,6 +154,23 @@ fn report_line(r: &Report) -> String {
             "\nthe server's LGD lists changed: this desk now checks places against its new copy",
         );
     }
+    for gi in &r.gi {
+        s.push('\n');
+        s.push_str(&match gi {
+            GiExchange::Sent { entries, .. } => format!(
+                "the GI registry loaded here ({entries} entries) went to the server: every desk takes it at its next sync"
+            ),
+            GiExchange::Refused { reason, .. } => format!(
+                "the server would not take the GI registry loaded here: {reason}"
+            ),
+            GiExchange::Taken { entries, .. } => format!(
+                "took DPIIT's GI registry from the server ({entries} entries): `odop gi` checks products against it"
+            ),
+            GiExchange::Ignored { reason, .. } => format!(
+                "the server's GI registry could not be kept, the one held stays: {reason}"
+            ),
+        });
+    }
     if r.conflicts > 0 {
         s.push_str("\nsee `odop conflicts list`");
     }
@@ -185,6 +202,25 @@ pub fn status(dir: &Path, store: &Store, out: &Out) -> anyhow::Result<()> {
                 "server's LGD lists: {} states, {} districts (new places are checked against them)\n",
                 places.states, places.districts
             ),
+        });
+        let central = o.account.as_ref().is_some_and(|a| a.role == "central");
+        s.push_str(&match (&o.gi, central) {
+            (held, _) if held.entries == 0 => {
+                "GI registry: none held (the server's comes at the next sync, when it has one)\n"
+                    .to_owned()
+            }
+            (GiHeld {
+                refused: Some(why),
+                entries,
+                ..
+            }, _) => format!(
+                "GI registry: {entries} entries, loaded here; the server would not take it: {why}\n"
+            ),
+            (held, true) if held.unsent => format!(
+                "GI registry: {} entries, loaded here, sent to the server at the next sync\n",
+                held.entries
+            ),
+            (held, _) => format!("GI registry: {} entries\n", held.entries),
         });
         match &o.last {
             Some(r) => {

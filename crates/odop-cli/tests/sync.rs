@@ -663,3 +663,73 @@ fn a_desk_moves_its_work_to_another_server_only_when_told() {
         );
     }
 }
+
+/// `odop` without `--json`, as a person reads it: (ok, stdout, stderr).
+fn odop_text(dir: &Path, user: &str, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_odop"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("ODOP_USER", user)
+        .env_remove("ODOP_CRASH_AT")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn dpiits_desk_loads_the_gi_registry_and_a_state_desk_takes_it_at_sync() {
+    let root = tempfile::tempdir().unwrap();
+    let up = logged_in(root.path(), "up", 9);
+    let token = up.account("dpiit", Role::Central, None);
+    let dpiit = root.path().join("dpiit");
+    desk(&dpiit);
+    let (ok, _, err) = odop(
+        &dpiit,
+        "dpiit",
+        &["login", "--server", &up.url, "--token", &token],
+    );
+    assert!(ok, "{err}");
+
+    let list = root.path().join("gi.csv");
+    std::fs::write(
+        &list,
+        "S.No,Geographical Indications,Goods,State\n\
+         2,Banaras Brocades and Sarees,Handicraft,Uttar Pradesh\n\
+         17,Basmati,Agricultural,Uttar Pradesh\n",
+    )
+    .unwrap();
+    let (ok, _, said) = odop_text(&dpiit, "dpiit", &["import", "gi", list.to_str().unwrap()]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("the next sync sends this registry to the server"),
+        "{said}"
+    );
+    let (_, status, _) = odop_text(&dpiit, "dpiit", &["status"]);
+    assert!(
+        status.contains("GI registry: 2 entries, loaded here, sent to the server at the next sync"),
+        "{status}"
+    );
+    let (ok, sent, err) = odop(&dpiit, "dpiit", &["sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(sent["gi"][0]["did"], "sent", "{sent}");
+    assert_eq!(sent["gi"][0]["entries"], 2, "{sent}");
+    assert_eq!(up.ledger.gi_registry().unwrap().len(), 2);
+
+    let (ok, took, err) = odop_text(&up.dir, "up", &["sync"]);
+    assert!(ok, "{err}");
+    assert!(
+        took.contains("took DPIIT's GI registry from the server (2 entries)"),
+        "{took}"
+    );
+    let (_, status, _) = odop_text(&up.dir, "up", &["status"]);
+    assert!(status.contains("GI registry: 2 entries\n"), "{status}");
+    let (ok, check, err) = odop(&up.dir, "up", &["gi", "--state", "9"]);
+    assert!(ok, "{err}");
+    assert_eq!(check["check"]["registry_loaded"], true, "{check}");
+    assert_eq!(check["check"]["entries"], 2, "{check}");
+}

@@ -126,12 +126,26 @@ impl GiStateCount {
     }
 }
 
+/// The GI registry this desk holds, as a sync screen shows it. Counted, not read: the app's
+/// status line asks every few seconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GiHeld {
+    pub entries: usize,
+    /// Loaded from a file here and not yet sent to the server (a central desk sends it).
+    pub unsent: bool,
+    /// Why the server would not take the list loaded here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
 /// Where a registry list came from: a file loaded on this desk, which a central desk sends to
 /// the server at its next sync, or the server, which DPIIT sent it to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
     File,
     Server,
+    /// The built-in sample's few entries: kept like a file's, and never sent.
+    Sample,
 }
 
 impl Edit<'_> {
@@ -140,6 +154,13 @@ impl Edit<'_> {
     /// central desk sends it whole to the server at its next sync.
     pub fn replace_gi_registry(&mut self, entries: &[GiEntry]) -> Result<GiCounts, StoreError> {
         self.write_registry(entries, Source::File)
+    }
+
+    pub(crate) fn sample_gi_registry(
+        &mut self,
+        entries: &[GiEntry],
+    ) -> Result<GiCounts, StoreError> {
+        self.write_registry(entries, Source::Sample)
     }
 
     fn write_registry(
@@ -181,9 +202,15 @@ impl Edit<'_> {
         }
         counts.changed = true;
         meta_set(tx, GI_TAG, &gi_tag(entries))?;
-        if source == Source::File {
-            meta_set(tx, GI_PUBLISH, "pending")?;
-        }
+        meta_set(
+            tx,
+            GI_PUBLISH,
+            if source == Source::File {
+                "pending"
+            } else {
+                ""
+            },
+        )?;
         tx.execute("DELETE FROM gi_registry", [])?;
         {
             let mut entry =
@@ -205,8 +232,8 @@ impl Edit<'_> {
                 self.at(),
                 self.who(),
                 match (source, counts.after) {
-                    (Source::File, 1) => "GI registry: 1 entry".to_owned(),
-                    (Source::File, n) => format!("GI registry: {n} entries"),
+                    (Source::File | Source::Sample, 1) => "GI registry: 1 entry".to_owned(),
+                    (Source::File | Source::Sample, n) => format!("GI registry: {n} entries"),
                     (Source::Server, 1) => "GI registry from the server: 1 entry".to_owned(),
                     (Source::Server, n) => format!("GI registry from the server: {n} entries"),
                 },
@@ -263,10 +290,17 @@ impl Store {
         Ok(())
     }
 
-    /// Why the server would not take the registry this desk loaded, while that list is held.
-    pub fn gi_publish_refusal(&self) -> Result<Option<String>, StoreError> {
-        Ok(meta_get(self.conn(), GI_PUBLISH)?
-            .and_then(|v| v.strip_prefix("refused: ").map(str::to_owned)))
+    /// The registry held, and where it stands with the server.
+    pub fn gi_held(&self) -> Result<GiHeld, StoreError> {
+        let entries: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM gi_registry", [], |r| r.get(0))?;
+        let publish = meta_get(self.conn(), GI_PUBLISH)?.unwrap_or_default();
+        Ok(GiHeld {
+            entries: usize::try_from(entries).unwrap_or_default(),
+            unsent: publish == "pending" && entries > 0,
+            refused: publish.strip_prefix("refused: ").map(str::to_owned),
+        })
     }
 
     /// Takes the registry a pull brought in place of the one held, in one transaction, and

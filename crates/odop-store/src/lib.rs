@@ -44,7 +44,7 @@ pub use clock::now;
 pub use edit::{search_text, Edit, Outcome};
 pub use error::{FieldProblem, Referrer, StoreError};
 pub use form::{build_fields, record_from, Saved};
-pub use gi::{GiCandidate, GiCheck, GiCounts, GiFinding, GiIssue, GiStateCount};
+pub use gi::{GiCandidate, GiCheck, GiCounts, GiFinding, GiHeld, GiIssue, GiStateCount};
 pub use migrate::SCHEMA_VERSION;
 pub use places::PlaceCounts;
 pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};

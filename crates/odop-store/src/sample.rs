@@ -311,7 +311,8 @@ impl Store {
             note: String::new(),
         })?);
         // A few of the GI registry's entries for the sample's states, so that the GI check has
-        // something to compare; a registry already loaded is left alone.
+        // something to compare; a registry already loaded is left alone. Demonstration data, so
+        // a central desk never sends it to the server as DPIIT's.
         if !crate::gi::has_registry_in(edit.tx())? {
             let entries: Vec<GiEntry> = GI_REGISTRY
                 .iter()
@@ -322,7 +323,7 @@ impl Store {
                     states: vec![StateCode(state)],
                 })
                 .collect();
-            edit.replace_gi_registry(&entries)?;
+            edit.sample_gi_registry(&entries)?;
         }
         edit.commit()?;
         Ok(written)
@@ -369,6 +370,9 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         store.load_sample("test").unwrap();
         assert_eq!(store.gi_registry(None).unwrap().len(), GI_REGISTRY.len());
+        // Demonstration entries: a central desk never sends them as DPIIT's registry.
+        assert_eq!(store.gi_to_publish().unwrap(), None);
+        assert!(!store.gi_held().unwrap().unsent);
         let check = store.gi_check(None).unwrap();
         let mut odd: Vec<(&str, &str)> = check
             .findings

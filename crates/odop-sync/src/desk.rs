@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use odop_protocol::Identity;
-use odop_store::{DeskAccount, Restored, ServerPlaces, Store, SyncCounts, SyncPoint, Takeover};
+use odop_store::{
+    DeskAccount, GiHeld, Restored, ServerPlaces, Store, SyncCounts, SyncPoint, Takeover,
+};
 use serde::Serialize;
 
 use crate::{HttpRemote, Remote, Report, Settings, Status, SyncError};
@@ -123,6 +125,8 @@ pub struct Overview {
     pub account_state: Option<String>,
     /// The copy of the server's LGD lists this desk checks places against.
     pub server_places: ServerPlaces,
+    /// The GI registry this desk holds, and whether it waits to be sent or was refused.
+    pub gi: GiHeld,
     /// The last finished round, from this process or an earlier one.
     pub last: Option<Report>,
     /// The periodic sync's live state, when one runs in this process.
@@ -157,6 +161,7 @@ pub fn overview(
         point: store.sync_point()?,
         counts: store.sync_counts()?,
         server_places: store.server_places()?,
+        gi: store.gi_held()?,
         last,
         live,
     })

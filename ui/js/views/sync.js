@@ -31,10 +31,16 @@ function describe(report) {
   });
   // A round that compared everything with the server says why, since it moves more than usual,
   // and what it sent again or removed, when anything.
-  if (!report.resync) return line;
-  const said = [line, t(`sync.resync.${report.resync}`)];
-  if (report.requeued > 0) said.push(t("sync.requeued", { n: num(report.requeued) }));
-  if (report.resync !== "restored" && report.removed > 0) said.push(t("sync.removed", { n: num(report.removed) }));
+  const said = [line];
+  if (report.resync) {
+    said.push(t(`sync.resync.${report.resync}`));
+    if (report.requeued > 0) said.push(t("sync.requeued", { n: num(report.requeued) }));
+    if (report.resync !== "restored" && report.removed > 0) said.push(t("sync.removed", { n: num(report.removed) }));
+  }
+  // The GI registry, sent from here or taken from the server, is said as well.
+  for (const gi of report.gi ?? []) {
+    said.push(t(`sync.gi.did.${gi.did}`, { n: num(gi.entries ?? 0), reason: gi.reason ?? "" }));
+  }
   return said.reduce((line, why) => t("sync.last_then", { line, why }));
 }
 
@@ -207,6 +213,7 @@ export async function render(view, ctx) {
       overview.server ? h("p", {}, t("sync.connected", { server: overview.server })) : h("p", {}, t("sync.not_connected")),
       overview.account ? h("p", { "data-testid": "sync-account" }, t("sync.account", { who: accountText(overview.account, overview.account_state) })) : null,
       overview.server ? placesLine(overview.server_places) : null,
+      overview.server ? giLine(overview) : null,
       loginForm,
       h("div", { class: "form-row" }, h("label", { for: "sync-interval" }, t("sync.interval")), interval, saveInterval),
     ),
@@ -224,6 +231,18 @@ function placesLine(places) {
     : places.tag === "none" ? t("sync.places.none")
       : t("sync.places.held", { states: num(places.states), districts: num(places.districts) });
   return h("p", { "data-testid": "sync-places" }, text);
+}
+
+/** The GI registry this desk holds: DPIIT's from the server, or one loaded here that a
+ * central desk sends at its next sync (or that the server would not take). */
+function giLine(overview) {
+  const gi = overview.gi;
+  const central = overview.account?.role === "central";
+  const text = gi.entries === 0 ? t("sync.gi.none")
+    : gi.refused ? t("sync.gi.refused", { n: num(gi.entries), reason: gi.refused })
+      : gi.unsent && central ? t("sync.gi.unsent", { n: num(gi.entries) })
+        : t("sync.gi.held", { n: num(gi.entries) });
+  return h("p", { "data-testid": "sync-gi" }, text, " ", h("a", { href: "#/gi" }, t("sync.gi.check")));
 }
 
 /** A record id (a UUID), shown by its last characters as the record column shows a row. */
