@@ -921,6 +921,11 @@ async fn gi_registry(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
         "the loaded registry does not point to the GI check"
     );
     ensure!(entries > 600, "the GI registry list gave {entries} entries");
+    // A desk that does not sync is told nothing of what the server will do with the list.
+    ensure!(
+        w.count("import-gi-fate").await? == 0,
+        "a desk that never synced is told of the server"
+    );
     // The registry's GIs of other countries are flagged, each naming its country.
     let abroad = w
         .eval(

@@ -337,6 +337,51 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
             "the form to close",
         )
         .await?;
+
+        // DPIIT's officer loads a newer GI list in the wizard: the wizard says the next sync
+        // sends it, and after "sync now" the server holds it for every desk.
+        let list = harness.scratch()?.join("gi-registry.csv");
+        std::fs::write(
+            &list,
+            "S.No,Geographical Indications,Goods,State\n\
+             2,Banaras Brocades and Sarees,Handicraft,Uttar Pradesh\n\
+             11,Mysore Silk,Handicraft,Karnataka\n\
+             420,Madurai Malli,Agricultural,Tamil Nadu\n\
+             66,Patan Patola,Handicraft,Gujarat\n",
+        )?;
+        w.go("import").await?;
+        w.select("import-layout", "gi").await?;
+        w.type_into("import-path", &list.to_string_lossy()).await?;
+        w.click("import-check").await?;
+        w.find("import-preview").await?;
+        w.click("import-run").await?;
+        w.find("import-report").await?;
+        let fate = w.text("import-gi-fate").await?;
+        ensure!(
+            fate == "The next sync sends this registry to the server, and every desk takes it \
+                     from there.",
+            "{fate:?}"
+        );
+        w.shot(&shots, "04-gi-registry-to-be-sent").await?;
+        w.go("sync").await?;
+        let gi = w.text("sync-gi").await?;
+        ensure!(
+            gi.starts_with("GI registry: 4 entries, loaded here. The next sync sends it"),
+            "{gi:?}"
+        );
+        w.click("sync-now").await?;
+        w.wait_until(
+            "document.querySelector('[data-testid=sync-state]')?.textContent.includes('went to the server')",
+            "the registry to be sent",
+        )
+        .await?;
+        let held = tokio::task::block_in_place(|| central.ledger.gi_registry())?;
+        ensure!(
+            held.iter().any(|e| e.name == "Patan Patola") && held.len() == 4,
+            "the server holds {held:?}"
+        );
+        let gi = w.text("sync-gi").await?;
+        ensure!(gi == "GI registry: 4 entries. Check products against it", "{gi:?}");
         Ok(())
     }
     .await;

@@ -7,6 +7,16 @@ import { t, num, errorText, problemHeadline, flagReasonText, accountText } from 
 import { listen, pickFile, pickSaveFile, BACKUPS } from "../api.js";
 import { when } from "./dashboard.js";
 
+/** What sync does with a registry just loaded here: a central desk sends it to every desk, a
+ * state desk gives it up for DPIIT's once the server holds one. Nothing for a desk that does
+ * not sync. */
+async function giFate(ctx) {
+  const o = await ctx.call("sync_overview");
+  if (!o.account || !o.gi.unsent) return null;
+  const key = o.account.role === "central" ? "import.gi_central" : "import.gi_state";
+  return h("p", { "data-testid": "import-gi-fate" }, t(key));
+}
+
 const LAYOUTS = ["auto", "national", "sellers", "lgd", "gi", "workshops", "stories", "gaps", "actions", "policies"];
 // Each kind of record, by the name the app's export command takes, and its label's key.
 const EXPORTS = [["product", "products"], ["seller", "sellers"], ["workshop", "workshops"],
@@ -296,6 +306,7 @@ export async function render(view, ctx) {
         told,
         h("h3", {}, dryRun ? t("import.preview") : t("import.final")),
         gi ? h("p", {}, h("a", { href: "#/gi", "data-testid": "import-gi-check" }, t("import.gi_check"))) : null,
+        gi ? await giFate(ctx) : null,
         report(result, dryRun ? "import-preview" : "import-report"));
       step(dryRun ? 2 : 3);
       run.hidden = !dryRun;
