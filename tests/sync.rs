@@ -346,14 +346,20 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
             "S.No,Geographical Indications,Goods,State\n\
              2,Banaras Brocades and Sarees,Handicraft,Uttar Pradesh\n\
              11,Mysore Silk,Handicraft,Karnataka\n\
-             420,Madurai Malli,Agricultural,Tamil Nadu\n\
-             66,Patan Patola,Handicraft,Gujarat\n",
+             66,Patan Patola,Handicraft,Gujarat\n\
+             198,Kutch Embroidery,Handicraft,Gujarat\n",
         )?;
         w.go("import").await?;
         w.select("import-layout", "gi").await?;
         w.type_into("import-path", &list.to_string_lossy()).await?;
         w.click("import-check").await?;
         w.find("import-preview").await?;
+        // The check says, before anything changes, what the list leaves out of the registry.
+        let dropped = w.text("import-registry-dropped").await?;
+        ensure!(
+            dropped == "The registry held 3 entries; this list leaves out 1 of them: Madurai Malli",
+            "{dropped:?}"
+        );
         w.click("import-run").await?;
         w.find("import-report").await?;
         let fate = w.text("import-gi-fate").await?;

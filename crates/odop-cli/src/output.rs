@@ -253,6 +253,20 @@ pub fn import_report(r: &ImportReport) -> String {
             r.districts_without_primary.join(", ")
         ));
     }
+    if let Some(change) = r.registry.as_ref().filter(|c| c.dropped > 0) {
+        let more = change.dropped - change.dropped_names.len();
+        out.push_str(&format!(
+            "\nthe registry held {} entries; this list leaves out {} of them: {}{}\n",
+            change.before,
+            change.dropped,
+            change.dropped_names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
     out
 }
 

@@ -732,4 +732,23 @@ fn dpiits_desk_loads_the_gi_registry_and_a_state_desk_takes_it_at_sync() {
     assert!(ok, "{err}");
     assert_eq!(check["check"]["registry_loaded"], true, "{check}");
     assert_eq!(check["check"]["entries"], 2, "{check}");
+
+    // A shorter list says what it would leave out, before anything changes.
+    std::fs::write(
+        &list,
+        "S.No,Geographical Indications,Goods,State\n17,Basmati,Agricultural,Uttar Pradesh\n",
+    )
+    .unwrap();
+    let (ok, said, err) = odop_text(
+        &dpiit,
+        "dpiit",
+        &["import", "gi", list.to_str().unwrap(), "--dry-run"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        said.contains(
+            "the registry held 2 entries; this list leaves out 1 of them: Banaras Brocades and Sarees\n"
+        ),
+        "{said}"
+    );
 }

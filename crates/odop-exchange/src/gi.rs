@@ -8,7 +8,9 @@ use odop_domain::{canonical_goods, name_key, Gazetteer, GiEntry, StateCode};
 use odop_sheet::{read_table, Column, Row, Table};
 use odop_store::Store;
 
-use crate::report::{flag, invalid, Fate, Flag, ImportReport, Problem, RowReport};
+use crate::report::{
+    flag, invalid, Fate, Flag, ImportReport, Problem, RegistryChange, RowReport, DROPPED_NAMED,
+};
 use crate::{ExchangeError, ImportOptions};
 
 const fn column(name: &'static str, aliases: &'static [&'static str], required: bool) -> Column {
@@ -125,6 +127,22 @@ pub fn import_gi(
             flagged: report.summary.flagged,
         });
     }
+    let mut dropped: Vec<&GiEntry> = held
+        .iter()
+        .filter(|(key, _)| !first_line.contains_key(*key))
+        .map(|(_, e)| e)
+        .collect();
+    dropped.sort_by_key(|e| (e.number, e.name.clone()));
+    report.registry = Some(RegistryChange {
+        before: held.len(),
+        after: entries.len(),
+        dropped: dropped.len(),
+        dropped_names: dropped
+            .iter()
+            .take(DROPPED_NAMED)
+            .map(|e| e.name.clone())
+            .collect(),
+    });
     let mut edit = store.edit(options.who)?;
     edit.replace_gi_registry(&entries)?;
     if !options.dry_run {

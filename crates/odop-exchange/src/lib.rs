@@ -28,7 +28,7 @@ pub use recognise::{import_layout, recognise, Layout};
 pub use records::{
     export, import, ACTION_COLUMNS, GAP_COLUMNS, POLICY_COLUMNS, STORY_COLUMNS, WORKSHOP_COLUMNS,
 };
-pub use report::{Fate, ImportReport, Problem, RowReport, Summary};
+pub use report::{Fate, ImportReport, Problem, RegistryChange, RowReport, Summary};
 pub use sellers::{import_sellers, SELLER_COLUMNS};
 
 /// How an import runs.

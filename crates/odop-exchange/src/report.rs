@@ -208,8 +208,28 @@ pub struct ImportReport {
     pub summary: Summary,
     /// Districts this file speaks of that end up with no primary product.
     pub districts_without_primary: Vec<String>,
+    /// For the GI registry's list, which replaces the registry whole: what it leaves out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistryChange>,
     pub rows: Vec<RowReport>,
 }
+
+/// How a GI registry list changes the registry it replaces, so that a partial list is seen
+/// for what it does before it is loaded (and, on a central desk, sent to every desk).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RegistryChange {
+    /// Entries the registry held before.
+    pub before: usize,
+    /// Entries it holds after.
+    pub after: usize,
+    /// Entries held before that the list leaves out.
+    pub dropped: usize,
+    /// The first of those, by name.
+    pub dropped_names: Vec<String>,
+}
+
+/// At most this many dropped entries are named in a report.
+pub const DROPPED_NAMED: usize = 20;
 
 impl ImportReport {
     pub(crate) fn new(source: &str, encoding: &str, header_line: usize, dry_run: bool) -> Self {
@@ -220,6 +240,7 @@ impl ImportReport {
             dry_run,
             summary: Summary::default(),
             districts_without_primary: Vec::new(),
+            registry: None,
             rows: Vec::new(),
         }
     }

@@ -116,6 +116,27 @@ fn a_dry_run_or_a_file_without_the_gi_column_changes_nothing() {
     assert!(said.contains("wrong.csv"), "{said}");
     assert_eq!(store.gi_registry(None).unwrap(), held);
 
+    // A list of a few GIs says, before it is loaded, how much of the registry it leaves out.
+    let few = dir.path().join("few.csv");
+    std::fs::write(
+        &few,
+        "S.No,Geographical Indications,Goods,State\n\
+         1,Darjeeling Tea,Agricultural,West Bengal\n\
+         2,A GI not yet registered,Handicraft,Odisha\n",
+    )
+    .unwrap();
+    let options = ImportOptions {
+        dry_run: true,
+        ..ImportOptions::new("test")
+    };
+    let preview = import_gi(&mut store, &few, options).unwrap();
+    let change = preview.registry.expect("what the list changes");
+    assert_eq!((change.before, change.after), (held.len(), 2));
+    assert_eq!(change.dropped, held.len() - 1, "all but Darjeeling Tea");
+    assert_eq!(change.dropped_names.len(), 20);
+    assert!(!change.dropped_names.iter().any(|n| n == "Darjeeling Tea"));
+    assert_eq!(store.gi_registry(None).unwrap(), held);
+
     // A list of foreign GIs alone would empty the registry: it is refused instead.
     let abroad = dir.path().join("abroad.csv");
     std::fs::write(

@@ -75,7 +75,19 @@ function report(result, testid) {
       ? h("p", { class: "warning" }, t("import.without_primary", { n: num(result.districts_without_primary.length) }),
           " ", result.districts_without_primary.slice(0, 12).join(", "))
       : null,
+    registryDropped(result.registry),
     flaggedTable(flagged));
+}
+
+/** What a GI registry list leaves out of the registry it replaces, said before it is loaded:
+ * a partial list would otherwise shrink the registry unseen (and, from a central desk, every
+ * desk's). */
+function registryDropped(change) {
+  if (!change || change.dropped === 0) return null;
+  const more = change.dropped - change.dropped_names.length;
+  const names = change.dropped_names.join(", ") + (more > 0 ? t("import.registry_more", { n: num(more) }) : "");
+  return h("p", { class: "warning", "data-testid": "import-registry-dropped" },
+    t("import.registry_dropped", { before: num(change.before), dropped: num(change.dropped) }), " ", names);
 }
 
 function stat(label, value, testid) {
