@@ -394,6 +394,123 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
     central.finish(w, &shots, run).await
 }
 
+/// A state officer's new desk, with nothing on it, is connected to the server from the first
+/// screen: its first sync brings the state's products, the LGD lists with their names (so the
+/// districts screen lists the state's districts) and DPIIT's GI registry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_desk_joins_its_server_from_the_first_screen() -> Result<()> {
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_odop-desk"));
+    let shots = screenshot_dir("sync-join")?;
+    let central = Central::start(&[
+        ("up-desk", Role::StateEditor, Some(9)),
+        ("dpiit-elsewhere", Role::Central, None),
+    ])
+    .await?;
+    let places = odop_ledger::Places {
+        states: [9, 10].into(),
+        districts: [(187, 9), (179, 9), (211, 10)].into(),
+    };
+    let names = odop_ledger::PlaceNames {
+        states: [
+            (
+                9,
+                ("UTTAR PRADESH".to_owned(), odop_ledger::StateKind::State),
+            ),
+            (10, ("BIHAR".to_owned(), odop_ledger::StateKind::State)),
+        ]
+        .into(),
+        districts: [
+            (187, "VARANASI".to_owned()),
+            (179, "BHADOHI".to_owned()),
+            (211, "PATNA".to_owned()),
+        ]
+        .into(),
+    };
+    central.ledger.set_named_places(&places, &names)?;
+    central.ledger.set_gi_registry(&[odop_ledger::GiEntry {
+        number: 2,
+        name: "Banaras Brocades and Sarees".into(),
+        goods: "Handicraft".into(),
+        states: vec![odop_domain::StateCode(9)],
+    }])?;
+    let product = |seq: u64, state: u16, district: u32, name: &str| {
+        let id = odop_domain::Id::new().to_string();
+        Mutation::create(
+            seq,
+            "product",
+            &id,
+            [
+                ("id", json!(id)),
+                ("state", json!(state)),
+                ("district", json!(district)),
+                ("rank", json!("primary")),
+                ("sector", json!("handloom")),
+                ("name", json!(name)),
+            ],
+        )
+    };
+    central.push_as_dpiit(vec![
+        product(1, 9, 187, "Banarasi Silk Saree"),
+        product(2, 9, 179, "Hand-knotted Carpet"),
+        product(3, 10, 211, "Madhubani Painting"),
+    ])?;
+    let (url, token) = (&central.url, &central.tokens[0]);
+
+    let harness = Harness::start(&app)?;
+    let w = harness.open().await?;
+    let run = async {
+        w.find("first-run").await?;
+        w.shot(&shots, "01-first-run").await?;
+        w.click("go-sync").await?;
+        w.find("sync-screen").await?;
+        w.type_into("sync-server", url).await?;
+        w.type_into("sync-token", token).await?;
+        w.click("sync-login").await?;
+        w.wait_until(
+            "(document.querySelector('[data-testid=sync-state]')?.textContent ?? '')\
+             .includes('were added from the server')",
+            "the first sync to bring the places",
+        )
+        .await?;
+        let round = w.text("sync-state").await?;
+        for said in [
+            "5 states and districts this desk's LGD lists lacked were added from the server's",
+            "DPIIT's GI registry (1 entry) came from the server",
+        ] {
+            ensure!(round.contains(said), "{said:?} is not in {round:?}");
+        }
+        w.shot(&shots, "02-first-sync").await?;
+        // The state's districts, by name, each with its product; not Bihar's.
+        w.go("districts").await?;
+        w.wait_until(
+            "document.querySelectorAll('[data-testid=district-row]').length > 0",
+            "the districts",
+        )
+        .await?;
+        let rows = w
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=district-row]')]\
+                 .map((r) => r.textContent);",
+                vec![],
+            )
+            .await?;
+        let rows: Vec<String> = serde_json::from_value(rows)?;
+        ensure!(
+            rows.iter()
+                .any(|r| r.contains("Varanasi") && r.contains("Banarasi Silk Saree"))
+                && rows
+                    .iter()
+                    .any(|r| r.contains("Bhadohi") && r.contains("Hand-knotted Carpet"))
+                && !rows.iter().any(|r| r.contains("Madhubani")),
+            "{rows:#?}"
+        );
+        w.shot(&shots, "03-districts-after-first-sync").await?;
+        Ok(())
+    }
+    .await;
+    central.finish(w, &shots, run).await
+}
+
 /// An Uttar Pradesh desk loads the sample, which holds five states' records, and syncs: the
 /// server takes Uttar Pradesh's and refuses the rest, and the sync screen says why, naming the
 /// states, in English and in Hindi.

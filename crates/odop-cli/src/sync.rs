@@ -154,6 +154,12 @@ fn report_line(r: &Report) -> String {
             "\nthe server's LGD lists changed: this desk now checks places against its new copy",
         );
     }
+    if r.learnt_places > 0 {
+        s.push_str(&format!(
+            "\n{} states and districts this desk's LGD lists lacked were added from the server's",
+            r.learnt_places
+        ));
+    }
     for gi in &r.gi {
         s.push('\n');
         s.push_str(&match gi {

@@ -31,7 +31,7 @@ pub use gi::{
 };
 pub use id::Id;
 pub use invalid::{Invalid, Rule};
-pub use places::{Misplaced, Places, PLACES_NONE};
+pub use places::{Misplaced, PlaceNames, Places, PLACES_NONE};
 pub use records::{
     Action, ActionKind, ActionStatus, Gap, LocalText, Media, Policy, PolicyStatus, Product, Story,
     Workshop,

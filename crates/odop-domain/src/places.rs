@@ -2,6 +2,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::StateKind;
+
 /// The tag of no lists: what a server with none loaded says it holds.
 pub const PLACES_NONE: &str = "none";
 
@@ -14,6 +16,21 @@ pub struct Places {
     pub states: BTreeSet<u16>,
     /// Each district's state.
     pub districts: BTreeMap<u32, u16>,
+}
+
+/// The names of the places of a [`Places`], as the server's LGD lists give them: a desk learns
+/// from them the states and districts its own lists lack, so a desk that only synced can still
+/// name every place of its rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceNames {
+    pub states: BTreeMap<u16, (String, StateKind)>,
+    pub districts: BTreeMap<u32, String>,
+}
+
+impl PlaceNames {
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty() && self.districts.is_empty()
+    }
 }
 
 /// Why a row's place is not one of the list's. It serialises as the values its sentence names
@@ -102,6 +119,33 @@ impl Places {
         )
     }
 
+    /// The tag of these lists with their names: [`Places::tag`] when there are none, so lists
+    /// loaded without names keep the tag they had, and another tag when names are added or
+    /// change, so desks are sent them.
+    pub fn tag_named(&self, names: &PlaceNames) -> String {
+        if names.is_empty() {
+            return self.tag();
+        }
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for &byte in bytes.iter().chain([0x1f].iter()) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for (code, (name, kind)) in &names.states {
+            feed(&code.to_le_bytes());
+            feed(name.as_bytes());
+            feed(&[u8::from(*kind == StateKind::Ut)]);
+        }
+        feed(b"districts");
+        for (code, name) in &names.districts {
+            feed(&code.to_le_bytes());
+            feed(name.as_bytes());
+        }
+        format!("{}-n{:08x}", self.tag(), hash as u32)
+    }
+
     /// Is a record of `state`, in `district` where it names one, in a place of this list?
     pub fn check(&self, state: u16, district: Option<u32>) -> Result<(), Misplaced> {
         if self.is_empty() {
@@ -126,6 +170,25 @@ impl Places {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_change_the_tag_only_when_there_are_names() {
+        let places = Places {
+            states: [9].into(),
+            districts: [(187, 9)].into(),
+        };
+        assert_eq!(places.tag_named(&PlaceNames::default()), places.tag());
+        let mut names = PlaceNames {
+            states: [(9, ("Uttar Pradesh".to_owned(), StateKind::State))].into(),
+            districts: [(187, "Varanasi".to_owned())].into(),
+        };
+        let named = places.tag_named(&names);
+        assert!(named.starts_with(&format!("{}-n", places.tag())), "{named}");
+        names.districts.insert(187, "Banaras".into());
+        assert_ne!(places.tag_named(&names), named);
+        names.districts.insert(187, "Varanasi".into());
+        assert_eq!(places.tag_named(&names), named);
+    }
 
     #[test]
     fn a_place_is_checked_against_the_list_once_one_is_loaded() {

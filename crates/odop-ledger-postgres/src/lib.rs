@@ -24,7 +24,7 @@ use odop_ledger::protocol::{
 };
 use odop_ledger::{
     apply_push, gi_tag, read_pull, Account, ClientRecord, EntityKind, GiEntry, Ledger, LedgerError,
-    Places, Reader, Recorded, Refusal, RowPage, StoredRow, Tx,
+    PlaceNames, Places, Reader, Recorded, Refusal, RowPage, StateKind, StoredRow, Tx,
 };
 use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::types::ToSql;
@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_places_tag.sql")),
     (6, include_str!("../migrations/0006_mutation_marks.sql")),
     (7, include_str!("../migrations/0007_gi_registry.sql")),
+    (8, include_str!("../migrations/0008_place_names.sql")),
 ];
 
 /// The advisory lock that keeps two servers starting together from migrating at once.
@@ -469,25 +470,50 @@ impl Ledger for PostgresLedger {
         self.read(|tx| Tx::places(tx))
     }
 
-    fn set_places(&self, places: &Places) -> Result<(), LedgerError> {
-        let tag = places.tag();
+    fn places_tag(&self) -> Result<Option<String>, LedgerError> {
+        self.read(|tx| Reader::places_tag(tx))
+    }
+
+    fn set_named_places(&self, places: &Places, names: &PlaceNames) -> Result<(), LedgerError> {
+        let tag = places.tag_named(names);
         let states: Vec<i32> = places.states.iter().map(|s| i32::from(*s)).collect();
+        let state_names: Vec<Option<String>> = places
+            .states
+            .iter()
+            .map(|s| names.states.get(s).map(|(name, _)| name.clone()))
+            .collect();
+        let state_uts: Vec<bool> = places
+            .states
+            .iter()
+            .map(|s| {
+                names
+                    .states
+                    .get(s)
+                    .is_some_and(|(_, k)| *k == StateKind::Ut)
+            })
+            .collect();
         let (codes, in_states): (Vec<i64>, Vec<i32>) = places
             .districts
             .iter()
             .map(|(code, state)| (i64::from(*code), i32::from(*state)))
             .unzip();
+        let district_names: Vec<Option<String>> = places
+            .districts
+            .keys()
+            .map(|d| names.districts.get(d).cloned())
+            .collect();
         self.write("", |tx| {
             tx.execute("DELETE FROM place_districts", &[])?;
             tx.execute("DELETE FROM place_states", &[])?;
             tx.execute(
-                "INSERT INTO place_states (code) SELECT unnest($1::int[])",
-                &[&states],
+                "INSERT INTO place_states (code, name, ut) \
+                 SELECT * FROM unnest($1::int[], $2::text[], $3::boolean[])",
+                &[&states, &state_names, &state_uts],
             )?;
             tx.execute(
-                "INSERT INTO place_districts (code, state) \
-                 SELECT * FROM unnest($1::bigint[], $2::int[])",
-                &[&codes, &in_states],
+                "INSERT INTO place_districts (code, state, name) \
+                 SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[])",
+                &[&codes, &in_states, &district_names],
             )?;
             tx.execute("UPDATE ledger_meta SET places_tag = $1", &[&tag])?;
             Ok(())
@@ -925,6 +951,35 @@ impl Reader for PgTx<'_> {
             Some(row) => row.try_get(0).map_err(sql)?,
             None => None,
         })
+    }
+
+    fn place_names(&mut self) -> Result<PlaceNames, LedgerError> {
+        // One statement, as for the places themselves.
+        let rows = self.query(
+            "SELECT code::bigint, name, ut, NULL::int FROM place_states WHERE name IS NOT NULL \
+             UNION ALL SELECT code, name, FALSE, state FROM place_districts \
+             WHERE name IS NOT NULL",
+            &[],
+        )?;
+        let mut names = PlaceNames::default();
+        for row in rows {
+            let code: i64 = row.try_get(0).map_err(sql)?;
+            let name: String = row.try_get(1).map_err(sql)?;
+            let ut: bool = row.try_get(2).map_err(sql)?;
+            let state: Option<i32> = row.try_get(3).map_err(sql)?;
+            let corrupt = |what: &str| LedgerError::Corrupt {
+                what: format!("a stored {what} code is {code}, not an LGD {what} code"),
+            };
+            if state.is_none() {
+                let code = u16::try_from(code).map_err(|_| corrupt("state"))?;
+                let kind = if ut { StateKind::Ut } else { StateKind::State };
+                names.states.insert(code, (name, kind));
+            } else {
+                let code = u32::try_from(code).map_err(|_| corrupt("district"))?;
+                names.districts.insert(code, name);
+            }
+        }
+        Ok(names)
     }
 
     fn gi_tag(&mut self) -> Result<Option<String>, LedgerError> {

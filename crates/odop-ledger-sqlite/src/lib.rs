@@ -16,7 +16,7 @@ use odop_ledger::protocol::{
 };
 use odop_ledger::{
     apply_push, gi_tag, read_pull, Account, ClientRecord, EntityKind, GiEntry, Ledger, LedgerError,
-    Places, Reader, Recorded, Refusal, RowPage, StoredRow, Tx,
+    PlaceNames, Places, Reader, Recorded, Refusal, RowPage, StateKind, StoredRow, Tx,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use thiserror::Error;
@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_names.sql")),
     (4, include_str!("../migrations/0004_places.sql")),
     (5, include_str!("../migrations/0005_mutation_marks.sql")),
+    (6, include_str!("../migrations/0006_place_names.sql")),
 ];
 
 /// What can go wrong in SQLite itself.
@@ -299,26 +300,36 @@ impl Ledger for SqliteLedger {
         self.read(|tx| Tx::places(&mut SqliteTx { tx }))
     }
 
-    fn set_places(&self, places: &Places) -> Result<(), LedgerError> {
+    fn places_tag(&self) -> Result<Option<String>, LedgerError> {
+        self.read(|tx| Reader::places_tag(&mut SqliteTx { tx }))
+    }
+
+    fn set_named_places(&self, places: &Places, names: &PlaceNames) -> Result<(), LedgerError> {
         self.write(|tx| {
             tx.execute_batch("DELETE FROM place_districts; DELETE FROM place_states;")
                 .map_err(sql)?;
             let mut state = tx
-                .prepare("INSERT INTO place_states (code) VALUES (?1)")
+                .prepare("INSERT INTO place_states (code, name, ut) VALUES (?1, ?2, ?3)")
                 .map_err(sql)?;
             for code in &places.states {
-                state.execute([code]).map_err(sql)?;
+                let (name, kind) = match names.states.get(code) {
+                    Some((name, kind)) => (Some(name), *kind == StateKind::Ut),
+                    None => (None, false),
+                };
+                state.execute(params![code, name, kind]).map_err(sql)?;
             }
             let mut district = tx
-                .prepare("INSERT INTO place_districts (code, state) VALUES (?1, ?2)")
+                .prepare("INSERT INTO place_districts (code, state, name) VALUES (?1, ?2, ?3)")
                 .map_err(sql)?;
             for (code, in_state) in &places.districts {
-                district.execute(params![code, in_state]).map_err(sql)?;
+                district
+                    .execute(params![code, in_state, names.districts.get(code)])
+                    .map_err(sql)?;
             }
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('places_tag', ?1) \
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [places.tag()],
+                [places.tag_named(names)],
             )
             .map_err(sql)?;
             Ok(())
@@ -725,6 +736,36 @@ impl Reader for SqliteTx<'_, '_> {
             .query_row([], |r| r.get(0))
             .optional()
             .map_err(sql)
+    }
+
+    fn place_names(&mut self) -> Result<PlaceNames, LedgerError> {
+        let mut names = PlaceNames::default();
+        let mut states = self
+            .tx
+            .prepare_cached("SELECT code, name, ut FROM place_states WHERE name IS NOT NULL")
+            .map_err(sql)?;
+        let rows = states
+            .query_map([], |r| {
+                Ok((r.get::<_, u16>(0)?, r.get(1)?, r.get::<_, bool>(2)?))
+            })
+            .map_err(sql)?;
+        for row in rows {
+            let (code, name, ut) = row.map_err(sql)?;
+            let kind = if ut { StateKind::Ut } else { StateKind::State };
+            names.states.insert(code, (name, kind));
+        }
+        let mut districts = self
+            .tx
+            .prepare_cached("SELECT code, name FROM place_districts WHERE name IS NOT NULL")
+            .map_err(sql)?;
+        let rows = districts
+            .query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get(1)?)))
+            .map_err(sql)?;
+        for row in rows {
+            let (code, name) = row.map_err(sql)?;
+            names.districts.insert(code, name);
+        }
+        Ok(names)
     }
 
     fn gi_tag(&mut self) -> Result<Option<String>, LedgerError> {

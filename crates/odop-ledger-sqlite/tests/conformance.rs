@@ -36,6 +36,7 @@ conformance_tests!(
     once_places_are_loaded_a_row_is_written_only_in_one_of_them,
     a_pull_brings_the_places_to_a_desk_whose_copy_differs,
     only_central_sends_a_gi_registry_and_pulls_bring_it_to_other_copies,
+    places_loaded_with_names_bring_their_names_to_desks,
 );
 
 #[test]

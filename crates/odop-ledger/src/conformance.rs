@@ -10,7 +10,9 @@ use odop_protocol::{
 };
 use serde_json::{json, Value};
 
-use crate::{gi_tag, publish_gi, Account, GiEntry, Ledger, LedgerError, Places, Token};
+use crate::{
+    gi_tag, publish_gi, Account, GiEntry, Ledger, LedgerError, PlaceNames, Places, StateKind, Token,
+};
 use odop_domain::StateCode;
 use odop_protocol::{GiListing, GiRegistry};
 
@@ -67,6 +69,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     (
         "only_central_sends_a_gi_registry_and_pulls_bring_it_to_other_copies",
         gi_registry,
+    ),
+    (
+        "places_loaded_with_names_bring_their_names_to_desks",
+        place_names,
     ),
 ];
 
@@ -1796,4 +1802,56 @@ fn gi_registry(ledger: &dyn Ledger) {
     let next = gi_sent(vec![gi_listing(17, "Basmati", &[9, 10])]);
     publish_gi(ledger, &w.central, &next).expect("replaced");
     assert_eq!(ask(&w.up, Some(&good.tag), 0, 100).gi, Some(next));
+}
+
+fn place_names(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    let ask = |held: &str| {
+        let query = PullQuery {
+            places: Some(held.to_owned()),
+            ..PullQuery::new(0, 0, 100, None)
+        };
+        ledger.pull_with(&w.up, &query).expect("pull").places
+    };
+    let list = Places {
+        states: [9, 10, 4].into(),
+        districts: [(187, 9), (230, 10)].into(),
+    };
+    // Loaded without names, the lists keep the tag they always had, and carry no names.
+    ledger.set_places(&list).expect("places stored");
+    assert_eq!(ledger.places_tag().expect("tag"), Some(list.tag()));
+    let bare = ask("none").expect("the lists");
+    assert!(bare.state_names.is_empty() && bare.district_names.is_empty());
+
+    let names = PlaceNames {
+        states: [
+            (9, ("Uttar Pradesh".to_owned(), StateKind::State)),
+            (10, ("Bihar".to_owned(), StateKind::State)),
+            (4, ("Chandigarh".to_owned(), StateKind::Ut)),
+        ]
+        .into(),
+        // A district without a name in the file stays nameless, and still listed.
+        districts: [(187, "Varanasi".to_owned())].into(),
+    };
+    ledger
+        .set_named_places(&list, &names)
+        .expect("named places stored");
+    assert_eq!(ledger.places().expect("places"), list);
+    let tag = list.tag_named(&names);
+    assert_ne!(tag, list.tag());
+    assert_eq!(ledger.places_tag().expect("tag"), Some(tag.clone()));
+    // A desk holding the nameless copy is sent the names.
+    let update = ask(&list.tag()).expect("the named lists");
+    assert_eq!(update.tag, tag);
+    assert_eq!(
+        update.state_names,
+        vec![
+            (4, "Chandigarh".to_owned(), "ut".to_owned()),
+            (9, "Uttar Pradesh".to_owned(), "state".to_owned()),
+            (10, "Bihar".to_owned(), "state".to_owned()),
+        ]
+    );
+    assert_eq!(update.district_names, vec![(187, "Varanasi".to_owned())]);
+    assert_eq!(update.districts, vec![(187, 9), (230, 10)]);
+    assert_eq!(ask(&tag), None);
 }

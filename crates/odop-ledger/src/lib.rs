@@ -25,7 +25,7 @@ pub use error::LedgerError;
 pub use gi::{entry_of, listing_of, publish_gi, MAX_GI_ENTRIES};
 pub use odop_domain::{format_utc_millis, EntityKind};
 pub use odop_domain::{gi_tag, GiEntry};
-pub use odop_domain::{Misplaced, Places};
+pub use odop_domain::{Misplaced, PlaceNames, Places, StateKind};
 pub use odop_protocol as protocol;
 pub use odop_protocol::Refusal;
 pub use places::places_in_use;
@@ -152,9 +152,17 @@ pub trait Ledger: Send + Sync + fmt::Debug {
 
     /// The LGD places written rows are checked against.
     fn places(&self) -> Result<Places, LedgerError>;
-    /// Replaces the places in one transaction. Rows already held keep their places: a row is
-    /// checked when a write gives it a new one.
-    fn set_places(&self, places: &Places) -> Result<(), LedgerError>;
+    /// The tag desks name the places by (`Places::tag_named`); `None` before places were
+    /// loaded with their tag.
+    fn places_tag(&self) -> Result<Option<String>, LedgerError>;
+    /// Replaces the places in one transaction, without names.
+    fn set_places(&self, places: &Places) -> Result<(), LedgerError> {
+        self.set_named_places(places, &PlaceNames::default())
+    }
+    /// Replaces the places and their names in one transaction, keeping their tag
+    /// (`Places::tag_named`) beside them. Rows already held keep their places: a row is checked
+    /// when a write gives it a new one.
+    fn set_named_places(&self, places: &Places, names: &PlaceNames) -> Result<(), LedgerError>;
     /// The GI registry a central account sent ([`publish_gi`]), in its order; empty before one
     /// was.
     fn gi_registry(&self) -> Result<Vec<GiEntry>, LedgerError>;
@@ -262,6 +270,8 @@ pub trait Reader {
     /// a pull compares tags without reading the lists; `None` for lists loaded before it was
     /// kept.
     fn places_tag(&mut self) -> Result<Option<String>, LedgerError>;
+    /// The names of those places, where they were loaded with names.
+    fn place_names(&mut self) -> Result<PlaceNames, LedgerError>;
     /// The tag of the GI registry held, in the page's snapshot; `None` when none is.
     fn gi_tag(&mut self) -> Result<Option<String>, LedgerError>;
     /// The GI registry's entries, in the page's snapshot.

@@ -3,7 +3,7 @@ use odop_protocol::{
     PULL_PAGE_BYTES,
 };
 
-use crate::{listing_of, Account, LedgerError, Reader};
+use crate::{listing_of, Account, LedgerError, Reader, StateKind};
 
 /// Reads one page of the change sequence after the query's cursor that `who` may read: rows
 /// and tombstones of its scope, departures of rows that left its state, and conflicts. The
@@ -141,10 +141,20 @@ fn places_for(reader: &mut dyn Reader, held: &str) -> Result<Option<PlacesUpdate
         Some(places) => places,
         None => reader.places()?,
     };
+    let names = reader.place_names()?;
     Ok(Some(PlacesUpdate {
-        tag: places.tag(),
+        tag,
         states: places.states.into_iter().collect(),
         districts: places.districts.into_iter().collect(),
+        state_names: names
+            .states
+            .into_iter()
+            .map(|(code, (name, kind))| {
+                let kind = if kind == StateKind::Ut { "ut" } else { "state" };
+                (code, name, kind.to_owned())
+            })
+            .collect(),
+        district_names: names.districts.into_iter().collect(),
     }))
 }
 

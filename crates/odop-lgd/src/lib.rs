@@ -308,6 +308,28 @@ fn first<K: std::hash::Hash + Eq + Copy + fmt::Display>(
     Ok(())
 }
 
+/// The places a list names elsewhere (the server's copy, say), as the domain's, with the other
+/// names each goes by in spreadsheets, as if read from the LGD files.
+pub fn state_named(code: StateCode, name: &str, kind: StateKind) -> State {
+    State {
+        code,
+        name: display_name(name),
+        local_name: None,
+        kind,
+        aliases: aliases_of(STATE_ALIASES, code.0),
+    }
+}
+
+/// A district named elsewhere, likewise.
+pub fn district_named(code: DistrictCode, state: StateCode, name: &str) -> District {
+    District {
+        code,
+        state,
+        name: display_name(name),
+        aliases: aliases_of(DISTRICT_ALIASES, code.0),
+    }
+}
+
 /// The other names a code is known by in `table`.
 fn aliases_of<C: PartialEq + Copy>(table: &[(C, &[&str])], code: C) -> Vec<String> {
     table

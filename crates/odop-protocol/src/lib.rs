@@ -372,6 +372,13 @@ pub struct PlacesUpdate {
     pub states: Vec<u16>,
     /// Each district's code and its state's.
     pub districts: Vec<(u32, u16)>,
+    /// Each state's code, name, and kind (`"state"` or `"ut"`), for a desk whose own LGD lists
+    /// lack it; empty for lists loaded without names, and from older servers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub state_names: Vec<(u16, String, String)>,
+    /// Each district's code and name, likewise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub district_names: Vec<(u32, String)>,
 }
 
 /// The GI registry's list as reference data: sent whole by a central client that loaded it,
@@ -586,6 +593,7 @@ mod tests {
                 tag: "1s2d-00000000000000ab".into(),
                 states: vec![9],
                 districts: vec![(187, 9), (188, 9)],
+                ..PlacesUpdate::default()
             }),
             gi: None,
         };

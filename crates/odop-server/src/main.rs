@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use odop_ledger::{Account, Ledger, LedgerError, Places, Token};
+use odop_ledger::{Account, Ledger, LedgerError, PlaceNames, Places, Token};
 use odop_protocol::Role;
 use odop_server::{Config, RateLimit};
 
@@ -335,8 +335,21 @@ fn places(ledger: &dyn Ledger, command: PlacesCommand) -> anyhow::Result<()> {
                         new.check(state, district).err().map(|why| (state, why, n))
                     })
                     .collect();
+            // The names go with the codes, so a desk that only synced can name every place.
+            let names = PlaceNames {
+                states: lgd
+                    .states
+                    .iter()
+                    .map(|s| (s.place.code.0, (s.place.name.clone(), s.place.kind)))
+                    .collect(),
+                districts: lgd
+                    .districts
+                    .iter()
+                    .map(|d| (d.place.code.0, d.place.name.clone()))
+                    .collect(),
+            };
             if !dry_run {
-                ledger.set_places(&new)?;
+                ledger.set_named_places(&new, &names)?;
             }
             println!(
                 "{} {}, in place of {}: {gone} districts dropped, {moved} moved to another \
@@ -365,7 +378,8 @@ fn places(ledger: &dyn Ledger, command: PlacesCommand) -> anyhow::Result<()> {
             if held.is_empty() {
                 println!("no LGD list is loaded: places are not checked");
             } else {
-                println!("{} (tag {}, as desks hold it)", count(&held), held.tag());
+                let tag = ledger.places_tag()?.unwrap_or_else(|| held.tag());
+                println!("{} (tag {tag}, as desks hold it)", count(&held));
             }
             Ok(())
         }

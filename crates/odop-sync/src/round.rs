@@ -4,17 +4,66 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::task::Poll;
 
-use odop_domain::{EntityKind, GiEntry, Places, StateCode};
+use odop_domain::{
+    District, DistrictCode, EntityKind, GiEntry, Places, State, StateCode, StateKind,
+};
 use odop_protocol::{
     Change, ConflictRecord, FieldChange, GiListing, GiRegistry, Held, Mutation, Op, Outcome,
-    PullQuery, PullResponse, PushRequest, CLIENT_DIVERGED, CLIENT_TAKEN, MAX_PULL_LIMIT,
-    MAX_PUSH_MUTATIONS,
+    PlacesUpdate, PullQuery, PullResponse, PushRequest, CLIENT_DIVERGED, CLIENT_TAKEN,
+    MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
 use odop_store::{Conflict, Incoming, Pending, Resync, Store, Takeover, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{crash_point, Remote, SyncError};
+
+/// Who the history names as the author of places learnt from the server's LGD lists.
+const PLACES_AUTHOR: &str = "server (its LGD lists)";
+
+/// Adds to this desk's LGD lists the states and districts the server's name and this desk's
+/// lack, so that a desk that only synced can name every place of its rows. Nothing this desk
+/// holds is renamed or moved: its own lists are its master. Gives how many were added.
+fn learn_places(store: &mut Store, update: &PlacesUpdate) -> Result<u64, SyncError> {
+    if update.state_names.is_empty() && update.district_names.is_empty() {
+        return Ok(0);
+    }
+    let gazetteer = store.gazetteer()?;
+    let states: Vec<State> = update
+        .state_names
+        .iter()
+        .filter(|(code, ..)| gazetteer.state(StateCode(*code)).is_none())
+        .map(|(code, name, kind)| {
+            let kind = if kind == "ut" {
+                StateKind::Ut
+            } else {
+                StateKind::State
+            };
+            odop_lgd::state_named(StateCode(*code), name, kind)
+        })
+        .collect();
+    let known_state = |code: u16| {
+        gazetteer.state(StateCode(code)).is_some() || states.iter().any(|s| s.code.0 == code)
+    };
+    let in_state: BTreeMap<u32, u16> = update.districts.iter().copied().collect();
+    let districts: Vec<District> = update
+        .district_names
+        .iter()
+        .filter(|(code, _)| gazetteer.district(DistrictCode(*code)).is_none())
+        .filter_map(|(code, name)| {
+            let state = *in_state.get(code)?;
+            known_state(state)
+                .then(|| odop_lgd::district_named(DistrictCode(*code), StateCode(state), name))
+        })
+        .collect();
+    if states.is_empty() && districts.is_empty() {
+        return Ok(0);
+    }
+    let mut edit = store.edit(PLACES_AUTHOR)?;
+    let counts = edit.put_places(&states, &districts)?;
+    edit.commit()?;
+    Ok((counts.states_added + counts.districts_added) as u64)
+}
 
 /// Who the history names as the author of a registry the server sent.
 const GI_AUTHOR: &str = "server (DPIIT's GI registry)";
@@ -41,6 +90,9 @@ pub struct Report {
     /// The tag of the server's LGD lists, when this round brought a new copy of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub places: Option<String>,
+    /// States and districts this desk's LGD lists lacked, learnt from the server's.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub learnt_places: u64,
     /// What this round did with the GI registry: sent the one loaded here, took the server's,
     /// or neither.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -61,6 +113,10 @@ pub enum GiExchange {
     Taken { tag: String, entries: u32 },
     /// The server's registry could not be kept; the one held stays.
     Ignored { tag: String, reason: String },
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What a sync round is doing, for a progress bar.
@@ -406,6 +462,10 @@ fn apply_page(
     report: &mut Report,
 ) -> Result<(), SyncError> {
     if let Some(update) = page.places.take() {
+        // Names first: learning them twice changes nothing, so a stop before the tag is kept
+        // loses nothing.
+        let learnt = learn_places(store, &update)?;
+        report.learnt_places += learnt;
         let places = Places {
             states: update.states.into_iter().collect(),
             districts: update.districts.into_iter().collect(),

@@ -1558,3 +1558,94 @@ async fn dpiits_gi_registry_reaches_every_desk_and_a_states_own_list_is_never_se
     assert_eq!(dpiit.sync().await.gi, vec![]);
     up.agrees_with(&hub);
 }
+
+/// A desk that never loaded the LGD lists learns, at its first sync, the states and districts
+/// the server's lists name, so it can name every place of the rows it pulls. A desk with its
+/// own lists keeps its names, and learns only what it lacks.
+#[tokio::test]
+async fn a_desk_without_lgd_lists_learns_the_servers_place_names() {
+    use odop_domain::{DistrictCode, StateCode, StateKind};
+    use odop_ledger::PlaceNames;
+
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let places = odop_ledger::Places {
+        states: [9, 10, 4].into(),
+        districts: [(187, 9), (188, 9), (211, 10), (212, 10), (4001, 4)].into(),
+    };
+    let names = PlaceNames {
+        states: [
+            (9, ("UTTAR PRADESH".to_owned(), StateKind::State)),
+            (10, ("BIHAR".to_owned(), StateKind::State)),
+            (4, ("CHANDIGARH".to_owned(), StateKind::Ut)),
+        ]
+        .into(),
+        districts: [
+            (187, "VARANASI".to_owned()),
+            (188, "BHADOHI".to_owned()),
+            (211, "PATNA".to_owned()),
+            (212, "GAYA".to_owned()),
+            (4001, "CHANDIGARH".to_owned()),
+        ]
+        .into(),
+    };
+    hub.ledger().set_named_places(&places, &names).unwrap();
+    let up = Desk::new(&dir, &hub, "up", Role::StateEditor, Some(9));
+    up.add(&product(9, 187, "Carpets"));
+    // A desk with its own lists keeps its own names and learns only the places it lacks.
+    let r = up.sync().await;
+    assert_eq!(r.learnt_places, 2, "Chandigarh and its district: {r:?}");
+    let own = up.store().gazetteer().unwrap();
+    assert_eq!(own.state(StateCode(9)).unwrap().name, "State 9");
+    assert_eq!(
+        own.district(DistrictCode(187)).unwrap().name,
+        "District 187"
+    );
+    assert_eq!(own.district(DistrictCode(4001)).unwrap().name, "Chandigarh");
+
+    // A fresh desk: no LGD lists of its own.
+    let path = dir.path().join("fresh.sqlite3");
+    drop(Store::open(&path).unwrap());
+    let (account, token) = hub.account("up-2", Role::StateEditor, Some(9));
+    let fresh = Desk {
+        path,
+        remote: Flaky::new(hub.base.clone(), &token),
+        account,
+        name: "up-2".into(),
+    };
+    assert!(fresh.store().gazetteer().unwrap().is_empty());
+    let r = fresh.sync().await;
+    assert_eq!(r.learnt_places, 8, "{r:?}");
+    let gazetteer = fresh.store().gazetteer().unwrap();
+    let up_state = gazetteer.state(StateCode(9)).expect("Uttar Pradesh learnt");
+    assert_eq!(up_state.name, "Uttar Pradesh");
+    assert_eq!(
+        gazetteer.state(StateCode(4)).map(|s| s.kind),
+        Some(StateKind::Ut)
+    );
+    let varanasi = gazetteer
+        .district(DistrictCode(187))
+        .expect("Varanasi learnt");
+    assert_eq!(
+        (varanasi.name.as_str(), varanasi.state),
+        ("Varanasi", StateCode(9))
+    );
+    // Its pulled product now lies in a district it can name, and its state's lists read.
+    let products = fresh
+        .store()
+        .products(&odop_store::ProductFilter {
+            state: Some(StateCode(9)),
+            ..odop_store::ProductFilter::default()
+        })
+        .unwrap();
+    assert_eq!(products.len(), 1);
+    assert!(fresh
+        .store()
+        .history(None, 50)
+        .unwrap()
+        .iter()
+        .any(|h| h.who == "server (its LGD lists)" && h.title.contains("Varanasi")));
+    // A second round learns nothing more.
+    assert_eq!(fresh.sync().await.learnt_places, 0);
+    fresh.agrees_with(&hub);
+}

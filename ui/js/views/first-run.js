@@ -1,4 +1,5 @@
-// The first screen of an empty database: load the built-in sample, or go to the import wizard.
+// The first screen of an empty database: load the built-in sample, go to the import wizard, or
+// connect to the department's server, whose first sync brings the state's data and lists.
 
 import { h, fill } from "../dom.js";
 import { t, num } from "../i18n.js";
@@ -33,6 +34,10 @@ export async function render(view, ctx) {
           h("h3", {}, t("first.import.title")),
           h("p", {}, t("first.import.text")),
           h("a", { class: "button", href: "#/import", "data-testid": "go-import" }, t("first.import.button"))),
+        h("div", { class: "choice" },
+          h("h3", {}, t("first.server.title")),
+          h("p", {}, t("first.server.text")),
+          h("a", { class: "button", href: "#/sync", "data-testid": "go-sync" }, t("first.server.button"))),
       ),
     ),
   );

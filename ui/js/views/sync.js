@@ -37,9 +37,11 @@ function describe(report) {
     if (report.requeued > 0) said.push(t("sync.requeued", { n: num(report.requeued) }));
     if (report.resync !== "restored" && report.removed > 0) said.push(t("sync.removed", { n: num(report.removed) }));
   }
+  if (report.learnt_places > 0) said.push(t("sync.learnt_places", { n: num(report.learnt_places) }));
   // The GI registry, sent from here or taken from the server, is said as well.
   for (const gi of report.gi ?? []) {
-    said.push(t(`sync.gi.did.${gi.did}`, { n: num(gi.entries ?? 0), reason: gi.reason ?? "" }));
+    said.push(gi.reason === undefined ? count(`sync.gi.did.${gi.did}`, gi.entries ?? 0)
+      : t(`sync.gi.did.${gi.did}`, { reason: gi.reason }));
   }
   return said.reduce((line, why) => t("sync.last_then", { line, why }));
 }
@@ -241,7 +243,7 @@ function giLine(overview) {
   const text = gi.entries === 0 ? t("sync.gi.none")
     : gi.refused ? t("sync.gi.refused", { n: num(gi.entries), reason: gi.refused })
       : gi.unsent && central ? t("sync.gi.unsent", { n: num(gi.entries) })
-        : t("sync.gi.held", { n: num(gi.entries) });
+        : count("sync.gi.held", gi.entries);
   return h("p", { "data-testid": "sync-gi" }, text, " ", h("a", { href: "#/gi" }, t("sync.gi.check")));
 }
 
