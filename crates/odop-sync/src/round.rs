@@ -18,53 +18,6 @@ use serde_json::Value;
 
 use crate::{crash_point, Remote, SyncError};
 
-/// Who the history names as the author of places learnt from the server's LGD lists.
-const PLACES_AUTHOR: &str = "server (its LGD lists)";
-
-/// Adds to this desk's LGD lists the states and districts the server's name and this desk's
-/// lack, so that a desk that only synced can name every place of its rows. Nothing this desk
-/// holds is renamed or moved: its own lists are its master. Gives how many were added.
-fn learn_places(store: &mut Store, update: &PlacesUpdate) -> Result<u64, SyncError> {
-    if update.state_names.is_empty() && update.district_names.is_empty() {
-        return Ok(0);
-    }
-    let gazetteer = store.gazetteer()?;
-    let states: Vec<State> = update
-        .state_names
-        .iter()
-        .filter(|(code, ..)| gazetteer.state(StateCode(*code)).is_none())
-        .map(|(code, name, kind)| {
-            let kind = if kind == "ut" {
-                StateKind::Ut
-            } else {
-                StateKind::State
-            };
-            odop_lgd::state_named(StateCode(*code), name, kind)
-        })
-        .collect();
-    let known_state = |code: u16| {
-        gazetteer.state(StateCode(code)).is_some() || states.iter().any(|s| s.code.0 == code)
-    };
-    let in_state: BTreeMap<u32, u16> = update.districts.iter().copied().collect();
-    let districts: Vec<District> = update
-        .district_names
-        .iter()
-        .filter(|(code, _)| gazetteer.district(DistrictCode(*code)).is_none())
-        .filter_map(|(code, name)| {
-            let state = *in_state.get(code)?;
-            known_state(state)
-                .then(|| odop_lgd::district_named(DistrictCode(*code), StateCode(state), name))
-        })
-        .collect();
-    if states.is_empty() && districts.is_empty() {
-        return Ok(0);
-    }
-    let mut edit = store.edit(PLACES_AUTHOR)?;
-    let counts = edit.put_places(&states, &districts)?;
-    edit.commit()?;
-    Ok((counts.states_added + counts.districts_added) as u64)
-}
-
 /// Who the history names as the author of a registry the server sent.
 const GI_AUTHOR: &str = "server (DPIIT's GI registry)";
 
@@ -453,6 +406,53 @@ fn held_places(store: &Store) -> Result<String, SyncError> {
     Ok(store
         .server_places_tag()?
         .unwrap_or_else(|| "unknown".to_owned()))
+}
+
+/// Who the history names as the author of places learnt from the server's LGD lists.
+const PLACES_AUTHOR: &str = "server (its LGD lists)";
+
+/// Adds to this desk's LGD lists the states and districts the server's name and this desk's
+/// lack, so that a desk that only synced can name every place of its rows. Nothing this desk
+/// holds is renamed or moved: its own lists are its master. Gives how many were added.
+fn learn_places(store: &mut Store, update: &PlacesUpdate) -> Result<u64, SyncError> {
+    if update.state_names.is_empty() && update.district_names.is_empty() {
+        return Ok(0);
+    }
+    let gazetteer = store.gazetteer()?;
+    let states: Vec<State> = update
+        .state_names
+        .iter()
+        .filter(|(code, ..)| gazetteer.state(StateCode(*code)).is_none())
+        .map(|(code, name, kind)| {
+            let kind = if kind == "ut" {
+                StateKind::Ut
+            } else {
+                StateKind::State
+            };
+            odop_lgd::state_named(StateCode(*code), name, kind)
+        })
+        .collect();
+    let known_state = |code: u16| {
+        gazetteer.state(StateCode(code)).is_some() || states.iter().any(|s| s.code.0 == code)
+    };
+    let in_state: BTreeMap<u32, u16> = update.districts.iter().copied().collect();
+    let districts: Vec<District> = update
+        .district_names
+        .iter()
+        .filter(|(code, _)| gazetteer.district(DistrictCode(*code)).is_none())
+        .filter_map(|(code, name)| {
+            let state = *in_state.get(code)?;
+            known_state(state)
+                .then(|| odop_lgd::district_named(DistrictCode(*code), StateCode(state), name))
+        })
+        .collect();
+    if states.is_empty() && districts.is_empty() {
+        return Ok(0);
+    }
+    let mut edit = store.edit(PLACES_AUTHOR)?;
+    let counts = edit.put_places(&states, &districts)?;
+    edit.commit()?;
+    Ok((counts.states_added + counts.districts_added) as u64)
 }
 
 fn apply_page(
