@@ -752,3 +752,61 @@ fn dpiits_desk_loads_the_gi_registry_and_a_state_desk_takes_it_at_sync() {
         "{said}"
     );
 }
+
+#[test]
+fn a_new_desk_that_only_logs_in_and_syncs_can_list_its_states_districts() {
+    let root = tempfile::tempdir().unwrap();
+    let up = logged_in(root.path(), "up", 9);
+    add_product(&up.dir, "up", "Zari Zardozi");
+    let (ok, _, err) = odop(&up.dir, "up", &["sync"]);
+    assert!(ok, "{err}");
+    up.ledger
+        .set_named_places(
+            &odop_ledger::Places {
+                states: [9].into(),
+                districts: [(187, 9), (188, 9)].into(),
+            },
+            &odop_ledger::PlaceNames {
+                states: [(
+                    9,
+                    ("UTTAR PRADESH".to_owned(), odop_ledger::StateKind::State),
+                )]
+                .into(),
+                districts: [(187, "VARANASI".to_owned()), (188, "BHADOHI".to_owned())].into(),
+            },
+        )
+        .unwrap();
+
+    // Another officer of the state, on a new computer: no LGD lists, only the server.
+    let token = up.account("up-2", Role::StateEditor, Some(9));
+    let fresh = root.path().join("fresh");
+    let (ok, _, err) = odop(
+        &fresh,
+        "up-2",
+        &["login", "--server", &up.url, "--token", &token],
+    );
+    assert!(ok, "{err}");
+    let (ok, said, err) = odop_text(&fresh, "up-2", &["sync"]);
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("3 states and districts this desk's LGD lists lacked were added"),
+        "{said}"
+    );
+    let (ok, districts, err) = odop(&fresh, "up-2", &["list", "districts", "--state", "9"]);
+    assert!(ok, "{err}");
+    let names: Vec<&str> = districts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Bhadohi", "Varanasi"], "{districts}");
+    let (ok, products, err) = odop(&fresh, "up-2", &["list", "products", "--state", "9"]);
+    assert!(ok, "{err}");
+    assert_eq!(products[0]["name"], "Zari Zardozi", "{products}");
+    // The first desk, whose own list held Varanasi alone, learns Bhadohi.
+    let (ok, _, err) = odop(&up.dir, "up", &["sync"]);
+    assert!(ok, "{err}");
+    let (_, districts, _) = odop(&up.dir, "up", &["list", "districts", "--state", "9"]);
+    assert_eq!(districts.as_array().unwrap().len(), 2, "{districts}");
+}
