@@ -309,25 +309,34 @@ fn first<K: std::hash::Hash + Eq + Copy + fmt::Display>(
 }
 
 /// The places a list names elsewhere (the server's copy, say), as the domain's, with the other
-/// names each goes by in spreadsheets, as if read from the LGD files.
-pub fn state_named(code: StateCode, name: &str, kind: StateKind) -> State {
-    State {
+/// names each goes by in spreadsheets, as if read from the LGD files. `None` for a name no
+/// place could have: empty, longer than a line, or holding control characters.
+pub fn state_named(code: StateCode, name: &str, kind: StateKind) -> Option<State> {
+    usable(name).then(|| State {
         code,
         name: display_name(name),
         local_name: None,
         kind,
         aliases: aliases_of(STATE_ALIASES, code.0),
-    }
+    })
 }
 
 /// A district named elsewhere, likewise.
-pub fn district_named(code: DistrictCode, state: StateCode, name: &str) -> District {
-    District {
+pub fn district_named(code: DistrictCode, state: StateCode, name: &str) -> Option<District> {
+    usable(name).then(|| District {
         code,
         state,
         name: display_name(name),
         aliases: aliases_of(DISTRICT_ALIASES, code.0),
-    }
+    })
+}
+
+/// The longest place name taken from elsewhere; LGD's longest are under 60 characters.
+const MAX_NAME: usize = 200;
+
+fn usable(name: &str) -> bool {
+    let name = name.trim();
+    !name.is_empty() && name.chars().count() <= MAX_NAME && !name.chars().any(char::is_control)
 }
 
 /// The other names a code is known by in `table`.
@@ -342,6 +351,27 @@ fn aliases_of<C: PartialEq + Copy>(table: &[(C, &[&str])], code: C) -> Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_named_elsewhere_has_its_aliases_and_a_usable_name() {
+        let d = district_named(DistrictCode(120), StateCode(9), "PRAYAGRAJ").unwrap();
+        assert_eq!(d.name, "Prayagraj");
+        assert_eq!(d.aliases, ["Allahabad"]);
+        assert_eq!(
+            state_named(StateCode(9), "UTTAR PRADESH", StateKind::State).map(|s| s.name),
+            Some("Uttar Pradesh".to_owned())
+        );
+        for bad in ["", "   ", "Agra\u{0}", "Line\nbreak", &"x".repeat(201)] {
+            assert!(
+                district_named(DistrictCode(1), StateCode(9), bad).is_none(),
+                "{bad:?}"
+            );
+            assert!(
+                state_named(StateCode(9), bad, StateKind::Ut).is_none(),
+                "{bad:?}"
+            );
+        }
+    }
 
     fn lists(states: &str, districts: &str) -> (tempfile::TempDir, Lgd) {
         let dir = tempfile::tempdir().unwrap();

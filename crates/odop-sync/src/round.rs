@@ -423,7 +423,8 @@ fn learn_places(store: &mut Store, update: &PlacesUpdate) -> Result<u64, SyncErr
         .state_names
         .iter()
         .filter(|(code, ..)| gazetteer.state(StateCode(*code)).is_none())
-        .map(|(code, name, kind)| {
+        // A name no place could have is left out, not a reason to stop the round.
+        .filter_map(|(code, name, kind)| {
             let kind = if kind == "ut" {
                 StateKind::Ut
             } else {
@@ -442,8 +443,10 @@ fn learn_places(store: &mut Store, update: &PlacesUpdate) -> Result<u64, SyncErr
         .filter(|(code, _)| gazetteer.district(DistrictCode(*code)).is_none())
         .filter_map(|(code, name)| {
             let state = *in_state.get(code)?;
-            known_state(state)
-                .then(|| odop_lgd::district_named(DistrictCode(*code), StateCode(state), name))
+            if !known_state(state) {
+                return None;
+            }
+            odop_lgd::district_named(DistrictCode(*code), StateCode(state), name)
         })
         .collect();
     if states.is_empty() && districts.is_empty() {
