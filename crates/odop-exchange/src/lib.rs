@@ -21,9 +21,10 @@ mod sellers;
 
 pub use error::ExchangeError;
 pub use export::{export_gi_check, export_products, export_sellers, FileKind};
-pub use gi::{import_gi, GI_COLUMNS};
+pub use gi::import_gi;
 pub use lgd::{import_lgd, LgdReport};
 pub use national::{import_national, NATIONAL_COLUMNS};
+pub use odop_gi::GI_COLUMNS;
 pub use recognise::{import_layout, recognise, Layout};
 pub use records::{
     export, import, ACTION_COLUMNS, GAP_COLUMNS, POLICY_COLUMNS, STORY_COLUMNS, WORKSHOP_COLUMNS,

@@ -470,6 +470,10 @@ impl Ledger for PostgresLedger {
         self.read(|tx| Tx::places(tx))
     }
 
+    fn place_names(&self) -> Result<PlaceNames, LedgerError> {
+        self.read(|tx| Reader::place_names(tx))
+    }
+
     fn places_tag(&self) -> Result<Option<String>, LedgerError> {
         self.read(|tx| Reader::places_tag(tx))
     }

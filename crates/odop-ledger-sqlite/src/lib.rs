@@ -300,6 +300,10 @@ impl Ledger for SqliteLedger {
         self.read(|tx| Tx::places(&mut SqliteTx { tx }))
     }
 
+    fn place_names(&self) -> Result<PlaceNames, LedgerError> {
+        self.read(|tx| Reader::place_names(&mut SqliteTx { tx }))
+    }
+
     fn places_tag(&self) -> Result<Option<String>, LedgerError> {
         self.read(|tx| Reader::places_tag(&mut SqliteTx { tx }))
     }

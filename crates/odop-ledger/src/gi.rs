@@ -23,29 +23,56 @@ pub fn publish_gi(
             what: "send the GI registry",
         });
     }
+    let entries: Vec<GiEntry> = registry.entries.iter().map(entry_of).collect();
+    check_gi(ledger, &entries)?;
+    let tag = gi_tag(&entries);
+    if registry.tag != tag {
+        return Err(LedgerError::BadGiRegistry {
+            problem: format!(
+                "the registry is tagged {:?}, but its entries make {tag:?}",
+                registry.tag
+            ),
+        });
+    }
+    replace_gi(ledger, &entries)
+}
+
+/// Replaces the GI registry with `entries`, checked as [`check_gi`] does; for an administrator
+/// loading the list on the server itself.
+pub fn replace_gi(ledger: &dyn Ledger, entries: &[GiEntry]) -> Result<GiPublished, LedgerError> {
+    check_gi(ledger, entries)?;
+    ledger.set_gi_registry(entries)?;
+    Ok(GiPublished {
+        tag: gi_tag(entries),
+        entries: u32::try_from(entries.len()).unwrap_or(u32::MAX),
+    })
+}
+
+/// Whether `entries` may be the registry: there are some, not too many, each valid, naming
+/// only states of the LGD lists (once they are loaded), and each named once. The error names
+/// the first entry that fails.
+pub fn check_gi(ledger: &dyn Ledger, entries: &[GiEntry]) -> Result<(), LedgerError> {
     let bad = |problem: String| LedgerError::BadGiRegistry { problem };
-    if registry.entries.is_empty() {
+    if entries.is_empty() {
         return Err(bad(
             "the registry has no entries; an empty list would leave every desk without one".into(),
         ));
     }
-    if registry.entries.len() > MAX_GI_ENTRIES {
+    if entries.len() > MAX_GI_ENTRIES {
         return Err(bad(format!(
             "the registry has {} entries; at most {MAX_GI_ENTRIES} are taken",
-            registry.entries.len()
+            entries.len()
         )));
     }
     let places = ledger.places()?;
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut entries = Vec::with_capacity(registry.entries.len());
-    for (at, listing) in registry.entries.iter().enumerate() {
-        let entry = entry_of(listing);
+    for (at, entry) in entries.iter().enumerate() {
         let place = || {
             format!(
                 "entry {} ({:?}, number {})",
                 at + 1,
-                listing.name,
-                listing.number
+                entry.name,
+                entry.number
             )
         };
         entry
@@ -65,20 +92,8 @@ pub fn publish_gi(
         if let Some(first) = seen.insert(name_key(&entry.name), at + 1) {
             return Err(bad(format!("{}: entry {first} has the same name", place())));
         }
-        entries.push(entry);
     }
-    let tag = gi_tag(&entries);
-    if registry.tag != tag {
-        return Err(bad(format!(
-            "the registry is tagged {:?}, but its entries make {tag:?}",
-            registry.tag
-        )));
-    }
-    ledger.set_gi_registry(&entries)?;
-    Ok(GiPublished {
-        tag,
-        entries: u32::try_from(entries.len()).unwrap_or(u32::MAX),
-    })
+    Ok(())
 }
 
 /// The wire's entry as the domain's.

@@ -22,7 +22,7 @@ use std::fmt;
 
 pub use account::{token_hash, Account, Token};
 pub use error::LedgerError;
-pub use gi::{entry_of, listing_of, publish_gi, MAX_GI_ENTRIES};
+pub use gi::{check_gi, entry_of, listing_of, publish_gi, replace_gi, MAX_GI_ENTRIES};
 pub use odop_domain::{format_utc_millis, EntityKind};
 pub use odop_domain::{gi_tag, GiEntry};
 pub use odop_domain::{Misplaced, PlaceNames, Places, StateKind};
@@ -152,6 +152,8 @@ pub trait Ledger: Send + Sync + fmt::Debug {
 
     /// The LGD places written rows are checked against.
     fn places(&self) -> Result<Places, LedgerError>;
+    /// The names the places were loaded with.
+    fn place_names(&self) -> Result<PlaceNames, LedgerError>;
     /// The tag desks name the places by (`Places::tag_named`); `None` before places were
     /// loaded with their tag.
     fn places_tag(&self) -> Result<Option<String>, LedgerError>;

@@ -52,9 +52,12 @@ enum Command {
         #[command(subcommand)]
         command: PlacesCommand,
     },
-    /// Say which GI registry desks take at sync: a central desk sends one when it loads the
-    /// registry's list (`odop import gi FILE`).
-    Gi,
+    /// The GI registry desks take at sync: loaded here, or sent by a central desk that loaded
+    /// the registry's list (`odop import gi FILE`).
+    Gi {
+        #[command(subcommand)]
+        command: GiCommand,
+    },
     /// Forget tombstones older than this many days; clients that last synced before then resync.
     Prune {
         #[arg(long, default_value_t = 90)]
@@ -79,6 +82,21 @@ enum UserCommand {
     List,
     /// Revoke an account's token.
     Revoke { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum GiCommand {
+    /// Load the GI registry's list (CSV or a workbook: S.No, Geographical Indications, Goods,
+    /// State to State 7), replacing the registry held; its states are matched against the LGD
+    /// lists loaded with `places import`. Desks take it at their next sync.
+    Import {
+        file: PathBuf,
+        /// Read the list and say what it holds, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Say which registry is held, as desks hold it.
+    Show,
 }
 
 #[derive(Debug, Subcommand)]
@@ -241,26 +259,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         },
         Command::Places { command } => places(&*ledger, command),
-        Command::Gi => {
-            let entries = ledger.gi_registry()?;
-            if entries.is_empty() {
-                println!(
-                    "no GI registry is held: desks keep their own until a central desk sends one"
-                );
-            } else {
-                let states: std::collections::BTreeSet<u16> = entries
-                    .iter()
-                    .flat_map(|e| e.states.iter().map(|s| s.0))
-                    .collect();
-                println!(
-                    "{} GI registry entries in {} states and UTs (tag {}, as desks hold it)",
-                    entries.len(),
-                    states.len(),
-                    odop_ledger::gi_tag(&entries)
-                );
-            }
-            Ok(())
-        }
+        Command::Gi { command } => gi(&*ledger, command),
         Command::Prune { older_than_days } => {
             let ms = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?
@@ -389,6 +388,110 @@ fn places(ledger: &dyn Ledger, command: PlacesCommand) -> anyhow::Result<()> {
                 "places forgotten (there were {}): places are not checked",
                 count(&held)
             );
+            Ok(())
+        }
+    }
+}
+
+fn gi(ledger: &dyn Ledger, command: GiCommand) -> anyhow::Result<()> {
+    let held = ledger.gi_registry()?;
+    let count = |entries: &[odop_ledger::GiEntry]| {
+        let states: std::collections::BTreeSet<u16> = entries
+            .iter()
+            .flat_map(|e| e.states.iter().map(|s| s.0))
+            .collect();
+        format!(
+            "{} GI registry entries in {} states and UTs",
+            entries.len(),
+            states.len()
+        )
+    };
+    match command {
+        GiCommand::Show => {
+            if held.is_empty() {
+                println!(
+                    "no GI registry is held: desks keep their own until one is loaded here or sent by a central desk"
+                );
+            } else {
+                println!(
+                    "{} (tag {}, as desks hold it)",
+                    count(&held),
+                    odop_ledger::gi_tag(&held)
+                );
+            }
+            Ok(())
+        }
+        GiCommand::Import { file, dry_run } => {
+            // The list names states by name; the server knows them from the LGD lists.
+            let places = ledger.places()?;
+            let names = ledger.place_names()?;
+            if names.states.is_empty() {
+                return Err(Refused(
+                    "the GI registry's list names states, and this server holds no LGD state names: \
+                     load the LGD lists first with `odop-server places import`"
+                        .into(),
+                )
+                .into());
+            }
+            let states: Vec<odop_domain::State> = names
+                .states
+                .iter()
+                .filter(|(code, _)| places.states.contains(code))
+                .filter_map(|(code, (name, kind))| {
+                    odop_lgd::state_named(odop_domain::StateCode(*code), name, *kind)
+                })
+                .collect();
+            let gazetteer = odop_domain::Gazetteer::new(states, Vec::new());
+            let list = odop_gi::read(&file, &gazetteer).map_err(|e| Refused(e.to_string()))?;
+            let mut again = 0;
+            for row in &list.rows {
+                match &row.read {
+                    odop_gi::GiRead::LeftOut { column, problem } => eprintln!(
+                        "{} line {} ({}), column {column:?}: {problem}; left out",
+                        file.display(),
+                        row.line,
+                        row.label
+                    ),
+                    odop_gi::GiRead::Again { .. } => again += 1,
+                    odop_gi::GiRead::Entry(_) => {}
+                }
+            }
+            let left_out = list
+                .rows
+                .iter()
+                .filter(|r| matches!(r.read, odop_gi::GiRead::LeftOut { .. }))
+                .count();
+            let entries = list.entries;
+            if entries.is_empty() {
+                let why = format!(
+                    "{} names no GI of a state or UT in the LGD lists; nothing changed",
+                    file.display()
+                );
+                return Err(Refused(why).into());
+            }
+            odop_ledger::check_gi(ledger, &entries).map_err(|e| Refused(e.to_string()))?;
+            let kept: std::collections::HashSet<String> = entries
+                .iter()
+                .map(|e| odop_domain::name_key(&e.name))
+                .collect();
+            let dropped = held
+                .iter()
+                .filter(|e| !kept.contains(&odop_domain::name_key(&e.name)))
+                .count();
+            if !dry_run {
+                odop_ledger::replace_gi(ledger, &entries)?;
+            }
+            println!(
+                "{} {}, in place of {}: {} rows read, {again} listing a GI again (kept once), \
+                 {left_out} left out; {dropped} entries held before are not in the list",
+                if dry_run { "would hold" } else { "holds" },
+                count(&entries),
+                held.len(),
+                list.rows.len(),
+            );
+            if !dry_run {
+                println!("desks take it at their next sync, in place of the registry they hold");
+            }
             Ok(())
         }
     }

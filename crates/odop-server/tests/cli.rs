@@ -199,3 +199,94 @@ fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
     assert_eq!(code, Some(0), "{text}");
     assert!(say(&["places", "show"]).1.contains("not checked"));
 }
+
+#[test]
+fn the_gi_registry_is_loaded_on_the_server_against_its_lgd_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite3");
+    let say = |args: &[&str]| {
+        let out = server(&db, args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    let list = dir.path().join("gi.csv");
+    std::fs::write(
+        &list,
+        "S.No,Geographical Indications,Goods,State,State 2\n\
+         2,Banaras Brocades and Sarees,Handicraft,Uttar Pradesh,\n\
+         17,Basmati,Agricultural,Uttar Predesh,Bihar\n\
+         18,Basmati,Agricultural,Bihar,\n\
+         40,Champagne,Foodstuff,France,\n",
+    )
+    .unwrap();
+    let file = list.to_str().unwrap();
+
+    // The states are matched by name, so the LGD lists come first.
+    let (code, text) = say(&["gi", "import", file]);
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("odop-server places import"), "{text}");
+    assert!(say(&["gi", "show"]).1.contains("no GI registry is held"));
+
+    let states = dir.path().join("states.csv");
+    let districts = dir.path().join("districts.csv");
+    std::fs::write(
+        &states,
+        "State Code,State Name,State or UT\n9,UTTAR PRADESH,S\n10,BIHAR,S\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &districts,
+        "State Code,District Code,District Name\n9,187,VARANASI\n10,230,ARARIA\n",
+    )
+    .unwrap();
+    let (s, d) = (states.to_str().unwrap(), districts.to_str().unwrap());
+    let (code, text) = say(&["places", "import", "--states", s, "--districts", d]);
+    assert_eq!(code, Some(0), "{text}");
+
+    let (code, text) = say(&["gi", "import", file, "--dry-run"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("would hold 2 GI registry entries in 2 states and UTs, in place of 0: 4 rows read, 1 listing a GI again (kept once), 1 left out"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 5 (Champagne, France), column \"State\": France is no state or UT"),
+        "{text}"
+    );
+    assert!(say(&["gi", "show"]).1.contains("no GI registry is held"));
+
+    let (code, text) = say(&["gi", "import", file]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("desks take it at their next sync"), "{text}");
+    let ledger = odop_ledger_sqlite::SqliteLedger::open(&db).unwrap();
+    use odop_ledger::Ledger;
+    let held = ledger.gi_registry().unwrap();
+    let basmati = held.iter().find(|e| e.name == "Basmati").unwrap();
+    assert_eq!(
+        basmati.states,
+        [odop_domain::StateCode(9), odop_domain::StateCode(10)]
+    );
+    let shown = say(&["gi", "show"]).1;
+    assert!(
+        shown.starts_with(&format!(
+            "2 GI registry entries in 2 states and UTs (tag {}",
+            odop_ledger::gi_tag(&held)
+        )),
+        "{shown}"
+    );
+
+    // A list of foreign GIs alone is refused, and the registry stays.
+    std::fs::write(
+        &list,
+        "S.No,Geographical Indications,Goods,State\n40,Champagne,Foodstuff,France\n",
+    )
+    .unwrap();
+    let (code, text) = say(&["gi", "import", file]);
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("names no GI of a state or UT"), "{text}");
+    assert_eq!(say(&["gi", "show"]).1, shown);
+}
