@@ -11,6 +11,23 @@ fn server(db: &std::path::Path, args: &[&str]) -> Output {
         .expect("odop-server runs")
 }
 
+/// LGD lists of Uttar Pradesh and Bihar with a district each, and `more` district rows.
+fn lgd_lists(dir: &std::path::Path, more: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let states = dir.join("states.csv");
+    let districts = dir.join("districts.csv");
+    std::fs::write(
+        &states,
+        "State Code,State Name,State or UT\n9,UTTAR PRADESH,S\n10,BIHAR,S\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &districts,
+        format!("State Code,District Code,District Name\n9,187,VARANASI\n10,230,ARARIA\n{more}"),
+    )
+    .unwrap();
+    (states, districts)
+}
+
 #[test]
 fn a_value_refused_as_given_exits_3_naming_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -64,19 +81,7 @@ fn a_ledger_that_cannot_be_opened_exits_1_saying_why_once() {
 fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.sqlite3");
-    let states = dir.path().join("states.csv");
-    let districts = dir.path().join("districts.csv");
-    std::fs::write(
-        &states,
-        "State Code,State Name,State or UT\n9,UTTAR PRADESH,S\n10,BIHAR,S\n",
-    )
-    .unwrap();
-    std::fs::write(
-        &districts,
-        "State Code,District Code,District Name\n9,187,VARANASI\n10,230,ARARIA\n\
-         99,1,NOWHERE\n",
-    )
-    .unwrap();
+    let (states, districts) = lgd_lists(dir.path(), "99,1,NOWHERE\n");
     let say = |args: &[&str]| {
         let out = server(&db, args);
         let text = format!(
@@ -231,18 +236,7 @@ fn the_gi_registry_is_loaded_on_the_server_against_its_lgd_lists() {
     assert!(text.contains("odop-server places import"), "{text}");
     assert!(say(&["gi", "show"]).1.contains("no GI registry is held"));
 
-    let states = dir.path().join("states.csv");
-    let districts = dir.path().join("districts.csv");
-    std::fs::write(
-        &states,
-        "State Code,State Name,State or UT\n9,UTTAR PRADESH,S\n10,BIHAR,S\n",
-    )
-    .unwrap();
-    std::fs::write(
-        &districts,
-        "State Code,District Code,District Name\n9,187,VARANASI\n10,230,ARARIA\n",
-    )
-    .unwrap();
+    let (states, districts) = lgd_lists(dir.path(), "");
     let (s, d) = (states.to_str().unwrap(), districts.to_str().unwrap());
     let (code, text) = say(&["places", "import", "--states", s, "--districts", d]);
     assert_eq!(code, Some(0), "{text}");
