@@ -11,6 +11,17 @@ fn server(db: &std::path::Path, args: &[&str]) -> Output {
         .expect("odop-server runs")
 }
 
+/// A command's exit code, and what it printed on both streams.
+fn said(db: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = server(db, args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
 /// LGD lists of Uttar Pradesh and Bihar with a district each, and `more` district rows.
 fn lgd_lists(dir: &std::path::Path, more: &str) -> (std::path::PathBuf, std::path::PathBuf) {
     let states = dir.join("states.csv");
@@ -82,15 +93,7 @@ fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.sqlite3");
     let (states, districts) = lgd_lists(dir.path(), "99,1,NOWHERE\n");
-    let say = |args: &[&str]| {
-        let out = server(&db, args);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.code(), text)
-    };
+    let say = |args: &[&str]| said(&db, args);
     let state_editor = |name: &str, state: &str| {
         let args = ["user", "add", "--name", name, "--role", "state-editor"];
         say(&[&args[..], &["--state", state]].concat())
@@ -209,15 +212,7 @@ fn a_loaded_lgd_list_checks_the_state_of_a_new_account() {
 fn the_gi_registry_is_loaded_on_the_server_against_its_lgd_lists() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.sqlite3");
-    let say = |args: &[&str]| {
-        let out = server(&db, args);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.code(), text)
-    };
+    let say = |args: &[&str]| said(&db, args);
     let list = dir.path().join("gi.csv");
     std::fs::write(
         &list,
