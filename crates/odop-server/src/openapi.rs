@@ -191,7 +191,11 @@ fn schemas() -> Value {
             "description": "The server's LGD lists: the states, and each district's state by district code",
             "properties": { "tag": string, "states": { "type": "array", "items": state },
                 "districts": { "type": "array", "description": "[district code, state code] pairs",
-                    "items": { "type": "array", "minItems": 2, "maxItems": 2, "items": { "type": "integer", "minimum": 0 } } } } },
+                    "items": { "type": "array", "minItems": 2, "maxItems": 2, "items": { "type": "integer", "minimum": 0 } } },
+                "state_names": { "type": "array", "description": "[state code, name, \"state\" or \"ut\"] for lists loaded with names",
+                    "items": { "type": "array", "minItems": 3, "maxItems": 3 } },
+                "district_names": { "type": "array", "description": "[district code, name] for lists loaded with names",
+                    "items": { "type": "array", "minItems": 2, "maxItems": 2 } } } },
         "Refusal": { "type": "object", "required": ["client", "seq", "account", "code", "reason", "at"],
             "properties": { "client": string, "seq": count, "account": string, "code": string, "reason": string, "at": string } },
     })
@@ -240,6 +244,50 @@ mod tests {
         required.sort_unstable();
         written.retain(|f| f != "continues" && f != "places" && f != "gi");
         assert_eq!(required, written);
+    }
+
+    /// The reference lists' schemas name exactly the fields they are written with.
+    #[test]
+    fn the_reference_list_schemas_have_every_field() {
+        let places = odop_protocol::PlacesUpdate {
+            state_names: vec![(9, "Uttar Pradesh".into(), "state".into())],
+            district_names: vec![(187, "Varanasi".into())],
+            ..odop_protocol::PlacesUpdate::default()
+        };
+        let registry = odop_protocol::GiRegistry {
+            tag: "1gi-0".into(),
+            entries: vec![odop_protocol::GiListing {
+                number: 1,
+                name: "Basmati".into(),
+                goods: "Agricultural".into(),
+                states: vec![9],
+            }],
+        };
+        let published = odop_protocol::GiPublished {
+            tag: "1gi-0".into(),
+            entries: 1,
+        };
+        let fields = |value: Value| -> Vec<String> {
+            let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let schemas = &document()["components"]["schemas"];
+        for (name, written) in [
+            ("PlacesUpdate", serde_json::to_value(&places).unwrap()),
+            ("GiRegistry", serde_json::to_value(&registry).unwrap()),
+            (
+                "GiListing",
+                serde_json::to_value(&registry.entries[0]).unwrap(),
+            ),
+            ("GiPublished", serde_json::to_value(&published).unwrap()),
+        ] {
+            assert_eq!(
+                fields(schemas[name]["properties"].clone()),
+                fields(written),
+                "{name}"
+            );
+        }
     }
 
     #[test]
