@@ -388,6 +388,11 @@ async fn a_desk_is_told_which_places_the_servers_lgd_list_lacks() -> Result<()> 
         );
         let gi = w.text("sync-gi").await?;
         ensure!(gi == "GI registry: 4 entries. Check products against it", "{gi:?}");
+        // The GI check says which registry it checks against.
+        // The GI check has no menu entry; the sync screen's GI line links to it.
+        w.click("[data-testid=sync-gi] a").await?;
+        let held = w.text("gi-held").await?;
+        ensure!(held.starts_with("A registry list loaded on this desk on "), "{held:?}");
         Ok(())
     }
     .await;
@@ -505,6 +510,16 @@ async fn a_new_desk_joins_its_server_from_the_first_screen() -> Result<()> {
             "{rows:#?}"
         );
         w.shot(&shots, "03-districts-after-first-sync").await?;
+        w.go("sync").await?;
+        // The GI check has no menu entry; the sync screen's GI line links to it.
+        w.click("[data-testid=sync-gi] a").await?;
+        let held = w.text("gi-held").await?;
+        ensure!(
+            held.starts_with("DPIIT's registry, from the server, since "),
+            "{held:?}"
+        );
+        w.shot(&shots, "04-gi-check-against-dpiits-registry")
+            .await?;
         Ok(())
     }
     .await;

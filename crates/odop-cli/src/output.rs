@@ -128,6 +128,19 @@ pub fn gi_check(check: &GiCheck, named: &[GiFinding]) -> String {
         "{} GI registry entries; {} products checked, {} named as the registry names them\n",
         check.entries, check.products, check.named
     ));
+    let since = check.held.since.as_deref().unwrap_or("?");
+    match check.held.source.as_deref() {
+        Some("server") => {
+            out.push_str(&format!("the registry is DPIIT's, from the server, since {since}\n"));
+        }
+        Some("file") => {
+            out.push_str(&format!("the registry was loaded on this desk on {since}\n"));
+        }
+        Some("sample") => out.push_str(
+            "the registry holds the sample's few entries: load its list (`odop import gi FILE`) or sync\n",
+        ),
+        _ => {}
+    }
     if check.states.len() > 1 {
         out.push_str(&format!(
             "\n{:<34} {:>7} {:>8} {:>6} {:>8} {:>6} {:>8} {:>5} {:>6}\n",

@@ -732,6 +732,12 @@ fn dpiits_desk_loads_the_gi_registry_and_a_state_desk_takes_it_at_sync() {
     assert!(ok, "{err}");
     assert_eq!(check["check"]["registry_loaded"], true, "{check}");
     assert_eq!(check["check"]["entries"], 2, "{check}");
+    assert_eq!(check["check"]["held"]["source"], "server", "{check}");
+    let (_, said, _) = odop_text(&up.dir, "up", &["gi", "--state", "9"]);
+    assert!(
+        said.contains("the registry is DPIIT's, from the server, since 20"),
+        "{said}"
+    );
 
     // A shorter list says what it would leave out, before anything changes.
     std::fs::write(

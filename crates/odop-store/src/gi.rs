@@ -18,6 +18,9 @@ use crate::{Edit, Store, StoreError};
 const GI_TAG: &str = "gi_registry_tag";
 /// `pending` while a registry loaded from a file waits to be sent to the server.
 const GI_PUBLISH: &str = "gi_registry_publish";
+/// Where the registry held came from ([`Source::word`]), and when it last changed.
+const GI_SOURCE: &str = "gi_registry_source";
+const GI_SINCE: &str = "gi_registry_since";
 
 /// At most this many registry entries are offered for one product.
 const MAX_CANDIDATES: usize = 5;
@@ -78,6 +81,8 @@ pub struct GiCheck {
     pub findings: Vec<GiFinding>,
     /// Each state's share, in order of name: the states with products or registry entries.
     pub states: Vec<GiStateCount>,
+    /// The registry checked against: where it came from, and when.
+    pub held: GiHeld,
 }
 
 /// One state's share of a check, for a view of every state at once.
@@ -131,6 +136,13 @@ impl GiStateCount {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct GiHeld {
     pub entries: usize,
+    /// Where the registry held came from: `file` (loaded on this desk), `server` (DPIIT's) or
+    /// `sample`; `None` for one loaded before this was kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// When it last changed (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
     /// Loaded from a file here and not yet sent to the server (a central desk sends it).
     pub unsent: bool,
     /// Why the server would not take the list loaded here.
@@ -146,6 +158,16 @@ enum Source {
     Server,
     /// The built-in sample's few entries: kept like a file's, and never sent.
     Sample,
+}
+
+impl Source {
+    fn word(self) -> &'static str {
+        match self {
+            Source::File => "file",
+            Source::Server => "server",
+            Source::Sample => "sample",
+        }
+    }
 }
 
 impl Edit<'_> {
@@ -196,12 +218,15 @@ impl Edit<'_> {
         // A list from the server is the server's even when this desk held the same.
         if source == Source::Server {
             meta_set(tx, GI_PUBLISH, "")?;
+            meta_set(tx, GI_SOURCE, source.word())?;
         }
         if sorted(&held) == sorted(entries) {
             return Ok(counts);
         }
         counts.changed = true;
         meta_set(tx, GI_TAG, &gi_tag(entries))?;
+        meta_set(tx, GI_SOURCE, source.word())?;
+        meta_set(tx, GI_SINCE, self.at())?;
         meta_set(
             tx,
             GI_PUBLISH,
@@ -298,6 +323,8 @@ impl Store {
         let publish = meta_get(self.conn(), GI_PUBLISH)?.unwrap_or_default();
         Ok(GiHeld {
             entries: usize::try_from(entries).unwrap_or_default(),
+            source: meta_get(self.conn(), GI_SOURCE)?.filter(|_| entries > 0),
+            since: meta_get(self.conn(), GI_SINCE)?.filter(|_| entries > 0),
             unsent: publish == "pending" && entries > 0,
             refused: publish.strip_prefix("refused: ").map(str::to_owned),
         })
@@ -338,6 +365,7 @@ impl Store {
             ..ProductFilter::default()
         })?;
         let mut check = GiCheck {
+            held: self.gi_held()?,
             registry_loaded: self.has_gi_registry()?,
             entries: entries.len(),
             products: products.len(),
@@ -663,6 +691,7 @@ mod tests {
         edit.commit().unwrap();
         let tag = gi_tag(&loaded);
         assert_eq!(store.gi_tag().unwrap(), tag);
+        assert_eq!(store.gi_held().unwrap().source.as_deref(), Some("file"));
         assert_eq!(
             store.gi_to_publish().unwrap(),
             Some((tag.clone(), loaded.to_vec()))
@@ -696,6 +725,9 @@ mod tests {
         assert_eq!((counts.before, counts.after, counts.changed), (2, 1, true));
         assert_eq!(store.gi_registry(None).unwrap(), dpiit);
         assert_eq!(store.gi_tag().unwrap(), gi_tag(&dpiit));
+        let held = store.gi_held().unwrap();
+        assert_eq!((held.entries, held.source.as_deref()), (1, Some("server")));
+        assert!(held.since.is_some());
         assert_eq!(store.gi_to_publish().unwrap(), None);
         let titles: Vec<String> = store
             .conn()

@@ -373,6 +373,7 @@ mod tests {
         // Demonstration entries: a central desk never sends them as DPIIT's registry.
         assert_eq!(store.gi_to_publish().unwrap(), None);
         assert!(!store.gi_held().unwrap().unsent);
+        assert_eq!(store.gi_held().unwrap().source.as_deref(), Some("sample"));
         let check = store.gi_check(None).unwrap();
         let mut odd: Vec<(&str, &str)> = check
             .findings

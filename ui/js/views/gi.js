@@ -4,6 +4,7 @@
 import { h, fill, arrowKeys } from "../dom.js";
 import { t, num, stateName, byStateName, errorText } from "../i18n.js";
 import { pathField } from "./importer.js";
+import { when } from "./dashboard.js";
 
 /** The findings' kinds, in the order a department works through them. */
 const ISSUES = ["unnamed", "not_in_registry", "maybe_registered", "no_entry"];
@@ -51,6 +52,14 @@ function byState(counts) {
 }
 
 /** `#/gi` checks every state's products; `#/gi/CODE` one state's. */
+/** Which registry the products are checked against: DPIIT's from the server, one loaded on
+ * this desk, or the sample's few entries; and since when. */
+function heldLine(held) {
+  if (!held?.source) return null;
+  return h("p", { class: "hint", "data-testid": "gi-held" },
+    t(`gi.source.${held.source}`, { when: held.since ? when(held.since) : "" }));
+}
+
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const state = /^\d+$/.test(arg) ? Number(arg) : null;
@@ -123,6 +132,7 @@ export async function render(view, ctx, arg = "") {
         entries: num(check.entries), products: num(check.products), named: num(check.named),
       })),
       nameThem),
+    heldLine(check.held),
     state === null && check.states.length > 1 ? byState(check.states) : null,
     check.findings.length ? sections : h("p", { class: "empty" }, t("gi.all_well")),
     check.findings.length
