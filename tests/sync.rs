@@ -466,6 +466,16 @@ async fn a_new_desk_joins_its_server_from_the_first_screen() -> Result<()> {
     let run = async {
         w.find("first-run").await?;
         w.shot(&shots, "01-first-run").await?;
+        // Before the first sync the GI check has no registry, and says where one comes from.
+        w.eval("location.hash = '#/gi'; return null;", vec![])
+            .await?;
+        let none = w.text("gi-no-registry").await?;
+        ensure!(
+            none.ends_with("or take DPIIT's from the server: Sync."),
+            "{none:?}"
+        );
+        w.eval("location.hash = '#/welcome'; return null;", vec![])
+            .await?;
         w.click("go-sync").await?;
         w.find("sync-screen").await?;
         w.type_into("sync-server", url).await?;

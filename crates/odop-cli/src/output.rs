@@ -109,7 +109,9 @@ pub fn outcome(o: &Outcome) -> String {
 /// The GI check: what was looked at, then each finding under its heading.
 pub fn gi_check(check: &GiCheck, named: &[GiFinding]) -> String {
     if !check.registry_loaded {
-        return "no GI registry is loaded; load its list with `odop import gi FILE`".to_owned();
+        return "no GI registry is loaded; load its list with `odop import gi FILE`, or `odop sync` \
+                with a server that holds DPIIT's"
+            .to_owned();
     }
     if check.entries == 0 {
         return "the GI registry holds no entry for this state".to_owned();

@@ -79,7 +79,8 @@ export async function render(view, ctx, arg = "") {
   if (!check.registry_loaded) {
     fill(view, h("section", { class: "panel detail", "data-testid": "gi-check" }, head,
       h("p", { class: "empty", "data-testid": "gi-no-registry" }, t("gi.no_registry"), " ",
-        h("a", { href: "#/import" }, t("nav.import")))));
+        h("a", { href: "#/import" }, t("nav.import")), t("gi.no_registry_or"), " ",
+        h("a", { href: "#/sync" }, t("nav.sync")), t("gi.no_registry_end"))));
     return;
   }
 
