@@ -469,7 +469,6 @@ fn gi(ledger: &dyn Ledger, command: GiCommand) -> anyhow::Result<()> {
                 );
                 return Err(Refused(why).into());
             }
-            odop_ledger::check_gi(ledger, &entries).map_err(|e| Refused(e.to_string()))?;
             let kept: std::collections::HashSet<String> = entries
                 .iter()
                 .map(|e| odop_domain::name_key(&e.name))
@@ -478,9 +477,16 @@ fn gi(ledger: &dyn Ledger, command: GiCommand) -> anyhow::Result<()> {
                 .iter()
                 .filter(|e| !kept.contains(&odop_domain::name_key(&e.name)))
                 .count();
-            if !dry_run {
-                odop_ledger::replace_gi(ledger, &entries)?;
-            }
+            // Checked whole either way; kept only when not a dry run.
+            let taken = if dry_run {
+                odop_ledger::check_gi(ledger, &entries)
+            } else {
+                odop_ledger::replace_gi(ledger, &entries).map(|_| ())
+            };
+            taken.map_err(|e| match e {
+                LedgerError::BadGiRegistry { .. } => anyhow::Error::from(Refused(e.to_string())),
+                e => e.into(),
+            })?;
             println!(
                 "{} {}, in place of {}: {} rows read, {again} listing a GI again (kept once), \
                  {left_out} left out; {dropped} entries held before are not in the list",
