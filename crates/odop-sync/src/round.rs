@@ -340,12 +340,9 @@ async fn pull_all<R: Remote>(
         })
     };
     let mut epoch = point.epoch.clone();
-    let places = held_places(store)?;
-    let gi = store.gi_tag()?;
-    let query = |cursor, horizon, epoch: &Option<String>| PullQuery {
-        places: Some(places.clone()),
-        gi: Some(gi.clone()),
-        ..PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, held(epoch))
+    let lists = Lists::held(store)?;
+    let query = |cursor, horizon, epoch: &Option<String>| {
+        lists.named_in(PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, held(epoch)))
     };
     // The answer to the next page's request, asked for while this page was applied.
     let mut fetched = None;
@@ -400,12 +397,33 @@ struct Compare<'a> {
     requeue_lost: bool,
 }
 
-/// The tag of the server's lists this desk holds, to name in a pull; a tag no server gives
-/// before any pull brought a copy.
-fn held_places(store: &Store) -> Result<String, SyncError> {
-    Ok(store
-        .server_places_tag()?
-        .unwrap_or_else(|| "unknown".to_owned()))
+/// The tags of the reference lists this desk holds, named in every pull so that the server
+/// sends a list only when its own differs.
+#[derive(Debug)]
+struct Lists {
+    /// The server's LGD lists; a tag no server gives before any pull brought a copy.
+    places: String,
+    /// The GI registry, whoever loaded it.
+    gi: String,
+}
+
+impl Lists {
+    fn held(store: &Store) -> Result<Lists, SyncError> {
+        Ok(Lists {
+            places: store
+                .server_places_tag()?
+                .unwrap_or_else(|| "unknown".to_owned()),
+            gi: store.gi_tag()?,
+        })
+    }
+
+    fn named_in(&self, query: PullQuery) -> PullQuery {
+        PullQuery {
+            places: Some(self.places.clone()),
+            gi: Some(self.gi.clone()),
+            ..query
+        }
+    }
 }
 
 /// Who the history names as the author of places learnt from the server's LGD lists.
@@ -576,14 +594,9 @@ async fn resync<R: Remote>(
     // From the start, each page asked with the horizon the page before carried: rows read
     // after a pruning already show every deletion it forgot.
     let (mut cursor, mut horizon) = (0, 0);
-    let places = held_places(store)?;
-    let gi = store.gi_tag()?;
+    let lists = Lists::held(store)?;
     loop {
-        let query = PullQuery {
-            places: Some(places.clone()),
-            gi: Some(gi.clone()),
-            ..PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, None)
-        };
+        let query = lists.named_in(PullQuery::new(cursor, horizon, MAX_PULL_LIMIT, None));
         let page = remote.pull(&query).await?;
         (cursor, horizon) = (page.cursor, page.horizon);
         let more = page.more;
