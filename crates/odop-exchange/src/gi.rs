@@ -24,16 +24,30 @@ pub fn import_gi(
 ) -> Result<ImportReport, ExchangeError> {
     let gazetteer = store.gazetteer()?;
     if gazetteer.is_empty() {
-        // Said before the file is read: without the LGD lists no state can be matched.
+        // A file that is no GI list is said first; then, without the LGD lists, no state of
+        // the list can be matched.
         read_table(path, GI_COLUMNS)?;
         return Err(ExchangeError::NoPlaces);
     }
     let list = odop_gi::read(path, &gazetteer)?;
-    let held: HashMap<String, GiEntry> = store
-        .gi_registry(None)?
-        .into_iter()
-        .map(|e| (name_key(&e.name), e))
-        .collect();
+    // The list replaces the registry whole: one without a single Indian GI is a wrong file,
+    // not an empty registry.
+    if list.entries.is_empty() {
+        let flagged = list
+            .rows
+            .iter()
+            .filter(|r| matches!(r.read, GiRead::LeftOut { .. }))
+            .count();
+        return Err(ExchangeError::NoGi {
+            file: path.display().to_string(),
+            flagged,
+        });
+    }
+    // Replaced first, within the edit, so that the registry it held is read once, there.
+    let mut edit = store.edit(options.who)?;
+    let counts = edit.replace_gi_registry(&list.entries)?;
+    let held: HashMap<String, &GiEntry> =
+        counts.was.iter().map(|e| (name_key(&e.name), e)).collect();
     let mut report = ImportReport::new(
         &path.display().to_string(),
         &list.encoding,
@@ -76,26 +90,17 @@ pub fn import_gi(
         });
         options.tick(n + 1, total);
     }
-    let entries = list.entries;
-    // The list replaces the registry whole: one without a single Indian GI is a wrong file,
-    // not an empty registry.
-    if entries.is_empty() {
-        return Err(ExchangeError::NoGi {
-            file: path.display().to_string(),
-            flagged: report.summary.flagged,
-        });
-    }
     let kept: std::collections::HashSet<String> =
-        entries.iter().map(|e| name_key(&e.name)).collect();
+        list.entries.iter().map(|e| name_key(&e.name)).collect();
     let mut dropped: Vec<&GiEntry> = held
         .iter()
         .filter(|(key, _)| !kept.contains(*key))
-        .map(|(_, e)| e)
+        .map(|(_, e)| *e)
         .collect();
     dropped.sort_by_key(|e| (e.number, e.name.clone()));
     report.registry = Some(RegistryChange {
-        before: held.len(),
-        after: entries.len(),
+        before: counts.before,
+        after: counts.after,
         dropped: dropped.len(),
         dropped_names: dropped
             .iter()
@@ -103,8 +108,6 @@ pub fn import_gi(
             .map(|e| e.name.clone())
             .collect(),
     });
-    let mut edit = store.edit(options.who)?;
-    edit.replace_gi_registry(&entries)?;
     if !options.dry_run {
         edit.commit()?;
     }

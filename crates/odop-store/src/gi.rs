@@ -110,6 +110,9 @@ pub struct GiCounts {
     pub after: usize,
     /// Whether the registry differs from what it was.
     pub changed: bool,
+    /// The registry as it was, for saying what a list changes without reading it again.
+    #[serde(skip)]
+    pub was: Vec<GiEntry>,
 }
 
 impl GiStateCount {
@@ -198,33 +201,25 @@ impl Edit<'_> {
         }
         let tx = self.tx();
         let held = registry_in(tx, None)?;
-        let mut counts = GiCounts {
+        let tag = gi_tag(entries);
+        // Loading the same list again changes nothing, and says so in no history entry; the
+        // tag is what "the same" means to sync too.
+        let changed = gi_tag(&held) != tag;
+        let counts = GiCounts {
             before: held.len(),
             after: entries.len(),
-            changed: false,
-        };
-        // Loading the same list again changes nothing, and says so in no history entry.
-        let sorted = |list: &[GiEntry]| {
-            list.iter()
-                .map(|e| {
-                    let mut e = e.clone();
-                    e.name = e.name.trim().to_owned();
-                    e.goods = e.goods.trim().to_owned();
-                    e.states.sort();
-                    e
-                })
-                .collect::<Vec<_>>()
+            changed,
+            was: held,
         };
         // A list from the server is the server's even when this desk held the same.
         if source == Source::Server {
             meta_set(tx, GI_PUBLISH, "")?;
             meta_set(tx, GI_SOURCE, source.word())?;
         }
-        if sorted(&held) == sorted(entries) {
+        if !changed {
             return Ok(counts);
         }
-        counts.changed = true;
-        meta_set(tx, GI_TAG, &gi_tag(entries))?;
+        meta_set(tx, GI_TAG, &tag)?;
         meta_set(tx, GI_SOURCE, source.word())?;
         meta_set(tx, GI_SINCE, self.at())?;
         meta_set(
