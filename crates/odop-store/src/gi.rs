@@ -359,9 +359,11 @@ impl Store {
             state,
             ..ProductFilter::default()
         })?;
+        let held = self.gi_held()?;
         let mut check = GiCheck {
-            held: self.gi_held()?,
-            registry_loaded: self.has_gi_registry()?,
+            // Counted already for `held`: no second look at the table.
+            registry_loaded: held.entries > 0,
+            held,
             entries: entries.len(),
             products: products.len(),
             named: 0,
