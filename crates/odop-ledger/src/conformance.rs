@@ -1623,21 +1623,27 @@ fn epochs(ledger: &dyn Ledger) {
     assert!(!plain.changes.is_empty());
 }
 
-/// The lists go to a desk on the last page of a pull that named another tag than theirs, in the
-/// page's own snapshot: not on earlier pages, not again once the desk names theirs, and not to a
-/// desk that does not ask.
-fn places_pulled(ledger: &dyn Ledger) {
-    let w = world(ledger);
+/// Two products of Uttar Pradesh written by `who`, so that a pull one row at a time has a page
+/// before its last: reference lists ride only on the last.
+fn two_rows(ledger: &dyn Ledger, who: &Account, client: &str) {
     let r = push(
         ledger,
-        &w.central,
-        "c-central",
+        who,
+        client,
         vec![
             create(1, product(1, 9, 187, "One")),
             create(2, product(2, 9, 187, "Two")),
         ],
     );
     applied(&r, 1);
+}
+
+/// The lists go to a desk on the last page of a pull that named another tag than theirs, in the
+/// page's own snapshot: not on earlier pages, not again once the desk names theirs, and not to a
+/// desk that does not ask.
+fn places_pulled(ledger: &dyn Ledger) {
+    let w = world(ledger);
+    two_rows(ledger, &w.central, "c-central");
     let ask = |held: Option<&str>, cursor: u64, limit: u32| {
         let query = PullQuery {
             places: held.map(str::to_owned),
@@ -1703,16 +1709,7 @@ fn gi_sent(entries: Vec<GiListing>) -> GiRegistry {
 
 fn gi_registry(ledger: &dyn Ledger) {
     let w = world(ledger);
-    let r = push(
-        ledger,
-        &w.up,
-        "c-up",
-        vec![
-            create(1, product(1, 9, 187, "One")),
-            create(2, product(2, 9, 187, "Two")),
-        ],
-    );
-    applied(&r, 1);
+    two_rows(ledger, &w.up, "c-up");
     let ask = |who: &Account, held: Option<&str>, cursor: u64, limit: u32| {
         let query = PullQuery {
             gi: held.map(str::to_owned),
