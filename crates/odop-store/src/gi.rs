@@ -268,11 +268,14 @@ impl Store {
     /// The tag of the registry held (`gi_tag`), which a pull names so that the server sends
     /// its own only when it differs; `"none"` for none.
     pub fn gi_tag(&self) -> Result<String, StoreError> {
-        match meta_get(self.conn(), GI_TAG)? {
-            Some(tag) => Ok(tag),
-            // A registry loaded before its tag was kept.
-            None => Ok(gi_tag(&self.gi_registry(None)?)),
+        if let Some(tag) = meta_get(self.conn(), GI_TAG)? {
+            return Ok(tag);
         }
+        // A registry loaded before its tag was kept: computed once and kept, since every sync
+        // round asks.
+        let tag = gi_tag(&self.gi_registry(None)?);
+        meta_set(self.conn(), GI_TAG, &tag)?;
+        Ok(tag)
     }
 
     /// The registry loaded from a file and not yet sent to the server, with its tag; a central
@@ -675,6 +678,25 @@ mod tests {
             goods: "Handicraft".into(),
             states: states.iter().copied().map(StateCode).collect(),
         }
+    }
+
+    #[test]
+    fn a_registry_from_before_tags_were_kept_is_tagged_once() {
+        let mut store = Store::open_in_memory().unwrap();
+        let list = [entry(1, "Kota Doria", &[8])];
+        let mut edit = store.edit("officer").unwrap();
+        edit.replace_gi_registry(&list).unwrap();
+        edit.commit().unwrap();
+        store
+            .conn()
+            .execute("DELETE FROM meta WHERE key = ?1", [GI_TAG])
+            .unwrap();
+        assert_eq!(store.gi_tag().unwrap(), gi_tag(&list));
+        assert_eq!(
+            meta_get(store.conn(), GI_TAG).unwrap(),
+            Some(gi_tag(&list)),
+            "kept for the next round"
+        );
     }
 
     #[test]
