@@ -114,6 +114,21 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Sellers of one state whose records share a GSTIN, Udyam number or phone number: likely
+    /// one seller recorded twice (merge them with `odop merge seller`).
+    Duplicates {
+        #[arg(long)]
+        state: Option<u16>,
+    },
+    /// Merge a seller recorded twice into its other record: `odop merge seller GONE --into KEEP`.
+    /// KEEP takes what it lacks of GONE's details, the records naming GONE name KEEP, and GONE
+    /// is deleted; all ordinary edits, which sync.
+    Merge {
+        kind: MergeKind,
+        gone: String,
+        #[arg(long, value_name = "KEEP")]
+        into: String,
+    },
     /// Who changed what and when; for one record when an id is given.
     History {
         id: Option<String>,
@@ -294,6 +309,12 @@ enum ListWhat {
     Districts,
     States,
     Sectors,
+}
+
+/// What `odop merge` merges: sellers alone have records that name them under several ids.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum MergeKind {
+    Seller,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -544,6 +565,22 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             out.value(&serde_json::json!({ "deleted": id }), || {
                 format!("deleted {} {id}", kind)
             });
+        }
+        Command::Duplicates { state } => {
+            known_places(&store, state, None)?;
+            let found = store.duplicate_sellers(state.map(StateCode))?;
+            out.value(&found, || output::duplicates(&found));
+        }
+        Command::Merge {
+            kind: MergeKind::Seller,
+            gone,
+            into,
+        } => {
+            let (gone, keep) = (parse_id(&gone)?, parse_id(&into)?);
+            let mut edit = store.edit(&who)?;
+            let merged = edit.merge_sellers(gone, keep)?;
+            edit.commit()?;
+            out.value(&merged, || output::merged(&merged));
         }
         Command::Search { query, kind, limit } => {
             let hits = store.search(&query, &kind, limit)?;

@@ -3,8 +3,8 @@
 use odop_domain::{Entity, Fields, State};
 use odop_exchange::{Fate, ImportReport, LgdReport};
 use odop_store::{
-    BackupInfo, DistrictSummary, GiCheck, GiFinding, GiIssue, HistoryEntry, Hit, Outcome, Restored,
-    Stats,
+    BackupInfo, DistrictSummary, Duplicates, GiCheck, GiFinding, GiIssue, HistoryEntry, Hit,
+    Merged, Outcome, Restored, Stats,
 };
 use serde::Serialize;
 
@@ -262,6 +262,13 @@ pub fn import_report(r: &ImportReport) -> String {
             ));
         }
     }
+    if r.duplicates > 0 {
+        out.push_str(&format!(
+            "\n{} seller(s) share a GSTIN, Udyam number or phone number with another seller of \
+             their state: `odop duplicates` lists them, `odop merge seller` merges two records\n",
+            r.duplicates
+        ));
+    }
     if !r.districts_without_primary.is_empty() {
         out.push_str(&format!(
             "\ndistricts without a primary product: {}\n",
@@ -473,4 +480,47 @@ pub fn restored(r: &Restored) -> String {
         );
     }
     s
+}
+
+/// Sets of seller records that share a mark, each seller on a line of its own.
+pub fn duplicates(found: &[Duplicates]) -> String {
+    if found.is_empty() {
+        return "no two sellers of a state share a GSTIN, Udyam number or phone number\n".into();
+    }
+    let mut out = String::new();
+    for d in found {
+        out.push_str(&format!(
+            "{} {} (state {}): {} sellers\n",
+            d.mark,
+            d.value,
+            d.state,
+            d.sellers.len()
+        ));
+        for s in &d.sellers {
+            out.push_str(&format!(
+                "  {}  {:<40}  {:<12}  {}\n",
+                s.id,
+                cut(&s.name, 40),
+                s.kind,
+                s.district_name.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\n{} set(s); merge two records of one seller with `odop merge seller GONE --into KEEP`\n",
+        found.len()
+    ));
+    out
+}
+
+/// What a merge did, for a person.
+pub fn merged(m: &Merged) -> String {
+    let mut out = format!("merged seller {} into {}\n", m.gone, m.kept);
+    if !m.taken.is_empty() {
+        out.push_str(&format!("  taken from it: {}\n", m.taken.join(", ")));
+    }
+    for r in &m.renamed {
+        out.push_str(&format!("  now names the kept seller: {r}\n"));
+    }
+    out
 }

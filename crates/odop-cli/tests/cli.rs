@@ -614,3 +614,107 @@ fn a_file_given_alone_is_imported_as_the_list_its_header_says() {
         "{said}"
     );
 }
+
+#[test]
+fn a_seller_recorded_twice_is_found_and_merged() {
+    let odop = Odop::new();
+    odop.json(&["init", "--sample"]);
+    let none = odop.run(&["duplicates"]);
+    assert!(none.status.success());
+    assert!(String::from_utf8_lossy(&none.stdout).starts_with("no two sellers"));
+    let sellers = odop.json(&["list", "sellers", "--state", "9"]);
+    let first = sellers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Kashi Silk Weavers Cooperative")
+        .unwrap();
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    let gstin = first["gstin"].as_str().unwrap().to_owned();
+
+    // Another office's list brings the cooperative again, under another name.
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("sellers.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "Name,Kind,State,District,LGD Code,Phone,GSTIN,Email\n\
+             Kashi Silk Weavers Co-op Society,cooperative,Uttar Pradesh,Varanasi,187,,{gstin},kashi@example.in\n"
+        ),
+    )
+    .unwrap();
+    let imported = odop.run(&["import", "sellers", list.to_str().unwrap()]);
+    assert!(imported.status.success());
+    let said = String::from_utf8_lossy(&imported.stdout);
+    assert!(
+        said.contains(&format!("GSTIN {gstin} is also seller {first_id}'s")),
+        "{said}"
+    );
+    assert!(said.contains("`odop duplicates` lists them"), "{said}");
+
+    let found = odop.json(&["duplicates", "--state", "9"]);
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["mark"], "gstin");
+    assert_eq!(found[0]["value"], gstin.as_str());
+    let ids: Vec<&str> = found[0]["sellers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let second_id = *ids.iter().find(|id| **id != first_id).unwrap();
+    let listed = String::from_utf8_lossy(&odop.run(&["duplicates"]).stdout).into_owned();
+    assert!(
+        listed.contains(&format!("GSTIN {gstin} (state 9): 2 sellers")),
+        "{listed}"
+    );
+
+    // The sample's record goes into the new one, which takes its products and platforms.
+    let merged = odop.json(&["merge", "seller", &first_id, "--into", second_id]);
+    assert_eq!(merged["kept"], second_id);
+    assert_eq!(merged["gone"], first_id.as_str());
+    let taken: Vec<&str> = merged["taken"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        taken.contains(&"products") && taken.contains(&"contact.phone"),
+        "{taken:?}"
+    );
+    assert!(!merged["renamed"].as_array().unwrap().is_empty());
+    let kept = odop.json(&["show", "seller", second_id]);
+    assert_eq!(kept["contact"]["email"], "kashi@example.in");
+    assert_eq!(kept["products"], first["products"]);
+    assert_eq!(odop.json(&["duplicates"]), serde_json::json!([]));
+
+    // Merged once, the record is gone; a seller is never merged with itself or across states.
+    let again = odop.run(&["merge", "seller", &first_id, "--into", second_id]);
+    assert_eq!(again.status.code(), Some(4));
+    let itself = odop.run(&["merge", "seller", second_id, "--into", second_id]);
+    assert_eq!(itself.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&itself.stderr).contains("the same record"));
+    let all = odop.json(&["list", "sellers"]);
+    let far = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["state"] != 9)
+        .unwrap();
+    let across = odop.run(&[
+        "merge",
+        "seller",
+        far["id"].as_str().unwrap(),
+        "--into",
+        second_id,
+    ]);
+    assert_eq!(across.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&across.stderr).contains("different states"));
+    assert!(odop
+        .run(&["show", "seller", far["id"].as_str().unwrap()])
+        .status
+        .success());
+}

@@ -37,8 +37,8 @@ pub use records::{
     Workshop,
 };
 pub use seller::{
-    Contact, Gstin, Onboarding, OnboardingStatus, PackagingStatus, Platform, Seller, SellerKind,
-    Udyam,
+    phone_mark, Contact, Gstin, Onboarding, OnboardingStatus, PackagingStatus, Platform, Seller,
+    SellerKind, SellerMark, Udyam,
 };
 pub use text::{display_name, name_key, Lang};
 pub use vocab::{canonical_ministry, GiStatus, Rank, Sector, SectorEntry, SectorList};

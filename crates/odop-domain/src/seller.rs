@@ -329,6 +329,113 @@ impl Entity for Seller {
     }
 }
 
+/// What tells one seller from another, so that a seller recorded twice (by two district
+/// offices, or once by hand and once from a list) can be found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SellerMark {
+    /// A GSTIN is one business's in one state.
+    Gstin,
+    /// A Udyam number is one enterprise's.
+    Udyam,
+    /// A phone number may be shared (an SHG's coordinator answers for its members), so it
+    /// only suggests that two records are one seller.
+    Phone,
+}
+
+impl SellerMark {
+    pub fn name(self) -> &'static str {
+        match self {
+            SellerMark::Gstin => "GSTIN",
+            SellerMark::Udyam => "Udyam number",
+            SellerMark::Phone => "phone number",
+        }
+    }
+}
+
+impl std::fmt::Display for SellerMark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Seller {
+    /// This seller's marks as two records of one seller would share them: the GSTIN and Udyam
+    /// number as written, and the phone number's last ten digits (without +91 or a leading 0).
+    pub fn marks(&self) -> Vec<(SellerMark, String)> {
+        let mut marks = Vec::new();
+        if let Some(g) = &self.gstin {
+            marks.push((SellerMark::Gstin, g.as_str().to_owned()));
+        }
+        if let Some(u) = &self.udyam {
+            marks.push((SellerMark::Udyam, u.as_str().to_owned()));
+        }
+        if let Some(phone) = self.contact.phone.as_deref().and_then(phone_mark) {
+            marks.push((SellerMark::Phone, phone));
+        }
+        marks
+    }
+
+    /// Takes into this record what it lacks from `other`, another record of the same seller:
+    /// contact details, GSTIN and Udyam number it has none of, the products it does not list,
+    /// the platforms it has no status on, and a packaging status when its own is not assessed.
+    /// What this record holds always stands. Says which fields changed, by their form keys.
+    pub fn absorb(&mut self, other: &Seller) -> Vec<&'static str> {
+        fn fill<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) -> bool {
+            let lacking = mine.is_none() && theirs.is_some();
+            if lacking {
+                mine.clone_from(theirs);
+            }
+            lacking
+        }
+        let mut taken = Vec::new();
+        let (mine, theirs) = (&mut self.contact, &other.contact);
+        for (key, done) in [
+            ("contact.person", fill(&mut mine.person, &theirs.person)),
+            ("contact.phone", fill(&mut mine.phone, &theirs.phone)),
+            ("contact.email", fill(&mut mine.email, &theirs.email)),
+            ("contact.address", fill(&mut mine.address, &theirs.address)),
+            ("gstin", fill(&mut self.gstin, &other.gstin)),
+            ("udyam", fill(&mut self.udyam, &other.udyam)),
+        ] {
+            if done {
+                taken.push(key);
+            }
+        }
+        let before = self.products.len();
+        for p in &other.products {
+            if !self.products.contains(p) {
+                self.products.push(*p);
+            }
+        }
+        if self.products.len() > before {
+            taken.push("products");
+        }
+        let before = self.onboarding.len();
+        for o in &other.onboarding {
+            if !self.onboarding.iter().any(|m| m.platform == o.platform) {
+                self.onboarding.push(o.clone());
+            }
+        }
+        if self.onboarding.len() > before {
+            taken.push("onboarding");
+        }
+        if self.packaging == PackagingStatus::NotAssessed
+            && other.packaging != PackagingStatus::NotAssessed
+        {
+            self.packaging = other.packaging;
+            taken.push("packaging");
+        }
+        taken
+    }
+}
+
+/// A phone number's last ten digits, as two ways of writing one number share them.
+pub fn phone_mark(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 10).then(|| digits[digits.len() - 10..].to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,5 +512,106 @@ mod tests {
         c.phone = None;
         c.email = Some("no-at-sign".into());
         assert_eq!(c.validate().unwrap_err().field(), "email");
+    }
+
+    fn seller(name: &str) -> Seller {
+        Seller {
+            id: Id::derived("seller", name),
+            state: StateCode(9),
+            district: DistrictCode(187),
+            name: name.into(),
+            kind: SellerKind::Weaver,
+            contact: Contact::default(),
+            gstin: None,
+            udyam: None,
+            products: vec![],
+            onboarding: vec![],
+            packaging: PackagingStatus::NotAssessed,
+        }
+    }
+
+    #[test]
+    fn a_phone_is_marked_by_its_last_ten_digits() {
+        let mut s = seller("Asha Weavers");
+        s.contact.phone = Some("+91 98765-43210".into());
+        s.udyam = Some("udyam-up-76-0012345".parse().unwrap());
+        let mut t = seller("Asha Weavers SHG");
+        t.contact.phone = Some("098765 43210".into());
+        assert_eq!(
+            s.marks(),
+            [
+                (SellerMark::Udyam, "UDYAM-UP-76-0012345".to_owned()),
+                (SellerMark::Phone, "9876543210".to_owned()),
+            ]
+        );
+        assert_eq!(t.marks(), [(SellerMark::Phone, "9876543210".to_owned())]);
+        assert!(seller("No marks").marks().is_empty());
+    }
+
+    #[test]
+    fn absorbing_takes_only_what_the_record_lacks() {
+        let (p1, p2) = (Id::derived("product", "1"), Id::derived("product", "2"));
+        let mut kept = seller("Asha Weavers");
+        kept.contact.phone = Some("9876543210".into());
+        kept.products = vec![p1];
+        kept.onboarding = vec![Onboarding {
+            platform: Platform::Gem,
+            status: OnboardingStatus::InProgress,
+            listing_url: None,
+        }];
+        let mut other = seller("Asha Weavers SHG");
+        other.contact.phone = Some("9123456789".into());
+        other.contact.email = Some("asha@example.in".into());
+        other.gstin = Some(
+            format!(
+                "09AAPFU0939F1Z{}",
+                Gstin::check_char(b"09AAPFU0939F1Z").unwrap()
+            )
+            .parse()
+            .unwrap(),
+        );
+        other.products = vec![p2, p1];
+        other.onboarding = vec![
+            Onboarding {
+                platform: Platform::Gem,
+                status: OnboardingStatus::Onboarded,
+                listing_url: None,
+            },
+            Onboarding {
+                platform: Platform::Ondc,
+                status: OnboardingStatus::Onboarded,
+                listing_url: None,
+            },
+        ];
+        other.packaging = PackagingStatus::Needed;
+        let taken = kept.absorb(&other);
+        assert_eq!(
+            taken,
+            [
+                "contact.email",
+                "gstin",
+                "products",
+                "onboarding",
+                "packaging"
+            ]
+        );
+        assert_eq!(kept.name, "Asha Weavers");
+        assert_eq!(kept.contact.phone.as_deref(), Some("9876543210"));
+        assert_eq!(kept.products, [p1, p2]);
+        let statuses: Vec<_> = kept
+            .onboarding
+            .iter()
+            .map(|o| (o.platform, o.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                (Platform::Gem, OnboardingStatus::InProgress),
+                (Platform::Ondc, OnboardingStatus::Onboarded)
+            ]
+        );
+        assert_eq!(kept.packaging, PackagingStatus::Needed);
+        // A second time there is nothing left to take.
+        assert!(kept.absorb(&other).is_empty());
     }
 }

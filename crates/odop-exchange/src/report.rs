@@ -208,6 +208,10 @@ pub struct ImportReport {
     pub summary: Summary,
     /// Districts this file speaks of that end up with no primary product.
     pub districts_without_primary: Vec<String>,
+    /// For a seller list: the rows whose seller shares a GSTIN, Udyam number or phone number
+    /// with another seller of its state (each row says which, in its warnings).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates: usize,
     /// For the GI registry's list, which replaces the registry whole: what it leaves out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry: Option<RegistryChange>,
@@ -228,6 +232,10 @@ pub struct RegistryChange {
     pub dropped_names: Vec<String>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// At most this many dropped entries are named in a report.
 pub const DROPPED_NAMED: usize = 20;
 
@@ -240,6 +248,7 @@ impl ImportReport {
             dry_run,
             summary: Summary::default(),
             districts_without_primary: Vec::new(),
+            duplicates: 0,
             registry: None,
             rows: Vec::new(),
         }

@@ -1,12 +1,13 @@
 use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 use odop_domain::{
     name_key, Contact, DistrictCode, Entity, Id, Onboarding, OnboardingStatus, PackagingStatus,
-    Platform, Seller, SellerKind,
+    Platform, Seller, SellerKind, SellerMark,
 };
 use odop_sheet::{read_table, Column, Row, Table};
-use odop_store::{ProductFilter, Store};
+use odop_store::{Edit, ProductFilter, Store, StoreError};
 
 use crate::report::{
     flag, invalid, misplaced, row_problem, Fate, Flag, ImportReport, Problem, RowReport,
@@ -208,8 +209,10 @@ pub fn import_sellers(
     let mut stored: HashMap<Id, Seller> = HashMap::new();
     // Sellers this file added; not kept whole, so a large first import holds each seller once.
     let mut added: HashSet<Id> = HashSet::new();
+    let mut marked = Marks::default();
     for s in store.list::<Seller>(None, None, usize::MAX, 0)? {
         existing.insert((s.district.0, name_key(&s.name)), s.id);
+        marked.note(&s);
         stored.insert(s.id, s);
     }
 
@@ -224,6 +227,7 @@ pub fn import_sellers(
     let total = table.rows.len();
     let mut edit = store.edit(options.who)?;
     for (n, row) in table.rows.iter().enumerate() {
+        let mut warnings = Vec::new();
         let label = format!(
             "{}, {}",
             table.get(row, "Name").trim(),
@@ -280,6 +284,11 @@ pub fn import_sellers(
                                     added.insert(seller.id);
                                 }
                             }
+                            warnings = marked.shared(&edit, &seller)?;
+                            if !warnings.is_empty() {
+                                report.duplicates += 1;
+                            }
+                            marked.note(&seller);
                             let id = seller.id.to_string();
                             Fate::written(id, outcome, found.is_some())
                         }
@@ -292,7 +301,7 @@ pub fn import_sellers(
             line: row.line,
             label,
             fate,
-            warnings: vec![],
+            warnings,
         });
         options.tick(n + 1, total);
     }
@@ -300,6 +309,55 @@ pub fn import_sellers(
         edit.commit()?;
     }
     Ok(report)
+}
+
+/// Which seller first showed each mark (GSTIN, Udyam number, phone) in its state, by a hash
+/// of the mark: a list of 100,000 sellers is checked without holding their marks' text.
+#[derive(Default)]
+struct Marks {
+    first: HashMap<u64, Id>,
+}
+
+impl Marks {
+    fn key(seller: &Seller, mark: SellerMark, value: &str) -> u64 {
+        let mut h = DefaultHasher::new();
+        (seller.state.0, mark, value).hash(&mut h);
+        h.finish()
+    }
+
+    fn note(&mut self, seller: &Seller) {
+        for (mark, value) in seller.marks() {
+            self.first
+                .entry(Self::key(seller, mark, &value))
+                .or_insert(seller.id);
+        }
+    }
+
+    /// What this seller shares with another of its state, said for a person to look at: two
+    /// records of one seller are merged by hand (`odop duplicates`), never by an import.
+    fn shared(&self, edit: &Edit<'_>, seller: &Seller) -> Result<Vec<String>, StoreError> {
+        let mut said = Vec::new();
+        for (mark, value) in seller.marks() {
+            let Some(&other) = self.first.get(&Self::key(seller, mark, &value)) else {
+                continue;
+            };
+            if other == seller.id {
+                continue;
+            }
+            // The hash only points: the other record must hold the mark as this one does.
+            let Some(them) = edit.get::<Seller>(other)? else {
+                continue;
+            };
+            if them.state == seller.state && them.marks().contains(&(mark, value.clone())) {
+                said.push(format!(
+                    "{mark} {value} is also seller {other}'s (\u{201c}{}\u{201d}): one seller \
+                     recorded twice?",
+                    them.name
+                ));
+            }
+        }
+        Ok(said)
+    }
 }
 
 type RowResult = Result<(Seller, Option<Id>), Flag>;

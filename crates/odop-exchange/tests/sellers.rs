@@ -305,3 +305,48 @@ fn a_renamed_seller_is_not_found_again_by_its_old_name_in_the_same_file() {
     );
     imports_again_unchanged(&mut s, &path);
 }
+
+#[test]
+fn a_seller_sharing_a_gstin_or_phone_with_another_is_imported_and_pointed_out() {
+    let mut s = sample();
+    let kashi: Seller = s.get(Id::derived("sample", "s-weavers")).unwrap().unwrap();
+    let gstin = kashi.gstin.as_ref().unwrap().as_str().to_owned();
+    // The cooperative again under another name, its phone written another way; two rows of
+    // this file with one phone; and Lalita Devi's phone on a seller of another state.
+    let (_dir, path) = sheet(&format!(
+        "{HEADER}\
+         Kashi Silk Weavers Co-op Society,cooperative,Uttar Pradesh,Varanasi,187,094150 11223,{gstin},,,,\n\
+         Meena Devi,weaver,Uttar Pradesh,Varanasi,187,9876543210,,,,,\n\
+         Meena Weaves,weaver,Uttar Pradesh,Varanasi,187,+91 98765 43210,,,,,\n\
+         Ravi Kumar,artisan,Karnataka,Ramanagara,631,+91 98390 44556,,,,,\n"
+    ));
+    let dry = import_sellers(
+        &mut s,
+        &path,
+        ImportOptions {
+            dry_run: true,
+            ..ImportOptions::new("test")
+        },
+    )
+    .unwrap();
+    let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
+    assert_eq!(dry.rows, report.rows, "a dry run warns as the import does");
+    assert_eq!(report.summary.imported, 4, "a shared mark stops no row");
+    assert_eq!(report.duplicates, 2);
+    let warnings: Vec<&[String]> = report.rows.iter().map(|r| r.warnings.as_slice()).collect();
+    let weavers = Id::derived("sample", "s-weavers").to_string();
+    assert_eq!(warnings[0].len(), 2, "{:?}", warnings[0]);
+    assert!(warnings[0][0].starts_with(&format!("GSTIN {gstin} is also seller {weavers}'s")));
+    assert!(warnings[0][0].contains("Kashi Silk Weavers Cooperative"));
+    assert!(warnings[0][1].starts_with("phone number 9415011223 is also"));
+    assert!(warnings[1].is_empty());
+    assert_eq!(warnings[2].len(), 1);
+    assert!(warnings[2][0].contains("“Meena Devi”"), "{:?}", warnings[2]);
+    assert!(
+        warnings[3].is_empty(),
+        "another state's seller: {:?}",
+        warnings[3]
+    );
+    // The import merged nothing: both records stand until a person merges them.
+    assert_eq!(s.duplicate_sellers(None).unwrap().len(), 3);
+}

@@ -282,11 +282,30 @@ impl Store {
             }
             (None, _) => count(&filter, &args)?,
         };
-        // The window is chosen first and only its rows are read whole: a filter matching
-        // thousands would otherwise work out every match's columns before sorting them.
+        args.push(Sql::Integer(q.limit.min(10_000) as i64));
+        args.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
+        let window = format!(
+            "SELECT s.rowid AS row, s.name AS name FROM sellers s{filter} \
+             ORDER BY s.name, s.rowid LIMIT ? OFFSET ?"
+        );
+        let rows = self.seller_rows(&window, args)?;
+        Ok(Page {
+            total,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// The list lines of the sellers a window query picks, in its order. The window (`row`,
+    /// `name`) is chosen first and only its rows are read whole: a filter matching thousands
+    /// would otherwise work out every match's columns before sorting them.
+    pub(crate) fn seller_rows(
+        &self,
+        window: &str,
+        args: Vec<Sql>,
+    ) -> Result<Vec<SellerRow>, StoreError> {
         let sql = format!(
-            "WITH page AS (SELECT s.rowid AS row, s.name AS name FROM sellers s{filter} \
-                           ORDER BY s.name, s.rowid LIMIT ? OFFSET ?) \
+            "WITH page AS ({window}) \
              SELECT s.id, s.name, s.kind, s.district, d.name, st.name, \
                     json_extract(s.body, '$.packaging'), json_extract(s.body, '$.contact.phone'), \
                     (SELECT group_concat(json_extract(o.value, '$.platform')) \
@@ -298,8 +317,6 @@ impl Store {
              ORDER BY page.name, page.row",
             sync = sync_state_sql(EntityKind::Seller, "s.id"),
         );
-        args.push(Sql::Integer(q.limit.min(10_000) as i64));
-        args.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             let onboarded: Option<String> = r.get(8)?;
@@ -318,11 +335,7 @@ impl Store {
                 sync: r.get(9)?,
             })
         })?;
-        Ok(Page {
-            total,
-            offset: q.offset,
-            rows: rows.collect::<Result<Vec<_>, _>>()?,
-        })
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// A window of one kind of record, with the number that match: workshops by date, actions

@@ -8,6 +8,9 @@ use serde_json::{json, Value};
 use crate::sync::RefusedWrite;
 use crate::{clock, Referrer, StoreError};
 
+/// How many of each kind of record a refusal names: enough for a person to find them.
+const SOME: u32 = 5;
+
 /// What a write did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -491,7 +494,7 @@ impl<'c> Edit<'c> {
             }
         }
         if old.is_some_and(|(old, _)| !same_state(old)) {
-            let used_by = self.referrers(kind, id, Some(state))?;
+            let used_by = self.referrers(kind, id, Some(state), SOME)?;
             if !used_by.is_empty() {
                 return Err(StoreError::StillReferred {
                     kind,
@@ -587,7 +590,7 @@ impl<'c> Edit<'c> {
     /// Refuses a deletion, whatever asks for it, while records here name the record
     /// (`in_use`, naming them).
     pub(crate) fn unnamed(&self, kind: EntityKind, id: Id) -> Result<(), StoreError> {
-        let used_by = self.referrers(kind, id, None)?;
+        let used_by = self.referrers(kind, id, None, SOME)?;
         if used_by.is_empty() {
             Ok(())
         } else {
@@ -595,13 +598,14 @@ impl<'c> Edit<'c> {
         }
     }
 
-    /// Records of other kinds whose fields name this one; with `moving_to`, only those that
-    /// must share its state and are not in that state.
-    fn referrers(
+    /// Records of other kinds whose fields name this one, at most `limit` of each kind; with
+    /// `moving_to`, only those that must share its state and are not in that state.
+    pub(crate) fn referrers(
         &self,
         kind: EntityKind,
         id: Id,
         moving_to: Option<u16>,
+        limit: u32,
     ) -> Result<Vec<Referrer>, StoreError> {
         let mut out = Vec::new();
         for from in EntityKind::ALL {
@@ -621,7 +625,7 @@ impl<'c> Edit<'c> {
                 };
                 let sql = format!(
                     "SELECT id, body FROM {} WHERE {naming} \
-                     AND (?2 IS NULL OR state IS NOT ?2) LIMIT 5",
+                     AND (?2 IS NULL OR state IS NOT ?2) LIMIT {limit}",
                     from.table()
                 );
                 let mut stmt = self.tx.prepare(&sql)?;

@@ -2,7 +2,7 @@ use odop_domain::{EntityKind, Id, Invalid, Misplaced};
 use thiserror::Error;
 
 /// A record that names another, as a refusal to delete or move the other lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Referrer {
     pub kind: EntityKind,
     pub id: String,
@@ -117,6 +117,8 @@ pub enum StoreError {
         id: String,
         reason: String,
     },
+    #[error("seller {gone} cannot be merged into seller {keep}: {why}")]
+    Unmergeable { gone: Id, keep: Id, why: String },
     #[error("no conflict has id {id}")]
     NoConflict { id: String },
     #[error("conflict {id} is already settled")]
@@ -177,6 +179,7 @@ impl StoreError {
             StoreError::InUse { .. } => "in_use",
             StoreError::StillReferred { .. } | StoreError::DistrictInUse { .. } => "still_referred",
             StoreError::Corrupt { .. } => "corrupt",
+            StoreError::Unmergeable { .. } => "unmergeable",
             StoreError::NoConflict { .. } => "no_conflict",
             StoreError::ConflictSettled { .. } => "conflict_settled",
             StoreError::NoRefusal { .. } => "no_refusal",

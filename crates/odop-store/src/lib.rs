@@ -3,7 +3,8 @@
 //! This crate owns the schema and its numbered migrations, every write (which, in the same
 //! transaction, also appends an outbox entry for sync and a history entry for audit), full-text
 //! search in any script, the statistics a department reports, the GI registry as reference data
-//! (and products checked against it), and backups of the whole database.
+//! (and products checked against it), sellers recorded twice and their merging, and backups of
+//! the whole database.
 //!
 //! It must not know about file formats, the network, the sync protocol's wire types or any user
 //! interface; callers hand it domain values and get domain values back.
@@ -12,6 +13,7 @@ mod account;
 mod backup;
 mod browse;
 mod clock;
+mod duplicates;
 mod edit;
 mod error;
 mod form;
@@ -41,6 +43,7 @@ pub use browse::{
     PlaceChoice, ProductDetail, RecordQuery, RecordRow, SellerQuery, SellerRow,
 };
 pub use clock::now;
+pub use duplicates::{Duplicates, Merged};
 pub use edit::{search_text, Edit, Outcome};
 pub use error::{FieldProblem, Referrer, StoreError};
 pub use form::{build_fields, record_from, Saved};
