@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "product_detail",
     "product_gi",
     "gi_check",
+    "duplicate_sellers",
+    "merge_sellers",
     "gi_name_them",
     "gi_export",
     "gi_names",

@@ -1334,6 +1334,111 @@ async fn long_lists(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A seller recorded twice: another office's list brings the sample's cooperative again under
+/// another name, with its phone written another way (and Lalita Devi's phone on another name,
+/// left for the Hindi pass). The import points them out, the duplicates screen shows both
+/// records of each, and merging keeps the chosen one with what the other had.
+async fn duplicates(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
+    w.go("sellers").await?;
+    w.click("seller-duplicates").await?;
+    w.shown("duplicates").await?;
+    w.find("dup-none").await?;
+    let file = scratch.join("another-office.csv");
+    std::fs::write(
+        &file,
+        "Name,Kind,State,District,LGD Code,Phone,Email\n\
+         Kashi Silk Weavers Co-op Society,cooperative,Uttar Pradesh,Varanasi,187,094150 11223,kashi@example.in\n\
+         Lalita Handloom,weaver,Uttar Pradesh,Varanasi,187,9839044556,\n",
+    )?;
+    let imported = imported_in_the_wizard(w, "sellers", &file).await?;
+    ensure!(imported == 2, "{imported} sellers imported");
+    let said = w.text("import-duplicates").await?;
+    ensure!(
+        said.starts_with("Sellers sharing a GSTIN, Udyam number or phone number with another seller of their state: 2."),
+        "{said:?}"
+    );
+    w.shot(shots, "23-import-duplicates").await?;
+    w.click("[data-testid=import-duplicates] a").await?;
+    w.shown("duplicates").await?;
+    ensure!(w.count("dup-group").await? == 2, "two sets of records");
+    let heading = w.text("[data-testid=dup-group] h3").await?;
+    ensure!(heading == "Phone 9415011223: 2 records", "{heading:?}");
+    const NAMES: &str =
+        "[...document.querySelector('[data-testid=dup-group]').querySelectorAll('[data-testid=dup-open]')]\
+         .map((b) => b.textContent)";
+    let names = w.eval(&format!("return {NAMES};"), vec![]).await?;
+    ensure!(
+        names
+            == json!([
+                "Kashi Silk Weavers Co-op Society",
+                "Kashi Silk Weavers Cooperative"
+            ]),
+        "{names}"
+    );
+    // Keep the sample's record, which workshops and stories name; merge the new one into it.
+    w.eval(
+        "document.querySelectorAll('[data-testid=dup-keep]')[1].click();",
+        vec![],
+    )
+    .await?;
+    w.wait_until(
+        "(() => { const b = document.querySelectorAll('[data-testid=dup-merge]'); \
+           return !b[0].hidden && b[1].hidden; })()",
+        "the new record's merge button, and none beside the one kept",
+    )
+    .await?;
+    w.shot(shots, "24-duplicates").await?;
+    w.eval(
+        "document.querySelectorAll('[data-testid=dup-merge]')[0].click();",
+        vec![],
+    )
+    .await?;
+    w.find("confirm-merge").await?;
+    w.shot(shots, "25-merge-confirm").await?;
+    w.click("confirm-merge").await?;
+    dialog_closed(w).await?;
+    w.wait_until(
+        "document.querySelectorAll('[data-testid=dup-group]').length === 1",
+        "Lalita Devi's set alone left",
+    )
+    .await?;
+    let notice = w.text("notice").await?;
+    ensure!(
+        notice == "Merged “Kashi Silk Weavers Co-op Society” into “Kashi Silk Weavers Cooperative”; records now naming it instead: 0.",
+        "{notice:?}"
+    );
+    w.shot(shots, "26-merged").await?;
+    // The kept record has the email only the other had, and the other is gone.
+    w.go("sellers").await?;
+    const ROW: &str = "[...document.querySelectorAll('[data-testid=seller-row]')]\
+         .find((r) => r.querySelector('.name')?.textContent === 'Kashi Silk Weavers Cooperative')";
+    w.wait_until(&format!("!!{ROW}"), "the kept record listed")
+        .await?;
+    let names = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=seller-row] .name')]\
+             .map((n) => n.textContent);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        !names
+            .as_array()
+            .is_some_and(|n| n.contains(&json!("Kashi Silk Weavers Co-op Society"))),
+        "the merged record is still listed: {names}"
+    );
+    w.eval(&format!("{ROW}.click();"), vec![]).await?;
+    w.find("form-seller").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=field-contact-email]').value === 'kashi@example.in'",
+        "the kept record to have the merged one's email",
+    )
+    .await?;
+    w.click("form-cancel").await?;
+    dialog_closed(w).await?;
+    Ok(())
+}
+
 /// The states' ODOP policy records: the sample's Uttar Pradesh one changed, a second one for
 /// Uttar Pradesh refused beside its state, and Karnataka's added once its notification date
 /// is given.
@@ -1469,6 +1574,7 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
         .collect();
     screens.push(("#/district/187".into(), "hi-district".into()));
     screens.push(("#/gi/1".into(), "hi-gi-check".into()));
+    screens.push(("#/duplicates".into(), "hi-duplicates".into()));
     screens.push((format!("#/product/{product}"), "hi-product".into()));
     screens.push((
         format!("#/brochure/product/{product}"),
@@ -1681,6 +1787,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         gi_registry(&w, &shots, &harness.scratch()?).await?;
         export(&w, &harness.scratch()?).await?;
         long_lists(&w, &shots, &harness.scratch()?).await?;
+        duplicates(&w, &shots, &harness.scratch()?).await?;
         backup_and_restore(&w, &shots, &harness).await?;
         w.go("dashboard").await?;
         let products = figure(&w, "stat-products").await?;

@@ -16,6 +16,7 @@ import * as firstRun from "./js/views/first-run.js";
 import * as sync from "./js/views/sync.js";
 import * as brochure from "./js/views/brochure.js";
 import * as gi from "./js/views/gi.js";
+import * as duplicates from "./js/views/duplicates.js";
 
 const $ = (id) => document.getElementById(id);
 const view = $("view");
@@ -38,6 +39,7 @@ const ROUTES = {
   sync: (arg, ctx) => sync.render(view, ctx),
   brochure: (arg, ctx) => brochure.render(view, arg, ctx),
   gi: (arg, ctx) => gi.render(view, ctx, arg),
+  duplicates: (arg, ctx) => duplicates.render(view, ctx, arg),
 };
 const NAV_ORDER = ["dashboard", "districts", "sellers", "workshops", "stories", "gaps", "actions", "search", "import"];
 
@@ -120,7 +122,8 @@ async function route() {
   const { name, arg } = parseHash();
   for (const a of document.querySelectorAll(".side-nav a")) {
     const active = a.dataset.route === name || (name === "district" && a.dataset.route === "districts") ||
-      (["product", "brochure"].includes(name) && a.dataset.route === "districts");
+      (["product", "brochure"].includes(name) && a.dataset.route === "districts") ||
+      (name === "duplicates" && a.dataset.route === "sellers");
     if (active) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }

@@ -14,9 +14,9 @@ use std::sync::{Mutex, MutexGuard};
 use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid, StateCode};
 use odop_exchange::{ExchangeError, ImportOptions, ImportReport, Layout, LgdReport};
 use odop_store::{
-    BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, GiCheck,
-    GiFinding, HistoryEntry, Hit, Outcome, Page, ProductDetail, RecordQuery, RecordRow,
-    RestorePreview, Saved, SellerQuery, SellerRow, Stats, Store, StoreError,
+    BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, Duplicates,
+    GiCheck, GiFinding, HistoryEntry, Hit, Merged, Outcome, Page, ProductDetail, RecordQuery,
+    RecordRow, RestorePreview, Saved, SellerQuery, SellerRow, Stats, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -185,6 +185,21 @@ pub fn product_detail(store: Shared<'_>, id: Id) -> Result<ProductDetail, Comman
 #[tauri::command(async)]
 pub fn gi_check(store: Shared<'_>, state: Option<u16>) -> Result<GiCheck, CommandError> {
     Ok(lock(store).gi_check(state.map(StateCode))?)
+}
+
+/// Sellers of one state (or of all) whose records share a GSTIN, Udyam number or phone.
+#[tauri::command(async)]
+pub fn duplicate_sellers(
+    store: Shared<'_>,
+    state: Option<u16>,
+) -> Result<Vec<Duplicates>, CommandError> {
+    Ok(lock(store).duplicate_sellers(state.map(StateCode))?)
+}
+
+/// Merges a seller recorded twice into its other record.
+#[tauri::command(async)]
+pub fn merge_sellers(store: Shared<'_>, gone: Id, keep: Id) -> Result<Merged, CommandError> {
+    Ok(lock(store).merge_sellers(WHO, gone, keep)?)
 }
 
 /// Takes the registry's name for each GI-registered product it clearly fits; gives those named.

@@ -59,6 +59,8 @@ fn main() -> anyhow::Result<()> {
             commands::product_detail,
             commands::product_gi,
             commands::gi_check,
+            commands::duplicate_sellers,
+            commands::merge_sellers,
             commands::gi_name_them,
             commands::gi_export,
             commands::gi_names,

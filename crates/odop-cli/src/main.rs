@@ -577,9 +577,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             into,
         } => {
             let (gone, keep) = (parse_id(&gone)?, parse_id(&into)?);
-            let mut edit = store.edit(&who)?;
-            let merged = edit.merge_sellers(gone, keep)?;
-            edit.commit()?;
+            let merged = store.merge_sellers(&who, gone, keep)?;
             out.value(&merged, || output::merged(&merged));
         }
         Command::Search { query, kind, limit } => {

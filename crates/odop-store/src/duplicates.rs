@@ -91,6 +91,15 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// Merges seller `gone` into seller `keep` in an edit of its own, as `who`'s (see
+    /// [`Edit::merge_sellers`]).
+    pub fn merge_sellers(&mut self, who: &str, gone: Id, keep: Id) -> Result<Merged, StoreError> {
+        let mut edit = self.edit(who)?;
+        let merged = edit.merge_sellers(gone, keep)?;
+        edit.commit()?;
+        Ok(merged)
+    }
 }
 
 impl Edit<'_> {

@@ -76,6 +76,11 @@ function report(result, testid) {
           " ", result.districts_without_primary.slice(0, 12).join(", "))
       : null,
     registryDropped(result.registry),
+    result.duplicates
+      ? h("p", { class: "warning", "data-testid": "import-duplicates" },
+          t("import.duplicates", { n: num(result.duplicates) }), " ",
+          h("a", { href: "#/duplicates" }, t("dup.open")))
+      : null,
     flaggedTable(flagged));
 }
 

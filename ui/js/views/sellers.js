@@ -203,6 +203,8 @@ export async function render(view, ctx, arg = "") {
         h("span", { role: "columnheader" }, t("col.onboarded")),
         h("span", { role: "columnheader" }, t("col.packaging"))),
       viewport, empty,
-      h("p", { class: "hint" }, t("sellers.keys"))));
+      // Below the list, where the toolbar's filters leave it room in every language.
+      h("p", { class: "hint list-foot" }, t("sellers.keys"),
+        h("a", { href: "#/duplicates", "data-testid": "seller-duplicates" }, t("dup.open")))));
   await reload();
 }
