@@ -1654,3 +1654,103 @@ async fn a_desk_without_lgd_lists_learns_the_servers_place_names() {
     assert_eq!(fresh.sync().await.learnt_places, 0);
     fresh.agrees_with(&hub);
 }
+
+/// A seller of Varanasi with this name and phone, and a story about it.
+fn seller_and_story(name: &str, phone: &str) -> (odop_domain::Seller, odop_domain::Story) {
+    let seller: odop_domain::Seller = serde_json::from_value(serde_json::json!({
+        "id": odop_domain::Id::new().to_string(),
+        "state": 9,
+        "district": 187,
+        "name": name,
+        "kind": "cooperative",
+        "contact": {"phone": phone},
+        "packaging": "not_assessed",
+    }))
+    .unwrap();
+    let story: odop_domain::Story = serde_json::from_value(serde_json::json!({
+        "id": odop_domain::Id::new().to_string(),
+        "state": 9,
+        "district": 187,
+        "seller": seller.id.to_string(),
+        "title": format!("{name} at the fair"),
+        "texts": [{"lang": "en", "text": "Orders from three cities."}],
+    }))
+    .unwrap();
+    (seller, story)
+}
+
+/// A seller recorded twice is merged on one desk: the kept record, the story renamed to it and
+/// the deletion reach the other desk. A story the other desk wrote meanwhile about the merged
+/// record stops the deletion at the server, naming it; merged again once that story has
+/// arrived, the seller ends as one record everywhere, and no story is lost.
+#[tokio::test]
+async fn a_merge_of_a_seller_recorded_twice_reaches_every_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&dir.path().join("ledger.sqlite3")).await;
+    let one = Desk::new(&dir, &hub, "one", Role::StateEditor, Some(9));
+    let two = Desk::new(&dir, &hub, "two", Role::StateEditor, Some(9));
+    let (kept, _) = seller_and_story("Kashi Silk Weavers Cooperative", "+91 94150 11223");
+    let (twice, story) = seller_and_story("Kashi Silk Weavers Co-op", "094150 11223");
+    {
+        let mut store = one.store();
+        let mut edit = store.edit("one").unwrap();
+        edit.put(&kept).unwrap();
+        edit.put(&twice).unwrap();
+        edit.put(&story).unwrap();
+        edit.commit().unwrap();
+    }
+    one.sync().await;
+    two.sync().await;
+    assert_eq!(two.store().duplicate_sellers(None).unwrap().len(), 1);
+
+    // Offline from the merge, the other desk writes a story about the record merged away.
+    let (_, mut late) = seller_and_story("Kashi Silk Weavers Co-op", "094150 11223");
+    late.seller = Some(twice.id);
+    {
+        let mut store = two.store();
+        let mut edit = store.edit("two").unwrap();
+        edit.put(&late).unwrap();
+        edit.commit().unwrap();
+    }
+    two.sync().await;
+
+    let merged = one.store().merge_sellers("one", twice.id, kept.id).unwrap();
+    assert_eq!(merged.renamed.len(), 1, "{merged:?}");
+    let r = one.sync().await;
+    assert_eq!(r.refused, 1, "the deletion is refused: {r:?}");
+    let refused = one.store().refusals().unwrap().remove(0);
+    assert_eq!(refused.code, "in_use", "{refused:?}");
+    assert!(
+        refused.reason.contains(&late.id.to_string()),
+        "{}",
+        refused.reason
+    );
+
+    // Given up, the deletion brings the record back with the late story naming it; merged
+    // again, both stories name the kept seller.
+    one.store().discard_refusal(refused.seq).unwrap();
+    one.sync().await;
+    assert!(one
+        .store()
+        .get::<odop_domain::Seller>(twice.id)
+        .unwrap()
+        .is_some());
+    let again = one.store().merge_sellers("one", twice.id, kept.id).unwrap();
+    assert_eq!(again.renamed.len(), 1, "the late story: {again:?}");
+    let r = one.sync().await;
+    assert_eq!(r.refused, 0, "{r:?}");
+    two.sync().await;
+    for desk in [&one, &two] {
+        let store = desk.store();
+        assert!(store
+            .get::<odop_domain::Seller>(twice.id)
+            .unwrap()
+            .is_none());
+        for s in [&story, &late] {
+            let s: odop_domain::Story = store.get(s.id).unwrap().unwrap();
+            assert_eq!(s.seller, Some(kept.id), "{} on {}", s.title, desk.name);
+        }
+        assert!(store.duplicate_sellers(None).unwrap().is_empty());
+        desk.agrees_with(&hub);
+    }
+}
