@@ -132,6 +132,32 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         let times = sorted_times(runs, || store.stats(of))?;
         stats.push((name, counted.sellers, times));
     }
+    // The possible duplicates read every seller's marks; their baseline reads every seller's
+    // record once with plain SQL on a connection of its own.
+    let plain = rusqlite::Connection::open_with_flags(
+        &built.path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let read_all = || -> rusqlite::Result<usize> {
+        let mut stmt = plain.prepare_cached("SELECT id, body FROM sellers")?;
+        let mut rows = stmt.query([])?;
+        let mut bytes = 0;
+        while let Some(row) = rows.next()? {
+            bytes += row.get_ref(1)?.as_str().map_or(0, str::len);
+        }
+        Ok(bytes)
+    };
+    ensure!(read_all()? > 0, "the plain read found no seller");
+    let plain_times = sorted_times(runs, read_all)?;
+    let mut twins = Vec::new();
+    for (name, of) in [
+        ("possible duplicates, all states", None),
+        ("possible duplicates, one state", Some(state)),
+    ] {
+        let sets = store.duplicate_sellers(of)?.len();
+        let times = sorted_times(runs, || store.duplicate_sellers(of))?;
+        twins.push((name, sets, times));
+    }
     let base = ms(percentile(&figures[0].2, 50.0)).max(0.001);
     let mut s = Section::new(
         "lists",
@@ -151,6 +177,13 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
                 "first_page_p95_ms": round(ms(percentile(first, 95.0)), 3),
                 "later_page_p50_ms": round(ms(percentile(later, 50.0)), 3),
                 "first_over_all": round(ms(percentile(first, 50.0)) / base, 2),
+            })).collect::<Vec<_>>(),
+            "duplicates": twins.iter().map(|(name, sets, times)| json!({
+                "of": name,
+                "sets": sets,
+                "p50_ms": round(ms(percentile(times, 50.0)), 3),
+                "plain_read_p50_ms": round(ms(percentile(&plain_times, 50.0)), 3),
+                "over_plain_read": round(ms(percentile(times, 50.0)) / ms(percentile(&plain_times, 50.0)).max(0.001), 2),
             })).collect::<Vec<_>>(),
             "stats": stats.iter().map(|(name, sellers, times)| json!({
                 "of": name,
@@ -185,6 +218,22 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
                 ms(percentile(times, 50.0)) / base
             ),
             "",
+        );
+    }
+    let plain_ms = ms(percentile(&plain_times, 50.0)).max(0.001);
+    for (name, sets, times) in &twins {
+        s.line(
+            &format!("{name} ({sets} sets)"),
+            format!(
+                "{} p50, {} p95",
+                fmt_ms(percentile(times, 50.0)),
+                fmt_ms(percentile(times, 95.0)),
+            ),
+            format!(
+                "{:.1}x a plain read of every seller ({})",
+                ms(percentile(times, 50.0)) / plain_ms,
+                fmt_ms(percentile(&plain_times, 50.0))
+            ),
         );
     }
     Ok(s)
