@@ -750,6 +750,23 @@ fn save(
     words: &[String],
 ) -> anyhow::Result<(odop_store::Outcome, serde_json::Value)> {
     let saved = store.save_form(kind, id, &fields::pairs(words)?, who)?;
+    // On stderr, so that a script reading the record from stdout is not disturbed.
+    for set in &saved.shares {
+        let others: Vec<String> = set
+            .sellers
+            .iter()
+            .filter(|s| s.id != saved.id)
+            .map(|s| format!("{} ({})", s.name, s.id))
+            .collect();
+        eprintln!(
+            "note: this seller shares its {} {} with {}: one seller recorded twice? \
+             `odop duplicates --state {}` lists them",
+            set.mark,
+            set.value,
+            others.join(", "),
+            set.state
+        );
+    }
     let id = parse_id(&saved.id)?;
     fn written<E: Entity>(store: &Store, id: Id) -> anyhow::Result<serde_json::Value> {
         let record = store

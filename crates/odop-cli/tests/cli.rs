@@ -717,4 +717,28 @@ fn a_seller_recorded_twice_is_found_and_merged() {
         .run(&["show", "seller", far["id"].as_str().unwrap()])
         .status
         .success());
+
+    // A seller added by hand with a phone another seller has is pointed out on stderr, and
+    // the record still goes to stdout whole.
+    let phone = kept["contact"]["phone"].as_str().unwrap();
+    let added = odop.run(&[
+        "--json",
+        "add",
+        "seller",
+        "district=187",
+        "name=Kashi Silk House",
+        "kind=msme",
+        &format!("contact.phone={phone}"),
+    ]);
+    assert!(added.status.success());
+    let note = String::from_utf8_lossy(&added.stderr);
+    assert!(
+        note.starts_with("note: this seller shares its phone number ")
+            && note.contains(&format!(
+                "with Kashi Silk Weavers Co-op Society ({second_id})"
+            )),
+        "{note}"
+    );
+    let record: Value = serde_json::from_slice(&added.stdout).unwrap();
+    assert_eq!(record["record"]["name"], "Kashi Silk House", "{record}");
 }

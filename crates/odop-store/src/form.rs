@@ -12,7 +12,7 @@ use odop_domain::{
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::{Edit, FieldProblem, Outcome, Store, StoreError};
+use crate::{Duplicates, Edit, FieldProblem, Outcome, Store, StoreError};
 
 /// What a save did to which record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,6 +20,10 @@ pub struct Saved {
     pub id: String,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// For a seller: the sets of its state's sellers it now shares a GSTIN, Udyam number or
+    /// phone number with, so that a seller recorded twice by hand is pointed out at once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<Duplicates>,
 }
 
 const NUMBERS: &[&str] = &["state", "district", "attendance"];
@@ -86,9 +90,18 @@ impl Store {
         let record = edit.form_record::<E>(id, pairs, &sectors, &gazetteer)?;
         let outcome = edit.put(&record)?;
         edit.commit()?;
+        let shares = if E::KIND == EntityKind::Seller {
+            let id = record.id().to_string();
+            let mut sets = self.duplicate_sellers(Some(record.state()))?;
+            sets.retain(|d| d.sellers.iter().any(|s| s.id == id));
+            sets
+        } else {
+            Vec::new()
+        };
         Ok(Saved {
             id: record.id().to_string(),
             outcome,
+            shares,
         })
     }
 }

@@ -1,8 +1,8 @@
 //! Sellers recorded twice: found by what their records share, and merged, on the sample.
 
 use odop_domain::{
-    Contact, DistrictCode, Gap, Gstin, Id, Onboarding, OnboardingStatus, PackagingStatus, Platform,
-    Seller, SellerKind, SellerMark, StateCode, Story, Workshop,
+    Contact, DistrictCode, EntityKind, Gap, Gstin, Id, Onboarding, OnboardingStatus,
+    PackagingStatus, Platform, Seller, SellerKind, SellerMark, StateCode, Story, Workshop,
 };
 use odop_store::{Store, StoreError};
 
@@ -237,4 +237,61 @@ fn a_merge_is_an_edit_like_any_other() {
     let mut edit = store.edit("officer@up").unwrap();
     let again = edit.merge_sellers(gone.id, keep.id).unwrap_err();
     assert!(matches!(again, StoreError::NotFound { .. }), "{again}");
+}
+
+#[test]
+fn a_seller_saved_from_a_form_says_whom_it_shares_a_mark_with() {
+    let mut store = sample();
+    let lalita = named(&store, "Lalita Devi");
+    let pairs = |name: &str, phone: &str| -> Vec<(String, String)> {
+        [
+            ("district", "187"),
+            ("name", name),
+            ("kind", "weaver"),
+            ("contact.phone", phone),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    };
+    let apart = store
+        .save_form(
+            EntityKind::Seller,
+            None,
+            &pairs("Meena Devi", "9876543210"),
+            "officer",
+        )
+        .unwrap();
+    assert!(apart.shares.is_empty(), "{:?}", apart.shares);
+    let phone = lalita.contact.phone.as_deref().unwrap();
+    let twin = store
+        .save_form(
+            EntityKind::Seller,
+            None,
+            &pairs("Lalita Weaves", phone),
+            "officer",
+        )
+        .unwrap();
+    assert_eq!(twin.shares.len(), 1);
+    assert_eq!(twin.shares[0].mark, SellerMark::Phone);
+    let names: Vec<&str> = twin.shares[0]
+        .sellers
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["Lalita Devi", "Lalita Weaves"]);
+    // Another kind of record has nothing to share.
+    let gap = store
+        .save_form(
+            EntityKind::Gap,
+            None,
+            &[
+                ("district".to_owned(), "187".to_owned()),
+                ("kind".to_owned(), "packaging".to_owned()),
+                ("description".to_owned(), "Boxes break".to_owned()),
+            ],
+            "officer",
+        )
+        .unwrap();
+    assert!(gap.shares.is_empty());
 }

@@ -538,7 +538,10 @@ export async function openForm(ctx, kind, id, preset, after) {
     try {
       const saved = await ctx.call("save_record", { kind, id, fields: values });
       dialog.close();
-      arrive(ctx, after?.(saved), t(`form.saved.${saved.outcome}`));
+      arrive(ctx, after?.(saved), [t(`form.saved.${saved.outcome}`), ...(saved.shares ?? []).map((set) =>
+        t(`dup.saved.${set.mark}`, {
+          names: set.sellers.filter((s) => s.id !== saved.id).map((s) => s.name).join(", "),
+        }))].join(" "));
     } catch (error) {
       const input = error.field ? showFieldError(form, error.field, fieldErrorText(named(error, choices))) : null;
       if (input) input.focus();
