@@ -2,9 +2,10 @@
 // number, side by side, and the merge that makes two of them one.
 
 import { h, fill } from "../dom.js";
-import { t, num, word, stateName, byStateName, errorText } from "../i18n.js";
+import { t, num, word, errorText } from "../i18n.js";
 import { syncBadge } from "../badges.js";
 import { openForm } from "./form.js";
+import { statePicker } from "./gi.js";
 
 /** One set of records sharing a mark; the record to keep is chosen with the radio buttons,
  * and each other record has a button that merges it into that one. */
@@ -86,11 +87,7 @@ export async function render(view, ctx, arg = "") {
   const [choices, found] = await Promise.all([ctx.choices(), ctx.call("duplicate_sellers", { state })]);
   if (!ctx.current(gen)) return;
 
-  const states = byStateName(choices.states, (s) => s.code, (s) => s.name);
-  const pick = h("select", { "data-testid": "dup-state", "aria-label": t("col.state") },
-    h("option", { value: "" }, t("gi.all_states")),
-    states.map((s) => h("option", { value: String(s.code), selected: s.code === state }, stateName(s.code, s.name))));
-  pick.addEventListener("change", () => ctx.navigate(pick.value ? `#/duplicates/${pick.value}` : "#/duplicates"));
+  const pick = statePicker(ctx, choices, state, "duplicates", "dup-state");
   fill(view, h("section", { class: "panel detail", "data-testid": "duplicates" },
     h("div", { class: "detail-head" },
       h("h2", {}, t("dup.title")),

@@ -60,17 +60,23 @@ function heldLine(held) {
     t(`gi.source.${held.source}`, { when: held.since ? when(held.since) : "" }));
 }
 
+/** A choice of one state or all, for a screen at `#/ROUTE` (all) and `#/ROUTE/CODE` (one). */
+export function statePicker(ctx, choices, state, route, testid) {
+  const states = byStateName(choices.states, (s) => s.code, (s) => s.name);
+  const pick = h("select", { "data-testid": testid, "aria-label": t("col.state") },
+    h("option", { value: "" }, t("gi.all_states")),
+    states.map((s) => h("option", { value: String(s.code), selected: s.code === state }, stateName(s.code, s.name))));
+  pick.addEventListener("change", () => ctx.navigate(pick.value ? `#/${route}/${pick.value}` : `#/${route}`));
+  return pick;
+}
+
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const state = /^\d+$/.test(arg) ? Number(arg) : null;
   const [choices, check] = await Promise.all([ctx.choices(), ctx.call("gi_check", { state })]);
   if (!ctx.current(gen)) return;
 
-  const states = byStateName(choices.states, (s) => s.code, (s) => s.name);
-  const pick = h("select", { "data-testid": "gi-state", "aria-label": t("col.state") },
-    h("option", { value: "" }, t("gi.all_states")),
-    states.map((s) => h("option", { value: String(s.code), selected: s.code === state }, stateName(s.code, s.name))));
-  pick.addEventListener("change", () => ctx.navigate(pick.value ? `#/gi/${pick.value}` : "#/gi"));
+  const pick = statePicker(ctx, choices, state, "gi", "gi-state");
 
   const head = h("div", { class: "detail-head" },
     h("h2", {}, t("gi.title")),
