@@ -334,7 +334,9 @@ pub fn import_file(
     std::thread::scope(|scope| {
         scope
             .spawn(|| {
-                let result = import_on(&app, store, source, dry_run);
+                let result = import_on(&app, store.clone(), source, dry_run);
+                // Memory only: a failure here changes nothing the import did.
+                let _ = lock(store).release_memory();
                 crate::give_back_memory();
                 result
             })

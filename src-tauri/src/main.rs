@@ -30,6 +30,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub(crate) fn give_back_memory() {
     // SAFETY: mi_collect takes no pointers and may be called from any thread at any time.
     unsafe { libmimalloc_sys::mi_collect(true) }
+    // SQLite allocates with the C library's malloc, not mimalloc: the page cache it has just
+    // let go of stays with glibc's arenas unless they are trimmed.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers and is safe to call from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// A directory to keep the database in instead of the OS app-data folder

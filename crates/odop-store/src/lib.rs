@@ -96,6 +96,14 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Gives back the page cache's memory. A bulk write fills the cache to its limit, and a
+    /// connection kept open all day (the app's) would hold it until it closes; the pages are
+    /// read from the file again as they are needed.
+    pub fn release_memory(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
+    }
+
     /// Starts an edit: every change inside it commits together or not at all.
     pub fn edit(&mut self, who: &str) -> Result<Edit<'_>, StoreError> {
         Edit::begin(&mut self.conn, who)
@@ -104,5 +112,47 @@ impl Store {
     /// The connection, for read-only queries by sibling modules.
     fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bytes the connection's page cache holds now, as SQLite counts them.
+    #[allow(unsafe_code)]
+    fn cache_used(store: &Store) -> i32 {
+        let (mut now, mut highest) = (0, 0);
+        // SAFETY: the handle is the open connection's, and SQLite only writes the two counters.
+        let rc = unsafe {
+            rusqlite::ffi::sqlite3_db_status(
+                store.conn.handle(),
+                rusqlite::ffi::SQLITE_DBSTATUS_CACHE_USED,
+                &mut now,
+                &mut highest,
+                0,
+            )
+        };
+        assert_eq!(rc, rusqlite::ffi::SQLITE_OK);
+        now
+    }
+
+    #[test]
+    fn releasing_memory_empties_the_page_cache_and_keeps_every_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join(DB_FILE)).unwrap();
+        store.load_sample("tester").unwrap();
+        let records = store.count(odop_domain::EntityKind::Seller).unwrap();
+        let filled = cache_used(&store);
+        store.release_memory().unwrap();
+        let released = cache_used(&store);
+        assert!(
+            released < filled / 2,
+            "the cache held {filled} bytes, and {released} after"
+        );
+        assert_eq!(
+            store.count(odop_domain::EntityKind::Seller).unwrap(),
+            records
+        );
     }
 }
