@@ -1404,7 +1404,8 @@ async fn duplicates(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     .await?;
     let notice = w.text("notice").await?;
     ensure!(
-        notice == "Merged “Kashi Silk Weavers Co-op Society” into “Kashi Silk Weavers Cooperative”; records now naming it instead: 0.",
+        notice
+            == "Merged “Kashi Silk Weavers Co-op Society” into “Kashi Silk Weavers Cooperative”.",
         "{notice:?}"
     );
     w.shot(shots, "26-merged").await?;

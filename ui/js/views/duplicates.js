@@ -67,8 +67,10 @@ function confirmMerge(ctx, gone, keep) {
     try {
       const merged = await ctx.call("merge_sellers", { gone: gone.id, keep: keep.id });
       dialog.close();
-      ctx.navigate(location.hash, t("dup.merged", {
-        gone: gone.name, keep: keep.name, n: num(merged.renamed.length),
+      // Said only when records named the merged one.
+      const renamed = merged.renamed.length;
+      ctx.navigate(location.hash, t(renamed ? "dup.merged_renamed" : "dup.merged", {
+        gone: gone.name, keep: keep.name, n: num(renamed),
       }));
     } catch (error) {
       yes.disabled = false;
