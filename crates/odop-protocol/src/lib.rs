@@ -579,9 +579,9 @@ mod tests {
         assert_eq!(Role::parse("admin"), None);
     }
 
-    #[test]
-    fn the_lists_ride_on_a_page_only_when_sent() {
-        let page = PullResponse {
+    /// The last page of a pull that brought no change, to which a test adds a list.
+    fn last_page() -> PullResponse {
+        PullResponse {
             changes: vec![],
             cursor: 3,
             more: false,
@@ -589,13 +589,21 @@ mod tests {
             continues: false,
             head: 3,
             horizon: 0,
+            places: None,
+            gi: None,
+        }
+    }
+
+    #[test]
+    fn the_lists_ride_on_a_page_only_when_sent() {
+        let page = PullResponse {
             places: Some(PlacesUpdate {
                 tag: "1s2d-00000000000000ab".into(),
                 states: vec![9],
                 districts: vec![(187, 9), (188, 9)],
                 ..PlacesUpdate::default()
             }),
-            gi: None,
+            ..last_page()
         };
         let text = serde_json::to_string(&page).unwrap();
         insta::assert_snapshot!(text, @r#"{"changes":[],"cursor":3,"more":false,"epoch":"e","head":3,"horizon":0,"places":{"tag":"1s2d-00000000000000ab","states":[9],"districts":[[187,9],[188,9]]}}"#);
@@ -611,14 +619,6 @@ mod tests {
     #[test]
     fn the_gi_registry_rides_on_a_page_only_when_sent() {
         let page = PullResponse {
-            changes: vec![],
-            cursor: 3,
-            more: false,
-            epoch: "e".into(),
-            continues: false,
-            head: 3,
-            horizon: 0,
-            places: None,
             gi: Some(GiRegistry {
                 tag: "1gi-00000000000000ab".into(),
                 entries: vec![GiListing {
@@ -628,6 +628,7 @@ mod tests {
                     states: vec![9, 3],
                 }],
             }),
+            ..last_page()
         };
         let text = serde_json::to_string(&page).unwrap();
         insta::assert_snapshot!(text, @r#"{"changes":[],"cursor":3,"more":false,"epoch":"e","head":3,"horizon":0,"gi":{"tag":"1gi-00000000000000ab","entries":[{"number":17,"name":"Basmati","goods":"Agricultural","states":[9,3]}]}}"#);

@@ -174,14 +174,7 @@ pub(crate) async fn push(
     Caller(who): Caller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>, Failure> {
-    let body = body.map_err(|e| body_failure(&e))?;
-    let request: PushRequest = serde_json::from_slice(&body).map_err(|e| {
-        Failure::new(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            format!("the push body is not a valid push: {e}"),
-        )
-    })?;
+    let request: PushRequest = json_body(body, "the push body is not a valid push")?;
     if request.client.trim().is_empty() || request.client.len() > 100 {
         return Err(Failure::new(
             StatusCode::BAD_REQUEST,
@@ -253,14 +246,7 @@ pub(crate) async fn publish_gi(
     Caller(who): Caller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<GiPublished>, Failure> {
-    let body = body.map_err(|e| body_failure(&e))?;
-    let registry: GiRegistry = serde_json::from_slice(&body).map_err(|e| {
-        Failure::new(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            format!("the body is not a GI registry: {e}"),
-        )
-    })?;
+    let registry: GiRegistry = json_body(body, "the body is not a GI registry")?;
     let ledger: Arc<dyn Ledger> = Arc::clone(&shared.ledger);
     let published = blocking(move || odop_ledger::publish_gi(&*ledger, &who, &registry)).await?;
     tracing::info!(tag = %published.tag, entries = published.entries, "GI registry taken");
@@ -273,6 +259,21 @@ pub(crate) async fn not_found() -> Failure {
         "not_found",
         "no such endpoint; /openapi.json lists them",
     )
+}
+
+/// A request body read whole and parsed as JSON; `not` says what it failed to be.
+fn json_body<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+    not: &str,
+) -> Result<T, Failure> {
+    let body = body.map_err(|e| body_failure(&e))?;
+    serde_json::from_slice(&body).map_err(|e| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("{not}: {e}"),
+        )
+    })
 }
 
 fn body_failure(e: &BytesRejection) -> Failure {
