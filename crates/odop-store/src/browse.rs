@@ -288,29 +288,32 @@ impl Store {
             "SELECT s.rowid AS row, s.name AS name FROM sellers s{filter} \
              ORDER BY s.name, s.rowid LIMIT ? OFFSET ?"
         );
-        let rows = self.seller_rows(&window, args)?;
+        let rows = self
+            .seller_rows(&window, args)?
+            .into_iter()
+            .map(|(_, row)| row);
         Ok(Page {
             total,
             offset: q.offset,
-            rows,
+            rows: rows.collect(),
         })
     }
 
-    /// The list lines of the sellers a window query picks, in its order. The window (`row`,
-    /// `name`) is chosen first and only its rows are read whole: a filter matching thousands
-    /// would otherwise work out every match's columns before sorting them.
+    /// The list lines of the sellers a window query picks, by name, each with its rowid. The
+    /// window (`row`, `name`) is chosen first and only its rows are read whole: a filter
+    /// matching thousands would otherwise work out every match's columns before sorting them.
     pub(crate) fn seller_rows(
         &self,
         window: &str,
         args: Vec<Sql>,
-    ) -> Result<Vec<SellerRow>, StoreError> {
+    ) -> Result<Vec<(i64, SellerRow)>, StoreError> {
         let sql = format!(
             "WITH page AS ({window}) \
              SELECT s.id, s.name, s.kind, s.district, d.name, st.name, \
                     json_extract(s.body, '$.packaging'), json_extract(s.body, '$.contact.phone'), \
                     (SELECT group_concat(json_extract(o.value, '$.platform')) \
                      FROM json_each(s.body, '$.onboarding') o \
-                     WHERE json_extract(o.value, '$.status') = 'onboarded'), {sync} \
+                     WHERE json_extract(o.value, '$.status') = 'onboarded'), {sync}, page.row \
              FROM page JOIN sellers s ON s.rowid = page.row \
              LEFT JOIN districts d ON d.code = s.district \
              LEFT JOIN states st ON st.code = s.state \
@@ -320,7 +323,7 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             let onboarded: Option<String> = r.get(8)?;
-            Ok(SellerRow {
+            let row = SellerRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 kind: r.get(2)?,
@@ -333,7 +336,8 @@ impl Store {
                     .map(|o| o.split(',').map(str::to_owned).collect())
                     .unwrap_or_default(),
                 sync: r.get(9)?,
-            })
+            };
+            Ok((r.get(10)?, row))
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }

@@ -75,18 +75,33 @@ impl Store {
             .filter(|(_, rows)| rows.len() > 1)
             .collect();
         shared.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut out = Vec::with_capacity(shared.len());
-        for ((mark, value, state), rows) in shared {
-            let window = "SELECT s.rowid AS row, s.name AS name FROM sellers s \
-                          WHERE s.rowid IN (SELECT value FROM json_each(?))";
-            let rows = serde_json::to_string(&rows).unwrap_or_default();
-            let sellers = self.seller_rows(window, vec![Sql::Text(rows)])?;
-            out.push(Duplicates {
+        // Every set's sellers in one read, each put in the sets it is in, by name.
+        let mut sets_of: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (set, (_, rows)) in shared.iter().enumerate() {
+            for row in rows {
+                sets_of.entry(*row).or_default().push(set);
+            }
+        }
+        let mut out: Vec<Duplicates> = shared
+            .into_iter()
+            .map(|((mark, value, state), _)| Duplicates {
                 mark,
                 value,
                 state,
-                sellers,
-            });
+                sellers: Vec::new(),
+            })
+            .collect();
+        if sets_of.is_empty() {
+            return Ok(out);
+        }
+        let window = "SELECT s.rowid AS row, s.name AS name FROM sellers s \
+                      WHERE s.rowid IN (SELECT value FROM json_each(?))";
+        let rows: Vec<i64> = sets_of.keys().copied().collect();
+        let rows = serde_json::to_string(&rows).unwrap_or_default();
+        for (row, seller) in self.seller_rows(window, vec![Sql::Text(rows)])? {
+            for &set in sets_of.get(&row).into_iter().flatten() {
+                out[set].sellers.push(seller.clone());
+            }
         }
         Ok(out)
     }
