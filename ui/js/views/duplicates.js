@@ -2,9 +2,9 @@
 // number, side by side, and the merge that makes two of them one.
 
 import { h, fill } from "../dom.js";
-import { t, num, word, errorText } from "../i18n.js";
+import { t, num, word } from "../i18n.js";
 import { syncBadge } from "../badges.js";
-import { openForm } from "./form.js";
+import { openForm, confirmAction } from "./form.js";
 import { statePicker } from "./gi.js";
 
 /** One set of records sharing a mark; the record to keep is chosen with the radio buttons,
@@ -52,34 +52,20 @@ function group(ctx, d, index) {
 
 /** Asks before merging `gone` into `keep`, saying what the merge does. */
 function confirmMerge(ctx, gone, keep) {
-  const dialog = document.getElementById("record-dialog");
-  const message = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "merge-error" });
-  const yes = h("button", { type: "button", class: "button button-danger", "data-testid": "confirm-merge" }, t("dup.merge"));
-  const no = h("button", { type: "button", class: "button", "data-testid": "cancel-merge" }, t("action.cancel"));
-  fill(dialog, h("div", { class: "record-form confirm" },
-    h("h2", {}, t("dup.confirm_title")),
-    h("p", {}, t("dup.confirm_text", { gone: gone.name, keep: keep.name })),
-    message,
-    h("div", { class: "form-buttons" }, no, yes)));
-  no.addEventListener("click", () => dialog.close());
-  yes.addEventListener("click", async () => {
-    yes.disabled = true;
-    try {
+  confirmAction({
+    name: "merge",
+    title: t("dup.confirm_title"),
+    text: t("dup.confirm_text", { gone: gone.name, keep: keep.name }),
+    yes: t("dup.merge"),
+    run: async () => {
       const merged = await ctx.call("merge_sellers", { gone: gone.id, keep: keep.id });
-      dialog.close();
       // Said only when records named the merged one.
       const renamed = merged.renamed.length;
-      ctx.navigate(location.hash, t(renamed ? "dup.merged_renamed" : "dup.merged", {
+      return () => ctx.navigate(location.hash, t(renamed ? "dup.merged_renamed" : "dup.merged", {
         gone: gone.name, keep: keep.name, n: num(renamed),
       }));
-    } catch (error) {
-      yes.disabled = false;
-      message.textContent = errorText(error);
-      message.hidden = false;
-    }
+    },
   });
-  dialog.showModal();
-  no.focus();
 }
 
 /** `#/duplicates` lists every state's sets; `#/duplicates/CODE` one state's. */

@@ -577,23 +577,43 @@ function named(error, choices) {
 
 /** Asks before deleting; calls `after` once deleted. */
 export function confirmDelete(ctx, kind, id, title, after) {
+  // Mid-sentence the kind is a common noun: "Delete this product?"
+  confirmAction({
+    name: "delete",
+    title: t("delete.title", { what: word("kind", kind).toLocaleLowerCase(locale()) }),
+    text: t("delete.text", { title }),
+    yes: t("action.delete"),
+    run: async () => {
+      await ctx.call("delete_record", { kind, id });
+      return () => arrive(ctx, after?.(), t("delete.done"));
+    },
+  });
+}
+
+/**
+ * Asks before an action that cannot be taken back: `run` does it and gives what to do once
+ * the dialog has closed; a refusal is said in the dialog. Test ids are `confirm-NAME`,
+ * `cancel-NAME` and `NAME-error`.
+ */
+export function confirmAction({ name, title, text, yes: yesLabel, run }) {
   const dialog = document.getElementById("record-dialog");
-  const message = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "delete-error" });
-  const yes = h("button", { type: "button", class: "button button-danger", "data-testid": "confirm-delete" }, t("action.delete"));
-  const no = h("button", { type: "button", class: "button", "data-testid": "cancel-delete" }, t("action.cancel"));
+  const message = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": `${name}-error` });
+  const yes = h("button", { type: "button", class: "button button-danger", "data-testid": `confirm-${name}` }, yesLabel);
+  const no = h("button", { type: "button", class: "button", "data-testid": `cancel-${name}` }, t("action.cancel"));
   fill(dialog, h("div", { class: "record-form confirm" },
-    // Mid-sentence the kind is a common noun: "Delete this product?"
-    h("h2", {}, t("delete.title", { what: word("kind", kind).toLocaleLowerCase(locale()) })),
-    h("p", {}, t("delete.text", { title })),
+    h("h2", {}, title),
+    h("p", {}, text),
     message,
     h("div", { class: "form-buttons" }, no, yes)));
   no.addEventListener("click", () => dialog.close());
   yes.addEventListener("click", async () => {
+    yes.disabled = true;
     try {
-      await ctx.call("delete_record", { kind, id });
+      const then = await run();
       dialog.close();
-      arrive(ctx, after?.(), t("delete.done"));
+      then?.();
     } catch (error) {
+      yes.disabled = false;
       message.textContent = errorText(error);
       message.hidden = false;
     }
