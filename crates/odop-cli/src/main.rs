@@ -92,10 +92,16 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
-    /// Coverage statistics, for the country or one state.
+    /// Coverage statistics, for the country or one state; `--by-state` puts every state's
+    /// figures side by side.
     Stats {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "by_state")]
         state: Option<u16>,
+        #[arg(long)]
+        by_state: bool,
+        /// The day overdue actions are judged by, as YYYY-MM-DD (default: today in UTC).
+        #[arg(long, requires = "by_state")]
+        today: Option<Date>,
     },
     /// Print a brochure to PDF: `--product ID | --district LGD | --state CODE`, `--lang en|hi|both`.
     Brochure(brochure::BrochureArgs),
@@ -584,7 +590,19 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let hits = store.search(&query, &kind, limit)?;
             out.value(&hits, || output::hits(&hits));
         }
-        Command::Stats { state } => {
+        Command::Stats {
+            by_state: true,
+            today,
+            ..
+        } => {
+            let today = match today {
+                Some(day) => day,
+                None => odop_store::now()[..10].parse()?,
+            };
+            let rows = store.state_figures(today)?;
+            out.value(&rows, || output::state_figures(&rows));
+        }
+        Command::Stats { state, .. } => {
             known_places(&store, state, None)?;
             let stats = store.stats(state.map(StateCode))?;
             out.value(&stats, || output::stats(&stats));

@@ -4,7 +4,7 @@ use odop_domain::{Entity, Fields, State};
 use odop_exchange::{Fate, ImportReport, LgdReport};
 use odop_store::{
     BackupInfo, DistrictSummary, Duplicates, GiCheck, GiFinding, GiIssue, HistoryEntry, Hit,
-    Merged, Outcome, Restored, Stats,
+    Merged, Outcome, Restored, StateFigures, Stats,
 };
 use serde::Serialize;
 
@@ -391,6 +391,98 @@ pub fn stats(s: &Stats) -> String {
         for d in &s.without_primary {
             out.push_str(&format!("  {:>4} {} ({})\n", d.code, d.name, d.state));
         }
+    }
+    out
+}
+
+/// Every state's figures as a table, one line per state and a line of totals.
+pub fn state_figures(rows: &[StateFigures]) -> String {
+    if rows.is_empty() {
+        return "no state holds a record yet\n".to_owned();
+    }
+    let head = [
+        "state",
+        "covered",
+        "no primary",
+        "products",
+        "GI",
+        "sellers",
+        "onboarded",
+        "workshops",
+        "stories",
+        "open gaps",
+        "overdue",
+        "policy",
+    ];
+    let figures = |r: &StateFigures| {
+        [
+            format!("{} of {}", r.districts_covered, r.districts),
+            r.without_primary.to_string(),
+            r.products.to_string(),
+            r.gi_products.to_string(),
+            r.sellers.to_string(),
+            r.sellers_onboarded.to_string(),
+            r.workshops.to_string(),
+            r.stories.to_string(),
+            r.open_gaps.to_string(),
+            r.overdue_actions.to_string(),
+        ]
+    };
+    let sum = |f: fn(&StateFigures) -> u64| rows.iter().map(f).sum::<u64>();
+    let total = [
+        format!(
+            "{} of {}",
+            sum(|r| r.districts_covered),
+            sum(|r| r.districts)
+        ),
+        sum(|r| r.without_primary).to_string(),
+        sum(|r| r.products).to_string(),
+        sum(|r| r.gi_products).to_string(),
+        sum(|r| r.sellers).to_string(),
+        sum(|r| r.sellers_onboarded).to_string(),
+        sum(|r| r.workshops).to_string(),
+        sum(|r| r.stories).to_string(),
+        sum(|r| r.open_gaps).to_string(),
+        sum(|r| r.overdue_actions).to_string(),
+    ];
+    let mut lines: Vec<Vec<String>> = vec![head.iter().map(|h| (*h).to_owned()).collect()];
+    for r in rows {
+        let mut line = vec![cut(&r.name, 28)];
+        line.extend(figures(r));
+        line.push(r.policy.clone());
+        lines.push(line);
+    }
+    let mut last = vec![format!("{} states", rows.len())];
+    last.extend(total);
+    let notified = rows.iter().filter(|r| r.policy == "notified").count();
+    last.push(format!("{notified} notified"));
+    lines.push(last);
+    // Names to the left, figures to the right, each column as wide as its widest cell.
+    let widths: Vec<usize> = (0..head.len())
+        .map(|i| {
+            lines
+                .iter()
+                .map(|l| l[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = " ".repeat(widths[i] - c.chars().count());
+                if i == 0 || i == head.len() - 1 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
     }
     out
 }

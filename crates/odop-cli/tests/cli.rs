@@ -124,6 +124,36 @@ fn a_department_officers_day_from_the_command_line() {
         stats["sellers"], 5,
         "four sample sellers of Uttar Pradesh and the new one"
     );
+    // Every state side by side: the rows add up to the country's figures.
+    let country = odop.json(&["stats"]);
+    let rows = odop.json(&["stats", "--by-state", "--today", "2027-02-01"]);
+    let rows = rows.as_array().unwrap();
+    assert!(rows.len() > 30, "{} states", rows.len());
+    let sum = |key: &str| rows.iter().map(|r| r[key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(sum("products"), country["products"].as_u64().unwrap());
+    assert_eq!(sum("sellers"), country["sellers"].as_u64().unwrap());
+    let up = rows.iter().find(|r| r["state"] == 9).unwrap();
+    assert_eq!(
+        (&up["sellers"], &up["products"]),
+        (&stats["sellers"], &stats["products"])
+    );
+    assert_eq!(up["overdue_actions"], 1, "the sample's packaging action");
+    let table = String::from_utf8(odop.run(&["stats", "--by-state"]).stdout).unwrap();
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("Uttar Pradesh"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(line.ends_with("notified"), "{line}");
+    assert!(
+        table
+            .lines()
+            .rfind(|l| !l.is_empty())
+            .unwrap()
+            .starts_with(&format!("{} states", rows.len())),
+        "{table}"
+    );
+    let refused = odop.run(&["stats", "--by-state", "--state", "9"]);
+    assert_eq!(refused.status.code(), Some(2), "one state or all, not both");
 
     // Export and import back: nothing changes.
     let file = odop.dir.path().join("products.xlsx");

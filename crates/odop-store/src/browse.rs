@@ -18,7 +18,7 @@ const TO_DO: &str = "('open', 'in_progress')";
 
 /// An action (`t`) still to do whose due date has passed, as SQL whose one parameter is the day
 /// it is judged on.
-fn overdue_sql() -> String {
+pub(crate) fn overdue_sql() -> String {
     format!("(t.status IN {TO_DO} AND t.body ->> '$.due' < ?)")
 }
 

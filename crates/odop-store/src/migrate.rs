@@ -14,6 +14,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("../migrations/0007_server_places.sql")),
     (8, include_str!("../migrations/0008_seller_links.sql")),
     (9, include_str!("../migrations/0009_gi_registry.sql")),
+    (
+        10,
+        include_str!("../migrations/0010_platforms_by_state.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,4 +1,6 @@
-use odop_domain::StateCode;
+use std::collections::BTreeMap;
+
+use odop_domain::{Date, StateCode};
 use rusqlite::types::Value as Sql;
 use serde::Serialize;
 
@@ -43,7 +45,173 @@ pub struct Stats {
     pub policies: Vec<Count>,
 }
 
+/// One state's figures in a row beside the others': what DPIIT compares the states by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StateFigures {
+    pub state: StateCode,
+    /// The LGD list's name, or the code when the list lacks the state.
+    pub name: String,
+    pub districts: u64,
+    /// Districts with at least one product.
+    pub districts_covered: u64,
+    /// Districts with products but none ranked primary.
+    pub without_primary: u64,
+    pub products: u64,
+    pub gi_products: u64,
+    pub sellers: u64,
+    /// Sellers onboarded on at least one platform.
+    pub sellers_onboarded: u64,
+    pub workshops: u64,
+    pub stories: u64,
+    pub open_gaps: u64,
+    /// Actions still to do whose due date has passed.
+    pub overdue_actions: u64,
+    /// Its ODOP policy's status; `none` without a policy record.
+    pub policy: String,
+}
+
+impl StateFigures {
+    fn new(state: StateCode) -> StateFigures {
+        StateFigures {
+            state,
+            name: state.0.to_string(),
+            districts: 0,
+            districts_covered: 0,
+            without_primary: 0,
+            products: 0,
+            gi_products: 0,
+            sellers: 0,
+            sellers_onboarded: 0,
+            workshops: 0,
+            stories: 0,
+            open_gaps: 0,
+            overdue_actions: 0,
+            policy: "none".to_owned(),
+        }
+    }
+}
+
 impl Store {
+    /// Every state that holds a record, one row each in the order of their names, with the
+    /// figures its own dashboard shows. Each figure is one grouped read of its table, so the
+    /// cost does not grow with the number of states. `today` judges which actions are overdue.
+    pub fn state_figures(&self, today: Date) -> Result<Vec<StateFigures>, StoreError> {
+        let conn = self.conn();
+        let mut rows: BTreeMap<u16, StateFigures> = BTreeMap::new();
+        // Each query gives (state, count); a state first seen holding records gets a row.
+        let mut tally = |sql: &str,
+                         args: &[&dyn rusqlite::ToSql],
+                         set: fn(&mut StateFigures, u64)|
+         -> Result<(), StoreError> {
+            let mut stmt = conn.prepare(sql)?;
+            let mut found = stmt.query(args)?;
+            while let Some(r) = found.next()? {
+                let (Some(state), count) = (r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?)
+                else {
+                    continue;
+                };
+                let Ok(code) = u16::try_from(state) else {
+                    continue;
+                };
+                let row = rows
+                    .entry(code)
+                    .or_insert_with(|| StateFigures::new(StateCode(code)));
+                set(row, count as u64);
+            }
+            Ok(())
+        };
+        tally(
+            "SELECT state, count(*) FROM products GROUP BY state",
+            &[],
+            |r, n| r.products = n,
+        )?;
+        tally(
+            "SELECT state, count(DISTINCT district) FROM products GROUP BY state",
+            &[],
+            |r, n| r.districts_covered = n,
+        )?;
+        tally(
+            "SELECT state, count(*) FROM products WHERE gi = 1 GROUP BY state",
+            &[],
+            |r, n| r.gi_products = n,
+        )?;
+        // A district belongs to the state its products name, as `stats` counts it.
+        tally(
+            "SELECT state, count(*) FROM (SELECT state, district FROM products \
+             GROUP BY state, district HAVING max(rank = 'primary') = 0) GROUP BY state",
+            &[],
+            |r, n| r.without_primary = n,
+        )?;
+        tally(
+            "SELECT state, count(*) FROM sellers GROUP BY state",
+            &[],
+            |r, n| r.sellers = n,
+        )?;
+        tally(
+            "SELECT state, count(DISTINCT seller) FROM seller_platforms GROUP BY state",
+            &[],
+            |r, n| r.sellers_onboarded = n,
+        )?;
+        tally(
+            "SELECT state, count(*) FROM workshops GROUP BY state",
+            &[],
+            |r, n| r.workshops = n,
+        )?;
+        tally(
+            "SELECT state, count(*) FROM stories GROUP BY state",
+            &[],
+            |r, n| r.stories = n,
+        )?;
+        tally(
+            "SELECT state, count(*) FROM gaps WHERE open = 1 GROUP BY state",
+            &[],
+            |r, n| r.open_gaps = n,
+        )?;
+        let today = today.to_string();
+        tally(
+            &format!(
+                "SELECT state, count(*) FROM actions t WHERE {} GROUP BY state",
+                crate::browse::overdue_sql()
+            ),
+            &[&today],
+            |r, n| r.overdue_actions = n,
+        )?;
+        // A policy record makes its state a row too: a state may notify before listing.
+        tally(
+            "SELECT state, count(*) FROM policies GROUP BY state",
+            &[],
+            |_, _| {},
+        )?;
+        let mut policy = conn
+            .prepare("SELECT state, body ->> '$.status' FROM policies WHERE state IS NOT NULL")?;
+        let mut found = policy.query([])?;
+        while let Some(r) = found.next()? {
+            if let Some(row) = u16::try_from(r.get::<_, i64>(0)?)
+                .ok()
+                .and_then(|code| rows.get_mut(&code))
+            {
+                row.policy = r.get(1)?;
+            }
+        }
+        let mut places = conn.prepare(
+            "SELECT s.code, s.name, (SELECT count(*) FROM districts d WHERE d.state = s.code) \
+             FROM states s",
+        )?;
+        let mut found = places.query([])?;
+        while let Some(r) = found.next()? {
+            if let Some(row) = u16::try_from(r.get::<_, i64>(0)?)
+                .ok()
+                .and_then(|code| rows.get_mut(&code))
+            {
+                row.name = r.get(1)?;
+                row.districts = r.get::<_, i64>(2)? as u64;
+            }
+        }
+        let mut rows: Vec<StateFigures> = rows.into_values().collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.state.cmp(&b.state)));
+        Ok(rows)
+    }
+
     /// Coverage statistics; for one state when `state` is given.
     pub fn stats(&self, state: Option<StateCode>) -> Result<Stats, StoreError> {
         let s: Sql = state.map_or(Sql::Null, |s| Sql::Integer(s.0.into()));

@@ -956,3 +956,149 @@ fn seller_filters_follow_the_record_however_it_is_written() {
     edit.commit().unwrap();
     agrees(&store, "after a deletion");
 }
+
+#[test]
+fn each_state_s_row_agrees_with_its_own_dashboard() {
+    let mut store = sample();
+    // Karnataka drafts a policy; the day after the sample's packaging action fell due.
+    let karnataka = Policy {
+        id: Policy::id_for(StateCode(29)),
+        state: StateCode(29),
+        status: odop_domain::PolicyStatus::Drafting,
+        reference: None,
+        notified_on: None,
+        note: String::new(),
+    };
+    let mut edit = store.edit("x").unwrap();
+    edit.put(&karnataka).unwrap();
+    edit.commit().unwrap();
+    let today: odop_domain::Date = "2027-02-01".parse().unwrap();
+
+    let rows = store.state_figures(today).unwrap();
+    let all = store.stats(None).unwrap();
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "rows come in the order of their names");
+    for row in &rows {
+        let one = store.stats(Some(row.state)).unwrap();
+        let name = &row.name;
+        assert_eq!(row.districts, one.districts, "{name}");
+        assert_eq!(row.districts_covered, one.districts_covered, "{name}");
+        assert_eq!(
+            row.without_primary,
+            one.without_primary.len() as u64,
+            "{name}"
+        );
+        assert_eq!(row.products, one.products, "{name}");
+        assert_eq!(row.gi_products, one.gi_products, "{name}");
+        assert_eq!(row.sellers, one.sellers, "{name}");
+        assert_eq!(row.workshops, one.workshops, "{name}");
+        assert_eq!(row.stories, one.stories, "{name}");
+        let open: u64 = one.open_gaps_by_kind.iter().map(|c| c.count).sum();
+        assert_eq!(row.open_gaps, open, "{name}");
+        assert_eq!(row.policy, one.policies[0].key, "{name}");
+        // Onboarded anywhere counts each seller once, from its records one by one.
+        let sellers: Vec<odop_domain::Seller> = store.list(Some(row.state), None, 1000, 0).unwrap();
+        let onboarded = sellers
+            .iter()
+            .filter(|s| {
+                s.onboarding
+                    .iter()
+                    .any(|o| o.status == odop_domain::OnboardingStatus::Onboarded)
+            })
+            .count() as u64;
+        assert_eq!(row.sellers_onboarded, onboarded, "{name}");
+        let overdue = store
+            .record_page(
+                EntityKind::Action,
+                &odop_store::RecordQuery {
+                    state: Some(row.state),
+                    overdue: true,
+                    today: Some(today),
+                    limit: 0,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .total;
+        assert_eq!(row.overdue_actions, overdue, "{name}");
+    }
+    let sum = |f: fn(&odop_store::StateFigures) -> u64| rows.iter().map(f).sum::<u64>();
+    assert_eq!(sum(|r| r.products), all.products);
+    assert_eq!(sum(|r| r.sellers), all.sellers);
+    assert_eq!(sum(|r| r.districts), all.districts);
+    assert_eq!(sum(|r| r.overdue_actions), 1, "the packaging action");
+    let up = rows.iter().find(|r| r.state == StateCode(9)).unwrap();
+    assert_eq!(
+        (up.name.as_str(), up.policy.as_str()),
+        ("Uttar Pradesh", "notified")
+    );
+    assert!(up.sellers_onboarded > 0 && up.sellers_onboarded <= up.sellers);
+    let ka = rows.iter().find(|r| r.state == StateCode(29)).unwrap();
+    assert_eq!(ka.policy, "drafting");
+
+    // The day before it fell due, nothing is overdue.
+    let before = store.state_figures("2027-01-31".parse().unwrap()).unwrap();
+    assert!(before.iter().all(|r| r.overdue_actions == 0));
+}
+
+#[test]
+fn a_state_with_only_a_policy_still_gets_a_row() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert_eq!(
+        store.state_figures("2027-01-01".parse().unwrap()).unwrap(),
+        vec![]
+    );
+    store.load_sample("tester").unwrap();
+    // Bihar, added to the LGD list with one district and no record yet: its policy makes it
+    // a row of its own.
+    let other = StateCode(10);
+    let mut edit = store.edit("x").unwrap();
+    edit.put_places(
+        &[odop_domain::State {
+            code: other,
+            name: "Bihar".into(),
+            local_name: None,
+            kind: odop_domain::StateKind::State,
+            aliases: vec![],
+        }],
+        &[odop_domain::District {
+            code: DistrictCode(199),
+            state: other,
+            name: "Bhagalpur".into(),
+            aliases: vec![],
+        }],
+    )
+    .unwrap();
+    edit.commit().unwrap();
+    let before = store.state_figures("2027-01-01".parse().unwrap()).unwrap();
+    assert!(before.iter().all(|r| r.state != other), "no record, no row");
+    let mut edit = store.edit("x").unwrap();
+    edit.put(&Policy {
+        id: Policy::id_for(other),
+        state: other,
+        status: odop_domain::PolicyStatus::Notified,
+        reference: Some("G.O. 12/2026".into()),
+        notified_on: Some("2026-11-02".parse().unwrap()),
+        note: String::new(),
+    })
+    .unwrap();
+    edit.commit().unwrap();
+    let rows = store.state_figures("2027-01-01".parse().unwrap()).unwrap();
+    let row = rows.iter().find(|r| r.state == other).unwrap();
+    assert_eq!(
+        (
+            row.name.as_str(),
+            row.products,
+            row.sellers,
+            row.policy.as_str()
+        ),
+        ("Bihar", 0, 0, "notified")
+    );
+    assert_eq!(
+        row.districts, 1,
+        "its districts are counted from the LGD list"
+    );
+}
