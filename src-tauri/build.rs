@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "product_gi",
     "gi_check",
     "duplicate_sellers",
+    "state_figures",
     "merge_sellers",
     "gi_name_them",
     "gi_export",

@@ -76,6 +76,95 @@ async fn first_run_and_sample(w: &Window, shots: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Waits until the dashboard of `hash` has drawn.
+async fn dashboard_at(w: &Window, hash: &str) -> Result<()> {
+    w.wait_until(
+        &format!(
+            "location.hash === '{hash}' && document.getElementById('view').dataset.state === 'ready' \
+             && document.getElementById('view').dataset.route === 'dashboard'"
+        ),
+        &format!("the dashboard at {hash}"),
+    )
+    .await
+}
+
+/// A column of the states table, top to bottom, as numbers.
+async fn state_column(w: &Window, column: &str) -> Result<Vec<u64>> {
+    let cells = w
+        .eval(
+            "return [...document.querySelectorAll(`[data-testid=\"state-row\"] \
+             [data-column=\"${arguments[0]}\"]`)].map((c) => c.textContent.replace(/\\D/g, ''));",
+            vec![json!(column)],
+        )
+        .await?;
+    cells
+        .as_array()
+        .context("no cells")?
+        .iter()
+        .map(|c| {
+            c.as_str()
+                .unwrap_or_default()
+                .parse::<u64>()
+                .with_context(|| format!("{column} shows {c}"))
+        })
+        .collect()
+}
+
+/// The sample's five states side by side: each row is that state's own dashboard, and the
+/// table sorts by a column.
+async fn states_side_by_side(w: &Window, shots: &Path) -> Result<()> {
+    w.go("dashboard").await?;
+    ensure!(
+        w.count("state-row").await? == 5,
+        "the sample's five states are not each a row"
+    );
+    let products = state_column(w, "products").await?;
+    ensure!(
+        products.iter().sum::<u64>() == figure(w, "stat-products").await?,
+        "the states' products {products:?} do not add up to the dashboard's"
+    );
+    w.click("sort-products").await?;
+    let sorted = state_column(w, "products").await?;
+    ensure!(
+        sorted.windows(2).all(|p| p[0] >= p[1]) && sorted.len() == 5,
+        "sorting by products gave {sorted:?}"
+    );
+    w.shot(shots, "02a-dashboard-states").await?;
+
+    let up = "[data-testid=\"state-row\"][data-state=\"9\"]";
+    let up_products: u64 = w
+        .text(&format!("{up} [data-column=\"products\"]"))
+        .await?
+        .parse()?;
+    let up_overdue = w.text(&format!("{up} [data-column=\"overdue\"]")).await?;
+    w.click(&format!("{up} [data-column=\"sellers\"]")).await?;
+    dashboard_at(w, "#/dashboard/9").await?;
+    ensure!(
+        w.text("dash-title").await?.contains("Uttar Pradesh"),
+        "the state's dashboard does not name it"
+    );
+    ensure!(
+        figure(w, "stat-products").await? == up_products,
+        "Uttar Pradesh's dashboard and its row disagree on products"
+    );
+    ensure!(
+        figure(w, "stat-overdue").await?.to_string() == up_overdue,
+        "Uttar Pradesh's dashboard and its row disagree on overdue actions"
+    );
+    ensure!(
+        w.count("dash-states").await? == 0 && w.count("recent-activity").await? == 0,
+        "a state's dashboard shows the other states or the whole history"
+    );
+    w.shot(shots, "02b-dashboard-one-state").await?;
+    w.select("dash-state", "").await?;
+    dashboard_at(w, "#/dashboard").await?;
+    ensure!(
+        w.count("state-row").await? == 5,
+        "the whole database's dashboard lost its states"
+    );
+    Ok(())
+}
+
 async fn districts_to_product(w: &Window, shots: &Path) -> Result<()> {
     // The dashboard's bar of handloom products opens the districts that have one.
     w.go("dashboard").await?;
@@ -1787,6 +1876,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
     let w = harness.open().await?;
     let run = async {
         first_run_and_sample(&w, &shots).await?;
+        states_side_by_side(&w, &shots).await?;
         districts_to_product(&w, &shots).await?;
         let product = w
             .eval("return location.hash.split('/')[2];", vec![])
@@ -1811,6 +1901,10 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         ensure!(
             products >= imported,
             "the dashboard counts {products} products after importing {imported}"
+        );
+        ensure!(
+            w.count("state-row").await? > 30,
+            "the national list's states are not side by side"
         );
         w.shot(&shots, "19-dashboard-after-import").await?;
         in_hindi(&w, &shots, &keys, &product).await

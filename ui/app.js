@@ -23,7 +23,7 @@ const view = $("view");
 
 /** Screens by route name; a route is `#/name` or `#/name/argument`. */
 const ROUTES = {
-  dashboard: (arg, ctx) => dashboard.render(view, ctx),
+  dashboard: (arg, ctx) => dashboard.render(view, ctx, arg),
   districts: (arg, ctx) => districts.render(view, ctx, arg),
   district: (arg, ctx) => district.render(view, Number(arg), ctx),
   product: (arg, ctx) => product.render(view, arg, ctx),

@@ -16,7 +16,8 @@ use odop_exchange::{ExchangeError, ImportOptions, ImportReport, Layout, LgdRepor
 use odop_store::{
     BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, Duplicates,
     GiCheck, GiFinding, HistoryEntry, Hit, Merged, Outcome, Page, ProductDetail, RecordQuery,
-    RecordRow, RestorePreview, Saved, SellerQuery, SellerRow, Stats, Store, StoreError,
+    RecordRow, RestorePreview, Saved, SellerQuery, SellerRow, StateFigures, Stats, Store,
+    StoreError,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -148,10 +149,19 @@ pub fn is_empty(store: Shared<'_>) -> Result<bool, CommandError> {
     Ok(lock(store).is_empty()?)
 }
 
-/// The dashboard's figures, for the whole country.
+/// The dashboard's figures, for every state in the database or for one.
 #[tauri::command(async)]
-pub fn stats(store: Shared<'_>) -> Result<Stats, CommandError> {
-    Ok(lock(store).stats(None)?)
+pub fn stats(store: Shared<'_>, state: Option<u16>) -> Result<Stats, CommandError> {
+    Ok(lock(store).stats(state.map(StateCode))?)
+}
+
+/// Every state's figures side by side; `today` is the reader's day, for overdue actions.
+#[tauri::command(async)]
+pub fn state_figures(
+    store: Shared<'_>,
+    today: odop_domain::Date,
+) -> Result<Vec<StateFigures>, CommandError> {
+    Ok(lock(store).state_figures(today)?)
 }
 
 /// The latest changes, newest first.

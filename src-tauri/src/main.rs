@@ -67,6 +67,7 @@ fn main() -> anyhow::Result<()> {
             commands::product_gi,
             commands::gi_check,
             commands::duplicate_sellers,
+            commands::state_figures,
             commands::merge_sellers,
             commands::gi_name_them,
             commands::gi_export,

@@ -1,10 +1,89 @@
 // The dashboard: coverage, products by sector, GI share, onboarding per platform, open gaps by
-// kind, the states' ODOP policies and the latest changes.
+// kind, the states' ODOP policies and the latest changes; for every state in the database, each
+// state's figures side by side, or for one state (`#/dashboard/CODE`).
 
-import { h, fill } from "../dom.js";
-import { t, num, word, locale, stateName } from "../i18n.js";
+import { h, fill, arrowKeys, linkRow } from "../dom.js";
+import { t, num, word, locale, stateName, byStateName } from "../i18n.js";
 import { barChart, donut } from "../charts.js";
 import { today, openOverdueActions } from "./records.js";
+
+/** The states table's columns: key, heading, the figure it sorts by, the cell it shows. */
+const COLUMNS = [
+  ["covered", "dash.col.covered", (r) => (r.districts ? r.districts_covered / r.districts : 0), (r) => t("dash.cell.of", { n: num(r.districts_covered), all: num(r.districts) })],
+  ["without_primary", "dash.col.without_primary", (r) => r.without_primary, (r) => num(r.without_primary)],
+  ["products", "dash.products", (r) => r.products, (r) => num(r.products)],
+  ["gi", "dash.col.gi", (r) => r.gi_products, (r) => num(r.gi_products)],
+  ["sellers", "dash.sellers", (r) => r.sellers, (r) => num(r.sellers)],
+  ["onboarded", "dash.col.onboarded", (r) => r.sellers_onboarded, (r) => num(r.sellers_onboarded)],
+  ["workshops", "dash.workshops", (r) => r.workshops, (r) => num(r.workshops)],
+  ["open_gaps", "dash.col.open_gaps", (r) => r.open_gaps, (r) => num(r.open_gaps)],
+  ["overdue", "dash.col.overdue", (r) => r.overdue_actions, (r) => num(r.overdue_actions)],
+  ["policy", "dash.col.policy", (r) => ["none", "drafting", "notified"].indexOf(r.policy), (r) => word("policy_status", r.policy)],
+];
+
+/** The states table's order survives leaving the dashboard and coming back. */
+const order = { key: "state", descending: false };
+
+/** Every state's figures side by side, each heading sorting by its column and each row opening
+ * that state's dashboard. */
+function statesPanel(ctx, rows) {
+  const body = h("tbody", { "data-testid": "state-rows" });
+  const heads = new Map();
+  const draw = () => {
+    const named = byStateName(rows, (r) => r.state, (r) => r.name);
+    let sorted = named;
+    const column = COLUMNS.find(([key]) => key === order.key);
+    if (column) {
+      const figure = column[2];
+      // Ties keep the order of the states' names.
+      sorted = [...named].sort((a, b) => (order.descending ? figure(b) - figure(a) : figure(a) - figure(b)));
+    } else if (order.descending) {
+      sorted = [...named].reverse();
+    }
+    fill(body, sorted.map((r) => linkRow(
+      h("tr", { "data-testid": "state-row", "data-state": r.state },
+        h("th", { scope: "row" }, stateName(r.state, r.name)),
+        COLUMNS.map(([key, , , cell]) => h("td", {
+          class: key === "policy" ? `policy policy-${r.policy}` : key === "overdue" && r.overdue_actions > 0 ? "num late" : "num",
+          "data-column": key,
+        }, cell(r)))),
+      () => ctx.navigate(`#/dashboard/${r.state}`))));
+    for (const [key, th] of heads) {
+      th.setAttribute("aria-sort", key === order.key ? (order.descending ? "descending" : "ascending") : "none");
+    }
+  };
+  const heading = (key, label, numeric) => {
+    const button = h("button", { type: "button", class: "sort", "data-testid": `sort-${key}` }, label);
+    button.addEventListener("click", () => {
+      // A figure's first click puts the largest first; the state's name starts from A.
+      if (order.key === key) order.descending = !order.descending;
+      else Object.assign(order, { key, descending: numeric });
+      draw();
+    });
+    const th = h("th", { scope: "col", class: numeric ? "num" : "" }, button);
+    heads.set(key, th);
+    return th;
+  };
+  const sum = (f) => rows.reduce((all, r) => all + f(r), 0);
+  const total = h("tr", { class: "total", "data-testid": "state-total" },
+    h("th", { scope: "row" }, t("dash.states.total", { n: num(rows.length) })),
+    h("td", { class: "num" }, t("dash.cell.of", { n: num(sum((r) => r.districts_covered)), all: num(sum((r) => r.districts)) })),
+    ...[(r) => r.without_primary, (r) => r.products, (r) => r.gi_products, (r) => r.sellers, (r) => r.sellers_onboarded,
+      (r) => r.workshops, (r) => r.open_gaps, (r) => r.overdue_actions].map((f) => h("td", { class: "num" }, num(sum(f)))),
+    h("td", {}, t("dash.states.notified", { n: num(rows.filter((r) => r.policy === "notified").length) })));
+  const table = h("table", { class: "data-table states-table", "aria-labelledby": "states-title" },
+    h("thead", {}, h("tr", {},
+      heading("state", t("col.state"), false),
+      COLUMNS.map(([key, label]) => heading(key, t(label), key !== "policy")))),
+    body,
+    h("tfoot", {}, total));
+  draw();
+  arrowKeys(body, "tr");
+  return h("section", { class: "panel states-panel", "data-testid": "dash-states" },
+    h("h3", { id: "states-title" }, t("dash.states")),
+    h("p", { class: "hint" }, t("dash.states.hint")),
+    h("div", { class: "table-wrap" }, table));
+}
 
 function card(testid, label, value, detail) {
   return h("div", { class: "stat-card", "data-testid": testid },
@@ -26,18 +105,29 @@ export function when(at) {
   return date.toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" });
 }
 
-export async function render(view, ctx) {
+export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
-  const [stats, activity, choices, overdue] = await Promise.all([
-    ctx.call("stats"),
-    ctx.call("recent_activity", { limit: 12 }),
+  const state = /^\d+$/.test(arg) ? Number(arg) : null;
+  const [stats, activity, choices, overdue, figures] = await Promise.all([
+    ctx.call("stats", { state }),
+    // The history is not kept by state: a state's dashboard leaves it out.
+    state == null ? ctx.call("recent_activity", { limit: 12 }) : [],
     ctx.choices(),
-    ctx.call("record_page", { kind: "action", query: { overdue: true, today: today(), limit: 0 } }),
+    ctx.call("record_page", { kind: "action", query: { overdue: true, today: today(), state, limit: 0 } }),
+    ctx.call("state_figures", { today: today() }),
   ]);
   if (!ctx.current(gen)) return;
-  const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count, href: `#/districts/sector/${sectorSlug(c.key)}` }));
-  const platforms = stats.sellers_onboarded.map((c) => ({ label: word("platform", c.key), count: c.count, href: `#/sellers/onboarded/${c.key}` }));
-  const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count, href: `#/gaps/open/${c.key}` }));
+  // The lists the bars open show every state, so only the whole database's bars link to them.
+  const link = (href) => (state == null ? href : undefined);
+  const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count, href: link(`#/districts/sector/${sectorSlug(c.key)}`) }));
+  const platforms = stats.sellers_onboarded.map((c) => ({ label: word("platform", c.key), count: c.count, href: link(`#/sellers/onboarded/${c.key}`) }));
+  const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count, href: link(`#/gaps/open/${c.key}`) }));
+  const known = choices.states.find((s) => s.code === state);
+  const stateTitle = state == null ? "" : stateName(state, known?.name ?? String(state));
+  // The picker offers the states that hold records, and the one shown even when it holds none.
+  const pickable = figures.map((r) => ({ code: r.state, name: r.name }));
+  if (state != null && !pickable.some((s) => s.code === state)) pickable.push({ code: state, name: known?.name ?? String(state) });
+  const picker = pickable.length > 1 || state != null ? scopePicker(ctx, pickable, state) : null;
   const policies = (status) => stats.policies.find((c) => c.key === status)?.count ?? 0;
   const states = stats.policies.reduce((all, c) => all + c.count, 0);
 
@@ -56,7 +146,10 @@ export async function render(view, ctx) {
   fill(
     view,
     h("div", { class: "dashboard", "data-testid": "dashboard" },
-      h("h2", { class: "screen-title" }, t("dash.title")),
+      h("div", { class: "detail-head dash-head" },
+        h("h2", { class: "screen-title", "data-testid": "dash-title" }, state == null ? t("dash.title") : t("dash.title_state", { state: stateTitle })),
+        h("span", { class: "spacer" }),
+        picker ? h("label", { class: "field-inline" }, h("span", {}, t("col.state")), picker) : null),
       h("div", { class: "stat-row" },
         card("stat-covered", t("dash.covered"), num(stats.districts_covered), t("dash.covered.of", { n: num(stats.districts) })),
         card("stat-without-primary", t("dash.without_primary"), num(stats.without_primary.length), t("dash.without_products", { n: num(stats.without_products) })),
@@ -64,12 +157,16 @@ export async function render(view, ctx) {
         card("stat-sellers", t("dash.sellers"), num(stats.sellers)),
         card("stat-workshops", t("dash.workshops"), num(stats.workshops), t("dash.stories", { n: num(stats.stories) })),
         card("stat-overdue", t("dash.overdue"), num(overdue.total),
-          overdue.total > 0
+          overdue.total > 0 && state == null
             ? h("a", { href: "#/actions", "data-testid": "see-overdue", on: { click: (event) => { event.preventDefault(); openOverdueActions(ctx); } } }, t("dash.overdue.see"))
-            : t("dash.overdue.none")),
-        card("stat-policy", t("dash.policy"), num(policies("notified")),
-          h("a", { href: "#/policies" }, t("dash.policy.of", { n: num(states), drafting: num(policies("drafting")) }))),
+            : overdue.total > 0 ? null : t("dash.overdue.none")),
+        state == null
+          ? card("stat-policy", t("dash.policy"), num(policies("notified")),
+            h("a", { href: "#/policies" }, t("dash.policy.of", { n: num(states), drafting: num(policies("drafting")) })))
+          : card("stat-policy", t("dash.policy.state"), word("policy_status", stats.policies[0]?.key ?? "none"),
+            h("a", { href: "#/policies" }, t("dash.policy.see"))),
       ),
+      state == null && figures.length > 1 ? statesPanel(ctx, figures) : null,
       h("div", { class: "dash-grid" },
         chartPanel("chart-sectors", t("dash.by_sector"), sectors, t("dash.none")),
         h("section", { class: "panel chart-panel gi-panel", "data-testid": "chart-gi" },
@@ -77,22 +174,34 @@ export async function render(view, ctx) {
           h("div", { class: "gi-body" },
             donut(stats.gi_share, t("dash.gi_share")),
             h("p", {}, t("dash.gi_count", { gi: num(stats.gi_products), all: num(stats.products) }))),
-          h("a", { href: "#/gi", class: "panel-link", "data-testid": "gi-check-link" }, t("dash.gi_check"))),
+          h("a", { href: state == null ? "#/gi" : `#/gi/${state}`, class: "panel-link", "data-testid": "gi-check-link" }, t("dash.gi_check"))),
         chartPanel("chart-platforms", t("dash.onboarded"), platforms, t("dash.none")),
         chartPanel("chart-gaps", t("dash.open_gaps"), gaps, t("dash.none")),
         h("section", { class: "panel list-panel", "data-testid": "without-primary" },
           h("h3", {}, t("dash.without_primary")),
           without.length ? h("ul", { class: "plain-list" }, without) : h("p", { class: "empty" }, t("dash.all_have_primary")),
           more > 0 ? h("p", { class: "more" }, t("dash.more", { n: num(more) })) : null),
-        h("section", { class: "panel list-panel activity-panel", "data-testid": "recent-activity" },
-          h("h3", {}, t("dash.recent")),
-          recent.length ? h("ul", { class: "plain-list" }, recent) : h("p", { class: "empty" }, t("dash.no_activity"))),
+        state == null
+          ? h("section", { class: "panel list-panel activity-panel", "data-testid": "recent-activity" },
+            h("h3", {}, t("dash.recent")),
+            recent.length ? h("ul", { class: "plain-list" }, recent) : h("p", { class: "empty" }, t("dash.no_activity")))
+          : null,
       ),
     ),
   );
   // Marks the moment the dashboard can be used, for the start-up measurement.
   if (!window.__odopReadyAt) window.__odopReadyAt = performance.timeOrigin + performance.now();
   document.body.dataset.ready = "true";
+}
+
+/** Every state in the database, or one; choosing opens that dashboard. */
+function scopePicker(ctx, states, state) {
+  const pick = h("select", { "data-testid": "dash-state", "aria-label": t("col.state") },
+    h("option", { value: "" }, t("gi.all_states")),
+    byStateName(states, (s) => s.code, (s) => s.name).map((s) =>
+      h("option", { value: String(s.code), selected: s.code === state }, stateName(s.code, s.name))));
+  pick.addEventListener("change", () => ctx.navigate(pick.value ? `#/dashboard/${pick.value}` : "#/dashboard"));
+  return pick;
 }
 
 /** The store reports sectors by label; the translations are keyed by slug. */
