@@ -132,6 +132,15 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         let times = sorted_times(runs, || store.stats(of))?;
         stats.push((name, counted.sellers, times));
     }
+    // Every state side by side, against the whole country's statistics it stands beside.
+    let today: odop_domain::Date = "2027-01-01".parse()?;
+    let states = store.state_figures(today)?;
+    ensure!(
+        states.iter().map(|r| r.sellers).sum::<u64>() == stats[0].1,
+        "the states' sellers do not add up to the country's"
+    );
+    let states_times = sorted_times(runs, || store.state_figures(today))?;
+    let country_ms = ms(percentile(&stats[0].2, 50.0)).max(0.001);
     // The possible duplicates read every seller's marks; their baseline reads every seller's
     // record once with plain SQL on a connection of its own.
     let plain = rusqlite::Connection::open_with_flags(
@@ -191,6 +200,12 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
                 "p50_ms": round(ms(percentile(times, 50.0)), 3),
                 "over_all": round(ms(percentile(times, 50.0)) / base, 2),
             })).collect::<Vec<_>>(),
+            "states_side_by_side": {
+                "states": states.len(),
+                "p50_ms": round(ms(percentile(&states_times, 50.0)), 3),
+                "p95_ms": round(ms(percentile(&states_times, 95.0)), 3),
+                "over_country_stats": round(ms(percentile(&states_times, 50.0)) / country_ms, 2),
+            },
         }),
     );
     for (name, total, first, later) in &figures {
@@ -220,6 +235,18 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
             "",
         );
     }
+    s.line(
+        &format!("every state side by side ({} states)", states.len()),
+        format!(
+            "{} p50, {} p95",
+            fmt_ms(percentile(&states_times, 50.0)),
+            fmt_ms(percentile(&states_times, 95.0)),
+        ),
+        format!(
+            "{:.1}x the country's statistics",
+            ms(percentile(&states_times, 50.0)) / country_ms
+        ),
+    );
     let plain_ms = ms(percentile(&plain_times, 50.0)).max(0.001);
     for (name, sets, times) in &twins {
         s.line(
