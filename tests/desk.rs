@@ -114,6 +114,7 @@ async fn state_column(w: &Window, column: &str) -> Result<Vec<u64>> {
 /// table sorts by a column.
 async fn states_side_by_side(w: &Window, shots: &Path) -> Result<()> {
     w.go("dashboard").await?;
+    let sellers = figure(w, "stat-sellers").await?;
     ensure!(
         w.count("state-row").await? == 5,
         "the sample's five states are not each a row"
@@ -156,6 +157,75 @@ async fn states_side_by_side(w: &Window, shots: &Path) -> Result<()> {
         "a state's dashboard shows the other states or the whole history"
     );
     w.shot(shots, "02b-dashboard-one-state").await?;
+
+    // A state's bar opens the list of that state's records alone.
+    let bar = |chart: &str, href: &str| {
+        format!(
+            "const bar = document.querySelector('[data-testid={chart}] a[href=\"{href}\"]'); \
+             bar.dispatchEvent(new MouseEvent('click', {{ bubbles: true, cancelable: true }})); \
+             return bar.querySelector('.chart-value').textContent;"
+        )
+    };
+    let ondc = w
+        .eval(
+            &bar("chart-platforms", "#/sellers/onboarded/ondc/state/9"),
+            vec![],
+        )
+        .await?;
+    w.shown("sellers").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=seller-state]').value === '9' \
+             && document.querySelector('[data-testid=seller-onboarding]').value === 'ondc:on' \
+             && document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === {ondc}"
+        ),
+        "Uttar Pradesh's sellers on ONDC listed",
+    )
+    .await?;
+    // Every district offered is Uttar Pradesh's.
+    let offered = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=seller-district] option')]\
+             .filter((o) => o.value).length;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        offered == json!(7),
+        "the district filter offers {offered} districts"
+    );
+    w.shot(shots, "02c-state-sellers-on-ondc").await?;
+    w.select("seller-state", "").await?;
+    w.select("seller-onboarding", "").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{sellers}'"
+        ),
+        "every state's sellers listed again",
+    )
+    .await?;
+    w.go("dashboard").await?;
+    w.select("dash-state", "9").await?;
+    dashboard_at(w, "#/dashboard/9").await?;
+    let packaging = w
+        .eval(&bar("chart-gaps", "#/gaps/open/packaging/state/9"), vec![])
+        .await?;
+    w.shown("gaps").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=gap-state-filter]').value === '9' \
+             && document.querySelector('[data-testid=gap-kind-filter]').value === 'packaging' \
+             && String(document.querySelectorAll('[data-testid=gap-row]').length) === {packaging}"
+        ),
+        "Uttar Pradesh's open packaging gaps listed",
+    )
+    .await?;
+    w.select("gap-state-filter", "").await?;
+    w.select("gap-kind-filter", "").await?;
+    w.select("gap-filter", "0").await?;
+    w.go("dashboard").await?;
+    w.select("dash-state", "9").await?;
+    dashboard_at(w, "#/dashboard/9").await?;
     w.select("dash-state", "").await?;
     dashboard_at(w, "#/dashboard").await?;
     ensure!(

@@ -133,6 +133,8 @@ pub struct RecordRow {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct DistrictQuery {
+    /// Only this state's districts.
+    pub state: Option<StateCode>,
     pub sector: Option<String>,
     pub rank: Option<Rank>,
     pub gi: Option<bool>,
@@ -522,15 +524,22 @@ impl Store {
                     group_concat(DISTINCT p.sector), coalesce(sum(p.gi), 0) \
              FROM districts d JOIN states s ON s.code = d.state \
              LEFT JOIN products p ON p.district = d.code \
-             WHERE d.state IN (SELECT DISTINCT state FROM products) \
-                OR NOT EXISTS (SELECT 1 FROM products) \
+             WHERE (d.state IN (SELECT DISTINCT state FROM products) \
+                    OR NOT EXISTS (SELECT 1 FROM products)) \
+               AND (?5 IS NULL OR d.state = ?5) \
              GROUP BY d.code \
              HAVING ?1 OR sum((?2 IS NULL OR p.sector = ?2) AND (?3 IS NULL OR p.rank = ?3) \
                               AND (?4 IS NULL OR p.gi = ?4)) > 0 \
              ORDER BY s.name, d.name",
         )?;
         let rows = stmt.query_map(
-            rusqlite::params![any, q.sector, q.rank.map(Rank::as_str), q.gi],
+            rusqlite::params![
+                any,
+                q.sector,
+                q.rank.map(Rank::as_str),
+                q.gi,
+                q.state.map(|s| s.0)
+            ],
             |r| {
                 let sectors: Option<String> = r.get(6)?;
                 Ok(DistrictRow {
@@ -856,6 +865,22 @@ mod tests {
         let varanasi = all.iter().find(|d| d.code == 187).unwrap();
         assert_eq!(varanasi.primary.as_deref(), Some("Banarasi Silk Saree"));
         assert_eq!(varanasi.gi_products, 2);
+        // One state's, alone and with a sector: what a state's dashboard opens.
+        let up = |sector: Option<&str>| {
+            store
+                .district_rows(&DistrictQuery {
+                    state: Some(StateCode(9)),
+                    sector: sector.map(str::to_owned),
+                    ..DistrictQuery::default()
+                })
+                .unwrap()
+        };
+        let up_all = up(None);
+        assert_eq!(up_all.len(), 7);
+        assert!(up_all.iter().all(|d| d.state_code == 9));
+        let up_handloom = up(Some("handloom"));
+        assert!(!up_handloom.is_empty() && up_handloom.len() < handloom.len());
+        assert!(up_handloom.iter().all(|d| d.state_code == 9));
     }
 
     #[test]

@@ -6,6 +6,7 @@ import { h, fill, arrowKeys, linkRow } from "../dom.js";
 import { t, num, word, locale, stateName, byStateName } from "../i18n.js";
 import { barChart, donut } from "../charts.js";
 import { today, openOverdueActions } from "./records.js";
+import { statePicker } from "../places.js";
 
 /** The states table's columns: key, heading, the figure it sorts by, the cell it shows. */
 const COLUMNS = [
@@ -117,8 +118,8 @@ export async function render(view, ctx, arg = "") {
     ctx.call("state_figures", { today: today() }),
   ]);
   if (!ctx.current(gen)) return;
-  // The lists the bars open show every state, so only the whole database's bars link to them.
-  const link = (href) => (state == null ? href : undefined);
+  // A state's bars open lists of that state alone.
+  const link = (href) => (state == null ? href : `${href}/state/${state}`);
   const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count, href: link(`#/districts/sector/${sectorSlug(c.key)}`) }));
   const platforms = stats.sellers_onboarded.map((c) => ({ label: word("platform", c.key), count: c.count, href: link(`#/sellers/onboarded/${c.key}`) }));
   const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count, href: link(`#/gaps/open/${c.key}`) }));
@@ -127,7 +128,7 @@ export async function render(view, ctx, arg = "") {
   // The picker offers the states that hold records, and the one shown even when it holds none.
   const pickable = figures.map((r) => ({ code: r.state, name: r.name }));
   if (state != null && !pickable.some((s) => s.code === state)) pickable.push({ code: state, name: known?.name ?? String(state) });
-  const picker = pickable.length > 1 || state != null ? scopePicker(ctx, pickable, state) : null;
+  const picker = pickable.length > 1 || state != null ? statePicker(ctx, pickable, state, "dashboard", "dash-state") : null;
   const policies = (status) => stats.policies.find((c) => c.key === status)?.count ?? 0;
   const states = stats.policies.reduce((all, c) => all + c.count, 0);
 
@@ -157,9 +158,9 @@ export async function render(view, ctx, arg = "") {
         card("stat-sellers", t("dash.sellers"), num(stats.sellers)),
         card("stat-workshops", t("dash.workshops"), num(stats.workshops), t("dash.stories", { n: num(stats.stories) })),
         card("stat-overdue", t("dash.overdue"), num(overdue.total),
-          overdue.total > 0 && state == null
-            ? h("a", { href: "#/actions", "data-testid": "see-overdue", on: { click: (event) => { event.preventDefault(); openOverdueActions(ctx); } } }, t("dash.overdue.see"))
-            : overdue.total > 0 ? null : t("dash.overdue.none")),
+          overdue.total > 0
+            ? h("a", { href: "#/actions", "data-testid": "see-overdue", on: { click: (event) => { event.preventDefault(); openOverdueActions(ctx, state); } } }, t("dash.overdue.see"))
+            : t("dash.overdue.none")),
         state == null
           ? card("stat-policy", t("dash.policy"), num(policies("notified")),
             h("a", { href: "#/policies" }, t("dash.policy.of", { n: num(states), drafting: num(policies("drafting")) })))
@@ -192,16 +193,6 @@ export async function render(view, ctx, arg = "") {
   // Marks the moment the dashboard can be used, for the start-up measurement.
   if (!window.__odopReadyAt) window.__odopReadyAt = performance.timeOrigin + performance.now();
   document.body.dataset.ready = "true";
-}
-
-/** Every state in the database, or one; choosing opens that dashboard. */
-function scopePicker(ctx, states, state) {
-  const pick = h("select", { "data-testid": "dash-state", "aria-label": t("col.state") },
-    h("option", { value: "" }, t("gi.all_states")),
-    byStateName(states, (s) => s.code, (s) => s.name).map((s) =>
-      h("option", { value: String(s.code), selected: s.code === state }, stateName(s.code, s.name))));
-  pick.addEventListener("change", () => ctx.navigate(pick.value ? `#/dashboard/${pick.value}` : "#/dashboard"));
-  return pick;
 }
 
 /** The store reports sectors by label; the translations are keyed by slug. */

@@ -2,9 +2,10 @@
 
 import { h, fill, arrowKeys, linkRow } from "../dom.js";
 import { t, num, word, stateName, byStateName } from "../i18n.js";
+import { stateSelect, stateArg, chosenState } from "../places.js";
 
 /** Filters survive leaving the screen and coming back. */
-const kept = { sector: "", rank: "", gi: "", text: "" };
+const kept = { state: "", sector: "", rank: "", gi: "", text: "" };
 
 function select(testid, label, value, options) {
   return h("label", { class: "field-inline" },
@@ -14,13 +15,18 @@ function select(testid, label, value, options) {
 }
 
 /** The district list; `#/districts/sector/SLUG` lists the districts with a product of that
- * sector (the dashboard's bars), every other filter cleared. */
+ * sector (the dashboard's bars), every other filter cleared, and `…/state/CODE` after it those
+ * of one state (a state's dashboard). */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const choices = await ctx.choices();
   if (!ctx.current(gen)) return;
-  const wanted = arg.startsWith("sector/") ? arg.slice("sector/".length) : "";
-  if (choices.sectors.some(([slug]) => slug === wanted)) Object.assign(kept, { sector: wanted, rank: "", gi: "", text: "" });
+  const { rest, state: argState } = stateArg(arg);
+  const wanted = rest.startsWith("sector/") ? rest.slice("sector/".length) : "";
+  const ofState = argState == null ? "" : String(argState);
+  if (choices.sectors.some(([slug]) => slug === wanted)) Object.assign(kept, { state: ofState, sector: wanted, rank: "", gi: "", text: "" });
+  else if (argState != null) Object.assign(kept, { state: ofState, sector: "", rank: "", gi: "", text: "" });
+  const stateFilter = stateSelect(choices.states, kept.state ? Number(kept.state) : null, "filter-state");
   const sector = select("filter-sector", t("districts.sector"), kept.sector,
     [["", t("filter.any")], ...choices.sectors.map(([slug]) => [slug, word("sector", slug)])]);
   const rank = select("filter-rank", t("districts.rank"), kept.rank,
@@ -52,10 +58,12 @@ export async function render(view, ctx, arg = "") {
   };
 
   const load = async () => {
+    kept.state = stateFilter.value;
     kept.sector = sector.querySelector("select").value;
     kept.rank = rank.querySelector("select").value;
     kept.gi = gi.querySelector("select").value;
     const query = {
+      state: chosenState(stateFilter),
       sector: kept.sector || null,
       rank: kept.rank || null,
       gi: kept.gi === "" ? null : kept.gi === "true",
@@ -79,6 +87,7 @@ export async function render(view, ctx, arg = "") {
   };
 
   for (const s of [sector, rank, gi]) s.querySelector("select").addEventListener("change", () => load().catch(ctx.showError));
+  stateFilter.addEventListener("change", () => load().catch(ctx.showError));
   text.addEventListener("input", applyText);
   const table = h("table", { class: "data-table districts-table", "data-testid": "district-table" },
     h("caption", { class: "visually-hidden" }, t("districts.title")),
@@ -96,6 +105,7 @@ export async function render(view, ctx, arg = "") {
       h("div", { class: "toolbar" },
         h("h2", { id: "districts-title" }, t("districts.title")),
         h("label", { class: "filter" }, text),
+        stateFilter,
         sector, rank, gi, count),
       h("div", { class: "table-wrap" }, table, noMatch)));
   await load();

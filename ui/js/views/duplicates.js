@@ -5,7 +5,7 @@ import { h, fill } from "../dom.js";
 import { t, num, word } from "../i18n.js";
 import { syncBadge } from "../badges.js";
 import { openForm, confirmAction } from "./form.js";
-import { statePicker } from "./gi.js";
+import { statePicker } from "../places.js";
 
 /** One set of records sharing a mark; the record to keep is chosen with the radio buttons,
  * and each other record has a button that merges it into that one. */
@@ -75,7 +75,7 @@ export async function render(view, ctx, arg = "") {
   const [choices, found] = await Promise.all([ctx.choices(), ctx.call("duplicate_sellers", { state })]);
   if (!ctx.current(gen)) return;
 
-  const pick = statePicker(ctx, choices, state, "duplicates", "dup-state");
+  const pick = statePicker(ctx, choices.states, state, "duplicates", "dup-state");
   fill(view, h("section", { class: "panel detail", "data-testid": "duplicates" },
     h("div", { class: "detail-head" },
       h("h2", {}, t("dup.title")),

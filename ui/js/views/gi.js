@@ -2,9 +2,10 @@
 // status, for one state or all, with the clear names taken in one step.
 
 import { h, fill, arrowKeys } from "../dom.js";
-import { t, num, stateName, byStateName, errorText } from "../i18n.js";
+import { t, num, stateName, errorText } from "../i18n.js";
 import { pathField } from "./importer.js";
 import { when } from "./dashboard.js";
+import { statePicker } from "../places.js";
 
 /** The findings' kinds, in the order a department works through them. */
 const ISSUES = ["unnamed", "not_in_registry", "maybe_registered", "no_entry"];
@@ -51,7 +52,6 @@ function byState(counts) {
       body)));
 }
 
-/** `#/gi` checks every state's products; `#/gi/CODE` one state's. */
 /** Which registry the products are checked against: DPIIT's from the server, one loaded on
  * this desk, or the sample's few entries; and since when. */
 function heldLine(held) {
@@ -60,23 +60,14 @@ function heldLine(held) {
     t(`gi.source.${held.source}`, { when: held.since ? when(held.since) : "" }));
 }
 
-/** A choice of one state or all, for a screen at `#/ROUTE` (all) and `#/ROUTE/CODE` (one). */
-export function statePicker(ctx, choices, state, route, testid) {
-  const states = byStateName(choices.states, (s) => s.code, (s) => s.name);
-  const pick = h("select", { "data-testid": testid, "aria-label": t("col.state") },
-    h("option", { value: "" }, t("gi.all_states")),
-    states.map((s) => h("option", { value: String(s.code), selected: s.code === state }, stateName(s.code, s.name))));
-  pick.addEventListener("change", () => ctx.navigate(pick.value ? `#/${route}/${pick.value}` : `#/${route}`));
-  return pick;
-}
-
+/** `#/gi` checks every state's products; `#/gi/CODE` one state's. */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const state = /^\d+$/.test(arg) ? Number(arg) : null;
   const [choices, check] = await Promise.all([ctx.choices(), ctx.call("gi_check", { state })]);
   if (!ctx.current(gen)) return;
 
-  const pick = statePicker(ctx, choices, state, "gi", "gi-state");
+  const pick = statePicker(ctx, choices.states, state, "gi", "gi-state");
 
   const head = h("div", { class: "detail-head" },
     h("h2", {}, t("gi.title")),

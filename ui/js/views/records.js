@@ -5,6 +5,7 @@ import { h, fill, arrowKeys } from "../dom.js";
 import { t, num, word, stateName, byStateName } from "../i18n.js";
 import { openForm, confirmDelete, ACTION_KINDS } from "./form.js";
 import { syncBadge } from "../badges.js";
+import { stateSelect, stateArg, chosenState } from "../places.js";
 
 const STEP = 200;
 
@@ -87,10 +88,14 @@ const FILTERS = {
 const kept = {};
 /** The kind of gap or action chosen for each list ("" for all), kept likewise. */
 const keptKind = {};
+/** The state chosen for each list ("" for all), kept likewise. */
+const keptState = {};
 
-/** Opens the action list on its overdue actions. */
-export function openOverdueActions(ctx) {
+/** Opens the action list on its overdue actions, of one state when `state` is given. */
+export function openOverdueActions(ctx, state = null) {
   kept.action = FILTERS.action.findIndex(([label]) => label === "list.overdue");
+  keptKind.action = "";
+  keptState.action = state == null ? "" : String(state);
   ctx.navigate("#/actions");
 }
 
@@ -99,14 +104,30 @@ const TITLES = {
 };
 
 /** A list of one kind of record; for gaps, `#/gaps/open/KIND` lists the open gaps of that kind
- * (the dashboard's bars). */
+ * (the dashboard's bars), and `…/state/CODE` after it (or alone, for any kind) those of one
+ * state (a state's dashboard). */
 export async function render(view, kind, ctx, arg = "") {
   const gen = ctx.generation();
-  const [, gapKind] = arg.match(/^open\/(\w+)$/) ?? [];
+  const { rest, state: argState } = stateArg(arg);
+  const [, gapKind] = rest.match(/^open\/(\w+)$/) ?? [];
   if (kind === "gap" && ACTION_KINDS.includes(gapKind)) {
     kept.gap = FILTERS.gap.findIndex(([label]) => label === "gap.open");
     keptKind.gap = gapKind;
+    keptState.gap = argState == null ? "" : String(argState);
+  } else if (argState != null) {
+    keptState[kind] = String(argState);
   }
+  const choices = await ctx.choices();
+  if (!ctx.current(gen)) return;
+  // Policies are one per state, each row naming its state: a filter would hide nothing.
+  const stateFilter = kind === "policy"
+    ? null
+    : stateSelect(choices.states, keptState[kind] ? Number(keptState[kind]) : null, `${kind}-state-filter`);
+  stateFilter?.addEventListener("change", () => {
+    keptState[kind] = stateFilter.value;
+    limit = STEP;
+    reload();
+  });
   let limit = STEP;
   const body = h("tbody", { "data-testid": `${kind}-rows` });
   const count = h("span", { class: "count", "data-testid": `${kind}-count`, "aria-live": "polite" });
@@ -138,7 +159,7 @@ export async function render(view, kind, ctx, arg = "") {
 
   async function load() {
     const chosen = FILTERS[kind]?.[kept[kind] ?? 0]?.[1] ?? {};
-    const query = { ...chosen, gap_kind: keptKind[kind] || null, today: today(), limit };
+    const query = { ...chosen, gap_kind: keptKind[kind] || null, state: stateFilter ? chosenState(stateFilter) : null, today: today(), limit };
     const page = await ctx.call("record_page", { kind, query });
     if (!ctx.current(gen)) return;
     count.textContent = t("list.count", { n: num(page.total) });
@@ -183,7 +204,7 @@ export async function render(view, kind, ctx, arg = "") {
     h("section", { class: "panel list-screen", "data-testid": `${kind}-list`, "aria-labelledby": "records-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "records-title" }, t(TITLES[kind])),
-        filter, kindFilter, count, add),
+        stateFilter, filter, kindFilter, count, add),
       h("div", { class: "table-wrap" },
         h("table", { class: "data-table" },
           h("thead", {}, h("tr", {},

@@ -5,6 +5,7 @@ import { h, fill } from "../dom.js";
 import { t, num, word } from "../i18n.js";
 import { openForm, confirmDelete } from "./form.js";
 import { syncBadge } from "../badges.js";
+import { stateSelect, stateArg, chosenState } from "../places.js";
 
 const ROW = 36;
 const PAGE = 100;
@@ -12,15 +13,19 @@ const OVERSCAN = 6;
 const KINDS = ["artisan", "weaver", "farmer", "fpo", "shg", "msme", "cooperative", "exporter"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
 
-const kept = { district: "", kind: "", onboarding: "" };
+const kept = { state: "", district: "", kind: "", onboarding: "" };
 
 /** The seller list; `#/sellers/product/ID` lists that product's sellers only, and
- * `#/sellers/onboarded/PLATFORM` those onboarded on a platform (the dashboard's bars). */
+ * `#/sellers/onboarded/PLATFORM` those onboarded on a platform (the dashboard's bars), with
+ * `…/state/CODE` after it those of one state (a state's dashboard). */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
-  const productId = arg.startsWith("product/") ? arg.slice("product/".length) : "";
-  const platform = arg.startsWith("onboarded/") ? arg.slice("onboarded/".length) : "";
-  if (PLATFORMS.includes(platform)) Object.assign(kept, { district: "", kind: "", onboarding: `${platform}:on` });
+  const { rest, state: argState } = stateArg(arg);
+  const productId = rest.startsWith("product/") ? rest.slice("product/".length) : "";
+  const platform = rest.startsWith("onboarded/") ? rest.slice("onboarded/".length) : "";
+  const ofState = argState == null ? "" : String(argState);
+  if (PLATFORMS.includes(platform)) Object.assign(kept, { state: ofState, district: "", kind: "", onboarding: `${platform}:on` });
+  else if (argState != null) Object.assign(kept, { state: ofState, district: "", kind: "", onboarding: "" });
   const [choices, product] = await Promise.all([
     ctx.choices(),
     productId ? ctx.call("product_detail", { id: productId }) : null,
@@ -40,9 +45,18 @@ export async function render(view, ctx, arg = "") {
   }, spacer, rowsBox);
   const empty = h("p", { class: "empty", hidden: true, "data-testid": "seller-empty" }, t("sellers.none"));
 
-  const district = h("select", { "data-testid": "seller-district", "aria-label": t("col.district") },
-    h("option", { value: "" }, t("filter.all_districts")),
-    [...choices.districts].map((d) => h("option", { value: d.code, selected: String(d.code) === kept.district }, d.name)));
+  const stateFilter = stateSelect(choices.states, kept.state ? Number(kept.state) : null, "seller-state");
+  const district = h("select", { "data-testid": "seller-district", "aria-label": t("col.district") });
+  // The districts offered are the chosen state's; a district of another state is let go.
+  const offerDistricts = () => {
+    const state = chosenState(stateFilter);
+    const offered = choices.districts.filter((d) => state == null || d.state === state);
+    if (!offered.some((d) => String(d.code) === kept.district)) kept.district = "";
+    district.replaceChildren(
+      h("option", { value: "" }, t("filter.all_districts")),
+      ...offered.map((d) => h("option", { value: d.code, selected: String(d.code) === kept.district }, d.name)));
+  };
+  offerDistricts();
   const kind = h("select", { "data-testid": "seller-kind", "aria-label": t("col.kind") },
     h("option", { value: "" }, t("filter.any")),
     KINDS.map((k) => h("option", { value: k, selected: k === kept.kind }, word("seller_kind", k))));
@@ -119,12 +133,14 @@ export async function render(view, ctx, arg = "") {
   }
 
   async function reload() {
+    kept.state = stateFilter.value;
     kept.district = district.value;
     kept.kind = kind.value;
     kept.onboarding = onboarding.value;
     const [platform, on] = onboarding.value.split(":");
     query = {
       product: productId || null,
+      state: chosenState(stateFilter),
       district: district.value ? Number(district.value) : null,
       kind: kind.value || null,
       platform: platform || null,
@@ -177,6 +193,10 @@ export async function render(view, ctx, arg = "") {
     } else return;
     event.preventDefault();
   });
+  stateFilter.addEventListener("change", () => {
+    offerDistricts();
+    reload().catch(ctx.showError);
+  });
   district.addEventListener("change", () => reload().catch(ctx.showError));
   kind.addEventListener("change", () => reload().catch(ctx.showError));
   onboarding.addEventListener("change", () => reload().catch(ctx.showError));
@@ -194,7 +214,7 @@ export async function render(view, ctx, arg = "") {
     h("section", { class: "panel list-screen", "data-testid": "sellers", "aria-labelledby": "sellers-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "sellers-title" }, t("sellers.title")),
-        ofProduct, district, kind, onboarding, count, add),
+        ofProduct, stateFilter, district, kind, onboarding, count, add),
       h("div", { class: "vlist-head", role: "row" },
         h("span", { role: "columnheader" }, t("col.name")),
         h("span", { role: "columnheader" }, t("col.kind")),
