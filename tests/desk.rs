@@ -965,6 +965,87 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
     Ok(())
 }
 
+/// A Sampark workshop's page: what came of it. A gap heard there is added from it, then an
+/// action on that gap; returns the workshop's id.
+async fn workshop_outcome(w: &Window, shots: &Path) -> Result<String> {
+    w.go("workshops").await?;
+    w.click("[data-testid=\"workshop-row\"] [data-testid=\"workshop-outcome\"]")
+        .await?;
+    w.shown("workshop").await?;
+    let id = w
+        .eval("return location.hash.split('/')[2];", vec![])
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(
+        w.count("form-workshop").await? == 0,
+        "the outcome button opened the workshop's form as well"
+    );
+    ensure!(
+        figure(w, "workshop-met").await? == 3,
+        "the page does not count the three sellers met"
+    );
+    let heard = w.count("workshop-gap").await?;
+    ensure!(
+        heard == 2,
+        "the sample's workshop shows {heard} gaps heard, not 2"
+    );
+    ensure!(
+        figure(w, "workshop-gaps").await? == 2,
+        "the gaps heard are not counted"
+    );
+
+    w.click("workshop-add-gap").await?;
+    w.find("form-gap").await?;
+    w.wait_until(
+        &format!("document.querySelector('[data-testid=field-workshop]').value === '{id}'"),
+        "the new gap's workshop chosen",
+    )
+    .await?;
+    w.select("field-kind", "buyer_connection").await?;
+    w.type_into(
+        "field-description",
+        "Carpet buyers from Jaipur asked for a sample catalogue.",
+    )
+    .await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    const NEW_GAP: &str = "[...document.querySelectorAll('[data-testid=workshop-gap]')]\
+         .find((g) => g.textContent.includes('sample catalogue'))";
+    w.wait_until(
+        &format!(
+            "document.querySelectorAll('[data-testid=workshop-gap]').length === 3 \
+             && !!{NEW_GAP}?.querySelector('[data-testid=workshop-no-action]')"
+        ),
+        "the new gap on the workshop's page, with no action yet",
+    )
+    .await?;
+    w.eval(
+        &format!(
+            "{NEW_GAP}.querySelector('[data-testid=add-action-for-gap]').click(); return null;"
+        ),
+        vec![],
+    )
+    .await?;
+    w.find("form-action").await?;
+    w.type_into("field-owner", "Export Promotion Council for Handicrafts")
+        .await?;
+    w.click("form-save").await?;
+    dialog_closed(w).await?;
+    w.wait_until(
+        &format!(
+            "document.body.dataset.route === 'workshop' \
+             && {NEW_GAP}?.querySelectorAll('[data-testid=workshop-action]').length === 1 \
+             && {NEW_GAP}.textContent.includes('Export Promotion Council')"
+        ),
+        "the new action beneath its gap on the workshop's page",
+    )
+    .await?;
+    w.shot(shots, "14d-workshop-outcome").await?;
+    Ok(id)
+}
+
 async fn search(w: &Window, shots: &Path) -> Result<()> {
     w.type_into("global-search", "बनारसी").await?;
     w.wait_until(
@@ -1736,7 +1817,13 @@ async fn no_key_left(w: &Window, keys: &[String], element: &str, what: &str) -> 
 }
 
 /// Every screen in Hindi, with no untranslated key left on it.
-async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> Result<()> {
+async fn in_hindi(
+    w: &Window,
+    shots: &Path,
+    keys: &[String],
+    product: &str,
+    workshop: &str,
+) -> Result<()> {
     w.click("lang-hi").await?;
     w.wait_until(
         "document.querySelector('[data-testid=nav-dashboard]').textContent.includes('डैशबोर्ड')",
@@ -1751,6 +1838,7 @@ async fn in_hindi(w: &Window, shots: &Path, keys: &[String], product: &str) -> R
     screens.push(("#/district/187".into(), "hi-district".into()));
     screens.push(("#/gi/1".into(), "hi-gi-check".into()));
     screens.push(("#/duplicates".into(), "hi-duplicates".into()));
+    screens.push((format!("#/workshop/{workshop}"), "hi-workshop".into()));
     screens.push((format!("#/product/{product}"), "hi-product".into()));
     screens.push((
         format!("#/brochure/product/{product}"),
@@ -1958,6 +2046,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         brochures(&w, &shots, &harness).await?;
         sellers(&w, &shots, &product).await?;
         workshops_stories_gaps_actions(&w, &shots).await?;
+        let workshop = workshop_outcome(&w, &shots).await?;
         state_policy(&w, &shots).await?;
         search(&w, &shots).await?;
         let imported = import(&w, &shots).await?;
@@ -1977,7 +2066,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
             "the national list's states are not side by side"
         );
         w.shot(&shots, "19-dashboard-after-import").await?;
-        in_hindi(&w, &shots, &keys, &product).await
+        in_hindi(&w, &shots, &keys, &product, &workshop).await
     }
     .await;
     if run.is_err() {

@@ -17,6 +17,7 @@ import * as sync from "./js/views/sync.js";
 import * as brochure from "./js/views/brochure.js";
 import * as gi from "./js/views/gi.js";
 import * as duplicates from "./js/views/duplicates.js";
+import * as workshop from "./js/views/workshop.js";
 
 const $ = (id) => document.getElementById(id);
 const view = $("view");
@@ -29,6 +30,7 @@ const ROUTES = {
   product: (arg, ctx) => product.render(view, arg, ctx),
   sellers: (arg, ctx) => sellers.render(view, ctx, arg),
   workshops: (arg, ctx) => records.render(view, "workshop", ctx, arg),
+  workshop: (arg, ctx) => workshop.render(view, arg, ctx),
   stories: (arg, ctx) => records.render(view, "story", ctx, arg),
   gaps: (arg, ctx) => records.render(view, "gap", ctx, arg),
   actions: (arg, ctx) => records.render(view, "action", ctx, arg),
@@ -123,7 +125,8 @@ async function route() {
   for (const a of document.querySelectorAll(".side-nav a")) {
     const active = a.dataset.route === name || (name === "district" && a.dataset.route === "districts") ||
       (["product", "brochure"].includes(name) && a.dataset.route === "districts") ||
-      (name === "duplicates" && a.dataset.route === "sellers");
+      (name === "duplicates" && a.dataset.route === "sellers") ||
+      (name === "workshop" && a.dataset.route === "workshops");
     if (active) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }

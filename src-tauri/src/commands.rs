@@ -17,7 +17,7 @@ use odop_store::{
     BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, Duplicates,
     GiCheck, GiFinding, HistoryEntry, Hit, Merged, Outcome, Page, ProductDetail, RecordQuery,
     RecordRow, RestorePreview, Saved, SellerQuery, SellerRow, StateFigures, Stats, Store,
-    StoreError,
+    StoreError, WorkshopOutcome,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -153,6 +153,16 @@ pub fn is_empty(store: Shared<'_>) -> Result<bool, CommandError> {
 #[tauri::command(async)]
 pub fn stats(store: Shared<'_>, state: Option<u16>) -> Result<Stats, CommandError> {
     Ok(lock(store).stats(state.map(StateCode))?)
+}
+
+/// What came of a workshop: the sellers met, the gaps heard and their actions.
+#[tauri::command(async)]
+pub fn workshop_outcome(
+    store: Shared<'_>,
+    id: Id,
+    today: odop_domain::Date,
+) -> Result<WorkshopOutcome, CommandError> {
+    Ok(lock(store).workshop_outcome(id, today)?)
 }
 
 /// Every state's figures side by side; `today` is the reader's day, for overdue actions.

@@ -66,6 +66,15 @@ enum Command {
         kind: EntityKind,
         id: String,
     },
+    /// What came of a Sampark workshop: the sellers met there, each gap heard there and the
+    /// actions taken on it.
+    Outcome {
+        /// The workshop's id.
+        workshop: String,
+        /// The day overdue actions are judged by, as YYYY-MM-DD (default: today in UTC).
+        #[arg(long)]
+        today: Option<Date>,
+    },
     /// Add a record: `odop add product district=187 name="Zari" rank=primary sector=textile`.
     Add {
         /// product, seller, workshop, story, gap, action or policy.
@@ -547,6 +556,15 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         Command::Show { kind, id } => {
             let id = parse_id(&id)?;
             per_kind!(kind, show(&store, id, out))?;
+        }
+        Command::Outcome { workshop, today } => {
+            let id = parse_id(&workshop)?;
+            let today = match today {
+                Some(day) => day,
+                None => odop_store::now()[..10].parse()?,
+            };
+            let outcome = store.workshop_outcome(id, today)?;
+            out.value(&outcome, || output::outcome_of_workshop(&outcome));
         }
         Command::Add { kind, fields } => {
             let (outcome, record) = save(&mut store, &who, kind, None, &fields)?;

@@ -4,9 +4,10 @@ use odop_domain::{Entity, Fields, State};
 use odop_exchange::{Fate, ImportReport, LgdReport};
 use odop_store::{
     BackupInfo, DistrictSummary, Duplicates, GiCheck, GiFinding, GiIssue, HistoryEntry, Hit,
-    Merged, Outcome, Restored, StateFigures, Stats,
+    Merged, Outcome, Restored, StateFigures, Stats, WorkshopOutcome,
 };
 use serde::Serialize;
+use serde_json::Value;
 
 #[derive(Debug)]
 pub struct Out {
@@ -390,6 +391,76 @@ pub fn stats(s: &Stats) -> String {
         out.push_str("\ndistricts without a primary product\n");
         for d in &s.without_primary {
             out.push_str(&format!("  {:>4} {} ({})\n", d.code, d.name, d.state));
+        }
+    }
+    out
+}
+
+/// A workshop, the sellers met there, and each gap heard there with its actions beneath it.
+pub fn outcome_of_workshop(o: &WorkshopOutcome) -> String {
+    let w = &o.workshop;
+    let field = |key: &str| {
+        w.fields
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let mut out = format!("{}\n", w.title);
+    let place: Vec<&str> = [w.district_name.as_deref(), w.state_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    out.push_str(&format!("  {} · {}\n", field("date"), place.join(", ")));
+    if let Some(n) = w.fields.get("attendance").and_then(Value::as_u64) {
+        out.push_str(&format!("  attendance {n}\n"));
+    }
+    out.push_str(&format!("\nsellers met ({})\n", o.sellers_met.len()));
+    for s in &o.sellers_met {
+        out.push_str(&format!(
+            "  {:<36} {:<12} {}\n",
+            cut(&s.name, 36),
+            s.kind,
+            s.district_name.as_deref().unwrap_or_default()
+        ));
+    }
+    let open = o
+        .gaps
+        .iter()
+        .filter(|g| g.gap.fields.get("open") == Some(&Value::Bool(true)))
+        .count();
+    out.push_str(&format!("\ngaps heard ({}, {open} open)\n", o.gaps.len()));
+    for g in &o.gaps {
+        let f = &g.gap.fields;
+        out.push_str(&format!(
+            "  [{}] {:<21} {}\n",
+            if f.get("open") == Some(&Value::Bool(true)) {
+                "open"
+            } else {
+                "closed"
+            },
+            f.get("kind").and_then(Value::as_str).unwrap_or_default(),
+            cut(&g.gap.title, 60)
+        ));
+        if g.actions.is_empty() {
+            out.push_str("      no action yet\n");
+        }
+        for a in &g.actions {
+            let f = &a.fields;
+            let text = |key: &str| f.get(key).and_then(Value::as_str).unwrap_or_default();
+            let due = match text("due") {
+                "" => String::new(),
+                day => format!("due {day}"),
+            };
+            out.push_str(
+                format!(
+                    "      {:<11} {:<14} {:<8} {}\n",
+                    text("status"),
+                    due,
+                    if a.overdue { "OVERDUE" } else { "" },
+                    cut(text("owner"), 40)
+                )
+                .as_str(),
+            );
         }
     }
     out

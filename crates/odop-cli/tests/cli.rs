@@ -772,3 +772,34 @@ fn a_seller_recorded_twice_is_found_and_merged() {
     let record: Value = serde_json::from_slice(&added.stdout).unwrap();
     assert_eq!(record["record"]["name"], "Kashi Silk House", "{record}");
 }
+
+#[test]
+fn a_workshop_s_outcome_names_its_sellers_gaps_and_overdue_actions() {
+    let odop = Odop::new();
+    odop.json(&["init", "--sample"]);
+    let workshops = odop.json(&["list", "workshops"]);
+    let id = workshops[0]["id"].as_str().unwrap().to_owned();
+    let outcome = odop.json(&["outcome", &id, "--today", "2027-02-01"]);
+    assert_eq!(outcome["workshop"]["id"], id.as_str());
+    assert_eq!(outcome["sellers_met"].as_array().unwrap().len(), 2);
+    let gaps = outcome["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 2);
+    let overdue: Vec<&Value> = gaps
+        .iter()
+        .flat_map(|g| g["actions"].as_array().unwrap())
+        .filter(|a| a["overdue"] == true)
+        .collect();
+    assert_eq!(overdue.len(), 1);
+    let text =
+        String::from_utf8(odop.run(&["outcome", &id, "--today", "2027-02-01"]).stdout).unwrap();
+    assert!(text.contains("gaps heard (2, 2 open)"), "{text}");
+    assert!(text.contains("OVERDUE"), "{text}");
+    assert!(text.contains("no action yet"), "{text}");
+    // The day before the action fell due it is not overdue.
+    let before =
+        String::from_utf8(odop.run(&["outcome", &id, "--today", "2027-01-31"]).stdout).unwrap();
+    assert!(!before.contains("OVERDUE"), "{before}");
+    let unknown = odop.run(&["outcome", "0193aaaa-0000-7000-8000-000000000000"]);
+    assert_eq!(unknown.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no workshop has id"));
+}

@@ -86,6 +86,8 @@ pub struct RecordQuery {
     pub product: Option<Id>,
     /// Actions on this gap.
     pub gap: Option<Id>,
+    /// Gaps heard at this workshop, or actions on them.
+    pub workshop: Option<Id>,
     /// Actions at this stage.
     pub status: Option<ActionStatus>,
     /// Only actions still to do whose due date has passed.
@@ -127,6 +129,23 @@ pub struct RecordRow {
     pub overdue: bool,
     /// Where the record stands with the server.
     pub sync: SyncState,
+}
+
+/// What came of a Sampark workshop: the sellers met there, and each gap heard there with the
+/// actions taken on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkshopOutcome {
+    pub workshop: RecordRow,
+    /// In the order of their names.
+    pub sellers_met: Vec<SellerRow>,
+    pub gaps: Vec<GapOutcome>,
+}
+
+/// A gap heard at a workshop, with its actions in the order they fall due.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GapOutcome {
+    pub gap: RecordRow,
+    pub actions: Vec<RecordRow>,
 }
 
 /// Which districts to list: those with at least one product matching every given field.
@@ -389,6 +408,17 @@ impl Store {
             filter.push_str(" AND json_extract(t.body, '$.gap') = ?");
             args.push(Sql::Text(g.to_string()));
         }
+        match (q.workshop, kind) {
+            (Some(w), EntityKind::Gap) => {
+                filter.push_str(" AND t.workshop = ?");
+                args.push(Sql::Text(w.to_string()));
+            }
+            (Some(w), EntityKind::Action) => {
+                filter.push_str(" AND t.gap IN (SELECT id FROM gaps WHERE workshop = ?)");
+                args.push(Sql::Text(w.to_string()));
+            }
+            _ => {}
+        }
         let today = Sql::Text(
             q.today
                 .map(|d| d.to_string())
@@ -516,6 +546,72 @@ impl Store {
     }
 
     /// Districts of every state that has data, those with a product matching the query.
+    /// A workshop with the sellers met there and each gap heard there with its actions;
+    /// `today` judges which actions are overdue.
+    pub fn workshop_outcome(&self, id: Id, today: Date) -> Result<WorkshopOutcome, StoreError> {
+        let every = |kind| {
+            self.record_page(
+                kind,
+                &RecordQuery {
+                    workshop: Some(id),
+                    today: Some(today),
+                    limit: usize::MAX,
+                    ..RecordQuery::default()
+                },
+            )
+        };
+        let workshop = self
+            .record_page(
+                EntityKind::Workshop,
+                &RecordQuery {
+                    id: Some(id),
+                    limit: 1,
+                    ..RecordQuery::default()
+                },
+            )?
+            .rows
+            .pop()
+            .ok_or(StoreError::NotFound {
+                kind: EntityKind::Workshop,
+                id,
+            })?;
+        let met: Vec<String> = workshop
+            .fields
+            .get("sellers_met")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        let sellers_met = self
+            .seller_rows(
+                "SELECT rowid AS row, name FROM sellers \
+                 WHERE id IN (SELECT value FROM json_each(?1))",
+                vec![Sql::Text(serde_json::Value::from(met).to_string())],
+            )?
+            .into_iter()
+            .map(|(_, row)| row)
+            .collect();
+        let mut actions = every(EntityKind::Action)?.rows;
+        // Gaps newest first, as their list shows them; each keeps its actions' order.
+        let gaps = every(EntityKind::Gap)?
+            .rows
+            .into_iter()
+            .map(|gap| {
+                let (mine, rest) = actions.drain(..).partition(|a: &RecordRow| {
+                    a.fields.get("gap").and_then(serde_json::Value::as_str) == Some(gap.id.as_str())
+                });
+                actions = rest;
+                GapOutcome { gap, actions: mine }
+            })
+            .collect();
+        Ok(WorkshopOutcome {
+            workshop,
+            sellers_met,
+            gaps,
+        })
+    }
+
     pub fn district_rows(&self, q: &DistrictQuery) -> Result<Vec<DistrictRow>, StoreError> {
         let any = q.sector.is_none() && q.rank.is_none() && q.gi.is_none();
         let mut stmt = self.conn().prepare_cached(

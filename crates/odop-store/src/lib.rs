@@ -39,8 +39,9 @@ pub const PAGE_CACHE_KIB: i64 = 64 * 1024;
 pub use account::DeskAccount;
 pub use backup::{BackupInfo, RestorePreview, Restored, Takeover, KEPT_DIR};
 pub use browse::{
-    ActionTally, Choices, DistrictDetail, DistrictProduct, DistrictQuery, DistrictRow, Page,
-    PlaceChoice, ProductDetail, RecordQuery, RecordRow, SellerQuery, SellerRow,
+    ActionTally, Choices, DistrictDetail, DistrictProduct, DistrictQuery, DistrictRow, GapOutcome,
+    Page, PlaceChoice, ProductDetail, RecordQuery, RecordRow, SellerQuery, SellerRow,
+    WorkshopOutcome,
 };
 pub use clock::now;
 pub use duplicates::{Duplicates, Merged};

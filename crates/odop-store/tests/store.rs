@@ -1102,3 +1102,73 @@ fn a_state_with_only_a_policy_still_gets_a_row() {
         "its districts are counted from the LGD list"
     );
 }
+
+#[test]
+fn a_workshop_s_outcome_is_its_sellers_gaps_and_their_actions() {
+    let mut store = sample();
+    let workshops: Vec<odop_domain::Workshop> = store.list(None, None, 10, 0).unwrap();
+    let varanasi = workshops[0].clone();
+    let gaps: Vec<odop_domain::Gap> = store.list(None, None, 100, 0).unwrap();
+    let heard = gaps
+        .iter()
+        .find(|g| g.workshop == Some(varanasi.id))
+        .unwrap()
+        .clone();
+    // A gap heard elsewhere, with an action of its own: neither belongs to the workshop.
+    let elsewhere = odop_domain::Gap {
+        id: Id::new(),
+        workshop: None,
+        description: "No cold storage near the mandi.".into(),
+        ..heard
+    };
+    let action = odop_domain::Action {
+        id: Id::new(),
+        state: StateCode(9),
+        gap: elsewhere.id,
+        kind: elsewhere.kind,
+        owner: "DIC Varanasi".into(),
+        status: odop_domain::ActionStatus::Open,
+        due: None,
+        note: String::new(),
+    };
+    let mut edit = store.edit("x").unwrap();
+    edit.put(&elsewhere).unwrap();
+    edit.put(&action).unwrap();
+    edit.commit().unwrap();
+
+    let today: odop_domain::Date = "2027-02-01".parse().unwrap();
+    let outcome = store.workshop_outcome(varanasi.id, today).unwrap();
+    assert_eq!(outcome.workshop.id, varanasi.id.to_string());
+    let met: Vec<&str> = outcome
+        .sellers_met
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(met, ["Kashi Silk Weavers Cooperative", "Lalita Devi"]);
+    let at_workshop = gaps
+        .iter()
+        .filter(|g| g.workshop == Some(varanasi.id))
+        .count();
+    assert_eq!(outcome.gaps.len(), at_workshop);
+    assert!(outcome
+        .gaps
+        .iter()
+        .all(|g| g.gap.id != elsewhere.id.to_string()));
+    let actions: Vec<&odop_store::RecordRow> =
+        outcome.gaps.iter().flat_map(|g| &g.actions).collect();
+    assert_eq!(actions.len(), 1, "the sample's packaging action only");
+    assert!(actions[0].overdue, "due 2027-01-31, still in progress");
+    for g in &outcome.gaps {
+        for a in &g.actions {
+            assert_eq!(a.fields["gap"], g.gap.id.as_str());
+        }
+        let tally = g.gap.actions.unwrap();
+        assert_eq!(tally.all as usize, g.actions.len());
+    }
+
+    let unknown = store.workshop_outcome(Id::new(), today).unwrap_err();
+    assert!(
+        matches!(unknown, StoreError::NotFound { .. }),
+        "{unknown:?}"
+    );
+}

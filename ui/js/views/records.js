@@ -53,12 +53,12 @@ function tally(actions) {
 }
 
 /** A date, kept on one line. */
-function date(value) {
+export function date(value) {
   return value ? h("time", { datetime: value }, value) : "";
 }
 
 /** An action's due date, marked when it has passed with work still to do. */
-function due(r) {
+export function due(r) {
   if (!r.overdue) return date(r.fields.due);
   return [date(r.fields.due), " ", h("span", { class: "badge badge-overdue", "data-testid": "overdue" }, t("list.overdue"))];
 }
@@ -176,10 +176,12 @@ export async function render(view, kind, ctx, arg = "") {
       });
       const extra = kind === "gap"
         ? h("button", { type: "button", class: "button button-small", "data-testid": "add-action-for-gap" }, t("gap.add_action"))
-        : null;
+        : kind === "workshop"
+          ? h("a", { class: "button button-small", href: `#/workshop/${r.id}`, "data-testid": "workshop-outcome" }, t("workshop.outcome"))
+          : null;
       extra?.addEventListener("click", (event) => {
         event.stopPropagation();
-        openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => "#/actions");
+        if (kind === "gap") openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => "#/actions");
       });
       const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: "link-row" },
         COLUMNS[kind].map(([, show], i) => h("td", {}, show(r) ?? "", i === 0 ? syncBadge(r.sync) : null)),
