@@ -112,7 +112,7 @@ async fn state_column(w: &Window, column: &str) -> Result<Vec<u64>> {
 
 /// The sample's five states side by side: each row is that state's own dashboard, and the
 /// table sorts by a column.
-async fn states_side_by_side(w: &Window, shots: &Path) -> Result<()> {
+async fn states_side_by_side(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     w.go("dashboard").await?;
     let sellers = figure(w, "stat-sellers").await?;
     ensure!(
@@ -130,6 +130,18 @@ async fn states_side_by_side(w: &Window, shots: &Path) -> Result<()> {
         sorted.windows(2).all(|p| p[0] >= p[1]) && sorted.len() == 5,
         "sorting by products gave {sorted:?}"
     );
+    // The table saved as a spreadsheet to pass on.
+    let sheet = scratch.join("states.xlsx");
+    w.type_into("states-export-path", &sheet.to_string_lossy())
+        .await?;
+    w.click("states-export").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=states-export-out]').textContent.includes('5 states')",
+        "the states' table saved",
+    )
+    .await?;
+    let bytes = std::fs::read(&sheet).with_context(|| format!("reading {}", sheet.display()))?;
+    ensure!(bytes.starts_with(b"PK"), "the saved table is no XLSX");
     w.shot(shots, "02a-dashboard-states").await?;
 
     let up = "[data-testid=\"state-row\"][data-state=\"9\"]";
@@ -2034,7 +2046,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
     let w = harness.open().await?;
     let run = async {
         first_run_and_sample(&w, &shots).await?;
-        states_side_by_side(&w, &shots).await?;
+        states_side_by_side(&w, &shots, &harness.scratch()?).await?;
         districts_to_product(&w, &shots).await?;
         let product = w
             .eval("return location.hash.split('/')[2];", vec![])

@@ -155,6 +155,22 @@ pub fn stats(store: Shared<'_>, state: Option<u16>) -> Result<Stats, CommandErro
     Ok(lock(store).stats(state.map(StateCode))?)
 }
 
+/// Writes every state's figures side by side as a spreadsheet; gives the rows written.
+#[tauri::command(async)]
+pub fn export_state_figures(
+    app: AppHandle,
+    store: Shared<'_>,
+    today: odop_domain::Date,
+    path: PathBuf,
+) -> Result<usize, CommandError> {
+    let path = crate::desktop::typed(&app, &path);
+    Ok(odop_exchange::export_state_figures(
+        &lock(store),
+        today,
+        &path,
+    )?)
+}
+
 /// What came of a workshop: the sellers met, the gaps heard and their actions.
 #[tauri::command(async)]
 pub fn workshop_outcome(

@@ -68,6 +68,7 @@ fn main() -> anyhow::Result<()> {
             commands::gi_check,
             commands::duplicate_sellers,
             commands::state_figures,
+            commands::export_state_figures,
             commands::workshop_outcome,
             commands::merge_sellers,
             commands::gi_name_them,

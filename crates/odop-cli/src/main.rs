@@ -52,11 +52,16 @@ enum Command {
     /// from its header.
     Import(ImportArgs),
     /// Export one kind of record to CSV or XLSX (by the file's extension); each re-imports.
+    /// `states` writes every state's figures side by side instead, a report that does not.
     Export {
         what: ExportWhat,
         file: PathBuf,
         #[arg(long)]
         state: Option<u16>,
+        /// For `states`: the day overdue actions are judged by, as YYYY-MM-DD (default: today
+        /// in UTC).
+        #[arg(long)]
+        today: Option<Date>,
     },
     /// List records of one kind, or the districts and states.
     List(ListArgs),
@@ -334,6 +339,8 @@ enum MergeKind {
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum ExportWhat {
+    /// Every state's figures side by side, as `odop stats --by-state` shows them.
+    States,
     Products,
     Sellers,
     Workshops,
@@ -344,8 +351,10 @@ enum ExportWhat {
 }
 
 impl ExportWhat {
-    fn kind(self) -> EntityKind {
-        match self {
+    /// The kind of record exported; none for the states' figures.
+    fn kind(self) -> Option<EntityKind> {
+        Some(match self {
+            ExportWhat::States => return None,
             ExportWhat::Products => EntityKind::Product,
             ExportWhat::Sellers => EntityKind::Seller,
             ExportWhat::Workshops => EntityKind::Workshop,
@@ -353,7 +362,7 @@ impl ExportWhat {
             ExportWhat::Gaps => EntityKind::Gap,
             ExportWhat::Actions => EntityKind::Action,
             ExportWhat::Policies => EntityKind::Policy,
-        }
+        })
     }
 }
 
@@ -386,6 +395,14 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Stops on a command line clap could not judge alone, as clap does (usage, exit code 2).
+fn usage(message: &str) -> ! {
+    use clap::CommandFactory as _;
+    Cli::command()
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit()
 }
 
 /// What a person can do about an error that the message alone does not say.
@@ -543,9 +560,31 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
                 odop_exchange::import(store, kind, path, options)
             })?;
         }
-        Command::Export { what, file, state } => {
+        Command::Export {
+            what,
+            file,
+            state,
+            today,
+        } => {
             known_places(&store, state, None)?;
-            let n = odop_exchange::export(&store, what.kind(), state.map(StateCode), &file)?;
+            let n = match what.kind() {
+                Some(kind) => {
+                    if today.is_some() {
+                        usage("--today applies to `export states` only");
+                    }
+                    odop_exchange::export(&store, kind, state.map(StateCode), &file)?
+                }
+                None => {
+                    if state.is_some() {
+                        usage("`export states` writes every state; --state does not apply");
+                    }
+                    let today = match today {
+                        Some(day) => day,
+                        None => odop_store::now()[..10].parse()?,
+                    };
+                    odop_exchange::export_state_figures(&store, today, &file)?
+                }
+            };
             out.wrote(
                 &file,
                 &serde_json::json!({ "file": file, "rows": n }),

@@ -154,6 +154,23 @@ fn a_department_officers_day_from_the_command_line() {
     );
     let refused = odop.run(&["stats", "--by-state", "--state", "9"]);
     assert_eq!(refused.status.code(), Some(2), "one state or all, not both");
+    // The same rows as a spreadsheet to pass on.
+    let sheet = odop.dir.path().join("states.xlsx");
+    let wrote = odop.json(&["export", "states", sheet.to_str().unwrap()]);
+    assert_eq!(wrote["rows"].as_u64().unwrap(), rows.len() as u64);
+    assert!(sheet.exists());
+    let refused = odop.run(&["export", "states", "x.csv", "--state", "9"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "every state or the records of one"
+    );
+    let refused = odop.run(&["export", "products", "x.csv", "--today", "2027-01-01"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "a record export judges no day"
+    );
 
     // Export and import back: nothing changes.
     let file = odop.dir.path().join("products.xlsx");

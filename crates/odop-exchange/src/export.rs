@@ -1,8 +1,8 @@
 use std::path::Path;
 
-use odop_domain::{Entity, Gazetteer, Platform, Product, SectorList, Seller, StateCode};
-use odop_sheet::{write_csv, write_xlsx};
-use odop_store::{GiIssue, ProductFilter, Store};
+use odop_domain::{Date, Entity, Gazetteer, Platform, Product, SectorList, Seller, StateCode};
+use odop_sheet::{write_csv, write_xlsx, write_xlsx_typed, CellKind};
+use odop_store::{GiIssue, ProductFilter, StateFigures, Store};
 
 use crate::national::NATIONAL_COLUMNS;
 use crate::sellers::SELLER_COLUMNS;
@@ -96,6 +96,76 @@ pub fn export_gi_check(
         rows.push(row);
     }
     write(path, "GI check", &headers, rows)
+}
+
+/// The columns of the states side by side: the state, then its figures.
+pub const STATE_FIGURE_COLUMNS: [&str; 14] = [
+    "State",
+    "State LGD Code",
+    "Districts",
+    "Districts Covered",
+    "Districts Without a Primary Product",
+    "Products",
+    "GI-Registered Products",
+    "Sellers",
+    "Sellers Onboarded",
+    "Workshops",
+    "Success Stories",
+    "Open Gaps",
+    "Overdue Actions",
+    "ODOP Policy",
+];
+
+/// Every state's figures side by side (`today` judges overdue actions), one row per state that
+/// holds a record; in an XLSX the figures are numbers, so the sheet adds them up. Returns the
+/// number of rows written.
+pub fn export_state_figures(
+    store: &Store,
+    today: Date,
+    path: &Path,
+) -> Result<usize, ExchangeError> {
+    let rows = store
+        .state_figures(today)?
+        .iter()
+        .map(state_figure_row)
+        .collect::<Vec<_>>();
+    let n = rows.len();
+    let mut iter = rows.into_iter();
+    match FileKind::from_path(path) {
+        FileKind::Csv => write_csv(path, &STATE_FIGURE_COLUMNS, &mut iter)?,
+        FileKind::Xlsx => {
+            let mut kinds = [CellKind::Count; 14];
+            // The names and the code are labels, not figures to add up.
+            kinds[..2].fill(CellKind::Text);
+            kinds[13] = CellKind::Text;
+            write_xlsx_typed(path, "States", &STATE_FIGURE_COLUMNS, &kinds, &mut iter)?;
+        }
+    }
+    Ok(n)
+}
+
+fn state_figure_row(r: &StateFigures) -> Vec<String> {
+    let policy = match r.policy.as_str() {
+        "notified" => "Notified",
+        "drafting" => "Being drafted",
+        _ => "No policy yet",
+    };
+    vec![
+        r.name.clone(),
+        r.state.to_string(),
+        r.districts.to_string(),
+        r.districts_covered.to_string(),
+        r.without_primary.to_string(),
+        r.products.to_string(),
+        r.gi_products.to_string(),
+        r.sellers.to_string(),
+        r.sellers_onboarded.to_string(),
+        r.workshops.to_string(),
+        r.stories.to_string(),
+        r.open_gaps.to_string(),
+        r.overdue_actions.to_string(),
+        policy.to_owned(),
+    ]
 }
 
 /// A product's cells in the national list's layout (plus local name, GI name and id).

@@ -20,7 +20,10 @@ mod report;
 mod sellers;
 
 pub use error::ExchangeError;
-pub use export::{export_gi_check, export_products, export_sellers, FileKind};
+pub use export::{
+    export_gi_check, export_products, export_sellers, export_state_figures, FileKind,
+    STATE_FIGURE_COLUMNS,
+};
 pub use gi::import_gi;
 pub use lgd::{import_lgd, LgdReport};
 pub use national::{import_national, NATIONAL_COLUMNS};

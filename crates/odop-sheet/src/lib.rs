@@ -26,7 +26,7 @@ use std::path::Path;
 pub use error::SheetError;
 pub use format::Format;
 pub use table::{Column, Fit, Row, Table};
-pub use write::{escape_formula, write_csv, write_xlsx};
+pub use write::{escape_formula, write_csv, write_xlsx, write_xlsx_typed, CellKind};
 
 /// Files larger than this are refused before being read, to keep memory use bounded.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;

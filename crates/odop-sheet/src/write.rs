@@ -90,6 +90,27 @@ pub fn write_xlsx(
     headers: &[&str],
     rows: &mut dyn Iterator<Item = Vec<String>>,
 ) -> Result<(), SheetError> {
+    write_xlsx_typed(path, sheet, headers, &[], rows)
+}
+
+/// How an XLSX column's cells are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// A string, never a formula: what every record export writes, so it reads back unchanged.
+    Text,
+    /// A whole number a spreadsheet can add up; a cell that is not one stays a string.
+    Count,
+}
+
+/// As [`write_xlsx`], with each column's [`CellKind`] from `kinds` (a column past its end is
+/// text): a table of figures whose columns sum in the spreadsheet.
+pub fn write_xlsx_typed(
+    path: &Path,
+    sheet: &str,
+    headers: &[&str],
+    kinds: &[CellKind],
+    rows: &mut dyn Iterator<Item = Vec<String>>,
+) -> Result<(), SheetError> {
     let file = path.display().to_string();
     let cell_error = |row: usize, column: usize, err: XlsxError| SheetError::CellNotWritable {
         file: file.clone(),
@@ -123,9 +144,15 @@ pub fn write_xlsx(
                 continue;
             }
             widths[c] = widths[c].max(text_width(&cell));
-            worksheet
-                .write_string(r, column_index(c), cell)
-                .map_err(|err| cell_error(sheet_row, c + 1, err))?;
+            let count = match kinds.get(c) {
+                Some(CellKind::Count) => cell.parse::<u32>().ok(),
+                _ => None,
+            };
+            match count {
+                Some(n) => worksheet.write_number(r, column_index(c), f64::from(n)),
+                None => worksheet.write_string(r, column_index(c), cell),
+            }
+            .map_err(|err| cell_error(sheet_row, c + 1, err))?;
         }
     }
     worksheet

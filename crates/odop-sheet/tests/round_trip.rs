@@ -7,7 +7,9 @@ use std::path::Path;
 
 use calamine::{open_workbook, Reader, Xlsx};
 use common::{awkward_rows, cells, non_blank, HEADERS, SPEC};
-use odop_sheet::{read_table, write_csv, write_xlsx, SheetError, Table};
+use odop_sheet::{
+    read_table, write_csv, write_xlsx, write_xlsx_typed, CellKind, SheetError, Table,
+};
 use proptest::prelude::*;
 
 fn csv_round_trip(dir: &Path, rows: &[Vec<String>]) -> Table {
@@ -221,4 +223,32 @@ proptest! {
         let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
         prop_assert_eq!(lines, expected_lines);
     }
+}
+
+#[test]
+fn a_count_column_is_stored_as_numbers_and_anything_else_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("figures.xlsx");
+    let rows = vec![
+        vec!["Goa".to_owned(), "0187".to_owned(), "12".to_owned()],
+        // A count column's cell that is no count stays as written.
+        vec!["=1+1".to_owned(), "9".to_owned(), "n/a".to_owned()],
+    ];
+    write_xlsx_typed(
+        &path,
+        "States",
+        &["State", "Code", "Products"],
+        &[CellKind::Text, CellKind::Text, CellKind::Count],
+        &mut rows.into_iter(),
+    )
+    .unwrap();
+    let mut workbook: Xlsx<_> = open_workbook(&path).unwrap();
+    let values = workbook.worksheet_range("States").unwrap();
+    use calamine::Data;
+    assert_eq!(values.get_value((1, 2)), Some(&Data::Float(12.0)));
+    assert_eq!(values.get_value((1, 1)), Some(&Data::String("0187".into())));
+    assert_eq!(values.get_value((2, 0)), Some(&Data::String("=1+1".into())));
+    assert_eq!(values.get_value((2, 2)), Some(&Data::String("n/a".into())));
+    let formulas = workbook.worksheet_formula("States").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
 }
