@@ -62,6 +62,20 @@ impl SyncDesk {
             WHO.to_owned(),
             Duration::from_secs(u64::from(settings.interval_minutes) * 60),
         );
+        // A round's own connection fills its page cache (a first sync pulls every row) and
+        // frees it on closing, into glibc's arenas: give it back as each round ends, as after
+        // an import.
+        let mut follower = schedule.follow();
+        tauri::async_runtime::spawn(async move {
+            let mut seen = 0;
+            while follower.changed().await.is_ok() {
+                let rounds = follower.borrow_and_update().rounds;
+                if rounds > seen {
+                    seen = rounds;
+                    crate::give_back_memory();
+                }
+            }
+        });
         // A desk that has been offline syncs as soon as it opens.
         schedule.sync_now();
         *self.slot() = Some(schedule);

@@ -19,6 +19,9 @@ pub struct Status {
     pub failures: u32,
     /// Seconds until the next round.
     pub next_in_secs: u64,
+    /// Rounds ended since the schedule started: a follower that sees it grow knows a round
+    /// ended even when it missed the round's start (a watch keeps the latest status only).
+    pub rounds: u64,
 }
 
 /// Periodic sync in the background: one round at a time, every `interval`, at once on
@@ -72,6 +75,7 @@ impl Schedule {
                 }
                 status_tx.send_modify(|s| {
                     s.running = false;
+                    s.rounds += 1;
                     s.progress = None;
                     s.failures = failures;
                     s.last = Some(match result {
@@ -109,6 +113,12 @@ impl Schedule {
 
     pub fn status(&self) -> Status {
         self.status.borrow().clone()
+    }
+
+    /// A receiver of every change of status, for a caller that acts as rounds end while the
+    /// schedule itself stays where it is kept. It closes when the loop ends.
+    pub fn follow(&self) -> watch::Receiver<Status> {
+        self.status.clone()
     }
 
     /// Waits until the status changes.

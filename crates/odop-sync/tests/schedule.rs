@@ -51,6 +51,19 @@ async fn sync_now_runs_a_round_and_an_unreachable_server_backs_off() {
         "up".into(),
         Duration::from_secs(3600),
     );
+    // A follower sees the round start and end, as the app does to give memory back.
+    let mut follower = schedule.follow();
+    let ends = tokio::spawn(async move {
+        let (mut seen, mut ends) = (0, 0);
+        while follower.changed().await.is_ok() {
+            let rounds = follower.borrow_and_update().rounds;
+            if rounds > seen {
+                ends += 1;
+                seen = rounds;
+            }
+        }
+        (ends, seen)
+    });
     schedule.sync_now();
     let status = until(&mut schedule, "a round to finish", |s| {
         !s.running && s.last.is_some()
@@ -80,7 +93,13 @@ async fn sync_now_runs_a_round_and_an_unreachable_server_backs_off() {
         next.next_in_secs <= 7,
         "the first retry comes within seconds, not the hour: {next:?}"
     );
-    schedule.stop();
+    // The follower closes with the loop, having seen both rounds end.
+    tokio::time::timeout(Duration::from_secs(30), schedule.stopped())
+        .await
+        .expect("the loop to stop");
+    let (ends, rounds) = ends.await.unwrap();
+    assert_eq!(rounds, 2, "two rounds ran and ended");
+    assert!((1..=2).contains(&ends), "the follower saw {ends} ends");
 }
 
 /// A remote that, while `hold` is set, keeps a push's answer after the server has taken the
