@@ -130,14 +130,18 @@ export function when(at) {
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const state = /^\d+$/.test(arg) ? Number(arg) : null;
-  const [stats, activity, choices, overdue, figures] = await Promise.all([
+  const [stats, activity, choices, overdue] = await Promise.all([
     ctx.call("stats", { state }),
     // The history is not kept by state: a state's dashboard leaves it out.
     state == null ? ctx.call("recent_activity", { limit: 12 }) : [],
     ctx.choices(),
     ctx.call("record_page", { kind: "action", query: { overdue: true, today: today(), state, limit: 0 } }),
-    ctx.call("state_figures", { today: today() }),
   ]);
+  if (!ctx.current(gen)) return;
+  // The states side by side, only where there is more than one: a state desk, holding its own
+  // state alone, does not pay for reading every table once more as it opens.
+  const many = stats.policies.reduce((all, c) => all + c.count, 0) > 1;
+  const figures = state == null && many ? await ctx.call("state_figures", { today: today() }) : [];
   if (!ctx.current(gen)) return;
   // A state's bars open lists of that state alone.
   const link = (href) => (state == null ? href : `${href}/state/${state}`);
@@ -146,10 +150,9 @@ export async function render(view, ctx, arg = "") {
   const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count, href: link(`#/gaps/open/${c.key}`) }));
   const known = choices.states.find((s) => s.code === state);
   const stateTitle = state == null ? "" : stateName(state, known?.name ?? String(state));
-  // The picker offers the states that hold records, and the one shown even when it holds none.
-  const pickable = figures.map((r) => ({ code: r.state, name: r.name }));
-  if (state != null && !pickable.some((s) => s.code === state)) pickable.push({ code: state, name: known?.name ?? String(state) });
-  const picker = pickable.length > 1 || state != null ? statePicker(ctx, pickable, state, "dashboard", "dash-state") : null;
+  // The picker offers the states that hold records; a state's own dashboard, every state.
+  const pickable = state == null ? figures.map((r) => ({ code: r.state, name: r.name })) : choices.states;
+  const picker = pickable.length > 1 ? statePicker(ctx, pickable, state, "dashboard", "dash-state") : null;
   const policies = (status) => stats.policies.find((c) => c.key === status)?.count ?? 0;
   const states = stats.policies.reduce((all, c) => all + c.count, 0);
 
