@@ -485,41 +485,26 @@ pub fn state_figures(rows: &[StateFigures]) -> String {
         "overdue",
         "policy",
     ];
-    let figures = |r: &StateFigures| {
-        [
-            format!("{} of {}", r.districts_covered, r.districts),
-            r.without_primary.to_string(),
-            r.products.to_string(),
-            r.gi_products.to_string(),
-            r.sellers.to_string(),
-            r.sellers_onboarded.to_string(),
-            r.workshops.to_string(),
-            r.stories.to_string(),
-            r.open_gaps.to_string(),
-            r.overdue_actions.to_string(),
-        ]
+    let figures = |covered: u64, districts: u64, counts: [u64; 9]| {
+        std::iter::once(format!("{covered} of {districts}"))
+            .chain(counts.iter().map(u64::to_string))
+            .collect::<Vec<_>>()
     };
-    let sum = |f: fn(&StateFigures) -> u64| rows.iter().map(f).sum::<u64>();
-    let total = [
-        format!(
-            "{} of {}",
-            sum(|r| r.districts_covered),
-            sum(|r| r.districts)
-        ),
-        sum(|r| r.without_primary).to_string(),
-        sum(|r| r.products).to_string(),
-        sum(|r| r.gi_products).to_string(),
-        sum(|r| r.sellers).to_string(),
-        sum(|r| r.sellers_onboarded).to_string(),
-        sum(|r| r.workshops).to_string(),
-        sum(|r| r.stories).to_string(),
-        sum(|r| r.open_gaps).to_string(),
-        sum(|r| r.overdue_actions).to_string(),
-    ];
+    let mut sums = [0u64; 9];
+    for r in rows {
+        for (sum, n) in sums.iter_mut().zip(r.counts()) {
+            *sum += n;
+        }
+    }
+    let total = figures(
+        rows.iter().map(|r| r.districts_covered).sum(),
+        rows.iter().map(|r| r.districts).sum(),
+        sums,
+    );
     let mut lines: Vec<Vec<String>> = vec![head.iter().map(|h| (*h).to_owned()).collect()];
     for r in rows {
         let mut line = vec![cut(&r.name, 28)];
-        line.extend(figures(r));
+        line.extend(figures(r.districts_covered, r.districts, r.counts()));
         line.push(r.policy.clone());
         lines.push(line);
     }

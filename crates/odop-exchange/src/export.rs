@@ -150,22 +150,15 @@ fn state_figure_row(r: &StateFigures) -> Vec<String> {
         "drafting" => "Being drafted",
         _ => "No policy yet",
     };
-    vec![
+    let mut row = vec![
         r.name.clone(),
         r.state.to_string(),
         r.districts.to_string(),
         r.districts_covered.to_string(),
-        r.without_primary.to_string(),
-        r.products.to_string(),
-        r.gi_products.to_string(),
-        r.sellers.to_string(),
-        r.sellers_onboarded.to_string(),
-        r.workshops.to_string(),
-        r.stories.to_string(),
-        r.open_gaps.to_string(),
-        r.overdue_actions.to_string(),
-        policy.to_owned(),
-    ]
+    ];
+    row.extend(r.counts().iter().map(u64::to_string));
+    row.push(policy.to_owned());
+    row
 }
 
 /// A product's cells in the national list's layout (plus local name, GI name and id).

@@ -45,6 +45,9 @@ pub struct Stats {
     pub policies: Vec<Count>,
 }
 
+/// Where a grouped count goes in a state's row.
+type Set = fn(&mut StateFigures, u64);
+
 /// One state's figures in a row beside the others': what DPIIT compares the states by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StateFigures {
@@ -71,6 +74,23 @@ pub struct StateFigures {
 }
 
 impl StateFigures {
+    /// Its counts after the districts covered, in the order its table's columns give them:
+    /// without a primary product, products, GI-registered, sellers, onboarded, workshops,
+    /// stories, open gaps, overdue actions.
+    pub fn counts(&self) -> [u64; 9] {
+        [
+            self.without_primary,
+            self.products,
+            self.gi_products,
+            self.sellers,
+            self.sellers_onboarded,
+            self.workshops,
+            self.stories,
+            self.open_gaps,
+            self.overdue_actions,
+        ]
+    }
+
     fn new(state: StateCode) -> StateFigures {
         StateFigures {
             state,
@@ -99,74 +119,69 @@ impl Store {
         let conn = self.conn();
         let mut rows: BTreeMap<u16, StateFigures> = BTreeMap::new();
         // Each query gives (state, count); a state first seen holding records gets a row.
-        let mut tally = |sql: &str,
-                         args: &[&dyn rusqlite::ToSql],
-                         set: fn(&mut StateFigures, u64)|
-         -> Result<(), StoreError> {
-            let mut stmt = conn.prepare(sql)?;
-            let mut found = stmt.query(args)?;
-            while let Some(r) = found.next()? {
-                let (Some(state), count) = (r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?)
-                else {
-                    continue;
-                };
-                let Ok(code) = u16::try_from(state) else {
-                    continue;
-                };
-                let row = rows
-                    .entry(code)
-                    .or_insert_with(|| StateFigures::new(StateCode(code)));
-                set(row, count as u64);
-            }
-            Ok(())
-        };
-        tally(
-            "SELECT state, count(*) FROM products GROUP BY state",
-            &[],
-            |r, n| r.products = n,
-        )?;
-        tally(
-            "SELECT state, count(DISTINCT district) FROM products GROUP BY state",
-            &[],
-            |r, n| r.districts_covered = n,
-        )?;
-        tally(
-            "SELECT state, count(*) FROM products WHERE gi = 1 GROUP BY state",
-            &[],
-            |r, n| r.gi_products = n,
-        )?;
-        // A district belongs to the state its products name, as `stats` counts it.
-        tally(
-            "SELECT state, count(*) FROM (SELECT state, district FROM products \
-             GROUP BY state, district HAVING max(rank = 'primary') = 0) GROUP BY state",
-            &[],
-            |r, n| r.without_primary = n,
-        )?;
-        tally(
-            "SELECT state, count(*) FROM sellers GROUP BY state",
-            &[],
-            |r, n| r.sellers = n,
-        )?;
-        tally(
-            "SELECT state, count(DISTINCT seller) FROM seller_platforms GROUP BY state",
-            &[],
-            |r, n| r.sellers_onboarded = n,
-        )?;
-        tally(
-            "SELECT state, count(*) FROM workshops GROUP BY state",
-            &[],
-            |r, n| r.workshops = n,
-        )?;
-        tally(
-            "SELECT state, count(*) FROM stories GROUP BY state",
-            &[],
-            |r, n| r.stories = n,
-        )?;
-        tally(
-            "SELECT state, count(*) FROM gaps WHERE open = 1 GROUP BY state",
-            &[],
-            |r, n| r.open_gaps = n,
-        )?;
+        let mut tally =
+            |sql: &str, args: &[&dyn rusqlite::ToSql], set: Set| -> Result<(), StoreError> {
+                let mut stmt = conn.prepare(sql)?;
+                let mut found = stmt.query(args)?;
+                while let Some(r) = found.next()? {
+                    let (Some(state), count) = (r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?)
+                    else {
+                        continue;
+                    };
+                    let Ok(code) = u16::try_from(state) else {
+                        continue;
+                    };
+                    let row = rows
+                        .entry(code)
+                        .or_insert_with(|| StateFigures::new(StateCode(code)));
+                    set(row, count as u64);
+                }
+                Ok(())
+            };
+        // One grouped count per figure: (state, count) rows.
+        let counts: [(&str, Set); 9] = [
+            (
+                "SELECT state, count(*) FROM products GROUP BY state",
+                |r, n| r.products = n,
+            ),
+            (
+                "SELECT state, count(DISTINCT district) FROM products GROUP BY state",
+                |r, n| r.districts_covered = n,
+            ),
+            (
+                "SELECT state, count(*) FROM products WHERE gi = 1 GROUP BY state",
+                |r, n| r.gi_products = n,
+            ),
+            // A district belongs to the state its products name, as `stats` counts it.
+            (
+                "SELECT state, count(*) FROM (SELECT state, district FROM products \
+                 GROUP BY state, district HAVING max(rank = 'primary') = 0) GROUP BY state",
+                |r, n| r.without_primary = n,
+            ),
+            (
+                "SELECT state, count(*) FROM sellers GROUP BY state",
+                |r, n| r.sellers = n,
+            ),
+            (
+                "SELECT state, count(DISTINCT seller) FROM seller_platforms GROUP BY state",
+                |r, n| r.sellers_onboarded = n,
+            ),
+            (
+                "SELECT state, count(*) FROM workshops GROUP BY state",
+                |r, n| r.workshops = n,
+            ),
+            (
+                "SELECT state, count(*) FROM stories GROUP BY state",
+                |r, n| r.stories = n,
+            ),
+            (
+                "SELECT state, count(*) FROM gaps WHERE open = 1 GROUP BY state",
+                |r, n| r.open_gaps = n,
+            ),
+        ];
+        for (sql, set) in counts {
+            tally(sql, &[], set)?;
+        }
         let today = today.to_string();
         tally(
             &format!(

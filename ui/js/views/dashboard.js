@@ -3,11 +3,11 @@
 // state's figures side by side, or for one state (`#/dashboard/CODE`).
 
 import { h, fill, arrowKeys, linkRow } from "../dom.js";
-import { t, num, word, locale, stateName, byStateName, errorText } from "../i18n.js";
+import { t, num, word, locale, stateName, byStateName } from "../i18n.js";
 import { barChart, donut } from "../charts.js";
 import { today, openOverdueActions } from "./records.js";
 import { statePicker } from "../places.js";
-import { pathField } from "./importer.js";
+import { saveField } from "./importer.js";
 
 /** The states table's columns: key, heading, the figure it sorts by, the cell it shows. */
 const COLUMNS = [
@@ -82,29 +82,18 @@ function statesPanel(ctx, rows) {
   draw();
   arrowKeys(body, "tr");
   // The same rows as a spreadsheet, to pass on; in an XLSX the figures add up.
-  const target = pathField("states-export-path", t("gi.export_file"), "odop-states.xlsx");
-  target.input.value = "odop-states.xlsx";
-  target.bind(ctx);
-  const save = h("button", { type: "button", class: "button", "data-testid": "states-export" }, t("dash.states.save"));
-  const saved = h("p", { class: "count", "data-testid": "states-export-out", "aria-live": "polite" });
-  save.addEventListener("click", async () => {
-    const path = target.input.value.trim();
-    if (!path) return;
-    save.disabled = true;
-    try {
-      const n = await ctx.call("export_state_figures", { today: today(), path });
-      saved.textContent = t("dash.states.saved", { n: num(n), file: path });
-    } catch (error) {
-      saved.textContent = errorText(error);
-    } finally {
-      save.disabled = false;
-    }
+  const exported = saveField(ctx, "states-export", {
+    label: t("gi.export_file"),
+    button: t("dash.states.save"),
+    file: "odop-states.xlsx",
+    save: async (path) =>
+      t("dash.states.saved", { n: num(await ctx.call("export_state_figures", { today: today(), path })), file: path }),
   });
   return h("section", { class: "panel states-panel", "data-testid": "dash-states" },
     h("h3", { id: "states-title" }, t("dash.states")),
     h("p", { class: "hint" }, t("dash.states.hint")),
     h("div", { class: "table-wrap" }, table),
-    h("div", { class: "states-export" }, target.element, save, saved));
+    h("div", { class: "states-export" }, exported.field, exported.button, exported.out));
 }
 
 function card(testid, label, value, detail) {

@@ -2,8 +2,8 @@
 // status, for one state or all, with the clear names taken in one step.
 
 import { h, fill, arrowKeys } from "../dom.js";
-import { t, num, stateName, errorText } from "../i18n.js";
-import { pathField } from "./importer.js";
+import { t, num, stateName } from "../i18n.js";
+import { saveField } from "./importer.js";
 import { when } from "./dashboard.js";
 import { statePicker } from "../places.js";
 
@@ -96,23 +96,11 @@ export async function render(view, ctx, arg = "") {
   });
 
   // The findings as a worklist file, which imports back once its GI names are filled in.
-  const target = pathField("gi-export-path", t("gi.export_file"), "gi-check.xlsx");
-  target.input.value = state ? `gi-check-${state}.xlsx` : "gi-check.xlsx";
-  target.bind(ctx);
-  const save = h("button", { type: "button", class: "button", "data-testid": "gi-export" }, t("gi.export"));
-  const saved = h("p", { class: "count", "data-testid": "gi-export-out", "aria-live": "polite" });
-  save.addEventListener("click", async () => {
-    const path = target.input.value.trim();
-    if (!path) return;
-    save.disabled = true;
-    try {
-      const n = await ctx.call("gi_export", { state, path });
-      saved.textContent = t("gi.exported", { n: num(n), file: path });
-    } catch (error) {
-      saved.textContent = errorText(error);
-    } finally {
-      save.disabled = false;
-    }
+  const exported = saveField(ctx, "gi-export", {
+    label: t("gi.export_file"),
+    button: t("gi.export"),
+    file: state ? `gi-check-${state}.xlsx` : "gi-check.xlsx",
+    save: async (path) => t("gi.exported", { n: num(await ctx.call("gi_export", { state, path })), file: path }),
   });
 
   const sections = ISSUES.map((issue) => {
@@ -135,6 +123,6 @@ export async function render(view, ctx, arg = "") {
     check.findings.length ? sections : h("p", { class: "empty" }, t("gi.all_well")),
     check.findings.length
       ? h("div", { class: "gi-export" }, h("h3", {}, t("gi.export_title")), h("p", { class: "hint" }, t("gi.export_about")),
-        target.element, h("div", { class: "wizard-row" }, save, saved))
+        exported.field, h("div", { class: "wizard-row" }, exported.button, exported.out))
       : null));
 }

@@ -46,6 +46,30 @@ export function pathField(testid, label, save, filters) {
   };
 }
 
+/** A file to save to, with its browse button, and a button that saves it: `save(path)`
+ * writes the file and gives the line to show below (an error shows in words there too).
+ * The test ids are `TESTID-path`, `TESTID` (the button) and `TESTID-out`. */
+export function saveField(ctx, testid, { label, button, file, save }) {
+  const target = pathField(`${testid}-path`, label, file);
+  target.input.value = file;
+  target.bind(ctx);
+  const go = h("button", { type: "button", class: "button", "data-testid": testid }, button);
+  const out = h("p", { class: "count", "data-testid": `${testid}-out`, "aria-live": "polite" });
+  go.addEventListener("click", async () => {
+    const path = target.input.value.trim();
+    if (!path) return;
+    go.disabled = true;
+    try {
+      out.textContent = await save(path);
+    } catch (error) {
+      out.textContent = errorText(error);
+    } finally {
+      go.disabled = false;
+    }
+  });
+  return { field: target.element, button: go, out };
+}
+
 /** The summary and the flagged rows of an import report. */
 function report(result, testid) {
   if (result.layout === "lgd") {
