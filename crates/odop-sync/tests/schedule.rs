@@ -69,6 +69,7 @@ async fn sync_now_runs_a_round_and_an_unreachable_server_backs_off() {
         !s.running && s.last.is_some()
     })
     .await;
+    assert_eq!(status.rounds, 1);
     let last = status.last.unwrap();
     assert_eq!((last.pushed, last.error), (1, None));
     assert_eq!(Store::open(&db).unwrap().sync_counts().unwrap().pending, 0);
@@ -79,6 +80,7 @@ async fn sync_now_runs_a_round_and_an_unreachable_server_backs_off() {
         s.failures == 1 && !s.running
     })
     .await;
+    assert_eq!(status.rounds, 2, "the failed round is counted too");
     assert!(status
         .last
         .unwrap()
@@ -93,13 +95,14 @@ async fn sync_now_runs_a_round_and_an_unreachable_server_backs_off() {
         next.next_in_secs <= 7,
         "the first retry comes within seconds, not the hour: {next:?}"
     );
-    // The follower closes with the loop, having seen both rounds end.
+    // The follower closes with the loop, having seen the rounds end: both, and any retry that
+    // the backoff ran before the stop.
     tokio::time::timeout(Duration::from_secs(30), schedule.stopped())
         .await
         .expect("the loop to stop");
     let (ends, rounds) = ends.await.unwrap();
-    assert_eq!(rounds, 2, "two rounds ran and ended");
-    assert!((1..=2).contains(&ends), "the follower saw {ends} ends");
+    assert!(rounds >= 2, "the follower's last count is {rounds}");
+    assert!((1..=rounds).contains(&ends), "the follower saw {ends} ends");
 }
 
 /// A remote that, while `hold` is set, keeps a push's answer after the server has taken the
