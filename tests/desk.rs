@@ -980,6 +980,15 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
 /// A Sampark workshop's page: what came of it. A gap heard there is added from it, then an
 /// action on that gap; returns the workshop's id.
 async fn workshop_outcome(w: &Window, shots: &Path) -> Result<String> {
+    // A gap's row names the workshop it was heard at, and opens its page.
+    w.go("gaps").await?;
+    w.click("[data-testid=\"gap-row\"] [data-testid=\"gap-workshop\"]")
+        .await?;
+    w.shown("workshop").await?;
+    ensure!(
+        w.count("form-gap").await? == 0,
+        "the workshop's link opened the gap's form as well"
+    );
     w.go("workshops").await?;
     w.click("[data-testid=\"workshop-row\"] [data-testid=\"workshop-outcome\"]")
         .await?;

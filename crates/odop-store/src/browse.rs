@@ -123,6 +123,8 @@ pub struct RecordRow {
     pub fields: Fields,
     /// An action's gap, by its description, so the list says what the action is for.
     pub gap: Option<String>,
+    /// The workshop a gap was heard at, by its title (venue and date).
+    pub workshop: Option<String>,
     /// A gap's actions.
     pub actions: Option<ActionTally>,
     /// An action still to do whose due date has passed.
@@ -463,15 +465,18 @@ impl Store {
                 select_args.push(today);
                 format!(
                     "(SELECT g.body ->> '$.description' FROM gaps g WHERE g.id = t.gap), \
-                     NULL, NULL, {}",
+                     NULL, NULL, {}, NULL",
                     overdue_sql()
                 )
             }
+            // A workshop's title as `Workshop::title` makes it: venue, then date.
             EntityKind::Gap => format!(
                 "NULL, (SELECT count(*) FROM actions a WHERE a.gap = t.id), \
-                 (SELECT count(*) FROM actions a WHERE a.gap = t.id AND a.status IN {TO_DO}), 0"
+                 (SELECT count(*) FROM actions a WHERE a.gap = t.id AND a.status IN {TO_DO}), 0, \
+                 (SELECT (w.body ->> '$.venue') || ' (' || w.date || ')' FROM workshops w \
+                  WHERE w.id = t.workshop)"
             ),
-            _ => "NULL, NULL, NULL, 0".to_owned(),
+            _ => "NULL, NULL, NULL, 0, NULL".to_owned(),
         };
         let sync = sync_state_sql(kind, "t.id");
         let sql = format!(
@@ -502,12 +507,25 @@ impl Store {
                     r.get::<_, Option<String>>(5)?,
                     tally,
                     r.get::<_, Option<bool>>(8)?.unwrap_or(false),
-                    r.get::<_, SyncState>(9)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, SyncState>(10)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows = Vec::with_capacity(raw.len());
-        for (id, body, updated_at, district_name, state_name, gap, actions, overdue, sync) in raw {
+        for (
+            id,
+            body,
+            updated_at,
+            district_name,
+            state_name,
+            gap,
+            actions,
+            overdue,
+            workshop,
+            sync,
+        ) in raw
+        {
             let fields = parse_body(kind, &id, &body)?;
             let record = E::from_fields(fields.clone()).map_err(|e| StoreError::Corrupt {
                 kind,
@@ -522,6 +540,7 @@ impl Store {
                 updated_at,
                 fields,
                 gap,
+                workshop,
                 actions,
                 overdue,
                 sync,

@@ -1158,7 +1158,25 @@ fn a_workshop_s_outcome_is_its_sellers_gaps_and_their_actions() {
         outcome.gaps.iter().flat_map(|g| &g.actions).collect();
     assert_eq!(actions.len(), 1, "the sample's packaging action only");
     assert!(actions[0].overdue, "due 2027-01-31, still in progress");
+    // Each gap's row names its workshop as the workshop's own title does; one heard elsewhere
+    // names none.
+    use odop_domain::Entity as _;
+    let gap_rows = store
+        .record_page(
+            EntityKind::Gap,
+            &odop_store::RecordQuery {
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .rows;
+    for row in &gap_rows {
+        let expected = (row.id != elsewhere.id.to_string()).then(|| varanasi.title());
+        assert_eq!(row.workshop, expected, "{}", row.title);
+    }
     for g in &outcome.gaps {
+        assert_eq!(g.gap.workshop, Some(varanasi.title()));
         for a in &g.actions {
             assert_eq!(a.fields["gap"], g.gap.id.as_str());
         }

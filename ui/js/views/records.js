@@ -29,6 +29,10 @@ const COLUMNS = {
     ["col.district", (r) => r.district_name ?? ""],
     ["col.open", (r) => (r.fields.open ? t("gap.open") : t("gap.closed"))],
     ["col.actions", (r) => tally(r.actions)],
+    // The workshop it was heard at opens that workshop's page, not the gap's form.
+    ["field.workshop", (r) => (r.workshop
+      ? h("a", { href: `#/workshop/${r.fields.workshop}`, "data-testid": "gap-workshop", on: { click: (event) => event.stopPropagation() } }, r.workshop)
+      : "")],
   ],
   action: [
     ["col.gap", (r) => r.gap ?? ""],
