@@ -296,6 +296,9 @@ struct ListArgs {
     /// Gaps only: still open (true) or closed (false).
     #[arg(long)]
     open: Option<bool>,
+    /// Gaps heard at this workshop (its id), or actions on them.
+    #[arg(long)]
+    workshop: Option<String>,
     /// Gaps and actions: the kind of market linkage (ecommerce_onboarding, state_policy,
     /// packaging, seller_connection, buyer_connection, other). Sellers: the kind of seller
     /// (artisan, weaver, farmer, fpo, shg, msme, cooperative, exporter).
@@ -858,10 +861,15 @@ fn record_query(a: &ListArgs) -> Result<RecordQuery, fields::FieldError> {
         Some(k) => Some(k.parse::<ActionKind>().map_err(fields::at("kind"))?),
         None => None,
     };
+    let workshop = match &a.workshop {
+        Some(w) => Some(w.parse::<Id>().map_err(fields::at("workshop"))?),
+        None => None,
+    };
     Ok(RecordQuery {
         state: a.state.map(StateCode),
         district: a.district.map(DistrictCode),
         gap_kind,
+        workshop,
         offset: a.offset,
         limit: a.limit,
         ..RecordQuery::default()
@@ -970,14 +978,16 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
         ListWhat::Sellers => records::<Seller>(store, state, district, a, out)?,
         ListWhat::Workshops => records::<Workshop>(store, state, district, a, out)?,
         ListWhat::Stories => records::<Story>(store, state, district, a, out)?,
-        ListWhat::Gaps if a.open.is_some() || a.kind.is_some() => {
+        ListWhat::Gaps if a.open.is_some() || a.kind.is_some() || a.workshop.is_some() => {
             let query = RecordQuery {
                 open: a.open,
                 ..record_query(a)?
             };
             filtered::<Gap>(store, &query, out)?;
         }
-        ListWhat::Actions if a.status.is_some() || a.overdue || a.kind.is_some() => {
+        ListWhat::Actions
+            if a.status.is_some() || a.overdue || a.kind.is_some() || a.workshop.is_some() =>
+        {
             let status = match &a.status {
                 Some(s) => Some(s.parse::<ActionStatus>().map_err(fields::at("status"))?),
                 None => None,

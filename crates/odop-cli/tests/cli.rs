@@ -816,6 +816,21 @@ fn a_workshop_s_outcome_names_its_sellers_gaps_and_overdue_actions() {
     let before =
         String::from_utf8(odop.run(&["outcome", &id, "--today", "2027-01-31"]).stdout).unwrap();
     assert!(!before.contains("OVERDUE"), "{before}");
+    // The same gaps and actions through the lists.
+    let gaps = odop.json(&["list", "gaps", "--workshop", &id]);
+    assert_eq!(gaps.as_array().unwrap().len(), 2);
+    let actions = odop.json(&["list", "actions", "--workshop", &id]);
+    assert_eq!(actions.as_array().unwrap().len(), 1);
+    let elsewhere = odop.json(&[
+        "list",
+        "gaps",
+        "--workshop",
+        "0193aaaa-0000-7000-8000-000000000000",
+    ]);
+    assert_eq!(elsewhere.as_array().unwrap().len(), 0);
+    let bad = odop.run(&["list", "gaps", "--workshop", "not-an-id"]);
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("workshop"));
     let unknown = odop.run(&["outcome", "0193aaaa-0000-7000-8000-000000000000"]);
     assert_eq!(unknown.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no workshop has id"));
