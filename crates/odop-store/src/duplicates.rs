@@ -42,6 +42,26 @@ impl Store {
         &self,
         state: Option<StateCode>,
     ) -> Result<Vec<Duplicates>, StoreError> {
+        self.sets_sharing(state, None)
+    }
+
+    /// The sets a seller is in: its state's sellers that share one of its marks with it. What
+    /// a form's save points out; it holds only the seller's own marks while reading the state's.
+    pub(crate) fn duplicates_of(&self, seller: &Seller) -> Result<Vec<Duplicates>, StoreError> {
+        let marks = seller.marks();
+        if marks.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.sets_sharing(Some(seller.state), Some(&marks))
+    }
+
+    /// The sets of sellers sharing a mark, in one state or every state; with `only`, just the
+    /// sets of those marks.
+    fn sets_sharing(
+        &self,
+        state: Option<StateCode>,
+        only: Option<&[(SellerMark, String)]>,
+    ) -> Result<Vec<Duplicates>, StoreError> {
         // One state's sellers are found by its index; every state's are read whole. Rowids
         // rather than ids keep 100,000 sellers' marks cheap to hold.
         const MARKS: &str = "SELECT rowid, state, body ->> '$.gstin', body ->> '$.udyam', \
@@ -65,9 +85,11 @@ impl Store {
                 (SellerMark::Udyam, row.get::<_, Option<String>>(3)?),
                 (SellerMark::Phone, phone),
             ] {
-                if let Some(value) = value {
-                    sharing.entry((mark, value, state)).or_default().push(rowid);
+                let Some(value) = value else { continue };
+                if only.is_some_and(|marks| !marks.iter().any(|(m, v)| *m == mark && *v == value)) {
+                    continue;
                 }
+                sharing.entry((mark, value, state)).or_default().push(rowid);
             }
         }
         let mut shared: Vec<_> = sharing

@@ -90,13 +90,12 @@ impl Store {
         let record = edit.form_record::<E>(id, pairs, &sectors, &gazetteer)?;
         let outcome = edit.put(&record)?;
         edit.commit()?;
-        let shares = if E::KIND == EntityKind::Seller {
-            let id = record.id().to_string();
-            let mut sets = self.duplicate_sellers(Some(record.state()))?;
-            sets.retain(|d| d.sellers.iter().any(|s| s.id == id));
-            sets
-        } else {
-            Vec::new()
+        let shares = match E::KIND {
+            EntityKind::Seller => match self.get::<Seller>(record.id())? {
+                Some(seller) => self.duplicates_of(&seller)?,
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
         };
         Ok(Saved {
             id: record.id().to_string(),
