@@ -581,10 +581,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
                     if state.is_some() {
                         usage("`export states` writes every state; --state does not apply");
                     }
-                    let today = match today {
-                        Some(day) => day,
-                        None => odop_store::now()[..10].parse()?,
-                    };
+                    let today = today.unwrap_or_else(odop_store::today);
                     odop_exchange::export_state_figures(&store, today, &file)?
                 }
             };
@@ -601,10 +598,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
         }
         Command::Outcome { workshop, today } => {
             let id = parse_id(&workshop)?;
-            let today = match today {
-                Some(day) => day,
-                None => odop_store::now()[..10].parse()?,
-            };
+            let today = today.unwrap_or_else(odop_store::today);
             let outcome = store.workshop_outcome(id, today)?;
             out.value(&outcome, || output::outcome_of_workshop(&outcome));
         }
@@ -655,10 +649,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             today,
             ..
         } => {
-            let today = match today {
-                Some(day) => day,
-                None => odop_store::now()[..10].parse()?,
-            };
+            let today = today.unwrap_or_else(odop_store::today);
             let rows = store.state_figures(today)?;
             out.value(&rows, || output::state_figures(&rows));
         }

@@ -1,6 +1,8 @@
 //! Reads shaped for browsing screens: pages of rows with their total (so a list of 100,000
 //! sellers can be scrolled without loading it), districts filtered by their products, one
-//! district's or product's page, and the choices a form offers.
+//! district's or product's page, a workshop's outcome, and the choices a form offers.
+
+use std::collections::HashMap;
 
 use odop_domain::{
     Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Fields, Gap, Id,
@@ -421,11 +423,7 @@ impl Store {
             }
             _ => {}
         }
-        let today = Sql::Text(
-            q.today
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| crate::clock::now()[..10].to_owned()),
-        );
+        let today = Sql::Text(q.today.unwrap_or_else(crate::clock::today).to_string());
         if kind == EntityKind::Action {
             if let Some(status) = q.status {
                 filter.push_str(" AND t.status = ?");
@@ -564,7 +562,6 @@ impl Store {
         parse_body(kind, &id.to_string(), &body)
     }
 
-    /// Districts of every state that has data, those with a product matching the query.
     /// A workshop with the sellers met there and each gap heard there with its actions;
     /// `today` judges which actions are overdue.
     pub fn workshop_outcome(&self, id: Id, today: Date) -> Result<WorkshopOutcome, StoreError> {
@@ -611,17 +608,22 @@ impl Store {
             .into_iter()
             .map(|(_, row)| row)
             .collect();
-        let mut actions = every(EntityKind::Action)?.rows;
-        // Gaps newest first, as their list shows them; each keeps its actions' order.
+        // Each gap's actions in the order they fall due, as their list gives them.
+        let mut actions: HashMap<String, Vec<RecordRow>> = HashMap::new();
+        for action in every(EntityKind::Action)?.rows {
+            let gap = action.fields.get("gap").and_then(serde_json::Value::as_str);
+            actions
+                .entry(gap.unwrap_or_default().to_owned())
+                .or_default()
+                .push(action);
+        }
+        // Gaps newest first, as their list shows them.
         let gaps = every(EntityKind::Gap)?
             .rows
             .into_iter()
-            .map(|gap| {
-                let (mine, rest) = actions.drain(..).partition(|a: &RecordRow| {
-                    a.fields.get("gap").and_then(serde_json::Value::as_str) == Some(gap.id.as_str())
-                });
-                actions = rest;
-                GapOutcome { gap, actions: mine }
+            .map(|gap| GapOutcome {
+                actions: actions.remove(&gap.id).unwrap_or_default(),
+                gap,
             })
             .collect();
         Ok(WorkshopOutcome {
@@ -631,6 +633,8 @@ impl Store {
         })
     }
 
+    /// Districts of every state that has data (or of the state asked for), those with a
+    /// product matching the query.
     pub fn district_rows(&self, q: &DistrictQuery) -> Result<Vec<DistrictRow>, StoreError> {
         let any = q.sector.is_none() && q.rank.is_none() && q.gi.is_none();
         let mut stmt = self.conn().prepare_cached(

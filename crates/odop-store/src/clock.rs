@@ -8,3 +8,10 @@ pub fn now() -> String {
         .unwrap_or_default();
     odop_domain::format_utc_millis(since.as_millis() as i64)
 }
+
+/// Today in UTC: the day overdue actions are judged on when the reader's own is not given.
+pub fn today() -> odop_domain::Date {
+    now()[..10]
+        .parse()
+        .unwrap_or_else(|_| unreachable!("the clock writes the date first, as YYYY-MM-DD"))
+}

@@ -43,7 +43,7 @@ pub use browse::{
     Page, PlaceChoice, ProductDetail, RecordQuery, RecordRow, SellerQuery, SellerRow,
     WorkshopOutcome,
 };
-pub use clock::now;
+pub use clock::{now, today};
 pub use duplicates::{Duplicates, Merged};
 pub use edit::{search_text, Edit, Outcome};
 pub use error::{FieldProblem, Referrer, StoreError};

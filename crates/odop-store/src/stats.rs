@@ -192,20 +192,14 @@ impl Store {
             |r, n| r.overdue_actions = n,
         )?;
         // A policy record makes its state a row too: a state may notify before listing.
-        tally(
-            "SELECT state, count(*) FROM policies GROUP BY state",
-            &[],
-            |_, _| {},
-        )?;
         let mut policy = conn
             .prepare("SELECT state, body ->> '$.status' FROM policies WHERE state IS NOT NULL")?;
         let mut found = policy.query([])?;
         while let Some(r) = found.next()? {
-            if let Some(row) = u16::try_from(r.get::<_, i64>(0)?)
-                .ok()
-                .and_then(|code| rows.get_mut(&code))
-            {
-                row.policy = r.get(1)?;
+            if let Ok(code) = u16::try_from(r.get::<_, i64>(0)?) {
+                rows.entry(code)
+                    .or_insert_with(|| StateFigures::new(StateCode(code)))
+                    .policy = r.get(1)?;
             }
         }
         let mut places = conn.prepare(
