@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use odop_domain::{Date, Entity, Gazetteer, Platform, Product, SectorList, Seller, StateCode};
-use odop_sheet::{write_csv, write_xlsx, write_xlsx_typed, CellKind};
+use odop_sheet::{write_csv, write_xlsx_typed, CellKind};
 use odop_store::{GiIssue, ProductFilter, StateFigures, Store};
 
 use crate::national::NATIONAL_COLUMNS;
@@ -25,17 +25,29 @@ impl FileKind {
     }
 }
 
+/// Writes a file of records, every cell text, so that it re-imports unchanged.
 pub(crate) fn write(
     path: &Path,
     sheet: &str,
     headers: &[&str],
     rows: Vec<Vec<String>>,
 ) -> Result<usize, ExchangeError> {
+    write_kinds(path, sheet, headers, &[], rows)
+}
+
+/// Writes a file whose XLSX columns are of the given kinds (a column past them is text).
+fn write_kinds(
+    path: &Path,
+    sheet: &str,
+    headers: &[&str],
+    kinds: &[CellKind],
+    rows: Vec<Vec<String>>,
+) -> Result<usize, ExchangeError> {
     let n = rows.len();
     let mut iter = rows.into_iter();
     match FileKind::from_path(path) {
         FileKind::Csv => write_csv(path, headers, &mut iter)?,
-        FileKind::Xlsx => write_xlsx(path, sheet, headers, &mut iter)?,
+        FileKind::Xlsx => write_xlsx_typed(path, sheet, headers, kinds, &mut iter)?,
     }
     Ok(n)
 }
@@ -128,20 +140,12 @@ pub fn export_state_figures(
         .state_figures(today)?
         .iter()
         .map(state_figure_row)
-        .collect::<Vec<_>>();
-    let n = rows.len();
-    let mut iter = rows.into_iter();
-    match FileKind::from_path(path) {
-        FileKind::Csv => write_csv(path, &STATE_FIGURE_COLUMNS, &mut iter)?,
-        FileKind::Xlsx => {
-            let mut kinds = [CellKind::Count; 14];
-            // The names and the code are labels, not figures to add up.
-            kinds[..2].fill(CellKind::Text);
-            kinds[13] = CellKind::Text;
-            write_xlsx_typed(path, "States", &STATE_FIGURE_COLUMNS, &kinds, &mut iter)?;
-        }
-    }
-    Ok(n)
+        .collect();
+    // The names and the code are labels, not figures to add up.
+    let mut kinds = [CellKind::Count; 14];
+    kinds[..2].fill(CellKind::Text);
+    kinds[13] = CellKind::Text;
+    write_kinds(path, "States", &STATE_FIGURE_COLUMNS, &kinds, rows)
 }
 
 fn state_figure_row(r: &StateFigures) -> Vec<String> {
