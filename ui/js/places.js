@@ -19,6 +19,11 @@ export function statePicker(ctx, states, state, route, testid) {
   return pick;
 }
 
+/** The state a screen of one state or all (`#/ROUTE/CODE`, `#/ROUTE`) is opened on, or null. */
+export function routeState(arg) {
+  return /^\d+$/.test(arg) ? Number(arg) : null;
+}
+
 /** A list's route argument without a trailing `state/CODE`, and that state: how a state's
  * dashboard opens a list of that state alone (`onboarded/gem/state/9`, `state/9`). */
 export function stateArg(arg) {

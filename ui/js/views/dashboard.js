@@ -6,7 +6,7 @@ import { h, fill, arrowKeys, linkRow } from "../dom.js";
 import { t, num, word, locale, stateName, byStateName } from "../i18n.js";
 import { barChart, donut } from "../charts.js";
 import { today, openOverdueActions } from "./records.js";
-import { statePicker } from "../places.js";
+import { statePicker, routeState } from "../places.js";
 import { saveField } from "./importer.js";
 
 /** The states table's columns: key, heading, the figure it sorts by, the cell it shows. */
@@ -96,7 +96,8 @@ function statesPanel(ctx, rows) {
     h("div", { class: "states-export" }, exported.field, exported.button, exported.out));
 }
 
-function card(testid, label, value, detail) {
+/** A figure with its label, and a line beneath it when there is one. */
+export function card(testid, label, value, detail) {
   return h("div", { class: "stat-card", "data-testid": testid },
     h("span", { class: "stat-label" }, label),
     h("strong", { class: "stat-value" }, value),
@@ -118,7 +119,7 @@ export function when(at) {
 
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
-  const state = /^\d+$/.test(arg) ? Number(arg) : null;
+  const state = routeState(arg);
   const [stats, activity, choices, overdue] = await Promise.all([
     ctx.call("stats", { state }),
     // The history is not kept by state: a state's dashboard leaves it out.

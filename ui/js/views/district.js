@@ -4,6 +4,7 @@ import { h, fill, arrowKeys, linkRow } from "../dom.js";
 import { t, num, word, stateName } from "../i18n.js";
 import { openForm } from "./form.js";
 import { syncBadge } from "../badges.js";
+import { card } from "./dashboard.js";
 
 export async function render(view, code, ctx) {
   const gen = ctx.generation();
@@ -36,11 +37,11 @@ export async function render(view, code, ctx) {
         h("a", { class: "button", href: `#/brochure/state/${d.state_code}`, "data-testid": "state-brochure" }, t("brochure.state", { state: stateName(d.state_code, d.state_name) })),
         add),
       h("div", { class: "stat-row small" },
-        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.products")), h("strong", { class: "stat-value" }, num(d.products.length))),
-        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.sellers")), h("strong", { class: "stat-value" }, num(d.sellers))),
-        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("dash.workshops")), h("strong", { class: "stat-value" }, num(d.workshops))),
-        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("nav.stories")), h("strong", { class: "stat-value" }, num(d.stories))),
-        h("div", { class: "stat-card" }, h("span", { class: "stat-label" }, t("district.open_gaps")), h("strong", { class: "stat-value" }, num(d.open_gaps)))),
+        card(null, t("dash.products"), num(d.products.length)),
+        card(null, t("dash.sellers"), num(d.sellers)),
+        card(null, t("dash.workshops"), num(d.workshops)),
+        card(null, t("nav.stories"), num(d.stories)),
+        card(null, t("district.open_gaps"), num(d.open_gaps))),
       h("h3", {}, t("district.products")),
       d.products.length
         ? h("div", { class: "table-wrap" }, h("table", { class: "data-table" },

@@ -5,7 +5,7 @@ import { h, fill } from "../dom.js";
 import { t, num, word } from "../i18n.js";
 import { syncBadge } from "../badges.js";
 import { openForm, confirmAction } from "./form.js";
-import { statePicker } from "../places.js";
+import { statePicker, routeState } from "../places.js";
 
 /** One set of records sharing a mark; the record to keep is chosen with the radio buttons,
  * and each other record has a button that merges it into that one. */
@@ -71,7 +71,7 @@ function confirmMerge(ctx, gone, keep) {
 /** `#/duplicates` lists every state's sets; `#/duplicates/CODE` one state's. */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
-  const state = /^\d+$/.test(arg) ? Number(arg) : null;
+  const state = routeState(arg);
   const [choices, found] = await Promise.all([ctx.choices(), ctx.call("duplicate_sellers", { state })]);
   if (!ctx.current(gen)) return;
 

@@ -5,7 +5,7 @@ import { h, fill, arrowKeys } from "../dom.js";
 import { t, num, stateName } from "../i18n.js";
 import { saveField } from "./importer.js";
 import { when } from "./dashboard.js";
-import { statePicker } from "../places.js";
+import { statePicker, routeState } from "../places.js";
 
 /** The findings' kinds, in the order a department works through them. */
 const ISSUES = ["unnamed", "not_in_registry", "maybe_registered", "no_entry"];
@@ -63,7 +63,7 @@ function heldLine(held) {
 /** `#/gi` checks every state's products; `#/gi/CODE` one state's. */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
-  const state = /^\d+$/.test(arg) ? Number(arg) : null;
+  const state = routeState(arg);
   const [choices, check] = await Promise.all([ctx.choices(), ctx.call("gi_check", { state })]);
   if (!ctx.current(gen)) return;
 

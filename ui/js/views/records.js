@@ -123,6 +123,7 @@ export async function render(view, kind, ctx, arg = "") {
   }
   const choices = await ctx.choices();
   if (!ctx.current(gen)) return;
+  let limit = STEP;
   // Policies are one per state, each row naming its state: a filter would hide nothing.
   const stateFilter = kind === "policy"
     ? null
@@ -132,7 +133,6 @@ export async function render(view, kind, ctx, arg = "") {
     limit = STEP;
     reload();
   });
-  let limit = STEP;
   const body = h("tbody", { "data-testid": `${kind}-rows` });
   const count = h("span", { class: "count", "data-testid": `${kind}-count`, "aria-live": "polite" });
   const more = h("button", { type: "button", class: "button", hidden: true, "data-testid": "show-more" }, t("list.more"));
@@ -178,15 +178,19 @@ export async function render(view, kind, ctx, arg = "") {
         event.stopPropagation();
         confirmDelete(ctx, kind, r.id, r.title, reload);
       });
-      const extra = kind === "gap"
-        ? h("button", { type: "button", class: "button button-small", "data-testid": "add-action-for-gap" }, t("gap.add_action"))
-        : kind === "workshop"
-          ? h("a", { class: "button button-small", href: `#/workshop/${r.id}`, "data-testid": "workshop-outcome" }, t("workshop.outcome"))
-          : null;
-      extra?.addEventListener("click", (event) => {
+      // A row's own button does its own thing, not the row's (opening the form).
+      const own = (run) => (event) => {
         event.stopPropagation();
-        if (kind === "gap") openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => "#/actions");
-      });
+        run?.();
+      };
+      const extra = kind === "gap"
+        ? h("button", {
+          type: "button", class: "button button-small", "data-testid": "add-action-for-gap",
+          on: { click: own(() => openForm(ctx, "action", null, { gap: r.id, kind: r.fields.kind }, () => "#/actions")) },
+        }, t("gap.add_action"))
+        : kind === "workshop"
+          ? h("a", { class: "button button-small", href: `#/workshop/${r.id}`, "data-testid": "workshop-outcome", on: { click: own() } }, t("workshop.outcome"))
+          : null;
       const tr = h("tr", { "data-testid": `${kind}-row`, "data-id": r.id, tabindex: 0, class: "link-row" },
         COLUMNS[kind].map(([, show], i) => h("td", {}, show(r) ?? "", i === 0 ? syncBadge(r.sync) : null)),
         h("td", { class: "row-buttons" }, extra, del));

@@ -6,17 +6,14 @@ import { t, num, word, stateName } from "../i18n.js";
 import { openForm } from "./form.js";
 import { syncBadge } from "../badges.js";
 import { today, date, due } from "./records.js";
+import { card } from "./dashboard.js";
 
 export async function render(view, id, ctx) {
   const gen = ctx.generation();
-  const [o, choices] = await Promise.all([
-    ctx.call("workshop_outcome", { id, today: today() }),
-    ctx.choices(),
-  ]);
+  const o = await ctx.call("workshop_outcome", { id, today: today() });
   if (!ctx.current(gen)) return;
   const again = () => render(view, id, ctx).catch(ctx.showError);
   const w = o.workshop;
-  const state = choices.districts.find((d) => d.code === w.fields.district)?.state;
 
   const edit = h("button", { type: "button", class: "button", "data-testid": "workshop-edit" }, t("workshop.edit"));
   edit.addEventListener("click", () => openForm(ctx, "workshop", w.id, null, again));
@@ -69,7 +66,7 @@ export async function render(view, id, ctx) {
   });
 
   const media = w.fields.media ?? [];
-  const place = [w.district_name, state != null ? stateName(state, w.state_name) : w.state_name].filter(Boolean).join(", ");
+  const place = [w.district_name, stateName(w.fields.state, w.state_name)].filter(Boolean).join(", ");
   fill(view,
     h("section", { class: "panel detail", "data-testid": "workshop-page" },
       h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") },
@@ -81,11 +78,11 @@ export async function render(view, id, ctx) {
         edit, addGap),
       h("p", { class: "outcome-when" }, date(w.fields.date), ` · ${place}`),
       h("div", { class: "stat-row small" },
-        stat("workshop-attendance", t("col.attendance"), num(w.fields.attendance ?? 0)),
-        stat("workshop-met", t("workshop.sellers_met"), num(o.sellers_met.length)),
-        stat("workshop-gaps", t("workshop.gaps_heard"), num(o.gaps.length), t("workshop.open", { n: num(open) })),
-        stat("workshop-actions", t("nav.actions"), num(actions.length), t("workshop.overdue", { n: num(overdue) })),
-        stat("workshop-media", t("workshop.media"), num(media.length))),
+        card("workshop-attendance", t("col.attendance"), num(w.fields.attendance ?? 0)),
+        card("workshop-met", t("workshop.sellers_met"), num(o.sellers_met.length)),
+        card("workshop-gaps", t("workshop.gaps_heard"), num(o.gaps.length), t("workshop.open", { n: num(open) })),
+        card("workshop-actions", t("nav.actions"), num(actions.length), t("workshop.overdue", { n: num(overdue) })),
+        card("workshop-media", t("workshop.media"), num(media.length))),
       h("h3", {}, t("workshop.gaps_heard")),
       gapBlocks.length ? h("div", { class: "outcome-gaps" }, gapBlocks) : h("p", { class: "empty", "data-testid": "workshop-no-gaps" }, t("workshop.no_gaps")),
       h("h3", {}, t("workshop.sellers_met")),
@@ -103,11 +100,4 @@ export async function render(view, id, ctx) {
           h("ul", { class: "plain-list", "data-testid": "workshop-media-list" }, media.map((m) =>
             h("li", {}, m.outlet, ` (${word("lang", m.lang)})`, m.link ? [" · ", h("span", { class: "code" }, m.link)] : null)))]
         : null));
-}
-
-function stat(testid, label, value, detail) {
-  return h("div", { class: "stat-card", "data-testid": testid },
-    h("span", { class: "stat-label" }, label),
-    h("strong", { class: "stat-value" }, value),
-    detail ? h("span", { class: "stat-detail" }, detail) : null);
 }
