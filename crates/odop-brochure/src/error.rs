@@ -7,6 +7,8 @@ use thiserror::Error;
 pub enum BrochureError {
     #[error("no product has id {0}")]
     UnknownProduct(Id),
+    #[error("no workshop has id {0}")]
+    UnknownWorkshop(Id),
     #[error("district {0} is not in the LGD district list")]
     UnknownDistrict(DistrictCode),
     #[error("state {0} is not in the LGD state list")]
@@ -58,6 +60,7 @@ impl BrochureError {
     pub fn code(&self) -> &'static str {
         match self {
             BrochureError::UnknownProduct(_)
+            | BrochureError::UnknownWorkshop(_)
             | BrochureError::UnknownDistrict(_)
             | BrochureError::UnknownState(_) => "not_found",
             BrochureError::NoProducts { .. } => "no_products",

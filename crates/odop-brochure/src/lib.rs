@@ -1,6 +1,6 @@
 //! PDF brochures of ODOP products: one product on an A4 page, a district's products, and a
 //! state's catalogue with cover, contents and a section per district, in English, Hindi or
-//! both.
+//! both; and the printed report of an ODOP Sampark workshop.
 //!
 //! This crate owns gathering what a brochure says from the store (the [`Manuscript`], handed
 //! to the template as JSON so that no stored text is ever read as markup), the fonts for the
@@ -15,6 +15,7 @@ mod fonts;
 mod manuscript;
 mod photo;
 mod press;
+mod report;
 
 pub use error::BrochureError;
 pub use fonts::{system_font_dirs, Fonts, Script};
@@ -23,6 +24,7 @@ pub use manuscript::{
     SellerLine, Subject, Text, DEFAULT_SEARCH_URL,
 };
 pub use press::{Brochure, Press, Proof, Template};
+pub use report::{ActionLine, HeardGap, MediaLine, MetSeller, WorkshopFigures, WorkshopPart};
 
 use odop_store::Store;
 

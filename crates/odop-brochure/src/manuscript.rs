@@ -10,6 +10,7 @@ use odop_domain::{
 use odop_store::{ProductFilter, Store};
 use serde::{Deserialize, Serialize};
 
+use crate::report::WorkshopPart;
 use crate::{photo, BrochureError};
 
 /// The language a brochure is printed in.
@@ -55,6 +56,9 @@ pub enum Subject {
     District(DistrictCode),
     /// A state's catalogue: cover, contents, a section per district.
     State(StateCode),
+    /// The report of an ODOP Sampark workshop: the sellers met, the gaps heard and the
+    /// actions on them as they stand on the day printed.
+    Workshop(Id),
 }
 
 /// How a brochure is gathered.
@@ -93,7 +97,7 @@ pub struct Text {
 }
 
 impl Text {
-    fn new(en: &str, hi: Option<&str>) -> Text {
+    pub(crate) fn new(en: &str, hi: Option<&str>) -> Text {
         Text {
             en: clean(en, MAX_LINE),
             hi: hi.map(|h| clean(h, MAX_LINE)),
@@ -105,13 +109,16 @@ impl Text {
 /// `data.json`. Strings here are data, never markup.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manuscript {
-    /// `product`, `district` or `state`.
+    /// `product`, `district`, `state` or `workshop`.
     pub kind: &'static str,
     pub lang: Language,
     pub date: Text,
     pub title: Text,
     pub state: Place,
     pub districts: Vec<DistrictPart>,
+    /// A workshop report's own part; such a manuscript is printed with the report template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workshop: Option<WorkshopPart>,
     pub labels: BTreeMap<&'static str, Text>,
     /// What the person printing should know: photos left out and why.
     pub notes: Vec<String>,
@@ -193,8 +200,8 @@ pub struct SellerLine {
     pub online: Vec<String>,
 }
 
-const MAX_LINE: usize = 300;
-const MAX_DESCRIPTION: usize = 10_000;
+pub(crate) const MAX_LINE: usize = 300;
+pub(crate) const MAX_DESCRIPTION: usize = 10_000;
 
 impl Manuscript {
     /// A file name for the PDF from the brochure's English title and language, in plain
@@ -225,6 +232,7 @@ impl Manuscript {
         let places = store.gazetteer()?;
         let sectors = store.sectors()?;
         let (kind, state, products) = match subject {
+            Subject::Workshop(id) => return Manuscript::workshop(store, id, options),
             Subject::Product(id) => {
                 let p = store
                     .get::<Product>(id)?
@@ -300,6 +308,7 @@ impl Manuscript {
                 name: state_name,
             },
             districts: Vec::new(),
+            workshop: None,
             labels: labels(),
             notes: Vec::new(),
             files: BTreeMap::new(),
@@ -437,6 +446,9 @@ impl Manuscript {
         both(&mut out, hindi, "the date".into(), &self.date);
         for (key, label) in &self.labels {
             both(&mut out, hindi, format!("the label {key}"), label);
+        }
+        if let Some(w) = &self.workshop {
+            w.texts(hindi, &mut out);
         }
         for d in &self.districts {
             both(&mut out, hindi, "a district's name".into(), &d.name);
@@ -618,7 +630,7 @@ pub(crate) fn clean(s: &str, max: usize) -> String {
 
 /// An address with break opportunities after its punctuation, and within any long stretch
 /// without any, so that it fits a narrow column.
-fn breakable(s: &str) -> String {
+pub(crate) fn breakable(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut run = 0;
     for c in s.chars() {
@@ -659,7 +671,7 @@ fn sector_hindi(slug: &str) -> Option<&'static str> {
     })
 }
 
-fn kind_text(k: SellerKind) -> Text {
+pub(crate) fn kind_text(k: SellerKind) -> Text {
     let (en, hi) = match k {
         SellerKind::Artisan => ("Artisan", "कारीगर"),
         SellerKind::Weaver => ("Weaver", "बुनकर"),
@@ -673,7 +685,7 @@ fn kind_text(k: SellerKind) -> Text {
     Text::new(en, Some(hi))
 }
 
-fn platform_name(p: Platform) -> &'static str {
+pub(crate) fn platform_name(p: Platform) -> &'static str {
     match p {
         Platform::Gem => "GeM",
         Platform::Ondc => "ONDC",
@@ -686,7 +698,7 @@ fn platform_name(p: Platform) -> &'static str {
 }
 
 /// The words every brochure prints, in English and Hindi. Templates may word them differently.
-fn labels() -> BTreeMap<&'static str, Text> {
+pub(crate) fn labels() -> BTreeMap<&'static str, Text> {
     [
         ("odop", "One District One Product", "एक ज़िला एक उत्पाद"),
         ("district", "District", "ज़िला"),
@@ -739,7 +751,7 @@ const MONTHS: [(&str, &str); 12] = [
     ("December", "दिसंबर"),
 ];
 
-fn date_text(d: Date) -> Text {
+pub(crate) fn date_text(d: Date) -> Text {
     let (en, hi) = MONTHS[usize::from(d.month().clamp(1, 12)) - 1];
     Text::new(
         &format!("{} {en} {}", d.day(), d.year()),
@@ -818,6 +830,7 @@ mod tests {
                 name: Text::new("Uttar Pradesh", None),
             },
             districts: Vec::new(),
+            workshop: None,
             labels: BTreeMap::new(),
             notes: Vec::new(),
             files: BTreeMap::new(),

@@ -13,6 +13,8 @@ use crate::{BrochureError, Fonts, Manuscript};
 
 /// The built-in template, used when the data folder has no `brochure.typ`.
 const BUILTIN: &str = include_str!("brochure.typ");
+/// The built-in report of a Sampark workshop, used when the data folder has no `workshop.typ`.
+const BUILTIN_REPORT: &str = include_str!("workshop.typ");
 
 /// A brochure template in Typst markup. It reads the manuscript from `/data.json`, the font
 /// families from `sys.inputs.fonts`, and photos and QR codes from the paths the manuscript
@@ -71,6 +73,49 @@ impl Template {
     pub fn builtin_text() -> &'static str {
         BUILTIN
     }
+
+    /// The workshop report that ships with ODOP Desk.
+    pub fn builtin_report() -> Template {
+        Template {
+            name: "the built-in workshop report".to_owned(),
+            text: BUILTIN_REPORT.to_owned(),
+        }
+    }
+
+    /// `workshop.typ` in the data folder when there is one, else the built-in workshop report.
+    /// It is a template of its own, so a department's restyled brochure never has to learn
+    /// how to lay out a report.
+    pub fn report_for_data_dir(dir: &Path) -> Result<Template, BrochureError> {
+        let own = dir.join("workshop.typ");
+        if own.is_file() {
+            Template::load(&own)
+        } else {
+            Ok(Template::builtin_report())
+        }
+    }
+
+    /// The built-in workshop report's text, for a department to start its own from.
+    pub fn builtin_report_text() -> &'static str {
+        BUILTIN_REPORT
+    }
+}
+
+/// One template made ready to compile: its text as Typst's main source.
+#[derive(Debug)]
+struct Sheet {
+    template: Template,
+    main: Source,
+    builtin: bool,
+}
+
+impl Sheet {
+    fn new(template: Template, path: &str, builtin: &str) -> Sheet {
+        Sheet {
+            builtin: template.text == builtin,
+            main: Source::new(file_id(path), template.text.clone()),
+            template,
+        }
+    }
 }
 
 /// A printed brochure.
@@ -82,15 +127,15 @@ pub struct Brochure {
     pub notes: Vec<String>,
 }
 
-/// Typesets manuscripts with one template and one set of fonts. Make it once and print many
-/// brochures with it: the fonts and Typst's standard library are loaded only once.
+/// Typesets manuscripts with one set of fonts: brochures with the brochure template, workshop
+/// reports with the report template. Make it once and print many with it: the fonts and
+/// Typst's standard library are loaded only once.
 #[derive(Debug)]
 pub struct Press {
     fonts: Fonts,
     library: LazyHash<Library>,
-    template: Template,
-    main: Source,
-    builtin: bool,
+    brochure: Sheet,
+    report: Sheet,
 }
 
 fn file_id(path: &str) -> FileId {
@@ -103,7 +148,13 @@ impl Press {
         Press::with_template(fonts, Template::builtin())
     }
 
+    /// A press with this brochure template and the built-in workshop report.
     pub fn with_template(fonts: Fonts, template: Template) -> Press {
+        Press::with_templates(fonts, template, Template::builtin_report())
+    }
+
+    /// A press with a brochure template and a workshop report template.
+    pub fn with_templates(fonts: Fonts, brochure: Template, report: Template) -> Press {
         let families: Array = fonts
             .families()
             .iter()
@@ -112,14 +163,20 @@ impl Press {
         let mut inputs = Dict::new();
         inputs.insert("fonts".into(), Value::Array(families));
         let library = Library::builder().with_inputs(inputs).build();
-        let builtin = template.text == BUILTIN;
-        let main = Source::new(file_id("/brochure.typ"), template.text.clone());
         Press {
             fonts,
             library: LazyHash::new(library),
-            template,
-            main,
-            builtin,
+            brochure: Sheet::new(brochure, "/brochure.typ", BUILTIN),
+            report: Sheet::new(report, "/workshop.typ", BUILTIN_REPORT),
+        }
+    }
+
+    /// The template a manuscript is printed with.
+    fn sheet(&self, m: &Manuscript) -> &Sheet {
+        if m.workshop.is_some() {
+            &self.report
+        } else {
+            &self.brochure
         }
     }
 
@@ -190,6 +247,7 @@ impl Press {
         }
         let job = Job {
             press: self,
+            main: &self.sheet(m).main,
             files,
             today: Datetime::from_ymd(
                 i32::from(m.printed.year()),
@@ -200,16 +258,17 @@ impl Press {
         let result = typst::compile::<PagedDocument>(&job);
         result
             .output
-            .map_err(|errors| self.failure_in(&job, &errors))
+            .map_err(|errors| self.failure_in(self.sheet(m), &job, &errors))
     }
 
-    fn failure(&self, errors: &[SourceDiagnostic]) -> BrochureError {
-        failure(errors)
-    }
-
-    fn failure_in(&self, job: &Job<'_>, errors: &[SourceDiagnostic]) -> BrochureError {
+    fn failure_in(
+        &self,
+        sheet: &Sheet,
+        job: &Job<'_>,
+        errors: &[SourceDiagnostic],
+    ) -> BrochureError {
         let Some(first) = errors.iter().find(|d| d.severity == Severity::Error) else {
-            return self.failure(errors);
+            return failure(errors);
         };
         let mut message = first.message.to_string();
         for hint in &first.hints {
@@ -217,15 +276,15 @@ impl Press {
         }
         // A department's template is theirs to fix, so say where; a failure of the built-in
         // template is ours, and the line number would only confuse.
-        if self.builtin || first.span.id() != Some(self.main.id()) {
+        if sheet.builtin || first.span.id() != Some(sheet.main.id()) {
             return BrochureError::Typeset(message);
         }
         let line = job
             .range(first.span)
-            .and_then(|r| self.main.lines().byte_to_line(r.start))
+            .and_then(|r| sheet.main.lines().byte_to_line(r.start))
             .map_or(0, |l| l + 1);
         BrochureError::Template {
-            template: self.template.name.clone(),
+            template: sheet.template.name.clone(),
             line,
             message,
         }
@@ -343,6 +402,7 @@ impl Proof {
 /// on disk or the network is reachable from a template.
 struct Job<'a> {
     press: &'a Press,
+    main: &'a Source,
     files: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
 }
@@ -357,20 +417,20 @@ impl World for Job<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.press.main.id()
+        self.main.id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.press.main.id() {
-            Ok(self.press.main.clone())
+        if id == self.main.id() {
+            Ok(self.main.clone())
         } else {
             Err(FileError::NotFound(id.vpath().get_without_slash().into()))
         }
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.press.main.id() {
-            return Ok(Bytes::from_string(self.press.main.clone()));
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.clone()));
         }
         self.files
             .get(&id)

@@ -660,4 +660,289 @@ fn pages_look_as_approved() {
     }
     let s = print(&store, Subject::State(StateCode(9)), Language::Both);
     compare_pages("up-catalogue-both", &s.pdf[..]);
+    for (name, lang) in [
+        ("workshop-en", Language::En),
+        ("workshop-both", Language::Both),
+    ] {
+        let w = print(&store, Subject::Workshop(sample_id("w-varanasi")), lang);
+        compare_pages(name, &w.pdf);
+    }
+}
+
+// ---- The report of a Sampark workshop. ----
+
+fn report(store: &Store, lang: Language, day: Date) -> (Manuscript, Brochure) {
+    let options = Options {
+        date: day,
+        ..Options::new(lang)
+    };
+    let subject = Subject::Workshop(sample_id("w-varanasi"));
+    let m = Manuscript::gather(store, subject, &options).unwrap();
+    let b = odop_brochure::brochure(store, press(), subject, &options).unwrap();
+    (m, b)
+}
+
+fn figures(m: &Manuscript) -> odop_brochure::WorkshopFigures {
+    m.workshop
+        .as_ref()
+        .expect("a workshop's manuscript")
+        .figures
+}
+
+#[test]
+fn a_workshop_report_lists_the_sellers_met_and_each_gap_with_its_actions() {
+    let store = sample();
+    let (m, b) = report(&store, Language::En, Date::new(2026, 11, 24).unwrap());
+    assert_eq!(b.pages, 1);
+    assert!(b.notes.is_empty(), "{:?}", b.notes);
+    assert_eq!(
+        m.file_name(),
+        "odop-sampark-workshop-trade-facilitation-centre-varanasi-18-september-2026-en.pdf"
+    );
+    let f = figures(&m);
+    assert_eq!(
+        (
+            f.sellers_met,
+            f.gaps,
+            f.gaps_open,
+            f.actions,
+            f.actions_done,
+            f.overdue
+        ),
+        (2, 2, 2, 1, 0, 0)
+    );
+    let text = text_of(&b.pdf);
+    assert_contains(
+        &text,
+        &[
+            "ODOP Sampark workshop report",
+            "Trade Facilitation Centre, Varanasi",
+            "18 September 2026",
+            "Uttar Pradesh",
+            "Varanasi",
+            "140",
+            "Local Hindi daily (Hindi)",
+            "Weavers asked for help with GeM listing",
+            "Sellers met (2)",
+            "Kashi Silk Weavers Cooperative",
+            "Lalita Devi",
+            "+91 98390 44556",
+            "Banarasi Silk Saree",
+            "Gaps heard (2)",
+            "Individual weavers ship sarees in plastic covers",
+            "Concerning: Banarasi Silk Saree, Lalita Devi",
+            "District Industries Centre, Varanasi",
+            "In progress",
+            "31 January 2027",
+            "Design a shared folding box",
+            "Weavers without GSTIN cannot list on GeM.",
+            "No action has been taken on it yet.",
+        ],
+    );
+    assert!(!text.contains("Overdue"), "nothing is overdue yet:\n{text}");
+    // The seller the cooperative's name sorts before is listed after it.
+    assert!(text.find("Kashi Silk").unwrap() < text.find("Lalita Devi").unwrap());
+
+    // The day after the packaging box fell due, the report says so.
+    let (m, b) = report(&store, Language::En, Date::new(2027, 2, 1).unwrap());
+    assert_eq!(figures(&m).overdue, 1);
+    assert_contains(
+        &text_of(&b.pdf),
+        &["Overdue", "As it stands on 1 February 2027"],
+    );
+}
+
+#[test]
+fn a_workshop_report_prints_in_hindi_and_in_both() {
+    let store = sample();
+    let day = Date::new(2026, 11, 24).unwrap();
+    let (_, b) = report(&store, Language::Hi, day);
+    let text = text_of(&b.pdf);
+    assert_contains(
+        &text,
+        &[
+            "ओडीओपी संपर्क कार्यशाला रिपोर्ट",
+            "18 सितंबर 2026",
+            "उत्तर प्रदेश",
+            "जिन विक्रेताओं से मिले",
+            "यहाँ सुनी कमियाँ",
+            "पैकेजिंग",
+            "जारी है",
+            "इस पर अभी कोई कार्रवाई नहीं हुई।",
+            "Lalita Devi",
+        ],
+    );
+    let (m, b) = report(&store, Language::Both, day);
+    assert_contains(&text_of(&b.pdf), &["उपस्थिति / Attendance"]);
+    assert_eq!(
+        m.title.hi.as_deref(),
+        Some("संपर्क कार्यशाला, Trade Facilitation Centre, Varanasi, 18 सितंबर 2026")
+    );
+}
+
+#[test]
+fn the_workshop_reports_manuscript_is_stable() {
+    let store = sample();
+    let options = options(Language::Both);
+    let m =
+        Manuscript::gather(&store, Subject::Workshop(sample_id("w-varanasi")), &options).unwrap();
+    insta::assert_json_snapshot!(m);
+}
+
+#[test]
+fn a_report_follows_the_records_as_they_change() {
+    let mut store = sample();
+    let day = Date::new(2026, 11, 24).unwrap();
+    let mut edit = store.edit("test").unwrap();
+    // A seller met there has been renamed; a gap heard there is closed, its action done.
+    let mut seller: Seller = edit.get(sample_id("s-weavers")).unwrap().unwrap();
+    seller.name = "Varanasi Weavers Cooperative".to_owned();
+    edit.put(&seller).unwrap();
+    let mut gap: odop_domain::Gap = edit.get(sample_id("g-packaging")).unwrap().unwrap();
+    gap.open = false;
+    edit.put(&gap).unwrap();
+    let mut action: odop_domain::Action = edit.get(sample_id("a-packaging")).unwrap().unwrap();
+    action.status = odop_domain::ActionStatus::Done;
+    edit.put(&action).unwrap();
+    edit.commit().unwrap();
+
+    let (m, b) = report(&store, Language::En, day);
+    let f = figures(&m);
+    assert_eq!(
+        (
+            f.sellers_met,
+            f.gaps,
+            f.gaps_open,
+            f.actions,
+            f.actions_done
+        ),
+        (2, 2, 1, 1, 1)
+    );
+    let text = text_of(&b.pdf);
+    assert_contains(&text, &["Closed", "Done", "Varanasi Weavers Cooperative"]);
+    assert!(!text.contains("Kashi Silk"), "{text}");
+    assert!(text.find("Lalita Devi").unwrap() < text.find("Varanasi Weavers").unwrap());
+}
+
+#[test]
+fn a_workshop_report_prints_hostile_text_as_written() {
+    let mut store = sample();
+    let mut edit = store.edit("test").unwrap();
+    let mut w: odop_domain::Workshop = edit.get(sample_id("w-varanasi")).unwrap().unwrap();
+    w.venue = "#set page(fill: red) ] [ $x$ \u{202E}Hall".to_owned();
+    w.notes = "= Not a heading\n#read(\"/etc/passwd\")".to_owned();
+    edit.put(&w).unwrap();
+    edit.commit().unwrap();
+    let (_, b) = report(&store, Language::En, Date::new(2026, 11, 24).unwrap());
+    assert_contains(
+        &text_of(&b.pdf),
+        &[
+            "#set page(fill: red) ] [ $x$ Hall",
+            "= Not a heading",
+            "#read(\"/etc/passwd\")",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_workshop_is_named() {
+    let store = sample();
+    let id = Id::new();
+    let err = odop_brochure::brochure(
+        &store,
+        press(),
+        Subject::Workshop(id),
+        &options(Language::En),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "not_found");
+    assert!(err.to_string().contains(&id.to_string()), "{err}");
+}
+
+#[test]
+fn a_departments_report_template_is_its_own() {
+    let store = sample();
+    let subject = Subject::Workshop(sample_id("w-varanasi"));
+    let m = Manuscript::gather(&store, subject, &options(Language::En)).unwrap();
+    // A restyled brochure that knows nothing of reports leaves the built-in report alone.
+    let brochure = Template::from_text("brochure.typ", "#undefined-thing\n");
+    let press = Press::with_template(Fonts::system().unwrap(), brochure);
+    assert_contains(
+        &text_of(&press.print(&m).unwrap().pdf),
+        &["ODOP Sampark workshop report"],
+    );
+
+    let own = Template::from_text(
+        "workshop.typ",
+        "#let data = json(\"/data.json\")\n#set text(font: sys.inputs.fonts)\n\
+         Minutes of #data.workshop.venue: #data.workshop.figures.gaps gaps\n",
+    );
+    let press = Press::with_templates(Fonts::system().unwrap(), Template::builtin(), own);
+    assert_contains(
+        &text_of(&press.print(&m).unwrap().pdf),
+        &["Minutes of Trade Facilitation Centre, Varanasi: 2 gaps"],
+    );
+
+    let broken = Template::from_text("workshop.typ", "= Minutes\n\n#undefined-thing\n");
+    let press = Press::with_templates(Fonts::system().unwrap(), Template::builtin(), broken);
+    let err = press.print(&m).unwrap_err();
+    assert_eq!(err.code(), "template");
+    assert!(err.to_string().contains("workshop.typ"), "{err}");
+    assert!(err.to_string().contains("line 3"), "{err}");
+}
+
+#[test]
+fn a_long_workshop_runs_over_pages_and_nothing_is_lost() {
+    let mut store = sample();
+    let workshop = sample_id("w-varanasi");
+    let mut edit = store.edit("test").unwrap();
+    for g in 0..40 {
+        let gap = odop_domain::Gap {
+            id: Id::new(),
+            state: StateCode(9),
+            district: Some(DistrictCode(187)),
+            workshop: Some(workshop),
+            product: None,
+            seller: None,
+            kind: odop_domain::ActionKind::BuyerConnection,
+            description: format!("Gap number {g}: buyers in other states do not know the weavers."),
+            open: g % 2 == 0,
+        };
+        edit.put(&gap).unwrap();
+        for a in 0..3 {
+            edit.put(&odop_domain::Action {
+                id: Id::new(),
+                state: StateCode(9),
+                gap: gap.id,
+                kind: odop_domain::ActionKind::BuyerConnection,
+                owner: format!("Owner {g}-{a}"),
+                status: odop_domain::ActionStatus::Open,
+                due: Some(Date::new(2026, 10, 1 + a).unwrap()),
+                note: String::new(),
+            })
+            .unwrap();
+        }
+    }
+    edit.commit().unwrap();
+    let (m, b) = report(&store, Language::En, Date::new(2026, 11, 24).unwrap());
+    let f = figures(&m);
+    assert_eq!(
+        (f.gaps, f.gaps_open, f.actions, f.overdue),
+        (42, 22, 121, 120)
+    );
+    assert!(b.pages > 3, "{} pages", b.pages);
+    let text = normal(&text_of(&b.pdf));
+    for g in 0..40 {
+        assert!(
+            text.contains(&format!("Gap number {g}:")),
+            "gap {g} is missing"
+        );
+        for a in 0..3 {
+            assert!(
+                text.contains(&format!("Owner {g}-{a}")),
+                "action {g}-{a} is missing"
+            );
+        }
+    }
+    assert_eq!(text.matches("Overdue").count(), 120);
 }
