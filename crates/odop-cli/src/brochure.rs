@@ -1,4 +1,5 @@
-//! `odop brochure`: prints a product, district or state brochure to a PDF file.
+//! `odop brochure`: prints a product, district or state brochure, or a Sampark workshop's
+//! report, to a PDF file.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,7 @@ use odop_store::Store;
 use crate::output::Out;
 
 #[derive(Args, Debug)]
-#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state"])))]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state", "workshop"])))]
 pub(crate) struct BrochureArgs {
     /// One product, by id: an A4 page.
     #[arg(long)]
@@ -21,6 +22,13 @@ pub(crate) struct BrochureArgs {
     /// A state's catalogue, by LGD code or name.
     #[arg(long)]
     state: Option<String>,
+    /// A Sampark workshop's report, by id: the sellers met, the gaps heard, and their actions
+    /// as they stand on `--today`.
+    #[arg(long)]
+    workshop: Option<String>,
+    /// The day printed, and the day overdue actions are judged on (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<odop_domain::Date>,
     /// en, hi or both.
     #[arg(long, default_value = "en")]
     lang: Language,
@@ -30,22 +38,29 @@ pub(crate) struct BrochureArgs {
     /// The folder of product photos (default: `photos` in the data directory).
     #[arg(long)]
     photos: Option<PathBuf>,
-    /// A Typst template (default: `brochure.typ` in the data directory, else the built-in one).
+    /// A Typst template (default: `brochure.typ`, or `workshop.typ` for a workshop's report, in
+    /// the data directory, else the built-in one).
     #[arg(long)]
     template: Option<PathBuf>,
 }
 
 pub(crate) fn run(store: &Store, dir: &Path, args: &BrochureArgs, out: &Out) -> anyhow::Result<()> {
     let subject = subject(store, args)?;
-    let template = match &args.template {
-        Some(path) => Template::load(path)?,
-        None => Template::for_data_dir(dir)?,
+    let own = args.template.as_deref().map(Template::load).transpose()?;
+    let press = if let Subject::Workshop(_) = subject {
+        let report = own.map_or_else(|| Template::report_for_data_dir(dir), Ok)?;
+        Press::with_templates(Fonts::system()?, Template::builtin(), report)
+    } else {
+        let brochure = own.map_or_else(|| Template::for_data_dir(dir), Ok)?;
+        Press::with_template(Fonts::system()?, brochure)
     };
-    let press = Press::with_template(Fonts::system()?, template);
-    let options = Options {
+    let mut options = Options {
         photos: Some(args.photos.clone().unwrap_or_else(|| dir.join("photos"))),
         ..Options::new(args.lang)
     };
+    if let Some(day) = args.today {
+        options.date = day;
+    }
     let proof = odop_brochure::proof(store, &press, subject, &options)?;
     let bytes = proof.save(&args.out)?;
     for note in &proof.notes {
@@ -78,6 +93,10 @@ fn subject(store: &Store, args: &BrochureArgs) -> anyhow::Result<Subject> {
     if let Some(id) = &args.product {
         let id: Id = id.parse().map_err(crate::fields::FieldError::Invalid)?;
         return Ok(Subject::Product(id));
+    }
+    if let Some(id) = &args.workshop {
+        let id: Id = id.parse().map_err(crate::fields::FieldError::Invalid)?;
+        return Ok(Subject::Workshop(id));
     }
     if let Some(code) = args.district {
         return Ok(Subject::District(DistrictCode(code)));

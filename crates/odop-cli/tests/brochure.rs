@@ -150,3 +150,86 @@ fn brochure_errors_name_the_problem() {
     );
     assert!(!out_file.exists());
 }
+
+#[test]
+fn a_workshops_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok_json(d, &["init", "--sample"]);
+    let workshops = ok_json(d, &["list", "workshops"]);
+    let id = workshops[0]["id"].as_str().unwrap().to_owned();
+    let file = d.join("report.pdf");
+    let out = file.to_str().unwrap();
+
+    let done = ok_json(
+        d,
+        &[
+            "brochure",
+            "--workshop",
+            &id,
+            "--today",
+            "2026-12-01",
+            "--out",
+            out,
+        ],
+    );
+    assert_eq!(done["pages"], 1);
+    let text = pdf_text(&file);
+    for want in [
+        "ODOP Sampark workshop report",
+        "Trade Facilitation Centre, Varanasi",
+        "Sellers met (2)",
+        "Gaps heard (2)",
+        "Design a shared folding box",
+        "As it stands on 1 December 2026",
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+    assert!(!text.contains("Overdue"), "{text}");
+
+    // The day after the packaging action fell due; a restyled brochure does not touch it.
+    std::fs::write(d.join("brochure.typ"), "#nonexistent()\n").unwrap();
+    let done = ok_json(
+        d,
+        &[
+            "brochure",
+            "--workshop",
+            &id,
+            "--lang",
+            "hi",
+            "--today",
+            "2027-02-01",
+            "--out",
+            out,
+        ],
+    );
+    assert_eq!(done["pages"], 1);
+    let text = pdf_text(&file);
+    assert!(text.contains("समय बीती"), "{text}");
+
+    // A department's own report template is found beside its data.
+    std::fs::write(
+        d.join("workshop.typ"),
+        "#let data = json(\"/data.json\")\n#set text(font: sys.inputs.fonts)\n\
+         Minutes: #data.workshop.figures.sellers_met sellers\n",
+    )
+    .unwrap();
+    ok_json(d, &["brochure", "--workshop", &id, "--out", out]);
+    assert!(pdf_text(&file).contains("Minutes: 2 sellers"));
+
+    let unknown = odop(
+        d,
+        &[
+            "brochure",
+            "--workshop",
+            "0190a000-0000-7000-8000-000000000000",
+            "--out",
+            out,
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no workshop has id"));
+    let malformed = odop(d, &["brochure", "--workshop", "w-1", "--out", out]);
+    assert_eq!(malformed.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&malformed.stderr).contains("w-1"));
+}
