@@ -979,7 +979,7 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
 
 /// A Sampark workshop's page: what came of it. A gap heard there is added from it, then an
 /// action on that gap; returns the workshop's id.
-async fn workshop_outcome(w: &Window, shots: &Path) -> Result<String> {
+async fn workshop_outcome(w: &Window, shots: &Path, harness: &Harness) -> Result<String> {
     // A gap's row names the workshop it was heard at, and opens its page.
     w.go("gaps").await?;
     w.click("[data-testid=\"gap-row\"] [data-testid=\"gap-workshop\"]")
@@ -1064,6 +1064,39 @@ async fn workshop_outcome(w: &Window, shots: &Path) -> Result<String> {
     )
     .await?;
     w.shot(shots, "14d-workshop-outcome").await?;
+
+    // The report, printed from the page, holds what was just added there.
+    w.click("workshop-print").await?;
+    let pages = w.brochure_shown().await?;
+    ensure!(pages == 1, "the workshop's report has {pages} pages, not 1");
+    let menu = w
+        .eval(
+            "return document.querySelector('.side-nav a[aria-current=page]')?.dataset.route;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        menu == "workshops",
+        "the report is shown under {menu} in the side menu, not under the workshops"
+    );
+    let file = harness.scratch()?.join("workshop.pdf");
+    w.type_into("brochure-path", &file.to_string_lossy())
+        .await?;
+    let text = save_brochure(w, &file).await?;
+    for wanted in [
+        "Sampark",
+        "Gaps heard (3)",
+        "sample catalogue",
+        "Export Promotion",
+    ] {
+        ensure!(
+            text.contains(wanted),
+            "the saved report lacks {wanted:?}: {text}"
+        );
+    }
+    w.shot(shots, "14e-workshop-report").await?;
+    w.click("brochure-back").await?;
+    w.shown("workshop").await?;
     Ok(id)
 }
 
@@ -2067,7 +2100,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         brochures(&w, &shots, &harness).await?;
         sellers(&w, &shots, &product).await?;
         workshops_stories_gaps_actions(&w, &shots).await?;
-        let workshop = workshop_outcome(&w, &shots).await?;
+        let workshop = workshop_outcome(&w, &shots, &harness).await?;
         state_policy(&w, &shots).await?;
         search(&w, &shots).await?;
         let imported = import(&w, &shots).await?;

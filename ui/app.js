@@ -117,17 +117,20 @@ function parseHash() {
   return { name: ROUTES[name] ? name : "dashboard", arg: decodeURIComponent(arg) };
 }
 
+/** The side menu's entry a screen belongs to: a workshop's report to the workshops. */
+function section(name, arg) {
+  if (name === "brochure") return arg.startsWith("workshop/") ? "workshops" : "districts";
+  return { district: "districts", product: "districts", duplicates: "sellers", workshop: "workshops" }[name] ?? name;
+}
+
 async function route() {
   generation += 1;
   showNotice(arrivalNotice ?? "");
   arrivalNotice = null;
   const { name, arg } = parseHash();
+  const here = section(name, arg);
   for (const a of document.querySelectorAll(".side-nav a")) {
-    const active = a.dataset.route === name || (name === "district" && a.dataset.route === "districts") ||
-      (["product", "brochure"].includes(name) && a.dataset.route === "districts") ||
-      (name === "duplicates" && a.dataset.route === "sellers") ||
-      (name === "workshop" && a.dataset.route === "workshops");
-    if (active) a.setAttribute("aria-current", "page");
+    if (a.dataset.route === here) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
   document.body.dataset.route = name;

@@ -51,15 +51,18 @@ impl BrochureDesk {
     }
 
     /// The press, made on first use: finding the fonts takes a moment the app need not spend
-    /// at start-up. A department's `brochure.typ` in the data folder replaces the built-in
-    /// template.
+    /// at start-up. A department's `brochure.typ` and `workshop.typ` in the data folder
+    /// replace the built-in templates.
     fn press(&self) -> Result<Arc<Press>, CommandError> {
         let mut slot = guard(&self.press);
         if let Some(press) = slot.as_ref() {
             return Ok(Arc::clone(press));
         }
-        let template = Template::for_data_dir(&self.data_dir)?;
-        let press = Arc::new(Press::with_template(Fonts::system()?, template));
+        let press = Arc::new(Press::with_templates(
+            Fonts::system()?,
+            Template::for_data_dir(&self.data_dir)?,
+            Template::report_for_data_dir(&self.data_dir)?,
+        ));
         *slot = Some(Arc::clone(&press));
         Ok(press)
     }
@@ -84,6 +87,7 @@ pub enum BrochureOf {
     Product(Id),
     District(u32),
     State(u16),
+    Workshop(Id),
 }
 
 impl From<BrochureOf> for Subject {
@@ -92,6 +96,7 @@ impl From<BrochureOf> for Subject {
             BrochureOf::Product(id) => Subject::Product(id),
             BrochureOf::District(code) => Subject::District(DistrictCode(code)),
             BrochureOf::State(code) => Subject::State(StateCode(code)),
+            BrochureOf::Workshop(id) => Subject::Workshop(id),
         }
     }
 }
@@ -108,7 +113,7 @@ pub struct ProofSummary {
     suggested_path: PathBuf,
 }
 
-/// Typesets a brochure and keeps it for previews, saving and printing.
+/// Typesets a brochure or a workshop's report and keeps it for previews, saving and printing.
 #[tauri::command(async)]
 pub fn brochure_proof(
     app: AppHandle,
@@ -116,14 +121,19 @@ pub fn brochure_proof(
     desk: State<'_, BrochureDesk>,
     of: BrochureOf,
     lang: String,
+    today: Option<odop_domain::Date>,
 ) -> Result<ProofSummary, CommandError> {
     let lang: Language = lang
         .parse()
         .map_err(|_| CommandError::bad_argument("lang", "en, hi or both"))?;
-    let options = Options {
+    let mut options = Options {
         photos: Some(desk.data_dir.join("photos")),
         ..Options::new(lang)
     };
+    // The reader's day, printed and judging overdue actions: India is ahead of UTC.
+    if let Some(day) = today {
+        options.date = day;
+    }
     // Only gathering needs the store; typesetting a catalogue takes seconds, and the rest of
     // the app should not wait on it.
     let manuscript = Manuscript::gather(&lock(store), of.into(), &options)?;

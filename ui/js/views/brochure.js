@@ -1,11 +1,12 @@
-// A brochure of a product, a district or a state: typeset by the core, shown page by page,
-// saved as PDF or printed. The pages printed are the pages shown.
+// A brochure of a product, a district or a state, or a Sampark workshop's report: typeset by
+// the core, shown page by page, saved as PDF or printed. The pages printed are the pages shown.
 
 import { h, fill } from "../dom.js";
 import { t, num, lang, errorText } from "../i18n.js";
 import { pickSaveFile } from "../api.js";
+import { today } from "./records.js";
 
-const KINDS = ["product", "district", "state"];
+const KINDS = ["product", "district", "state", "workshop"];
 const LANGUAGES = ["en", "hi", "both"];
 /** Pixels per point: sharp on screen and good enough for an office printer. */
 const SCALE = 2;
@@ -27,6 +28,7 @@ function pageCount(n) {
 function back(kind, id) {
   if (kind === "product") return `#/product/${id}`;
   if (kind === "district") return `#/district/${id}`;
+  if (kind === "workshop") return `#/workshop/${id}`;
   return "#/districts";
 }
 
@@ -37,7 +39,8 @@ export async function render(view, arg, ctx) {
   if (!KINDS.includes(kind) || !id) {
     throw { code: "ui.bad_route", message: t("brochure.bad_route") };
   }
-  const of = { kind, id: kind === "product" ? id : Number(id) };
+  const byId = kind === "product" || kind === "workshop";
+  const of = { kind, id: byId ? id : Number(id) };
   const language = h("select", { id: "brochure-lang", "data-testid": "brochure-lang" },
     LANGUAGES.map((l) => h("option", { value: l }, t(`brochure.lang_${l}`))));
   language.value = chosen ?? lang();
@@ -116,7 +119,7 @@ export async function render(view, arg, ctx) {
     status.textContent = t("brochure.typesetting");
     view.dataset.busy = "true";
     try {
-      const p = await ctx.call("brochure_proof", { of, lang: language.value });
+      const p = await ctx.call("brochure_proof", { of, lang: language.value, today: today() });
       if (!ctx.current(gen)) return;
       proof = p;
       title.textContent = p.title;

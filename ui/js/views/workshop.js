@@ -17,6 +17,8 @@ export async function render(view, id, ctx) {
 
   const edit = h("button", { type: "button", class: "button", "data-testid": "workshop-edit" }, t("workshop.edit"));
   edit.addEventListener("click", () => openForm(ctx, "workshop", w.id, null, again));
+  // The report as it stands today, to send on or take to the next review.
+  const print = h("a", { class: "button", href: `#/brochure/workshop/${w.id}`, "data-testid": "workshop-print" }, t("workshop.print"));
   const addGap = h("button", { type: "button", class: "button button-primary", "data-testid": "workshop-add-gap" }, t("workshop.add_gap"));
   addGap.addEventListener("click", () =>
     openForm(ctx, "gap", null, { workshop: w.id, district: String(w.fields.district) }, again));
@@ -75,7 +77,7 @@ export async function render(view, id, ctx) {
         h("h2", { "data-testid": "workshop-title" }, w.fields.venue ?? w.title),
         syncBadge(w.sync),
         h("span", { class: "spacer" }),
-        edit, addGap),
+        print, edit, addGap),
       h("p", { class: "outcome-when" }, date(w.fields.date), ` · ${place}`),
       h("div", { class: "stat-row small" },
         card("workshop-attendance", t("col.attendance"), num(w.fields.attendance ?? 0)),
