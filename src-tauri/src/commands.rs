@@ -190,10 +190,14 @@ pub fn state_figures(
     Ok(lock(store).state_figures(today)?)
 }
 
-/// The latest changes, newest first.
+/// The latest changes, newest first; one state's when a state is given.
 #[tauri::command(async)]
-pub fn recent_activity(store: Shared<'_>, limit: usize) -> Result<Vec<HistoryEntry>, CommandError> {
-    Ok(lock(store).history(None, limit)?)
+pub fn recent_activity(
+    store: Shared<'_>,
+    limit: usize,
+    state: Option<u16>,
+) -> Result<Vec<HistoryEntry>, CommandError> {
+    Ok(lock(store).state_history(state.map(StateCode), limit)?)
 }
 
 /// Districts with a product matching the filter.

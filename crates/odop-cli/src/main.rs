@@ -149,9 +149,12 @@ enum Command {
         #[arg(long, value_name = "KEEP")]
         into: String,
     },
-    /// Who changed what and when; for one record when an id is given.
+    /// Who changed what and when; for one record when an id is given, or for one state's
+    /// records and places with `--state CODE`.
     History {
         id: Option<String>,
+        #[arg(long, conflicts_with = "id")]
+        state: Option<u16>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
@@ -717,8 +720,12 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
                 || output::gi_check(&check, &named),
             );
         }
-        Command::History { id, limit } => {
-            let entries = store.history(id.as_deref(), limit)?;
+        Command::History { id, state, limit } => {
+            known_places(&store, state, None)?;
+            let entries = match id {
+                Some(id) => store.history(Some(&id), limit)?,
+                None => store.state_history(state.map(StateCode), limit)?,
+            };
             out.value(&entries, || output::history(&entries));
         }
     }

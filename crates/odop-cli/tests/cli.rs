@@ -117,6 +117,20 @@ fn a_department_officers_day_from_the_command_line() {
     let history = odop.json(&["history", &id]);
     assert_eq!(history.as_array().unwrap().len(), 2);
     assert_eq!(history[0]["who"], "cli-test");
+    // The state's history starts with the same two changes; another state's has neither.
+    let up = odop.json(&["history", "--state", "9", "--limit", "2"]);
+    assert_eq!(up, history);
+    let gujarat = odop.json(&["history", "--state", "24"]);
+    assert!(!gujarat.as_array().unwrap().is_empty());
+    assert!(gujarat
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["state"] == 24 && e["row_id"] != id.as_str()));
+    // An unknown state is refused as `stats --state` refuses it.
+    let unknown = odop.run(&["history", "--state", "99"]);
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("99"));
 
     let stats = odop.json(&["stats", "--state", "9"]);
     assert!(stats["products"].as_u64().unwrap() > 100);

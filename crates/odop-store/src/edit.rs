@@ -407,11 +407,17 @@ impl<'c> Edit<'c> {
         base_version: i64,
         settles: bool,
     ) -> Result<(), StoreError> {
+        // The state the record lies in: a create holds the whole record and a delete the values
+        // it removed; an update's record is in its table, already changed.
         self.tx
-            .prepare_cached(
-                "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
+            .prepare_cached(&format!(
+                "INSERT INTO history (at, who, entity, row_id, op, title, fields, state) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE ?5 \
+                   WHEN 'create' THEN json_extract(?7, '$.state') \
+                   WHEN 'delete' THEN json_extract(?7, '$.state.old') \
+                   ELSE (SELECT state FROM {} WHERE id = ?4) END)",
+                kind.table()
+            ))?
             .execute(params![
                 self.at,
                 self.who,

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
         10,
         include_str!("../migrations/0010_platforms_by_state.sql"),
     ),
+    (11, include_str!("../migrations/0011_history_by_state.sql")),
 ];
 
 /// The schema version this build writes.
@@ -175,6 +176,60 @@ mod tests {
             [],
         );
         assert!(not_json.is_err(), "a detail that is not JSON is refused");
+    }
+
+    #[test]
+    fn history_kept_before_0011_finds_its_states() {
+        let mut conn = migrated_to(10);
+        conn.execute_batch(
+            r#"INSERT INTO states (code, name, kind) VALUES (9, 'Uttar Pradesh', 'state'),
+                 (10, 'Bihar', 'state');
+               INSERT INTO districts (code, state, name) VALUES (187, 9, 'Varanasi');
+               INSERT INTO sellers (id, body, updated_at) VALUES ('s1', '{"state":9,"name":"b"}', 't');
+               INSERT INTO history (at, who, entity, row_id, op, title, fields) VALUES
+                 ('t', 'w', 'seller', 's1', 'create', 'S', '{"state":9,"name":"a"}'),
+                 ('t', 'w', 'seller', 's1', 'update', 'S', '{"name":{"new":"b","old":"a"}}'),
+                 ('t', 'w', 'seller', 's2', 'create', 'T', '{"state":10,"name":"c"}'),
+                 ('t', 'w', 'seller', 's2', 'delete', 'T', '{"state":{"old":10,"new":null}}'),
+                 ('t', 'w', 'product', 'p3', 'create', 'P', '{"state":20}'),
+                 ('t', 'w', 'product', 'p3', 'update', 'P', '{"name":{"new":"y","old":"x"}}'),
+                 ('t', 'w', 'product', 'p3', 'delete', 'P', '{}'),
+                 ('t', 'w', 'product', 'p4', 'update', 'P', '{"state":{"new":10,"old":9}}'),
+                 ('t', 'w', 'state', '9', 'update', 'UP', '{"name":"UP"}'),
+                 ('t', 'w', 'district', '187', 'create', 'V', '{"name":"Varanasi"}'),
+                 ('t', 'w', 'gi_registry', 'registry', 'update', 'GI', '{"entries":3}');"#,
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT state FROM history ORDER BY id")
+            .unwrap();
+        let states: Vec<Option<u16>> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            states,
+            [
+                Some(9),
+                // As the record is held.
+                Some(9),
+                Some(10),
+                // A deleted record's changes keep their state.
+                Some(10),
+                Some(20),
+                // Its record gone, an update takes its row's earlier entry's state.
+                Some(20),
+                // A delete that names no state, likewise.
+                Some(20),
+                // An update that moved the record.
+                Some(10),
+                Some(9),
+                Some(9),
+                None,
+            ]
+        );
     }
 
     #[test]

@@ -159,8 +159,10 @@ impl Edit<'_> {
     ) -> Result<(), StoreError> {
         self.tx()
             .prepare_cached(
-                "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO history (at, who, entity, row_id, op, title, fields, state) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE ?3 \
+                   WHEN 'state' THEN CAST(?4 AS INTEGER) \
+                   ELSE (SELECT state FROM districts WHERE code = CAST(?4 AS INTEGER)) END)",
             )?
             .execute(params![
                 self.at(),

@@ -53,6 +53,8 @@ pub struct HistoryEntry {
     pub op: String,
     pub title: String,
     pub fields: serde_json::Value,
+    /// The state the record lay in when changed; none for the GI registry.
+    pub state: Option<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -226,11 +228,37 @@ impl Store {
         row: Option<&str>,
         limit: usize,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT at, who, entity, row_id, op, title, fields FROM history \
-             WHERE ?1 IS NULL OR row_id = ?1 ORDER BY id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![row, limit as i64], |r| {
+        match row {
+            Some(row) => self.history_where("row_id = ?1", &row, limit),
+            None => self.history_where("?1 IS NULL", &rusqlite::types::Null, limit),
+        }
+    }
+
+    /// Who changed what in one state, newest first: its records' changes (deleted ones too)
+    /// and its places'. Every change, the GI registry's too, when no state is given.
+    pub fn state_history(
+        &self,
+        state: Option<StateCode>,
+        limit: usize,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        match state {
+            Some(code) => self.history_where("state = ?1", &code.0, limit),
+            None => self.history(None, limit),
+        }
+    }
+
+    /// One statement per filter, so that each is planned for its own index.
+    fn history_where(
+        &self,
+        filter: &str,
+        value: &dyn rusqlite::ToSql,
+        limit: usize,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT at, who, entity, row_id, op, title, fields, state FROM history \
+             WHERE {filter} ORDER BY id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params![value, limit as i64], |r| {
             let op: String = r.get(4)?;
             let fields = serde_json::Value::Object(history_changes(&op, &r.get::<_, String>(6)?));
             Ok(HistoryEntry {
@@ -241,6 +269,7 @@ impl Store {
                 op,
                 title: r.get(5)?,
                 fields,
+                state: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

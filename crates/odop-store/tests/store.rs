@@ -1190,3 +1190,60 @@ fn a_workshop_s_outcome_is_its_sellers_gaps_and_their_actions() {
         "{unknown:?}"
     );
 }
+
+#[test]
+fn a_states_history_holds_its_own_changes_deleted_records_too() {
+    let mut store = sample();
+    let p = product("Gulabi Meenakari");
+    let mut elsewhere = product("Ajrakh Print");
+    elsewhere.state = StateCode(24);
+    elsewhere.district = DistrictCode(449);
+    let mut edit = store.edit("officer@up").unwrap();
+    edit.put(&p).unwrap();
+    edit.put(&elsewhere).unwrap();
+    let mut renamed = p.clone();
+    renamed.name = "Gulabi Meenakari of Kashi".to_owned();
+    edit.put(&renamed).unwrap();
+    edit.delete(EntityKind::Product, p.id).unwrap();
+    edit.commit().unwrap();
+
+    let up = store.state_history(Some(StateCode(9)), 3).unwrap();
+    let ops: Vec<(&str, &str)> = up
+        .iter()
+        .map(|e| (e.op.as_str(), e.title.as_str()))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("delete", "Gulabi Meenakari of Kashi"),
+            ("update", "Gulabi Meenakari of Kashi"),
+            ("create", "Gulabi Meenakari"),
+        ]
+    );
+    assert!(up.iter().all(|e| e.state == Some(9)));
+    // Every entry of the state, the sample's own and its places' among them, and no other's.
+    let all_up = store.state_history(Some(StateCode(9)), usize::MAX).unwrap();
+    assert!(all_up.iter().any(|e| e.entity == "district"));
+    assert!(all_up.iter().all(|e| e.row_id != elsewhere.id.to_string()));
+    let gujarat = store.state_history(Some(StateCode(24)), 1).unwrap();
+    assert_eq!(gujarat[0].row_id, elsewhere.id.to_string());
+    assert_eq!(gujarat[0].state, Some(24));
+    // Every state's entries together are the whole history but the GI registry's.
+    let everything = store.history(None, usize::MAX).unwrap();
+    let states: std::collections::BTreeSet<u16> =
+        everything.iter().filter_map(|e| e.state).collect();
+    let by_state: usize = states
+        .iter()
+        .map(|s| {
+            store
+                .state_history(Some(StateCode(*s)), usize::MAX)
+                .unwrap()
+                .len()
+        })
+        .sum();
+    let registry = everything
+        .iter()
+        .filter(|e| e.entity == "gi_registry")
+        .count();
+    assert_eq!(by_state + registry, everything.len());
+}

@@ -122,8 +122,7 @@ export async function render(view, ctx, arg = "") {
   const state = routeState(arg);
   const [stats, activity, choices, overdue] = await Promise.all([
     ctx.call("stats", { state }),
-    // The history is not kept by state: a state's dashboard leaves it out.
-    state == null ? ctx.call("recent_activity", { limit: 12 }) : [],
+    ctx.call("recent_activity", { limit: 12, state }),
     ctx.choices(),
     ctx.call("record_page", { kind: "action", query: { overdue: true, today: today(), state, limit: 0 } }),
   ]);
@@ -152,7 +151,7 @@ export async function render(view, ctx, arg = "") {
   const more = stats.without_primary.length - without.length;
 
   const recent = activity.map((e) =>
-    h("li", { class: "activity", "data-testid": "activity-row" },
+    h("li", { class: "activity", "data-testid": "activity-row", "data-state": e.state ?? "" },
       h("span", { class: `op op-${e.op}` }, t(`op.${e.op}`)),
       h("span", { class: "activity-kind" }, word("kind", e.entity)),
       h("span", { class: "activity-title" }, e.title),
@@ -196,11 +195,9 @@ export async function render(view, ctx, arg = "") {
           h("h3", {}, t("dash.without_primary")),
           without.length ? h("ul", { class: "plain-list" }, without) : h("p", { class: "empty" }, t("dash.all_have_primary")),
           more > 0 ? h("p", { class: "more" }, t("dash.more", { n: num(more) })) : null),
-        state == null
-          ? h("section", { class: "panel list-panel activity-panel", "data-testid": "recent-activity" },
-            h("h3", {}, t("dash.recent")),
-            recent.length ? h("ul", { class: "plain-list" }, recent) : h("p", { class: "empty" }, t("dash.no_activity")))
-          : null,
+        h("section", { class: "panel list-panel activity-panel", "data-testid": "recent-activity" },
+          h("h3", {}, t("dash.recent")),
+          recent.length ? h("ul", { class: "plain-list" }, recent) : h("p", { class: "empty" }, t("dash.no_activity"))),
       ),
     ),
   );
