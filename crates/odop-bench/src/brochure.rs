@@ -1,6 +1,7 @@
 //! Brochures: a one-page product brochure and Uttar Pradesh's 75-district catalogue, built
 //! from the real national list with synthetic sellers and photos, typeset by the brochure crate
-//! and, as the baseline, printed by headless Chromium from equivalent HTML in the same run.
+//! and, as the baseline, printed by headless Chromium from equivalent HTML in the same run; and
+//! a large Sampark workshop's report against the one-page brochure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,8 +10,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use odop_brochure::{Fonts, Language, Manuscript, Options, Press, Subject};
 use odop_domain::{
-    Contact, Date, Id, Onboarding, OnboardingStatus, PackagingStatus, Platform, Product, Seller,
-    SellerKind, StateCode,
+    Action, ActionKind, ActionStatus, Contact, Date, Gap, Id, Onboarding, OnboardingStatus,
+    PackagingStatus, Platform, Product, Seller, SellerKind, StateCode, Workshop,
 };
 use odop_exchange::{import_lgd, import_national, ImportOptions};
 use odop_store::{ProductFilter, Store};
@@ -26,7 +27,8 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
     let dir = tempfile::tempdir()?;
     let photos = dir.path().join("photos");
     std::fs::create_dir_all(&photos)?;
-    let store = uttar_pradesh(data, &photos)?;
+    let mut store = uttar_pradesh(data, &photos)?;
+    let workshop = workshop(&mut store)?;
 
     let start = Instant::now();
     let fonts = Fonts::system()?;
@@ -58,6 +60,19 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
         one_pages = b.pages;
     }
     let one = median(one_times);
+
+    // A workshop's report is gathered from several lists and typeset with its own template.
+    let mut report_times = Vec::new();
+    let mut report = None;
+    for _ in 0..count {
+        let start = Instant::now();
+        let m = Manuscript::gather(&store, Subject::Workshop(workshop), &options)?;
+        let b = press.print(&m)?;
+        report_times.push(start.elapsed());
+        report = Some(b);
+    }
+    let report_b = report.context("no runs")?;
+    let report_time = median(report_times);
 
     // The press keeps scaled photos for the process; a copy of the photos under another
     // folder shows the first print, which scales every photo, apart from the prints after it.
@@ -118,6 +133,15 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
             "catalogue_ms": round(ms(cat), 3),
             "catalogue_pages": cat_b.pages,
             "catalogue_bytes": cat_b.pdf.len(),
+            "workshop_report": {
+                "sellers_met": WORKSHOP_SELLERS,
+                "gaps": WORKSHOP_GAPS,
+                "actions": WORKSHOP_GAPS * ACTIONS_PER_GAP,
+                "ms": round(ms(report_time), 3),
+                "pages": report_b.pages,
+                "bytes": report_b.pdf.len(),
+                "over_one_page": round(report_time.as_secs_f64() / one.as_secs_f64(), 4),
+            },
             "chromium": chromium.as_ref().map(|(o, c)| json!({
                 "one_page_ms": round(ms(o.time), 3),
                 "one_page_bytes": o.bytes,
@@ -137,6 +161,19 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
         &format!("one-page brochure ({one_pages} page)"),
         fmt_ms(one),
         kb(one_bytes),
+    );
+    s.line(
+        &format!(
+            "workshop report ({WORKSHOP_SELLERS} sellers met, {WORKSHOP_GAPS} gaps, {} actions; \
+             {} pages)",
+            WORKSHOP_GAPS * ACTIONS_PER_GAP,
+            report_b.pages
+        ),
+        fmt_ms(report_time),
+        format!(
+            "{:.1}x the one-page brochure",
+            report_time.as_secs_f64() / one.as_secs_f64()
+        ),
     );
     s.line(
         &format!(
@@ -216,6 +253,73 @@ fn uttar_pradesh(data: &Data, photos: &Path) -> Result<Store> {
         std::fs::write(photos.join(format!("{}.jpg", p.id)), photo(i as u32)?)?;
     }
     Ok(store)
+}
+
+const WORKSHOP_SELLERS: usize = 30;
+const WORKSHOP_GAPS: usize = 20;
+const ACTIONS_PER_GAP: usize = 3;
+
+/// A large Sampark workshop in the first product's district: sellers met from across the
+/// state, gaps heard about their products, and actions on each, some of them overdue.
+fn workshop(store: &mut Store) -> Result<Id> {
+    let sellers: Vec<Seller> = store.list(Some(UTTAR_PRADESH), None, WORKSHOP_SELLERS, 0)?;
+    let first = sellers.first().context("no sellers were made")?;
+    let kinds = [
+        ActionKind::EcommerceOnboarding,
+        ActionKind::Packaging,
+        ActionKind::BuyerConnection,
+        ActionKind::SellerConnection,
+    ];
+    let id = Id::derived("bench-workshop", "1");
+    let mut edit = store.edit("bench")?;
+    edit.put(&Workshop {
+        id,
+        state: UTTAR_PRADESH,
+        district: Some(first.district),
+        date: Date::new(2026, 9, 18)?,
+        venue: "District Industries Centre hall".to_owned(),
+        attendance: 220,
+        sellers_met: sellers.iter().map(|s| s.id).collect(),
+        media: Vec::new(),
+        notes: "Sellers asked about marketplace fees, packaging and buyers outside the state."
+            .to_owned(),
+    })?;
+    for g in 0..WORKSHOP_GAPS {
+        let seller = &sellers[g % sellers.len()];
+        let gap = Gap {
+            id: Id::derived("bench-gap", &g.to_string()),
+            state: UTTAR_PRADESH,
+            district: Some(seller.district),
+            workshop: Some(id),
+            product: seller.products.first().copied(),
+            seller: Some(seller.id),
+            kind: kinds[g % kinds.len()],
+            description: format!(
+                "Gap {g}: {} cannot reach buyers outside the district without help.",
+                seller.name
+            ),
+            open: g % 3 != 0,
+        };
+        edit.put(&gap)?;
+        for a in 0..ACTIONS_PER_GAP {
+            edit.put(&Action {
+                id: Id::derived("bench-action", &format!("{g}-{a}")),
+                state: UTTAR_PRADESH,
+                gap: gap.id,
+                kind: gap.kind,
+                owner: format!("District Industries Centre, desk {a}"),
+                status: [
+                    ActionStatus::Open,
+                    ActionStatus::InProgress,
+                    ActionStatus::Done,
+                ][a],
+                due: Some(Date::new(2026, 10 + a as u8, 15)?),
+                note: "Follow up at the next review.".to_owned(),
+            })?;
+        }
+    }
+    edit.commit()?;
+    Ok(id)
 }
 
 fn seller(p: &Product, n: usize, rng: &mut Rng) -> Seller {

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Result};
+use odop_domain::StateCode;
 use odop_store::SellerQuery;
 use serde_json::json;
 
@@ -12,6 +13,8 @@ use crate::synthetic::Built;
 
 /// A list's page as the app asks for it.
 const PAGE: usize = 100;
+/// As many recent changes as the dashboard shows.
+const RECENT: usize = 12;
 
 /// One filter, as the app would send it for its first page.
 struct Filter {
@@ -167,6 +170,29 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         let times = sorted_times(runs, || store.duplicate_sellers(of))?;
         twins.push((name, sets, times));
     }
+    // A state's dashboard shows its recent changes: read back from the newest entry until
+    // enough of that state's are found, so the state with the fewest entries is the slowest.
+    let (rare, rare_entries, entries): (u16, i64, i64) = plain.query_row(
+        "SELECT state, count(*), (SELECT count(*) FROM history) FROM history \
+         WHERE state IS NOT NULL GROUP BY state ORDER BY count(*), state LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let recent_all = sorted_times(runs, || store.history(None, RECENT))?;
+    let mut recent = Vec::new();
+    for (name, of) in [
+        ("recent changes, one state", state),
+        ("recent changes, the state with the fewest", StateCode(rare)),
+    ] {
+        let found = store.state_history(Some(of), RECENT)?;
+        ensure!(
+            found.iter().all(|e| e.state == Some(of.0)),
+            "{name} holds another state's change"
+        );
+        let times = sorted_times(runs, || store.state_history(Some(of), RECENT))?;
+        recent.push((name, of.0, times));
+    }
+    let all_recent_ms = ms(percentile(&recent_all, 50.0)).max(0.001);
     let base = ms(percentile(&figures[0].2, 50.0)).max(0.001);
     let mut s = Section::new(
         "lists",
@@ -200,6 +226,18 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
                 "p50_ms": round(ms(percentile(times, 50.0)), 3),
                 "over_all": round(ms(percentile(times, 50.0)) / base, 2),
             })).collect::<Vec<_>>(),
+            "recent_changes": {
+                "history_entries": entries,
+                "fewest_state_entries": rare_entries,
+                "every_state_p50_ms": round(all_recent_ms, 3),
+                "states": recent.iter().map(|(name, state, times)| json!({
+                    "of": name,
+                    "state": state,
+                    "p50_ms": round(ms(percentile(times, 50.0)), 3),
+                    "p95_ms": round(ms(percentile(times, 95.0)), 3),
+                    "over_every_state": round(ms(percentile(times, 50.0)) / all_recent_ms, 2),
+                })).collect::<Vec<_>>(),
+            },
             "states_side_by_side": {
                 "states": states.len(),
                 "p50_ms": round(ms(percentile(&states_times, 50.0)), 3),
@@ -247,6 +285,21 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
             ms(percentile(&states_times, 50.0)) / country_ms
         ),
     );
+    for (name, of, times) in &recent {
+        s.line(
+            &format!("{name} ({RECENT}, state {of}; {entries} entries in all)"),
+            format!(
+                "{} p50, {} p95",
+                fmt_ms(percentile(times, 50.0)),
+                fmt_ms(percentile(times, 95.0)),
+            ),
+            format!(
+                "{:.1}x every state's ({})",
+                ms(percentile(times, 50.0)) / all_recent_ms,
+                fmt_ms(percentile(&recent_all, 50.0))
+            ),
+        );
+    }
     let plain_ms = ms(percentile(&plain_times, 50.0)).max(0.001);
     for (name, sets, times) in &twins {
         s.line(
