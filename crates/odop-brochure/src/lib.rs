@@ -1,6 +1,7 @@
 //! PDF brochures of ODOP products: one product on an A4 page, a district's products, and a
 //! state's catalogue with cover, contents and a section per district, in English, Hindi or
-//! both; and the printed report of an ODOP Sampark workshop.
+//! both; the printed report of an ODOP Sampark workshop; and a state's actions still to do, by
+//! owner, for their review.
 //!
 //! This crate owns gathering what a brochure says from the store (the [`Manuscript`], handed
 //! to the template as JSON so that no stored text is ever read as markup), the fonts for the
@@ -16,6 +17,7 @@ mod manuscript;
 mod photo;
 mod press;
 mod report;
+mod review;
 
 pub use error::BrochureError;
 pub use fonts::{system_font_dirs, Fonts, Script};
@@ -23,8 +25,9 @@ pub use manuscript::{
     today, DistrictPart, Language, Listing, LocalName, Manuscript, Options, Place, ProductPage,
     SellerLine, Subject, Text, DEFAULT_SEARCH_URL,
 };
-pub use press::{Brochure, Press, Proof, Template};
+pub use press::{Brochure, Layout, Press, Proof, Template};
 pub use report::{ActionLine, HeardGap, MediaLine, MetSeller, WorkshopFigures, WorkshopPart};
+pub use review::{ActionReview, HeardAt, OwnerPart, ReviewFigures, ReviewLine};
 
 use odop_store::Store;
 

@@ -11,7 +11,8 @@ use odop_store::{ProductFilter, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::report::WorkshopPart;
-use crate::{photo, BrochureError};
+use crate::review::ActionReview;
+use crate::{photo, BrochureError, Layout};
 
 /// The language a brochure is printed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +60,19 @@ pub enum Subject {
     /// The report of an ODOP Sampark workshop: the sellers met, the gaps heard and the
     /// actions on them as they stand on the day printed.
     Workshop(Id),
+    /// A state's actions still to do, by owner, as they stand on the day printed.
+    Actions(StateCode),
+}
+
+impl Subject {
+    /// The layout, and so the template, it is printed with.
+    pub fn layout(self) -> Layout {
+        match self {
+            Subject::Product(_) | Subject::District(_) | Subject::State(_) => Layout::Brochure,
+            Subject::Workshop(_) => Layout::Workshop,
+            Subject::Actions(_) => Layout::Review,
+        }
+    }
 }
 
 /// How a brochure is gathered.
@@ -109,7 +123,7 @@ impl Text {
 /// `data.json`. Strings here are data, never markup.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manuscript {
-    /// `product`, `district`, `state` or `workshop`.
+    /// `product`, `district`, `state`, `workshop` or `actions`.
     pub kind: &'static str,
     pub lang: Language,
     pub date: Text,
@@ -119,6 +133,9 @@ pub struct Manuscript {
     /// A workshop report's own part; such a manuscript is printed with the report template.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workshop: Option<WorkshopPart>,
+    /// A review of actions' own part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<ActionReview>,
     pub labels: BTreeMap<&'static str, Text>,
     /// What the person printing should know: photos left out and why.
     pub notes: Vec<String>,
@@ -233,6 +250,7 @@ impl Manuscript {
         let sectors = store.sectors()?;
         let (kind, state, products) = match subject {
             Subject::Workshop(id) => return Manuscript::workshop(store, id, options),
+            Subject::Actions(state) => return Manuscript::review(store, state, options),
             Subject::Product(id) => {
                 let p = store
                     .get::<Product>(id)?
@@ -309,6 +327,7 @@ impl Manuscript {
             },
             districts: Vec::new(),
             workshop: None,
+            review: None,
             labels: labels(),
             notes: Vec::new(),
             files: BTreeMap::new(),
@@ -449,6 +468,9 @@ impl Manuscript {
         }
         if let Some(w) = &self.workshop {
             w.texts(hindi, &mut out);
+        }
+        if let Some(r) = &self.review {
+            r.texts(hindi, &mut out);
         }
         for d in &self.districts {
             both(&mut out, hindi, "a district's name".into(), &d.name);
@@ -831,6 +853,7 @@ mod tests {
             },
             districts: Vec::new(),
             workshop: None,
+            review: None,
             labels: BTreeMap::new(),
             notes: Vec::new(),
             files: BTreeMap::new(),

@@ -11,14 +11,52 @@ use typst_layout::PagedDocument;
 
 use crate::{BrochureError, Fonts, Manuscript};
 
-/// The built-in template, used when the data folder has no `brochure.typ`.
-const BUILTIN: &str = include_str!("brochure.typ");
-/// The built-in report of a Sampark workshop, used when the data folder has no `workshop.typ`.
-const BUILTIN_REPORT: &str = include_str!("workshop.typ");
+/// What a manuscript is laid out as; each layout has a template of its own, so that a
+/// department's restyled brochure never has to know how a report is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A product, a district or a state catalogue.
+    Brochure,
+    /// The report of a Sampark workshop.
+    Workshop,
+    /// A state's actions still to do, by owner.
+    Review,
+}
 
-/// A brochure template in Typst markup. It reads the manuscript from `/data.json`, the font
-/// families from `sys.inputs.fonts`, and photos and QR codes from the paths the manuscript
-/// names; it can reach no other file.
+impl Layout {
+    pub const ALL: [Layout; 3] = [Layout::Brochure, Layout::Workshop, Layout::Review];
+
+    /// The file in the data folder that replaces the built-in template.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Layout::Brochure => "brochure.typ",
+            Layout::Workshop => "workshop.typ",
+            Layout::Review => "actions.typ",
+        }
+    }
+
+    /// The built-in template's text, for a department to start its own from.
+    pub fn builtin_text(self) -> &'static str {
+        match self {
+            Layout::Brochure => include_str!("brochure.typ"),
+            Layout::Workshop => include_str!("workshop.typ"),
+            Layout::Review => include_str!("actions.typ"),
+        }
+    }
+
+    /// The layout a manuscript of this kind is printed with.
+    pub fn of_kind(kind: &str) -> Layout {
+        match kind {
+            "workshop" => Layout::Workshop,
+            "actions" => Layout::Review,
+            _ => Layout::Brochure,
+        }
+    }
+}
+
+/// A template in Typst markup. It reads the manuscript from `/data.json`, the font families
+/// from `sys.inputs.fonts`, and photos and QR codes from the paths the manuscript names; it
+/// can reach no other file.
 #[derive(Debug, Clone)]
 pub struct Template {
     name: String,
@@ -26,11 +64,16 @@ pub struct Template {
 }
 
 impl Template {
-    /// The template that ships with ODOP Desk.
+    /// The brochure template that ships with ODOP Desk.
     pub fn builtin() -> Template {
+        Template::builtin_of(Layout::Brochure)
+    }
+
+    /// The template of a layout that ships with ODOP Desk.
+    pub fn builtin_of(layout: Layout) -> Template {
         Template {
-            name: "the built-in template".to_owned(),
-            text: BUILTIN.to_owned(),
+            name: format!("the built-in {}", layout.file_name()),
+            text: layout.builtin_text().to_owned(),
         }
     }
 
@@ -49,11 +92,16 @@ impl Template {
     /// `brochure.typ` in the data folder when there is one, else the built-in template: a
     /// department restyles its brochures without a new release.
     pub fn for_data_dir(dir: &Path) -> Result<Template, BrochureError> {
-        let own = dir.join("brochure.typ");
+        Template::of_data_dir(Layout::Brochure, dir)
+    }
+
+    /// The layout's own file in the data folder when there is one, else its built-in template.
+    pub fn of_data_dir(layout: Layout, dir: &Path) -> Result<Template, BrochureError> {
+        let own = dir.join(layout.file_name());
         if own.is_file() {
             Template::load(&own)
         } else {
-            Ok(Template::builtin())
+            Ok(Template::builtin_of(layout))
         }
     }
 
@@ -69,34 +117,9 @@ impl Template {
         &self.name
     }
 
-    /// The built-in template's text, for a department to start its own from.
+    /// The built-in brochure template's text, for a department to start its own from.
     pub fn builtin_text() -> &'static str {
-        BUILTIN
-    }
-
-    /// The workshop report that ships with ODOP Desk.
-    pub fn builtin_report() -> Template {
-        Template {
-            name: "the built-in workshop report".to_owned(),
-            text: BUILTIN_REPORT.to_owned(),
-        }
-    }
-
-    /// `workshop.typ` in the data folder when there is one, else the built-in workshop report.
-    /// It is a template of its own, so a department's restyled brochure never has to learn
-    /// how to lay out a report.
-    pub fn report_for_data_dir(dir: &Path) -> Result<Template, BrochureError> {
-        let own = dir.join("workshop.typ");
-        if own.is_file() {
-            Template::load(&own)
-        } else {
-            Ok(Template::builtin_report())
-        }
-    }
-
-    /// The built-in workshop report's text, for a department to start its own from.
-    pub fn builtin_report_text() -> &'static str {
-        BUILTIN_REPORT
+        Layout::Brochure.builtin_text()
     }
 }
 
@@ -109,10 +132,13 @@ struct Sheet {
 }
 
 impl Sheet {
-    fn new(template: Template, path: &str, builtin: &str) -> Sheet {
+    fn new(layout: Layout, template: Template) -> Sheet {
         Sheet {
-            builtin: template.text == builtin,
-            main: Source::new(file_id(path), template.text.clone()),
+            builtin: template.text == layout.builtin_text(),
+            main: Source::new(
+                file_id(&format!("/{}", layout.file_name())),
+                template.text.clone(),
+            ),
             template,
         }
     }
@@ -127,15 +153,14 @@ pub struct Brochure {
     pub notes: Vec<String>,
 }
 
-/// Typesets manuscripts with one set of fonts: brochures with the brochure template, workshop
-/// reports with the report template. Make it once and print many with it: the fonts and
-/// Typst's standard library are loaded only once.
+/// Typesets manuscripts with one set of fonts, each with its layout's template. Make it once
+/// and print many with it: the fonts and Typst's standard library are loaded only once.
 #[derive(Debug)]
 pub struct Press {
     fonts: Fonts,
     library: LazyHash<Library>,
-    brochure: Sheet,
-    report: Sheet,
+    /// One per layout, in [`Layout::ALL`] order.
+    sheets: Vec<Sheet>,
 }
 
 fn file_id(path: &str) -> FileId {
@@ -145,16 +170,16 @@ fn file_id(path: &str) -> FileId {
 
 impl Press {
     pub fn new(fonts: Fonts) -> Press {
-        Press::with_template(fonts, Template::builtin())
+        Press::with_templates(fonts, Vec::new())
     }
 
-    /// A press with this brochure template and the built-in workshop report.
+    /// A press with this brochure template and the built-in templates of the other layouts.
     pub fn with_template(fonts: Fonts, template: Template) -> Press {
-        Press::with_templates(fonts, template, Template::builtin_report())
+        Press::with_templates(fonts, vec![(Layout::Brochure, template)])
     }
 
-    /// A press with a brochure template and a workshop report template.
-    pub fn with_templates(fonts: Fonts, brochure: Template, report: Template) -> Press {
+    /// A press with these templates, and the built-in ones of the layouts not given.
+    pub fn with_templates(fonts: Fonts, mut own: Vec<(Layout, Template)>) -> Press {
         let families: Array = fonts
             .families()
             .iter()
@@ -163,21 +188,38 @@ impl Press {
         let mut inputs = Dict::new();
         inputs.insert("fonts".into(), Value::Array(families));
         let library = Library::builder().with_inputs(inputs).build();
+        let sheets = Layout::ALL
+            .iter()
+            .map(|&layout| {
+                let template = own
+                    .iter()
+                    .position(|(l, _)| *l == layout)
+                    .map_or_else(|| Template::builtin_of(layout), |i| own.remove(i).1);
+                Sheet::new(layout, template)
+            })
+            .collect();
         Press {
             fonts,
             library: LazyHash::new(library),
-            brochure: Sheet::new(brochure, "/brochure.typ", BUILTIN),
-            report: Sheet::new(report, "/workshop.typ", BUILTIN_REPORT),
+            sheets,
         }
+    }
+
+    /// The layouts' own files in the data folder where there are some, else the built-in
+    /// templates.
+    pub fn for_data_dir(fonts: Fonts, dir: &Path) -> Result<Press, BrochureError> {
+        let own = Layout::ALL
+            .iter()
+            .map(|&l| Ok((l, Template::of_data_dir(l, dir)?)))
+            .collect::<Result<Vec<_>, BrochureError>>()?;
+        Ok(Press::with_templates(fonts, own))
     }
 
     /// The template a manuscript is printed with.
     fn sheet(&self, m: &Manuscript) -> &Sheet {
-        if m.workshop.is_some() {
-            &self.report
-        } else {
-            &self.brochure
-        }
+        let layout = Layout::of_kind(m.kind);
+        let i = Layout::ALL.iter().position(|l| *l == layout).unwrap_or(0);
+        &self.sheets[i]
     }
 
     pub fn fonts(&self) -> &Fonts {

@@ -182,6 +182,7 @@ impl Manuscript {
                 name: state_name,
             },
             districts: Vec::new(),
+            review: None,
             workshop: Some(WorkshopPart {
                 held,
                 venue,
@@ -274,7 +275,10 @@ impl WorkshopPart {
 }
 
 /// A record named by the id a list row carries; `None` when it has gone since.
-fn record<E: odop_domain::Entity>(store: &Store, id: &str) -> Result<Option<E>, BrochureError> {
+pub(crate) fn record<E: odop_domain::Entity>(
+    store: &Store,
+    id: &str,
+) -> Result<Option<E>, BrochureError> {
     match id.parse::<Id>() {
         Ok(id) => Ok(store.get::<E>(id)?),
         Err(_) => Ok(None),
@@ -343,7 +347,7 @@ fn action_line(a: &Action, overdue: bool) -> ActionLine {
     }
 }
 
-fn action_kind_text(k: ActionKind) -> Text {
+pub(crate) fn action_kind_text(k: ActionKind) -> Text {
     let (en, hi) = match k {
         ActionKind::EcommerceOnboarding => ("E-commerce onboarding", "ई-कॉमर्स से जोड़ना"),
         ActionKind::StatePolicy => ("State policy", "राज्य नीति"),
@@ -355,7 +359,7 @@ fn action_kind_text(k: ActionKind) -> Text {
     Text::new(en, Some(hi))
 }
 
-fn status_text(s: ActionStatus) -> Text {
+pub(crate) fn status_text(s: ActionStatus) -> Text {
     let (en, hi) = match s {
         ActionStatus::Open => ("Open", "खुली"),
         ActionStatus::InProgress => ("In progress", "जारी है"),
@@ -385,7 +389,7 @@ fn lang_text(l: Lang) -> Text {
 }
 
 /// The words a workshop report prints besides the brochures' own.
-fn report_labels() -> impl Iterator<Item = (&'static str, Text)> {
+pub(crate) fn report_labels() -> impl Iterator<Item = (&'static str, Text)> {
     [
         (
             "report",

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use odop_brochure::{Brochure, Fonts, Language, Manuscript, Options, Press, Subject, Template};
+use odop_brochure::{
+    Brochure, Fonts, Language, Layout, Manuscript, Options, Press, Subject, Template,
+};
 use odop_domain::{
     Contact, Date, District, DistrictCode, Gazetteer, GiStatus, Id, Lang, LocalText, Onboarding,
     OnboardingStatus, PackagingStatus, Platform, Product, Rank, Sector, SectorList, Seller,
@@ -667,6 +669,12 @@ fn pages_look_as_approved() {
         let w = print(&store, Subject::Workshop(sample_id("w-varanasi")), lang);
         compare_pages(name, &w.pdf);
     }
+    let r = print(
+        &with_actions(),
+        Subject::Actions(StateCode(9)),
+        Language::Both,
+    );
+    compare_pages("actions-both", &r.pdf);
 }
 
 // ---- The report of a Sampark workshop. ----
@@ -877,14 +885,14 @@ fn a_departments_report_template_is_its_own() {
         "#let data = json(\"/data.json\")\n#set text(font: sys.inputs.fonts)\n\
          Minutes of #data.workshop.venue: #data.workshop.figures.gaps gaps\n",
     );
-    let press = Press::with_templates(Fonts::system().unwrap(), Template::builtin(), own);
+    let press = Press::with_templates(Fonts::system().unwrap(), vec![(Layout::Workshop, own)]);
     assert_contains(
         &text_of(&press.print(&m).unwrap().pdf),
         &["Minutes of Trade Facilitation Centre, Varanasi: 2 gaps"],
     );
 
     let broken = Template::from_text("workshop.typ", "= Minutes\n\n#undefined-thing\n");
-    let press = Press::with_templates(Fonts::system().unwrap(), Template::builtin(), broken);
+    let press = Press::with_templates(Fonts::system().unwrap(), vec![(Layout::Workshop, broken)]);
     let err = press.print(&m).unwrap_err();
     assert_eq!(err.code(), "template");
     assert!(err.to_string().contains("workshop.typ"), "{err}");
@@ -945,4 +953,160 @@ fn a_long_workshop_runs_over_pages_and_nothing_is_lost() {
         }
     }
     assert_eq!(text.matches("Overdue").count(), 120);
+}
+
+// ---- A state's actions still to do, by owner. ----
+
+fn review(store: &Store, state: u16, lang: Language, day: Date) -> (Manuscript, Brochure) {
+    let options = Options {
+        date: day,
+        ..Options::new(lang)
+    };
+    let subject = Subject::Actions(StateCode(state));
+    let m = Manuscript::gather(store, subject, &options).unwrap();
+    let b = odop_brochure::brochure(store, press(), subject, &options).unwrap();
+    (m, b)
+}
+
+/// The sample with more actions on its gaps: two owners, one action overdue, one done, one
+/// without a due date.
+fn with_actions() -> Store {
+    let mut store = sample();
+    let mut edit = store.edit("test").unwrap();
+    let action = |key: &str, owner: &str, status, due: Option<Date>| odop_domain::Action {
+        id: sample_id(key),
+        state: StateCode(9),
+        gap: sample_id("g-gem"),
+        kind: odop_domain::ActionKind::EcommerceOnboarding,
+        owner: owner.to_owned(),
+        status,
+        due,
+        note: format!("Note of {key}"),
+    };
+    for a in [
+        action(
+            "a-camp",
+            "GeM State Cell",
+            odop_domain::ActionStatus::Open,
+            Date::new(2026, 10, 15).ok(),
+        ),
+        action(
+            "a-gstin",
+            "GeM State Cell",
+            odop_domain::ActionStatus::Open,
+            None,
+        ),
+        action(
+            "a-done",
+            "District Industries Centre, Varanasi",
+            odop_domain::ActionStatus::Done,
+            Date::new(2026, 9, 30).ok(),
+        ),
+    ] {
+        edit.put(&a).unwrap();
+    }
+    edit.commit().unwrap();
+    store
+}
+
+#[test]
+fn a_review_lists_each_owners_actions_still_to_do_overdue_first() {
+    let store = with_actions();
+    let (m, b) = review(&store, 9, Language::En, Date::new(2026, 11, 24).unwrap());
+    let r = m.review.as_ref().expect("a review's manuscript");
+    assert_eq!(
+        (
+            r.figures.to_do,
+            r.figures.overdue,
+            r.figures.in_progress,
+            r.figures.owners,
+            r.figures.without_due_date
+        ),
+        (3, 1, 1, 2, 1)
+    );
+    let owners: Vec<(&str, usize)> = r
+        .owners
+        .iter()
+        .map(|o| (o.owner.as_str(), o.actions.len()))
+        .collect();
+    // The owner with an overdue action comes first; the done action is left out.
+    assert_eq!(
+        owners,
+        [
+            ("GeM State Cell", 2),
+            ("District Industries Centre, Varanasi", 1)
+        ]
+    );
+    assert!(r.owners[0].actions[0].overdue, "overdue first");
+    assert!(r.owners[0].actions[1].due.is_none(), "no due date last");
+    assert_eq!(m.file_name(), "odop-actions-to-review-uttar-pradesh-en.pdf");
+    let text = text_of(&b.pdf);
+    assert_contains(
+        &text,
+        &[
+            "Actions to review",
+            "Uttar Pradesh",
+            "As it stands on 24 November 2026",
+            "GeM State Cell (2, 1 overdue)",
+            "Weavers without GSTIN cannot list on GeM.",
+            "Trade Facilitation Centre, Varanasi, 18 September 2026",
+            "15 October 2026",
+            "Overdue",
+            "No due date",
+            "Note of a-camp",
+            "Design a shared folding box",
+        ],
+    );
+    assert!(
+        !text.contains("Note of a-done"),
+        "a done action is listed:\n{text}"
+    );
+
+    let (_, b) = review(&store, 9, Language::Hi, Date::new(2026, 11, 24).unwrap());
+    assert_contains(
+        &text_of(&b.pdf),
+        &[
+            "समीक्षा हेतु कार्रवाइयाँ",
+            "उत्तर प्रदेश",
+            "समय बीती",
+            "नियत तिथि नहीं",
+            "जारी है",
+        ],
+    );
+}
+
+#[test]
+fn a_review_of_a_state_with_nothing_to_do_says_so() {
+    let store = with_actions();
+    let (m, b) = review(&store, 24, Language::En, Date::new(2026, 11, 24).unwrap());
+    assert_eq!(m.review.as_ref().unwrap().figures.to_do, 0);
+    assert_eq!(b.pages, 1);
+    assert_contains(
+        &text_of(&b.pdf),
+        &[
+            "Gujarat",
+            "No action is waiting: every action is done or dropped.",
+        ],
+    );
+    let err = odop_brochure::brochure(
+        &store,
+        press(),
+        Subject::Actions(StateCode(99)),
+        &options(Language::En),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "not_found");
+    assert!(err.to_string().contains("99"), "{err}");
+}
+
+#[test]
+fn the_reviews_manuscript_is_stable() {
+    let store = with_actions();
+    let m = Manuscript::gather(
+        &store,
+        Subject::Actions(StateCode(9)),
+        &options(Language::Both),
+    )
+    .unwrap();
+    insta::assert_json_snapshot!(m);
 }
