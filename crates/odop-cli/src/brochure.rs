@@ -1,5 +1,5 @@
-//! `odop brochure`: prints a product, district or state brochure, or a Sampark workshop's
-//! report, to a PDF file.
+//! `odop brochure`: prints a product, district or state brochure, a Sampark workshop's
+//! report, or a state's actions to review, to a PDF file.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ use odop_store::Store;
 use crate::output::Out;
 
 #[derive(Args, Debug)]
-#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state", "workshop"])))]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state", "workshop", "actions"])))]
 pub(crate) struct BrochureArgs {
     /// One product, by id: an A4 page.
     #[arg(long)]
@@ -26,6 +26,9 @@ pub(crate) struct BrochureArgs {
     /// as they stand on `--today`.
     #[arg(long)]
     workshop: Option<String>,
+    /// A state's actions still to do, by owner, for their review: by LGD code or name.
+    #[arg(long, value_name = "STATE")]
+    actions: Option<String>,
     /// The day printed, and the day overdue actions are judged on (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<odop_domain::Date>,
@@ -46,13 +49,14 @@ pub(crate) struct BrochureArgs {
 
 pub(crate) fn run(store: &Store, dir: &Path, args: &BrochureArgs, out: &Out) -> anyhow::Result<()> {
     let subject = subject(store, args)?;
-    let own = args.template.as_deref().map(Template::load).transpose()?;
-    let press = if let Subject::Workshop(_) = subject {
-        let report = own.map_or_else(|| Template::report_for_data_dir(dir), Ok)?;
-        Press::with_templates(Fonts::system()?, Template::builtin(), report)
-    } else {
-        let brochure = own.map_or_else(|| Template::for_data_dir(dir), Ok)?;
-        Press::with_template(Fonts::system()?, brochure)
+    // A template given names the layout of what is printed; else each layout's own file in
+    // the data directory, or the built-in one.
+    let press = match &args.template {
+        Some(path) => Press::with_templates(
+            Fonts::system()?,
+            vec![(subject.layout(), Template::load(path)?)],
+        ),
+        None => Press::for_data_dir(Fonts::system()?, dir)?,
     };
     let mut options = Options {
         photos: Some(args.photos.clone().unwrap_or_else(|| dir.join("photos"))),
@@ -101,12 +105,19 @@ fn subject(store: &Store, args: &BrochureArgs) -> anyhow::Result<Subject> {
     if let Some(code) = args.district {
         return Ok(Subject::District(DistrictCode(code)));
     }
+    if let Some(state) = &args.actions {
+        return Ok(Subject::Actions(state_code(store, state)?));
+    }
     let state = args.state.as_deref().unwrap_or_default();
+    Ok(Subject::State(state_code(store, state)?))
+}
+
+fn state_code(store: &Store, state: &str) -> anyhow::Result<StateCode> {
     match store.gazetteer()?.find_state(state) {
-        Some(code) => Ok(Subject::State(code)),
+        Some(code) => Ok(code),
         None => match state.parse::<u16>() {
             // A code the gazetteer lacks: let the brochure say it is not in the LGD list.
-            Ok(code) => Ok(Subject::State(StateCode(code))),
+            Ok(code) => Ok(StateCode(code)),
             Err(_) => anyhow::bail!("no state is named {state:?}; give its LGD code or name"),
         },
     }

@@ -117,7 +117,9 @@ enum Command {
         #[arg(long, requires = "by_state")]
         today: Option<Date>,
     },
-    /// Print a brochure to PDF: `--product ID | --district LGD | --state CODE`, `--lang en|hi|both`.
+    /// Print a brochure to PDF: `--product ID | --district LGD | --state CODE`, a workshop's
+    /// report (`--workshop ID`) or a state's actions to review (`--actions STATE`);
+    /// `--lang en|hi|both`.
     Brochure(brochure::BrochureArgs),
     /// Check products' GI status against the GI registry (load it with `odop import gi FILE`):
     /// GI-registered products without the registry's name, names the registry lacks, and

@@ -233,3 +233,37 @@ fn a_workshops_report() {
     assert_eq!(malformed.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&malformed.stderr).contains("w-1"));
 }
+
+#[test]
+fn a_states_actions_to_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok_json(d, &["init", "--sample"]);
+    let file = d.join("review.pdf");
+    let out = file.to_str().unwrap();
+    let done = ok_json(
+        d,
+        &[
+            "brochure",
+            "--actions",
+            "Uttar Pradesh",
+            "--today",
+            "2027-02-01",
+            "--out",
+            out,
+        ],
+    );
+    assert_eq!(done["pages"], 1);
+    let text = pdf_text(&file);
+    for want in [
+        "Actions to review",
+        "District Industries Centre, Varanasi (1, 1 overdue)",
+        "Individual weavers ship sarees",
+        "Overdue",
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+    let unknown = odop(d, &["brochure", "--actions", "Atlantis", "--out", out]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("Atlantis"));
+}
