@@ -1113,6 +1113,64 @@ async fn workshop_outcome(w: &Window, shots: &Path, harness: &Harness) -> Result
     Ok(id)
 }
 
+/// A state's actions still to do, printed for their review from the action list.
+async fn actions_review(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
+    w.go("actions").await?;
+    w.select("action-state-filter", "").await?;
+    // Without a state chosen, the button asks for one and stays on the list.
+    w.click("action-review").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=notice]')?.textContent.includes('Choose a state')",
+        "the review asking for a state",
+    )
+    .await?;
+    ensure!(
+        w.eval("return document.body.dataset.route;", vec![])
+            .await?
+            == "actions",
+        "the review left the action list without a state"
+    );
+    w.select("action-state-filter", "9").await?;
+    w.click("action-review").await?;
+    let pages = w.brochure_shown().await?;
+    ensure!(pages >= 1, "the review has {pages} pages");
+    let menu = w
+        .eval(
+            "return document.querySelector('.side-nav a[aria-current=page]')?.dataset.route;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        menu == "actions",
+        "the review is shown under {menu} in the side menu, not under the actions"
+    );
+    let file = harness.scratch()?.join("review.pdf");
+    w.type_into("brochure-path", &file.to_string_lossy())
+        .await?;
+    let text = save_brochure(w, &file).await?;
+    // The action added on the workshop's page is its owner's, with the gap it answers.
+    for wanted in [
+        "Actions to review",
+        "Export Promotion Council",
+        "Carpet buyers",
+        "District Industries Centre, Varanasi",
+    ] {
+        ensure!(
+            text.contains(wanted),
+            "the saved review lacks {wanted:?}: {text}"
+        );
+    }
+    w.shot(shots, "14f-actions-review").await?;
+    w.click("brochure-back").await?;
+    w.shown("actions").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=action-state-filter]').value === '9'",
+        "the action list back on Uttar Pradesh",
+    )
+    .await?;
+    Ok(())
+}
+
 async fn search(w: &Window, shots: &Path) -> Result<()> {
     w.type_into("global-search", "बनारसी").await?;
     w.wait_until(
@@ -2114,6 +2172,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
         sellers(&w, &shots, &product).await?;
         workshops_stories_gaps_actions(&w, &shots).await?;
         let workshop = workshop_outcome(&w, &shots, &harness).await?;
+        actions_review(&w, &shots, &harness).await?;
         state_policy(&w, &shots).await?;
         search(&w, &shots).await?;
         let imported = import(&w, &shots).await?;

@@ -117,9 +117,13 @@ function parseHash() {
   return { name: ROUTES[name] ? name : "dashboard", arg: decodeURIComponent(arg) };
 }
 
-/** The side menu's entry a screen belongs to: a workshop's report to the workshops. */
+/** The side menu's entry a screen belongs to: a workshop's report to the workshops, a review of
+ * actions to the actions. */
 function section(name, arg) {
-  if (name === "brochure") return arg.startsWith("workshop/") ? "workshops" : "districts";
+  if (name === "brochure") {
+    if (arg.startsWith("workshop/")) return "workshops";
+    return arg.startsWith("actions/") ? "actions" : "districts";
+  }
   return { district: "districts", product: "districts", duplicates: "sellers", workshop: "workshops" }[name] ?? name;
 }
 

@@ -7,9 +7,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use odop_brochure::{
-    BrochureError, Fonts, Language, Manuscript, Options, Press, Proof, Subject, Template,
-};
+use odop_brochure::{BrochureError, Fonts, Language, Manuscript, Options, Press, Proof, Subject};
 use odop_domain::{DistrictCode, Id, StateCode};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Response;
@@ -51,18 +49,14 @@ impl BrochureDesk {
     }
 
     /// The press, made on first use: finding the fonts takes a moment the app need not spend
-    /// at start-up. A department's `brochure.typ` and `workshop.typ` in the data folder
-    /// replace the built-in templates.
+    /// at start-up. A department's `brochure.typ`, `workshop.typ` and `actions.typ` in the
+    /// data folder replace the built-in templates.
     fn press(&self) -> Result<Arc<Press>, CommandError> {
         let mut slot = guard(&self.press);
         if let Some(press) = slot.as_ref() {
             return Ok(Arc::clone(press));
         }
-        let press = Arc::new(Press::with_templates(
-            Fonts::system()?,
-            Template::for_data_dir(&self.data_dir)?,
-            Template::report_for_data_dir(&self.data_dir)?,
-        ));
+        let press = Arc::new(Press::for_data_dir(Fonts::system()?, &self.data_dir)?);
         *slot = Some(Arc::clone(&press));
         Ok(press)
     }
@@ -88,6 +82,7 @@ pub enum BrochureOf {
     District(u32),
     State(u16),
     Workshop(Id),
+    Actions(u16),
 }
 
 impl From<BrochureOf> for Subject {
@@ -97,6 +92,7 @@ impl From<BrochureOf> for Subject {
             BrochureOf::District(code) => Subject::District(DistrictCode(code)),
             BrochureOf::State(code) => Subject::State(StateCode(code)),
             BrochureOf::Workshop(id) => Subject::Workshop(id),
+            BrochureOf::Actions(code) => Subject::Actions(StateCode(code)),
         }
     }
 }
@@ -113,7 +109,8 @@ pub struct ProofSummary {
     suggested_path: PathBuf,
 }
 
-/// Typesets a brochure or a workshop's report and keeps it for previews, saving and printing.
+/// Typesets a brochure, a workshop's report or a state's actions to review, and keeps it for
+/// previews, saving and printing.
 #[tauri::command(async)]
 pub fn brochure_proof(
     app: AppHandle,

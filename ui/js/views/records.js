@@ -138,6 +138,19 @@ export async function render(view, kind, ctx, arg = "") {
   const more = h("button", { type: "button", class: "button", hidden: true, "data-testid": "show-more" }, t("list.more"));
   const empty = h("p", { class: "empty", hidden: true, "data-testid": `${kind}-empty` }, t("list.none"));
   const add = h("button", { type: "button", class: "button button-primary", "data-testid": `add-${kind}` }, t(`form.new.${kind}`));
+  // The chosen state's actions still to do, by owner, printed for their review.
+  const review = kind === "action"
+    ? h("button", { type: "button", class: "button", "data-testid": "action-review" }, t("action.review"))
+    : null;
+  review?.addEventListener("click", () => {
+    const state = chosenState(stateFilter);
+    if (state == null) {
+      ctx.notice(t("action.review_needs_state"));
+      stateFilter.focus();
+      return;
+    }
+    ctx.navigate(`#/brochure/actions/${state}`);
+  });
   const reload = () => load().catch(ctx.showError);
 
   const filter = FILTERS[kind]
@@ -214,7 +227,7 @@ export async function render(view, kind, ctx, arg = "") {
     h("section", { class: "panel list-screen", "data-testid": `${kind}-list`, "aria-labelledby": "records-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "records-title" }, t(TITLES[kind])),
-        stateFilter, filter, kindFilter, count, add),
+        stateFilter, filter, kindFilter, count, review, add),
       h("div", { class: "table-wrap" },
         h("table", { class: "data-table" },
           h("thead", {}, h("tr", {},
