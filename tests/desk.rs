@@ -1080,37 +1080,58 @@ async fn workshop_outcome(w: &Window, shots: &Path, harness: &Harness) -> Result
 
     // The report, printed from the page, holds what was just added there.
     w.click("workshop-print").await?;
-    let pages = w.brochure_shown().await?;
+    let pages = report_saved(
+        w,
+        harness,
+        "workshops",
+        "workshop.pdf",
+        &[
+            "Sampark",
+            "Gaps heard (3)",
+            "sample catalogue",
+            "Export Promotion",
+        ],
+    )
+    .await?;
     ensure!(pages == 1, "the workshop's report has {pages} pages, not 1");
-    let menu = w
+    w.shot(shots, "14e-workshop-report").await?;
+    w.click("brochure-back").await?;
+    w.shown("workshop").await?;
+    Ok(id)
+}
+
+/// A report shown on the print screen: filed under `menu` in the side menu, saved as `file`
+/// in the scratch folder, holding every `wanted` text. Returns its page count.
+async fn report_saved(
+    w: &Window,
+    harness: &Harness,
+    menu: &str,
+    file: &str,
+    wanted: &[&str],
+) -> Result<u64> {
+    let pages = w.brochure_shown().await?;
+    let under = w
         .eval(
             "return document.querySelector('.side-nav a[aria-current=page]')?.dataset.route;",
             vec![],
         )
         .await?;
     ensure!(
-        menu == "workshops",
-        "the report is shown under {menu} in the side menu, not under the workshops"
+        under == menu,
+        "{file} is shown under {under} in the side menu, not under {menu}"
     );
-    let file = harness.scratch()?.join("workshop.pdf");
+    let file = harness.scratch()?.join(file);
     w.type_into("brochure-path", &file.to_string_lossy())
         .await?;
     let text = save_brochure(w, &file).await?;
-    for wanted in [
-        "Sampark",
-        "Gaps heard (3)",
-        "sample catalogue",
-        "Export Promotion",
-    ] {
+    for want in wanted {
         ensure!(
-            text.contains(wanted),
-            "the saved report lacks {wanted:?}: {text}"
+            text.contains(want),
+            "the saved {} lacks {want:?}: {text}",
+            file.display()
         );
     }
-    w.shot(shots, "14e-workshop-report").await?;
-    w.click("brochure-back").await?;
-    w.shown("workshop").await?;
-    Ok(id)
+    Ok(pages)
 }
 
 /// A state's actions still to do, printed for their review from the action list.
@@ -1132,34 +1153,20 @@ async fn actions_review(w: &Window, shots: &Path, harness: &Harness) -> Result<(
     );
     w.select("action-state-filter", "9").await?;
     w.click("action-review").await?;
-    let pages = w.brochure_shown().await?;
-    ensure!(pages >= 1, "the review has {pages} pages");
-    let menu = w
-        .eval(
-            "return document.querySelector('.side-nav a[aria-current=page]')?.dataset.route;",
-            vec![],
-        )
-        .await?;
-    ensure!(
-        menu == "actions",
-        "the review is shown under {menu} in the side menu, not under the actions"
-    );
-    let file = harness.scratch()?.join("review.pdf");
-    w.type_into("brochure-path", &file.to_string_lossy())
-        .await?;
-    let text = save_brochure(w, &file).await?;
     // The action added on the workshop's page is its owner's, with the gap it answers.
-    for wanted in [
-        "Actions to review",
-        "Export Promotion Council",
-        "Carpet buyers",
-        "District Industries Centre, Varanasi",
-    ] {
-        ensure!(
-            text.contains(wanted),
-            "the saved review lacks {wanted:?}: {text}"
-        );
-    }
+    report_saved(
+        w,
+        harness,
+        "actions",
+        "review.pdf",
+        &[
+            "Actions to review",
+            "Export Promotion Council",
+            "Carpet buyers",
+            "District Industries Centre, Varanasi",
+        ],
+    )
+    .await?;
     w.shot(shots, "14f-actions-review").await?;
     w.click("brochure-back").await?;
     w.shown("actions").await?;

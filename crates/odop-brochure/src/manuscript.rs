@@ -156,6 +156,20 @@ pub struct Place {
     pub name: Text,
 }
 
+impl Place {
+    /// A state by its LGD name and local name; by its code when the gazetteer lacks it.
+    pub(crate) fn state(places: &Gazetteer, code: StateCode) -> Place {
+        let state = places.state(code);
+        Place {
+            code: code.0.into(),
+            name: Text::new(
+                &state.map_or(code.to_string(), |s| display_name(&s.name)),
+                state.and_then(|s| s.local_name.as_deref()),
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictPart {
     pub code: u32,
@@ -311,29 +325,13 @@ impl Manuscript {
                 by_product.entry(*p).or_default().push(s);
             }
         }
-        let state_place = places.state(state);
-        let state_name = Text::new(
-            &state_place.map_or(state.to_string(), |s| display_name(&s.name)),
-            state_place.and_then(|s| s.local_name.as_deref()),
-        );
-        let mut m = Manuscript {
+        let mut m = Manuscript::blank(
             kind,
-            lang: options.lang,
-            date: date_text(options.date),
-            title: Text::new("", None),
-            state: Place {
-                code: state.0.into(),
-                name: state_name,
-            },
-            districts: Vec::new(),
-            workshop: None,
-            review: None,
-            labels: labels(),
-            notes: Vec::new(),
-            files: BTreeMap::new(),
-            sources: BTreeMap::new(),
-            printed: options.date,
-        };
+            Layout::Brochure,
+            Text::new("", None),
+            Place::state(places, state),
+            options,
+        );
         let mut web_links: Vec<&Product> = Vec::new();
         let photos = photo::find_all(products, options.photos.as_deref());
         for (p, found) in products.iter().zip(photos) {
@@ -392,6 +390,32 @@ impl Manuscript {
             ),
         };
         m
+    }
+
+    /// A manuscript with nothing in it yet: its title and state, the layout's words, and the
+    /// options' language and date.
+    pub(crate) fn blank(
+        kind: &'static str,
+        layout: Layout,
+        title: Text,
+        state: Place,
+        options: &Options,
+    ) -> Manuscript {
+        Manuscript {
+            kind,
+            lang: options.lang,
+            date: date_text(options.date),
+            title,
+            state,
+            districts: Vec::new(),
+            workshop: None,
+            review: None,
+            labels: labels(layout),
+            notes: Vec::new(),
+            files: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            printed: options.date,
+        }
     }
 
     fn product_page<'p>(
@@ -552,13 +576,17 @@ fn seller_line(s: &Seller) -> SellerLine {
             .as_deref()
             .map(|e| breakable(&clean(e, 300))),
         address: opt(&s.contact.address),
-        online: s
-            .onboarding
-            .iter()
-            .filter(|o| o.status == OnboardingStatus::Onboarded)
-            .map(|o| platform_name(o.platform).to_owned())
-            .collect(),
+        online: online(s),
     }
+}
+
+/// The platforms a seller is onboarded on, by their names.
+pub(crate) fn online(s: &Seller) -> Vec<String> {
+    s.onboarding
+        .iter()
+        .filter(|o| o.status == OnboardingStatus::Onboarded)
+        .map(|o| platform_name(o.platform).to_owned())
+        .collect()
 }
 
 /// The address the QR code leads to: a seller's own listing where one is recorded (ONDC first,
@@ -694,17 +722,19 @@ fn sector_hindi(slug: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn kind_text(k: SellerKind) -> Text {
-    let (en, hi) = match k {
-        SellerKind::Artisan => ("Artisan", "कारीगर"),
-        SellerKind::Weaver => ("Weaver", "बुनकर"),
-        SellerKind::Farmer => ("Farmer", "किसान"),
-        SellerKind::Fpo => ("Farmer producer organisation", "किसान उत्पादक संगठन"),
-        SellerKind::Shg => ("Self-help group", "स्वयं सहायता समूह"),
-        SellerKind::Msme => ("MSME", "एमएसएमई"),
-        SellerKind::Cooperative => ("Cooperative", "सहकारी समिति"),
-        SellerKind::Exporter => ("Exporter", "निर्यातक"),
-    };
-    Text::new(en, Some(hi))
+    word("seller_kind", k.as_str())
+}
+
+/// A stored value (a kind, a status, a language) as documents print it, from the table's
+/// `word` rows; the value itself where the table lacks it.
+pub(crate) fn word(group: &str, value: &str) -> Text {
+    let key = format!("{group}.{value}");
+    label_rows()
+        .find(|(of, k, ..)| *of == "word" && *k == key)
+        .map_or_else(
+            || Text::new(value, None),
+            |(.., en, hi)| Text::new(en, Some(hi)),
+        )
 }
 
 pub(crate) fn platform_name(p: Platform) -> &'static str {
@@ -719,43 +749,33 @@ pub(crate) fn platform_name(p: Platform) -> &'static str {
     }
 }
 
-/// The words every brochure prints, in English and Hindi. Templates may word them differently.
-pub(crate) fn labels() -> BTreeMap<&'static str, Text> {
-    [
-        ("odop", "One District One Product", "एक ज़िला एक उत्पाद"),
-        ("district", "District", "ज़िला"),
-        ("state", "State", "राज्य"),
-        ("sector", "Sector", "क्षेत्र"),
-        ("rank", "Rank", "श्रेणी"),
-        ("gi", "GI registered", "जीआई पंजीकृत"),
-        ("gi_long", "Geographical Indication", "भौगोलिक संकेतक"),
-        ("about", "About the product", "उत्पाद के बारे में"),
-        ("sellers", "Sellers", "विक्रेता"),
-        ("seller", "Seller", "विक्रेता"),
-        ("contact", "Contact", "संपर्क"),
-        ("online", "Online on", "ऑनलाइन उपलब्ध"),
-        (
-            "no_sellers",
-            "No sellers are recorded yet; contact the District Industries Centre.",
-            "अभी कोई विक्रेता दर्ज नहीं है; ज़िला उद्योग केंद्र से संपर्क करें।",
-        ),
-        ("no_photo", "No photo", "फ़ोटो उपलब्ध नहीं"),
-        ("scan", "Scan to buy online", "ऑनलाइन खरीदने के लिए स्कैन करें"),
-        (
-            "scan_search",
-            "Scan to find it online",
-            "ऑनलाइन खोजने के लिए स्कैन करें",
-        ),
-        ("contents", "Contents", "विषय-सूची"),
-        ("products", "Products", "उत्पाद"),
-        ("districts", "Districts", "ज़िले"),
-        ("page", "Page", "पृष्ठ"),
-        ("catalogue", "ODOP catalogue", "ओडीओपी उत्पाद सूची"),
-        ("printed", "Printed", "मुद्रित"),
-    ]
-    .into_iter()
-    .map(|(key, en, hi)| (key, Text::new(en, Some(hi))))
-    .collect()
+/// The words documents print, in English and Hindi, by layout: one table for every document,
+/// so a word is translated once.
+const LABELS: &str = include_str!("labels.tsv");
+
+/// The words a document of this layout prints: the brochures' words are in every document,
+/// and a review of actions prints the workshop report's words about actions too.
+pub(crate) fn labels(layout: Layout) -> BTreeMap<&'static str, Text> {
+    let wanted = |of: &str| match layout {
+        Layout::Brochure => of == "brochure",
+        Layout::Workshop => of == "brochure" || of == "workshop",
+        Layout::Review => of != "word",
+    };
+    label_rows()
+        .filter(|(of, ..)| wanted(of))
+        .map(|(_, key, en, hi)| (key, Text::new(en, Some(hi))))
+        .collect()
+}
+
+/// The table's rows: layout, key, English, Hindi.
+fn label_rows() -> impl Iterator<Item = (&'static str, &'static str, &'static str, &'static str)> {
+    LABELS
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| {
+            let mut f = line.split('\t');
+            Some((f.next()?, f.next()?, f.next()?, f.next()?))
+        })
 }
 
 const MONTHS: [(&str, &str); 12] = [
@@ -828,6 +848,62 @@ mod tests {
         assert_eq!(t.en, "24 November 2026");
         assert_eq!(t.hi.as_deref(), Some("24 नवंबर 2026"));
         assert!(today().year() >= 2024);
+    }
+
+    #[test]
+    fn every_label_has_a_layout_a_key_and_both_languages_once() {
+        let lines = LABELS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .count();
+        let rows: Vec<_> = label_rows().collect();
+        assert_eq!(rows.len(), lines, "a line without four columns");
+        let mut keys = std::collections::HashSet::new();
+        for (of, key, en, hi) in rows {
+            assert!(
+                ["brochure", "workshop", "review", "word"].contains(&of),
+                "{key}: {of}"
+            );
+            assert!(keys.insert(key), "{key} twice");
+            assert!(!en.is_empty() && !hi.is_empty(), "{key}");
+            assert!(
+                hi.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)),
+                "{key}"
+            );
+        }
+        assert!(labels(Layout::Brochure).len() < labels(Layout::Workshop).len());
+        assert!(labels(Layout::Review).keys().all(|k| !k.contains('.')));
+        assert!(labels(Layout::Workshop).len() < labels(Layout::Review).len());
+    }
+
+    #[test]
+    fn every_stored_value_has_its_words() {
+        let named = |group: &str, values: Vec<&str>| {
+            for v in values {
+                let t = word(group, v);
+                assert!(t.hi.is_some(), "{group}.{v} is not in labels.tsv");
+            }
+        };
+        named(
+            "seller_kind",
+            SellerKind::ALL.iter().map(|k| k.as_str()).collect(),
+        );
+        named(
+            "action_kind",
+            odop_domain::ActionKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect(),
+        );
+        named(
+            "action_status",
+            odop_domain::ActionStatus::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect(),
+        );
+        named("lang", Lang::ALL.iter().map(|l| l.code()).collect());
+        assert_eq!(word("lang", "xx").en, "xx");
     }
 
     #[test]

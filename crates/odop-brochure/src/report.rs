@@ -3,20 +3,16 @@
 //! day it is printed. It is what a state department sends on after a workshop, and what it
 //! takes to the next review of the actions.
 
-use std::collections::BTreeMap;
-
 use odop_domain::{
-    display_name, Action, ActionKind, ActionStatus, Gap, Id, Lang, OnboardingStatus, Product,
-    Seller, Workshop,
+    display_name, Action, ActionKind, ActionStatus, Gap, Id, Lang, Product, Seller, Workshop,
 };
 use odop_store::Store;
 use serde::Serialize;
 
 use crate::manuscript::{
-    breakable, clean, date_text, kind_text, labels, platform_name, Place, Text, MAX_DESCRIPTION,
-    MAX_LINE,
+    breakable, clean, date_text, kind_text, online, word, Place, Text, MAX_DESCRIPTION, MAX_LINE,
 };
-use crate::{BrochureError, Manuscript, Options};
+use crate::{BrochureError, Layout, Manuscript, Options};
 
 /// What a workshop report says beyond the manuscript's title, state and labels.
 #[derive(Debug, Clone, Serialize)]
@@ -150,11 +146,6 @@ impl Manuscript {
             overdue: all_actions().filter(|a| a.overdue).count(),
         };
 
-        let state = places.state(w.state);
-        let state_name = Text::new(
-            &state.map_or(w.state.to_string(), |s| display_name(&s.name)),
-            state.and_then(|s| s.local_name.as_deref()),
-        );
         let district = w.district.map(|code| {
             let name = places
                 .district(code)
@@ -170,44 +161,34 @@ impl Manuscript {
                 held.hi.as_deref().unwrap_or(&held.en)
             )),
         );
-        let mut labels = labels();
-        labels.extend(report_labels());
-        Ok(Manuscript {
-            kind: "workshop",
-            lang: options.lang,
-            date: date_text(options.date),
+        let mut m = Manuscript::blank(
+            "workshop",
+            Layout::Workshop,
             title,
-            state: Place {
-                code: w.state.0.into(),
-                name: state_name,
-            },
-            districts: Vec::new(),
-            review: None,
-            workshop: Some(WorkshopPart {
-                held,
-                venue,
-                district,
-                attendance: w.attendance,
-                notes: clean(&w.notes, MAX_DESCRIPTION),
-                media: w
-                    .media
-                    .iter()
-                    .map(|m| MediaLine {
-                        outlet: clean(&m.outlet, MAX_LINE),
-                        lang: lang_text(m.lang),
-                        url: m.url.as_deref().map(|u| breakable(&clean(u, MAX_LINE))),
-                    })
-                    .collect(),
-                figures,
-                sellers,
-                gaps,
-            }),
-            labels,
-            notes,
-            files: BTreeMap::new(),
-            sources: BTreeMap::new(),
-            printed: options.date,
-        })
+            Place::state(&places, w.state),
+            options,
+        );
+        m.workshop = Some(WorkshopPart {
+            held,
+            venue,
+            district,
+            attendance: w.attendance,
+            notes: clean(&w.notes, MAX_DESCRIPTION),
+            media: w
+                .media
+                .iter()
+                .map(|m| MediaLine {
+                    outlet: clean(&m.outlet, MAX_LINE),
+                    lang: lang_text(m.lang),
+                    url: m.url.as_deref().map(|u| breakable(&clean(u, MAX_LINE))),
+                })
+                .collect(),
+            figures,
+            sellers,
+            gaps,
+        });
+        m.notes = notes;
+        Ok(m)
     }
 }
 
@@ -302,12 +283,7 @@ fn met_seller(
         district: places.district(s.district).map(|d| display_name(&d.name)),
         products,
         phone: s.contact.phone.as_deref().map(|p| clean(p, 100)),
-        online: s
-            .onboarding
-            .iter()
-            .filter(|o| o.status == OnboardingStatus::Onboarded)
-            .map(|o| platform_name(o.platform).to_owned())
-            .collect(),
+        online: online(s),
     })
 }
 
@@ -348,124 +324,13 @@ fn action_line(a: &Action, overdue: bool) -> ActionLine {
 }
 
 pub(crate) fn action_kind_text(k: ActionKind) -> Text {
-    let (en, hi) = match k {
-        ActionKind::EcommerceOnboarding => ("E-commerce onboarding", "ई-कॉमर्स से जोड़ना"),
-        ActionKind::StatePolicy => ("State policy", "राज्य नीति"),
-        ActionKind::Packaging => ("Packaging", "पैकेजिंग"),
-        ActionKind::SellerConnection => ("Seller connection", "विक्रेताओं से जोड़ना"),
-        ActionKind::BuyerConnection => ("Buyer connection", "ख़रीदारों से जोड़ना"),
-        ActionKind::Other => ("Other", "अन्य"),
-    };
-    Text::new(en, Some(hi))
+    word("action_kind", k.as_str())
 }
 
 pub(crate) fn status_text(s: ActionStatus) -> Text {
-    let (en, hi) = match s {
-        ActionStatus::Open => ("Open", "खुली"),
-        ActionStatus::InProgress => ("In progress", "जारी है"),
-        ActionStatus::Done => ("Done", "पूरी"),
-        ActionStatus::Dropped => ("Dropped", "छोड़ दी गई"),
-    };
-    Text::new(en, Some(hi))
+    word("action_status", s.as_str())
 }
 
 fn lang_text(l: Lang) -> Text {
-    let (en, hi) = match l {
-        Lang::En => ("English", "अंग्रेज़ी"),
-        Lang::Hi => ("Hindi", "हिन्दी"),
-        Lang::Bn => ("Bengali", "बांग्ला"),
-        Lang::Gu => ("Gujarati", "गुजराती"),
-        Lang::Ta => ("Tamil", "तमिल"),
-        Lang::Te => ("Telugu", "तेलुगु"),
-        Lang::Mr => ("Marathi", "मराठी"),
-        Lang::Kn => ("Kannada", "कन्नड़"),
-        Lang::Ml => ("Malayalam", "मलयालम"),
-        Lang::Pa => ("Punjabi", "पंजाबी"),
-        Lang::Or => ("Odia", "ओड़िया"),
-        Lang::As => ("Assamese", "असमिया"),
-        Lang::Ur => ("Urdu", "उर्दू"),
-    };
-    Text::new(en, Some(hi))
-}
-
-/// The words a workshop report prints besides the brochures' own.
-pub(crate) fn report_labels() -> impl Iterator<Item = (&'static str, Text)> {
-    [
-        (
-            "report",
-            "ODOP Sampark workshop report",
-            "ओडीओपी संपर्क कार्यशाला रिपोर्ट",
-        ),
-        ("held", "Held on", "दिनांक"),
-        ("venue", "Venue", "स्थान"),
-        ("attendance", "Attendance", "उपस्थिति"),
-        ("media", "Media coverage", "मीडिया कवरेज"),
-        ("no_media", "None recorded", "दर्ज नहीं"),
-        ("notes", "Notes", "टिप्पणी"),
-        ("sellers_met", "Sellers met", "जिन विक्रेताओं से मिले"),
-        (
-            "no_sellers_met",
-            "No seller met here is recorded.",
-            "यहाँ किसी विक्रेता से मिलना दर्ज नहीं है।",
-        ),
-        ("gaps_heard", "Gaps heard", "यहाँ सुनी कमियाँ"),
-        (
-            "no_gaps",
-            "No gap heard here is recorded yet.",
-            "यहाँ सुनी कोई कमी अभी दर्ज नहीं है।",
-        ),
-        ("gap_open", "Open", "खुली"),
-        ("gap_closed", "Closed", "बंद"),
-        ("concerning", "Concerning", "संबंधित"),
-        ("action", "Action", "कार्रवाई"),
-        ("owner", "Owner", "ज़िम्मेदार"),
-        ("status", "Status", "स्थिति"),
-        ("due", "Due", "नियत तिथि"),
-        ("overdue", "Overdue", "समय बीती"),
-        (
-            "no_action",
-            "No action has been taken on it yet.",
-            "इस पर अभी कोई कार्रवाई नहीं हुई।",
-        ),
-        ("phone", "Phone", "फ़ोन"),
-        ("fig_sellers", "sellers met", "विक्रेताओं से मिले"),
-        ("fig_gaps", "gaps heard", "कमियाँ सुनी गईं"),
-        ("fig_open", "still open", "अभी खुली"),
-        ("fig_actions", "actions", "कार्रवाइयाँ"),
-        ("fig_done", "done", "पूरी"),
-        ("fig_overdue", "overdue", "समय बीती"),
-        ("as_of", "As it stands on", "स्थिति, दिनांक"),
-    ]
-    .into_iter()
-    .map(|(key, en, hi)| (key, Text::new(en, Some(hi))))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_language_and_status_has_both_names() {
-        for l in Lang::ALL {
-            let t = lang_text(l);
-            assert!(!t.en.is_empty() && t.hi.as_deref().is_some_and(|h| !h.is_empty()));
-        }
-        let statuses = [
-            ActionStatus::Open,
-            ActionStatus::InProgress,
-            ActionStatus::Done,
-            ActionStatus::Dropped,
-        ];
-        let names: std::collections::HashSet<String> =
-            statuses.iter().map(|s| status_text(*s).en).collect();
-        assert_eq!(names.len(), statuses.len());
-    }
-
-    #[test]
-    fn report_labels_do_not_replace_the_brochures_own() {
-        let brochure = labels();
-        for (key, _) in report_labels() {
-            assert!(!brochure.contains_key(key), "{key} is a brochure label too");
-        }
-    }
+    word("lang", l.code())
 }

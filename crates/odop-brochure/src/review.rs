@@ -9,9 +9,9 @@ use odop_domain::{display_name, Action, ActionStatus, EntityKind, Gap, Id, State
 use odop_store::{RecordQuery, Store};
 use serde::Serialize;
 
-use crate::manuscript::{clean, date_text, labels, Place, Text, MAX_DESCRIPTION, MAX_LINE};
-use crate::report::{action_kind_text, record, report_labels, status_text};
-use crate::{BrochureError, Manuscript, Options};
+use crate::manuscript::{clean, date_text, Place, Text, MAX_DESCRIPTION, MAX_LINE};
+use crate::report::{action_kind_text, record, status_text};
+use crate::{BrochureError, Layout, Manuscript, Options};
 
 /// What a review of actions says beyond the manuscript's title, state and labels.
 #[derive(Debug, Clone, Serialize)]
@@ -71,7 +71,7 @@ impl Manuscript {
         options: &Options,
     ) -> Result<Manuscript, BrochureError> {
         let places = store.gazetteer()?;
-        let place = places
+        places
             .state(state)
             .ok_or(BrochureError::UnknownState(state))?;
         let rows = store
@@ -156,38 +156,21 @@ impl Manuscript {
             without_due_date: lines().filter(|l| l.due.is_none()).count(),
         };
 
-        let state_name = Text::new(&display_name(&place.name), place.local_name.as_deref());
+        let state_place = Place::state(&places, state);
+        let name = &state_place.name;
         let title = Text::new(
-            &format!("Actions to review, {}", state_name.en),
+            &format!("Actions to review, {}", name.en),
             Some(&format!(
                 "समीक्षा हेतु कार्रवाइयाँ, {}",
-                state_name.hi.as_deref().unwrap_or(&state_name.en)
+                name.hi.as_deref().unwrap_or(&name.en)
             )),
         );
-        let mut labels = labels();
-        labels.extend(report_labels());
-        labels.extend(review_labels());
-        Ok(Manuscript {
-            kind: "actions",
-            lang: options.lang,
-            date: date_text(options.date),
-            title,
-            state: Place {
-                code: state.0.into(),
-                name: state_name,
-            },
-            districts: Vec::new(),
-            workshop: None,
-            review: Some(ActionReview {
-                figures,
-                owners: parts,
-            }),
-            labels,
-            notes: Vec::new(),
-            files: BTreeMap::new(),
-            sources: BTreeMap::new(),
-            printed: options.date,
-        })
+        let mut m = Manuscript::blank("actions", Layout::Review, title, state_place, options);
+        m.review = Some(ActionReview {
+            figures,
+            owners: parts,
+        });
+        Ok(m)
     }
 }
 
@@ -226,46 +209,6 @@ impl ActionReview {
                     out.push((format!("the district of an action by {:?}", o.owner), d));
                 }
             }
-        }
-    }
-}
-
-/// The words a review of actions prints besides the brochures' and the workshop report's.
-fn review_labels() -> impl Iterator<Item = (&'static str, Text)> {
-    [
-        ("review", "Actions to review", "समीक्षा हेतु कार्रवाइयाँ"),
-        ("gap", "Gap", "कमी"),
-        ("heard_at", "Heard at", "कहाँ सुनी गई"),
-        ("fig_to_do", "still to do", "बाकी"),
-        ("fig_in_progress", "in progress", "जारी"),
-        ("fig_owners", "owners", "ज़िम्मेदार"),
-        ("fig_no_due", "without a due date", "बिना नियत तिथि"),
-        (
-            "nothing_to_do",
-            "No action is waiting: every action is done or dropped.",
-            "कोई कार्रवाई बाकी नहीं है: हर कार्रवाई पूरी हो चुकी है या छोड़ दी गई है।",
-        ),
-        ("no_due", "No due date", "नियत तिथि नहीं"),
-    ]
-    .into_iter()
-    .map(|(key, en, hi)| (key, Text::new(en, Some(hi))))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn review_labels_replace_no_other() {
-        let others: Vec<&str> = labels()
-            .into_keys()
-            .chain(report_labels().map(|(k, _)| k))
-            .collect();
-        for (key, _) in review_labels() {
-            assert!(
-                !others.contains(&key),
-                "{key} is another document's label too"
-            );
         }
     }
 }

@@ -679,15 +679,19 @@ fn pages_look_as_approved() {
 
 // ---- The report of a Sampark workshop. ----
 
-fn report(store: &Store, lang: Language, day: Date) -> (Manuscript, Brochure) {
+/// A document's manuscript and its print, on the day given.
+fn on_day(store: &Store, subject: Subject, lang: Language, day: Date) -> (Manuscript, Brochure) {
     let options = Options {
         date: day,
         ..Options::new(lang)
     };
-    let subject = Subject::Workshop(sample_id("w-varanasi"));
     let m = Manuscript::gather(store, subject, &options).unwrap();
     let b = odop_brochure::brochure(store, press(), subject, &options).unwrap();
     (m, b)
+}
+
+fn report(store: &Store, lang: Language, day: Date) -> (Manuscript, Brochure) {
+    on_day(store, Subject::Workshop(sample_id("w-varanasi")), lang, day)
 }
 
 fn figures(m: &Manuscript) -> odop_brochure::WorkshopFigures {
@@ -958,14 +962,7 @@ fn a_long_workshop_runs_over_pages_and_nothing_is_lost() {
 // ---- A state's actions still to do, by owner. ----
 
 fn review(store: &Store, state: u16, lang: Language, day: Date) -> (Manuscript, Brochure) {
-    let options = Options {
-        date: day,
-        ..Options::new(lang)
-    };
-    let subject = Subject::Actions(StateCode(state));
-    let m = Manuscript::gather(store, subject, &options).unwrap();
-    let b = odop_brochure::brochure(store, press(), subject, &options).unwrap();
-    (m, b)
+    on_day(store, Subject::Actions(StateCode(state)), lang, day)
 }
 
 /// The sample with more actions on its gaps: two owners, one action overdue, one done, one

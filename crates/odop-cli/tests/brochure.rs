@@ -151,6 +151,20 @@ fn brochure_errors_name_the_problem() {
     assert!(!out_file.exists());
 }
 
+/// Prints with `odop brochure ARGS` (the last being `--out FILE`): one page holding every
+/// `wanted` text, which is returned.
+fn one_page(dir: &Path, args: &[&str], wanted: &[&str]) -> String {
+    let mut all = vec!["brochure"];
+    all.extend_from_slice(args);
+    let done = ok_json(dir, &all);
+    assert_eq!(done["pages"], 1);
+    let text = pdf_text(Path::new(args[args.len() - 1]));
+    for want in wanted {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+    text
+}
+
 #[test]
 fn a_workshops_report() {
     let dir = tempfile::tempdir().unwrap();
@@ -161,30 +175,18 @@ fn a_workshops_report() {
     let file = d.join("report.pdf");
     let out = file.to_str().unwrap();
 
-    let done = ok_json(
+    let text = one_page(
         d,
+        &["--workshop", &id, "--today", "2026-12-01", "--out", out],
         &[
-            "brochure",
-            "--workshop",
-            &id,
-            "--today",
-            "2026-12-01",
-            "--out",
-            out,
+            "ODOP Sampark workshop report",
+            "Trade Facilitation Centre, Varanasi",
+            "Sellers met (2)",
+            "Gaps heard (2)",
+            "Design a shared folding box",
+            "As it stands on 1 December 2026",
         ],
     );
-    assert_eq!(done["pages"], 1);
-    let text = pdf_text(&file);
-    for want in [
-        "ODOP Sampark workshop report",
-        "Trade Facilitation Centre, Varanasi",
-        "Sellers met (2)",
-        "Gaps heard (2)",
-        "Design a shared folding box",
-        "As it stands on 1 December 2026",
-    ] {
-        assert!(text.contains(want), "{want:?} not in {text}");
-    }
     assert!(!text.contains("Overdue"), "{text}");
 
     // The day after the packaging action fell due; a restyled brochure does not touch it.
@@ -241,10 +243,9 @@ fn a_states_actions_to_review() {
     ok_json(d, &["init", "--sample"]);
     let file = d.join("review.pdf");
     let out = file.to_str().unwrap();
-    let done = ok_json(
+    one_page(
         d,
         &[
-            "brochure",
             "--actions",
             "Uttar Pradesh",
             "--today",
@@ -252,17 +253,13 @@ fn a_states_actions_to_review() {
             "--out",
             out,
         ],
+        &[
+            "Actions to review",
+            "District Industries Centre, Varanasi (1, 1 overdue)",
+            "Individual weavers ship sarees",
+            "Overdue",
+        ],
     );
-    assert_eq!(done["pages"], 1);
-    let text = pdf_text(&file);
-    for want in [
-        "Actions to review",
-        "District Industries Centre, Varanasi (1, 1 overdue)",
-        "Individual weavers ship sarees",
-        "Overdue",
-    ] {
-        assert!(text.contains(want), "{want:?} not in {text}");
-    }
     let unknown = odop(d, &["brochure", "--actions", "Atlantis", "--out", out]);
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("Atlantis"));
