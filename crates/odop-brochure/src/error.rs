@@ -15,6 +15,8 @@ pub enum BrochureError {
     UnknownState(StateCode),
     #[error("{place} has no products to put in a brochure")]
     NoProducts { place: String },
+    #[error("{place} has no success stories to print")]
+    NoStories { place: String },
     #[error(
         "no installed font covers the {script} script (the character {character:?}, U+{code:04X}, \
          in {context}); {hint}"
@@ -64,6 +66,7 @@ impl BrochureError {
             | BrochureError::UnknownDistrict(_)
             | BrochureError::UnknownState(_) => "not_found",
             BrochureError::NoProducts { .. } => "no_products",
+            BrochureError::NoStories { .. } => "no_stories",
             BrochureError::MissingFont { .. } => "missing_font",
             BrochureError::NoFonts { .. } => "no_fonts",
             BrochureError::Template { .. } => "template",

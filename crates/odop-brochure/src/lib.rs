@@ -1,7 +1,7 @@
 //! PDF brochures of ODOP products: one product on an A4 page, a district's products, and a
 //! state's catalogue with cover, contents and a section per district, in English, Hindi or
-//! both; the printed report of an ODOP Sampark workshop; and a state's actions still to do, by
-//! owner, for their review.
+//! both; the printed report of an ODOP Sampark workshop; a state's actions still to do, by
+//! owner, for their review; and a state's success stories as a booklet.
 //!
 //! This crate owns gathering what a brochure says from the store (the [`Manuscript`], handed
 //! to the template as JSON so that no stored text is ever read as markup), the fonts for the
@@ -18,6 +18,7 @@ mod photo;
 mod press;
 mod report;
 mod review;
+mod stories;
 
 pub use error::BrochureError;
 pub use fonts::{system_font_dirs, Fonts, Script};
@@ -28,6 +29,7 @@ pub use manuscript::{
 pub use press::{Brochure, Layout, Press, Proof, Template};
 pub use report::{ActionLine, HeardGap, MediaLine, MetSeller, WorkshopFigures, WorkshopPart};
 pub use review::{ActionReview, HeardAt, OwnerPart, ReviewFigures, ReviewLine};
+pub use stories::{StoriesPart, StoryPage, StorySeller, StoryText};
 
 use odop_store::Store;
 

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::WorkshopPart;
 use crate::review::ActionReview;
+use crate::stories::StoriesPart;
 use crate::{photo, BrochureError, Layout};
 
 /// The language a brochure is printed in.
@@ -62,6 +63,8 @@ pub enum Subject {
     Workshop(Id),
     /// A state's actions still to do, by owner, as they stand on the day printed.
     Actions(StateCode),
+    /// A state's success stories.
+    Stories(StateCode),
 }
 
 impl Subject {
@@ -71,6 +74,7 @@ impl Subject {
             Subject::Product(_) | Subject::District(_) | Subject::State(_) => Layout::Brochure,
             Subject::Workshop(_) => Layout::Workshop,
             Subject::Actions(_) => Layout::Review,
+            Subject::Stories(_) => Layout::Stories,
         }
     }
 }
@@ -123,7 +127,7 @@ impl Text {
 /// `data.json`. Strings here are data, never markup.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manuscript {
-    /// `product`, `district`, `state`, `workshop` or `actions`.
+    /// `product`, `district`, `state`, `workshop`, `actions` or `stories`.
     pub kind: &'static str,
     pub lang: Language,
     pub date: Text,
@@ -136,6 +140,9 @@ pub struct Manuscript {
     /// A review of actions' own part.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<ActionReview>,
+    /// A booklet of success stories' own part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stories: Option<StoriesPart>,
     pub labels: BTreeMap<&'static str, Text>,
     /// What the person printing should know: photos left out and why.
     pub notes: Vec<String>,
@@ -265,6 +272,7 @@ impl Manuscript {
         let (kind, state, products) = match subject {
             Subject::Workshop(id) => return Manuscript::workshop(store, id, options),
             Subject::Actions(state) => return Manuscript::review(store, state, options),
+            Subject::Stories(state) => return Manuscript::stories(store, state, options),
             Subject::Product(id) => {
                 let p = store
                     .get::<Product>(id)?
@@ -410,6 +418,7 @@ impl Manuscript {
             districts: Vec::new(),
             workshop: None,
             review: None,
+            stories: None,
             labels: labels(layout),
             notes: Vec::new(),
             files: BTreeMap::new(),
@@ -496,6 +505,9 @@ impl Manuscript {
         if let Some(r) = &self.review {
             r.texts(hindi, &mut out);
         }
+        if let Some(st) = &self.stories {
+            st.texts(hindi, &mut out);
+        }
         for d in &self.districts {
             both(&mut out, hindi, "a district's name".into(), &d.name);
             for p in &d.products {
@@ -532,28 +544,48 @@ impl Manuscript {
 
     /// Leaves out the photos that do not decode, with a note for each; returns how many.
     pub(crate) fn drop_damaged_photos(&mut self) -> usize {
-        let mut dropped = 0;
+        let damaged: BTreeMap<String, String> = self
+            .files
+            .iter()
+            .filter(|(path, _)| path.starts_with("/photos/"))
+            .filter_map(|(path, bytes)| {
+                photo::decodes(bytes)
+                    .err()
+                    .map(|reason| (path.clone(), reason))
+            })
+            .collect();
+        // Each photo's place in the manuscript, with whose photo it is.
+        let mut slots: Vec<(&mut Option<String>, &str)> = Vec::new();
         for d in &mut self.districts {
             for p in &mut d.products {
-                let Some(path) = p.photo.clone() else {
-                    continue;
-                };
-                let bytes = self.files.get(&path).map_or(&[][..], Vec::as_slice);
-                if let Err(reason) = photo::decodes(bytes) {
-                    let file = self
-                        .sources
-                        .get(&path)
-                        .map_or_else(|| path.clone(), |f| f.display().to_string());
-                    self.notes.push(format!(
-                        "the photo of {:?} was not printed: {file} is a damaged image ({reason})",
-                        p.name
-                    ));
-                    self.files.remove(&path);
-                    p.photo = None;
-                    dropped += 1;
-                }
+                slots.push((&mut p.photo, &p.name));
             }
         }
+        if let Some(st) = &mut self.stories {
+            for s in &mut st.stories {
+                slots.push((&mut s.photo, &s.title));
+            }
+        }
+        let mut dropped = 0;
+        let mut notes = Vec::new();
+        for (slot, name) in slots {
+            let Some(reason) = slot.as_ref().and_then(|p| damaged.get(p)) else {
+                continue;
+            };
+            let path = slot.take().unwrap_or_default();
+            let file = self
+                .sources
+                .get(&path)
+                .map_or_else(|| path.clone(), |f| f.display().to_string());
+            notes.push(format!(
+                "the photo of {name:?} was not printed: {file} is a damaged image ({reason})"
+            ));
+            dropped += 1;
+        }
+        for path in damaged.keys() {
+            self.files.remove(path);
+        }
+        self.notes.extend(notes);
         dropped
     }
 
@@ -759,7 +791,8 @@ pub(crate) fn labels(layout: Layout) -> BTreeMap<&'static str, Text> {
     let wanted = |of: &str| match layout {
         Layout::Brochure => of == "brochure",
         Layout::Workshop => of == "brochure" || of == "workshop",
-        Layout::Review => of != "word",
+        Layout::Review => of != "word" && of != "stories",
+        Layout::Stories => of == "brochure" || of == "stories",
     };
     label_rows()
         .filter(|(of, ..)| wanted(of))
@@ -861,7 +894,7 @@ mod tests {
         let mut keys = std::collections::HashSet::new();
         for (of, key, en, hi) in rows {
             assert!(
-                ["brochure", "workshop", "review", "word"].contains(&of),
+                ["brochure", "workshop", "review", "stories", "word"].contains(&of),
                 "{key}: {of}"
             );
             assert!(keys.insert(key), "{key} twice");
@@ -872,6 +905,7 @@ mod tests {
             );
         }
         assert!(labels(Layout::Brochure).len() < labels(Layout::Workshop).len());
+        assert!(labels(Layout::Brochure).len() < labels(Layout::Stories).len());
         assert!(labels(Layout::Review).keys().all(|k| !k.contains('.')));
         assert!(labels(Layout::Workshop).len() < labels(Layout::Review).len());
     }
@@ -930,6 +964,7 @@ mod tests {
             districts: Vec::new(),
             workshop: None,
             review: None,
+            stories: None,
             labels: BTreeMap::new(),
             notes: Vec::new(),
             files: BTreeMap::new(),

@@ -21,10 +21,17 @@ pub enum Layout {
     Workshop,
     /// A state's actions still to do, by owner.
     Review,
+    /// A state's success stories.
+    Stories,
 }
 
 impl Layout {
-    pub const ALL: [Layout; 3] = [Layout::Brochure, Layout::Workshop, Layout::Review];
+    pub const ALL: [Layout; 4] = [
+        Layout::Brochure,
+        Layout::Workshop,
+        Layout::Review,
+        Layout::Stories,
+    ];
 
     /// The file in the data folder that replaces the built-in template.
     pub fn file_name(self) -> &'static str {
@@ -32,6 +39,7 @@ impl Layout {
             Layout::Brochure => "brochure.typ",
             Layout::Workshop => "workshop.typ",
             Layout::Review => "actions.typ",
+            Layout::Stories => "stories.typ",
         }
     }
 
@@ -41,6 +49,7 @@ impl Layout {
             Layout::Brochure => include_str!("brochure.typ"),
             Layout::Workshop => include_str!("workshop.typ"),
             Layout::Review => include_str!("actions.typ"),
+            Layout::Stories => include_str!("stories.typ"),
         }
     }
 
@@ -49,6 +58,7 @@ impl Layout {
         match kind {
             "workshop" => Layout::Workshop,
             "actions" => Layout::Review,
+            "stories" => Layout::Stories,
             _ => Layout::Brochure,
         }
     }

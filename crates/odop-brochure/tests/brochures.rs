@@ -1107,3 +1107,151 @@ fn the_reviews_manuscript_is_stable() {
     .unwrap();
     insta::assert_json_snapshot!(m);
 }
+
+// ---- A state's success stories. ----
+
+/// The sample with a story of Tamil Nadu told in Tamil and English.
+fn with_tamil_story() -> Store {
+    let mut store = sample();
+    let mut edit = store.edit("test").unwrap();
+    edit.put(&odop_domain::Story {
+        id: sample_id("st-jasmine"),
+        state: StateCode(33),
+        district: None,
+        seller: None,
+        product: Some(sample_id("madurai-jasmine")),
+        title: "Jasmine by the morning flight".to_owned(),
+        texts: vec![
+            LocalText {
+                lang: Lang::Ta,
+                text: "மதுரை மல்லி இப்போது விமானத்தில் செல்கிறது.".to_owned(),
+            },
+            LocalText {
+                lang: Lang::En,
+                text: "Growers now send jasmine to Gulf markets by the morning flight.".to_owned(),
+            },
+        ],
+    })
+    .unwrap();
+    edit.commit().unwrap();
+    store
+}
+
+#[test]
+fn a_states_stories_print_in_every_language_they_were_told_in() {
+    let mut store = with_tamil_story();
+    let day = Date::new(2026, 11, 24).unwrap();
+    let (m, b) = on_day(&store, Subject::Stories(StateCode(9)), Language::En, day);
+    assert_eq!(b.pages, 1);
+    assert_eq!(m.file_name(), "odop-success-stories-uttar-pradesh-en.pdf");
+    let text = text_of(&b.pdf);
+    assert_contains(
+        &text,
+        &[
+            "ODOP success stories",
+            "From the loom to ONDC",
+            "Varanasi",
+            "Banarasi Silk Saree",
+            "Kashi Silk Weavers Cooperative (Cooperative)",
+            "A cooperative of 60 weavers now takes orders online",
+            "साठ बुनकरों की सहकारी समिति",
+        ],
+    );
+    // The booklet's language first.
+    let english = text.find("A cooperative of 60").unwrap();
+    let hindi = text.find("साठ").unwrap();
+    assert!(
+        english < hindi,
+        "English is not first in an English booklet"
+    );
+    let (_, b) = on_day(&store, Subject::Stories(StateCode(9)), Language::Hi, day);
+    let text = text_of(&b.pdf);
+    assert!(text.find("साठ").unwrap() < text.find("A cooperative of 60").unwrap());
+    assert_contains(&text, &["ओडीओपी सफलता की कहानियाँ", "उत्तर प्रदेश"]);
+
+    // Another state's story, in its own script; it names no district, product or seller.
+    let mut edit = store.edit("test").unwrap();
+    let mut bare: odop_domain::Story = edit.get(sample_id("st-jasmine")).unwrap().unwrap();
+    bare.product = None;
+    edit.put(&bare).unwrap();
+    edit.commit().unwrap();
+    let (_, b) = on_day(&store, Subject::Stories(StateCode(33)), Language::Both, day);
+    assert_contains(&text_of(&b.pdf), &["Jasmine by the morning flight"]);
+    let mut edit = store.edit("test").unwrap();
+    edit.put(&odop_domain::Story {
+        product: Some(sample_id("madurai-jasmine")),
+        ..bare
+    })
+    .unwrap();
+    edit.commit().unwrap();
+    let (_, b) = on_day(&store, Subject::Stories(StateCode(33)), Language::En, day);
+    assert_contains(
+        &text_of(&b.pdf),
+        &[
+            "Jasmine by the morning flight",
+            "மதுரை மல்லி இப்போது விமானத்தில் செல்கிறது.",
+            "Tamil",
+            "Madurai Malli",
+        ],
+    );
+}
+
+#[test]
+fn a_state_without_stories_has_none_to_print() {
+    let store = sample();
+    let err = odop_brochure::brochure(
+        &store,
+        press(),
+        Subject::Stories(StateCode(24)),
+        &options(Language::En),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "no_stories");
+    assert!(err.to_string().contains("Gujarat"), "{err}");
+}
+
+#[test]
+fn a_storys_product_photo_is_printed_and_a_damaged_one_left_out() {
+    let store = sample();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options {
+        photos: Some(dir.path().to_path_buf()),
+        ..options(Language::En)
+    };
+    let subject = Subject::Stories(StateCode(9));
+    png_file(dir.path(), &format!("{}.png", sample_id("banarasi")));
+    let m = Manuscript::gather(&store, subject, &opts).unwrap();
+    let story = &m.stories.as_ref().unwrap().stories[0];
+    assert!(story.photo.is_some(), "the product's photo is not found");
+    let b = press().print(&m).unwrap();
+    assert!(b.notes.is_empty(), "{:?}", b.notes);
+    assert_contains(&text_of(&b.pdf), &["From the loom to ONDC"]);
+
+    // Cut short, the photo is left out with a note and the story still prints.
+    let whole = std::fs::read(dir.path().join(format!("{}.png", sample_id("banarasi")))).unwrap();
+    std::fs::write(
+        dir.path().join(format!("{}.png", sample_id("banarasi"))),
+        &whole[..whole.len() / 2],
+    )
+    .unwrap();
+    let b = odop_brochure::brochure(&store, press(), subject, &opts).unwrap();
+    assert_eq!(b.notes.len(), 1, "{:?}", b.notes);
+    assert!(
+        b.notes[0].contains("From the loom to ONDC"),
+        "{}",
+        b.notes[0]
+    );
+    assert_contains(&text_of(&b.pdf), &["From the loom to ONDC"]);
+}
+
+#[test]
+fn the_stories_manuscript_is_stable() {
+    let store = with_tamil_story();
+    let m = Manuscript::gather(
+        &store,
+        Subject::Stories(StateCode(33)),
+        &options(Language::Both),
+    )
+    .unwrap();
+    insta::assert_json_snapshot!(m);
+}
