@@ -1134,12 +1134,13 @@ async fn report_saved(
     Ok(pages)
 }
 
-/// A state's actions still to do, printed for their review from the action list.
+/// A state's actions still to do, printed for their review from the action list, and its
+/// success stories from theirs.
 async fn actions_review(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
     w.go("actions").await?;
     w.select("action-state-filter", "").await?;
     // Without a state chosen, the button asks for one and stays on the list.
-    w.click("action-review").await?;
+    w.click("action-print").await?;
     w.wait_until(
         "document.querySelector('[data-testid=notice]')?.textContent.includes('Choose a state')",
         "the review asking for a state",
@@ -1152,7 +1153,7 @@ async fn actions_review(w: &Window, shots: &Path, harness: &Harness) -> Result<(
         "the review left the action list without a state"
     );
     w.select("action-state-filter", "9").await?;
-    w.click("action-review").await?;
+    w.click("action-print").await?;
     // The action added on the workshop's page is its owner's, with the gap it answers.
     report_saved(
         w,
@@ -1175,6 +1176,24 @@ async fn actions_review(w: &Window, shots: &Path, harness: &Harness) -> Result<(
         "the action list back on Uttar Pradesh",
     )
     .await?;
+
+    // The state's success stories, the sample's told in Tamil too since its form gave it.
+    w.go("stories").await?;
+    w.select("story-state-filter", "9").await?;
+    w.click("story-print").await?;
+    report_saved(
+        w,
+        harness,
+        "stories",
+        "stories.pdf",
+        &[
+            "success stories",
+            "From the loom to ONDC",
+            "நெசவாளர் கூட்டுறவு",
+        ],
+    )
+    .await?;
+    w.shot(shots, "14g-stories").await?;
     Ok(())
 }
 

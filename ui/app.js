@@ -118,11 +118,11 @@ function parseHash() {
 }
 
 /** The side menu's entry a screen belongs to: a workshop's report to the workshops, a review of
- * actions to the actions. */
+ * actions to the actions, a booklet of stories to the stories. */
 function section(name, arg) {
   if (name === "brochure") {
-    if (arg.startsWith("workshop/")) return "workshops";
-    return arg.startsWith("actions/") ? "actions" : "districts";
+    const of = arg.split("/")[0];
+    return { workshop: "workshops", actions: "actions", stories: "stories" }[of] ?? "districts";
   }
   return { district: "districts", product: "districts", duplicates: "sellers", workshop: "workshops" }[name] ?? name;
 }

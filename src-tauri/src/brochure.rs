@@ -49,8 +49,8 @@ impl BrochureDesk {
     }
 
     /// The press, made on first use: finding the fonts takes a moment the app need not spend
-    /// at start-up. A department's `brochure.typ`, `workshop.typ` and `actions.typ` in the
-    /// data folder replace the built-in templates.
+    /// at start-up. A department's `brochure.typ`, `workshop.typ`, `actions.typ` and
+    /// `stories.typ` in the data folder replace the built-in templates.
     fn press(&self) -> Result<Arc<Press>, CommandError> {
         let mut slot = guard(&self.press);
         if let Some(press) = slot.as_ref() {
@@ -83,6 +83,7 @@ pub enum BrochureOf {
     State(u16),
     Workshop(Id),
     Actions(u16),
+    Stories(u16),
 }
 
 impl From<BrochureOf> for Subject {
@@ -93,6 +94,7 @@ impl From<BrochureOf> for Subject {
             BrochureOf::State(code) => Subject::State(StateCode(code)),
             BrochureOf::Workshop(id) => Subject::Workshop(id),
             BrochureOf::Actions(code) => Subject::Actions(StateCode(code)),
+            BrochureOf::Stories(code) => Subject::Stories(StateCode(code)),
         }
     }
 }
@@ -109,8 +111,8 @@ pub struct ProofSummary {
     suggested_path: PathBuf,
 }
 
-/// Typesets a brochure, a workshop's report or a state's actions to review, and keeps it for
-/// previews, saving and printing.
+/// Typesets a brochure, a workshop's report, a state's actions to review or its success
+/// stories, and keeps it for previews, saving and printing.
 #[tauri::command(async)]
 pub fn brochure_proof(
     app: AppHandle,

@@ -1,5 +1,5 @@
 //! `odop brochure`: prints a product, district or state brochure, a Sampark workshop's
-//! report, or a state's actions to review, to a PDF file.
+//! report, a state's actions to review, or its success stories, to a PDF file.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ use odop_store::Store;
 use crate::output::Out;
 
 #[derive(Args, Debug)]
-#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state", "workshop", "actions"])))]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state", "workshop", "actions", "stories"])))]
 pub(crate) struct BrochureArgs {
     /// One product, by id: an A4 page.
     #[arg(long)]
@@ -29,6 +29,9 @@ pub(crate) struct BrochureArgs {
     /// A state's actions still to do, by owner, for their review: by LGD code or name.
     #[arg(long, value_name = "STATE")]
     actions: Option<String>,
+    /// A state's success stories as a booklet: by LGD code or name.
+    #[arg(long, value_name = "STATE")]
+    stories: Option<String>,
     /// The day printed, and the day overdue actions are judged on (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<odop_domain::Date>,
@@ -107,6 +110,9 @@ fn subject(store: &Store, args: &BrochureArgs) -> anyhow::Result<Subject> {
     }
     if let Some(state) = &args.actions {
         return Ok(Subject::Actions(state_code(store, state)?));
+    }
+    if let Some(state) = &args.stories {
+        return Ok(Subject::Stories(state_code(store, state)?));
     }
     let state = args.state.as_deref().unwrap_or_default();
     Ok(Subject::State(state_code(store, state)?))

@@ -118,8 +118,8 @@ enum Command {
         today: Option<Date>,
     },
     /// Print a brochure to PDF: `--product ID | --district LGD | --state CODE`, a workshop's
-    /// report (`--workshop ID`) or a state's actions to review (`--actions STATE`);
-    /// `--lang en|hi|both`.
+    /// report (`--workshop ID`), a state's actions to review (`--actions STATE`) or its success
+    /// stories (`--stories STATE`); `--lang en|hi|both`.
     Brochure(brochure::BrochureArgs),
     /// Check products' GI status against the GI registry (load it with `odop import gi FILE`):
     /// GI-registered products without the registry's name, names the registry lacks, and

@@ -237,7 +237,7 @@ fn a_workshops_report() {
 }
 
 #[test]
-fn a_states_actions_to_review() {
+fn a_states_actions_to_review_and_stories() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ok_json(d, &["init", "--sample"]);
@@ -260,6 +260,15 @@ fn a_states_actions_to_review() {
             "Overdue",
         ],
     );
+    // The state's success stories, and a state with none.
+    one_page(
+        d,
+        &["--stories", "9", "--lang", "both", "--out", out],
+        &["From the loom to ONDC", "Kashi Silk Weavers Cooperative"],
+    );
+    let none = odop(d, &["brochure", "--stories", "Gujarat", "--out", out]);
+    assert_eq!(none.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no success stories"));
     let unknown = odop(d, &["brochure", "--actions", "Atlantis", "--out", out]);
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("Atlantis"));

@@ -1,13 +1,13 @@
-// A brochure of a product, a district or a state, a Sampark workshop's report, or a state's
-// actions to review: typeset by the core, shown page by page, saved as PDF or printed. The
-// pages printed are the pages shown.
+// A brochure of a product, a district or a state, a Sampark workshop's report, a state's
+// actions to review or its success stories: typeset by the core, shown page by page, saved as
+// PDF or printed. The pages printed are the pages shown.
 
 import { h, fill } from "../dom.js";
 import { t, num, lang, errorText } from "../i18n.js";
 import { pickSaveFile } from "../api.js";
 import { today } from "./records.js";
 
-const KINDS = ["product", "district", "state", "workshop", "actions"];
+const KINDS = ["product", "district", "state", "workshop", "actions", "stories"];
 const LANGUAGES = ["en", "hi", "both"];
 /** Pixels per point: sharp on screen and good enough for an office printer. */
 const SCALE = 2;
@@ -31,6 +31,7 @@ function back(kind, id) {
   if (kind === "district") return `#/district/${id}`;
   if (kind === "workshop") return `#/workshop/${id}`;
   if (kind === "actions") return `#/actions/state/${id}`;
+  if (kind === "stories") return `#/stories/state/${id}`;
   return "#/districts";
 }
 

@@ -92,6 +92,12 @@ const FILTERS = {
 const kept = {};
 /** The kind of gap or action chosen for each list ("" for all), kept likewise. */
 const keptKind = {};
+/** What a list prints for the state chosen in it. */
+const PRINTS = {
+  action: { document: "actions", label: "action.review" },
+  story: { document: "stories", label: "story.print" },
+};
+
 /** The state chosen for each list ("" for all), kept likewise. */
 const keptState = {};
 
@@ -138,18 +144,20 @@ export async function render(view, kind, ctx, arg = "") {
   const more = h("button", { type: "button", class: "button", hidden: true, "data-testid": "show-more" }, t("list.more"));
   const empty = h("p", { class: "empty", hidden: true, "data-testid": `${kind}-empty` }, t("list.none"));
   const add = h("button", { type: "button", class: "button button-primary", "data-testid": `add-${kind}` }, t(`form.new.${kind}`));
-  // The chosen state's actions still to do, by owner, printed for their review.
-  const review = kind === "action"
-    ? h("button", { type: "button", class: "button", "data-testid": "action-review" }, t("action.review"))
+  // The chosen state's actions still to do (by owner, for their review) or its success
+  // stories, printed.
+  const printed = PRINTS[kind];
+  const print = printed
+    ? h("button", { type: "button", class: "button", "data-testid": `${kind}-print` }, t(printed.label))
     : null;
-  review?.addEventListener("click", () => {
+  print?.addEventListener("click", () => {
     const state = chosenState(stateFilter);
     if (state == null) {
-      ctx.notice(t("action.review_needs_state"));
+      ctx.notice(t("list.print_needs_state"));
       stateFilter.focus();
       return;
     }
-    ctx.navigate(`#/brochure/actions/${state}`);
+    ctx.navigate(`#/brochure/${printed.document}/${state}`);
   });
   const reload = () => load().catch(ctx.showError);
 
@@ -227,7 +235,7 @@ export async function render(view, kind, ctx, arg = "") {
     h("section", { class: "panel list-screen", "data-testid": `${kind}-list`, "aria-labelledby": "records-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "records-title" }, t(TITLES[kind])),
-        stateFilter, filter, kindFilter, count, review, add),
+        stateFilter, filter, kindFilter, count, print, add),
       h("div", { class: "table-wrap" },
         h("table", { class: "data-table" },
           h("thead", {}, h("tr", {},
