@@ -275,11 +275,7 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
     }
     s.line(
         &format!("every state side by side ({} states)", states.len()),
-        format!(
-            "{} p50, {} p95",
-            fmt_ms(percentile(&states_times, 50.0)),
-            fmt_ms(percentile(&states_times, 95.0)),
-        ),
+        p50_p95(&states_times),
         format!(
             "{:.1}x the country's statistics",
             ms(percentile(&states_times, 50.0)) / country_ms
@@ -288,11 +284,7 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
     for (name, of, times) in &recent {
         s.line(
             &format!("{name} ({RECENT}, state {of}; {entries} entries in all)"),
-            format!(
-                "{} p50, {} p95",
-                fmt_ms(percentile(times, 50.0)),
-                fmt_ms(percentile(times, 95.0)),
-            ),
+            p50_p95(times),
             format!(
                 "{:.1}x every state's ({})",
                 ms(percentile(times, 50.0)) / all_recent_ms,
@@ -304,11 +296,7 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
     for (name, sets, times) in &twins {
         s.line(
             &format!("{name} ({sets} sets)"),
-            format!(
-                "{} p50, {} p95",
-                fmt_ms(percentile(times, 50.0)),
-                fmt_ms(percentile(times, 95.0)),
-            ),
+            p50_p95(times),
             format!(
                 "{:.1}x a plain read of every seller ({})",
                 ms(percentile(times, 50.0)) / plain_ms,
@@ -317,4 +305,13 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         );
     }
     Ok(s)
+}
+
+/// Times as the report's lines give them: the median and the 95th percentile.
+fn p50_p95(times: &[Duration]) -> String {
+    format!(
+        "{} p50, {} p95",
+        fmt_ms(percentile(times, 50.0)),
+        fmt_ms(percentile(times, 95.0))
+    )
 }

@@ -793,15 +793,6 @@ fn a_workshop_report_prints_in_hindi_and_in_both() {
 }
 
 #[test]
-fn the_workshop_reports_manuscript_is_stable() {
-    let store = sample();
-    let options = options(Language::Both);
-    let m =
-        Manuscript::gather(&store, Subject::Workshop(sample_id("w-varanasi")), &options).unwrap();
-    insta::assert_json_snapshot!(m);
-}
-
-#[test]
 fn a_report_follows_the_records_as_they_change() {
     let mut store = sample();
     let day = Date::new(2026, 11, 24).unwrap();
@@ -860,15 +851,7 @@ fn a_workshop_report_prints_hostile_text_as_written() {
 fn an_unknown_workshop_is_named() {
     let store = sample();
     let id = Id::new();
-    let err = odop_brochure::brochure(
-        &store,
-        press(),
-        Subject::Workshop(id),
-        &options(Language::En),
-    )
-    .unwrap_err();
-    assert_eq!(err.code(), "not_found");
-    assert!(err.to_string().contains(&id.to_string()), "{err}");
+    refused(&store, Subject::Workshop(id), "not_found", &id.to_string());
 }
 
 #[test]
@@ -1085,30 +1068,17 @@ fn a_review_of_a_state_with_nothing_to_do_says_so() {
             "No action is waiting: every action is done or dropped.",
         ],
     );
-    let err = odop_brochure::brochure(
-        &store,
-        press(),
-        Subject::Actions(StateCode(99)),
-        &options(Language::En),
-    )
-    .unwrap_err();
-    assert_eq!(err.code(), "not_found");
-    assert!(err.to_string().contains("99"), "{err}");
-}
-
-#[test]
-fn the_reviews_manuscript_is_stable() {
-    let store = with_actions();
-    let m = Manuscript::gather(
-        &store,
-        Subject::Actions(StateCode(9)),
-        &options(Language::Both),
-    )
-    .unwrap();
-    insta::assert_json_snapshot!(m);
+    refused(&store, Subject::Actions(StateCode(99)), "not_found", "99");
 }
 
 // ---- A state's success stories. ----
+
+/// Printing `subject` is refused with `code`, the message naming `named`.
+fn refused(store: &Store, subject: Subject, code: &str, named: &str) {
+    let err = odop_brochure::brochure(store, press(), subject, &options(Language::En)).unwrap_err();
+    assert_eq!(err.code(), code);
+    assert!(err.to_string().contains(named), "{err}");
+}
 
 /// The sample with a story of Tamil Nadu told in Tamil and English.
 fn with_tamil_story() -> Store {
@@ -1199,15 +1169,12 @@ fn a_states_stories_print_in_every_language_they_were_told_in() {
 #[test]
 fn a_state_without_stories_has_none_to_print() {
     let store = sample();
-    let err = odop_brochure::brochure(
+    refused(
         &store,
-        press(),
         Subject::Stories(StateCode(24)),
-        &options(Language::En),
-    )
-    .unwrap_err();
-    assert_eq!(err.code(), "no_stories");
-    assert!(err.to_string().contains("Gujarat"), "{err}");
+        "no_stories",
+        "Gujarat",
+    );
 }
 
 #[test]
@@ -1245,13 +1212,22 @@ fn a_storys_product_photo_is_printed_and_a_damaged_one_left_out() {
 }
 
 #[test]
-fn the_stories_manuscript_is_stable() {
-    let store = with_tamil_story();
-    let m = Manuscript::gather(
-        &store,
-        Subject::Stories(StateCode(33)),
-        &options(Language::Both),
-    )
-    .unwrap();
-    insta::assert_json_snapshot!(m);
+fn the_reports_manuscripts_are_stable() {
+    let both = options(Language::Both);
+    for (name, store, subject) in [
+        (
+            "workshop",
+            sample(),
+            Subject::Workshop(sample_id("w-varanasi")),
+        ),
+        ("review", with_actions(), Subject::Actions(StateCode(9))),
+        (
+            "stories",
+            with_tamil_story(),
+            Subject::Stories(StateCode(33)),
+        ),
+    ] {
+        let m = Manuscript::gather(&store, subject, &both).unwrap();
+        insta::assert_json_snapshot!(name, m);
+    }
 }
