@@ -205,8 +205,8 @@ fn same_writes_raw(sellers: &[odop_domain::Seller], writes: Writes) -> Result<st
             "INSERT INTO sellers (id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)",
         )?;
         let mut history = tx.prepare(
-            "INSERT INTO history (at, who, entity, row_id, op, title, fields) \
-             VALUES (?1, 'bench', 'seller', ?2, 'create', ?3, ?4)",
+            "INSERT INTO history (at, who, entity, row_id, op, title, fields, state) \
+             VALUES (?1, 'bench', 'seller', ?2, 'create', ?3, ?4, ?5)",
         )?;
         let mut outbox =
             tx.prepare("INSERT INTO outbox (seq, history_id, base_version) VALUES (?1, ?2, 0)")?;
@@ -226,7 +226,7 @@ fn same_writes_raw(sellers: &[odop_domain::Seller], writes: Writes) -> Result<st
             }
             let rowid = tx.last_insert_rowid();
             // A create's history entry holds the new fields: the body's text.
-            history.execute(rusqlite::params![at, id, s.name, body])?;
+            history.execute(rusqlite::params![at, id, s.name, body, s.state.0])?;
             outbox.execute(rusqlite::params![seq as i64 + 1, tx.last_insert_rowid()])?;
             let text = format!(
                 "{} {} {}",

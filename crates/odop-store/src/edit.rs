@@ -1,6 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
-use odop_domain::{Entity, EntityKind, Fields, Id, Places};
+use odop_domain::{Entity, EntityKind, Fields, Id, Places, StateCode};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -139,7 +139,16 @@ impl<'c> Edit<'c> {
                     ))?
                     .execute(params![key, body, self.at])?;
                 let rowid = self.tx.last_insert_rowid();
-                self.record_encoded(kind, &key, "create", &record.title(), &body, 0, true)?;
+                self.record_encoded(
+                    kind,
+                    &key,
+                    "create",
+                    &record.title(),
+                    &body,
+                    0,
+                    true,
+                    Some(record.state()),
+                )?;
                 index_new_row(&self.tx, kind, rowid, &new)?;
                 Ok(Outcome::Created)
             }
@@ -371,7 +380,7 @@ impl<'c> Edit<'c> {
         self.unnamed(kind, key)?;
         // The refusal's title is the deleted row's, as its history entry has it.
         let changes = encode(&r.changes);
-        self.record_encoded(kind, &r.row, "delete", &r.title, &changes, base, true)
+        self.record_encoded(kind, &r.row, "delete", &r.title, &changes, base, true, None)
     }
 
     /// Records a change as given, in the history and the outbox; `settles` clears the row's
@@ -392,7 +401,7 @@ impl<'c> Edit<'c> {
         } else {
             encode(changes)
         };
-        self.record_encoded(kind, id, op, title, &fields, base_version, settles)
+        self.record_encoded(kind, id, op, title, &fields, base_version, settles, None)
     }
 
     /// [`Edit::record_change`] with the changes already as JSON text.
@@ -406,16 +415,18 @@ impl<'c> Edit<'c> {
         fields: &str,
         base_version: i64,
         settles: bool,
+        state: Option<StateCode>,
     ) -> Result<(), StoreError> {
-        // The state the record lies in: a create holds the whole record and a delete the values
-        // it removed; an update's record is in its table, already changed.
+        // The state the record lies in, when the caller does not know it: a create holds the
+        // whole record and a delete the values it removed; an update's record is in its table,
+        // already changed. A bulk import's creates name it, so no body is parsed again.
         self.tx
             .prepare_cached(&format!(
                 "INSERT INTO history (at, who, entity, row_id, op, title, fields, state) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE ?5 \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, CASE ?5 \
                    WHEN 'create' THEN json_extract(?7, '$.state') \
                    WHEN 'delete' THEN json_extract(?7, '$.state.old') \
-                   ELSE (SELECT state FROM {} WHERE id = ?4) END)",
+                   ELSE (SELECT state FROM {} WHERE id = ?4) END))",
                 kind.table()
             ))?
             .execute(params![
@@ -425,7 +436,8 @@ impl<'c> Edit<'c> {
                 id,
                 op,
                 title,
-                fields
+                fields,
+                state.map(|s| s.0)
             ])?;
         let history_id = self.tx.last_insert_rowid();
         let resolves = std::mem::take(&mut self.resolving);
