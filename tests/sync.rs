@@ -623,6 +623,17 @@ async fn a_state_desk_is_told_why_other_states_records_were_refused() -> Result<
         );
         w.shot(&shots, "03-sellers-refused").await?;
 
+        // The desk's own state is the one its review is printed for, with none chosen.
+        w.go("actions").await?;
+        w.select("action-state-filter", "").await?;
+        w.click("action-print").await?;
+        w.brochure_shown().await?;
+        let printed = w.eval("return location.hash;", vec![]).await?;
+        ensure!(
+            printed == "#/brochure/actions/9",
+            "a state desk's review was printed for {printed}"
+        );
+
         // Giving one refused write up makes the next round compare everything with the server,
         // and the screen says so.
         w.go("sync").await?;

@@ -150,14 +150,19 @@ export async function render(view, kind, ctx, arg = "") {
   const print = printed
     ? h("button", { type: "button", class: "button", "data-testid": `${kind}-print` }, t(printed.label))
     : null;
-  print?.addEventListener("click", () => {
-    const state = chosenState(stateFilter);
-    if (state == null) {
-      ctx.notice(t("list.print_needs_state"));
-      stateFilter.focus();
-      return;
+  print?.addEventListener("click", async () => {
+    try {
+      // A state desk prints its own state when none is chosen; a central desk must choose.
+      const state = chosenState(stateFilter) ?? (await ctx.call("sync_overview")).account?.state ?? null;
+      if (state == null) {
+        ctx.notice(t("list.print_needs_state"));
+        stateFilter.focus();
+        return;
+      }
+      ctx.navigate(`#/brochure/${printed.document}/${state}`);
+    } catch (error) {
+      ctx.showError(error);
     }
-    ctx.navigate(`#/brochure/${printed.document}/${state}`);
   });
   const reload = () => load().catch(ctx.showError);
 
