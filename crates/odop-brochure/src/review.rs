@@ -5,7 +5,9 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-use odop_domain::{display_name, Action, ActionStatus, EntityKind, Gap, Id, StateCode, Workshop};
+use odop_domain::{
+    display_name, name_key, Action, ActionStatus, EntityKind, Gap, Id, StateCode, Workshop,
+};
 use odop_store::{RecordQuery, Store};
 use serde::Serialize;
 
@@ -87,8 +89,10 @@ impl Manuscript {
             .rows;
         let mut gaps: HashMap<Id, Option<Gap>> = HashMap::new();
         let mut workshops: HashMap<Id, Option<HeardAt>> = HashMap::new();
-        // Owners by the name as written, trimmed; a BTreeMap keeps ties in name order.
-        let mut owners: BTreeMap<String, Vec<(Action, ReviewLine)>> = BTreeMap::new();
+        // Owners by their name's key, so that case, spacing and punctuation do not split one
+        // owner in two; each is shown as first written. A BTreeMap keeps ties in name order.
+        type Owned = (String, Vec<(Action, ReviewLine)>);
+        let mut owners: BTreeMap<String, Owned> = BTreeMap::new();
         let mut in_progress = 0;
         for row in &rows {
             let Some(action) = record::<Action>(store, &row.id)? else {
@@ -128,14 +132,16 @@ impl Manuscript {
                     .map(|d| display_name(&d.name)),
                 heard_at,
             };
+            let shown = clean(&action.owner, MAX_LINE);
             owners
-                .entry(clean(&action.owner, MAX_LINE))
-                .or_default()
+                .entry(name_key(&shown))
+                .or_insert_with(|| (shown, Vec::new()))
+                .1
                 .push((action, line));
         }
 
         let mut parts: Vec<OwnerPart> = owners
-            .into_iter()
+            .into_values()
             .map(|(owner, mut actions)| {
                 actions.sort_by_key(|(a, line)| (!line.overdue, a.due.is_none(), a.due));
                 OwnerPart {

@@ -971,16 +971,17 @@ fn with_actions() -> Store {
             Date::new(2026, 10, 15).ok(),
         ),
         action(
-            "a-gstin",
-            "GeM State Cell",
-            odop_domain::ActionStatus::Open,
-            None,
-        ),
-        action(
             "a-done",
             "District Industries Centre, Varanasi",
             odop_domain::ActionStatus::Done,
             Date::new(2026, 9, 30).ok(),
+        ),
+        // The same owner written another way.
+        action(
+            "a-gstin",
+            "GeM  state cell.",
+            odop_domain::ActionStatus::Open,
+            None,
         ),
     ] {
         edit.put(&a).unwrap();
