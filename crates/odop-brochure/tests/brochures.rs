@@ -1232,3 +1232,41 @@ fn the_reports_manuscripts_are_stable() {
         insta::assert_json_snapshot!(name, m);
     }
 }
+
+#[test]
+fn many_stories_open_with_their_contents() {
+    let mut store = sample();
+    let mut edit = store.edit("test").unwrap();
+    for n in 1..=4 {
+        edit.put(&odop_domain::Story {
+            id: Id::new(),
+            state: StateCode(9),
+            district: Some(DistrictCode(179)),
+            seller: None,
+            product: None,
+            title: format!("Carpets abroad, part {n}"),
+            texts: vec![LocalText {
+                lang: Lang::En,
+                text: format!("Chapter {n} of how Bhadohi's weavers found buyers abroad."),
+            }],
+        })
+        .unwrap();
+    }
+    edit.commit().unwrap();
+    let (_, b) = on_day(
+        &store,
+        Subject::Stories(StateCode(9)),
+        Language::En,
+        Date::new(2026, 11, 24).unwrap(),
+    );
+    let text = normal(&text_of(&b.pdf));
+    assert!(text.contains("Contents"), "{text}");
+    for n in 1..=4 {
+        // Once in the contents, once over the story.
+        let title = format!("Carpets abroad, part {n}");
+        assert_eq!(text.matches(&title).count(), 2, "{title}: {text}");
+        assert!(text.contains(&format!("Chapter {n} of how")), "{text}");
+    }
+    // Bhadohi sorts before Varanasi.
+    assert!(text.find("Chapter 1").unwrap() < text.find("A cooperative of 60").unwrap());
+}
