@@ -566,26 +566,29 @@ impl Manuscript {
                 slots.push((&mut s.photo, &s.title));
             }
         }
-        let mut dropped = 0;
-        let mut notes = Vec::new();
+        // Who each damaged photo was for: one note a file, naming them all.
+        let mut holders: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (slot, name) in slots {
-            let Some(reason) = slot.as_ref().and_then(|p| damaged.get(p)) else {
-                continue;
-            };
-            let path = slot.take().unwrap_or_default();
+            if slot.as_ref().is_some_and(|p| damaged.contains_key(p)) {
+                let path = slot.take().unwrap_or_default();
+                holders.entry(path).or_default().push(format!("{name:?}"));
+            }
+        }
+        let dropped = holders.values().map(Vec::len).sum();
+        for (path, names) in holders {
             let file = self
                 .sources
                 .get(&path)
                 .map_or_else(|| path.clone(), |f| f.display().to_string());
-            notes.push(format!(
-                "the photo of {name:?} was not printed: {file} is a damaged image ({reason})"
+            let reason = damaged.get(&path).map_or("", String::as_str);
+            self.notes.push(format!(
+                "the photo of {} was not printed: {file} is a damaged image ({reason})",
+                names.join(" and ")
             ));
-            dropped += 1;
         }
         for path in damaged.keys() {
             self.files.remove(path);
         }
-        self.notes.extend(notes);
         dropped
     }
 

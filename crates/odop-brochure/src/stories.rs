@@ -2,7 +2,9 @@
 //! product's photo) and its seller, told in every language it was recorded in, the booklet's
 //! language first.
 
-use odop_domain::{display_name, EntityKind, Lang, Product, Seller, StateCode, Story};
+use std::collections::HashMap;
+
+use odop_domain::{display_name, EntityKind, Id, Lang, Product, Seller, StateCode, Story};
 use odop_store::{RecordQuery, Store};
 use serde::Serialize;
 
@@ -95,6 +97,8 @@ impl Manuscript {
         );
         let mut m = Manuscript::blank("stories", Layout::Stories, title, state_place, options);
         let mut pages = Vec::new();
+        // A product's photo is scaled and stored once, however many stories tell of it.
+        let mut photos: HashMap<Id, Option<String>> = HashMap::new();
         for story in &found {
             let product = match story.product {
                 Some(id) => store.get::<Product>(id)?,
@@ -105,7 +109,14 @@ impl Manuscript {
                 None => None,
             };
             let photo = match &product {
-                Some(p) => m.add_photo(p, options),
+                Some(p) => match photos.get(&p.id) {
+                    Some(path) => path.clone(),
+                    None => {
+                        let path = m.add_photo(p, options);
+                        photos.insert(p.id, path.clone());
+                        path
+                    }
+                },
                 None => None,
             };
             pages.push(StoryPage {

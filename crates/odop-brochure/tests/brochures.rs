@@ -1180,7 +1180,7 @@ fn a_state_without_stories_has_none_to_print() {
 
 #[test]
 fn a_storys_product_photo_is_printed_and_a_damaged_one_left_out() {
-    let store = sample();
+    let mut store = sample();
     let dir = tempfile::tempdir().unwrap();
     let opts = Options {
         photos: Some(dir.path().to_path_buf()),
@@ -1188,9 +1188,27 @@ fn a_storys_product_photo_is_printed_and_a_damaged_one_left_out() {
     };
     let subject = Subject::Stories(StateCode(9));
     png_file(dir.path(), &format!("{}.png", sample_id("banarasi")));
+    // A second story of the same product.
+    let mut edit = store.edit("test").unwrap();
+    let mut again: odop_domain::Story = edit.get(sample_id("st-weavers")).unwrap().unwrap();
+    again.id = Id::new();
+    again.title = "From the loom to ONDC, a year on".to_owned();
+    edit.put(&again).unwrap();
+    edit.commit().unwrap();
     let m = Manuscript::gather(&store, subject, &opts).unwrap();
-    let story = &m.stories.as_ref().unwrap().stories[0];
-    assert!(story.photo.is_some(), "the product's photo is not found");
+    let stories = &m.stories.as_ref().unwrap().stories;
+    assert!(
+        stories[0].photo.is_some(),
+        "the product's photo is not found"
+    );
+    assert_eq!(
+        stories[0].photo, stories[1].photo,
+        "the photo is stored twice"
+    );
+    assert_eq!(
+        m.files().filter(|(p, _)| p.starts_with("/photos/")).count(),
+        1
+    );
     let b = press().print(&m).unwrap();
     assert!(b.notes.is_empty(), "{:?}", b.notes);
     assert_contains(&text_of(&b.pdf), &["From the loom to ONDC"]);
@@ -1204,8 +1222,9 @@ fn a_storys_product_photo_is_printed_and_a_damaged_one_left_out() {
     .unwrap();
     let b = odop_brochure::brochure(&store, press(), subject, &opts).unwrap();
     assert_eq!(b.notes.len(), 1, "{:?}", b.notes);
+    // One note for the one file, naming both stories.
     assert!(
-        b.notes[0].contains("From the loom to ONDC"),
+        b.notes[0].contains("\"From the loom to ONDC\" and \"From the loom to ONDC, a year on\""),
         "{}",
         b.notes[0]
     );
