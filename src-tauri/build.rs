@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "gi_check",
     "duplicate_sellers",
     "state_figures",
+    "desk_state",
     "export_state_figures",
     "workshop_outcome",
     "merge_sellers",

@@ -190,6 +190,12 @@ pub fn state_figures(
     Ok(lock(store).state_figures(today)?)
 }
 
+/// The state this desk works on, if one: what a list prints for when no state is chosen.
+#[tauri::command(async)]
+pub fn desk_state(store: Shared<'_>) -> Result<Option<u16>, CommandError> {
+    Ok(lock(store).desk_state()?.map(|s| s.0))
+}
+
 /// The latest changes, newest first; one state's when a state is given.
 #[tauri::command(async)]
 pub fn recent_activity(

@@ -68,6 +68,7 @@ fn main() -> anyhow::Result<()> {
             commands::gi_check,
             commands::duplicate_sellers,
             commands::state_figures,
+            commands::desk_state,
             commands::export_state_figures,
             commands::workshop_outcome,
             commands::merge_sellers,

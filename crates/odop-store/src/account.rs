@@ -1,5 +1,6 @@
 //! The server account a desk syncs as, kept in the database so that its backups carry it.
 
+use odop_domain::{EntityKind, StateCode};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,30 @@ impl Store {
     /// The account this desk last logged in or synced as; `None` before either.
     pub fn account(&self) -> Result<Option<DeskAccount>, StoreError> {
         account_in(self.conn())
+    }
+
+    /// The state this desk works on: its account's, when it syncs as a state's; else the one
+    /// state its records lie in, when they all lie in one. `None` for a central desk, and for
+    /// a desk holding several states' records or none.
+    pub fn desk_state(&self) -> Result<Option<StateCode>, StoreError> {
+        if let Some(account) = account_in(self.conn())? {
+            return Ok(account.state.map(StateCode));
+        }
+        let union = EntityKind::ALL
+            .iter()
+            .map(|k| format!("SELECT DISTINCT state FROM {}", k.table()))
+            .collect::<Vec<_>>()
+            .join(" UNION ");
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("SELECT state FROM ({union}) LIMIT 2"))?;
+        let states: Vec<u16> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(match states.as_slice() {
+            [only] => Some(StateCode(*only)),
+            _ => None,
+        })
     }
 
     /// Remembers the account the desk syncs as from now on.

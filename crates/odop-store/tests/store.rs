@@ -1247,3 +1247,41 @@ fn a_states_history_holds_its_own_changes_deleted_records_too() {
         .count();
     assert_eq!(by_state + registry, everything.len());
 }
+
+#[test]
+fn a_desk_works_on_its_accounts_state_else_the_one_its_records_lie_in() {
+    // The sample holds five states' records, so no one state is the desk's.
+    let store = sample();
+    assert_eq!(store.desk_state().unwrap(), None);
+
+    // A desk holding one state's records works on that state.
+    let mut one = Store::open_in_memory().unwrap();
+    assert_eq!(one.desk_state().unwrap(), None, "a desk with no records");
+    let sample = sample();
+    let places = sample.gazetteer().unwrap();
+    let mut edit = one.edit("test").unwrap();
+    edit.put_places(
+        places.states(),
+        &places.districts().cloned().collect::<Vec<_>>(),
+    )
+    .unwrap();
+    edit.put(&product("Gulabi Meenakari")).unwrap();
+    edit.commit().unwrap();
+    assert_eq!(one.desk_state().unwrap(), Some(StateCode(9)));
+
+    // An account decides: a state's, whatever the records; a central one, none.
+    let account = |state: Option<u16>| odop_store::DeskAccount {
+        name: "desk".into(),
+        role: if state.is_some() {
+            "state-editor"
+        } else {
+            "central"
+        }
+        .into(),
+        state,
+    };
+    sample.set_account(&account(Some(24))).unwrap();
+    assert_eq!(sample.desk_state().unwrap(), Some(StateCode(24)));
+    one.set_account(&account(None)).unwrap();
+    assert_eq!(one.desk_state().unwrap(), None);
+}

@@ -152,8 +152,9 @@ export async function render(view, kind, ctx, arg = "") {
     : null;
   print?.addEventListener("click", async () => {
     try {
-      // A state desk prints its own state when none is chosen; a central desk must choose.
-      const state = chosenState(stateFilter) ?? (await ctx.call("sync_overview")).account?.state ?? null;
+      // With none chosen, a desk prints the state it works on; a central desk, or one holding
+      // several states' records, must choose.
+      const state = chosenState(stateFilter) ?? await ctx.call("desk_state");
       if (state == null) {
         ctx.notice(t("list.print_needs_state"));
         stateFilter.focus();
