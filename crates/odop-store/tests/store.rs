@@ -6,6 +6,9 @@ use odop_domain::{
 };
 use odop_store::{Outcome, ProductFilter, Store, StoreError};
 
+mod support;
+use support::account;
+
 fn sample() -> Store {
     let mut store = Store::open_in_memory().unwrap();
     store.load_sample("tester").unwrap();
@@ -1270,18 +1273,8 @@ fn a_desk_works_on_its_accounts_state_else_the_one_its_records_lie_in() {
     assert_eq!(one.desk_state().unwrap(), Some(StateCode(9)));
 
     // An account decides: a state's, whatever the records; a central one, none.
-    let account = |state: Option<u16>| odop_store::DeskAccount {
-        name: "desk".into(),
-        role: if state.is_some() {
-            "state-editor"
-        } else {
-            "central"
-        }
-        .into(),
-        state,
-    };
-    sample.set_account(&account(Some(24))).unwrap();
+    sample.set_account(&account("desk", Some(24))).unwrap();
     assert_eq!(sample.desk_state().unwrap(), Some(StateCode(24)));
-    one.set_account(&account(None)).unwrap();
+    one.set_account(&account("desk", None)).unwrap();
     assert_eq!(one.desk_state().unwrap(), None);
 }
