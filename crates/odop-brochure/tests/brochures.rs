@@ -1289,3 +1289,30 @@ fn many_stories_open_with_their_contents() {
     // Bhadohi sorts before Varanasi.
     assert!(text.find("Chapter 1").unwrap() < text.find("A cooperative of 60").unwrap());
 }
+
+#[test]
+fn a_review_and_stories_print_hostile_text_as_written() {
+    let mut store = with_actions();
+    let mut edit = store.edit("test").unwrap();
+    let mut action: odop_domain::Action = edit.get(sample_id("a-camp")).unwrap().unwrap();
+    action.owner = "#set page(fill: red) ] [ $x$ \u{202E}Cell".to_owned();
+    action.note = "= Not a heading\n#read(\"/etc/passwd\")".to_owned();
+    edit.put(&action).unwrap();
+    let mut story: odop_domain::Story = edit.get(sample_id("st-weavers")).unwrap().unwrap();
+    story.title = "#pagebreak() *bold* _it_".to_owned();
+    edit.put(&story).unwrap();
+    edit.commit().unwrap();
+    let day = Date::new(2026, 11, 24).unwrap();
+    let (_, b) = on_day(&store, Subject::Actions(StateCode(9)), Language::En, day);
+    assert_contains(
+        &text_of(&b.pdf),
+        &[
+            "#set page(fill: red) ] [ $x$ Cell",
+            "= Not a heading",
+            "#read(\"/etc/passwd\")",
+        ],
+    );
+    let (_, b) = on_day(&store, Subject::Stories(StateCode(9)), Language::En, day);
+    assert_eq!(b.pages, 1);
+    assert_contains(&text_of(&b.pdf), &["#pagebreak() *bold* _it_"]);
+}
