@@ -828,26 +828,6 @@ fn a_report_follows_the_records_as_they_change() {
 }
 
 #[test]
-fn a_workshop_report_prints_hostile_text_as_written() {
-    let mut store = sample();
-    let mut edit = store.edit("test").unwrap();
-    let mut w: odop_domain::Workshop = edit.get(sample_id("w-varanasi")).unwrap().unwrap();
-    w.venue = "#set page(fill: red) ] [ $x$ \u{202E}Hall".to_owned();
-    w.notes = "= Not a heading\n#read(\"/etc/passwd\")".to_owned();
-    edit.put(&w).unwrap();
-    edit.commit().unwrap();
-    let (_, b) = report(&store, Language::En, Date::new(2026, 11, 24).unwrap());
-    assert_contains(
-        &text_of(&b.pdf),
-        &[
-            "#set page(fill: red) ] [ $x$ Hall",
-            "= Not a heading",
-            "#read(\"/etc/passwd\")",
-        ],
-    );
-}
-
-#[test]
 fn an_unknown_workshop_is_named() {
     let store = sample();
     let id = Id::new();
@@ -1291,27 +1271,41 @@ fn many_stories_open_with_their_contents() {
 }
 
 #[test]
-fn a_review_and_stories_print_hostile_text_as_written() {
+fn reports_print_hostile_text_as_written() {
+    const MARKUP: &str = "#set page(fill: red) ] [ $x$ \u{202E}";
+    const NOTES: &str = "= Not a heading\n#read(\"/etc/passwd\")";
     let mut store = with_actions();
     let mut edit = store.edit("test").unwrap();
+    let mut w: odop_domain::Workshop = edit.get(sample_id("w-varanasi")).unwrap().unwrap();
+    w.venue = format!("{MARKUP}Hall");
+    w.notes = NOTES.to_owned();
+    edit.put(&w).unwrap();
     let mut action: odop_domain::Action = edit.get(sample_id("a-camp")).unwrap().unwrap();
-    action.owner = "#set page(fill: red) ] [ $x$ \u{202E}Cell".to_owned();
-    action.note = "= Not a heading\n#read(\"/etc/passwd\")".to_owned();
+    action.owner = format!("{MARKUP}Cell");
+    action.note = NOTES.to_owned();
     edit.put(&action).unwrap();
     let mut story: odop_domain::Story = edit.get(sample_id("st-weavers")).unwrap().unwrap();
     story.title = "#pagebreak() *bold* _it_".to_owned();
     edit.put(&story).unwrap();
     edit.commit().unwrap();
     let day = Date::new(2026, 11, 24).unwrap();
-    let (_, b) = on_day(&store, Subject::Actions(StateCode(9)), Language::En, day);
-    assert_contains(
-        &text_of(&b.pdf),
-        &[
+    // The override is dropped; every other character prints as it was typed.
+    for (subject, shown) in [
+        (
+            Subject::Workshop(sample_id("w-varanasi")),
+            "#set page(fill: red) ] [ $x$ Hall",
+        ),
+        (
+            Subject::Actions(StateCode(9)),
             "#set page(fill: red) ] [ $x$ Cell",
-            "= Not a heading",
-            "#read(\"/etc/passwd\")",
-        ],
-    );
+        ),
+    ] {
+        let (_, b) = on_day(&store, subject, Language::En, day);
+        assert_contains(
+            &text_of(&b.pdf),
+            &[shown, "= Not a heading", "#read(\"/etc/passwd\")"],
+        );
+    }
     let (_, b) = on_day(&store, Subject::Stories(StateCode(9)), Language::En, day);
     assert_eq!(b.pages, 1);
     assert_contains(&text_of(&b.pdf), &["#pagebreak() *bold* _it_"]);
