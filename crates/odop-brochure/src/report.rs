@@ -6,7 +6,7 @@
 use odop_domain::{
     display_name, Action, ActionKind, ActionStatus, Gap, Id, Lang, Product, Seller, Workshop,
 };
-use odop_store::Store;
+use odop_store::{RecordRow, Store};
 use serde::Serialize;
 
 use crate::manuscript::{
@@ -100,7 +100,7 @@ impl Manuscript {
             .get::<Workshop>(id)?
             .ok_or(BrochureError::UnknownWorkshop(id))?;
         let places = store.gazetteer()?;
-        let outcome = store.workshop_outcome(id, options.date)?;
+        let heard_there = store.workshop_gaps(id, options.date)?;
         let mut notes = Vec::new();
 
         let mut sellers = Vec::new();
@@ -122,13 +122,13 @@ impl Manuscript {
 
         let mut gaps = Vec::new();
         let mut done = 0;
-        for heard in &outcome.gaps {
-            let Some(gap) = record::<Gap>(store, &heard.gap.id)? else {
+        for heard in &heard_there {
+            let Some(gap) = record::<Gap>(&heard.gap) else {
                 continue;
             };
             let mut actions = Vec::new();
             for row in &heard.actions {
-                if let Some(action) = record::<Action>(store, &row.id)? {
+                if let Some(action) = record::<Action>(row) {
                     done += usize::from(action.status == ActionStatus::Done);
                     actions.push(action_line(&action, row.overdue));
                 }
@@ -255,15 +255,10 @@ impl WorkshopPart {
     }
 }
 
-/// A record named by the id a list row carries; `None` when it has gone since.
-pub(crate) fn record<E: odop_domain::Entity>(
-    store: &Store,
-    id: &str,
-) -> Result<Option<E>, BrochureError> {
-    match id.parse::<Id>() {
-        Ok(id) => Ok(store.get::<E>(id)?),
-        Err(_) => Ok(None),
-    }
+/// A list row's record, from the fields the row carries: the store has read and checked them
+/// already, so the record is not read again.
+pub(crate) fn record<E: odop_domain::Entity>(row: &RecordRow) -> Option<E> {
+    E::from_fields(row.fields.clone()).ok()
 }
 
 fn met_seller(

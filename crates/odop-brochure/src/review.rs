@@ -76,17 +76,15 @@ impl Manuscript {
         places
             .state(state)
             .ok_or(BrochureError::UnknownState(state))?;
-        let rows = store
-            .record_page(
-                EntityKind::Action,
-                &RecordQuery {
-                    state: Some(state),
-                    today: Some(options.date),
-                    limit: usize::MAX,
-                    ..RecordQuery::default()
-                },
-            )?
-            .rows;
+        // Through the action list, so that its order and its judgement of overdue hold here.
+        let rows = store.record_rows(
+            EntityKind::Action,
+            &RecordQuery {
+                state: Some(state),
+                today: Some(options.date),
+                ..RecordQuery::default()
+            },
+        )?;
         let mut gaps: HashMap<Id, Option<Gap>> = HashMap::new();
         let mut workshops: HashMap<Id, Option<HeardAt>> = HashMap::new();
         // Owners by their name's key, so that case, spacing and punctuation do not split one
@@ -95,7 +93,7 @@ impl Manuscript {
         let mut owners: BTreeMap<String, Owned> = BTreeMap::new();
         let mut in_progress = 0;
         for row in &rows {
-            let Some(action) = record::<Action>(store, &row.id)? else {
+            let Some(action) = record::<Action>(row) else {
                 continue;
             };
             if !matches!(action.status, ActionStatus::Open | ActionStatus::InProgress) {

@@ -4,14 +4,13 @@
 
 use std::collections::HashMap;
 
-use odop_domain::{display_name, EntityKind, Id, Lang, Product, Seller, StateCode, Story};
-use odop_store::{RecordQuery, Store};
+use odop_domain::{display_name, Id, Lang, Product, Seller, StateCode, Story};
+use odop_store::Store;
 use serde::Serialize;
 
 use crate::manuscript::{
     clean, kind_text, online, word, Language, Place, Text, MAX_DESCRIPTION, MAX_LINE,
 };
-use crate::report::record;
 use crate::{photo, BrochureError, Layout, Manuscript, Options};
 
 /// What a booklet of stories says beyond the manuscript's title, state and labels.
@@ -65,22 +64,7 @@ impl Manuscript {
         let place = places
             .state(state)
             .ok_or(BrochureError::UnknownState(state))?;
-        let rows = store
-            .record_page(
-                EntityKind::Story,
-                &RecordQuery {
-                    state: Some(state),
-                    limit: usize::MAX,
-                    ..RecordQuery::default()
-                },
-            )?
-            .rows;
-        let mut found = Vec::new();
-        for row in &rows {
-            if let Some(story) = record::<Story>(store, &row.id)? {
-                found.push(story);
-            }
-        }
+        let found: Vec<Story> = store.list(Some(state), None, usize::MAX, 0)?;
         if found.is_empty() {
             return Err(BrochureError::NoStories {
                 place: display_name(&place.name),

@@ -562,20 +562,64 @@ impl Store {
         parse_body(kind, &id.to_string(), &body)
     }
 
-    /// A workshop with the sellers met there and each gap heard there with its actions;
-    /// `today` judges which actions are overdue.
-    pub fn workshop_outcome(&self, id: Id, today: Date) -> Result<WorkshopOutcome, StoreError> {
+    /// Every row of a list, however long: a page holds at most 10,000 rows, so a whole list
+    /// is read page by page. The query's offset and limit are ignored.
+    pub fn record_rows(
+        &self,
+        kind: EntityKind,
+        q: &RecordQuery,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        let mut rows: Vec<RecordRow> = Vec::new();
+        loop {
+            let page = self.record_page(
+                kind,
+                &RecordQuery {
+                    offset: rows.len(),
+                    limit: usize::MAX,
+                    ..q.clone()
+                },
+            )?;
+            let last = page.rows.is_empty() || rows.len() + page.rows.len() >= page.total as usize;
+            rows.extend(page.rows);
+            if last {
+                return Ok(rows);
+            }
+        }
+    }
+
+    /// Each gap heard at a workshop, newest first, with its actions in the order they fall
+    /// due; `today` judges which actions are overdue.
+    pub fn workshop_gaps(&self, id: Id, today: Date) -> Result<Vec<GapOutcome>, StoreError> {
         let every = |kind| {
-            self.record_page(
+            self.record_rows(
                 kind,
                 &RecordQuery {
                     workshop: Some(id),
                     today: Some(today),
-                    limit: usize::MAX,
                     ..RecordQuery::default()
                 },
             )
         };
+        let mut actions: HashMap<String, Vec<RecordRow>> = HashMap::new();
+        for action in every(EntityKind::Action)? {
+            let gap = action.fields.get("gap").and_then(serde_json::Value::as_str);
+            actions
+                .entry(gap.unwrap_or_default().to_owned())
+                .or_default()
+                .push(action);
+        }
+        Ok(every(EntityKind::Gap)?
+            .into_iter()
+            .map(|gap| GapOutcome {
+                actions: actions.remove(&gap.id).unwrap_or_default(),
+                gap,
+            })
+            .collect())
+    }
+
+    /// A workshop with the sellers met there and each gap heard there with its actions;
+    /// `today` judges which actions are overdue.
+    pub fn workshop_outcome(&self, id: Id, today: Date) -> Result<WorkshopOutcome, StoreError> {
         let workshop = self
             .record_page(
                 EntityKind::Workshop,
@@ -608,28 +652,10 @@ impl Store {
             .into_iter()
             .map(|(_, row)| row)
             .collect();
-        // Each gap's actions in the order they fall due, as their list gives them.
-        let mut actions: HashMap<String, Vec<RecordRow>> = HashMap::new();
-        for action in every(EntityKind::Action)?.rows {
-            let gap = action.fields.get("gap").and_then(serde_json::Value::as_str);
-            actions
-                .entry(gap.unwrap_or_default().to_owned())
-                .or_default()
-                .push(action);
-        }
-        // Gaps newest first, as their list shows them.
-        let gaps = every(EntityKind::Gap)?
-            .rows
-            .into_iter()
-            .map(|gap| GapOutcome {
-                actions: actions.remove(&gap.id).unwrap_or_default(),
-                gap,
-            })
-            .collect();
         Ok(WorkshopOutcome {
             workshop,
             sellers_met,
-            gaps,
+            gaps: self.workshop_gaps(id, today)?,
         })
     }
 

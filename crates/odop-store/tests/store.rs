@@ -1278,3 +1278,37 @@ fn a_desk_works_on_its_accounts_state_else_the_one_its_records_lie_in() {
     one.set_account(&account("desk", None)).unwrap();
     assert_eq!(one.desk_state().unwrap(), None);
 }
+
+#[test]
+fn a_whole_list_is_read_past_a_pages_ten_thousand_rows() {
+    let mut store = sample();
+    let mut edit = store.edit("test").unwrap();
+    for n in 0..10_005 {
+        edit.put(&odop_domain::Story {
+            id: Id::new(),
+            state: StateCode(9),
+            district: None,
+            seller: None,
+            product: None,
+            title: format!("Story {n}"),
+            texts: vec![LocalText {
+                lang: Lang::En,
+                text: "Sold online.".to_owned(),
+            }],
+        })
+        .unwrap();
+    }
+    edit.commit().unwrap();
+    let q = odop_store::RecordQuery {
+        state: Some(StateCode(9)),
+        limit: usize::MAX,
+        ..odop_store::RecordQuery::default()
+    };
+    let page = store.record_page(EntityKind::Story, &q).unwrap();
+    assert_eq!(page.total, 10_006, "the sample's story and the new ones");
+    assert_eq!(page.rows.len(), 10_000, "a page is capped");
+    let all = store.record_rows(EntityKind::Story, &q).unwrap();
+    assert_eq!(all.len(), 10_006);
+    let ids: std::collections::HashSet<&str> = all.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), all.len(), "a row read twice");
+}
