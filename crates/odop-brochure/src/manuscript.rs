@@ -155,6 +155,9 @@ pub struct Manuscript {
     /// The date the brochure is printed on, for the template's `datetime.today()`.
     #[serde(skip)]
     pub(crate) printed: Date,
+    /// The template it is printed with.
+    #[serde(skip)]
+    pub(crate) layout: Layout,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -424,6 +427,7 @@ impl Manuscript {
             files: BTreeMap::new(),
             sources: BTreeMap::new(),
             printed: options.date,
+            layout,
         }
     }
 
@@ -973,6 +977,7 @@ mod tests {
             files: BTreeMap::new(),
             sources: BTreeMap::new(),
             printed: Date::new(2026, 11, 24).unwrap(),
+            layout: Layout::Brochure,
         };
         m.title = Text::new(
             "Banarasi Silk Saree — Varanasi, Uttar Pradesh",

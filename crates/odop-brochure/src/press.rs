@@ -52,16 +52,6 @@ impl Layout {
             Layout::Stories => include_str!("stories.typ"),
         }
     }
-
-    /// The layout a manuscript of this kind is printed with.
-    pub fn of_kind(kind: &str) -> Layout {
-        match kind {
-            "workshop" => Layout::Workshop,
-            "actions" => Layout::Review,
-            "stories" => Layout::Stories,
-            _ => Layout::Brochure,
-        }
-    }
 }
 
 /// A template in Typst markup. It reads the manuscript from `/data.json`, the font families
@@ -227,8 +217,7 @@ impl Press {
 
     /// The template a manuscript is printed with.
     fn sheet(&self, m: &Manuscript) -> &Sheet {
-        let layout = Layout::of_kind(m.kind);
-        let i = Layout::ALL.iter().position(|l| *l == layout).unwrap_or(0);
+        let i = Layout::ALL.iter().position(|l| *l == m.layout).unwrap_or(0);
         &self.sheets[i]
     }
 
