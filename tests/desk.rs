@@ -229,6 +229,48 @@ async fn states_side_by_side(w: &Window, shots: &Path, scratch: &Path) -> Result
         "every state's sellers listed again",
     )
     .await?;
+    // A packaging drive's list: the state's sellers who need help with packaging.
+    w.go("dashboard").await?;
+    w.select("dash-state", "9").await?;
+    dashboard_at(w, "#/dashboard/9").await?;
+    let needed = w
+        .eval(
+            &bar("chart-packaging", "#/sellers/packaging/needed/state/9"),
+            vec![],
+        )
+        .await?;
+    w.shown("sellers").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=seller-state]').value === '9' \
+             && document.querySelector('[data-testid=seller-packaging]').value === 'needed' \
+             && document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === {needed}"
+        ),
+        "Uttar Pradesh's sellers who need packaging listed",
+    )
+    .await?;
+    let stages = w
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=seller-row]')]\
+             .map((r) => r.children[5]?.textContent);",
+            vec![],
+        )
+        .await?;
+    let stages = stages.as_array().cloned().unwrap_or_default();
+    ensure!(
+        !stages.is_empty() && stages.iter().all(|s| s == "Needed"),
+        "the packaging list shows sellers at {stages:?}"
+    );
+    w.shot(shots, "02d-state-sellers-packaging-needed").await?;
+    w.select("seller-state", "").await?;
+    w.select("seller-packaging", "").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{sellers}'"
+        ),
+        "every state's sellers listed again",
+    )
+    .await?;
     w.go("dashboard").await?;
     w.select("dash-state", "9").await?;
     dashboard_at(w, "#/dashboard/9").await?;

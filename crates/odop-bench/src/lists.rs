@@ -78,6 +78,21 @@ fn filters(built: &Built) -> Vec<Filter> {
             },
         },
         Filter {
+            name: "packaging needed".to_owned(),
+            query: SellerQuery {
+                packaging: Some("needed".to_owned()),
+                ..q.clone()
+            },
+        },
+        Filter {
+            name: "one state's packaging under way".to_owned(),
+            query: SellerQuery {
+                state: Some(seller.state),
+                packaging: Some("in_progress".to_owned()),
+                ..q.clone()
+            },
+        },
+        Filter {
             name: format!("name has \"{word}\""),
             query: SellerQuery {
                 name: Some(word),

@@ -12,8 +12,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use odop_domain::{
-    Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Gap, Id, Platform,
-    Policy, Product, Rank, Seller, SellerKind, StateCode, Story, Workshop,
+    Action, ActionKind, ActionStatus, Date, DistrictCode, Entity, EntityKind, Gap, Id,
+    PackagingStatus, Platform, Policy, Product, Rank, Seller, SellerKind, StateCode, Story,
+    Workshop,
 };
 use odop_exchange::{ExchangeError, ImportOptions};
 use odop_store::{ProductFilter, RecordQuery, SellerQuery, Store, StoreError, Takeover};
@@ -319,6 +320,10 @@ struct ListArgs {
     /// Sellers only: those not (yet) onboarded on this platform: an onboarding drive's list.
     #[arg(long, value_name = "PLATFORM")]
     not_on: Option<String>,
+    /// Sellers only: those whose packaging is at this stage (needed, in_progress, done,
+    /// not_assessed): a packaging drive's list.
+    #[arg(long, value_name = "STATUS")]
+    packaging: Option<String>,
     #[arg(long, default_value_t = 200)]
     limit: usize,
     #[arg(long, default_value_t = 0)]
@@ -887,6 +892,13 @@ fn seller_query(a: &ListArgs) -> Result<SellerQuery, fields::FieldError> {
         (None, Some(p)) => Some(p.parse::<Platform>().map_err(fields::at("not-on"))?),
         (None, None) => None,
     };
+    let packaging = match &a.packaging {
+        Some(p) => Some(
+            p.parse::<PackagingStatus>()
+                .map_err(fields::at("packaging"))?,
+        ),
+        None => None,
+    };
     Ok(SellerQuery {
         state: a.state.map(StateCode),
         district: a.district.map(DistrictCode),
@@ -894,6 +906,7 @@ fn seller_query(a: &ListArgs) -> Result<SellerQuery, fields::FieldError> {
         product: a.product,
         platform: platform.map(|p| p.as_str().to_owned()),
         onboarded: platform.map(|_| a.on.is_some()),
+        packaging: packaging.map(|p| p.as_str().to_owned()),
         offset: a.offset,
         limit: a.limit,
         ..SellerQuery::default()
@@ -962,7 +975,11 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
             out.value(&rows, || output::records(&rows));
         }
         ListWhat::Sellers
-            if a.kind.is_some() || a.product.is_some() || a.on.is_some() || a.not_on.is_some() =>
+            if a.kind.is_some()
+                || a.product.is_some()
+                || a.on.is_some()
+                || a.not_on.is_some()
+                || a.packaging.is_some() =>
         {
             let query = seller_query(a)?;
             let rows = store

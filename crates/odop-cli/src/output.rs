@@ -385,6 +385,7 @@ pub fn stats(s: &Stats) -> String {
     };
     out.push_str(&list("products by sector", &s.products_by_sector));
     out.push_str(&list("sellers onboarded", &s.sellers_onboarded));
+    out.push_str(&list("sellers by packaging", &s.sellers_packaging));
     out.push_str(&list("open gaps by kind", &s.open_gaps_by_kind));
     out.push_str(&list("states by ODOP policy", &s.policies));
     if !s.without_primary.is_empty() {

@@ -138,6 +138,11 @@ fn a_department_officers_day_from_the_command_line() {
         stats["sellers"], 5,
         "four sample sellers of Uttar Pradesh and the new one"
     );
+    // Every seller is at one stage of packaging, the work needed first.
+    let packaging = stats["sellers_packaging"].as_array().unwrap();
+    let counted: u64 = packaging.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, 5);
+    assert_eq!(packaging[0]["key"], "needed");
     // Every state side by side: the rows add up to the country's figures.
     let country = odop.json(&["stats"]);
     let rows = odop.json(&["stats", "--by-state", "--today", "2027-02-01"]);
@@ -461,6 +466,18 @@ fn sellers_are_listed_for_an_onboarding_drive() {
     assert!(!names(&on_ondc).is_empty());
     let weavers = odop.json(&["list", "sellers", "--kind", "weaver"]);
     assert_eq!(names(&weavers), expect(&|s| s["kind"] == "weaver"));
+    // A packaging drive's list: who needs help with packaging, in one state and in all.
+    for state in [None, Some(9u16)] {
+        let code = state.map(|s| s.to_string());
+        let mut args = vec!["list", "sellers", "--packaging", "needed"];
+        args.extend(code.iter().flat_map(|c| ["--state", c.as_str()]));
+        let needed = odop.json(&args);
+        assert_eq!(
+            names(&needed),
+            expect(&|s| s["packaging"] == "needed" && state.is_none_or(|st| s["state"] == st))
+        );
+        assert!(!names(&needed).is_empty());
+    }
 
     // A product's sellers, with the product's id as `show` gives it.
     let product = all
@@ -479,7 +496,12 @@ fn sellers_are_listed_for_an_onboarding_drive() {
     );
 
     // A wrong word is refused by its option and its name, and nothing is listed.
-    for (flag, word) in [("--on", "gemm"), ("--not-on", "gemm"), ("--kind", "potter")] {
+    for (flag, word) in [
+        ("--on", "gemm"),
+        ("--not-on", "gemm"),
+        ("--kind", "potter"),
+        ("--packaging", "wrapped"),
+    ] {
         let wrong = odop.run(&["list", "sellers", flag, word]);
         assert_eq!(wrong.status.code(), Some(3), "{flag}");
         let said = String::from_utf8_lossy(&wrong.stderr);

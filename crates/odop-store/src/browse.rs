@@ -47,6 +47,9 @@ pub struct SellerQuery {
     /// those not (yet) onboarded there: an onboarding drive's list.
     pub platform: Option<String>,
     pub onboarded: Option<bool>,
+    /// Sellers whose packaging status is this word (`needed`, `in_progress`, `done`,
+    /// `not_assessed`): a packaging drive's list.
+    pub packaging: Option<String>,
     /// Sellers whose name has this in it (ASCII letters in either case): finding one among a
     /// district's thousands in a form's list.
     pub name: Option<String>,
@@ -252,6 +255,10 @@ impl Store {
                 .push_str(" AND s.rowid IN (SELECT seller FROM seller_products WHERE product = ?)");
             args.push(Sql::Text(p.to_string()));
         }
+        if let Some(p) = &q.packaging {
+            filter.push_str(" AND s.packaging = ?");
+            args.push(Sql::Text(p.clone()));
+        }
         let name = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
         if let Some(name) = name {
             // The typed text is matched as it is: `%` and `_` in it are letters, not wildcards.
@@ -264,8 +271,11 @@ impl Store {
         }
         // A typed name with no narrower filter is counted over the name index: the planner
         // would read every seller's record for it instead.
-        let narrowed =
-            q.state.is_some() || q.district.is_some() || q.kind.is_some() || q.product.is_some();
+        let narrowed = q.state.is_some()
+            || q.district.is_some()
+            || q.kind.is_some()
+            || q.product.is_some()
+            || q.packaging.is_some();
         let count_from = if name.is_some() && !narrowed {
             "sellers s INDEXED BY sellers_by_name"
         } else {

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
         include_str!("../migrations/0010_platforms_by_state.sql"),
     ),
     (11, include_str!("../migrations/0011_history_by_state.sql")),
+    (12, include_str!("../migrations/0012_seller_packaging.sql")),
 ];
 
 /// The schema version this build writes.
@@ -285,5 +286,46 @@ mod tests {
             ),
             ["gem s1 9"]
         );
+    }
+
+    #[test]
+    fn sellers_written_before_0012_are_listed_and_counted_by_packaging_by_its_index() {
+        let mut conn = migrated_to(11);
+        conn.execute_batch(
+            r#"INSERT INTO sellers (id, body, updated_at) VALUES
+                 ('s1', '{"state": 9, "name": "A", "packaging": "needed"}', 't'),
+                 ('s2', '{"state": 9, "name": "B", "packaging": "done"}', 't'),
+                 ('s3', '{"state": 8, "name": "C", "packaging": "needed"}', 't');"#,
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let ids: Vec<String> = conn
+            .prepare("SELECT id FROM sellers WHERE packaging = 'needed' AND state = 9")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(ids, ["s1"]);
+        // The list's window, and one state's counts.
+        for sql in [
+            "SELECT rowid, name FROM sellers WHERE packaging = 'needed' ORDER BY name",
+            "SELECT rowid, name FROM sellers WHERE state = 9 AND packaging = 'done' \
+             ORDER BY name",
+            "SELECT packaging, count(*) FROM sellers \
+             WHERE packaging IN ('needed', 'done') AND state = 9 GROUP BY 1",
+        ] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let plan: Vec<String> = stmt
+                .query_map([], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("INDEX sellers_by_packaging (packaging=")),
+                "{sql}: {plan:?}"
+            );
+        }
     }
 }

@@ -818,7 +818,7 @@ fn an_applied_change_rebases_the_changes_behind_it() {
 /// themselves.
 #[test]
 fn seller_filters_follow_the_record_however_it_is_written() {
-    use odop_domain::{Entity, Onboarding, OnboardingStatus, Platform, Seller};
+    use odop_domain::{Entity, Onboarding, OnboardingStatus, PackagingStatus, Platform, Seller};
     use odop_store::{Incoming, SellerQuery};
 
     let mut store = sample();
@@ -891,6 +891,35 @@ fn seller_filters_follow_the_record_however_it_is_written() {
                 "{moment}: {platform:?} counted"
             );
         }
+        // Packaging, in every state and in one, listed and counted in the order of the work.
+        for state in [None, Some(StateCode(9))] {
+            let in_state = |s: &Seller| state.is_none_or(|st| s.state == st);
+            let counted = store.stats(state).unwrap().sellers_packaging;
+            let mut order = Vec::new();
+            for status in [
+                PackagingStatus::Needed,
+                PackagingStatus::InProgress,
+                PackagingStatus::Done,
+                PackagingStatus::NotAssessed,
+            ] {
+                let want = expect(&|s| in_state(s) && s.packaging == status);
+                assert_eq!(
+                    ids(SellerQuery {
+                        state,
+                        packaging: Some(status.as_str().to_owned()),
+                        ..SellerQuery::default()
+                    }),
+                    want,
+                    "{moment}: packaging {status:?} in {state:?}"
+                );
+                if !want.is_empty() {
+                    order.push((status.as_str().to_owned(), want.len() as u64));
+                }
+            }
+            let counted: Vec<(String, u64)> =
+                counted.into_iter().map(|c| (c.key, c.count)).collect();
+            assert_eq!(counted, order, "{moment}: packaging counted in {state:?}");
+        }
     };
     agrees(&store, "the sample");
 
@@ -904,6 +933,7 @@ fn seller_filters_follow_the_record_however_it_is_written() {
         on(Platform::Gem, OnboardingStatus::Onboarded),
         on(Platform::Ondc, OnboardingStatus::InProgress),
     ];
+    mine.packaging = PackagingStatus::Needed;
     let mut edit = store.edit("officer@up").unwrap();
     edit.put(&mine).unwrap();
     edit.commit().unwrap();
@@ -915,6 +945,7 @@ fn seller_filters_follow_the_record_however_it_is_written() {
         on(Platform::Ondc, OnboardingStatus::Onboarded),
         on(Platform::Amazon, OnboardingStatus::Onboarded),
     ];
+    mine.packaging = PackagingStatus::InProgress;
     let mut edit = store.edit("officer@up").unwrap();
     edit.put(&mine).unwrap();
     edit.commit().unwrap();
@@ -925,6 +956,7 @@ fn seller_filters_follow_the_record_however_it_is_written() {
     theirs.name = "Kashi Weavers Collective".to_owned();
     theirs.products = vec![p2];
     theirs.onboarding = vec![on(Platform::Amazon, OnboardingStatus::Onboarded)];
+    theirs.packaging = PackagingStatus::Done;
     let pulled = |store: &mut Store, s: &Seller, version: i64, cursor: u64| {
         let page = [Incoming::Row {
             kind: EntityKind::Seller,
@@ -941,6 +973,7 @@ fn seller_filters_follow_the_record_however_it_is_written() {
 
     theirs.products = vec![p1];
     theirs.onboarding = vec![on(Platform::Gem, OnboardingStatus::Onboarded)];
+    theirs.packaging = PackagingStatus::Needed;
     pulled(&mut store, &theirs, 4, 6);
     agrees(&store, "after a pulled change");
 

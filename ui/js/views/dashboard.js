@@ -1,4 +1,4 @@
-// The dashboard: coverage, products by sector, GI share, onboarding per platform, open gaps by
+// The dashboard: coverage, products by sector, GI share, onboarding per platform, packaging, open gaps by
 // kind, the states' ODOP policies and the latest changes; for every state in the database, each
 // state's figures side by side, or for one state (`#/dashboard/CODE`).
 
@@ -136,6 +136,7 @@ export async function render(view, ctx, arg = "") {
   const link = (href) => (state == null ? href : `${href}/state/${state}`);
   const sectors = stats.products_by_sector.map((c) => ({ label: word("sector", sectorSlug(c.key)), count: c.count, href: link(`#/districts/sector/${sectorSlug(c.key)}`) }));
   const platforms = stats.sellers_onboarded.map((c) => ({ label: word("platform", c.key), count: c.count, href: link(`#/sellers/onboarded/${c.key}`) }));
+  const packaging = stats.sellers_packaging.map((c) => ({ label: word("packaging", c.key), count: c.count, href: link(`#/sellers/packaging/${c.key}`) }));
   const gaps = stats.open_gaps_by_kind.map((c) => ({ label: word("action_kind", c.key), count: c.count, href: link(`#/gaps/open/${c.key}`) }));
   const known = choices.states.find((s) => s.code === state);
   const stateTitle = state == null ? "" : stateName(state, known?.name ?? String(state));
@@ -190,6 +191,7 @@ export async function render(view, ctx, arg = "") {
             h("p", {}, t("dash.gi_count", { gi: num(stats.gi_products), all: num(stats.products) }))),
           h("a", { href: state == null ? "#/gi" : `#/gi/${state}`, class: "panel-link", "data-testid": "gi-check-link" }, t("dash.gi_check"))),
         chartPanel("chart-platforms", t("dash.onboarded"), platforms, t("dash.none")),
+        chartPanel("chart-packaging", t("dash.packaging"), packaging, t("dash.none")),
         chartPanel("chart-gaps", t("dash.open_gaps"), gaps, t("dash.none")),
         h("section", { class: "panel list-panel", "data-testid": "without-primary" },
           h("h3", {}, t("dash.without_primary")),

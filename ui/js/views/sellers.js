@@ -12,20 +12,26 @@ const PAGE = 100;
 const OVERSCAN = 6;
 const KINDS = ["artisan", "weaver", "farmer", "fpo", "shg", "msme", "cooperative", "exporter"];
 const PLATFORMS = ["gem", "ondc", "amazon", "flipkart", "meesho", "own_website", "other_marketplace"];
+// The work first, as the dashboard counts it.
+const PACKAGING = ["needed", "in_progress", "done", "not_assessed"];
 
-const kept = { state: "", district: "", kind: "", onboarding: "" };
+const kept = { state: "", district: "", kind: "", onboarding: "", packaging: "" };
 
-/** The seller list; `#/sellers/product/ID` lists that product's sellers only, and
- * `#/sellers/onboarded/PLATFORM` those onboarded on a platform (the dashboard's bars), with
- * `…/state/CODE` after it those of one state (a state's dashboard). */
+/** The seller list; `#/sellers/product/ID` lists that product's sellers only,
+ * `#/sellers/onboarded/PLATFORM` those onboarded on a platform and `#/sellers/packaging/STATUS`
+ * those whose packaging is at that stage (the dashboard's bars), with `…/state/CODE` after
+ * either those of one state (a state's dashboard). */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const { rest, state: argState } = stateArg(arg);
   const productId = rest.startsWith("product/") ? rest.slice("product/".length) : "";
   const platform = rest.startsWith("onboarded/") ? rest.slice("onboarded/".length) : "";
+  const packed = rest.startsWith("packaging/") ? rest.slice("packaging/".length) : "";
   const ofState = argState == null ? "" : String(argState);
-  if (PLATFORMS.includes(platform)) Object.assign(kept, { state: ofState, district: "", kind: "", onboarding: `${platform}:on` });
-  else if (argState != null) Object.assign(kept, { state: ofState, district: "", kind: "", onboarding: "" });
+  const cleared = { state: ofState, district: "", kind: "", onboarding: "", packaging: "" };
+  if (PLATFORMS.includes(platform)) Object.assign(kept, cleared, { onboarding: `${platform}:on` });
+  else if (PACKAGING.includes(packed)) Object.assign(kept, cleared, { packaging: packed });
+  else if (argState != null) Object.assign(kept, cleared);
   const [choices, product] = await Promise.all([
     ctx.choices(),
     productId ? ctx.call("product_detail", { id: productId }) : null,
@@ -68,6 +74,10 @@ export async function render(view, ctx, arg = "") {
       return h("option", { value, selected: value === kept.onboarding },
         t(on ? "filter.on_platform" : "filter.not_on_platform", { platform: word("platform", p) }));
     })));
+  // A packaging drive's lists: who needs help, whose work is under way.
+  const packaging = h("select", { "data-testid": "seller-packaging", "aria-label": t("col.packaging") },
+    h("option", { value: "" }, t("filter.any_packaging")),
+    PACKAGING.map((p) => h("option", { value: p, selected: p === kept.packaging }, t("filter.packaging", { status: word("packaging", p) }))));
   const add = h("button", { type: "button", class: "button button-primary", "data-testid": "add-seller" }, t("sellers.add"));
 
   /** Rows already fetched, by page index. */
@@ -137,6 +147,7 @@ export async function render(view, ctx, arg = "") {
     kept.district = district.value;
     kept.kind = kind.value;
     kept.onboarding = onboarding.value;
+    kept.packaging = packaging.value;
     const [platform, on] = onboarding.value.split(":");
     query = {
       product: productId || null,
@@ -145,6 +156,7 @@ export async function render(view, ctx, arg = "") {
       kind: kind.value || null,
       platform: platform || null,
       onboarded: platform ? on === "on" : null,
+      packaging: packaging.value || null,
     };
     pages = new Map();
     loaded.clear();
@@ -200,6 +212,7 @@ export async function render(view, ctx, arg = "") {
   district.addEventListener("change", () => reload().catch(ctx.showError));
   kind.addEventListener("change", () => reload().catch(ctx.showError));
   onboarding.addEventListener("change", () => reload().catch(ctx.showError));
+  packaging.addEventListener("change", () => reload().catch(ctx.showError));
   // A seller added to a product's list sells it, in its district, unless the form says otherwise.
   const preset = () => (product
     ? { district: String(product.product.district), products: [productId] }
@@ -214,7 +227,7 @@ export async function render(view, ctx, arg = "") {
     h("section", { class: "panel list-screen", "data-testid": "sellers", "aria-labelledby": "sellers-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "sellers-title" }, t("sellers.title")),
-        ofProduct, stateFilter, district, kind, onboarding, count, add),
+        ofProduct, stateFilter, district, kind, onboarding, packaging, count, add),
       h("div", { class: "vlist-head", role: "row" },
         h("span", { role: "columnheader" }, t("col.name")),
         h("span", { role: "columnheader" }, t("col.kind")),
