@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use odop_domain::{
-    display_name, name_key, Action, ActionStatus, EntityKind, Gap, Id, StateCode, Workshop,
+    display_name, owner_key, Action, ActionStatus, EntityKind, Gap, Id, StateCode, Workshop,
 };
 use odop_store::{RecordQuery, Store};
 use serde::Serialize;
@@ -87,8 +87,9 @@ impl Manuscript {
         )?;
         let mut gaps: HashMap<Id, Option<Gap>> = HashMap::new();
         let mut workshops: HashMap<Id, Option<HeardAt>> = HashMap::new();
-        // Owners by their name's key, so that case, spacing and punctuation do not split one
-        // owner in two; each is shown as first written. A BTreeMap keeps ties in name order.
+        // Owners by their name's key, so that case, spacing, punctuation, word order and a
+        // body's long name against its short one do not split one owner in two; each is shown
+        // as first written.
         type Owned = (String, Vec<(Action, ReviewLine)>);
         let mut owners: BTreeMap<String, Owned> = BTreeMap::new();
         let mut in_progress = 0;
@@ -132,7 +133,7 @@ impl Manuscript {
             };
             let shown = clean(&action.owner, MAX_LINE);
             owners
-                .entry(name_key(&shown))
+                .entry(owner_key(&shown))
                 .or_insert_with(|| (shown, Vec::new()))
                 .1
                 .push((action, line));
@@ -149,8 +150,7 @@ impl Manuscript {
                 }
             })
             .collect();
-        // A stable sort keeps the owners with as many overdue in name order.
-        parts.sort_by_key(|p| std::cmp::Reverse(p.overdue));
+        parts.sort_by_cached_key(|p| (std::cmp::Reverse(p.overdue), p.owner.to_lowercase()));
         let lines = || parts.iter().flat_map(|p| &p.actions);
         let figures = ReviewFigures {
             to_do: lines().count(),

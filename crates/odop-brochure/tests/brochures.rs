@@ -949,10 +949,10 @@ fn with_actions() -> Store {
             odop_domain::ActionStatus::Done,
             Date::new(2026, 9, 30).ok(),
         ),
-        // The same owner written another way.
+        // The same owner written another way, by its long name.
         action(
             "a-gstin",
-            "GeM  state cell.",
+            "Govt. e-Marketplace,  state cell.",
             odop_domain::ActionStatus::Open,
             None,
         ),

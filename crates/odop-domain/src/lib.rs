@@ -40,5 +40,5 @@ pub use seller::{
     phone_mark, Contact, Gstin, Onboarding, OnboardingStatus, PackagingStatus, Platform, Seller,
     SellerKind, SellerMark, Udyam,
 };
-pub use text::{display_name, name_key, Lang};
+pub use text::{display_name, name_key, owner_key, Lang};
 pub use vocab::{canonical_ministry, GiStatus, Rank, Sector, SectorEntry, SectorList};

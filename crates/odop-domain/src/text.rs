@@ -173,6 +173,130 @@ pub fn name_key(name: &str) -> String {
     words.concat()
 }
 
+/// The long names of the bodies that own ODOP actions, as words, and the short names they go
+/// by. A department writes "DIC Varanasi" one month and "District Industries Centre,
+/// Varanasi" the next; both are one owner.
+const OWNER_LONG_NAMES: &[(&[&str], &str)] = &[
+    (&["district", "industries", "centre"], "dic"),
+    (
+        &["export", "promotion", "council", "for", "handicrafts"],
+        "epch",
+    ),
+    (&["handloom", "export", "promotion", "council"], "hepc"),
+    (&["carpet", "export", "promotion", "council"], "cepc"),
+    (&["indian", "institute", "of", "packaging"], "iip"),
+    (
+        &["khadi", "and", "village", "industries", "commission"],
+        "kvic",
+    ),
+    (&["khadi", "and", "village", "industries", "board"], "kvib"),
+    (&["government", "e", "marketplace"], "gem"),
+    (&["government", "emarketplace"], "gem"),
+    (&["open", "network", "for", "digital", "commerce"], "ondc"),
+    (
+        &[
+            "agricultural",
+            "and",
+            "processed",
+            "food",
+            "products",
+            "export",
+            "development",
+            "authority",
+        ],
+        "apeda",
+    ),
+    (
+        &["marine", "products", "export", "development", "authority"],
+        "mpeda",
+    ),
+    (
+        &["national", "institute", "of", "fashion", "technology"],
+        "nift",
+    ),
+    (&["national", "institute", "of", "design"], "nid"),
+    (
+        &["small", "industries", "development", "bank", "of", "india"],
+        "sidbi",
+    ),
+    (
+        &[
+            "national",
+            "bank",
+            "for",
+            "agriculture",
+            "and",
+            "rural",
+            "development",
+        ],
+        "nabard",
+    ),
+    (
+        &["directorate", "general", "of", "foreign", "trade"],
+        "dgft",
+    ),
+    (&["development", "commissioner"], "dc"),
+    (&["micro", "small", "and", "medium", "enterprises"], "msme"),
+    (&["state", "rural", "livelihood", "mission"], "srlm"),
+    (&["self", "help", "group"], "shg"),
+    (&["farmer", "producer", "organisation"], "fpo"),
+    (&["farmers", "producer", "organisation"], "fpo"),
+];
+
+/// A comparison key for the owner of an action as written by hand: besides what
+/// [`name_key`] ignores, a body's long name against its short one ("District Industries
+/// Centre" and "DIC"), British against American spelling, "industry" against "industries",
+/// "office of" and the order of the words ("Varanasi DIC" and "DIC, Varanasi").
+pub fn owner_key(owner: &str) -> String {
+    let lowered = owner.to_lowercase().replace('&', " and ");
+    // A danda ends a sentence in Hindi as a full stop does in English.
+    let words: Vec<&str> = lowered
+        .split(|c: char| (!c.is_alphanumeric() && !is_combining(c)) || matches!(c, '।' | '॥'))
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "center" => "centre",
+            "govt" => "government",
+            "industry" => "industries",
+            "organization" | "organisations" | "organizations" => "organisation",
+            "enterprise" => "enterprises",
+            _ => w,
+        })
+        .collect();
+    // Initials written with stops ("D.I.C.", "O/o") are one word.
+    let mut joined: Vec<String> = Vec::with_capacity(words.len());
+    let mut initials = false;
+    for w in words {
+        let initial = w.len() == 1 && w.is_ascii();
+        match joined.last_mut() {
+            Some(last) if initial && initials => last.push_str(w),
+            _ => joined.push(w.to_owned()),
+        }
+        initials = initial;
+    }
+    let words: Vec<&str> = joined.iter().map(String::as_str).collect();
+    let mut key: Vec<&str> = Vec::with_capacity(words.len());
+    let mut rest = &words[..];
+    while let Some((first, after)) = rest.split_first() {
+        match OWNER_LONG_NAMES
+            .iter()
+            .find(|(long, _)| rest.starts_with(long))
+        {
+            Some((long, short)) => {
+                key.push(short);
+                rest = &rest[long.len()..];
+            }
+            None => {
+                key.push(first);
+                rest = after;
+            }
+        }
+    }
+    // "O/o" is "office of".
+    key.retain(|w| !matches!(*w, "the" | "of" | "office" | "oo" | "district" | "dist"));
+    key.sort_unstable();
+    key.join(" ")
+}
+
 /// Indian scripts put vowel signs and viramas in combining categories; they belong to the word.
 fn is_combining(c: char) -> bool {
     matches!(c as u32, 0x0900..=0x0DFF | 0x200C | 0x200D)
@@ -198,6 +322,41 @@ mod tests {
         assert_eq!(Lang::of_text("પટોળા", StateCode(24)), Lang::Gu);
         assert_eq!(Lang::of_text("(Zari)", up), Lang::En);
         assert_eq!(Lang::of_text("123", up), Lang::Hi);
+    }
+
+    #[test]
+    fn an_owner_is_one_owner_however_a_department_writes_it() {
+        let same = [
+            ("DIC Varanasi", "District Industries Centre, Varanasi"),
+            ("DIC Varanasi", "Varanasi D.I.C."),
+            ("DIC Varanasi", "district industry center varanasi"),
+            ("DIC, Varanasi", "Varanasi District Industries Centre"),
+            ("GeM state cell", "Government e-Marketplace State Cell"),
+            ("GeM state cell", "Govt. e Marketplace, state cell"),
+            ("EPCH", "Export Promotion Council for Handicrafts"),
+            ("IIP Mumbai", "Indian Institute of Packaging, Mumbai"),
+            (
+                "O/o DC (Handicrafts)",
+                "Development Commissioner Handicrafts",
+            ),
+            ("Office of the DC (Handicrafts)", "DC Handicrafts"),
+            ("KVIC", "Khadi & Village Industries Commission"),
+            ("MSME-DI Agra", "Agra MSME DI"),
+            ("UPSRLM", "UPSRLM"),
+        ];
+        for (a, b) in same {
+            assert_eq!(owner_key(a), owner_key(b), "{a} / {b}");
+        }
+        let different = [
+            ("DIC Varanasi", "DIC Bhadohi"),
+            ("EPCH", "HEPC"),
+            ("GeM state cell", "ONDC state cell"),
+            ("District Magistrate Varanasi", "DIC Varanasi"),
+        ];
+        for (a, b) in different {
+            assert_ne!(owner_key(a), owner_key(b), "{a} / {b}");
+        }
+        assert_eq!(owner_key("ज़िला उद्योग केंद्र"), owner_key("ज़िला  उद्योग केंद्र।"));
     }
 
     #[test]
