@@ -41,21 +41,26 @@ impl Store {
         if let Some(account) = account_in(self.conn())? {
             return Ok(account.state.map(StateCode));
         }
-        let union = EntityKind::ALL
-            .iter()
-            .map(|k| format!("SELECT DISTINCT state FROM {}", k.table()))
-            .collect::<Vec<_>>()
-            .join(" UNION ");
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!("SELECT state FROM ({union}) LIMIT 2"))?;
-        let states: Vec<u16> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(match states.as_slice() {
-            [only] => Some(StateCode(*only)),
-            _ => None,
-        })
+        // Each table's lowest and highest state, each found at one end of an index where the
+        // table has one: reading every table's states took 65 ms at 100,000 sellers.
+        let mut only = None;
+        for kind in EntityKind::ALL {
+            let table = kind.table();
+            let (low, high): (Option<u16>, Option<u16>) = self
+                .conn()
+                .prepare_cached(&format!(
+                    "SELECT (SELECT min(state) FROM {table}), (SELECT max(state) FROM {table})"
+                ))?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            match (low, high) {
+                (None, None) => {}
+                (Some(low), Some(high)) if low == high && only.is_none_or(|s| s == low) => {
+                    only = Some(low);
+                }
+                _ => return Ok(None),
+            }
+        }
+        Ok(only.map(StateCode))
     }
 
     /// Remembers the account the desk syncs as from now on.

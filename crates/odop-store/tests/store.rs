@@ -1305,6 +1305,27 @@ fn a_desk_works_on_its_accounts_state_else_the_one_its_records_lie_in() {
     edit.commit().unwrap();
     assert_eq!(one.desk_state().unwrap(), Some(StateCode(9)));
 
+    // Another state's seller beside it: two states, each alone in its own table.
+    let sellers: Vec<odop_domain::Seller> = sample.list(None, None, 1000, 0).unwrap();
+    let mut other = sellers
+        .into_iter()
+        .find(|s| s.state != StateCode(9))
+        .expect("the sample has sellers outside Uttar Pradesh");
+    other.products.clear();
+    let mut edit = one.edit("test").unwrap();
+    edit.put(&other).unwrap();
+    edit.commit().unwrap();
+    assert_eq!(
+        one.desk_state().unwrap(),
+        None,
+        "{:?} beside 9",
+        other.state
+    );
+    let mut edit = one.edit("test").unwrap();
+    edit.delete(EntityKind::Seller, other.id).unwrap();
+    edit.commit().unwrap();
+    assert_eq!(one.desk_state().unwrap(), Some(StateCode(9)));
+
     // An account decides: a state's, whatever the records; a central one, none.
     sample.set_account(&account("desk", Some(24))).unwrap();
     assert_eq!(sample.desk_state().unwrap(), Some(StateCode(24)));
