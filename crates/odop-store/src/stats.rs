@@ -227,8 +227,8 @@ impl Store {
     /// Coverage statistics; for one state when `state` is given.
     ///
     /// The sellers' packaging is counted from its index, one range per status (the state is
-    /// in it too): grouping the whole index took twice as long, and the state's own index
-    /// would have every record read for its status.
+    /// in it too); those not assessed are the rest. Grouping the whole index by status took
+    /// twice as long, and the state's own index would have every record read for its status.
     pub fn stats(&self, state: Option<StateCode>) -> Result<Stats, StoreError> {
         let s: Sql = state.map_or(Sql::Null, |s| Sql::Integer(s.0.into()));
         let conn = self.conn();
@@ -300,11 +300,17 @@ impl Store {
                 "SELECT platform, count(*) FROM seller_platforms WHERE {in_state} \
                  GROUP BY 1 ORDER BY 2 DESC, 1"
             ))?,
-            sellers_packaging: packaging(&counts(&format!(
-                "SELECT packaging, count(*) FROM sellers \
-                 WHERE packaging IN ('needed', 'in_progress', 'done', 'not_assessed') \
-                   AND {in_state} GROUP BY 1"
-            ))?),
+            sellers_packaging: packaging(conn.query_row(
+                &format!(
+                    "SELECT (SELECT count(*) FROM sellers WHERE {in_state}), \
+                            (SELECT count(*) FROM sellers WHERE packaging = 'needed' AND {in_state}), \
+                            (SELECT count(*) FROM sellers \
+                             WHERE packaging = 'in_progress' AND {in_state}), \
+                            (SELECT count(*) FROM sellers WHERE packaging = 'done' AND {in_state})"
+                ),
+                [&s],
+                |r| Ok([r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+            )?),
             open_gaps_by_kind: counts(
                 "SELECT kind, count(*) FROM gaps WHERE (?1 IS NULL OR state = ?1) AND open = 1 \
                  GROUP BY kind ORDER BY 2 DESC, 1",
@@ -322,23 +328,23 @@ impl Store {
     }
 }
 
-/// Packaging counts in the order of the work: what is needed, under way, done, and last the
-/// sellers nobody has assessed.
-fn packaging(found: &[Count]) -> Vec<Count> {
+/// Packaging counts in the order of the work, from the sellers counted and those needing
+/// packaging, with it under way and done: what is needed, under way, done, and last the
+/// sellers nobody has assessed, who are the rest (a seller's status is one of the four).
+fn packaging([all, needed, in_progress, done]: [i64; 4]) -> Vec<Count> {
     use odop_domain::PackagingStatus as P;
-    let order = [P::Needed, P::InProgress, P::Done, P::NotAssessed];
-    order
-        .iter()
-        .filter_map(|status| {
-            let count = found
-                .iter()
-                .filter(|c| c.key == status.as_str())
-                .map(|c| c.count)
-                .sum::<u64>();
-            (count > 0).then(|| Count {
-                key: status.as_str().to_owned(),
-                count,
-            })
-        })
-        .collect()
+    let rest = all - needed - in_progress - done;
+    [
+        (P::Needed, needed),
+        (P::InProgress, in_progress),
+        (P::Done, done),
+        (P::NotAssessed, rest),
+    ]
+    .into_iter()
+    .filter(|(_, count)| *count > 0)
+    .map(|(status, count)| Count {
+        key: status.as_str().to_owned(),
+        count: count as u64,
+    })
+    .collect()
 }
