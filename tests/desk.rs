@@ -1768,36 +1768,55 @@ async fn long_lists(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
 }
 
 /// A seller recorded twice: another office's list brings the sample's cooperative again under
-/// another name, with its phone written another way (and Lalita Devi's phone on another name,
-/// left for the Hindi pass). The import points them out, the duplicates screen shows both
-/// records of each, and merging keeps the chosen one with what the other had.
+/// another name, with its phone written another way, and its second unit under another GSTIN
+/// of its PAN (and Lalita Devi's phone on another name, left for the Hindi pass). The import
+/// points them out, the duplicates screen shows the records of each set, and merging keeps the
+/// chosen one with what the other had.
 async fn duplicates(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     w.go("sellers").await?;
     w.click("seller-duplicates").await?;
     w.shown("duplicates").await?;
     w.find("dup-none").await?;
     let file = scratch.join("another-office.csv");
+    // The sample cooperative's second unit: another GSTIN of its PAN.
+    let unit = "09AAACK1234M2Z";
+    let unit = format!(
+        "{unit}{}",
+        odop_domain::Gstin::check_char(unit.as_bytes()).unwrap_or('?')
+    );
     std::fs::write(
         &file,
-        "Name,Kind,State,District,LGD Code,Phone,Email\n\
-         Kashi Silk Weavers Co-op Society,cooperative,Uttar Pradesh,Varanasi,187,094150 11223,kashi@example.in\n\
-         Lalita Handloom,weaver,Uttar Pradesh,Varanasi,187,9839044556,\n",
+        format!(
+            "Name,Kind,State,District,LGD Code,Phone,Email,GSTIN\n\
+             Kashi Silk Weavers Co-op Society,cooperative,Uttar Pradesh,Varanasi,187,094150 11223,kashi@example.in,\n\
+             Lalita Handloom,weaver,Uttar Pradesh,Varanasi,187,9839044556,,\n\
+             Kashi Silk Weavers Unit 2,cooperative,Uttar Pradesh,Varanasi,187,,,{unit}\n"
+        ),
     )?;
     let imported = imported_in_the_wizard(w, "sellers", &file).await?;
-    ensure!(imported == 2, "{imported} sellers imported");
+    ensure!(imported == 3, "{imported} sellers imported");
     let said = w.text("import-duplicates").await?;
     ensure!(
-        said.starts_with("Sellers sharing a GSTIN, Udyam number or phone number with another seller of their state: 2."),
+        said.starts_with("Sellers sharing a GSTIN, PAN, Udyam number or phone number with another seller of their state: 3."),
         "{said:?}"
     );
     w.shot(shots, "23-import-duplicates").await?;
     w.click("[data-testid=import-duplicates] a").await?;
     w.shown("duplicates").await?;
-    ensure!(w.count("dup-group").await? == 2, "two sets of records");
+    ensure!(w.count("dup-group").await? == 3, "three sets of records");
+    // The PAN's set comes first: the cooperative and its second unit.
     let heading = w.text("[data-testid=dup-group] h3").await?;
+    ensure!(
+        heading == "PAN AAACK1234M, in more than one GSTIN: 2 records",
+        "{heading:?}"
+    );
+    let heading = w
+        .text("[data-testid=dup-group][data-mark=phone] h3")
+        .await?;
     ensure!(heading == "Phone 9415011223: 2 records", "{heading:?}");
+    const PHONE: &str = "document.querySelector('[data-testid=dup-group][data-mark=phone]')";
     const NAMES: &str =
-        "[...document.querySelector('[data-testid=dup-group]').querySelectorAll('[data-testid=dup-open]')]\
+        "[...document.querySelector('[data-testid=dup-group][data-mark=phone]').querySelectorAll('[data-testid=dup-open]')]\
          .map((b) => b.textContent)";
     let names = w.eval(&format!("return {NAMES};"), vec![]).await?;
     ensure!(
@@ -1810,19 +1829,21 @@ async fn duplicates(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     );
     // Keep the sample's record, which workshops and stories name; merge the new one into it.
     w.eval(
-        "document.querySelectorAll('[data-testid=dup-keep]')[1].click();",
+        &format!("{PHONE}.querySelectorAll('[data-testid=dup-keep]')[1].click();"),
         vec![],
     )
     .await?;
     w.wait_until(
-        "(() => { const b = document.querySelectorAll('[data-testid=dup-merge]'); \
-           return !b[0].hidden && b[1].hidden; })()",
+        &format!(
+            "(() => {{ const b = {PHONE}.querySelectorAll('[data-testid=dup-merge]'); \
+               return !b[0].hidden && b[1].hidden; }})()"
+        ),
         "the new record's merge button, and none beside the one kept",
     )
     .await?;
     w.shot(shots, "24-duplicates").await?;
     w.eval(
-        "document.querySelectorAll('[data-testid=dup-merge]')[0].click();",
+        &format!("{PHONE}.querySelectorAll('[data-testid=dup-merge]')[0].click();"),
         vec![],
     )
     .await?;
@@ -1831,8 +1852,8 @@ async fn duplicates(w: &Window, shots: &Path, scratch: &Path) -> Result<()> {
     w.click("confirm-merge").await?;
     dialog_closed(w).await?;
     w.wait_until(
-        "document.querySelectorAll('[data-testid=dup-group]').length === 1",
-        "Lalita Devi's set alone left",
+        "document.querySelectorAll('[data-testid=dup-group]').length === 2",
+        "the PAN's set and Lalita Devi's left",
     )
     .await?;
     let notice = w.text("notice").await?;

@@ -233,7 +233,7 @@ pub fn gi_check(store: Shared<'_>, state: Option<u16>) -> Result<GiCheck, Comman
     Ok(lock(store).gi_check(state.map(StateCode))?)
 }
 
-/// Sellers of one state (or of all) whose records share a GSTIN, Udyam number or phone.
+/// Sellers of one state (or of all) whose records share a GSTIN, PAN, Udyam number or phone.
 #[tauri::command(async)]
 pub fn duplicate_sellers(
     store: Shared<'_>,

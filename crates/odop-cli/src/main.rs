@@ -137,8 +137,9 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Sellers of one state whose records share a GSTIN, Udyam number or phone number: likely
-    /// one seller recorded twice (merge them with `odop merge seller`).
+    /// Sellers of one state whose records share a GSTIN, PAN (in two GSTINs or more), Udyam
+    /// number or phone number: likely one seller recorded twice (merge them with `odop merge
+    /// seller`).
     Duplicates {
         #[arg(long)]
         state: Option<u16>,

@@ -265,8 +265,8 @@ pub fn import_report(r: &ImportReport) -> String {
     }
     if r.duplicates > 0 {
         out.push_str(&format!(
-            "\n{} seller(s) share a GSTIN, Udyam number or phone number with another seller of \
-             their state: `odop duplicates` lists them, `odop merge seller` merges two records\n",
+            "\n{} seller(s) share a GSTIN, PAN, Udyam number or phone number with another seller \
+             of their state: `odop duplicates` lists them, `odop merge seller` merges two records\n",
             r.duplicates
         ));
     }
@@ -634,7 +634,8 @@ pub fn restored(r: &Restored) -> String {
 /// Sets of seller records that share a mark, each seller on a line of its own.
 pub fn duplicates(found: &[Duplicates]) -> String {
     if found.is_empty() {
-        return "no two sellers of a state share a GSTIN, Udyam number or phone number\n".into();
+        return "no two sellers of a state share a GSTIN, PAN, Udyam number or phone number\n"
+            .into();
     }
     let mut out = String::new();
     for d in found {

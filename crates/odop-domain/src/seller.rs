@@ -109,6 +109,11 @@ impl Gstin {
         &self.0
     }
 
+    /// The PAN of the business it registers: its third to twelfth characters.
+    pub fn pan(&self) -> &str {
+        &self.0[2..12]
+    }
+
     /// The check character for the first 14 characters (GSTN's mod-36 scheme).
     pub fn check_char(first14: &[u8]) -> Option<char> {
         let mut sum = 0u32;
@@ -336,6 +341,9 @@ impl Entity for Seller {
 pub enum SellerMark {
     /// A GSTIN is one business's in one state.
     Gstin,
+    /// A PAN (the GSTIN's third to twelfth characters) is one legal person's: two GSTINs of
+    /// one PAN in a state are registrations of one business, such as its two units.
+    Pan,
     /// A Udyam number is one enterprise's.
     Udyam,
     /// A phone number may be shared (an SHG's coordinator answers for its members), so it
@@ -347,6 +355,7 @@ impl SellerMark {
     pub fn name(self) -> &'static str {
         match self {
             SellerMark::Gstin => "GSTIN",
+            SellerMark::Pan => "PAN",
             SellerMark::Udyam => "Udyam number",
             SellerMark::Phone => "phone number",
         }
@@ -361,11 +370,13 @@ impl std::fmt::Display for SellerMark {
 
 impl Seller {
     /// This seller's marks as two records of one seller would share them: the GSTIN and Udyam
-    /// number as written, and the phone number's last ten digits (without +91 or a leading 0).
+    /// number as written, the GSTIN's PAN, and the phone number's last ten digits (without +91
+    /// or a leading 0).
     pub fn marks(&self) -> Vec<(SellerMark, String)> {
         let mut marks = Vec::new();
         if let Some(g) = &self.gstin {
             marks.push((SellerMark::Gstin, g.as_str().to_owned()));
+            marks.push((SellerMark::Pan, g.pan().to_owned()));
         }
         if let Some(u) = &self.udyam {
             marks.push((SellerMark::Udyam, u.as_str().to_owned()));
@@ -546,6 +557,9 @@ mod tests {
         );
         assert_eq!(t.marks(), [(SellerMark::Phone, "9876543210".to_owned())]);
         assert!(seller("No marks").marks().is_empty());
+        let mut g = seller("Asha Exports");
+        g.gstin = Some(with_check("09AAACA1234A1Z").parse().unwrap());
+        assert_eq!(g.marks()[1..], [(SellerMark::Pan, "AAACA1234A".to_owned())]);
     }
 
     #[test]

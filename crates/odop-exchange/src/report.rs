@@ -208,7 +208,7 @@ pub struct ImportReport {
     pub summary: Summary,
     /// Districts this file speaks of that end up with no primary product.
     pub districts_without_primary: Vec<String>,
-    /// For a seller list: the rows whose seller shares a GSTIN, Udyam number or phone number
+    /// For a seller list: the rows whose seller shares a GSTIN, PAN, Udyam number or phone number
     /// with another seller of its state (each row says which, in its warnings).
     #[serde(skip_serializing_if = "is_zero")]
     pub duplicates: usize,

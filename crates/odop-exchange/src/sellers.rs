@@ -311,7 +311,7 @@ pub fn import_sellers(
     Ok(report)
 }
 
-/// Which seller first showed each mark (GSTIN, Udyam number, phone) in its state, by a hash
+/// Which seller first showed each mark (GSTIN, PAN, Udyam number, phone) in its state, by a hash
 /// of the mark: a list of 100,000 sellers is checked without holding their marks' text.
 #[derive(Default)]
 struct Marks {
@@ -348,12 +348,25 @@ impl Marks {
             let Some(them) = edit.get::<Seller>(other)? else {
                 continue;
             };
-            if them.state == seller.state && them.marks().contains(&(mark, value.clone())) {
-                said.push(format!(
+            if them.state != seller.state || !them.marks().contains(&(mark, value.clone())) {
+                continue;
+            }
+            match (mark, &them.gstin) {
+                // One GSTIN has been said already; two GSTINs of one PAN are worth a word.
+                (SellerMark::Pan, Some(theirs)) if Some(theirs) != seller.gstin.as_ref() => {
+                    said.push(format!(
+                        "PAN {value} is also seller {other}'s, in its GSTIN {} (\u{201c}{}\u{201d}): \
+                         one business recorded twice?",
+                        theirs.as_str(),
+                        them.name
+                    ));
+                }
+                (SellerMark::Pan, _) => {}
+                _ => said.push(format!(
                     "{mark} {value} is also seller {other}'s (\u{201c}{}\u{201d}): one seller \
                      recorded twice?",
                     them.name
-                ));
+                )),
             }
         }
         Ok(said)

@@ -1,6 +1,6 @@
 //! Seller lists: import, merge by id or by name within a district, export and back.
 
-use odop_domain::{EntityKind, Id, Onboarding, OnboardingStatus, Platform, Seller};
+use odop_domain::{EntityKind, Id, Onboarding, OnboardingStatus, Platform, Seller, SellerMark};
 use odop_exchange::{export_sellers, import_sellers, Fate, ImportOptions};
 use odop_store::Store;
 
@@ -311,14 +311,22 @@ fn a_seller_sharing_a_gstin_or_phone_with_another_is_imported_and_pointed_out() 
     let mut s = sample();
     let kashi: Seller = s.get(Id::derived("sample", "s-weavers")).unwrap().unwrap();
     let gstin = kashi.gstin.as_ref().unwrap().as_str().to_owned();
+    // The cooperative's second registration in the state: its PAN, another GSTIN.
+    let second = format!("{}2Z", &gstin[..12]);
+    let second = format!(
+        "{second}{}",
+        odop_domain::Gstin::check_char(second.as_bytes()).unwrap()
+    );
     // The cooperative again under another name, its phone written another way; two rows of
-    // this file with one phone; and Lalita Devi's phone on a seller of another state.
+    // this file with one phone; Lalita Devi's phone on a seller of another state; and the
+    // cooperative's second unit.
     let (_dir, path) = sheet(&format!(
         "{HEADER}\
          Kashi Silk Weavers Co-op Society,cooperative,Uttar Pradesh,Varanasi,187,094150 11223,{gstin},,,,\n\
          Meena Devi,weaver,Uttar Pradesh,Varanasi,187,9876543210,,,,,\n\
          Meena Weaves,weaver,Uttar Pradesh,Varanasi,187,+91 98765 43210,,,,,\n\
-         Ravi Kumar,artisan,Karnataka,Ramanagara,631,+91 98390 44556,,,,,\n"
+         Ravi Kumar,artisan,Karnataka,Ramanagara,631,+91 98390 44556,,,,,\n\
+         Kashi Silk Weavers Unit 2,cooperative,Uttar Pradesh,Varanasi,187,,{second},,,,\n"
     ));
     let dry = import_sellers(
         &mut s,
@@ -331,10 +339,11 @@ fn a_seller_sharing_a_gstin_or_phone_with_another_is_imported_and_pointed_out() 
     .unwrap();
     let report = import_sellers(&mut s, &path, ImportOptions::new("test")).unwrap();
     assert_eq!(dry.rows, report.rows, "a dry run warns as the import does");
-    assert_eq!(report.summary.imported, 4, "a shared mark stops no row");
-    assert_eq!(report.duplicates, 2);
+    assert_eq!(report.summary.imported, 5, "a shared mark stops no row");
+    assert_eq!(report.duplicates, 3);
     let warnings: Vec<&[String]> = report.rows.iter().map(|r| r.warnings.as_slice()).collect();
     let weavers = Id::derived("sample", "s-weavers").to_string();
+    // The same GSTIN is said once, not again as its PAN.
     assert_eq!(warnings[0].len(), 2, "{:?}", warnings[0]);
     assert!(warnings[0][0].starts_with(&format!("GSTIN {gstin} is also seller {weavers}'s")));
     assert!(warnings[0][0].contains("Kashi Silk Weavers Cooperative"));
@@ -347,6 +356,26 @@ fn a_seller_sharing_a_gstin_or_phone_with_another_is_imported_and_pointed_out() 
         "another state's seller: {:?}",
         warnings[3]
     );
-    // The import merged nothing: both records stand until a person merges them.
-    assert_eq!(s.duplicate_sellers(None).unwrap().len(), 3);
+    assert_eq!(warnings[4].len(), 1, "{:?}", warnings[4]);
+    assert!(
+        warnings[4][0].starts_with(&format!(
+            "PAN {} is also seller {weavers}'s, in its GSTIN {gstin}",
+            &gstin[2..12]
+        )),
+        "{:?}",
+        warnings[4]
+    );
+    // The import merged nothing: every record stands until a person merges them. The PAN's
+    // set holds the three records of its two GSTINs.
+    let sets = s.duplicate_sellers(None).unwrap();
+    let marks: Vec<(SellerMark, usize)> = sets.iter().map(|d| (d.mark, d.sellers.len())).collect();
+    assert_eq!(
+        marks,
+        [
+            (SellerMark::Gstin, 2),
+            (SellerMark::Pan, 3),
+            (SellerMark::Phone, 2),
+            (SellerMark::Phone, 2)
+        ]
+    );
 }

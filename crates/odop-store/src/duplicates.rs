@@ -1,5 +1,5 @@
-//! Sellers recorded twice: found by a GSTIN, Udyam number or phone number that two records of
-//! one state share, and merged into one record by ordinary edits that sync.
+//! Sellers recorded twice: found by a GSTIN, PAN, Udyam number or phone number that two
+//! records of one state share, and merged into one record by ordinary edits that sync.
 
 use std::collections::HashMap;
 
@@ -34,8 +34,9 @@ pub struct Merged {
 }
 
 impl Store {
-    /// Every set of sellers in one state (or in every state) that share a GSTIN, a Udyam
-    /// number or a phone number: GSTINs first, then Udyam numbers, then phones, each by value.
+    /// Every set of sellers in one state (or in every state) that share a GSTIN, a PAN (in
+    /// two GSTINs or more), a Udyam number or a phone number: GSTINs first, then PANs, Udyam
+    /// numbers and phones, each by value.
     /// Sellers of different states are never put together: a record names only its own
     /// state's sellers, so they could not be merged.
     pub fn duplicate_sellers(
@@ -75,13 +76,35 @@ impl Store {
         let args: Vec<u16> = state.map(|s| s.0).into_iter().collect();
         let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
         let mut sharing: HashMap<(SellerMark, String, u16), Vec<i64>> = HashMap::new();
+        // A PAN's set says more than its GSTIN's only when it joins records of two GSTINs or
+        // more; records of one GSTIN are already its set. Each PAN keeps its first GSTIN, or
+        // `None` once a second one is seen.
+        let mut pan_gstin: HashMap<(String, u16), Option<String>> = HashMap::new();
         while let Some(row) = rows.next()? {
             let rowid: i64 = row.get(0)?;
             let state = row.get::<_, Option<u16>>(1)?.unwrap_or_default();
             let phone = row.get::<_, Option<String>>(4)?;
             let phone = phone.as_deref().and_then(phone_mark);
+            let gstin = row.get::<_, Option<String>>(2)?;
+            // A stored GSTIN was checked as it was saved; one that is not 15 ASCII characters
+            // has no PAN to offer.
+            let pan = gstin
+                .as_deref()
+                .filter(|g| g.len() == 15 && g.is_ascii())
+                .map(|g| g[2..12].to_owned());
+            if let (Some(pan), Some(g)) = (&pan, &gstin) {
+                pan_gstin
+                    .entry((pan.clone(), state))
+                    .and_modify(|first| {
+                        if first.as_ref().is_some_and(|f| f != g) {
+                            *first = None;
+                        }
+                    })
+                    .or_insert_with(|| Some(g.clone()));
+            }
             for (mark, value) in [
-                (SellerMark::Gstin, row.get::<_, Option<String>>(2)?),
+                (SellerMark::Gstin, gstin),
+                (SellerMark::Pan, pan),
                 (SellerMark::Udyam, row.get::<_, Option<String>>(3)?),
                 (SellerMark::Phone, phone),
             ] {
@@ -95,6 +118,12 @@ impl Store {
         let mut shared: Vec<_> = sharing
             .into_iter()
             .filter(|(_, rows)| rows.len() > 1)
+            .filter(|((mark, value, state), _)| {
+                *mark != SellerMark::Pan
+                    || pan_gstin
+                        .get(&(value.clone(), *state))
+                        .is_some_and(Option::is_none)
+            })
             .collect();
         shared.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // Every set's sellers in one read, each put in the sets it is in, by name.

@@ -20,8 +20,8 @@ pub struct Saved {
     pub id: String,
     #[serde(flatten)]
     pub outcome: Outcome,
-    /// For a seller: the sets of its state's sellers it now shares a GSTIN, Udyam number or
-    /// phone number with, so that a seller recorded twice by hand is pointed out at once.
+    /// For a seller: the sets of its state's sellers it now shares a GSTIN, PAN, Udyam number
+    /// or phone number with, so that a seller recorded twice by hand is pointed out at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<Duplicates>,
 }

@@ -1,4 +1,4 @@
-// Sellers recorded twice: records of one state that share a GSTIN, Udyam number or phone
+// Sellers recorded twice: records of one state that share a GSTIN, PAN, Udyam number or phone
 // number, side by side, and the merge that makes two of them one.
 
 import { h, fill } from "../dom.js";
