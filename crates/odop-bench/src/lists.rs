@@ -207,6 +207,48 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         let times = sorted_times(runs, || store.state_history(Some(of), RECENT))?;
         recent.push((name, of.0, times));
     }
+    // The print buttons ask which state the desk works on. On a state's desk every record
+    // lies in that state, and the question can only be answered by looking at all of them:
+    // a copy of the database with every seller moved to one state and the other states'
+    // records gone. The baseline reads every table's states with plain SQL, as the store
+    // once did.
+    let one_dir = tempfile::tempdir()?;
+    let one_path = one_dir.path().join("one-state.sqlite3");
+    plain.execute("VACUUM INTO ?1", [one_path.to_string_lossy()])?;
+    let mut one = rusqlite::Connection::open(&one_path)?;
+    let tx = one.transaction()?;
+    tx.execute(
+        "UPDATE sellers SET body = json_set(body, '$.state', ?1) WHERE state != ?1",
+        [state.0],
+    )?;
+    for kind in odop_domain::EntityKind::ALL {
+        if kind != odop_domain::EntityKind::Seller {
+            tx.execute(
+                &format!("DELETE FROM {} WHERE state != ?1", kind.table()),
+                [state.0],
+            )?;
+        }
+    }
+    tx.commit()?;
+    let one_store = odop_store::Store::open(&one_path)?;
+    ensure!(
+        one_store.desk_state()? == Some(state),
+        "the one-state copy's desk is not state {}",
+        state.0
+    );
+    let desk_times = sorted_times(runs, || one_store.desk_state())?;
+    let union = odop_domain::EntityKind::ALL
+        .iter()
+        .map(|k| format!("SELECT DISTINCT state FROM {}", k.table()))
+        .collect::<Vec<_>>()
+        .join(" UNION ");
+    let every_state = format!("SELECT count(*) FROM (SELECT state FROM ({union}) LIMIT 2)");
+    let read_states = || one.query_row(&every_state, [], |r| r.get::<_, i64>(0));
+    ensure!(
+        read_states()? == 1,
+        "the plain read found more than one state"
+    );
+    let states_read_times = sorted_times(runs, read_states)?;
     let all_recent_ms = ms(percentile(&recent_all, 50.0)).max(0.001);
     let base = ms(percentile(&figures[0].2, 50.0)).max(0.001);
     let mut s = Section::new(
@@ -252,6 +294,10 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
                     "p95_ms": round(ms(percentile(times, 95.0)), 3),
                     "over_every_state": round(ms(percentile(times, 50.0)) / all_recent_ms, 2),
                 })).collect::<Vec<_>>(),
+            },
+            "desk_state": {
+                "p50_ms": round(ms(percentile(&desk_times, 50.0)), 3),
+                "every_table_read_p50_ms": round(ms(percentile(&states_read_times, 50.0)), 3),
             },
             "states_side_by_side": {
                 "states": states.len(),
@@ -307,6 +353,18 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
             ),
         );
     }
+    s.line(
+        &format!(
+            "the desk's state before printing ({} sellers, one state)",
+            crate::measure::grouped(built.data.sellers.len() as f64)
+        ),
+        p50_p95(&desk_times),
+        format!(
+            "{:.2}x reading every table's states ({})",
+            ms(percentile(&desk_times, 50.0)) / ms(percentile(&states_read_times, 50.0)).max(0.001),
+            fmt_ms(percentile(&states_read_times, 50.0))
+        ),
+    );
     let plain_ms = ms(percentile(&plain_times, 50.0)).max(0.001);
     for (name, sets, times) in &twins {
         s.line(
