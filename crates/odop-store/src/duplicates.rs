@@ -76,10 +76,6 @@ impl Store {
         let args: Vec<u16> = state.map(|s| s.0).into_iter().collect();
         let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
         let mut sharing: HashMap<(SellerMark, String, u16), Vec<i64>> = HashMap::new();
-        // A PAN's set says more than its GSTIN's only when it joins records of two GSTINs or
-        // more; records of one GSTIN are already its set. Each PAN keeps its first GSTIN, or
-        // `None` once a second one is seen.
-        let mut pan_gstin: HashMap<(String, u16), Option<String>> = HashMap::new();
         while let Some(row) = rows.next()? {
             let rowid: i64 = row.get(0)?;
             let state = row.get::<_, Option<u16>>(1)?.unwrap_or_default();
@@ -92,16 +88,6 @@ impl Store {
                 .as_deref()
                 .filter(|g| g.len() == 15 && g.is_ascii())
                 .map(|g| g[2..12].to_owned());
-            if let (Some(pan), Some(g)) = (&pan, &gstin) {
-                pan_gstin
-                    .entry((pan.clone(), state))
-                    .and_modify(|first| {
-                        if first.as_ref().is_some_and(|f| f != g) {
-                            *first = None;
-                        }
-                    })
-                    .or_insert_with(|| Some(g.clone()));
-            }
             for (mark, value) in [
                 (SellerMark::Gstin, gstin),
                 (SellerMark::Pan, pan),
@@ -118,13 +104,23 @@ impl Store {
         let mut shared: Vec<_> = sharing
             .into_iter()
             .filter(|(_, rows)| rows.len() > 1)
-            .filter(|((mark, value, state), _)| {
-                *mark != SellerMark::Pan
-                    || pan_gstin
-                        .get(&(value.clone(), *state))
-                        .is_some_and(Option::is_none)
+            .collect();
+        // A PAN's set says more than a GSTIN's only when it joins records of two GSTINs or
+        // more. Records of one GSTIN are already that GSTIN's set: the same records, in the
+        // same order, since both were read in one pass.
+        let one_gstin: std::collections::HashSet<&[i64]> = shared
+            .iter()
+            .filter(|((mark, _, _), _)| *mark == SellerMark::Gstin)
+            .map(|(_, rows)| rows.as_slice())
+            .collect();
+        let redundant: Vec<bool> = shared
+            .iter()
+            .map(|((mark, _, _), rows)| {
+                *mark == SellerMark::Pan && one_gstin.contains(rows.as_slice())
             })
             .collect();
+        let mut redundant = redundant.into_iter();
+        shared.retain(|_| !redundant.next().unwrap_or(false));
         shared.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // Every set's sellers in one read, each put in the sets it is in, by name.
         let mut sets_of: HashMap<i64, Vec<usize>> = HashMap::new();
