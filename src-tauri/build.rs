@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "duplicate_sellers",
     "state_figures",
     "desk_state",
+    "action_owners",
     "export_state_figures",
     "workshop_outcome",
     "merge_sellers",

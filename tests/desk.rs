@@ -1218,6 +1218,40 @@ async fn actions_review(w: &Window, shots: &Path, harness: &Harness) -> Result<(
         "the action list back on Uttar Pradesh",
     )
     .await?;
+    // One owner's actions: the state's owners are offered, each with its actions to do.
+    const OWNERS: &str =
+        "[...document.querySelectorAll('[data-testid=action-owner-filter] option')].map((o) => o.textContent)";
+    w.wait_until(
+        &format!(
+            "{OWNERS}.includes('District Industries Centre, Varanasi (1 to do)') \
+             && {OWNERS}.length >= 3"
+        ),
+        "Uttar Pradesh's owners offered",
+    )
+    .await?;
+    const ROWS: &str = "document.querySelectorAll('[data-testid=action-row]').length";
+    let every = w.eval(&format!("return {ROWS};"), vec![]).await?;
+    w.select(
+        "action-owner-filter",
+        "District Industries Centre, Varanasi",
+    )
+    .await?;
+    w.wait_until(
+        &format!(
+            "{ROWS} > 0 && {ROWS} < {every} \
+             && [...document.querySelectorAll('[data-testid=action-row]')]\
+                .every((r) => r.cells[2].textContent === 'District Industries Centre, Varanasi')"
+        ),
+        "the District Industries Centre's actions alone",
+    )
+    .await?;
+    w.shot(shots, "14h-actions-of-one-owner").await?;
+    w.select("action-owner-filter", "").await?;
+    w.wait_until(
+        &format!("{ROWS} === {every}"),
+        "every owner's actions again",
+    )
+    .await?;
 
     // The state's success stories, the sample's told in Tamil too since its form gave it.
     w.go("stories").await?;

@@ -14,10 +14,10 @@ use std::sync::{Mutex, MutexGuard};
 use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid, StateCode};
 use odop_exchange::{ExchangeError, ImportOptions, ImportReport, Layout, LgdReport};
 use odop_store::{
-    BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary, Duplicates,
-    GiCheck, GiFinding, HistoryEntry, Hit, Merged, Outcome, Page, ProductDetail, RecordQuery,
-    RecordRow, RestorePreview, Saved, SellerQuery, SellerRow, StateFigures, Stats, Store,
-    StoreError, WorkshopOutcome,
+    ActionOwner, BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary,
+    Duplicates, GiCheck, GiFinding, HistoryEntry, Hit, Merged, Outcome, Page, ProductDetail,
+    RecordQuery, RecordRow, RestorePreview, Saved, SellerQuery, SellerRow, StateFigures, Stats,
+    Store, StoreError, WorkshopOutcome,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -153,6 +153,15 @@ pub fn is_empty(store: Shared<'_>) -> Result<bool, CommandError> {
 #[tauri::command(async)]
 pub fn stats(store: Shared<'_>, state: Option<u16>) -> Result<Stats, CommandError> {
     Ok(lock(store).stats(state.map(StateCode))?)
+}
+
+/// Who one state's actions (or every state's) belong to, each owner once.
+#[tauri::command(async)]
+pub fn action_owners(
+    store: Shared<'_>,
+    state: Option<u16>,
+) -> Result<Vec<ActionOwner>, CommandError> {
+    Ok(lock(store).action_owners(state.map(StateCode))?)
 }
 
 /// Writes every state's figures side by side as a spreadsheet; gives the rows written.

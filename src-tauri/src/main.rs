@@ -69,6 +69,7 @@ fn main() -> anyhow::Result<()> {
             commands::duplicate_sellers,
             commands::state_figures,
             commands::desk_state,
+            commands::action_owners,
             commands::export_state_figures,
             commands::workshop_outcome,
             commands::merge_sellers,

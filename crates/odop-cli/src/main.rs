@@ -321,6 +321,10 @@ struct ListArgs {
     /// Sellers only: those not (yet) onboarded on this platform: an onboarding drive's list.
     #[arg(long, value_name = "PLATFORM")]
     not_on: Option<String>,
+    /// Actions only: those of this owner, however their owner is written ("DIC Varanasi"
+    /// finds those of "District Industries Centre, Varanasi" too).
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
     /// Sellers only: those whose packaging is at this stage (needed, in_progress, done,
     /// not_assessed): a packaging drive's list.
     #[arg(long, value_name = "STATUS")]
@@ -340,6 +344,9 @@ enum ListWhat {
     Gaps,
     Actions,
     Policies,
+    /// Who the actions belong to, each owner once however it is written, with its actions
+    /// still to do.
+    Owners,
     Districts,
     States,
     Sectors,
@@ -1004,7 +1011,11 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
             filtered::<Gap>(store, &query, out)?;
         }
         ListWhat::Actions
-            if a.status.is_some() || a.overdue || a.kind.is_some() || a.workshop.is_some() =>
+            if a.status.is_some()
+                || a.overdue
+                || a.kind.is_some()
+                || a.workshop.is_some()
+                || a.owner.is_some() =>
         {
             let status = match &a.status {
                 Some(s) => Some(s.parse::<ActionStatus>().map_err(fields::at("status"))?),
@@ -1014,6 +1025,7 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
                 status,
                 overdue: a.overdue,
                 today: a.today,
+                owner: a.owner.clone(),
                 ..record_query(a)?
             };
             filtered::<Action>(store, &query, out)?;
@@ -1021,6 +1033,10 @@ fn list(store: &Store, a: &ListArgs, out: &Out) -> anyhow::Result<()> {
         ListWhat::Gaps => records::<Gap>(store, state, district, a, out)?,
         ListWhat::Actions => records::<Action>(store, state, district, a, out)?,
         ListWhat::Policies => records::<Policy>(store, state, district, a, out)?,
+        ListWhat::Owners => {
+            let owners = store.action_owners(state)?;
+            out.value(&owners, || output::owners(&owners));
+        }
         ListWhat::Districts => {
             let rows: Vec<_> = store
                 .district_summaries()?

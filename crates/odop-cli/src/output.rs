@@ -674,3 +674,15 @@ pub fn merged(m: &Merged) -> String {
     }
     out
 }
+
+/// The owners of actions, with their actions still to do and in all.
+pub fn owners(owners: &[odop_store::ActionOwner]) -> String {
+    if owners.is_empty() {
+        return "no actions\n".into();
+    }
+    let mut out = format!("{:>6} {:>6}  owner\n", "to do", "all");
+    for o in owners {
+        out.push_str(&format!("{:>6} {:>6}  {}\n", o.to_do, o.actions, o.name));
+    }
+    out
+}

@@ -573,6 +573,37 @@ fn overdue_actions_and_open_gaps_are_listed_for_a_follow_up() {
             .len(),
         0
     );
+
+    // One owner's actions, however the owner is written: the sample's action belongs to
+    // "District Industries Centre, Varanasi".
+    let gap = format!("gap={}", packaging[0]["id"].as_str().unwrap());
+    odop.json(&[
+        "add",
+        "action",
+        &gap,
+        "kind=packaging",
+        "owner=DIC Varanasi",
+        "status=open",
+    ]);
+    let owners = odop.json(&["list", "owners", "--state", "9"]);
+    let owners = owners.as_array().unwrap();
+    assert_eq!(owners.len(), 1, "{owners:?}");
+    assert_eq!(owners[0]["name"], "DIC Varanasi");
+    assert_eq!(
+        (&owners[0]["to_do"], &owners[0]["actions"]),
+        (&2.into(), &2.into())
+    );
+    let theirs = odop.json(&[
+        "list",
+        "actions",
+        "--owner",
+        "Varanasi district industry center",
+    ]);
+    assert_eq!(theirs.as_array().unwrap().len(), 2, "{theirs}");
+    let nobody = odop.json(&["list", "actions", "--owner", "DIC Agra"]);
+    assert!(nobody.as_array().unwrap().is_empty(), "{nobody}");
+    let table = String::from_utf8(odop.run(&["list", "owners"]).stdout).unwrap();
+    assert!(table.contains("     2      2  DIC Varanasi"), "{table}");
 }
 
 #[test]

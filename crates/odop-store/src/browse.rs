@@ -104,6 +104,9 @@ pub struct RecordQuery {
     pub open: Option<bool>,
     /// Gaps or actions of this kind (what the dashboard counts open gaps by).
     pub gap_kind: Option<ActionKind>,
+    /// Actions of this owner, however their owner is written ("DIC Varanasi" finds those of
+    /// "District Industries Centre, Varanasi" too).
+    pub owner: Option<String>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -442,6 +445,13 @@ impl Store {
             if q.overdue {
                 filter.push_str(&format!(" AND {}", overdue_sql()));
                 args.push(today.clone());
+            }
+            if let Some(owner) = &q.owner {
+                let spellings = self.owner_spellings(owner)?;
+                filter.push_str(" AND t.body ->> '$.owner' IN (SELECT value FROM json_each(?))");
+                args.push(Sql::Text(
+                    serde_json::to_string(&spellings).unwrap_or_else(|_| "[]".to_owned()),
+                ));
             }
         }
         if let (Some(open), EntityKind::Gap) = (q.open, kind) {

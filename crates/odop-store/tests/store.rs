@@ -1366,3 +1366,101 @@ fn a_whole_list_is_read_past_a_pages_ten_thousand_rows() {
     let ids: std::collections::HashSet<&str> = all.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids.len(), all.len(), "a row read twice");
 }
+
+#[test]
+fn an_owners_actions_are_found_however_its_name_is_written() {
+    use odop_domain::{Action, ActionKind, ActionStatus};
+    use odop_store::{ActionOwner, RecordQuery};
+
+    let mut store = sample();
+    let id = |key: &str| Id::derived("sample", key);
+    let action = |key: &str, owner: &str, status| Action {
+        id: id(key),
+        state: StateCode(9),
+        gap: id("g-gem"),
+        kind: ActionKind::EcommerceOnboarding,
+        owner: owner.to_owned(),
+        status,
+        due: None,
+        note: String::new(),
+    };
+    let mut edit = store.edit("officer@up").unwrap();
+    // The sample's "District Industries Centre, Varanasi" written twice more, short; and
+    // another owner.
+    for a in [
+        action("a-dic-1", "DIC Varanasi", ActionStatus::Open),
+        action("a-dic-2", "DIC, Varanasi", ActionStatus::Done),
+        action("a-gem", "GeM State Cell", ActionStatus::Open),
+    ] {
+        edit.put(&a).unwrap();
+    }
+    edit.commit().unwrap();
+
+    let owners = store.action_owners(Some(StateCode(9))).unwrap();
+    assert_eq!(
+        owners,
+        [
+            ActionOwner {
+                name: "DIC Varanasi".to_owned(),
+                to_do: 2,
+                actions: 3,
+            },
+            ActionOwner {
+                name: "GeM State Cell".to_owned(),
+                to_do: 1,
+                actions: 1,
+            },
+        ]
+    );
+    assert_eq!(store.action_owners(None).unwrap(), owners);
+    assert_eq!(store.action_owners(Some(StateCode(24))).unwrap(), []);
+
+    // Any of its spellings lists all its actions, in the list's own order; no other owner's.
+    for written in [
+        "District Industries Centre, Varanasi",
+        "DIC Varanasi",
+        "varanasi d.i.c.",
+    ] {
+        let page = store
+            .record_page(
+                EntityKind::Action,
+                &RecordQuery {
+                    owner: Some(written.to_owned()),
+                    limit: 100,
+                    ..RecordQuery::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(page.total, 3, "{written}");
+        let ids: Vec<&str> = page.rows.iter().map(|r| r.id.as_str()).collect();
+        assert!(ids.contains(&id("a-packaging").to_string().as_str()));
+        assert!(!ids.contains(&id("a-gem").to_string().as_str()));
+    }
+    // With its other filters: the owner's actions still open.
+    let open = store
+        .record_page(
+            EntityKind::Action,
+            &RecordQuery {
+                owner: Some("DIC Varanasi".to_owned()),
+                status: Some(ActionStatus::Open),
+                limit: 100,
+                ..RecordQuery::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(open.total, 1);
+    // An owner nobody names lists nothing, and a hostile name is only text.
+    for nobody in ["DIC Agra", "'); DROP TABLE actions; --", ""] {
+        let page = store
+            .record_page(
+                EntityKind::Action,
+                &RecordQuery {
+                    owner: Some(nobody.to_owned()),
+                    limit: 100,
+                    ..RecordQuery::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(page.total, 0, "{nobody:?}");
+    }
+}

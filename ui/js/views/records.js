@@ -100,12 +100,15 @@ const PRINTS = {
 
 /** The state chosen for each list ("" for all), kept likewise. */
 const keptState = {};
+/** The owner whose actions are listed ("" for all), by a name it is written as. */
+let keptOwner = "";
 
 /** Opens the action list on its overdue actions, of one state when `state` is given. */
 export function openOverdueActions(ctx, state = null) {
   kept.action = FILTERS.action.findIndex(([label]) => label === "list.overdue");
   keptKind.action = "";
   keptState.action = state == null ? "" : String(state);
+  keptOwner = "";
   ctx.navigate("#/actions");
 }
 
@@ -134,10 +137,30 @@ export async function render(view, kind, ctx, arg = "") {
   const stateFilter = kind === "policy"
     ? null
     : stateSelect(choices.states, keptState[kind] ? Number(keptState[kind]) : null, `${kind}-state-filter`);
+  // An owner's actions (a District Industries Centre's, an export council's), each owner
+  // offered once however its actions write it, with its actions still to do.
+  const ownerFilter = kind === "action"
+    ? h("select", { "data-testid": "action-owner-filter", "aria-label": t("col.owner") })
+    : null;
+  const offerOwners = async () => {
+    const owners = await ctx.call("action_owners", { state: chosenState(stateFilter) });
+    if (!ctx.current(gen)) return;
+    if (!owners.some((o) => o.name === keptOwner)) keptOwner = "";
+    ownerFilter.replaceChildren(
+      h("option", { value: "" }, t("filter.any_owner")),
+      ...owners.map((o) => h("option", { value: o.name, selected: o.name === keptOwner },
+        t("filter.owner", { owner: o.name, n: num(o.to_do) }))));
+  };
+  ownerFilter?.addEventListener("change", () => {
+    keptOwner = ownerFilter.value;
+    limit = STEP;
+    reload();
+  });
   stateFilter?.addEventListener("change", () => {
     keptState[kind] = stateFilter.value;
     limit = STEP;
-    reload();
+    // The owners offered are the chosen state's; another state's owner is let go.
+    (ownerFilter ? offerOwners() : Promise.resolve()).then(reload).catch(ctx.showError);
   });
   const body = h("tbody", { "data-testid": `${kind}-rows` });
   const count = h("span", { class: "count", "data-testid": `${kind}-count`, "aria-live": "polite" });
@@ -190,7 +213,10 @@ export async function render(view, kind, ctx, arg = "") {
 
   async function load() {
     const chosen = FILTERS[kind]?.[kept[kind] ?? 0]?.[1] ?? {};
-    const query = { ...chosen, gap_kind: keptKind[kind] || null, state: stateFilter ? chosenState(stateFilter) : null, today: today(), limit };
+    const query = {
+      ...chosen, gap_kind: keptKind[kind] || null, state: stateFilter ? chosenState(stateFilter) : null,
+      owner: kind === "action" ? keptOwner || null : null, today: today(), limit,
+    };
     const page = await ctx.call("record_page", { kind, query });
     if (!ctx.current(gen)) return;
     count.textContent = t("list.count", { n: num(page.total) });
@@ -241,7 +267,7 @@ export async function render(view, kind, ctx, arg = "") {
     h("section", { class: "panel list-screen", "data-testid": `${kind}-list`, "aria-labelledby": "records-title" },
       h("div", { class: "toolbar" },
         h("h2", { id: "records-title" }, t(TITLES[kind])),
-        stateFilter, filter, kindFilter, count, print, add),
+        stateFilter, filter, kindFilter, ownerFilter, count, print, add),
       h("div", { class: "table-wrap" },
         h("table", { class: "data-table" },
           h("thead", {}, h("tr", {},
@@ -249,5 +275,6 @@ export async function render(view, kind, ctx, arg = "") {
             h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.buttons"))))),
           body),
         empty, more)));
+  if (ownerFilter) await offerOwners();
   await load();
 }
