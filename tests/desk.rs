@@ -1246,6 +1246,33 @@ async fn actions_review(w: &Window, shots: &Path, harness: &Harness) -> Result<(
     )
     .await?;
     w.shot(shots, "14h-actions-of-one-owner").await?;
+    // Printed, the review is that owner's own.
+    w.click("action-print").await?;
+    report_saved(
+        w,
+        harness,
+        "actions",
+        "review-of-one-owner.pdf",
+        &[
+            "Actions to review",
+            "District Industries Centre, Varanasi",
+            "Design a shared",
+        ],
+    )
+    .await?;
+    let title = w.text("brochure-title").await?;
+    ensure!(
+        title == "Actions to review, Uttar Pradesh: District Industries Centre, Varanasi",
+        "{title:?}"
+    );
+    w.click("brochure-back").await?;
+    w.shown("actions").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=action-owner-filter]').value \
+         === 'District Industries Centre, Varanasi'",
+        "the action list back on the owner's actions",
+    )
+    .await?;
     w.select("action-owner-filter", "").await?;
     w.wait_until(
         &format!("{ROWS} === {every}"),

@@ -121,12 +121,14 @@ pub fn brochure_proof(
     of: BrochureOf,
     lang: String,
     today: Option<odop_domain::Date>,
+    owner: Option<String>,
 ) -> Result<ProofSummary, CommandError> {
     let lang: Language = lang
         .parse()
         .map_err(|_| CommandError::bad_argument("lang", "en, hi or both"))?;
     let mut options = Options {
         photos: Some(desk.data_dir.join("photos")),
+        owner,
         ..Options::new(lang)
     };
     // The reader's day, printed and judging overdue actions: India is ahead of UTC.

@@ -17,6 +17,8 @@ pub enum BrochureError {
     NoProducts { place: String },
     #[error("{place} has no success stories to print")]
     NoStories { place: String },
+    #[error("no action of {place} belongs to {owner:?}")]
+    UnknownOwner { owner: String, place: String },
     #[error(
         "no installed font covers the {script} script (the character {character:?}, U+{code:04X}, \
          in {context}); {hint}"
@@ -64,7 +66,8 @@ impl BrochureError {
             BrochureError::UnknownProduct(_)
             | BrochureError::UnknownWorkshop(_)
             | BrochureError::UnknownDistrict(_)
-            | BrochureError::UnknownState(_) => "not_found",
+            | BrochureError::UnknownState(_)
+            | BrochureError::UnknownOwner { .. } => "not_found",
             BrochureError::NoProducts { .. } => "no_products",
             BrochureError::NoStories { .. } => "no_stories",
             BrochureError::MissingFont { .. } => "missing_font",

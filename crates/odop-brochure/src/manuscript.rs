@@ -90,6 +90,9 @@ pub struct Options {
     /// Where the QR code points when no seller has a listing link: `{query}` is replaced by
     /// the product's name.
     pub search_url: String,
+    /// A review of actions: only this owner's, however its actions write its name (a
+    /// District Industries Centre's own page).
+    pub owner: Option<String>,
 }
 
 /// The QR code's fallback: a search for the product on the Government e-Marketplace.
@@ -102,6 +105,7 @@ impl Options {
             photos: None,
             date: today(),
             search_url: DEFAULT_SEARCH_URL.to_owned(),
+            owner: None,
         }
     }
 }

@@ -18,6 +18,9 @@ use crate::{BrochureError, Layout, Manuscript, Options};
 /// What a review of actions says beyond the manuscript's title, state and labels.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionReview {
+    /// The one owner this review is for, when it is one owner's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of_owner: Option<String>,
     pub figures: ReviewFigures,
     /// Owners with the most overdue actions first, then by name.
     pub owners: Vec<OwnerPart>,
@@ -93,10 +96,21 @@ impl Manuscript {
         type Owned = (String, Vec<(Action, ReviewLine)>);
         let mut owners: BTreeMap<String, Owned> = BTreeMap::new();
         let mut in_progress = 0;
+        // One owner's review holds its actions alone; an owner none of the state's actions
+        // names is a mistake to be told of, not an empty page.
+        let only = options.owner.as_deref().map(owner_key);
+        let mut owner_named = false;
         for row in &rows {
             let Some(action) = record::<Action>(row) else {
                 continue;
             };
+            if only
+                .as_ref()
+                .is_some_and(|key| owner_key(&action.owner) != *key)
+            {
+                continue;
+            }
+            owner_named = true;
             if !matches!(action.status, ActionStatus::Open | ActionStatus::InProgress) {
                 continue;
             }
@@ -162,15 +176,32 @@ impl Manuscript {
 
         let state_place = Place::state(&places, state);
         let name = &state_place.name;
+        let owner = match &options.owner {
+            Some(_) if !owner_named => {
+                return Err(BrochureError::UnknownOwner {
+                    owner: options.owner.clone().unwrap_or_default(),
+                    place: name.en.clone(),
+                });
+            }
+            // As the owner's actions write it, else as asked for.
+            Some(asked) => Some(
+                parts
+                    .first()
+                    .map_or_else(|| clean(asked, MAX_LINE), |p| p.owner.clone()),
+            ),
+            None => None,
+        };
+        let in_title = owner.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
         let title = Text::new(
-            &format!("Actions to review, {}", name.en),
+            &format!("Actions to review, {}{in_title}", name.en),
             Some(&format!(
-                "समीक्षा हेतु कार्रवाइयाँ, {}",
+                "समीक्षा हेतु कार्रवाइयाँ, {}{in_title}",
                 name.hi.as_deref().unwrap_or(&name.en)
             )),
         );
         let mut m = Manuscript::blank("actions", Layout::Review, title, state_place, options);
         m.review = Some(ActionReview {
+            of_owner: owner,
             figures,
             owners: parts,
         });
@@ -181,6 +212,9 @@ impl Manuscript {
 impl ActionReview {
     /// Every text the review prints, with where it comes from, for the font check.
     pub(crate) fn texts<'a>(&'a self, hindi: bool, out: &mut Vec<(String, &'a str)>) {
+        if let Some(owner) = &self.of_owner {
+            out.push(("the owner reviewed".into(), owner));
+        }
         for o in &self.owners {
             out.push(("an owner".into(), &o.owner));
             for l in &o.actions {

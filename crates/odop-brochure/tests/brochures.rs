@@ -1045,6 +1045,64 @@ fn a_review_of_a_state_with_nothing_to_do_says_so() {
     refused(&store, Subject::Actions(StateCode(99)), "not_found", "99");
 }
 
+#[test]
+fn one_owners_review_holds_its_actions_alone_however_its_name_is_written() {
+    let store = with_actions();
+    let options = |owner: &str| Options {
+        date: Date::new(2026, 11, 24).unwrap(),
+        owner: Some(owner.to_owned()),
+        ..Options::new(Language::En)
+    };
+    let subject = Subject::Actions(StateCode(9));
+    // Asked for by its long name, the GeM cell's two actions, written two ways, are its own.
+    let m = Manuscript::gather(
+        &store,
+        subject,
+        &options("Government e-Marketplace State Cell"),
+    )
+    .unwrap();
+    let r = m.review.as_ref().unwrap();
+    assert_eq!(r.owners.len(), 1);
+    assert_eq!(r.owners[0].owner, "GeM State Cell");
+    assert_eq!((r.figures.to_do, r.figures.overdue), (2, 1));
+    assert_eq!(
+        m.title.en,
+        "Actions to review, Uttar Pradesh: GeM State Cell"
+    );
+    assert_eq!(
+        m.file_name(),
+        "odop-actions-to-review-uttar-pradesh-gem-state-cell-en.pdf"
+    );
+    let b = odop_brochure::brochure(&store, press(), subject, &options("gem state cell")).unwrap();
+    let text = text_of(&b.pdf);
+    assert_contains(
+        &text,
+        &[
+            "GeM State Cell (2, 1 overdue)",
+            "Note of a-camp",
+            "Actions to review · Uttar Pradesh · GeM State Cell",
+        ],
+    );
+    assert_eq!(
+        m.review.as_ref().unwrap().of_owner.as_deref(),
+        Some("GeM State Cell")
+    );
+    assert!(
+        !text.contains("Design a shared folding box"),
+        "another owner's action is listed:\n{text}"
+    );
+    // The District Industries Centre, asked for by its short name, has its action still to
+    // do (its done one is left out); an owner none of the state's actions names is refused.
+    let m = Manuscript::gather(&store, subject, &options("DIC Varanasi")).unwrap();
+    assert_eq!(m.review.as_ref().unwrap().figures.to_do, 1);
+    let err = Manuscript::gather(&store, subject, &options("DIC Agra")).unwrap_err();
+    assert_eq!(err.code(), "not_found");
+    assert!(
+        err.to_string().contains("\"DIC Agra\"") && err.to_string().contains("Uttar Pradesh"),
+        "{err}"
+    );
+}
+
 // ---- A state's success stories. ----
 
 /// Printing `subject` is refused with `code`, the message naming `named`.

@@ -29,6 +29,14 @@ pub(crate) struct BrochureArgs {
     /// A state's actions still to do, by owner, for their review: by LGD code or name.
     #[arg(long, value_name = "STATE")]
     actions: Option<String>,
+    /// With --actions: only this owner's actions, however they write its name (a District
+    /// Industries Centre's own review).
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with_all = ["product", "district", "state", "workshop", "stories"]
+    )]
+    owner: Option<String>,
     /// A state's success stories as a booklet: by LGD code or name.
     #[arg(long, value_name = "STATE")]
     stories: Option<String>,
@@ -63,6 +71,7 @@ pub(crate) fn run(store: &Store, dir: &Path, args: &BrochureArgs, out: &Out) -> 
     };
     let mut options = Options {
         photos: Some(args.photos.clone().unwrap_or_else(|| dir.join("photos"))),
+        owner: args.owner.clone(),
         ..Options::new(args.lang)
     };
     if let Some(day) = args.today {

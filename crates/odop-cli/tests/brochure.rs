@@ -260,6 +260,38 @@ fn a_states_actions_to_review_and_stories() {
             "Overdue",
         ],
     );
+    // One owner's review, asked for by its short name; an owner none of the actions names is
+    // refused by that name.
+    one_page(
+        d,
+        &["--actions", "9", "--owner", "DIC Varanasi", "--out", out],
+        &["District Industries Centre, Varanasi (1"],
+    );
+    let nobody = odop(
+        d,
+        &[
+            "brochure",
+            "--actions",
+            "9",
+            "--owner",
+            "DIC Agra",
+            "--out",
+            out,
+        ],
+    );
+    assert_eq!(nobody.status.code(), Some(4), "not found");
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("DIC Agra"));
+    let alone = odop(
+        d,
+        &[
+            "brochure", "--state", "9", "--owner", "DIC Agra", "--out", out,
+        ],
+    );
+    assert_eq!(
+        alone.status.code(),
+        Some(2),
+        "--owner goes with --actions alone"
+    );
     // The state's success stories, and a state with none.
     one_page(
         d,

@@ -35,10 +35,22 @@ function back(kind, id) {
   return "#/districts";
 }
 
+/** `#/brochure/KIND/ID`; a state's actions of one owner are `#/brochure/actions/CODE/owner/NAME`,
+ * the name as a URI component. */
 export async function render(view, arg, ctx) {
   const gen = ctx.generation();
   const [kind, ...rest] = arg.split("/");
-  const id = rest.join("/");
+  let id = rest.join("/");
+  let owner = null;
+  const ofOwner = kind === "actions" ? id.match(/^(\d+)\/owner\/(.+)$/) : null;
+  if (ofOwner) {
+    id = ofOwner[1];
+    try {
+      owner = decodeURIComponent(ofOwner[2]);
+    } catch {
+      throw { code: "ui.bad_route", message: t("brochure.bad_route") };
+    }
+  }
   if (!KINDS.includes(kind) || !id) {
     throw { code: "ui.bad_route", message: t("brochure.bad_route") };
   }
@@ -122,7 +134,7 @@ export async function render(view, arg, ctx) {
     status.textContent = t("brochure.typesetting");
     view.dataset.busy = "true";
     try {
-      const p = await ctx.call("brochure_proof", { of, lang: language.value, today: today() });
+      const p = await ctx.call("brochure_proof", { of, lang: language.value, today: today(), owner });
       if (!ctx.current(gen)) return;
       proof = p;
       title.textContent = p.title;

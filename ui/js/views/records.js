@@ -183,7 +183,9 @@ export async function render(view, kind, ctx, arg = "") {
         stateFilter.focus();
         return;
       }
-      ctx.navigate(`#/brochure/${printed.document}/${state}`);
+      // With an owner chosen, that owner's actions alone: its own page for its review.
+      const owner = kind === "action" && keptOwner ? `/owner/${encodeURIComponent(keptOwner)}` : "";
+      ctx.navigate(`#/brochure/${printed.document}/${state}${owner}`);
     } catch (error) {
       ctx.showError(error);
     }
