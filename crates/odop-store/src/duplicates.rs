@@ -108,19 +108,12 @@ impl Store {
         // A PAN's set says more than a GSTIN's only when it joins records of two GSTINs or
         // more. Records of one GSTIN are already that GSTIN's set: the same records, in the
         // same order, since both were read in one pass.
-        let one_gstin: std::collections::HashSet<&[i64]> = shared
+        let one_gstin: std::collections::HashSet<Vec<i64>> = shared
             .iter()
             .filter(|((mark, _, _), _)| *mark == SellerMark::Gstin)
-            .map(|(_, rows)| rows.as_slice())
+            .map(|(_, rows)| rows.clone())
             .collect();
-        let redundant: Vec<bool> = shared
-            .iter()
-            .map(|((mark, _, _), rows)| {
-                *mark == SellerMark::Pan && one_gstin.contains(rows.as_slice())
-            })
-            .collect();
-        let mut redundant = redundant.into_iter();
-        shared.retain(|_| !redundant.next().unwrap_or(false));
+        shared.retain(|((mark, _, _), rows)| *mark != SellerMark::Pan || !one_gstin.contains(rows));
         shared.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // Every set's sellers in one read, each put in the sets it is in, by name.
         let mut sets_of: HashMap<i64, Vec<usize>> = HashMap::new();
