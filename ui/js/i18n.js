@@ -227,9 +227,19 @@ function said(key, vars) {
   return t(key, given);
 }
 
+/** One number format per language: making one costs far more than using it, and a dashboard
+ * with every state side by side writes hundreds of numbers. */
+const numberFormats = new Map();
+
 /** A number in the current language's way of writing numbers. */
 export function num(n) {
-  return new Intl.NumberFormat(locale()).format(n);
+  const lang = locale();
+  let format = numberFormats.get(lang);
+  if (!format) {
+    format = new Intl.NumberFormat(lang);
+    numberFormats.set(lang, format);
+  }
+  return format.format(n);
 }
 
 /** A count in words: `key.one` for exactly one where the language has it, else `key`. */

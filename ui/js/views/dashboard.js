@@ -110,11 +110,18 @@ function chartPanel(testid, title, items, empty) {
     items.length ? barChart(items, title) : h("p", { class: "empty" }, empty));
 }
 
+/** The format of history times, one per language, made once as numbers' are. */
+const timeFormats = new Map();
+
 /** A history time ("2025-07-07T10:20:30Z") in the reader's words. */
 export function when(at) {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return at;
-  return date.toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" });
+  const lang = locale();
+  if (!timeFormats.has(lang)) {
+    timeFormats.set(lang, new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }));
+  }
+  return timeFormats.get(lang).format(date);
 }
 
 export async function render(view, ctx, arg = "") {
