@@ -92,9 +92,10 @@ impl Manuscript {
         let mut workshops: HashMap<Id, Option<HeardAt>> = HashMap::new();
         // Owners by their name's key, so that case, spacing, punctuation, word order and a
         // body's long name against its short one do not split one owner in two; each is shown
-        // as first written.
-        type Owned = (String, Vec<(Action, ReviewLine)>);
-        let mut owners: BTreeMap<String, Owned> = BTreeMap::new();
+        // as most of its actions write it, as the action list's owner filter shows it.
+        let mut owners: BTreeMap<String, Vec<(Action, ReviewLine)>> = BTreeMap::new();
+        // How often each owner's actions write each spelling of it, done ones too.
+        let mut spellings: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
         let mut in_progress = 0;
         // One owner's review holds its actions alone; an owner none of the state's actions
         // names is a mistake to be told of, not an empty page.
@@ -104,13 +105,16 @@ impl Manuscript {
             let Some(action) = record::<Action>(row) else {
                 continue;
             };
-            if only
-                .as_ref()
-                .is_some_and(|key| owner_key(&action.owner) != *key)
-            {
+            let key = owner_key(&action.owner);
+            if only.as_ref().is_some_and(|only| key != *only) {
                 continue;
             }
             owner_named = true;
+            *spellings
+                .entry(key.clone())
+                .or_default()
+                .entry(clean(&action.owner, MAX_LINE))
+                .or_default() += 1;
             if !matches!(action.status, ActionStatus::Open | ActionStatus::InProgress) {
                 continue;
             }
@@ -145,20 +149,23 @@ impl Manuscript {
                     .map(|d| display_name(&d.name)),
                 heard_at,
             };
-            let shown = clean(&action.owner, MAX_LINE);
-            owners
-                .entry(owner_key(&shown))
-                .or_insert_with(|| (shown, Vec::new()))
-                .1
-                .push((action, line));
+            owners.entry(key).or_default().push((action, line));
         }
+        // The spelling most of an owner's actions use; of two as common, the first in order.
+        let shown = |key: &str| {
+            spellings
+                .get(key)
+                .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
+                .map(|(name, _)| name.clone())
+                .unwrap_or_default()
+        };
 
         let mut parts: Vec<OwnerPart> = owners
-            .into_values()
-            .map(|(owner, mut actions)| {
+            .into_iter()
+            .map(|(key, mut actions)| {
                 actions.sort_by_key(|(a, line)| (!line.overdue, a.due.is_none(), a.due));
                 OwnerPart {
-                    owner,
+                    owner: shown(&key),
                     overdue: actions.iter().filter(|(_, l)| l.overdue).count(),
                     actions: actions.into_iter().map(|(_, line)| line).collect(),
                 }
@@ -176,20 +183,16 @@ impl Manuscript {
 
         let state_place = Place::state(&places, state);
         let name = &state_place.name;
-        let owner = match &options.owner {
-            Some(_) if !owner_named => {
+        let owner = match (&options.owner, &only) {
+            (Some(asked), _) if !owner_named => {
                 return Err(BrochureError::UnknownOwner {
-                    owner: options.owner.clone().unwrap_or_default(),
+                    owner: asked.clone(),
                     place: name.en.clone(),
                 });
             }
-            // As the owner's actions write it, else as asked for.
-            Some(asked) => Some(
-                parts
-                    .first()
-                    .map_or_else(|| clean(asked, MAX_LINE), |p| p.owner.clone()),
-            ),
-            None => None,
+            // As the owner's actions write it, though none is still to do.
+            (Some(_), Some(key)) => Some(shown(key)),
+            _ => None,
         };
         let in_title = owner.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
         let title = Text::new(

@@ -1101,6 +1101,34 @@ fn one_owners_review_holds_its_actions_alone_however_its_name_is_written() {
         err.to_string().contains("\"DIC Agra\"") && err.to_string().contains("Uttar Pradesh"),
         "{err}"
     );
+
+    // An owner is shown as most of its actions write it, done ones too, as the action
+    // list's owner filter shows it.
+    let mut store = store;
+    let mut edit = store.edit("test").unwrap();
+    for key in ["a-old-1", "a-old-2"] {
+        edit.put(&odop_domain::Action {
+            id: sample_id(key),
+            state: StateCode(9),
+            gap: sample_id("g-gem"),
+            kind: odop_domain::ActionKind::EcommerceOnboarding,
+            owner: "GEM STATE CELL".to_owned(),
+            status: odop_domain::ActionStatus::Done,
+            due: None,
+            note: String::new(),
+        })
+        .unwrap();
+    }
+    edit.commit().unwrap();
+    let m = Manuscript::gather(&store, subject, &options("GeM State Cell")).unwrap();
+    let r = m.review.as_ref().unwrap();
+    assert_eq!(r.owners[0].owner, "GEM STATE CELL");
+    assert_eq!(r.of_owner.as_deref(), Some("GEM STATE CELL"));
+    let listed = store.action_owners(Some(StateCode(9))).unwrap();
+    assert!(
+        listed.iter().any(|o| o.name == "GEM STATE CELL"),
+        "{listed:?}"
+    );
 }
 
 // ---- A state's success stories. ----
