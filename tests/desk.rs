@@ -191,19 +191,41 @@ async fn states_side_by_side(w: &Window, shots: &Path, scratch: &Path) -> Result
              return bar.querySelector('.chart-value').textContent;"
         )
     };
-    let ondc = w
-        .eval(
-            &bar("chart-platforms", "#/sellers/onboarded/ondc/state/9"),
-            vec![],
+    // A seller bar of Uttar Pradesh's dashboard opens its sellers with `filter` set to `value`,
+    // as many as the bar counts.
+    let sellers_of_bar = |chart: &'static str, href: &'static str, filter, value, what| {
+        let bar = bar(chart, href);
+        async move {
+            let counted = w.eval(&bar, vec![]).await?;
+            w.shown("sellers").await?;
+            w.wait_until(
+                &format!(
+                    "document.querySelector('[data-testid=seller-state]').value === '9' \
+                     && document.querySelector('[data-testid={filter}]').value === '{value}' \
+                     && document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === {counted}"
+                ),
+                what,
+            )
+            .await
+        }
+    };
+    // And back to every state's sellers.
+    let every_seller = |filter: &'static str| async move {
+        w.select("seller-state", "").await?;
+        w.select(filter, "").await?;
+        w.wait_until(
+            &format!(
+                "document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{sellers}'"
+            ),
+            "every state's sellers listed again",
         )
-        .await?;
-    w.shown("sellers").await?;
-    w.wait_until(
-        &format!(
-            "document.querySelector('[data-testid=seller-state]').value === '9' \
-             && document.querySelector('[data-testid=seller-onboarding]').value === 'ondc:on' \
-             && document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === {ondc}"
-        ),
+        .await
+    };
+    sellers_of_bar(
+        "chart-platforms",
+        "#/sellers/onboarded/ondc/state/9",
+        "seller-onboarding",
+        "ondc:on",
         "Uttar Pradesh's sellers on ONDC listed",
     )
     .await?;
@@ -220,32 +242,16 @@ async fn states_side_by_side(w: &Window, shots: &Path, scratch: &Path) -> Result
         "the district filter offers {offered} districts"
     );
     w.shot(shots, "02c-state-sellers-on-ondc").await?;
-    w.select("seller-state", "").await?;
-    w.select("seller-onboarding", "").await?;
-    w.wait_until(
-        &format!(
-            "document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{sellers}'"
-        ),
-        "every state's sellers listed again",
-    )
-    .await?;
+    every_seller("seller-onboarding").await?;
     // A packaging drive's list: the state's sellers who need help with packaging.
     w.go("dashboard").await?;
     w.select("dash-state", "9").await?;
     dashboard_at(w, "#/dashboard/9").await?;
-    let needed = w
-        .eval(
-            &bar("chart-packaging", "#/sellers/packaging/needed/state/9"),
-            vec![],
-        )
-        .await?;
-    w.shown("sellers").await?;
-    w.wait_until(
-        &format!(
-            "document.querySelector('[data-testid=seller-state]').value === '9' \
-             && document.querySelector('[data-testid=seller-packaging]').value === 'needed' \
-             && document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === {needed}"
-        ),
+    sellers_of_bar(
+        "chart-packaging",
+        "#/sellers/packaging/needed/state/9",
+        "seller-packaging",
+        "needed",
         "Uttar Pradesh's sellers who need packaging listed",
     )
     .await?;
@@ -262,15 +268,7 @@ async fn states_side_by_side(w: &Window, shots: &Path, scratch: &Path) -> Result
         "the packaging list shows sellers at {stages:?}"
     );
     w.shot(shots, "02d-state-sellers-packaging-needed").await?;
-    w.select("seller-state", "").await?;
-    w.select("seller-packaging", "").await?;
-    w.wait_until(
-        &format!(
-            "document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{sellers}'"
-        ),
-        "every state's sellers listed again",
-    )
-    .await?;
+    every_seller("seller-packaging").await?;
     w.go("dashboard").await?;
     w.select("dash-state", "9").await?;
     dashboard_at(w, "#/dashboard/9").await?;

@@ -1415,52 +1415,35 @@ fn an_owners_actions_are_found_however_its_name_is_written() {
     assert_eq!(store.action_owners(None).unwrap(), owners);
     assert_eq!(store.action_owners(Some(StateCode(24))).unwrap(), []);
 
-    // Any of its spellings lists all its actions, in the list's own order; no other owner's.
+    // One owner's actions, with the list's other filters.
+    let of = |owner: &str, status: Option<ActionStatus>| {
+        store
+            .record_page(
+                EntityKind::Action,
+                &RecordQuery {
+                    owner: Some(owner.to_owned()),
+                    status,
+                    limit: 100,
+                    ..RecordQuery::default()
+                },
+            )
+            .unwrap()
+    };
+    // Any of its spellings lists all its actions; no other owner's.
     for written in [
         "District Industries Centre, Varanasi",
         "DIC Varanasi",
         "varanasi d.i.c.",
     ] {
-        let page = store
-            .record_page(
-                EntityKind::Action,
-                &RecordQuery {
-                    owner: Some(written.to_owned()),
-                    limit: 100,
-                    ..RecordQuery::default()
-                },
-            )
-            .unwrap();
+        let page = of(written, None);
         assert_eq!(page.total, 3, "{written}");
         let ids: Vec<&str> = page.rows.iter().map(|r| r.id.as_str()).collect();
         assert!(ids.contains(&id("a-packaging").to_string().as_str()));
         assert!(!ids.contains(&id("a-gem").to_string().as_str()));
     }
-    // With its other filters: the owner's actions still open.
-    let open = store
-        .record_page(
-            EntityKind::Action,
-            &RecordQuery {
-                owner: Some("DIC Varanasi".to_owned()),
-                status: Some(ActionStatus::Open),
-                limit: 100,
-                ..RecordQuery::default()
-            },
-        )
-        .unwrap();
-    assert_eq!(open.total, 1);
+    assert_eq!(of("DIC Varanasi", Some(ActionStatus::Open)).total, 1);
     // An owner nobody names lists nothing, and a hostile name is only text.
     for nobody in ["DIC Agra", "'); DROP TABLE actions; --", ""] {
-        let page = store
-            .record_page(
-                EntityKind::Action,
-                &RecordQuery {
-                    owner: Some(nobody.to_owned()),
-                    limit: 100,
-                    ..RecordQuery::default()
-                },
-            )
-            .unwrap();
-        assert_eq!(page.total, 0, "{nobody:?}");
+        assert_eq!(of(nobody, None).total, 0, "{nobody:?}");
     }
 }
