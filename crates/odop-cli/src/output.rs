@@ -480,18 +480,19 @@ pub fn state_figures(rows: &[StateFigures]) -> String {
         "GI",
         "sellers",
         "onboarded",
+        "packaging",
         "workshops",
         "stories",
         "open gaps",
         "overdue",
         "policy",
     ];
-    let figures = |covered: u64, districts: u64, counts: [u64; 9]| {
+    let figures = |covered: u64, districts: u64, counts: [u64; 10]| {
         std::iter::once(format!("{covered} of {districts}"))
             .chain(counts.iter().map(u64::to_string))
             .collect::<Vec<_>>()
     };
-    let mut sums = [0u64; 9];
+    let mut sums = [0u64; 10];
     for r in rows {
         for (sum, n) in sums.iter_mut().zip(r.counts()) {
             *sum += n;

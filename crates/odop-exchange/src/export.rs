@@ -111,7 +111,7 @@ pub fn export_gi_check(
 }
 
 /// The columns of the states side by side: the state, then its figures.
-pub const STATE_FIGURE_COLUMNS: [&str; 14] = [
+pub const STATE_FIGURE_COLUMNS: [&str; 15] = [
     "State",
     "State LGD Code",
     "Districts",
@@ -121,6 +121,7 @@ pub const STATE_FIGURE_COLUMNS: [&str; 14] = [
     "GI-Registered Products",
     "Sellers",
     "Sellers Onboarded",
+    "Sellers Needing Packaging",
     "Workshops",
     "Success Stories",
     "Open Gaps",
@@ -142,9 +143,9 @@ pub fn export_state_figures(
         .map(state_figure_row)
         .collect();
     // The names and the code are labels, not figures to add up.
-    let mut kinds = [CellKind::Count; 14];
+    let mut kinds = [CellKind::Count; 15];
     kinds[..2].fill(CellKind::Text);
-    kinds[13] = CellKind::Text;
+    kinds[14] = CellKind::Text;
     write_kinds(path, "States", &STATE_FIGURE_COLUMNS, &kinds, rows)
 }
 

@@ -31,7 +31,7 @@ fn each_state_is_a_row_whose_figures_add_up_in_the_sheet() {
     assert_eq!(
         up,
         format!(
-            "Uttar Pradesh,9,{},{},{},{},{},{},{},{},{},{},{},Notified",
+            "Uttar Pradesh,9,{},{},{},{},{},{},{},{},{},{},{},{},Notified",
             row.districts,
             row.districts_covered,
             row.without_primary,
@@ -39,6 +39,7 @@ fn each_state_is_a_row_whose_figures_add_up_in_the_sheet() {
             row.gi_products,
             row.sellers,
             row.sellers_onboarded,
+            row.packaging_needed,
             row.workshops,
             row.stories,
             row.open_gaps,

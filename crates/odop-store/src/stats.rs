@@ -67,6 +67,8 @@ pub struct StateFigures {
     pub sellers: u64,
     /// Sellers onboarded on at least one platform.
     pub sellers_onboarded: u64,
+    /// Sellers whose packaging needs help.
+    pub packaging_needed: u64,
     pub workshops: u64,
     pub stories: u64,
     pub open_gaps: u64,
@@ -78,15 +80,16 @@ pub struct StateFigures {
 
 impl StateFigures {
     /// Its counts after the districts covered, in the order its table's columns give them:
-    /// without a primary product, products, GI-registered, sellers, onboarded, workshops,
-    /// stories, open gaps, overdue actions.
-    pub fn counts(&self) -> [u64; 9] {
+    /// without a primary product, products, GI-registered, sellers, onboarded, needing
+    /// packaging, workshops, stories, open gaps, overdue actions.
+    pub fn counts(&self) -> [u64; 10] {
         [
             self.without_primary,
             self.products,
             self.gi_products,
             self.sellers,
             self.sellers_onboarded,
+            self.packaging_needed,
             self.workshops,
             self.stories,
             self.open_gaps,
@@ -105,6 +108,7 @@ impl StateFigures {
             gi_products: 0,
             sellers: 0,
             sellers_onboarded: 0,
+            packaging_needed: 0,
             workshops: 0,
             stories: 0,
             open_gaps: 0,
@@ -142,7 +146,7 @@ impl Store {
                 Ok(())
             };
         // One grouped count per figure: (state, count) rows.
-        let counts: [(&str, Set); 9] = [
+        let counts: [(&str, Set); 10] = [
             (
                 "SELECT state, count(*) FROM products GROUP BY state",
                 |r, n| r.products = n,
@@ -168,6 +172,11 @@ impl Store {
             (
                 "SELECT state, count(DISTINCT seller) FROM seller_platforms GROUP BY state",
                 |r, n| r.sellers_onboarded = n,
+            ),
+            // A range of the packaging index, in the order of its states.
+            (
+                "SELECT state, count(*) FROM sellers WHERE packaging = 'needed' GROUP BY state",
+                |r, n| r.packaging_needed = n,
             ),
             (
                 "SELECT state, count(*) FROM workshops GROUP BY state",

@@ -1046,6 +1046,18 @@ fn each_state_s_row_agrees_with_its_own_dashboard() {
             })
             .count() as u64;
         assert_eq!(row.sellers_onboarded, onboarded, "{name}");
+        // Needing packaging, from its records one by one and as its dashboard counts it.
+        let needed = sellers
+            .iter()
+            .filter(|s| s.packaging == odop_domain::PackagingStatus::Needed)
+            .count() as u64;
+        assert_eq!(row.packaging_needed, needed, "{name}");
+        let counted = one
+            .sellers_packaging
+            .iter()
+            .find(|c| c.key == "needed")
+            .map_or(0, |c| c.count);
+        assert_eq!(row.packaging_needed, counted, "{name}");
         let overdue = store
             .record_page(
                 EntityKind::Action,
@@ -1066,6 +1078,10 @@ fn each_state_s_row_agrees_with_its_own_dashboard() {
     assert_eq!(sum(|r| r.sellers), all.sellers);
     assert_eq!(sum(|r| r.districts), all.districts);
     assert_eq!(sum(|r| r.overdue_actions), 1, "the packaging action");
+    assert!(
+        sum(|r| r.packaging_needed) > 0,
+        "the sample's weavers need packaging"
+    );
     let up = rows.iter().find(|r| r.state == StateCode(9)).unwrap();
     assert_eq!(
         (up.name.as_str(), up.policy.as_str()),

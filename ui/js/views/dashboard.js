@@ -17,6 +17,7 @@ const COLUMNS = [
   ["gi", "dash.col.gi", (r) => r.gi_products, (r) => num(r.gi_products)],
   ["sellers", "dash.sellers", (r) => r.sellers, (r) => num(r.sellers)],
   ["onboarded", "dash.col.onboarded", (r) => r.sellers_onboarded, (r) => num(r.sellers_onboarded)],
+  ["packaging", "dash.col.packaging", (r) => r.packaging_needed, (r) => num(r.packaging_needed)],
   ["workshops", "dash.workshops", (r) => r.workshops, (r) => num(r.workshops)],
   ["open_gaps", "dash.col.open_gaps", (r) => r.open_gaps, (r) => num(r.open_gaps)],
   ["overdue", "dash.col.overdue", (r) => r.overdue_actions, (r) => num(r.overdue_actions)],
@@ -71,7 +72,7 @@ function statesPanel(ctx, rows) {
     h("th", { scope: "row" }, t("dash.states.total", { n: num(rows.length) })),
     h("td", { class: "num" }, t("dash.cell.of", { n: num(sum((r) => r.districts_covered)), all: num(sum((r) => r.districts)) })),
     ...[(r) => r.without_primary, (r) => r.products, (r) => r.gi_products, (r) => r.sellers, (r) => r.sellers_onboarded,
-      (r) => r.workshops, (r) => r.open_gaps, (r) => r.overdue_actions].map((f) => h("td", { class: "num" }, num(sum(f)))),
+      (r) => r.packaging_needed, (r) => r.workshops, (r) => r.open_gaps, (r) => r.overdue_actions].map((f) => h("td", { class: "num" }, num(sum(f)))),
     h("td", {}, t("dash.states.notified", { n: num(rows.filter((r) => r.policy === "notified").length) })));
   const table = h("table", { class: "data-table states-table", "aria-labelledby": "states-title" },
     h("thead", {}, h("tr", {},
