@@ -968,6 +968,13 @@ async fn workshops_stories_gaps_actions(w: &Window, shots: &Path) -> Result<()> 
             == json!(true),
         "an action due on 2026-01-15 and still open is not marked overdue"
     );
+    // Its owner is offered by the owner filter, with its one action to do.
+    w.wait_until(
+        "[...document.querySelectorAll('[data-testid=action-owner-filter] option')]\
+         .some((o) => o.textContent === 'District Industries Centre (1 to do)')",
+        "the new action's owner offered",
+    )
+    .await?;
     w.shot(shots, "14-actions").await?;
     // "Overdue" lists it alone: the sample's action is due in 2027.
     w.select("action-filter", "1").await?;

@@ -159,8 +159,7 @@ export async function render(view, kind, ctx, arg = "") {
   stateFilter?.addEventListener("change", () => {
     keptState[kind] = stateFilter.value;
     limit = STEP;
-    // The owners offered are the chosen state's; another state's owner is let go.
-    (ownerFilter ? offerOwners() : Promise.resolve()).then(reload).catch(ctx.showError);
+    reload();
   });
   const body = h("tbody", { "data-testid": `${kind}-rows` });
   const count = h("span", { class: "count", "data-testid": `${kind}-count`, "aria-live": "polite" });
@@ -190,7 +189,9 @@ export async function render(view, kind, ctx, arg = "") {
       ctx.showError(error);
     }
   });
-  const reload = () => load().catch(ctx.showError);
+  // The owners offered are the chosen state's, and those of actions just saved; an owner no
+  // longer offered is let go.
+  const reload = () => (ownerFilter ? offerOwners() : Promise.resolve()).then(load).catch(ctx.showError);
 
   const filter = FILTERS[kind]
     ? h("select", { "data-testid": `${kind}-filter`, "aria-label": t(kind === "gap" ? "col.open" : "col.status") },
