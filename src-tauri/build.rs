@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "state_figures",
     "desk_state",
     "action_owners",
+    "export_seller_list",
     "export_state_figures",
     "workshop_outcome",
     "merge_sellers",

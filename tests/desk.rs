@@ -267,6 +267,23 @@ async fn states_side_by_side(w: &Window, shots: &Path, scratch: &Path) -> Result
         !stages.is_empty() && stages.iter().all(|s| s == "Needed"),
         "the packaging list shows sellers at {stages:?}"
     );
+    // Saved as a sheet to hand on: the list's sellers alone.
+    let list = scratch.join("packaging-needed.csv");
+    w.type_into("seller-list-save-path", &list.to_string_lossy())
+        .await?;
+    w.click("seller-list-save").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=seller-list-save-out]').textContent.includes('written to')",
+        "the packaging list saved",
+    )
+    .await?;
+    let text =
+        std::fs::read_to_string(&list).with_context(|| format!("reading {}", list.display()))?;
+    ensure!(
+        text.lines().count() == stages.len() + 1
+            && text.lines().skip(1).all(|l| l.contains(",needed,")),
+        "the saved packaging list: {text}"
+    );
     w.shot(shots, "02d-state-sellers-packaging-needed").await?;
     every_seller("seller-packaging").await?;
     w.go("dashboard").await?;

@@ -180,6 +180,23 @@ pub fn export_state_figures(
     )?)
 }
 
+/// Writes the sellers a list's filters pick, in its order, as a sheet that imports back;
+/// gives the rows written.
+#[tauri::command(async)]
+pub fn export_seller_list(
+    app: AppHandle,
+    store: Shared<'_>,
+    query: SellerQuery,
+    path: PathBuf,
+) -> Result<usize, CommandError> {
+    let path = crate::desktop::typed(&app, &path);
+    Ok(odop_exchange::export_seller_list(
+        &lock(store),
+        &query,
+        &path,
+    )?)
+}
+
 /// What came of a workshop: the sellers met, the gaps heard and their actions.
 #[tauri::command(async)]
 pub fn workshop_outcome(

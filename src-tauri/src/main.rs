@@ -70,6 +70,7 @@ fn main() -> anyhow::Result<()> {
             commands::state_figures,
             commands::desk_state,
             commands::action_owners,
+            commands::export_seller_list,
             commands::export_state_figures,
             commands::workshop_outcome,
             commands::merge_sellers,

@@ -379,3 +379,78 @@ fn a_seller_sharing_a_gstin_or_phone_with_another_is_imported_and_pointed_out() 
         ]
     );
 }
+
+#[test]
+fn a_drives_list_is_written_in_its_order_and_imports_back_unchanged() {
+    use odop_store::SellerQuery;
+
+    let mut s = sample();
+    let dir = tempfile::tempdir().unwrap();
+    // Uttar Pradesh's sellers needing packaging, and every state's not yet on GeM.
+    for (name, query) in [
+        (
+            "needed.csv",
+            SellerQuery {
+                state: Some(odop_domain::StateCode(9)),
+                packaging: Some("needed".to_owned()),
+                ..SellerQuery::default()
+            },
+        ),
+        (
+            "not-on-gem.xlsx",
+            SellerQuery {
+                platform: Some("gem".to_owned()),
+                onboarded: Some(false),
+                ..SellerQuery::default()
+            },
+        ),
+    ] {
+        let path = dir.path().join(name);
+        let written = odop_exchange::export_seller_list(&s, &query, &path).unwrap();
+        let listed = s
+            .seller_page(&SellerQuery {
+                limit: 1000,
+                ..query.clone()
+            })
+            .unwrap();
+        assert!(written > 0, "{name}");
+        assert_eq!(written as u64, listed.total, "{name}");
+        // The sheet's rows are the list's, in its order.
+        let exported = dir.path().join(format!("{name}.again.csv"));
+        let ids: Vec<String> = listed.rows.iter().map(|r| r.id.clone()).collect();
+        if name.ends_with(".csv") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let in_sheet: Vec<&str> = text
+                .lines()
+                .skip(1)
+                .map(|l| l.split(',').next().unwrap())
+                .collect();
+            assert_eq!(in_sheet, ids, "{name}");
+            assert!(
+                text.lines().skip(1).all(|l| l.contains(",needed,")),
+                "{text}"
+            );
+        }
+        imports_again_unchanged(&mut s, &path);
+        // Written again after that import, it is the same sheet.
+        odop_exchange::export_seller_list(&s, &query, &exported).unwrap();
+        if name.ends_with(".csv") {
+            assert_eq!(
+                std::fs::read_to_string(&exported).unwrap(),
+                std::fs::read_to_string(&path).unwrap()
+            );
+        }
+    }
+    // A filter nobody matches writes the header alone.
+    let path = dir.path().join("nobody.csv");
+    let nobody = SellerQuery {
+        state: Some(odop_domain::StateCode(24)),
+        packaging: Some("needed".to_owned()),
+        ..SellerQuery::default()
+    };
+    assert_eq!(
+        odop_exchange::export_seller_list(&s, &nobody, &path).unwrap(),
+        0
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 1);
+}

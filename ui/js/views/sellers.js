@@ -6,6 +6,7 @@ import { t, num, word } from "../i18n.js";
 import { openForm, confirmDelete } from "./form.js";
 import { syncBadge } from "../badges.js";
 import { stateSelect, stateArg, chosenState } from "../places.js";
+import { saveField } from "./importer.js";
 
 const ROW = 36;
 const PAGE = 100;
@@ -219,6 +220,17 @@ export async function render(view, ctx, arg = "") {
     : { district: district.value });
   add.addEventListener("click", () => openForm(ctx, "seller", null, preset(), () => reload().catch(ctx.showError)));
 
+  // The list as it is filtered, as a sheet to hand on (the GeM cell's onboarding drive, a
+  // packaging institute's) that imports back once filled in.
+  const saved = saveField(ctx, "seller-list-save", {
+    label: t("gi.export_file"),
+    button: t("sellers.save"),
+    file: "odop-sellers.xlsx",
+    save: async (path) => {
+      const n = await ctx.call("export_seller_list", { query, path });
+      return t(n === 1 ? "sellers.saved.one" : "sellers.saved", { n: num(n), file: path });
+    },
+  });
   // Which product's sellers these are, with the way back to all of them.
   const ofProduct = product && h("span", { class: "chip", "data-testid": "seller-product" },
     t("sellers.of_product", { product: product.product.name }),
@@ -236,6 +248,7 @@ export async function render(view, ctx, arg = "") {
         h("span", { role: "columnheader" }, t("col.onboarded")),
         h("span", { role: "columnheader" }, t("col.packaging"))),
       viewport, empty,
+      h("div", { class: "list-save" }, saved.field, saved.button, saved.out),
       // Below the list, where the toolbar's filters leave it room in every language.
       h("p", { class: "hint list-foot" }, t("sellers.keys"),
         h("a", { href: "#/duplicates", "data-testid": "seller-duplicates" }, t("dup.open")))));
