@@ -63,6 +63,17 @@ enum Command {
         /// in UTC).
         #[arg(long)]
         today: Option<Date>,
+        /// For `sellers`: those onboarded on this platform, in the seller list's order.
+        #[arg(long, value_name = "PLATFORM", conflicts_with = "not_on")]
+        on: Option<String>,
+        /// For `sellers`: those not (yet) onboarded on this platform: an onboarding drive's
+        /// list to hand on, which imports back once filled in.
+        #[arg(long, value_name = "PLATFORM")]
+        not_on: Option<String>,
+        /// For `sellers`: those whose packaging is at this stage (needed, in_progress, done,
+        /// not_assessed): a packaging drive's list.
+        #[arg(long, value_name = "STATUS")]
+        packaging: Option<String>,
     },
     /// List records of one kind, or the districts and states.
     List(ListArgs),
@@ -586,9 +597,28 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             file,
             state,
             today,
+            on,
+            not_on,
+            packaging,
         } => {
             known_places(&store, state, None)?;
+            let drive = on.is_some() || not_on.is_some() || packaging.is_some();
             let n = match what.kind() {
+                Some(EntityKind::Seller) if drive => {
+                    if today.is_some() {
+                        usage("--today applies to `export states` only");
+                    }
+                    let query = drive_query(
+                        state,
+                        on.as_deref(),
+                        not_on.as_deref(),
+                        packaging.as_deref(),
+                    )?;
+                    odop_exchange::export_seller_list(&store, &query, &file)?
+                }
+                _ if drive => {
+                    usage("--on, --not-on and --packaging apply to `export sellers` only")
+                }
                 Some(kind) => {
                     if today.is_some() {
                         usage("--today applies to `export states` only");
@@ -895,12 +925,35 @@ fn seller_query(a: &ListArgs) -> Result<SellerQuery, fields::FieldError> {
         Some(k) => Some(k.parse::<SellerKind>().map_err(fields::at("kind"))?),
         None => None,
     };
-    let platform = match (&a.on, &a.not_on) {
+    Ok(SellerQuery {
+        district: a.district.map(DistrictCode),
+        kind: kind.map(|k| k.as_str().to_owned()),
+        product: a.product,
+        offset: a.offset,
+        limit: a.limit,
+        ..drive_query(
+            a.state,
+            a.on.as_deref(),
+            a.not_on.as_deref(),
+            a.packaging.as_deref(),
+        )?
+    })
+}
+
+/// A drive's filters of the seller list, as `list sellers` and `export sellers` take them: a
+/// state, who is or is not yet on a platform, and where their packaging stands.
+fn drive_query(
+    state: Option<u16>,
+    on: Option<&str>,
+    not_on: Option<&str>,
+    packaging: Option<&str>,
+) -> Result<SellerQuery, fields::FieldError> {
+    let platform = match (on, not_on) {
         (Some(p), _) => Some(p.parse::<Platform>().map_err(fields::at("on"))?),
         (None, Some(p)) => Some(p.parse::<Platform>().map_err(fields::at("not-on"))?),
         (None, None) => None,
     };
-    let packaging = match &a.packaging {
+    let packaging = match packaging {
         Some(p) => Some(
             p.parse::<PackagingStatus>()
                 .map_err(fields::at("packaging"))?,
@@ -908,15 +961,10 @@ fn seller_query(a: &ListArgs) -> Result<SellerQuery, fields::FieldError> {
         None => None,
     };
     Ok(SellerQuery {
-        state: a.state.map(StateCode),
-        district: a.district.map(DistrictCode),
-        kind: kind.map(|k| k.as_str().to_owned()),
-        product: a.product,
+        state: state.map(StateCode),
         platform: platform.map(|p| p.as_str().to_owned()),
-        onboarded: platform.map(|_| a.on.is_some()),
+        onboarded: platform.map(|_| on.is_some()),
         packaging: packaging.map(|p| p.as_str().to_owned()),
-        offset: a.offset,
-        limit: a.limit,
         ..SellerQuery::default()
     })
 }

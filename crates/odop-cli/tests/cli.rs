@@ -495,6 +495,36 @@ fn sellers_are_listed_for_an_onboarding_drive() {
             .any(|p| p == product))
     );
 
+    // The same drive's list saved as a sheet: the listed sellers, in the list's order.
+    let sheet = odop.dir.path().join("not-on-gem.csv");
+    let sheet_arg = sheet.to_str().unwrap();
+    odop.json(&[
+        "export", "sellers", sheet_arg, "--state", "9", "--not-on", "gem",
+    ]);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let listed = odop.json(&["list", "sellers", "--state", "9", "--not-on", "gem"]);
+    let mut listed_ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    let mut sorted_ids = ids.clone();
+    sorted_ids.sort_unstable();
+    listed_ids.sort_unstable();
+    assert_eq!(sorted_ids, listed_ids);
+    // Seller filters on another kind's export are a wrong command line; a wrong word, bad input.
+    let wrong = odop.run(&["export", "products", sheet_arg, "--packaging", "needed"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let wrong = odop.run(&["export", "sellers", sheet_arg, "--packaging", "wrapped"]);
+    assert_eq!(wrong.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrapped"));
+
     // A wrong word is refused by its option and its name, and nothing is listed.
     for (flag, word) in [
         ("--on", "gemm"),
