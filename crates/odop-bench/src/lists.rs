@@ -249,6 +249,29 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         "the plain read found more than one state"
     );
     let states_read_times = sorted_times(runs, read_states)?;
+    // A drive's list saved as a sheet, against every seller's export, per row: the list reads
+    // its pages and then each seller, where the whole export reads them in one pass.
+    let sheets = tempfile::tempdir()?;
+    let drive = SellerQuery {
+        packaging: Some("needed".to_owned()),
+        ..SellerQuery::default()
+    };
+    let drive_path = sheets.path().join("drive.csv");
+    let every_path = sheets.path().join("every.csv");
+    let drive_rows = odop_exchange::export_seller_list(store, &drive, &drive_path)?;
+    let every_rows = odop_exchange::export_sellers(store, None, &every_path)?;
+    ensure!(
+        drive_rows > 0 && every_rows == built.data.sellers.len(),
+        "the exports wrote {drive_rows} and {every_rows} rows"
+    );
+    let save_runs = 3;
+    let drive_times = sorted_times(save_runs, || {
+        odop_exchange::export_seller_list(store, &drive, &drive_path)
+    })?;
+    let every_times = sorted_times(save_runs, || {
+        odop_exchange::export_sellers(store, None, &every_path)
+    })?;
+    let per_row = |times: &[Duration], rows: usize| ms(percentile(times, 50.0)) / rows as f64;
     let all_recent_ms = ms(percentile(&recent_all, 50.0)).max(0.001);
     let base = ms(percentile(&figures[0].2, 50.0)).max(0.001);
     let mut s = Section::new(
@@ -294,6 +317,13 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
                     "p95_ms": round(ms(percentile(times, 95.0)), 3),
                     "over_every_state": round(ms(percentile(times, 50.0)) / all_recent_ms, 2),
                 })).collect::<Vec<_>>(),
+            },
+            "drive_list_saved": {
+                "rows": drive_rows,
+                "p50_ms": round(ms(percentile(&drive_times, 50.0)), 1),
+                "every_seller_rows": every_rows,
+                "every_seller_p50_ms": round(ms(percentile(&every_times, 50.0)), 1),
+                "per_row_over_every_seller": round(per_row(&drive_times, drive_rows) / per_row(&every_times, every_rows), 2),
             },
             "desk_state": {
                 "p50_ms": round(ms(percentile(&desk_times, 50.0)), 3),
@@ -363,6 +393,18 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
             "{:.2}x reading every table's states ({})",
             ms(percentile(&desk_times, 50.0)) / ms(percentile(&states_read_times, 50.0)).max(0.001),
             fmt_ms(percentile(&states_read_times, 50.0))
+        ),
+    );
+    s.line(
+        &format!("a drive's list saved as CSV ({drive_rows} sellers needing packaging)"),
+        format!(
+            "{} p50 of {save_runs}",
+            fmt_ms(percentile(&drive_times, 50.0))
+        ),
+        format!(
+            "{:.2}x every seller's export per row ({} for {every_rows})",
+            per_row(&drive_times, drive_rows) / per_row(&every_times, every_rows),
+            fmt_ms(percentile(&every_times, 50.0))
         ),
     );
     let plain_ms = ms(percentile(&plain_times, 50.0)).max(0.001);
