@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use odop_domain::{Date, Entity, Gazetteer, Id, Platform, Product, SectorList, Seller, StateCode};
+use odop_domain::{Date, Entity, Gazetteer, Platform, Product, SectorList, Seller, StateCode};
 use odop_sheet::{write_csv, write_xlsx_typed, CellKind};
 use odop_store::{GiIssue, ProductFilter, StateFigures, Store};
 
@@ -210,42 +210,14 @@ pub fn export_sellers(
 
 /// Writes the sellers a list's filters pick (an onboarding or packaging drive's list, to hand
 /// to the GeM cell or a packaging institute), in the list's order and the seller list layout,
-/// so that the sheet filled in imports back. Its paging and offset are ignored: the whole
-/// list is written. Returns the number of rows written.
+/// so that the sheet filled in imports back. Its paging is ignored: the whole list is written,
+/// read in one pass. Returns the number of rows written.
 pub fn export_seller_list(
     store: &Store,
     query: &odop_store::SellerQuery,
     path: &Path,
 ) -> Result<usize, ExchangeError> {
-    let mut ids = Vec::new();
-    let mut page = odop_store::SellerQuery {
-        offset: 0,
-        limit: 10_000,
-        known_total: None,
-        ..query.clone()
-    };
-    loop {
-        let found = store.seller_page(&page)?;
-        let read = found.rows.len();
-        ids.extend(
-            found
-                .rows
-                .into_iter()
-                .filter_map(|r| r.id.parse::<Id>().ok()),
-        );
-        if read == 0 || page.offset + read >= found.total as usize {
-            break;
-        }
-        page.offset += read;
-        page.known_total = Some(found.total);
-    }
-    // A seller deleted since its page was read is left out.
-    let mut sellers = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(s) = store.get::<Seller>(id)? {
-            sellers.push(s);
-        }
-    }
+    let sellers = store.seller_records(query)?;
     write_sellers(store, sellers, path)
 }
 

@@ -237,41 +237,22 @@ pub struct Choices {
 }
 
 impl Store {
+    /// Every seller the list's filters pick, whole, in the list's order (by name): what a
+    /// drive's list saved as a sheet holds. Its paging is ignored.
+    pub fn seller_records(&self, q: &SellerQuery) -> Result<Vec<Seller>, StoreError> {
+        let (mut filter, mut args, _) = seller_where(q);
+        if let Some(platform) = &q.platform {
+            platform_in(&mut filter, &mut args, q.onboarded == Some(false), platform);
+        }
+        self.decode_rows::<Seller>(
+            &format!("SELECT s.id, s.body FROM sellers s{filter} ORDER BY s.name, s.rowid"),
+            args,
+        )
+    }
+
     /// A window of the seller list, by name, with the number of sellers that match.
     pub fn seller_page(&self, q: &SellerQuery) -> Result<Page<SellerRow>, StoreError> {
-        let mut filter = String::from(" WHERE 1 = 1");
-        let mut args: Vec<Sql> = Vec::new();
-        if let Some(s) = q.state {
-            filter.push_str(" AND s.state = ?");
-            args.push(Sql::Integer(s.0.into()));
-        }
-        if let Some(d) = q.district {
-            filter.push_str(" AND s.district = ?");
-            args.push(Sql::Integer(d.0.into()));
-        }
-        if let Some(k) = &q.kind {
-            filter.push_str(" AND s.kind = ?");
-            args.push(Sql::Text(k.clone()));
-        }
-        if let Some(p) = q.product {
-            filter
-                .push_str(" AND s.rowid IN (SELECT seller FROM seller_products WHERE product = ?)");
-            args.push(Sql::Text(p.to_string()));
-        }
-        if let Some(p) = &q.packaging {
-            filter.push_str(" AND s.packaging = ?");
-            args.push(Sql::Text(p.clone()));
-        }
-        let name = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        if let Some(name) = name {
-            // The typed text is matched as it is: `%` and `_` in it are letters, not wildcards.
-            let escaped = name
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            filter.push_str(" AND s.name LIKE ? ESCAPE '\\'");
-            args.push(Sql::Text(format!("%{escaped}%")));
-        }
+        let (mut filter, mut args, name) = seller_where(q);
         // A typed name with no narrower filter is counted over the name index: the planner
         // would read every seller's record for it instead.
         let narrowed = q.state.is_some()
@@ -293,20 +274,9 @@ impl Store {
         };
         // The platform's clause comes last, so that the count can be taken with and without it.
         let unplatformed = (filter.clone(), args.clone());
-        let platform_in = |filter: &mut String, args: &mut Vec<Sql>, not: &str, platform: &str| {
-            filter.push_str(&format!(
-                " AND s.rowid {not}IN (SELECT seller FROM seller_platforms WHERE platform = ?)"
-            ));
-            args.push(Sql::Text(platform.to_owned()));
-        };
         let not_on = q.onboarded == Some(false);
         if let Some(platform) = &q.platform {
-            platform_in(
-                &mut filter,
-                &mut args,
-                if not_on { "NOT " } else { "" },
-                platform,
-            );
+            platform_in(&mut filter, &mut args, not_on, platform);
         }
         let total: u64 = match (q.known_total, &q.platform) {
             (Some(total), _) => total,
@@ -315,7 +285,7 @@ impl Store {
             (None, Some(platform)) if not_on => {
                 let (all_filter, all_args) = unplatformed;
                 let (mut on_filter, mut on_args) = (all_filter.clone(), all_args.clone());
-                platform_in(&mut on_filter, &mut on_args, "", platform);
+                platform_in(&mut on_filter, &mut on_args, false, platform);
                 count(&all_filter, &all_args)?.saturating_sub(count(&on_filter, &on_args)?)
             }
             (None, _) => count(&filter, &args)?,
@@ -819,6 +789,53 @@ impl Store {
             districts,
         })
     }
+}
+
+/// The seller list's filters but the platform's, as SQL over `sellers s` with its arguments,
+/// and the typed name they hold.
+fn seller_where(q: &SellerQuery) -> (String, Vec<Sql>, Option<&str>) {
+    let mut filter = String::from(" WHERE 1 = 1");
+    let mut args: Vec<Sql> = Vec::new();
+    if let Some(s) = q.state {
+        filter.push_str(" AND s.state = ?");
+        args.push(Sql::Integer(s.0.into()));
+    }
+    if let Some(d) = q.district {
+        filter.push_str(" AND s.district = ?");
+        args.push(Sql::Integer(d.0.into()));
+    }
+    if let Some(k) = &q.kind {
+        filter.push_str(" AND s.kind = ?");
+        args.push(Sql::Text(k.clone()));
+    }
+    if let Some(p) = q.product {
+        filter.push_str(" AND s.rowid IN (SELECT seller FROM seller_products WHERE product = ?)");
+        args.push(Sql::Text(p.to_string()));
+    }
+    if let Some(p) = &q.packaging {
+        filter.push_str(" AND s.packaging = ?");
+        args.push(Sql::Text(p.clone()));
+    }
+    let name = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if let Some(name) = name {
+        // The typed text is matched as it is: `%` and `_` in it are letters, not wildcards.
+        let escaped = name
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        filter.push_str(" AND s.name LIKE ? ESCAPE '\\'");
+        args.push(Sql::Text(format!("%{escaped}%")));
+    }
+    (filter, args, name)
+}
+
+/// The platform's clause of the seller list: those on it, or with `not`, those not on it.
+fn platform_in(filter: &mut String, args: &mut Vec<Sql>, not: bool, platform: &str) {
+    let not = if not { "NOT " } else { "" };
+    filter.push_str(&format!(
+        " AND s.rowid {not}IN (SELECT seller FROM seller_platforms WHERE platform = ?)"
+    ));
+    args.push(Sql::Text(platform.to_owned()));
 }
 
 #[cfg(test)]

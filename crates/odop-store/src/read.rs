@@ -138,7 +138,11 @@ impl Store {
         self.decode_rows::<Product>(&sql, args)
     }
 
-    fn decode_rows<E: Entity>(&self, sql: &str, args: Vec<Sql>) -> Result<Vec<E>, StoreError> {
+    pub(crate) fn decode_rows<E: Entity>(
+        &self,
+        sql: &str,
+        args: Vec<Sql>,
+    ) -> Result<Vec<E>, StoreError> {
         let mut stmt = self.conn().prepare_cached(sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
