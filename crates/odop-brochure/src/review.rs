@@ -92,15 +92,25 @@ impl Manuscript {
         let mut workshops: HashMap<Id, Option<HeardAt>> = HashMap::new();
         // Owners by their name's key, so that case, spacing, punctuation, word order and a
         // body's long name against its short one do not split one owner in two; each is shown
-        // as most of its actions write it, as the action list's owner filter shows it.
+        // by the name the action list's owner filter gives it.
         let mut owners: BTreeMap<String, Vec<(Action, ReviewLine)>> = BTreeMap::new();
-        // How often each owner's actions write each spelling of it, done ones too.
-        let mut spellings: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
+        let shown: HashMap<String, String> = store
+            .action_owners(Some(state))?
+            .into_iter()
+            .map(|o| (owner_key(&o.name), clean(&o.name, MAX_LINE)))
+            .collect();
         let mut in_progress = 0;
         // One owner's review holds its actions alone; an owner none of the state's actions
         // names is a mistake to be told of, not an empty page.
         let only = options.owner.as_deref().map(owner_key);
-        let mut owner_named = false;
+        if let (Some(asked), Some(key)) = (&options.owner, &only) {
+            if !shown.contains_key(key) {
+                return Err(BrochureError::UnknownOwner {
+                    owner: asked.clone(),
+                    place: Place::state(&places, state).name.en,
+                });
+            }
+        }
         for row in &rows {
             let Some(action) = record::<Action>(row) else {
                 continue;
@@ -109,12 +119,6 @@ impl Manuscript {
             if only.as_ref().is_some_and(|only| key != *only) {
                 continue;
             }
-            owner_named = true;
-            *spellings
-                .entry(key.clone())
-                .or_default()
-                .entry(clean(&action.owner, MAX_LINE))
-                .or_default() += 1;
             if !matches!(action.status, ActionStatus::Open | ActionStatus::InProgress) {
                 continue;
             }
@@ -151,21 +155,12 @@ impl Manuscript {
             };
             owners.entry(key).or_default().push((action, line));
         }
-        // The spelling most of an owner's actions use; of two as common, the first in order.
-        let shown = |key: &str| {
-            spellings
-                .get(key)
-                .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
-                .map(|(name, _)| name.clone())
-                .unwrap_or_default()
-        };
-
         let mut parts: Vec<OwnerPart> = owners
             .into_iter()
             .map(|(key, mut actions)| {
                 actions.sort_by_key(|(a, line)| (!line.overdue, a.due.is_none(), a.due));
                 OwnerPart {
-                    owner: shown(&key),
+                    owner: shown.get(&key).cloned().unwrap_or_default(),
                     overdue: actions.iter().filter(|(_, l)| l.overdue).count(),
                     actions: actions.into_iter().map(|(_, line)| line).collect(),
                 }
@@ -183,17 +178,8 @@ impl Manuscript {
 
         let state_place = Place::state(&places, state);
         let name = &state_place.name;
-        let owner = match (&options.owner, &only) {
-            (Some(asked), _) if !owner_named => {
-                return Err(BrochureError::UnknownOwner {
-                    owner: asked.clone(),
-                    place: name.en.clone(),
-                });
-            }
-            // As the owner's actions write it, though none is still to do.
-            (Some(_), Some(key)) => Some(shown(key)),
-            _ => None,
-        };
+        // As the owner's actions write it, though none is still to do.
+        let owner = only.and_then(|key| shown.get(&key).cloned());
         let in_title = owner.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
         let title = Text::new(
             &format!("Actions to review, {}{in_title}", name.en),

@@ -16,7 +16,7 @@ use crate::sync::sync_state_sql;
 use crate::{ProductFilter, Store, StoreError, SyncState};
 
 /// The stages of an action that still need work, as SQL.
-const TO_DO: &str = "('open', 'in_progress')";
+pub(crate) const TO_DO: &str = "('open', 'in_progress')";
 
 /// An action (`t`) still to do whose due date has passed, as SQL whose one parameter is the day
 /// it is judged on.

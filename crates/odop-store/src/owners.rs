@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use odop_domain::{owner_key, StateCode};
 use serde::Serialize;
 
+use crate::browse::TO_DO;
 use crate::{Store, StoreError};
 
 /// One owner of actions.
@@ -22,11 +23,10 @@ pub struct ActionOwner {
 impl Store {
     /// The owners of one state's actions (or of every state's), by name.
     pub fn action_owners(&self, state: Option<StateCode>) -> Result<Vec<ActionOwner>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT body ->> '$.owner', count(*), \
-                    sum(status IN ('open', 'in_progress')) \
-             FROM actions WHERE ?1 IS NULL OR state = ?1 GROUP BY 1",
-        )?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT body ->> '$.owner', count(*), sum(status IN {TO_DO}) \
+             FROM actions WHERE ?1 IS NULL OR state = ?1 GROUP BY 1"
+        ))?;
         let rows = stmt.query_map([state.map(|s| s.0)], |r| {
             Ok((
                 r.get::<_, Option<String>>(0)?.unwrap_or_default(),
