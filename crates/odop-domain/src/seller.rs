@@ -111,7 +111,13 @@ impl Gstin {
 
     /// The PAN of the business it registers: its third to twelfth characters.
     pub fn pan(&self) -> &str {
-        &self.0[2..12]
+        Gstin::pan_of(&self.0).unwrap_or_default()
+    }
+
+    /// The PAN within a GSTIN as stored, read without checking it again; `None` for text that
+    /// is not 15 ASCII characters, which no checked GSTIN is.
+    pub fn pan_of(gstin: &str) -> Option<&str> {
+        (gstin.len() == 15 && gstin.is_ascii()).then(|| &gstin[2..12])
     }
 
     /// The check character for the first 14 characters (GSTN's mod-36 scheme).

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use odop_domain::{
-    phone_mark, EntityKind, Gap, Id, Seller, SellerMark, StateCode, Story, Workshop,
+    phone_mark, EntityKind, Gap, Gstin, Id, Seller, SellerMark, StateCode, Story, Workshop,
 };
 use rusqlite::types::Value as Sql;
 use serde::Serialize;
@@ -82,12 +82,8 @@ impl Store {
             let phone = row.get::<_, Option<String>>(4)?;
             let phone = phone.as_deref().and_then(phone_mark);
             let gstin = row.get::<_, Option<String>>(2)?;
-            // A stored GSTIN was checked as it was saved; one that is not 15 ASCII characters
-            // has no PAN to offer.
-            let pan = gstin
-                .as_deref()
-                .filter(|g| g.len() == 15 && g.is_ascii())
-                .map(|g| g[2..12].to_owned());
+            // A stored GSTIN was checked as it was saved.
+            let pan = gstin.as_deref().and_then(Gstin::pan_of).map(str::to_owned);
             for (mark, value) in [
                 (SellerMark::Gstin, gstin),
                 (SellerMark::Pan, pan),
