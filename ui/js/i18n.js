@@ -242,6 +242,19 @@ export function num(n) {
   return format.format(n);
 }
 
+/** Time formats by language and style, made once as number formats are. */
+const timeFormats = new Map();
+
+/** A time ("2025-07-07T10:20:30Z") in the reader's words; an empty one as "", one that is not
+ * a time as it is. */
+export function when(stamp, style = { dateStyle: "medium", timeStyle: "short" }) {
+  const date = new Date(stamp);
+  if (!stamp || Number.isNaN(date.getTime())) return stamp || "";
+  const key = `${locale()} ${JSON.stringify(style)}`;
+  if (!timeFormats.has(key)) timeFormats.set(key, new Intl.DateTimeFormat(locale(), style));
+  return timeFormats.get(key).format(date);
+}
+
 /** A count in words: `key.one` for exactly one where the language has it, else `key`. */
 export function count(key, n) {
   const one = n === 1 ? tOr(`${key}.one`, null) : null;

@@ -3,7 +3,7 @@
 // state's figures side by side, or for one state (`#/dashboard/CODE`).
 
 import { h, fill, arrowKeys, linkRow } from "../dom.js";
-import { t, num, word, locale, stateName, byStateName } from "../i18n.js";
+import { t, num, word, stateName, byStateName, when } from "../i18n.js";
 import { barChart, donut } from "../charts.js";
 import { today, openOverdueActions } from "./records.js";
 import { statePicker, routeState } from "../places.js";
@@ -111,19 +111,6 @@ function chartPanel(testid, title, items, empty) {
     items.length ? barChart(items, title) : h("p", { class: "empty" }, empty));
 }
 
-/** The format of history times, one per language, made once as numbers' are. */
-const timeFormats = new Map();
-
-/** A history time ("2025-07-07T10:20:30Z") in the reader's words. */
-export function when(at) {
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime())) return at;
-  const lang = locale();
-  if (!timeFormats.has(lang)) {
-    timeFormats.set(lang, new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }));
-  }
-  return timeFormats.get(lang).format(date);
-}
 
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();

@@ -2,9 +2,8 @@
 // status, for one state or all, with the clear names taken in one step.
 
 import { h, fill, arrowKeys } from "../dom.js";
-import { t, num, stateName } from "../i18n.js";
+import { t, num, stateName, when } from "../i18n.js";
 import { saveField } from "./importer.js";
-import { when } from "./dashboard.js";
 import { statePicker, routeState } from "../places.js";
 
 /** The findings' kinds, in the order a department works through them. */

@@ -3,9 +3,8 @@
 // system's dialog or typed.
 
 import { h, fill } from "../dom.js";
-import { t, num, errorText, problemHeadline, flagReasonText, accountText } from "../i18n.js";
+import { t, num, errorText, problemHeadline, flagReasonText, accountText, when } from "../i18n.js";
 import { listen, pickFile, pickSaveFile, BACKUPS } from "../api.js";
-import { when } from "./dashboard.js";
 
 /** What sync does with a registry just loaded here: a central desk sends it to every desk, a
  * state desk gives it up for DPIIT's once the server holds one. Nothing for a desk that does

@@ -2,21 +2,13 @@
 // (base, mine, theirs) settled field by field, and refused writes with the server's reason.
 
 import { h, fill } from "../dom.js";
-import { t, num, count, word, locale, stateName, refusalHeadline, refusalReasonText, accountText } from "../i18n.js";
+import { t, num, count, word, stateName, refusalHeadline, refusalReasonText, accountText, when } from "../i18n.js";
 
 /** A value as a person reads it: text as is, anything else as compact JSON. */
 function shown(value) {
   if (value === null || value === undefined) return t("sync.none");
   if (typeof value === "string") return value;
   return JSON.stringify(value);
-}
-
-/** A report's time as a person reads it, in their language and time zone: its date and time,
- * or with `style` e.g. the time of day alone. */
-function when(stamp, style = { dateStyle: "medium", timeStyle: "short" }) {
-  const date = new Date(stamp);
-  if (!stamp || Number.isNaN(date.getTime())) return stamp || "";
-  return new Intl.DateTimeFormat(locale(), style).format(date);
 }
 
 function describe(report) {
