@@ -55,7 +55,7 @@ pub use owners::ActionOwner;
 pub use places::PlaceCounts;
 pub use read::{DistrictSummary, HistoryEntry, Hit, OutboxEntry, ProductFilter};
 pub use server_places::ServerPlaces;
-pub use stats::{Count, DistrictRef, StateFigures, Stats};
+pub use stats::{Count, DistrictFigures, DistrictRef, StateFigures, Stats};
 pub use sync::{
     Applied, Conflict, ConflictView, Incoming, Pending, RefusedWrite, Resolution, Resync, Resynced,
     SyncCounts, SyncPoint, SyncState, Verdict, PULL_CHECKPOINT_PAGES,

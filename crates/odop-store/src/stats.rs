@@ -118,6 +118,47 @@ impl StateFigures {
     }
 }
 
+/// One district's figures in a row beside the others of its state: what a state's ODOP cell
+/// compares its districts by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistrictFigures {
+    pub district: u32,
+    /// The LGD list's name, or the code when the list lacks the district.
+    pub name: String,
+    pub products: u64,
+    /// Whether one of its products is ranked primary.
+    pub has_primary: bool,
+    pub gi_products: u64,
+    pub sellers: u64,
+    /// Sellers onboarded on at least one platform.
+    pub sellers_onboarded: u64,
+    /// Sellers whose packaging needs help.
+    pub packaging_needed: u64,
+    pub workshops: u64,
+    /// Open gaps heard of the district.
+    pub open_gaps: u64,
+    /// Actions still to do, on the district's gaps, whose due date has passed.
+    pub overdue_actions: u64,
+}
+
+impl DistrictFigures {
+    fn new(district: u32) -> DistrictFigures {
+        DistrictFigures {
+            district,
+            name: district.to_string(),
+            products: 0,
+            has_primary: false,
+            gi_products: 0,
+            sellers: 0,
+            sellers_onboarded: 0,
+            packaging_needed: 0,
+            workshops: 0,
+            open_gaps: 0,
+            overdue_actions: 0,
+        }
+    }
+}
+
 impl Store {
     /// Every state that holds a record, one row each in the order of their names, with the
     /// figures its own dashboard shows. Each figure is one grouped read of its table, so the
@@ -334,6 +375,133 @@ impl Store {
                  GROUP BY 1 ORDER BY 2 DESC, 1",
             )?,
         })
+    }
+}
+
+impl Store {
+    /// Districts that no product names, of the given state or of every state holding
+    /// products (the districts the coverage figures count as without a product), by state
+    /// name, then district name.
+    pub fn districts_without_products(
+        &self,
+        state: Option<StateCode>,
+    ) -> Result<Vec<DistrictRef>, StoreError> {
+        let s: Sql = state.map_or(Sql::Null, |s| Sql::Integer(s.0.into()));
+        let mut stmt = self.conn().prepare(
+            "SELECT d.code, d.name, s.name FROM districts d JOIN states s ON s.code = d.state \
+             WHERE ((?1 IS NULL AND d.state IN (SELECT DISTINCT state FROM products)) \
+                    OR d.state = ?1) \
+               AND NOT EXISTS (SELECT 1 FROM products p WHERE p.district = d.code) \
+             ORDER BY s.name, d.name",
+        )?;
+        let rows = stmt.query_map([&s], |r| {
+            Ok(DistrictRef {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                state: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Every district of a state, one row each in the order of their names: those of the LGD
+    /// list, with or without records, and any other a record of the state names. Each figure
+    /// is one grouped read of its table, of the state's rows alone. Records without a district
+    /// (a gap of the whole state) are in no row. `today` judges which actions are overdue.
+    pub fn district_figures(
+        &self,
+        state: StateCode,
+        today: Date,
+    ) -> Result<Vec<DistrictFigures>, StoreError> {
+        let conn = self.conn();
+        let code = i64::from(state.0);
+        let today = today.to_string();
+        let mut rows: BTreeMap<u32, DistrictFigures> = BTreeMap::new();
+        let mut places = conn.prepare("SELECT code, name FROM districts WHERE state = ?1")?;
+        let mut found = places.query([code])?;
+        while let Some(r) = found.next()? {
+            let district: u32 = r.get(0)?;
+            let mut row = DistrictFigures::new(district);
+            row.name = r.get(1)?;
+            rows.insert(district, row);
+        }
+        // Each query gives (district, count); a district first seen here gets a row.
+        type Put = fn(&mut DistrictFigures, u64);
+        let mut tally = |sql: &str, args: &[&dyn rusqlite::ToSql], set: Put| {
+            let mut stmt = conn.prepare(sql)?;
+            let mut found = stmt.query(args)?;
+            while let Some(r) = found.next()? {
+                let Some(district) = r.get::<_, Option<i64>>(0)? else {
+                    continue;
+                };
+                let Ok(district) = u32::try_from(district) else {
+                    continue;
+                };
+                let count = r.get::<_, i64>(1)? as u64;
+                set(
+                    rows.entry(district)
+                        .or_insert_with(|| DistrictFigures::new(district)),
+                    count,
+                );
+            }
+            Ok::<_, StoreError>(())
+        };
+        let counts: [(&str, Put); 8] = [
+            (
+                "SELECT district, count(*) FROM products WHERE state = ?1 GROUP BY district",
+                |r, n| r.products = n,
+            ),
+            (
+                "SELECT district, max(rank = 'primary') FROM products WHERE state = ?1 \
+                 GROUP BY district",
+                |r, n| r.has_primary = n > 0,
+            ),
+            (
+                "SELECT district, count(*) FROM products WHERE state = ?1 AND gi = 1 \
+                 GROUP BY district",
+                |r, n| r.gi_products = n,
+            ),
+            (
+                "SELECT district, count(*) FROM sellers WHERE state = ?1 GROUP BY district",
+                |r, n| r.sellers = n,
+            ),
+            (
+                "SELECT s.district, count(DISTINCT p.seller) FROM seller_platforms p \
+                 JOIN sellers s ON s.rowid = p.seller WHERE p.state = ?1 GROUP BY 1",
+                |r, n| r.sellers_onboarded = n,
+            ),
+            // A range of the packaging index: the state's sellers needing packaging.
+            (
+                "SELECT district, count(*) FROM sellers \
+                 WHERE packaging = 'needed' AND state = ?1 GROUP BY district",
+                |r, n| r.packaging_needed = n,
+            ),
+            (
+                "SELECT district, count(*) FROM workshops WHERE state = ?1 GROUP BY district",
+                |r, n| r.workshops = n,
+            ),
+            (
+                "SELECT district, count(*) FROM gaps WHERE state = ?1 AND open = 1 \
+                 GROUP BY district",
+                |r, n| r.open_gaps = n,
+            ),
+        ];
+        for (sql, set) in counts {
+            tally(sql, &[&code], set)?;
+        }
+        // An action's district is its gap's.
+        tally(
+            &format!(
+                "SELECT g.district, count(*) FROM actions t JOIN gaps g ON g.id = t.gap \
+                 WHERE t.state = ?1 AND {} GROUP BY 1",
+                crate::browse::overdue_sql()
+            ),
+            &[&code, &today],
+            |r, n| r.overdue_actions = n,
+        )?;
+        let mut rows: Vec<DistrictFigures> = rows.into_values().collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.district.cmp(&b.district)));
+        Ok(rows)
     }
 }
 

@@ -1097,6 +1097,121 @@ fn each_state_s_row_agrees_with_its_own_dashboard() {
 }
 
 #[test]
+fn each_district_s_row_agrees_with_its_records() {
+    let mut store = sample();
+    let up = StateCode(9);
+    // A district of the LGD list with no record yet, and a gap of the whole state.
+    let mut edit = store.edit("x").unwrap();
+    edit.put_places(
+        &[],
+        &[odop_domain::District {
+            code: DistrictCode(150),
+            state: up,
+            name: "Jhansi".into(),
+            aliases: vec![],
+        }],
+    )
+    .unwrap();
+    edit.put(&odop_domain::Gap {
+        id: Id::new(),
+        state: up,
+        district: None,
+        workshop: None,
+        product: None,
+        seller: None,
+        kind: odop_domain::ActionKind::StatePolicy,
+        description: "No state ODOP portal yet".into(),
+        open: true,
+    })
+    .unwrap();
+    edit.commit().unwrap();
+    let today: odop_domain::Date = "2027-02-01".parse().unwrap();
+
+    let rows = store.district_figures(up, today).unwrap();
+    let places = store.gazetteer().unwrap();
+    let lgd = places.districts().filter(|d| d.state == up).count();
+    assert_eq!(rows.len(), lgd, "every LGD district of the state is a row");
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "rows come in the order of their names");
+    for row in &rows {
+        let district = DistrictCode(row.district);
+        let name = &row.name;
+        let products = store
+            .products(&ProductFilter {
+                district: Some(district),
+                ..ProductFilter::default()
+            })
+            .unwrap();
+        assert_eq!(row.products, products.len() as u64, "{name}");
+        assert_eq!(
+            row.has_primary,
+            products.iter().any(|p| p.rank == Rank::Primary),
+            "{name}"
+        );
+        let gi = products.iter().filter(|p| p.gi.registered).count() as u64;
+        assert_eq!(row.gi_products, gi, "{name}");
+        let sellers: Vec<odop_domain::Seller> =
+            store.list(Some(up), Some(district), 1000, 0).unwrap();
+        assert_eq!(row.sellers, sellers.len() as u64, "{name}");
+        let onboarded = sellers
+            .iter()
+            .filter(|s| {
+                s.onboarding
+                    .iter()
+                    .any(|o| o.status == odop_domain::OnboardingStatus::Onboarded)
+            })
+            .count() as u64;
+        assert_eq!(row.sellers_onboarded, onboarded, "{name}");
+        let needed = sellers
+            .iter()
+            .filter(|s| s.packaging == odop_domain::PackagingStatus::Needed)
+            .count() as u64;
+        assert_eq!(row.packaging_needed, needed, "{name}");
+        let workshops: Vec<odop_domain::Workshop> =
+            store.list(Some(up), Some(district), 1000, 0).unwrap();
+        assert_eq!(row.workshops, workshops.len() as u64, "{name}");
+        let gaps: Vec<odop_domain::Gap> = store.list(Some(up), Some(district), 1000, 0).unwrap();
+        let open = gaps.iter().filter(|g| g.open).count() as u64;
+        assert_eq!(row.open_gaps, open, "{name}");
+    }
+    let jhansi = rows.iter().find(|r| r.name == "Jhansi").unwrap();
+    assert_eq!((jhansi.products, jhansi.has_primary), (0, false));
+    // The gap of the whole state is in no district's row; overdue actions are all of a
+    // district's gaps here, as the state's row counts them.
+    let state_row = store
+        .state_figures(today)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.state == up)
+        .unwrap();
+    let sum = |of: fn(&odop_store::DistrictFigures) -> u64| rows.iter().map(of).sum::<u64>();
+    assert_eq!(sum(|r| r.open_gaps), state_row.open_gaps - 1);
+    assert_eq!(sum(|r| r.overdue_actions), state_row.overdue_actions);
+    assert!(
+        state_row.overdue_actions > 0,
+        "the sample's packaging action"
+    );
+    assert_eq!(sum(|r| r.sellers), state_row.sellers);
+    // Jhansi is the one district no product names, for the state and for the country.
+    let without = store.districts_without_products(Some(up)).unwrap();
+    assert_eq!(
+        without.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+        ["Jhansi"]
+    );
+    let everywhere = store.districts_without_products(None).unwrap();
+    assert_eq!(
+        everywhere, without,
+        "the sample's other districts all have products"
+    );
+    assert_eq!(
+        store.stats(Some(up)).unwrap().without_products,
+        without.len() as u64
+    );
+}
+
+#[test]
 fn a_state_with_only_a_policy_still_gets_a_row() {
     let mut store = Store::open_in_memory().unwrap();
     assert_eq!(
