@@ -74,6 +74,22 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
     let report_b = report.context("no runs")?;
     let report_time = median(report_times);
 
+    // Progress reports: the figures the dashboard shows, of one state and of every state of
+    // the national list (the states side by side on landscape pages), typeset.
+    let mut progress = Vec::new();
+    for state in [Some(UTTAR_PRADESH), None] {
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..count {
+            let start = Instant::now();
+            let m = Manuscript::gather(&store, Subject::Figures(state), &options)?;
+            let b = press.print(&m)?;
+            times.push(start.elapsed());
+            last = Some(b);
+        }
+        progress.push((median(times), last.context("no runs")?));
+    }
+
     // The press keeps scaled photos for the process; a copy of the photos under another
     // folder shows the first print, which scales every photo, apart from the prints after it.
     let fresh = dir.path().join("photos-again");
@@ -142,6 +158,12 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
                 "bytes": report_b.pdf.len(),
                 "over_one_page": round(report_time.as_secs_f64() / one.as_secs_f64(), 4),
             },
+            "progress_report": progress.iter().zip(["uttar_pradesh", "every_state"]).map(|((t, b), of)| (of.to_owned(), json!({
+                "ms": round(ms(*t), 3),
+                "pages": b.pages,
+                "bytes": b.pdf.len(),
+                "over_one_page": round(t.as_secs_f64() / one.as_secs_f64(), 4),
+            }))).collect::<serde_json::Map<_, _>>(),
             "chromium": chromium.as_ref().map(|(o, c)| json!({
                 "one_page_ms": round(ms(o.time), 3),
                 "one_page_bytes": o.bytes,
@@ -175,6 +197,16 @@ pub fn run(data: &Data, runs: usize) -> Result<Section> {
             report_time.as_secs_f64() / one.as_secs_f64()
         ),
     );
+    for ((time, b), of) in progress.iter().zip(["Uttar Pradesh", "every state"]) {
+        s.line(
+            &format!("progress report of {of} ({} pages)", b.pages),
+            fmt_ms(*time),
+            format!(
+                "{:.1}x the one-page brochure",
+                time.as_secs_f64() / one.as_secs_f64()
+            ),
+        );
+    }
     s.line(
         &format!(
             "{districts}-district catalogue, first print ({} photos scaled)",

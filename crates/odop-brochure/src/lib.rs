@@ -1,7 +1,8 @@
 //! PDF brochures of ODOP products: one product on an A4 page, a district's products, and a
 //! state's catalogue with cover, contents and a section per district, in English, Hindi or
 //! both; the printed report of an ODOP Sampark workshop; a state's actions still to do, by
-//! owner, for their review; and a state's success stories as a booklet.
+//! owner, for their review; a state's success stories as a booklet; and a progress report of
+//! one state's figures or every state's side by side.
 //!
 //! This crate owns gathering what a brochure says from the store (the [`Manuscript`], handed
 //! to the template as JSON so that no stored text is ever read as markup), the fonts for the
@@ -12,6 +13,7 @@
 //! (and PNG previews) and decide where they go.
 
 mod error;
+mod figures;
 mod fonts;
 mod manuscript;
 mod photo;
@@ -21,6 +23,7 @@ mod review;
 mod stories;
 
 pub use error::BrochureError;
+pub use figures::{Bar, DistrictLine, DistrictName, FiguresPart, Headline, PolicyLine, StateLine};
 pub use fonts::{system_font_dirs, Fonts, Script};
 pub use manuscript::{
     today, DistrictPart, Language, Listing, LocalName, Manuscript, Options, Place, ProductPage,

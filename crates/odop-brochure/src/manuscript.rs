@@ -10,6 +10,7 @@ use odop_domain::{
 use odop_store::{ProductFilter, Store};
 use serde::{Deserialize, Serialize};
 
+use crate::figures::FiguresPart;
 use crate::report::WorkshopPart;
 use crate::review::ActionReview;
 use crate::stories::StoriesPart;
@@ -65,6 +66,8 @@ pub enum Subject {
     Actions(StateCode),
     /// A state's success stories.
     Stories(StateCode),
+    /// A progress report: one state's figures, or (`None`) every state's, side by side.
+    Figures(Option<StateCode>),
 }
 
 impl Subject {
@@ -75,6 +78,7 @@ impl Subject {
             Subject::Workshop(_) => Layout::Workshop,
             Subject::Actions(_) => Layout::Review,
             Subject::Stories(_) => Layout::Stories,
+            Subject::Figures(_) => Layout::Figures,
         }
     }
 }
@@ -131,7 +135,7 @@ impl Text {
 /// `data.json`. Strings here are data, never markup.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manuscript {
-    /// `product`, `district`, `state`, `workshop`, `actions` or `stories`.
+    /// `product`, `district`, `state`, `workshop`, `actions`, `stories` or `figures`.
     pub kind: &'static str,
     pub lang: Language,
     pub date: Text,
@@ -147,6 +151,9 @@ pub struct Manuscript {
     /// A booklet of success stories' own part.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stories: Option<StoriesPart>,
+    /// A progress report's own part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<FiguresPart>,
     pub labels: BTreeMap<&'static str, Text>,
     /// What the person printing should know: photos left out and why.
     pub notes: Vec<String>,
@@ -264,6 +271,8 @@ impl Manuscript {
             }
         }
         let slug = slug.trim_end_matches('-');
+        // A title that names ODOP itself ("ODOP progress report") is not named twice.
+        let slug = slug.strip_prefix("odop-").unwrap_or(slug);
         let slug = if slug.is_empty() { self.kind } else { slug };
         format!("odop-{slug}-{}.pdf", self.lang)
     }
@@ -280,6 +289,7 @@ impl Manuscript {
             Subject::Workshop(id) => return Manuscript::workshop(store, id, options),
             Subject::Actions(state) => return Manuscript::review(store, state, options),
             Subject::Stories(state) => return Manuscript::stories(store, state, options),
+            Subject::Figures(state) => return Manuscript::figures(store, state, options),
             Subject::Product(id) => {
                 let p = store
                     .get::<Product>(id)?
@@ -426,6 +436,7 @@ impl Manuscript {
             workshop: None,
             review: None,
             stories: None,
+            figures: None,
             labels: labels(layout),
             notes: Vec::new(),
             files: BTreeMap::new(),
@@ -515,6 +526,9 @@ impl Manuscript {
         }
         if let Some(st) = &self.stories {
             st.texts(hindi, &mut out);
+        }
+        if let Some(f) = &self.figures {
+            f.texts(hindi, &mut out);
         }
         for d in &self.districts {
             both(&mut out, hindi, "a district's name".into(), &d.name);
@@ -748,7 +762,7 @@ fn rank_text(r: Rank) -> Text {
 }
 
 /// Hindi names of the default sectors; a department's own sectors print in English.
-fn sector_hindi(slug: &str) -> Option<&'static str> {
+pub(crate) fn sector_hindi(slug: &str) -> Option<&'static str> {
     Some(match slug {
         "agriculture" => "कृषि",
         "handicraft" => "हस्तशिल्प",
@@ -802,8 +816,9 @@ pub(crate) fn labels(layout: Layout) -> BTreeMap<&'static str, Text> {
     let wanted = |of: &str| match layout {
         Layout::Brochure => of == "brochure",
         Layout::Workshop => of == "brochure" || of == "workshop",
-        Layout::Review => of != "word" && of != "stories",
+        Layout::Review => of != "word" && of != "stories" && of != "figures",
         Layout::Stories => of == "brochure" || of == "stories",
+        Layout::Figures => of == "brochure" || of == "figures",
     };
     label_rows()
         .filter(|(of, ..)| wanted(of))
@@ -905,7 +920,7 @@ mod tests {
         let mut keys = std::collections::HashSet::new();
         for (of, key, en, hi) in rows {
             assert!(
-                ["brochure", "workshop", "review", "stories", "word"].contains(&of),
+                ["brochure", "workshop", "review", "stories", "figures", "word"].contains(&of),
                 "{key}: {of}"
             );
             assert!(keys.insert(key), "{key} twice");
@@ -919,6 +934,10 @@ mod tests {
         assert!(labels(Layout::Brochure).len() < labels(Layout::Stories).len());
         assert!(labels(Layout::Review).keys().all(|k| !k.contains('.')));
         assert!(labels(Layout::Workshop).len() < labels(Layout::Review).len());
+        assert!(labels(Layout::Review)
+            .keys()
+            .all(|k| !k.starts_with("col_")));
+        assert!(labels(Layout::Brochure).len() < labels(Layout::Figures).len());
     }
 
     #[test]
@@ -948,6 +967,20 @@ mod tests {
                 .collect(),
         );
         named("lang", Lang::ALL.iter().map(|l| l.code()).collect());
+        named(
+            "packaging",
+            odop_domain::PackagingStatus::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect(),
+        );
+        named(
+            "policy_status",
+            odop_domain::PolicyStatus::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect(),
+        );
         assert_eq!(word("lang", "xx").en, "xx");
     }
 
@@ -976,6 +1009,7 @@ mod tests {
             workshop: None,
             review: None,
             stories: None,
+            figures: None,
             labels: BTreeMap::new(),
             notes: Vec::new(),
             files: BTreeMap::new(),

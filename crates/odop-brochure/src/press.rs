@@ -23,14 +23,17 @@ pub enum Layout {
     Review,
     /// A state's success stories.
     Stories,
+    /// A progress report of one state's figures or every state's.
+    Figures,
 }
 
 impl Layout {
-    pub const ALL: [Layout; 4] = [
+    pub const ALL: [Layout; 5] = [
         Layout::Brochure,
         Layout::Workshop,
         Layout::Review,
         Layout::Stories,
+        Layout::Figures,
     ];
 
     /// The file in the data folder that replaces the built-in template.
@@ -40,6 +43,7 @@ impl Layout {
             Layout::Workshop => "workshop.typ",
             Layout::Review => "actions.typ",
             Layout::Stories => "stories.typ",
+            Layout::Figures => "figures.typ",
         }
     }
 
@@ -50,6 +54,7 @@ impl Layout {
             Layout::Workshop => include_str!("workshop.typ"),
             Layout::Review => include_str!("actions.typ"),
             Layout::Stories => include_str!("stories.typ"),
+            Layout::Figures => include_str!("figures.typ"),
         }
     }
 }

@@ -1389,3 +1389,139 @@ fn reports_print_hostile_text_as_written() {
     assert_eq!(b.pages, 1);
     assert_contains(&text_of(&b.pdf), &["#pagebreak() *bold* _it_"]);
 }
+
+fn figures_report(store: &Store, state: Option<u16>, lang: Language) -> (Manuscript, Brochure) {
+    let day = Date::new(2026, 11, 24).unwrap();
+    on_day(store, Subject::Figures(state.map(StateCode)), lang, day)
+}
+
+/// The sample with one more Uttar Pradesh district, named with Typst markup and holding no
+/// product, and Gorakhpur's one product ranked secondary: a district without any product and
+/// one without a primary product.
+fn with_gaps_in_coverage() -> Store {
+    let mut store = with_actions();
+    let mut edit = store.edit("test").unwrap();
+    edit.put_places(
+        &[],
+        &[District {
+            code: DistrictCode(150),
+            state: StateCode(9),
+            name: "Jhansi #pagebreak() *x*".into(),
+            aliases: vec![],
+        }],
+    )
+    .unwrap();
+    let mut p: Product = edit
+        .get(sample_id("gorakhpur-terracotta"))
+        .unwrap()
+        .unwrap();
+    p.rank = Rank::Secondary;
+    edit.put(&p).unwrap();
+    edit.commit().unwrap();
+    store
+}
+
+#[test]
+fn a_states_progress_report_counts_and_names_what_is_missing() {
+    let store = with_gaps_in_coverage();
+    let (m, b) = figures_report(&store, Some(9), Language::Both);
+    let f = m.figures.as_ref().expect("a progress report's manuscript");
+    assert!(!f.country);
+    // The figures, then the districts side by side on a page of their own.
+    assert_eq!(b.pages, 2);
+    let h = &f.headline;
+    assert_eq!((h.districts, h.districts_covered), (8, 7));
+    let names = |lines: &[odop_brochure::DistrictName]| {
+        lines.iter().map(|d| d.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&f.without_primary), ["Gorakhpur"]);
+    assert_eq!(names(&f.without_products), ["Jhansi #pagebreak() *x*"]);
+    // The charts add up to the figures they break down.
+    let sum = |bars: &[odop_brochure::Bar]| bars.iter().map(|b| b.count).sum::<u64>();
+    assert_eq!(sum(&f.sectors), h.products);
+    assert_eq!(sum(&f.packaging), h.sellers);
+    assert_eq!(sum(&f.gaps), h.open_gaps);
+    // Overdue actions as the review of the same day judges them.
+    let (review, _) = review(&store, 9, Language::En, Date::new(2026, 11, 24).unwrap());
+    let overdue = review.review.as_ref().unwrap().figures.overdue as u64;
+    assert!(overdue > 0);
+    assert_eq!(h.overdue_actions, overdue);
+    assert!(f.states.is_empty() && f.policies.is_empty());
+    // Every district of the state is a row, and the rows add up to the state's figures.
+    assert_eq!(f.districts.len() as u64, h.districts);
+    let row = |name: &str| f.districts.iter().find(|d| d.name == name).unwrap();
+    assert_eq!(row("Jhansi #pagebreak() *x*").products, 0);
+    assert!(!row("Gorakhpur").has_primary && row("Varanasi").has_primary);
+    let total =
+        |of: fn(&odop_brochure::DistrictLine) -> u64| f.districts.iter().map(of).sum::<u64>();
+    assert_eq!(total(|d| d.products), h.products);
+    assert_eq!(total(|d| d.sellers), h.sellers);
+    assert_eq!(total(|d| d.sellers_onboarded), h.sellers_onboarded);
+    assert_eq!(total(|d| d.overdue_actions), h.overdue_actions);
+    assert_contains(
+        &text_of(&b.pdf),
+        &[
+            // Poppler runs some Hindi words together, and "7 / 8" into "7/8".
+            "ODOP progress report",
+            "रिपोर्ट",
+            "उत्तर प्रदेश / Uttar Pradesh",
+            "districts covered",
+            "Districts without a primary product",
+            "Gorakhpur",
+            "Districts without any product",
+            "Jhansi #pagebreak() *x*",
+            "हथकरघा / Handloom",
+            "अधिसूचित / Notified",
+            "The districts side by side",
+        ],
+    );
+    insta::assert_json_snapshot!("figures_of_a_state", f);
+}
+
+#[test]
+fn every_states_progress_report_sets_them_side_by_side() {
+    let store = sample();
+    let (m, b) = figures_report(&store, None, Language::En);
+    let f = m.figures.as_ref().expect("a progress report's manuscript");
+    assert!(f.country && f.policy.is_none());
+    // The figures on a portrait page, the states on a landscape one.
+    assert_eq!(b.pages, 2);
+    let states: Vec<&str> = f.states.iter().map(|s| s.name.en.as_str()).collect();
+    assert_eq!(
+        states,
+        [
+            "Gujarat",
+            "Karnataka",
+            "Tamil Nadu",
+            "Uttar Pradesh",
+            "West Bengal"
+        ]
+    );
+    // The states' rows add up to the country's figures.
+    let h = &f.headline;
+    assert_eq!(h.states, 5);
+    let total = |of: fn(&odop_brochure::StateLine) -> u64| f.states.iter().map(of).sum::<u64>();
+    assert_eq!(total(|s| s.products), h.products);
+    assert_eq!(total(|s| s.sellers), h.sellers);
+    assert_eq!(total(|s| s.districts_covered), h.districts_covered);
+    assert_eq!(total(|s| s.open_gaps), h.open_gaps);
+    let text = text_of(&b.pdf);
+    assert_contains(
+        &text,
+        &[
+            "ODOP progress report",
+            "All states",
+            "The states side by side",
+            "States by ODOP policy",
+            "West Bengal",
+        ],
+    );
+    insta::assert_json_snapshot!("figures_of_every_state", f);
+    // A state the LGD list lacks is refused by its code.
+    refused(
+        &store,
+        Subject::Figures(Some(StateCode(99))),
+        "not_found",
+        "99",
+    );
+}

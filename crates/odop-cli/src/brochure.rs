@@ -1,5 +1,6 @@
 //! `odop brochure`: prints a product, district or state brochure, a Sampark workshop's
-//! report, a state's actions to review, or its success stories, to a PDF file.
+//! report, a state's actions to review, its success stories, or a progress report of one
+//! state's figures or every state's, to a PDF file.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,7 @@ use odop_store::Store;
 use crate::output::Out;
 
 #[derive(Args, Debug)]
-#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state", "workshop", "actions", "stories"])))]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["product", "district", "state", "workshop", "actions", "stories", "figures"])))]
 pub(crate) struct BrochureArgs {
     /// One product, by id: an A4 page.
     #[arg(long)]
@@ -34,12 +35,16 @@ pub(crate) struct BrochureArgs {
     #[arg(
         long,
         value_name = "NAME",
-        conflicts_with_all = ["product", "district", "state", "workshop", "stories"]
+        conflicts_with_all = ["product", "district", "state", "workshop", "stories", "figures"]
     )]
     owner: Option<String>,
     /// A state's success stories as a booklet: by LGD code or name.
     #[arg(long, value_name = "STATE")]
     stories: Option<String>,
+    /// A progress report: a state's figures (by LGD code or name) as they stand on `--today`,
+    /// or, with no state, every state's side by side.
+    #[arg(long, value_name = "STATE", num_args = 0..=1)]
+    figures: Option<Option<String>>,
     /// The day printed, and the day overdue actions are judged on (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<odop_domain::Date>,
@@ -122,6 +127,12 @@ fn subject(store: &Store, args: &BrochureArgs) -> anyhow::Result<Subject> {
     }
     if let Some(state) = &args.stories {
         return Ok(Subject::Stories(state_code(store, state)?));
+    }
+    if let Some(state) = &args.figures {
+        return Ok(Subject::Figures(match state {
+            Some(state) => Some(state_code(store, state)?),
+            None => None,
+        }));
     }
     let state = args.state.as_deref().unwrap_or_default();
     Ok(Subject::State(state_code(store, state)?))

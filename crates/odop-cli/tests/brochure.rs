@@ -305,3 +305,54 @@ fn a_states_actions_to_review_and_stories() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("Atlantis"));
 }
+
+#[test]
+fn progress_reports_of_a_state_and_of_every_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok_json(d, &["init", "--sample"]);
+    let file = d.join("figures.pdf");
+    let out = file.to_str().unwrap();
+    // The figures, then the districts side by side.
+    let up = ok_json(
+        d,
+        &[
+            "brochure",
+            "--figures",
+            "Uttar Pradesh",
+            "--today",
+            "2027-02-01",
+            "--out",
+            out,
+        ],
+    );
+    assert_eq!(up["pages"], 2, "{up}");
+    let text = pdf_text(&file);
+    for want in [
+        "ODOP progress report",
+        "Uttar Pradesh",
+        "Sellers onboarded, by platform",
+        "Notified",
+        "The districts side by side",
+        "Varanasi",
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+    // No state: every state's, on a second, landscape page side by side.
+    let all = ok_json(d, &["brochure", "--figures", "--out", out]);
+    assert_eq!(all["pages"], 2, "{all}");
+    let text = pdf_text(&file);
+    assert!(
+        text.contains("The states side by side") && text.contains("West Bengal"),
+        "{text}"
+    );
+    // An owner belongs to a review alone; a state nobody knows is named.
+    let owner = odop(
+        d,
+        &["brochure", "--figures", "9", "--owner", "DIC", "--out", out],
+    );
+    assert_eq!(owner.status.code(), Some(2));
+    let unknown = odop(d, &["brochure", "--figures", "Atlantis", "--out", out]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("Atlantis"));
+}
