@@ -119,14 +119,17 @@ enum Command {
         limit: usize,
     },
     /// Coverage statistics, for the country or one state; `--by-state` puts every state's
-    /// figures side by side.
+    /// figures side by side, `--by-district` every district's of `--state`.
+    #[command(group(clap::ArgGroup::new("side_by_side").args(["by_state", "by_district"])))]
     Stats {
         #[arg(long, conflicts_with = "by_state")]
         state: Option<u16>,
         #[arg(long)]
         by_state: bool,
+        #[arg(long, requires = "state")]
+        by_district: bool,
         /// The day overdue actions are judged by, as YYYY-MM-DD (default: today in UTC).
-        #[arg(long, requires = "by_state")]
+        #[arg(long, requires = "side_by_side")]
         today: Option<Date>,
     },
     /// Print a brochure to PDF: `--product ID | --district LGD | --state CODE`, a workshop's
@@ -700,6 +703,17 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let today = today.unwrap_or_else(odop_store::today);
             let rows = store.state_figures(today)?;
             out.value(&rows, || output::state_figures(&rows));
+        }
+        Command::Stats {
+            state: Some(state),
+            by_district: true,
+            today,
+            ..
+        } => {
+            known_places(&store, Some(state), None)?;
+            let today = today.unwrap_or_else(odop_store::today);
+            let rows = store.district_figures(StateCode(state), today)?;
+            out.value(&rows, || output::district_figures(&rows));
         }
         Command::Stats { state, .. } => {
             known_places(&store, state, None)?;

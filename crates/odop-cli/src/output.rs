@@ -3,8 +3,8 @@
 use odop_domain::{Entity, Fields, State};
 use odop_exchange::{Fate, ImportReport, LgdReport};
 use odop_store::{
-    BackupInfo, DistrictSummary, Duplicates, GiCheck, GiFinding, GiIssue, HistoryEntry, Hit,
-    Merged, Outcome, Restored, StateFigures, Stats, WorkshopOutcome,
+    BackupInfo, DistrictFigures, DistrictSummary, Duplicates, GiCheck, GiFinding, GiIssue,
+    HistoryEntry, Hit, Merged, Outcome, Restored, StateFigures, Stats, WorkshopOutcome,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -515,24 +515,70 @@ pub fn state_figures(rows: &[StateFigures]) -> String {
     let notified = rows.iter().filter(|r| r.policy == "notified").count();
     last.push(format!("{notified} notified"));
     lines.push(last);
-    // Names to the left, figures to the right, each column as wide as its widest cell.
-    let widths: Vec<usize> = (0..head.len())
+    aligned(&lines, &[0, head.len() - 1])
+}
+
+/// Every district of a state side by side, as `odop stats --by-district` prints them.
+pub fn district_figures(rows: &[DistrictFigures]) -> String {
+    let head = [
+        "district",
+        "products",
+        "primary",
+        "GI",
+        "sellers",
+        "onboarded",
+        "packaging",
+        "workshops",
+        "open gaps",
+        "overdue",
+    ];
+    let mut lines: Vec<Vec<String>> = vec![head.iter().map(|h| (*h).to_owned()).collect()];
+    for r in rows {
+        let primary = match (r.has_primary, r.products) {
+            (true, _) => "yes",
+            (false, 0) => "-",
+            (false, _) => "none",
+        };
+        let mut line = vec![cut(&r.name, 28), r.products.to_string(), primary.to_owned()];
+        line.extend(
+            [
+                r.gi_products,
+                r.sellers,
+                r.sellers_onboarded,
+                r.packaging_needed,
+                r.workshops,
+                r.open_gaps,
+                r.overdue_actions,
+            ]
+            .iter()
+            .map(u64::to_string),
+        );
+        lines.push(line);
+    }
+    aligned(&lines, &[0, 2])
+}
+
+/// A table with the `left` columns (names, words) to the left and the figures to the right,
+/// each column as wide as its widest cell.
+fn aligned(lines: &[Vec<String>], left: &[usize]) -> String {
+    let columns = lines.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
         .map(|i| {
             lines
                 .iter()
-                .map(|l| l[i].chars().count())
+                .map(|l| l.get(i).map_or(0, |c| c.chars().count()))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let mut out = String::new();
-    for line in &lines {
+    for line in lines {
         let cells: Vec<String> = line
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let pad = " ".repeat(widths[i] - c.chars().count());
-                if i == 0 || i == head.len() - 1 {
+                if left.contains(&i) {
                     format!("{c}{pad}")
                 } else {
                     format!("{pad}{c}")

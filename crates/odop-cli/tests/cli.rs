@@ -173,6 +173,39 @@ fn a_department_officers_day_from_the_command_line() {
     );
     let refused = odop.run(&["stats", "--by-state", "--state", "9"]);
     assert_eq!(refused.status.code(), Some(2), "one state or all, not both");
+    // One state's districts side by side: every LGD district of it, adding up to its figures.
+    let districts = odop.json(&[
+        "stats",
+        "--state",
+        "9",
+        "--by-district",
+        "--today",
+        "2027-02-01",
+    ]);
+    let districts = districts.as_array().unwrap();
+    let all = odop.json(&["list", "districts", "--state", "9", "--limit", "1000"]);
+    assert_eq!(districts.len(), all.as_array().unwrap().len());
+    let sum = |key: &str| {
+        districts
+            .iter()
+            .map(|r| r[key].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(sum("products"), stats["products"].as_u64().unwrap());
+    assert_eq!(sum("sellers"), 5);
+    assert_eq!(sum("overdue_actions"), 1, "the sample's packaging action");
+    let varanasi = districts.iter().find(|r| r["name"] == "Varanasi").unwrap();
+    assert_eq!(varanasi["has_primary"], true);
+    let table =
+        String::from_utf8(odop.run(&["stats", "--state", "9", "--by-district"]).stdout).unwrap();
+    assert!(table.starts_with("district"), "{table}");
+    assert!(table.lines().any(|l| l.starts_with("Varanasi")), "{table}");
+    let refused = odop.run(&["stats", "--by-district"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "a state's districts: which state?"
+    );
     // The same rows as a spreadsheet to pass on.
     let sheet = odop.dir.path().join("states.xlsx");
     let wrote = odop.json(&["export", "states", sheet.to_str().unwrap()]);
