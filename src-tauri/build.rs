@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "gi_check",
     "duplicate_sellers",
     "state_figures",
+    "district_figures",
     "desk_state",
     "action_owners",
     "export_seller_list",

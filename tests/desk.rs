@@ -317,6 +317,89 @@ async fn states_side_by_side(w: &Window, shots: &Path, scratch: &Path) -> Result
     Ok(())
 }
 
+/// The dashboard printed: every state's progress report with the states side by side, then
+/// Uttar Pradesh's alone from its own dashboard.
+async fn progress_reports(w: &Window, shots: &Path, harness: &Harness) -> Result<()> {
+    w.go("dashboard").await?;
+    dashboard_at(w, "#/dashboard").await?;
+    w.click("dash-print").await?;
+    let pages = report_saved(
+        w,
+        harness,
+        "dashboard",
+        "progress-all.pdf",
+        &[
+            "ODOP progress report",
+            "All states",
+            "The states side by side",
+            "West Bengal",
+        ],
+    )
+    .await?;
+    ensure!(
+        pages == 2,
+        "every state's progress report has {pages} pages, not 2"
+    );
+    w.shot(shots, "02c-progress-report").await?;
+    w.click("brochure-back").await?;
+    dashboard_at(w, "#/dashboard").await?;
+    ensure!(
+        w.count("dash-districts").await? == 0,
+        "every state's dashboard sets one state's districts side by side"
+    );
+    w.select("dash-state", "9").await?;
+    dashboard_at(w, "#/dashboard/9").await?;
+    // A state's dashboard sets its districts side by side, sorted by a column; a row opens
+    // the district.
+    let districts = w.count("district-figures-row").await?;
+    ensure!(
+        districts == 7,
+        "Uttar Pradesh's dashboard has {districts} district rows, not its 7"
+    );
+    w.click("district-sort-sellers").await?;
+    let first = w
+        .eval(
+            "return document.querySelector('[data-testid=district-figures-row]').dataset.district;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        first == "187",
+        "sorted by sellers, district {first} comes first, not Varanasi"
+    );
+    w.shot(shots, "02e-dashboard-districts").await?;
+    w.click("[data-testid=district-figures-row][data-district=\"187\"] [data-column=\"products\"]")
+        .await?;
+    w.shown("district").await?;
+    ensure!(
+        w.eval("return location.hash;", vec![]).await? == "#/district/187",
+        "the district's row did not open Varanasi"
+    );
+    w.eval("history.back(); return null;", vec![]).await?;
+    dashboard_at(w, "#/dashboard/9").await?;
+    w.click("dash-print").await?;
+    let pages = report_saved(
+        w,
+        harness,
+        "dashboard",
+        "progress-up.pdf",
+        &[
+            "ODOP progress report",
+            "Uttar Pradesh",
+            "Notified",
+            "The districts side by side",
+        ],
+    )
+    .await?;
+    ensure!(
+        pages == 2,
+        "a state's progress report has {pages} pages, not 2"
+    );
+    w.shot(shots, "02d-progress-report-state").await?;
+    w.click("brochure-back").await?;
+    dashboard_at(w, "#/dashboard/9").await
+}
+
 async fn districts_to_product(w: &Window, shots: &Path) -> Result<()> {
     // The dashboard's bar of handloom products opens the districts that have one.
     w.go("dashboard").await?;
@@ -2332,6 +2415,7 @@ async fn every_screen_works_in_english_and_hindi() -> Result<()> {
     let run = async {
         first_run_and_sample(&w, &shots).await?;
         states_side_by_side(&w, &shots, &harness.scratch()?).await?;
+        progress_reports(&w, &shots, &harness).await?;
         districts_to_product(&w, &shots).await?;
         let product = w
             .eval("return location.hash.split('/')[2];", vec![])

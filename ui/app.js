@@ -118,11 +118,12 @@ function parseHash() {
 }
 
 /** The side menu's entry a screen belongs to: a workshop's report to the workshops, a review of
- * actions to the actions, a booklet of stories to the stories. */
+ * actions to the actions, a booklet of stories to the stories, a progress report to the
+ * dashboard. */
 function section(name, arg) {
   if (name === "brochure") {
     const of = arg.split("/")[0];
-    return { workshop: "workshops", actions: "actions", stories: "stories" }[of] ?? "districts";
+    return { workshop: "workshops", actions: "actions", stories: "stories", figures: "dashboard" }[of] ?? "districts";
   }
   return { district: "districts", product: "districts", duplicates: "sellers", workshop: "workshops" }[name] ?? name;
 }

@@ -84,6 +84,8 @@ pub enum BrochureOf {
     Workshop(Id),
     Actions(u16),
     Stories(u16),
+    /// A state's progress report; every state's without a code.
+    Figures(Option<u16>),
 }
 
 impl From<BrochureOf> for Subject {
@@ -95,6 +97,7 @@ impl From<BrochureOf> for Subject {
             BrochureOf::Workshop(id) => Subject::Workshop(id),
             BrochureOf::Actions(code) => Subject::Actions(StateCode(code)),
             BrochureOf::Stories(code) => Subject::Stories(StateCode(code)),
+            BrochureOf::Figures(code) => Subject::Figures(code.map(StateCode)),
         }
     }
 }

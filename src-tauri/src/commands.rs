@@ -14,10 +14,10 @@ use std::sync::{Mutex, MutexGuard};
 use odop_domain::{DistrictCode, EntityKind, Fields, Id, Invalid, StateCode};
 use odop_exchange::{ExchangeError, ImportOptions, ImportReport, Layout, LgdReport};
 use odop_store::{
-    ActionOwner, BackupInfo, Choices, DistrictDetail, DistrictQuery, DistrictRow, DistrictSummary,
-    Duplicates, GiCheck, GiFinding, HistoryEntry, Hit, Merged, Outcome, Page, ProductDetail,
-    RecordQuery, RecordRow, RestorePreview, Saved, SellerQuery, SellerRow, StateFigures, Stats,
-    Store, StoreError, WorkshopOutcome,
+    ActionOwner, BackupInfo, Choices, DistrictDetail, DistrictFigures, DistrictQuery, DistrictRow,
+    DistrictSummary, Duplicates, GiCheck, GiFinding, HistoryEntry, Hit, Merged, Outcome, Page,
+    ProductDetail, RecordQuery, RecordRow, RestorePreview, Saved, SellerQuery, SellerRow,
+    StateFigures, Stats, Store, StoreError, WorkshopOutcome,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter as _, State};
@@ -205,6 +205,16 @@ pub fn workshop_outcome(
     today: odop_domain::Date,
 ) -> Result<WorkshopOutcome, CommandError> {
     Ok(lock(store).workshop_outcome(id, today)?)
+}
+
+/// Every district of a state side by side; `today` is the reader's day, for overdue actions.
+#[tauri::command(async)]
+pub fn district_figures(
+    store: Shared<'_>,
+    state: u16,
+    today: odop_domain::Date,
+) -> Result<Vec<DistrictFigures>, CommandError> {
+    Ok(lock(store).district_figures(StateCode(state), today)?)
 }
 
 /// Every state's figures side by side; `today` is the reader's day, for overdue actions.

@@ -68,6 +68,7 @@ fn main() -> anyhow::Result<()> {
             commands::gi_check,
             commands::duplicate_sellers,
             commands::state_figures,
+            commands::district_figures,
             commands::desk_state,
             commands::action_owners,
             commands::export_seller_list,

@@ -1,13 +1,14 @@
 // A brochure of a product, a district or a state, a Sampark workshop's report, a state's
-// actions to review or its success stories: typeset by the core, shown page by page, saved as
-// PDF or printed. The pages printed are the pages shown.
+// actions to review, its success stories, or a progress report of one state's figures or
+// every state's: typeset by the core, shown page by page, saved as PDF or printed. The pages
+// printed are the pages shown.
 
 import { h, fill } from "../dom.js";
 import { t, num, lang, errorText } from "../i18n.js";
 import { pickSaveFile } from "../api.js";
 import { today } from "./records.js";
 
-const KINDS = ["product", "district", "state", "workshop", "actions", "stories"];
+const KINDS = ["product", "district", "state", "workshop", "actions", "stories", "figures"];
 const LANGUAGES = ["en", "hi", "both"];
 /** Pixels per point: sharp on screen and good enough for an office printer. */
 const SCALE = 2;
@@ -32,11 +33,12 @@ function back(kind, id) {
   if (kind === "workshop") return `#/workshop/${id}`;
   if (kind === "actions") return `#/actions/state/${id}`;
   if (kind === "stories") return `#/stories/state/${id}`;
+  if (kind === "figures") return id === "all" ? "#/dashboard" : `#/dashboard/${id}`;
   return "#/districts";
 }
 
 /** `#/brochure/KIND/ID`; a state's actions of one owner are `#/brochure/actions/CODE/owner/NAME`,
- * the name as a URI component. */
+ * the name as a URI component, and every state's progress report is `#/brochure/figures/all`. */
 export async function render(view, arg, ctx) {
   const gen = ctx.generation();
   const [kind, ...rest] = arg.split("/");
@@ -55,7 +57,11 @@ export async function render(view, arg, ctx) {
     throw { code: "ui.bad_route", message: t("brochure.bad_route") };
   }
   const byId = kind === "product" || kind === "workshop";
-  const of = { kind, id: byId ? id : Number(id) };
+  const everyState = kind === "figures" && id === "all";
+  if (!byId && !everyState && !/^\d+$/.test(id)) {
+    throw { code: "ui.bad_route", message: t("brochure.bad_route") };
+  }
+  const of = { kind, id: byId ? id : everyState ? null : Number(id) };
   const language = h("select", { id: "brochure-lang", "data-testid": "brochure-lang" },
     LANGUAGES.map((l) => h("option", { value: l }, t(`brochure.lang_${l}`))));
   language.value = chosen ?? lang();

@@ -1,6 +1,6 @@
 // The dashboard: coverage, products by sector, GI share, onboarding per platform, packaging, open gaps by
 // kind, the states' ODOP policies and the latest changes; for every state in the database, each
-// state's figures side by side, or for one state (`#/dashboard/CODE`).
+// state's figures side by side, or for one state (`#/dashboard/CODE`), each district's.
 
 import { h, fill, arrowKeys, linkRow } from "../dom.js";
 import { t, num, word, stateName, byStateName, when } from "../i18n.js";
@@ -9,7 +9,8 @@ import { today, openOverdueActions } from "./records.js";
 import { statePicker, routeState } from "../places.js";
 import { saveField } from "./importer.js";
 
-/** The states table's columns: key, heading, the figure it sorts by, the cell it shows. */
+/** The states table's columns: key, heading, the figure it sorts by, the cell it shows, and
+ * its class when not a plain figure. */
 const COLUMNS = [
   ["covered", "dash.col.covered", (r) => (r.districts ? r.districts_covered / r.districts : 0), (r) => t("dash.cell.of", { n: num(r.districts_covered), all: num(r.districts) })],
   ["without_primary", "dash.col.without_primary", (r) => r.without_primary, (r) => num(r.without_primary)],
@@ -20,53 +21,78 @@ const COLUMNS = [
   ["packaging", "dash.col.packaging", (r) => r.packaging_needed, (r) => num(r.packaging_needed)],
   ["workshops", "dash.workshops", (r) => r.workshops, (r) => num(r.workshops)],
   ["open_gaps", "dash.col.open_gaps", (r) => r.open_gaps, (r) => num(r.open_gaps)],
-  ["overdue", "dash.col.overdue", (r) => r.overdue_actions, (r) => num(r.overdue_actions)],
-  ["policy", "dash.col.policy", (r) => ["none", "drafting", "notified"].indexOf(r.policy), (r) => word("policy_status", r.policy)],
+  ["overdue", "dash.col.overdue", (r) => r.overdue_actions, (r) => num(r.overdue_actions), (r) => (r.overdue_actions > 0 ? "num late" : "num")],
+  ["policy", "dash.col.policy", (r) => ["none", "drafting", "notified"].indexOf(r.policy), (r) => word("policy_status", r.policy), (r) => `policy policy-${r.policy}`],
 ];
 
-/** The states table's order survives leaving the dashboard and coming back. */
-const order = { key: "state", descending: false };
+/** A state's districts table's columns, as the states table's. */
+const DISTRICT_COLUMNS = [
+  ["products", "dash.products", (r) => r.products, (r) => num(r.products)],
+  // A district with products but none primary is the one to act on.
+  ["primary", "dash.col.primary", (r) => (r.has_primary ? 2 : r.products > 0 ? 0 : 1),
+    (r) => t(r.has_primary ? "dash.primary.yes" : "dash.primary.none"),
+    (r) => (!r.has_primary && r.products > 0 ? "late" : "")],
+  ...COLUMNS.filter(([key]) => ["gi", "sellers", "onboarded", "packaging", "workshops", "open_gaps", "overdue"].includes(key)),
+];
 
-/** Every state's figures side by side, each heading sorting by its column and each row opening
- * that state's dashboard. */
-function statesPanel(ctx, rows) {
-  const body = h("tbody", { "data-testid": "state-rows" });
+/** Columns of words rather than figures: to the left, and sorted from the start of their
+ * order on a first click. */
+const WORD_COLUMNS = new Set(["policy", "primary"]);
+
+/** The tables' order survives leaving the dashboard and coming back. */
+const order = { key: "state", descending: false };
+const districtOrder = { key: "name", descending: false };
+
+/** Places side by side, each heading sorting by its column and each row opening its place.
+ * `rows` come in the order of their names; `ids` name the test ids of rows and sort buttons. */
+function figureTable({ rows, columns, sort, nameHead, name, open, ids, attrs, foot, labelledBy }) {
+  const body = h("tbody", { "data-testid": `${ids.row}s` });
   const heads = new Map();
   const draw = () => {
-    const named = byStateName(rows, (r) => r.state, (r) => r.name);
-    let sorted = named;
-    const column = COLUMNS.find(([key]) => key === order.key);
+    let sorted = rows;
+    const column = columns.find(([key]) => key === sort.key);
     if (column) {
       const figure = column[2];
-      // Ties keep the order of the states' names.
-      sorted = [...named].sort((a, b) => (order.descending ? figure(b) - figure(a) : figure(a) - figure(b)));
-    } else if (order.descending) {
-      sorted = [...named].reverse();
+      // Ties keep the order of the names.
+      sorted = [...rows].sort((a, b) => (sort.descending ? figure(b) - figure(a) : figure(a) - figure(b)));
+    } else if (sort.descending) {
+      sorted = [...rows].reverse();
     }
     fill(body, sorted.map((r) => linkRow(
-      h("tr", { "data-testid": "state-row", "data-state": r.state },
-        h("th", { scope: "row" }, stateName(r.state, r.name)),
-        COLUMNS.map(([key, , , cell]) => h("td", {
-          class: key === "policy" ? `policy policy-${r.policy}` : key === "overdue" && r.overdue_actions > 0 ? "num late" : "num",
-          "data-column": key,
-        }, cell(r)))),
-      () => ctx.navigate(`#/dashboard/${r.state}`))));
+      h("tr", { "data-testid": ids.row, ...attrs(r) },
+        h("th", { scope: "row" }, name(r)),
+        columns.map(([key, , , cell, cls]) => h("td", { class: cls ? cls(r) : "num", "data-column": key }, cell(r)))),
+      () => open(r))));
     for (const [key, th] of heads) {
-      th.setAttribute("aria-sort", key === order.key ? (order.descending ? "descending" : "ascending") : "none");
+      th.setAttribute("aria-sort", key === sort.key ? (sort.descending ? "descending" : "ascending") : "none");
     }
   };
   const heading = (key, label, numeric) => {
-    const button = h("button", { type: "button", class: "sort", "data-testid": `sort-${key}` }, label);
+    const button = h("button", { type: "button", class: "sort", "data-testid": `${ids.sort}${key}` }, label);
     button.addEventListener("click", () => {
-      // A figure's first click puts the largest first; the state's name starts from A.
-      if (order.key === key) order.descending = !order.descending;
-      else Object.assign(order, { key, descending: numeric });
+      // A figure's first click puts the largest first; a name starts from A.
+      if (sort.key === key) sort.descending = !sort.descending;
+      else Object.assign(sort, { key, descending: numeric });
       draw();
     });
     const th = h("th", { scope: "col", class: numeric ? "num" : "" }, button);
     heads.set(key, th);
     return th;
   };
+  const table = h("table", { class: "data-table states-table", "aria-labelledby": labelledBy },
+    h("thead", {}, h("tr", {},
+      heading(nameHead[0], nameHead[1], false),
+      columns.map(([key, label]) => heading(key, t(label), !WORD_COLUMNS.has(key))))),
+    body,
+    foot ? h("tfoot", {}, foot) : null);
+  draw();
+  arrowKeys(body, "tr");
+  return table;
+}
+
+/** Every state's figures side by side, with a line of totals; each row opens that state's
+ * dashboard. */
+function statesPanel(ctx, rows) {
   const sum = (f) => rows.reduce((all, r) => all + f(r), 0);
   const total = h("tr", { class: "total", "data-testid": "state-total" },
     h("th", { scope: "row" }, t("dash.states.total", { n: num(rows.length) })),
@@ -74,14 +100,18 @@ function statesPanel(ctx, rows) {
     ...[(r) => r.without_primary, (r) => r.products, (r) => r.gi_products, (r) => r.sellers, (r) => r.sellers_onboarded,
       (r) => r.packaging_needed, (r) => r.workshops, (r) => r.open_gaps, (r) => r.overdue_actions].map((f) => h("td", { class: "num" }, num(sum(f)))),
     h("td", {}, t("dash.states.notified", { n: num(rows.filter((r) => r.policy === "notified").length) })));
-  const table = h("table", { class: "data-table states-table", "aria-labelledby": "states-title" },
-    h("thead", {}, h("tr", {},
-      heading("state", t("col.state"), false),
-      COLUMNS.map(([key, label]) => heading(key, t(label), key !== "policy")))),
-    body,
-    h("tfoot", {}, total));
-  draw();
-  arrowKeys(body, "tr");
+  const table = figureTable({
+    rows: byStateName(rows, (r) => r.state, (r) => r.name),
+    columns: COLUMNS,
+    sort: order,
+    nameHead: ["state", t("col.state")],
+    name: (r) => stateName(r.state, r.name),
+    open: (r) => ctx.navigate(`#/dashboard/${r.state}`),
+    ids: { row: "state-row", sort: "sort-" },
+    attrs: (r) => ({ "data-state": r.state }),
+    foot: total,
+    labelledBy: "states-title",
+  });
   // The same rows as a spreadsheet, to pass on; in an XLSX the figures add up.
   const exported = saveField(ctx, "states-export", {
     label: t("gi.export_file"),
@@ -112,6 +142,26 @@ function chartPanel(testid, title, items, empty) {
 }
 
 
+/** One state's districts side by side, every district of the LGD list; each row opens the
+ * district. */
+function districtsPanel(ctx, rows) {
+  const table = figureTable({
+    rows,
+    columns: DISTRICT_COLUMNS,
+    sort: districtOrder,
+    nameHead: ["name", t("col.district")],
+    name: (r) => r.name,
+    open: (r) => ctx.navigate(`#/district/${r.district}`),
+    ids: { row: "district-figures-row", sort: "district-sort-" },
+    attrs: (r) => ({ "data-district": r.district }),
+    labelledBy: "districts-title",
+  });
+  return h("section", { class: "panel states-panel", "data-testid": "dash-districts" },
+    h("h3", { id: "districts-title" }, t("dash.districts")),
+    h("p", { class: "hint" }, t("dash.districts.hint")),
+    h("div", { class: "table-wrap" }, table));
+}
+
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const state = routeState(arg);
@@ -133,7 +183,12 @@ export async function render(view, ctx, arg = "") {
   // The states side by side, only where there is more than one: a state desk, holding its own
   // state alone, does not pay for reading every table once more as it opens.
   const many = stats.policies.reduce((all, c) => all + c.count, 0) > 1;
-  const figures = state == null && many ? await timed("states", ctx.call("state_figures", { today: today() })) : [];
+  // A state's districts side by side: those of its own dashboard, or of the desk's one state.
+  const districtsOf = state ?? (many ? null : await ctx.call("desk_state"));
+  const [figures, districts] = await Promise.all([
+    state == null && many ? timed("states", ctx.call("state_figures", { today: today() })) : [],
+    districtsOf == null ? [] : timed("districts", ctx.call("district_figures", { state: districtsOf, today: today() })),
+  ]);
   if (!ctx.current(gen)) return;
   // A state's bars open lists of that state alone.
   const link = (href) => (state == null ? href : `${href}/state/${state}`);
@@ -146,6 +201,16 @@ export async function render(view, ctx, arg = "") {
   // The picker offers the states that hold records; a state's own dashboard, every state.
   const pickable = state == null ? figures.map((r) => ({ code: r.state, name: r.name })) : choices.states;
   const picker = pickable.length > 1 ? statePicker(ctx, pickable, state, "dashboard", "dash-state") : null;
+  // The figures on paper: this state's, the desk's own state's, or every state's.
+  const print = h("button", { type: "button", class: "button", "data-testid": "dash-print" }, t("dash.print"));
+  print.addEventListener("click", async () => {
+    try {
+      const of = state ?? await ctx.call("desk_state");
+      ctx.navigate(`#/brochure/figures/${of ?? "all"}`);
+    } catch (error) {
+      ctx.showError(error);
+    }
+  });
   const policies = (status) => stats.policies.find((c) => c.key === status)?.count ?? 0;
   const states = stats.policies.reduce((all, c) => all + c.count, 0);
 
@@ -167,7 +232,8 @@ export async function render(view, ctx, arg = "") {
       h("div", { class: "detail-head dash-head" },
         h("h2", { class: "screen-title", "data-testid": "dash-title" }, state == null ? t("dash.title") : t("dash.title_state", { state: stateTitle })),
         h("span", { class: "spacer" }),
-        picker ? h("label", { class: "field-inline" }, h("span", {}, t("col.state")), picker) : null),
+        picker ? h("label", { class: "field-inline" }, h("span", {}, t("col.state")), picker) : null,
+        print),
       h("div", { class: "stat-row" },
         card("stat-covered", t("dash.covered"), num(stats.districts_covered), t("dash.covered.of", { n: num(stats.districts) })),
         card("stat-without-primary", t("dash.without_primary"), num(stats.without_primary.length), t("dash.without_products", { n: num(stats.without_products) })),
@@ -185,6 +251,7 @@ export async function render(view, ctx, arg = "") {
             h("a", { href: "#/policies" }, t("dash.policy.see"))),
       ),
       state == null && figures.length > 1 ? statesPanel(ctx, figures) : null,
+      districts.length ? districtsPanel(ctx, districts) : null,
       h("div", { class: "dash-grid" },
         chartPanel("chart-sectors", t("dash.by_sector"), sectors, t("dash.none")),
         h("section", { class: "panel chart-panel gi-panel", "data-testid": "chart-gi" },
