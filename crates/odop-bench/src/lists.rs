@@ -158,6 +158,14 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         "the states' sellers do not add up to the country's"
     );
     let states_times = sorted_times(runs, || store.state_figures(today))?;
+    // One state's districts side by side, against that state's statistics beside them.
+    let districts = store.district_figures(state, today)?;
+    ensure!(
+        districts.iter().map(|r| r.sellers).sum::<u64>() == stats[1].1,
+        "the districts' sellers do not add up to the state's"
+    );
+    let districts_times = sorted_times(runs, || store.district_figures(state, today))?;
+    let state_ms = ms(percentile(&stats[1].2, 50.0)).max(0.001);
     let country_ms = ms(percentile(&stats[0].2, 50.0)).max(0.001);
     // The possible duplicates read every seller's marks; their baseline reads every seller's
     // record once with plain SQL on a connection of its own.
@@ -335,6 +343,13 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
                 "p95_ms": round(ms(percentile(&states_times, 95.0)), 3),
                 "over_country_stats": round(ms(percentile(&states_times, 50.0)) / country_ms, 2),
             },
+            "districts_side_by_side": {
+                "districts": districts.len(),
+                "sellers": stats[1].1,
+                "p50_ms": round(ms(percentile(&districts_times, 50.0)), 3),
+                "p95_ms": round(ms(percentile(&districts_times, 95.0)), 3),
+                "over_state_stats": round(ms(percentile(&districts_times, 50.0)) / state_ms, 2),
+            },
         }),
     );
     for (name, total, first, later) in &figures {
@@ -370,6 +385,18 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         format!(
             "{:.1}x the country's statistics",
             ms(percentile(&states_times, 50.0)) / country_ms
+        ),
+    );
+    s.line(
+        &format!(
+            "one state's districts side by side ({} districts, {} sellers)",
+            districts.len(),
+            crate::measure::grouped(stats[1].1 as f64)
+        ),
+        p50_p95(&districts_times),
+        format!(
+            "{:.1}x the state's statistics",
+            ms(percentile(&districts_times, 50.0)) / state_ms
         ),
     );
     for (name, of, times) in &recent {
