@@ -237,9 +237,12 @@ export async function render(view, ctx, arg = "") {
     h("a", { href: "#/sellers", class: "chip-clear", "aria-label": t("sellers.all"), "data-testid": "seller-product-clear" }, "×"));
   fill(view,
     h("section", { class: "panel list-screen", "data-testid": "sellers", "aria-labelledby": "sellers-title" },
+      // Five filters and a product's chip do not share a row with the title at 1280 pixels:
+      // they have a row of their own beneath it, the count and "Add seller" staying on top.
       h("div", { class: "toolbar" },
         h("h2", { id: "sellers-title" }, t("sellers.title")),
-        ofProduct, stateFilter, district, kind, onboarding, packaging, count, add),
+        count, add,
+        h("div", { class: "toolbar-row" }, ofProduct, stateFilter, district, kind, onboarding, packaging)),
       h("div", { class: "vlist-head", role: "row" },
         h("span", { role: "columnheader" }, t("col.name")),
         h("span", { role: "columnheader" }, t("col.kind")),
