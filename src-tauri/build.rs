@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "action_owners",
     "export_seller_list",
     "export_state_figures",
+    "export_district_figures",
     "workshop_outcome",
     "merge_sellers",
     "gi_name_them",

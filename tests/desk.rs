@@ -340,7 +340,7 @@ async fn progress_reports(w: &Window, shots: &Path, harness: &Harness) -> Result
         pages == 2,
         "every state's progress report has {pages} pages, not 2"
     );
-    w.shot(shots, "02c-progress-report").await?;
+    w.shot(shots, "02e-progress-report").await?;
     w.click("brochure-back").await?;
     dashboard_at(w, "#/dashboard").await?;
     ensure!(
@@ -367,7 +367,22 @@ async fn progress_reports(w: &Window, shots: &Path, harness: &Harness) -> Result
         first == "187",
         "sorted by sellers, district {first} comes first, not Varanasi"
     );
-    w.shot(shots, "02e-dashboard-districts").await?;
+    w.shot(shots, "02f-dashboard-districts").await?;
+    // The table saved as a spreadsheet to pass on.
+    let sheet = harness.scratch()?.join("districts.xlsx");
+    w.type_into("districts-export-path", &sheet.to_string_lossy())
+        .await?;
+    w.click("districts-export").await?;
+    w.wait_until(
+        "document.querySelector('[data-testid=districts-export-out]').textContent.includes('7 districts')",
+        "the districts' table saved",
+    )
+    .await?;
+    let bytes = std::fs::read(&sheet).with_context(|| format!("reading {}", sheet.display()))?;
+    ensure!(
+        bytes.starts_with(b"PK"),
+        "the saved districts' table is no XLSX"
+    );
     w.click("[data-testid=district-figures-row][data-district=\"187\"] [data-column=\"products\"]")
         .await?;
     w.shown("district").await?;
@@ -395,7 +410,7 @@ async fn progress_reports(w: &Window, shots: &Path, harness: &Harness) -> Result
         pages == 2,
         "a state's progress report has {pages} pages, not 2"
     );
-    w.shot(shots, "02d-progress-report-state").await?;
+    w.shot(shots, "02g-progress-report-state").await?;
     w.click("brochure-back").await?;
     dashboard_at(w, "#/dashboard/9").await
 }

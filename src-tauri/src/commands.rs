@@ -180,6 +180,24 @@ pub fn export_state_figures(
     )?)
 }
 
+/// Writes one state's districts side by side as a spreadsheet; gives the rows written.
+#[tauri::command(async)]
+pub fn export_district_figures(
+    app: AppHandle,
+    store: Shared<'_>,
+    state: u16,
+    today: odop_domain::Date,
+    path: PathBuf,
+) -> Result<usize, CommandError> {
+    let path = crate::desktop::typed(&app, &path);
+    Ok(odop_exchange::export_district_figures(
+        &lock(store),
+        StateCode(state),
+        today,
+        &path,
+    )?)
+}
+
 /// Writes the sellers a list's filters pick, in its order, as a sheet that imports back;
 /// gives the rows written.
 #[tauri::command(async)]

@@ -73,6 +73,7 @@ fn main() -> anyhow::Result<()> {
             commands::action_owners,
             commands::export_seller_list,
             commands::export_state_figures,
+            commands::export_district_figures,
             commands::workshop_outcome,
             commands::merge_sellers,
             commands::gi_name_them,

@@ -59,8 +59,8 @@ enum Command {
         file: PathBuf,
         #[arg(long)]
         state: Option<u16>,
-        /// For `states`: the day overdue actions are judged by, as YYYY-MM-DD (default: today
-        /// in UTC).
+        /// For `states` and `districts`: the day overdue actions are judged by, as YYYY-MM-DD
+        /// (default: today in UTC).
         #[arg(long)]
         today: Option<Date>,
         /// For `sellers`: those onboarded on this platform, in the seller list's order.
@@ -376,6 +376,9 @@ enum MergeKind {
 enum ExportWhat {
     /// Every state's figures side by side, as `odop stats --by-state` shows them.
     States,
+    /// One state's districts side by side (`--state`), as `odop stats --by-district` shows
+    /// them.
+    Districts,
     Products,
     Sellers,
     Workshops,
@@ -386,10 +389,10 @@ enum ExportWhat {
 }
 
 impl ExportWhat {
-    /// The kind of record exported; none for the states' figures.
+    /// The kind of record exported; none for the figures side by side.
     fn kind(self) -> Option<EntityKind> {
         Some(match self {
-            ExportWhat::States => return None,
+            ExportWhat::States | ExportWhat::Districts => return None,
             ExportWhat::Products => EntityKind::Product,
             ExportWhat::Sellers => EntityKind::Seller,
             ExportWhat::Workshops => EntityKind::Workshop,
@@ -609,7 +612,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
             let n = match what.kind() {
                 Some(EntityKind::Seller) if drive => {
                     if today.is_some() {
-                        usage("--today applies to `export states` only");
+                        usage("--today applies to `export states` and `export districts` only");
                     }
                     let query = drive_query(
                         state,
@@ -624,16 +627,29 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<()> {
                 }
                 Some(kind) => {
                     if today.is_some() {
-                        usage("--today applies to `export states` only");
+                        usage("--today applies to `export states` and `export districts` only");
                     }
                     odop_exchange::export(&store, kind, state.map(StateCode), &file)?
                 }
                 None => {
-                    if state.is_some() {
-                        usage("`export states` writes every state; --state does not apply");
-                    }
                     let today = today.unwrap_or_else(odop_store::today);
-                    odop_exchange::export_state_figures(&store, today, &file)?
+                    match (what, state) {
+                        (ExportWhat::Districts, Some(state)) => {
+                            odop_exchange::export_district_figures(
+                                &store,
+                                StateCode(state),
+                                today,
+                                &file,
+                            )?
+                        }
+                        (ExportWhat::Districts, None) => {
+                            usage("`export districts` writes one state's districts: give --state")
+                        }
+                        (_, Some(_)) => {
+                            usage("`export states` writes every state; --state does not apply")
+                        }
+                        (_, None) => odop_exchange::export_state_figures(&store, today, &file)?,
+                    }
                 }
             };
             out.wrote(

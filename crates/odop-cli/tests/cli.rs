@@ -206,6 +206,19 @@ fn a_department_officers_day_from_the_command_line() {
         Some(2),
         "a state's districts: which state?"
     );
+    let sheet = odop.dir.path().join("districts.csv");
+    let wrote = odop.json(&[
+        "export",
+        "districts",
+        sheet.to_str().unwrap(),
+        "--state",
+        "9",
+    ]);
+    assert_eq!(wrote["rows"].as_u64().unwrap(), districts.len() as u64);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(text.starts_with("District,District LGD Code,"), "{text}");
+    let refused = odop.run(&["export", "districts", "x.csv"]);
+    assert_eq!(refused.status.code(), Some(2), "which state's districts?");
     // The same rows as a spreadsheet to pass on.
     let sheet = odop.dir.path().join("states.xlsx");
     let wrote = odop.json(&["export", "states", sheet.to_str().unwrap()]);

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use odop_domain::{Date, Entity, Gazetteer, Platform, Product, SectorList, Seller, StateCode};
 use odop_sheet::{write_csv, write_xlsx_typed, CellKind};
-use odop_store::{GiIssue, ProductFilter, StateFigures, Store};
+use odop_store::{DistrictFigures, GiIssue, ProductFilter, StateFigures, Store};
 
 use crate::national::NATIONAL_COLUMNS;
 use crate::sellers::SELLER_COLUMNS;
@@ -164,6 +164,73 @@ fn state_figure_row(r: &StateFigures) -> Vec<String> {
     row.extend(r.counts().iter().map(u64::to_string));
     row.push(policy.to_owned());
     row
+}
+
+/// The columns of one state's districts side by side: the district, then its figures.
+pub const DISTRICT_FIGURE_COLUMNS: [&str; 11] = [
+    "District",
+    "District LGD Code",
+    "Products",
+    "Primary Product",
+    "GI-Registered Products",
+    "Sellers",
+    "Sellers Onboarded",
+    "Sellers Needing Packaging",
+    "Workshops",
+    "Open Gaps",
+    "Overdue Actions",
+];
+
+/// Every district of a state side by side (`today` judges overdue actions), one row per
+/// district of the LGD list; in an XLSX the figures are numbers, so the sheet adds them up.
+/// Returns the number of rows written.
+pub fn export_district_figures(
+    store: &Store,
+    state: StateCode,
+    today: Date,
+    path: &Path,
+) -> Result<usize, ExchangeError> {
+    let rows = store
+        .district_figures(state, today)?
+        .iter()
+        .map(district_figure_row)
+        .collect();
+    // The name, the code and whether it has a primary product are labels, not figures.
+    let mut kinds = [CellKind::Count; 11];
+    kinds[..2].fill(CellKind::Text);
+    kinds[3] = CellKind::Text;
+    write_kinds(path, "Districts", &DISTRICT_FIGURE_COLUMNS, &kinds, rows)
+}
+
+fn district_figure_row(r: &DistrictFigures) -> Vec<String> {
+    // A district without products has nothing to rank; one with products but none primary
+    // is the one to act on.
+    let primary = match (r.has_primary, r.products) {
+        (true, _) => "Yes",
+        (false, 0) => "",
+        (false, _) => "None",
+    };
+    [
+        r.name.clone(),
+        r.district.to_string(),
+        r.products.to_string(),
+        primary.to_owned(),
+    ]
+    .into_iter()
+    .chain(
+        [
+            r.gi_products,
+            r.sellers,
+            r.sellers_onboarded,
+            r.packaging_needed,
+            r.workshops,
+            r.open_gaps,
+            r.overdue_actions,
+        ]
+        .iter()
+        .map(u64::to_string),
+    )
+    .collect()
 }
 
 /// A product's cells in the national list's layout (plus local name, GI name and id).

@@ -21,8 +21,8 @@ mod sellers;
 
 pub use error::ExchangeError;
 pub use export::{
-    export_gi_check, export_products, export_seller_list, export_sellers, export_state_figures,
-    FileKind, STATE_FIGURE_COLUMNS,
+    export_district_figures, export_gi_check, export_products, export_seller_list, export_sellers,
+    export_state_figures, FileKind, DISTRICT_FIGURE_COLUMNS, STATE_FIGURE_COLUMNS,
 };
 pub use gi::import_gi;
 pub use lgd::{import_lgd, LgdReport};

@@ -1,8 +1,10 @@
-//! Every state's figures side by side, written as a spreadsheet for DPIIT to pass on.
+//! Figures side by side, every state's or one state's districts, written as sheets to pass on.
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use odop_domain::{Date, DistrictCode, Policy, PolicyStatus, State, StateCode, StateKind};
-use odop_exchange::{export_state_figures, STATE_FIGURE_COLUMNS};
+use odop_exchange::{
+    export_district_figures, export_state_figures, DISTRICT_FIGURE_COLUMNS, STATE_FIGURE_COLUMNS,
+};
 use odop_store::Store;
 
 fn sample() -> Store {
@@ -112,5 +114,76 @@ fn a_hostile_state_name_is_written_as_text() {
     export_state_figures(&store, today(), &xlsx).unwrap();
     let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
     let formulas = book.worksheet_formula("States").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+}
+
+#[test]
+fn each_district_of_a_state_is_a_row_whose_figures_add_up_in_the_sheet() {
+    let mut store = sample();
+    let up = StateCode(9);
+    // A district of the LGD list without a product, named as a formula.
+    let mut edit = store.edit("tester").unwrap();
+    edit.put_places(
+        &[],
+        &[odop_domain::District {
+            code: DistrictCode(150),
+            state: up,
+            name: "=HYPERLINK(\"http://x.test\",\"click\")".into(),
+            aliases: vec![],
+        }],
+    )
+    .unwrap();
+    edit.commit().unwrap();
+    let rows = store.district_figures(up, today()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    let csv = dir.path().join("districts.csv");
+    assert_eq!(
+        export_district_figures(&store, up, today(), &csv).unwrap(),
+        rows.len()
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap(), DISTRICT_FIGURE_COLUMNS.join(","));
+    let varanasi = rows.iter().find(|r| r.name == "Varanasi").unwrap();
+    assert!(
+        text.lines().any(|l| l
+            == format!(
+                "Varanasi,187,{},Yes,{},{},{},{},{},{},{}",
+                varanasi.products,
+                varanasi.gi_products,
+                varanasi.sellers,
+                varanasi.sellers_onboarded,
+                varanasi.packaging_needed,
+                varanasi.workshops,
+                varanasi.open_gaps,
+                varanasi.overdue_actions
+            )),
+        "{text}"
+    );
+    // The district without a product has nothing to rank, and its name stays text.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("\"'=HYPERLINK(") && l.contains(",150,0,,")),
+        "{text}"
+    );
+
+    let xlsx = dir.path().join("districts.xlsx");
+    export_district_figures(&store, up, today(), &xlsx).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range("Districts").unwrap();
+    let sellers = DISTRICT_FIGURE_COLUMNS
+        .iter()
+        .position(|c| *c == "Sellers")
+        .unwrap();
+    let mut sum = 0.0;
+    for r in 1..=rows.len() as u32 {
+        match sheet.get_value((r, sellers as u32)) {
+            Some(Data::Float(n)) => sum += n,
+            other => panic!("row {r}'s sellers are {other:?}, not a number"),
+        }
+    }
+    assert_eq!(sum as u64, store.stats(Some(up)).unwrap().sellers);
+    let formulas = book.worksheet_formula("Districts").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
 }

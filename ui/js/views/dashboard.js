@@ -144,7 +144,7 @@ function chartPanel(testid, title, items, empty) {
 
 /** One state's districts side by side, every district of the LGD list; each row opens the
  * district. */
-function districtsPanel(ctx, rows) {
+function districtsPanel(ctx, state, rows) {
   const table = figureTable({
     rows,
     columns: DISTRICT_COLUMNS,
@@ -156,10 +156,18 @@ function districtsPanel(ctx, rows) {
     attrs: (r) => ({ "data-district": r.district }),
     labelledBy: "districts-title",
   });
+  const exported = saveField(ctx, "districts-export", {
+    label: t("gi.export_file"),
+    button: t("dash.states.save"),
+    file: `odop-districts-${state}.xlsx`,
+    save: async (path) =>
+      t("dash.districts.saved", { n: num(await ctx.call("export_district_figures", { state, today: today(), path })), file: path }),
+  });
   return h("section", { class: "panel states-panel", "data-testid": "dash-districts" },
     h("h3", { id: "districts-title" }, t("dash.districts")),
     h("p", { class: "hint" }, t("dash.districts.hint")),
-    h("div", { class: "table-wrap" }, table));
+    h("div", { class: "table-wrap" }, table),
+    h("div", { class: "states-export" }, exported.field, exported.button, exported.out));
 }
 
 export async function render(view, ctx, arg = "") {
@@ -251,7 +259,7 @@ export async function render(view, ctx, arg = "") {
             h("a", { href: "#/policies" }, t("dash.policy.see"))),
       ),
       state == null && figures.length > 1 ? statesPanel(ctx, figures) : null,
-      districts.length ? districtsPanel(ctx, districts) : null,
+      districts.length ? districtsPanel(ctx, districtsOf, districts) : null,
       h("div", { class: "dash-grid" },
         chartPanel("chart-sectors", t("dash.by_sector"), sectors, t("dash.none")),
         h("section", { class: "panel chart-panel gi-panel", "data-testid": "chart-gi" },
