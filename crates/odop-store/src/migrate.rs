@@ -20,6 +20,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
     ),
     (11, include_str!("../migrations/0011_history_by_state.sql")),
     (12, include_str!("../migrations/0012_seller_packaging.sql")),
+    (
+        13,
+        include_str!("../migrations/0013_sellers_by_state_district.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -320,6 +324,39 @@ mod tests {
             assert!(
                 plan.iter()
                     .any(|step| step.contains("INDEX sellers_by_packaging (packaging=")),
+                "{sql}: {plan:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_states_sellers_are_counted_by_district_from_the_index_alone() {
+        let mut conn = migrated_to(12);
+        conn.execute_batch(
+            r#"INSERT INTO sellers (id, body, updated_at) VALUES
+                 ('s1', '{"state": 9, "district": 187, "name": "A"}', 't'),
+                 ('s2', '{"state": 9, "district": 187, "name": "B"}', 't'),
+                 ('s3', '{"state": 9, "district": 179, "name": "C"}', 't'),
+                 ('s4', '{"state": 8, "district": 100, "name": "D"}', 't');"#,
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let sql = "SELECT district, count(*) FROM sellers WHERE state = 9 GROUP BY district";
+        let counts: Vec<(i64, i64)> = conn
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(counts, [(179, 1), (187, 2)]);
+        // The district is read from the index (the plan does not call a generated column's
+        // index covering), and a state's sellers are found by it as by the index it replaces.
+        for sql in [sql, "SELECT count(*) FROM sellers WHERE state = 9"] {
+            let plan = plan_of(&conn, sql);
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("sellers_by_state_district (state=")),
                 "{sql}: {plan:?}"
             );
         }
