@@ -39,7 +39,7 @@ pub struct FiguresPart {
     /// Each state's row, by name (the country's report).
     pub states: Vec<StateLine>,
     /// Each district's row, by name (one state's report).
-    pub districts: Vec<DistrictLine>,
+    pub districts: Vec<DistrictFigures>,
 }
 
 /// The figures a report opens with.
@@ -87,21 +87,6 @@ pub struct PolicyLine {
 pub struct DistrictName {
     pub name: String,
     pub state: String,
-}
-
-/// One district's row beside the others of its state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DistrictLine {
-    pub name: String,
-    pub products: u64,
-    pub has_primary: bool,
-    pub gi_products: u64,
-    pub sellers: u64,
-    pub sellers_onboarded: u64,
-    pub packaging_needed: u64,
-    pub workshops: u64,
-    pub open_gaps: u64,
-    pub overdue_actions: u64,
 }
 
 /// One state's row beside the others'.
@@ -286,18 +271,11 @@ fn district_name(d: &DistrictRef) -> DistrictName {
     }
 }
 
-fn district_line(d: &DistrictFigures) -> DistrictLine {
-    DistrictLine {
+/// A district's row, its name as printed.
+fn district_line(d: &DistrictFigures) -> DistrictFigures {
+    DistrictFigures {
         name: clean(&display_name(&d.name), MAX_LINE),
-        products: d.products,
-        has_primary: d.has_primary,
-        gi_products: d.gi_products,
-        sellers: d.sellers,
-        sellers_onboarded: d.sellers_onboarded,
-        packaging_needed: d.packaging_needed,
-        workshops: d.workshops,
-        open_gaps: d.open_gaps,
-        overdue_actions: d.overdue_actions,
+        ..d.clone()
     }
 }
 

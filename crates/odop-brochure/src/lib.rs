@@ -23,7 +23,7 @@ mod review;
 mod stories;
 
 pub use error::BrochureError;
-pub use figures::{Bar, DistrictLine, DistrictName, FiguresPart, Headline, PolicyLine, StateLine};
+pub use figures::{Bar, DistrictName, FiguresPart, Headline, PolicyLine, StateLine};
 pub use fonts::{system_font_dirs, Fonts, Script};
 pub use manuscript::{
     today, DistrictPart, Language, Listing, LocalName, Manuscript, Options, Place, ProductPage,

@@ -1453,7 +1453,7 @@ fn a_states_progress_report_counts_and_names_what_is_missing() {
     assert_eq!(row("Jhansi #pagebreak() *x*").products, 0);
     assert!(!row("Gorakhpur").has_primary && row("Varanasi").has_primary);
     let total =
-        |of: fn(&odop_brochure::DistrictLine) -> u64| f.districts.iter().map(of).sum::<u64>();
+        |of: fn(&odop_store::DistrictFigures) -> u64| f.districts.iter().map(of).sum::<u64>();
     assert_eq!(total(|d| d.products), h.products);
     assert_eq!(total(|d| d.sellers), h.sellers);
     assert_eq!(total(|d| d.sellers_onboarded), h.sellers_onboarded);

@@ -534,25 +534,13 @@ pub fn district_figures(rows: &[DistrictFigures]) -> String {
     ];
     let mut lines: Vec<Vec<String>> = vec![head.iter().map(|h| (*h).to_owned()).collect()];
     for r in rows {
-        let primary = match (r.has_primary, r.products) {
-            (true, _) => "yes",
-            (false, 0) => "-",
-            (false, _) => "none",
+        let primary = match r.primary() {
+            Some(true) => "yes",
+            Some(false) => "none",
+            None => "-",
         };
         let mut line = vec![cut(&r.name, 28), r.products.to_string(), primary.to_owned()];
-        line.extend(
-            [
-                r.gi_products,
-                r.sellers,
-                r.sellers_onboarded,
-                r.packaging_needed,
-                r.workshops,
-                r.open_gaps,
-                r.overdue_actions,
-            ]
-            .iter()
-            .map(u64::to_string),
-        );
+        line.extend(r.counts().iter().map(u64::to_string));
         lines.push(line);
     }
     aligned(&lines, &[0, 2])

@@ -205,32 +205,19 @@ pub fn export_district_figures(
 fn district_figure_row(r: &DistrictFigures) -> Vec<String> {
     // A district without products has nothing to rank; one with products but none primary
     // is the one to act on.
-    let primary = match (r.has_primary, r.products) {
-        (true, _) => "Yes",
-        (false, 0) => "",
-        (false, _) => "None",
+    let primary = match r.primary() {
+        Some(true) => "Yes",
+        Some(false) => "None",
+        None => "",
     };
-    [
+    let mut row = vec![
         r.name.clone(),
         r.district.to_string(),
         r.products.to_string(),
         primary.to_owned(),
-    ]
-    .into_iter()
-    .chain(
-        [
-            r.gi_products,
-            r.sellers,
-            r.sellers_onboarded,
-            r.packaging_needed,
-            r.workshops,
-            r.open_gaps,
-            r.overdue_actions,
-        ]
-        .iter()
-        .map(u64::to_string),
-    )
-    .collect()
+    ];
+    row.extend(r.counts().iter().map(u64::to_string));
+    row
 }
 
 /// A product's cells in the national list's layout (plus local name, GI name and id).

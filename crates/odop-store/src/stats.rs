@@ -142,6 +142,27 @@ pub struct DistrictFigures {
 }
 
 impl DistrictFigures {
+    /// Whether one of its products is ranked primary; `None` when it has no product, and so
+    /// nothing to rank.
+    pub fn primary(&self) -> Option<bool> {
+        (self.products > 0).then_some(self.has_primary)
+    }
+
+    /// Its counts after the products, in the order its table's columns give them:
+    /// GI-registered, sellers, onboarded, needing packaging, workshops, open gaps, overdue
+    /// actions.
+    pub fn counts(&self) -> [u64; 7] {
+        [
+            self.gi_products,
+            self.sellers,
+            self.sellers_onboarded,
+            self.packaging_needed,
+            self.workshops,
+            self.open_gaps,
+            self.overdue_actions,
+        ]
+    }
+
     fn new(district: u32) -> DistrictFigures {
         DistrictFigures {
             district,

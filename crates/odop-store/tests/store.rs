@@ -993,6 +993,26 @@ fn seller_filters_follow_the_record_however_it_is_written() {
     agrees(&store, "after a deletion");
 }
 
+/// Sellers onboarded on any platform, each once, from their records one by one.
+fn onboarded(sellers: &[odop_domain::Seller]) -> u64 {
+    sellers
+        .iter()
+        .filter(|s| {
+            s.onboarding
+                .iter()
+                .any(|o| o.status == odop_domain::OnboardingStatus::Onboarded)
+        })
+        .count() as u64
+}
+
+/// Sellers needing help with packaging, from their records one by one.
+fn needing_packaging(sellers: &[odop_domain::Seller]) -> u64 {
+    sellers
+        .iter()
+        .filter(|s| s.packaging == odop_domain::PackagingStatus::Needed)
+        .count() as u64
+}
+
 #[test]
 fn each_state_s_row_agrees_with_its_own_dashboard() {
     let mut store = sample();
@@ -1035,23 +1055,10 @@ fn each_state_s_row_agrees_with_its_own_dashboard() {
         let open: u64 = one.open_gaps_by_kind.iter().map(|c| c.count).sum();
         assert_eq!(row.open_gaps, open, "{name}");
         assert_eq!(row.policy, one.policies[0].key, "{name}");
-        // Onboarded anywhere counts each seller once, from its records one by one.
+        // Onboarded anywhere counts each seller once; needing packaging as its dashboard too.
         let sellers: Vec<odop_domain::Seller> = store.list(Some(row.state), None, 1000, 0).unwrap();
-        let onboarded = sellers
-            .iter()
-            .filter(|s| {
-                s.onboarding
-                    .iter()
-                    .any(|o| o.status == odop_domain::OnboardingStatus::Onboarded)
-            })
-            .count() as u64;
-        assert_eq!(row.sellers_onboarded, onboarded, "{name}");
-        // Needing packaging, from its records one by one and as its dashboard counts it.
-        let needed = sellers
-            .iter()
-            .filter(|s| s.packaging == odop_domain::PackagingStatus::Needed)
-            .count() as u64;
-        assert_eq!(row.packaging_needed, needed, "{name}");
+        assert_eq!(row.sellers_onboarded, onboarded(&sellers), "{name}");
+        assert_eq!(row.packaging_needed, needing_packaging(&sellers), "{name}");
         let counted = one
             .sellers_packaging
             .iter()
@@ -1155,20 +1162,8 @@ fn each_district_s_row_agrees_with_its_records() {
         let sellers: Vec<odop_domain::Seller> =
             store.list(Some(up), Some(district), 1000, 0).unwrap();
         assert_eq!(row.sellers, sellers.len() as u64, "{name}");
-        let onboarded = sellers
-            .iter()
-            .filter(|s| {
-                s.onboarding
-                    .iter()
-                    .any(|o| o.status == odop_domain::OnboardingStatus::Onboarded)
-            })
-            .count() as u64;
-        assert_eq!(row.sellers_onboarded, onboarded, "{name}");
-        let needed = sellers
-            .iter()
-            .filter(|s| s.packaging == odop_domain::PackagingStatus::Needed)
-            .count() as u64;
-        assert_eq!(row.packaging_needed, needed, "{name}");
+        assert_eq!(row.sellers_onboarded, onboarded(&sellers), "{name}");
+        assert_eq!(row.packaging_needed, needing_packaging(&sellers), "{name}");
         let workshops: Vec<odop_domain::Workshop> =
             store.list(Some(up), Some(district), 1000, 0).unwrap();
         assert_eq!(row.workshops, workshops.len() as u64, "{name}");
