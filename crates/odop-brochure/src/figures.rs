@@ -105,6 +105,8 @@ pub struct StateLine {
     pub open_gaps: u64,
     pub overdue_actions: u64,
     pub policy: Text,
+    /// Whether its ODOP policy is notified, for the table's count of them.
+    pub notified: bool,
 }
 
 impl Manuscript {
@@ -294,6 +296,7 @@ fn state_line(places: &Gazetteer, r: &StateFigures) -> StateLine {
         open_gaps: r.open_gaps,
         overdue_actions: r.overdue_actions,
         policy: word("policy_status", &r.policy),
+        notified: r.policy == "notified",
     }
 }
 
