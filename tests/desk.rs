@@ -390,6 +390,30 @@ async fn progress_reports(w: &Window, shots: &Path, harness: &Harness) -> Result
         w.eval("return location.hash;", vec![]).await? == "#/district/187",
         "the district's row did not open Varanasi"
     );
+    // Its page gives the same sellers' figures as its row, and opens its sellers.
+    let sellers = figure(w, "district-sellers").await?;
+    let onboarded = figure(w, "district-onboarded").await?;
+    let packaging = figure(w, "district-packaging").await?;
+    ensure!(
+        (sellers, onboarded, packaging) == (2, 2, 1),
+        "Varanasi's page counts {sellers} sellers, {onboarded} onboarded, {packaging} needing \
+         packaging, not its row's 2, 2 and 1"
+    );
+    w.click("district-sellers-link").await?;
+    w.shown("sellers").await?;
+    w.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=seller-district]').value === '187' \
+             && document.querySelector('[data-testid=seller-count]').textContent.replace(/\\D/g, '') === '{sellers}'"
+        ),
+        "Varanasi's sellers listed",
+    )
+    .await?;
+    // The list keeps its filters across screens: every seller again for the steps after.
+    w.select("seller-state", "").await?;
+    w.select("seller-district", "").await?;
+    w.eval("history.back(); return null;", vec![]).await?;
+    w.shown("district").await?;
     w.eval("history.back(); return null;", vec![]).await?;
     dashboard_at(w, "#/dashboard/9").await?;
     w.click("dash-print").await?;

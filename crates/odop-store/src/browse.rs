@@ -192,6 +192,10 @@ pub struct DistrictDetail {
     pub state_name: String,
     pub products: Vec<DistrictProduct>,
     pub sellers: u64,
+    /// Sellers onboarded on at least one platform.
+    pub sellers_onboarded: u64,
+    /// Sellers whose packaging needs help.
+    pub packaging_needed: u64,
     pub workshops: u64,
     pub stories: u64,
     pub open_gaps: u64,
@@ -724,6 +728,13 @@ impl Store {
                 })
                 .collect::<Result<_, StoreError>>()?,
             sellers: count("SELECT count(*) FROM sellers WHERE district = ?1")?,
+            sellers_onboarded: count(
+                "SELECT count(*) FROM sellers s WHERE s.district = ?1 \
+                 AND EXISTS (SELECT 1 FROM seller_platforms p WHERE p.seller = s.rowid)",
+            )?,
+            packaging_needed: count(
+                "SELECT count(*) FROM sellers WHERE district = ?1 AND packaging = 'needed'",
+            )?,
             workshops: count("SELECT count(*) FROM workshops WHERE district = ?1")?,
             stories: count("SELECT count(*) FROM stories WHERE district = ?1")?,
             open_gaps: count("SELECT count(*) FROM gaps WHERE district = ?1 AND open = 1")?,
@@ -1305,6 +1316,22 @@ mod tests {
         assert_eq!(detail.name, "Varanasi");
         assert_eq!(detail.products.len(), 2);
         assert_eq!(detail.products[0].sync, SyncState::Pending);
+        // Its sellers' figures agree with the state's districts side by side.
+        let row = store
+            .district_figures(StateCode(9), "2027-02-01".parse().unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|r| r.district == 187)
+            .unwrap();
+        assert_eq!(
+            (
+                detail.sellers,
+                detail.sellers_onboarded,
+                detail.packaging_needed
+            ),
+            (row.sellers, row.sellers_onboarded, row.packaging_needed)
+        );
+        assert!(detail.sellers_onboarded > 0 && detail.packaging_needed > 0);
         let product = store.product_detail(detail.products[0].product.id).unwrap();
         assert_eq!(product.district_name, "Varanasi");
         assert_eq!(product.sector_label, "Handloom");

@@ -36,9 +36,14 @@ export async function render(view, code, ctx) {
           : null,
         h("a", { class: "button", href: `#/brochure/state/${d.state_code}`, "data-testid": "state-brochure" }, t("brochure.state", { state: stateName(d.state_code, d.state_name) })),
         add),
+      // The district's sellers open in the seller list, filtered to it, where an onboarding
+      // or packaging drive's filters narrow them further.
       h("div", { class: "stat-row small" },
         card(null, t("dash.products"), num(d.products.length)),
-        card(null, t("dash.sellers"), num(d.sellers)),
+        card("district-sellers", t("dash.sellers"), num(d.sellers),
+          h("a", { href: `#/sellers/district/${d.code}`, "data-testid": "district-sellers-link" }, t("district.sellers.see"))),
+        card("district-onboarded", t("dash.col.onboarded"), num(d.sellers_onboarded)),
+        card("district-packaging", t("dash.col.packaging"), num(d.packaging_needed)),
         card(null, t("dash.workshops"), num(d.workshops)),
         card(null, t("nav.stories"), num(d.stories)),
         card(null, t("district.open_gaps"), num(d.open_gaps))),

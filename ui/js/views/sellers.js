@@ -21,7 +21,8 @@ const kept = { state: "", district: "", kind: "", onboarding: "", packaging: "" 
 /** The seller list; `#/sellers/product/ID` lists that product's sellers only,
  * `#/sellers/onboarded/PLATFORM` those onboarded on a platform and `#/sellers/packaging/STATUS`
  * those whose packaging is at that stage (the dashboard's bars), with `…/state/CODE` after
- * either those of one state (a state's dashboard). */
+ * either those of one state (a state's dashboard); `#/sellers/district/CODE` those of a
+ * district (its page). */
 export async function render(view, ctx, arg = "") {
   const gen = ctx.generation();
   const { rest, state: argState } = stateArg(arg);
@@ -38,6 +39,11 @@ export async function render(view, ctx, arg = "") {
     productId ? ctx.call("product_detail", { id: productId }) : null,
   ]);
   if (!ctx.current(gen)) return;
+  // A district's sellers: its state and the district chosen, the other filters cleared.
+  const ofDistrict = rest.startsWith("district/")
+    ? choices.districts.find((d) => String(d.code) === rest.slice("district/".length))
+    : null;
+  if (ofDistrict) Object.assign(kept, cleared, { state: String(ofDistrict.state), district: String(ofDistrict.code) });
   let total = 0;
   let pages = new Map();
   let selected = -1;
