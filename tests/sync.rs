@@ -520,6 +520,31 @@ async fn a_new_desk_joins_its_server_from_the_first_screen() -> Result<()> {
             "{rows:#?}"
         );
         w.shot(&shots, "03-districts-after-first-sync").await?;
+        // A desk of one state: its dashboard sets that state's districts side by side, without
+        // a state chosen.
+        w.go("dashboard").await?;
+        w.wait_until(
+            "document.querySelectorAll('[data-testid=district-figures-row]').length === 2",
+            "Uttar Pradesh's districts side by side",
+        )
+        .await?;
+        let rows = w
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=district-figures-row]')]\
+                 .map((r) => [r.querySelector('th').textContent, \
+                   r.querySelector('[data-column=products]').textContent]);",
+                vec![],
+            )
+            .await?;
+        let rows: Vec<(String, String)> = serde_json::from_value(rows)?;
+        ensure!(
+            rows == [
+                ("Bhadohi".to_owned(), "1".to_owned()),
+                ("Varanasi".to_owned(), "1".to_owned())
+            ],
+            "the desk's districts side by side: {rows:?}"
+        );
+        w.shot(&shots, "03a-dashboard-of-a-state-desk").await?;
         w.go("sync").await?;
         // The GI check has no menu entry; the sync screen's GI line links to it.
         w.click("[data-testid=sync-gi] a").await?;
