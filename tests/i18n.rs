@@ -412,3 +412,35 @@ fn every_reason_to_compare_everything_has_a_sentence() {
         .collect();
     one_string_per_code("sync.resync.", &reasons, &[]);
 }
+
+/// The app names the states in Hindi from its dictionary, the printed documents from the
+/// domain's table: the two give every state the same name.
+#[test]
+fn the_app_and_the_documents_name_the_states_alike_in_hindi() {
+    let hi = dictionary("hi");
+    let mut named = 0;
+    for (key, name) in &hi {
+        let Some(code) = key
+            .strip_prefix("state.")
+            .and_then(|c| c.parse::<u16>().ok())
+        else {
+            continue;
+        };
+        assert_eq!(
+            odop_domain::StateCode(code).hindi_name(),
+            Some(name.as_str()),
+            "{key}"
+        );
+        named += 1;
+    }
+    assert_eq!(
+        named, 36,
+        "the app names {named} states, not the LGD list's 36"
+    );
+    // And none the app lacks.
+    for code in 1..=40u16 {
+        if odop_domain::StateCode(code).hindi_name().is_some() {
+            assert!(hi.contains_key(&format!("state.{code}")), "state {code}");
+        }
+    }
+}

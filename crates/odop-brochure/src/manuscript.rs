@@ -178,14 +178,16 @@ pub struct Place {
 }
 
 impl Place {
-    /// A state by its LGD name and local name; by its code when the gazetteer lacks it.
+    /// A state by its LGD name and its Hindi name (else its local name); by its code when the
+    /// gazetteer lacks it.
     pub(crate) fn state(places: &Gazetteer, code: StateCode) -> Place {
         let state = places.state(code);
         Place {
             code: code.0.into(),
             name: Text::new(
                 &state.map_or(code.to_string(), |s| display_name(&s.name)),
-                state.and_then(|s| s.local_name.as_deref()),
+                code.hindi_name()
+                    .or_else(|| state.and_then(|s| s.local_name.as_deref())),
             ),
         }
     }

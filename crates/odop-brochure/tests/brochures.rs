@@ -1517,6 +1517,12 @@ fn every_states_progress_report_sets_them_side_by_side() {
         ],
     );
     insta::assert_json_snapshot!("figures_of_every_state", f);
+    // In Hindi the states are named in Hindi, though the sample's local names are in each
+    // state's own script.
+    let (_, b) = figures_report(&store, None, Language::Hi);
+    let text = text_of(&b.pdf);
+    assert_contains(&text, &["कर्नाटक", "पश्चिम बंगाल", "गुजरात"]);
+    assert!(!text.contains("ಕರ್ನಾಟಕ"), "{text}");
     // A state the LGD list lacks is refused by its code.
     refused(
         &store,

@@ -132,6 +132,57 @@ pub struct Gazetteer {
     state_keys: HashMap<String, StateCode>,
 }
 
+/// The states and union territories in Hindi, by LGD code: what documents print in Hindi,
+/// where the LGD list, written in English, names them in no Indian script.
+const HINDI_STATE_NAMES: [(u16, &str); 36] = [
+    (1, "जम्मू और कश्मीर"),
+    (2, "हिमाचल प्रदेश"),
+    (3, "पंजाब"),
+    (4, "चंडीगढ़"),
+    (5, "उत्तराखंड"),
+    (6, "हरियाणा"),
+    (7, "दिल्ली"),
+    (8, "राजस्थान"),
+    (9, "उत्तर प्रदेश"),
+    (10, "बिहार"),
+    (11, "सिक्किम"),
+    (12, "अरुणाचल प्रदेश"),
+    (13, "नागालैंड"),
+    (14, "मणिपुर"),
+    (15, "मिज़ोरम"),
+    (16, "त्रिपुरा"),
+    (17, "मेघालय"),
+    (18, "असम"),
+    (19, "पश्चिम बंगाल"),
+    (20, "झारखंड"),
+    (21, "ओडिशा"),
+    (22, "छत्तीसगढ़"),
+    (23, "मध्य प्रदेश"),
+    (24, "गुजरात"),
+    (27, "महाराष्ट्र"),
+    (28, "आंध्र प्रदेश"),
+    (29, "कर्नाटक"),
+    (30, "गोवा"),
+    (31, "लक्षद्वीप"),
+    (32, "केरल"),
+    (33, "तमिलनाडु"),
+    (34, "पुदुच्चेरी"),
+    (35, "अंडमान और निकोबार द्वीपसमूह"),
+    (36, "तेलंगाना"),
+    (37, "लद्दाख"),
+    (38, "दादरा और नगर हवेली और दमन और दीव"),
+];
+
+impl StateCode {
+    /// Its name in Hindi, for the states and union territories of the LGD list of 2022.
+    pub fn hindi_name(self) -> Option<&'static str> {
+        HINDI_STATE_NAMES
+            .iter()
+            .find(|(code, _)| *code == self.0)
+            .map(|(_, name)| *name)
+    }
+}
+
 impl Gazetteer {
     pub fn new(states: Vec<State>, districts: Vec<District>) -> Gazetteer {
         let mut state_keys = HashMap::new();
@@ -486,6 +537,23 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_state_has_its_hindi_name_in_devanagari() {
+        assert_eq!(StateCode(9).hindi_name(), Some("उत्तर प्रदेश"));
+        assert_eq!(StateCode(29).hindi_name(), Some("कर्नाटक"));
+        assert_eq!(StateCode(99).hindi_name(), None);
+        let codes: std::collections::BTreeSet<u16> =
+            HINDI_STATE_NAMES.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes.len(), HINDI_STATE_NAMES.len(), "a code twice");
+        for (code, name) in HINDI_STATE_NAMES {
+            assert!(
+                name.chars()
+                    .all(|c| c == ' ' || ('\u{0900}'..='\u{097F}').contains(&c)),
+                "{code}: {name}"
+            );
+        }
+    }
 
     fn sample() -> Gazetteer {
         let st = |code, name: &str| State {
