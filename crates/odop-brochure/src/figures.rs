@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::manuscript::{
     clean, date_text, platform_name, sector_hindi, word, Place, Text, MAX_LINE,
 };
-use crate::{BrochureError, Layout, Manuscript, Options};
+use crate::{BrochureError, Language, Layout, Manuscript, Options};
 
 /// What a progress report says beyond the manuscript's title, state and labels.
 #[derive(Debug, Clone, Serialize)]
@@ -204,7 +204,14 @@ impl Manuscript {
                 .map(district_name)
                 .collect(),
             states: if state.is_none() {
-                in_scope.iter().map(|r| state_line(&places, r)).collect()
+                let mut lines: Vec<StateLine> =
+                    in_scope.iter().map(|r| state_line(&places, r)).collect();
+                // In the order of the names printed first: Hindi names in a Hindi report, as
+                // the dashboard's table sorts by the names it shows.
+                if options.lang != Language::En {
+                    lines.sort_by(|a, b| a.name.hi.cmp(&b.name.hi));
+                }
+                lines
             } else {
                 Vec::new()
             },

@@ -1519,7 +1519,20 @@ fn every_states_progress_report_sets_them_side_by_side() {
     insta::assert_json_snapshot!("figures_of_every_state", f);
     // In Hindi the states are named in Hindi, though the sample's local names are in each
     // state's own script.
-    let (_, b) = figures_report(&store, None, Language::Hi);
+    let (m, b) = figures_report(&store, None, Language::Hi);
+    // In the order of their Hindi names, as printed.
+    let hindi: Vec<&str> = m
+        .figures
+        .as_ref()
+        .unwrap()
+        .states
+        .iter()
+        .map(|s| s.name.hi.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        hindi,
+        ["उत्तर प्रदेश", "कर्नाटक", "गुजरात", "तमिलनाडु", "पश्चिम बंगाल"]
+    );
     let text = text_of(&b.pdf);
     assert_contains(&text, &["कर्नाटक", "पश्चिम बंगाल", "गुजरात"]);
     assert!(!text.contains("ಕರ್ನಾಟಕ"), "{text}");
