@@ -4,8 +4,8 @@
 //! onboarded and their packaging, open gaps, overdue actions, the ODOP policy, and by name the
 //! districts still without a primary product or without any product.
 
-use odop_domain::{display_name, Gazetteer, Platform, Policy, SectorList, StateCode};
-use odop_store::{Count, DistrictFigures, DistrictRef, StateFigures, Store};
+use odop_domain::{display_name, EntityKind, Gazetteer, Platform, Policy, SectorList, StateCode};
+use odop_store::{Count, DistrictFigures, DistrictRef, RecordQuery, StateFigures, Store};
 use serde::Serialize;
 
 use crate::manuscript::{
@@ -125,20 +125,47 @@ impl Manuscript {
         }
         let stats = store.stats(state)?;
         let sectors = store.sectors()?;
-        // The states' rows carry what the coverage statistics lack: overdue actions and
-        // sellers onboarded anywhere. They are read once, for a state's report too.
-        let rows = store.state_figures(options.date)?;
-        let in_scope: Vec<&StateFigures> = rows
-            .iter()
-            .filter(|r| state.is_none_or(|s| r.state == s))
-            .collect();
-        let sum = |f: fn(&StateFigures) -> u64| in_scope.iter().map(|r| f(r)).sum::<u64>();
-        let policy_count = |status: &str| {
-            stats
-                .policies
-                .iter()
-                .find(|c| c.key == status)
-                .map_or(0, |c| c.count)
+        // What the coverage statistics lack, sellers onboarded anywhere and overdue actions,
+        // from the report's own rows: a state's districts (every seller has a district) and
+        // the dashboard's count of overdue actions; or every state's row.
+        let (onboarded, overdue, states, districts) = match state {
+            Some(code) => {
+                let districts: Vec<DistrictFigures> = store
+                    .district_figures(code, options.date)?
+                    .iter()
+                    .map(district_line)
+                    .collect();
+                let overdue = store
+                    .record_page(
+                        EntityKind::Action,
+                        &RecordQuery {
+                            state: Some(code),
+                            overdue: true,
+                            today: Some(options.date),
+                            ..RecordQuery::default()
+                        },
+                    )?
+                    .total;
+                let onboarded = districts.iter().map(|d| d.sellers_onboarded).sum();
+                (onboarded, overdue, Vec::new(), districts)
+            }
+            None => {
+                let rows = store.state_figures(options.date)?;
+                let sum = |f: fn(&StateFigures) -> u64| rows.iter().map(f).sum::<u64>();
+                let mut states: Vec<StateLine> =
+                    rows.iter().map(|r| state_line(&places, r)).collect();
+                // In the order of the names printed first: Hindi names in a Hindi report, as
+                // the dashboard's table sorts by the names it shows.
+                if options.lang != Language::En {
+                    states.sort_by(|a, b| a.name.hi.cmp(&b.name.hi));
+                }
+                (
+                    sum(|r| r.sellers_onboarded),
+                    sum(|r| r.overdue_actions),
+                    states,
+                    Vec::new(),
+                )
+            }
         };
         let headline = Headline {
             states: stats.policies.iter().map(|c| c.count).sum(),
@@ -148,13 +175,13 @@ impl Manuscript {
             gi_products: stats.gi_products,
             gi_per_mille: (stats.gi_share * 1000.0).round() as u64,
             sellers: stats.sellers,
-            sellers_onboarded: sum(|r| r.sellers_onboarded),
-            packaging_needed: sum(|r| r.packaging_needed),
+            sellers_onboarded: onboarded,
+            packaging_needed: count_of(&stats.sellers_packaging, "needed"),
             workshops: stats.workshops,
             stories: stats.stories,
             open_gaps: stats.open_gaps_by_kind.iter().map(|c| c.count).sum(),
-            overdue_actions: sum(|r| r.overdue_actions),
-            policies_notified: policy_count("notified"),
+            overdue_actions: overdue,
+            policies_notified: count_of(&stats.policies, "notified"),
         };
         let policy = match state {
             Some(code) => Some(match store.get::<Policy>(Policy::id_for(code))? {
@@ -203,26 +230,8 @@ impl Manuscript {
                 .iter()
                 .map(district_name)
                 .collect(),
-            states: if state.is_none() {
-                let mut lines: Vec<StateLine> =
-                    in_scope.iter().map(|r| state_line(&places, r)).collect();
-                // In the order of the names printed first: Hindi names in a Hindi report, as
-                // the dashboard's table sorts by the names it shows.
-                if options.lang != Language::En {
-                    lines.sort_by(|a, b| a.name.hi.cmp(&b.name.hi));
-                }
-                lines
-            } else {
-                Vec::new()
-            },
-            districts: match state {
-                Some(code) => store
-                    .district_figures(code, options.date)?
-                    .iter()
-                    .map(district_line)
-                    .collect(),
-                None => Vec::new(),
-            },
+            states,
+            districts,
         };
 
         let (place, title) = match state {
@@ -253,6 +262,11 @@ impl Manuscript {
         m.figures = Some(part);
         Ok(m)
     }
+}
+
+/// The count of one key of a grouped count; none counted is 0.
+fn count_of(counts: &[Count], key: &str) -> u64 {
+    counts.iter().find(|c| c.key == key).map_or(0, |c| c.count)
 }
 
 /// A sector as the statistics name it (its label, or its slug where the list lacks it), in
