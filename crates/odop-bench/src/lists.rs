@@ -166,6 +166,19 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
     );
     let districts_times = sorted_times(runs, || store.district_figures(state, today))?;
     let state_ms = ms(percentile(&stats[1].2, 50.0)).max(0.001);
+    // What a state's progress report reads before it is typeset, against the same state's
+    // statistics, one of its reads.
+    let report_options = odop_brochure::Options {
+        date: today,
+        ..odop_brochure::Options::new(odop_brochure::Language::Both)
+    };
+    let report_times = sorted_times(runs, || {
+        odop_brochure::Manuscript::gather(
+            store,
+            odop_brochure::Subject::Figures(Some(state)),
+            &report_options,
+        )
+    })?;
     let country_ms = ms(percentile(&stats[0].2, 50.0)).max(0.001);
     // The possible duplicates read every seller's marks; their baseline reads every seller's
     // record once with plain SQL on a connection of its own.
@@ -343,6 +356,11 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
                 "p95_ms": round(ms(percentile(&states_times, 95.0)), 3),
                 "over_country_stats": round(ms(percentile(&states_times, 50.0)) / country_ms, 2),
             },
+            "state_report_gathered": {
+                "p50_ms": round(ms(percentile(&report_times, 50.0)), 3),
+                "p95_ms": round(ms(percentile(&report_times, 95.0)), 3),
+                "over_state_stats": round(ms(percentile(&report_times, 50.0)) / state_ms, 2),
+            },
             "districts_side_by_side": {
                 "districts": districts.len(),
                 "sellers": stats[1].1,
@@ -397,6 +415,14 @@ pub fn run(built: &Built, runs: usize) -> Result<Section> {
         format!(
             "{:.1}x the state's statistics",
             ms(percentile(&districts_times, 50.0)) / state_ms
+        ),
+    );
+    s.line(
+        "one state's progress report, gathered (before typesetting)",
+        p50_p95(&report_times),
+        format!(
+            "{:.1}x the state's statistics",
+            ms(percentile(&report_times, 50.0)) / state_ms
         ),
     );
     for (name, of, times) in &recent {
